@@ -1,0 +1,669 @@
+// Local, real MLflow for tests and demos: a hash-locked Python venv, a real
+// `mlflow server` (SQLite + local artifacts in a temp folder) and a bridge to
+// MLflow's own Python client (test/support/mlflow_helper.py).
+//
+// Plain ESM JavaScript with JSDoc types: imported by vitest (TypeScript) and by
+// scripts run with node 24. Nothing here fakes MLflow; failures throw.
+
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the repository root. */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Absolute path of the Python side of {@link MlflowPy}. */
+export const helperScript = path.join(repoRoot, 'test', 'support', 'mlflow_helper.py');
+
+const STAMP_FILE = '.lock-sha256';
+
+/**
+ * @typedef {(message: string) => void} LogFn
+ */
+
+/**
+ * Environment for every Python child: no inherited tracking/registry target, no
+ * usage telemetry sent from test machines.
+ * @param {Record<string, string>} [extra]
+ * @returns {NodeJS.ProcessEnv}
+ */
+function childEnv(extra = {}) {
+  const env = { ...process.env };
+  for (const key of [
+    'MLFLOW_TRACKING_URI',
+    'MLFLOW_REGISTRY_URI',
+    'MLFLOW_TRACKING_TOKEN',
+    'MLFLOW_TRACKING_USERNAME',
+    'MLFLOW_TRACKING_PASSWORD',
+    'MLFLOW_EXPERIMENT_NAME',
+    'MLFLOW_EXPERIMENT_ID',
+    'MLFLOW_RUN_ID',
+    'PYTHONHOME',
+    'PYTHONPATH',
+    'VIRTUAL_ENV',
+  ]) {
+    delete env[key];
+  }
+  env.MLFLOW_DISABLE_TELEMETRY = 'true';
+  env.DO_NOT_TRACK = 'true';
+  env.PYTHONUNBUFFERED = '1';
+  env.PYTHONDONTWRITEBYTECODE = '1';
+  return { ...env, ...extra };
+}
+
+/**
+ * Last `n` lines of a text, for error messages.
+ * @param {string} text
+ * @param {number} [n]
+ */
+function tail(text, n = 40) {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  return lines.slice(-n).join('\n');
+}
+
+/**
+ * Keeps the last `maxChars` characters written to it.
+ */
+class TextTail {
+  /** @param {number} [maxChars] */
+  constructor(maxChars = 64 * 1024) {
+    this.maxChars = maxChars;
+    this.text = '';
+  }
+
+  /** @param {string | Buffer} chunk */
+  push(chunk) {
+    this.text += chunk.toString();
+    if (this.text.length > this.maxChars) this.text = this.text.slice(-this.maxChars);
+  }
+
+  /** @param {number} [n] */
+  lines(n = 40) {
+    return tail(this.text, n);
+  }
+}
+
+/**
+ * Runs a command to completion, capturing stdout+stderr interleaved.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv }} [opts]
+ * @returns {Promise<{ code: number | null, signal: NodeJS.Signals | null, output: string }>}
+ */
+async function run(cmd, args, opts = {}) {
+  const child = spawn(cmd, args, {
+    cwd: opts.cwd ?? repoRoot,
+    env: opts.env ?? childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = new TextTail(256 * 1024);
+  child.stdout.on('data', (d) => out.push(d));
+  child.stderr.on('data', (d) => out.push(d));
+  /** @type {Promise<[number | null, NodeJS.Signals | null]>} */
+  const closed = new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve([code, signal]));
+  });
+  const [code, signal] = await closed;
+  return { code, signal, output: out.text };
+}
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** @param {number} t0 */
+const secondsSince = (t0) => ((performance.now() - t0) / 1000).toFixed(1);
+
+/**
+ * Cross-process lock (mkdir is atomic), so a demo and a test run do not build the
+ * same venv at once. Stale locks (dead pid) are taken over.
+ * @param {string} lockDir
+ * @param {LogFn} log
+ * @returns {Promise<() => void>} release function
+ */
+async function acquireLock(lockDir, log) {
+  const deadline = Date.now() + 15 * 60_000;
+  let announced = false;
+  for (;;) {
+    try {
+      await fsp.mkdir(lockDir);
+      await fsp.writeFile(path.join(lockDir, 'pid'), String(process.pid));
+      return () => fs.rmSync(lockDir, { recursive: true, force: true });
+    } catch (err) {
+      if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'EEXIST') throw err;
+    }
+    let holder = NaN;
+    try {
+      holder = Number(await fsp.readFile(path.join(lockDir, 'pid'), 'utf8'));
+    } catch {
+      // lock dir created but pid not written yet
+    }
+    if (Number.isInteger(holder) && holder > 0 && !isAlive(holder)) {
+      fs.rmSync(lockDir, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for venv lock ${lockDir} (held by pid ${holder})`);
+    }
+    if (!announced) {
+      log(`[mlflow-local] waiting for another process (pid ${holder}) building the venv…`);
+      announced = true;
+    }
+    await sleep(500);
+  }
+}
+
+/** @param {number} pid */
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM';
+  }
+}
+
+/**
+ * Makes sure `<repo>/.venv/<flavor>` holds exactly the packages locked in
+ * `<repo>/test/mlflow/requirements-<flavor>.txt` and returns its python.
+ *
+ * Reused when `<venv>/.lock-sha256` equals the sha256 of the lock file; otherwise the
+ * venv is deleted and rebuilt (`python3 -m venv`, then
+ * `pip install --require-hashes --no-deps -r <lock>`). Throws with pip's output tail
+ * on failure — never skips.
+ *
+ * @param {{ flavor?: string, log?: LogFn, basePython?: string }} [options]
+ *   `basePython`: interpreter used to create the venv (default `python3`, or $MLFLOW_BASE_PYTHON).
+ * @returns {Promise<string>} absolute path of `<venv>/bin/python`
+ */
+export async function ensureMlflowVenv({
+  flavor = 'mlflow3',
+  log = console.error,
+  basePython = process.env.MLFLOW_BASE_PYTHON || 'python3',
+} = {}) {
+  const t0 = performance.now();
+  const lockFile = path.join(repoRoot, 'test', 'mlflow', `requirements-${flavor}.txt`);
+  const venvDir = path.join(repoRoot, '.venv', flavor);
+  const python = path.join(venvDir, 'bin', 'python');
+  const stampFile = path.join(venvDir, STAMP_FILE);
+
+  let lockText;
+  try {
+    lockText = await fsp.readFile(lockFile);
+  } catch (err) {
+    throw new Error(`MLflow venv "${flavor}": cannot read lock file ${lockFile}: ${/** @type {Error} */ (err).message}`);
+  }
+  const wanted = createHash('sha256').update(lockText).digest('hex');
+
+  /** @returns {Promise<string | null>} why the venv cannot be reused, or null */
+  const staleReason = async () => {
+    let stamp;
+    try {
+      stamp = (await fsp.readFile(stampFile, 'utf8')).trim();
+    } catch {
+      return fs.existsSync(venvDir) ? 'no stamp file' : 'venv missing';
+    }
+    if (stamp !== wanted) return 'lock file changed';
+    if (!fs.existsSync(python) || !fs.existsSync(path.join(venvDir, 'bin', 'mlflow'))) {
+      return 'python or mlflow executable missing';
+    }
+    return null;
+  };
+
+  let reason = await staleReason();
+  if (reason === null) {
+    log(`[mlflow-local] reusing venv .venv/${flavor} (lock sha256 ${wanted.slice(0, 12)}, checked in ${secondsSince(t0)} s)`);
+    return python;
+  }
+
+  await fsp.mkdir(path.dirname(venvDir), { recursive: true });
+  const release = await acquireLock(`${venvDir}.lock`, log);
+  try {
+    reason = await staleReason(); // someone else may have built it while we waited
+    if (reason === null) {
+      log(`[mlflow-local] venv .venv/${flavor} was built by another process (${secondsSince(t0)} s)`);
+      return python;
+    }
+    log(`[mlflow-local] building venv .venv/${flavor} (${reason}) from ${path.relative(repoRoot, lockFile)}…`);
+    await fsp.rm(venvDir, { recursive: true, force: true });
+
+    const mk = await run(basePython, ['-m', 'venv', venvDir]).catch((err) => {
+      throw new Error(`MLflow venv "${flavor}": cannot run ${basePython} -m venv: ${err.message}`);
+    });
+    if (mk.code !== 0) {
+      throw new Error(
+        `MLflow venv "${flavor}": "${basePython} -m venv ${venvDir}" failed (exit ${mk.code ?? mk.signal}):\n${tail(mk.output)}`,
+      );
+    }
+    const pip = await run(python, [
+      '-m', 'pip', 'install',
+      '--disable-pip-version-check', '--no-input', '--progress-bar', 'off',
+      '--require-hashes', '--no-deps',
+      '-r', lockFile,
+    ]);
+    if (pip.code !== 0) {
+      throw new Error(
+        `MLflow venv "${flavor}": pip install --require-hashes --no-deps -r ${path.relative(repoRoot, lockFile)} ` +
+          `failed (exit ${pip.code ?? pip.signal}). Last lines of pip output:\n${tail(pip.output)}`,
+      );
+    }
+    const check = await run(python, ['-c', 'import mlflow, sklearn; print(mlflow.__version__)']);
+    if (check.code !== 0) {
+      throw new Error(`MLflow venv "${flavor}": installed, but "import mlflow, sklearn" failed:\n${tail(check.output)}`);
+    }
+    await fsp.writeFile(stampFile, `${wanted}\n`);
+    log(`[mlflow-local] venv .venv/${flavor} ready: mlflow ${check.output.trim()} (set-up took ${secondsSince(t0)} s)`);
+    return python;
+  } catch (err) {
+    // never leave a half-built venv that could look usable
+    await fsp.rm(stampFile, { force: true }).catch(() => {});
+    throw err;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Asks the OS for a free TCP port on 127.0.0.1.
+ * @returns {Promise<number>}
+ */
+export async function freePort() {
+  const srv = net.createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const addr = srv.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  await new Promise((resolve) => srv.close(resolve));
+  if (!port) throw new Error('could not obtain a free port');
+  return port;
+}
+
+/** Process groups (`mlflow server`) to kill if node exits without calling stop(). */
+const liveGroups = new Set();
+/** Plain child pids (helpers) to kill on exit. */
+const livePids = new Set();
+/** Temp dirs to remove on exit. */
+const liveDirs = new Set();
+let exitHookInstalled = false;
+
+function killEverythingSync() {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const pid of livePids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const dir of liveDirs) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort
+    }
+  }
+  liveGroups.clear();
+  livePids.clear();
+  liveDirs.clear();
+}
+
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', killEverythingSync);
+  // The server runs in its own process group, so Ctrl-C does not reach it. On a fatal
+  // signal, clean up; if nobody else handles the signal, keep node's default (die).
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+    const onSignal = () => {
+      killEverythingSync();
+      if (process.listenerCount(signal) === 1) {
+        process.removeListener(signal, onSignal);
+        process.kill(process.pid, signal);
+      }
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+/**
+ * @typedef {object} MlflowServer
+ * @property {string} url    base URL, e.g. http://127.0.0.1:41234 (no trailing slash)
+ * @property {number} port
+ * @property {string} dir    temp folder holding mlflow.db, artifacts/ and server.log
+ * @property {number} pid    pid of the `mlflow server` process (= its process group id)
+ * @property {() => string} logTail  last lines of the server's stdout+stderr
+ * @property {() => Promise<void>} stop  kill the process group, remove `dir` (idempotent)
+ */
+
+/**
+ * Starts a real `mlflow server` (SQLite backend, local artifact store, 1 worker) on a
+ * free port of 127.0.0.1 and waits until `GET /health` answers OK.
+ *
+ * @param {{ python?: string, log?: LogFn, timeoutMs?: number, extraArgs?: string[] }} [options]
+ *   `python`: venv python (default: {@link ensureMlflowVenv}()).
+ * @returns {Promise<MlflowServer>}
+ */
+export async function startMlflowServer({ python, log = console.error, timeoutMs = 90_000, extraArgs = [] } = {}) {
+  const t0 = performance.now();
+  python ??= await ensureMlflowVenv({ log });
+  const mlflowBin = path.join(path.dirname(python), 'mlflow');
+  if (!fs.existsSync(mlflowBin)) throw new Error(`mlflow executable not found next to ${python}`);
+
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'mlflow-gate-'));
+  liveDirs.add(dir);
+  installExitHook();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const args = [
+    'server',
+    '--backend-store-uri', `sqlite:///${path.join(dir, 'mlflow.db')}`,
+    '--artifacts-destination', path.join(dir, 'artifacts'),
+    '--host', '127.0.0.1',
+    '--port', String(port),
+    '--workers', '1',
+    ...extraArgs,
+  ];
+
+  const logFile = fs.createWriteStream(path.join(dir, 'server.log'));
+  const output = new TextTail();
+  const child = spawn(mlflowBin, args, {
+    cwd: dir, // nothing (mlruns/, mlartifacts/) can land in the repo
+    env: childEnv({
+      // GenAI job runner: spawns ~8 huey consumer processes; not needed for the registry.
+      MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // own process group: stop() kills uvicorn workers too
+  });
+  const pid = /** @type {number} */ (child.pid);
+  liveGroups.add(pid);
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (d) => {
+      output.push(d);
+      logFile.write(d);
+    });
+  }
+  /** @type {{ code: number | null, signal: NodeJS.Signals | null } | null} */
+  let exited = null;
+  /** @type {Error | null} */
+  let spawnError = null;
+  const exitPromise = new Promise((resolve) => {
+    child.on('error', (err) => {
+      spawnError = err;
+      exited ??= { code: null, signal: null };
+      resolve(undefined);
+    });
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(undefined);
+    });
+  });
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (!exited) {
+      try {
+        process.kill(-pid, 'SIGTERM');
+      } catch {
+        // group already gone
+      }
+      const killed = await Promise.race([exitPromise.then(() => true), sleep(5000).then(() => false)]);
+      if (!killed) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // ignore
+        }
+        await Promise.race([exitPromise, sleep(2000)]);
+      }
+    }
+    // the leader may exit before its children: make sure the whole group is gone
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // ESRCH: nothing left
+    }
+    liveGroups.delete(pid);
+    await new Promise((resolve) => logFile.end(resolve));
+    await fsp.rm(dir, { recursive: true, force: true });
+    liveDirs.delete(dir);
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  let lastProblem = 'no answer yet';
+  for (;;) {
+    if (exited) {
+      const why = spawnError
+        ? `could not start ${mlflowBin}: ${/** @type {Error} */ (spawnError).message}`
+        : `exited with ${exited.code ?? exited.signal} before becoming healthy`;
+      const text = output.lines();
+      await stop();
+      throw new Error(`mlflow server ${why}. Last server output:\n${text}`);
+    }
+    try {
+      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
+      const body = await res.text();
+      if (res.ok && body.trim() === 'OK') break;
+      lastProblem = `GET /health -> ${res.status} ${body.slice(0, 200)}`;
+    } catch (err) {
+      lastProblem = `GET /health: ${/** @type {Error} */ (err).cause ?? /** @type {Error} */ (err).message}`;
+    }
+    if (Date.now() > deadline) {
+      const text = output.lines();
+      await stop();
+      throw new Error(
+        `mlflow server did not become healthy within ${timeoutMs / 1000} s (${lastProblem}). Last server output:\n${text}`,
+      );
+    }
+    await sleep(200);
+  }
+  log(`[mlflow-local] mlflow server ready at ${url} (pid ${pid}, data in ${dir}) after ${secondsSince(t0)} s`);
+  return { url, port, dir, pid, logTail: (n = 40) => output.lines(n), stop };
+}
+
+/**
+ * @typedef {{ id: number, ok: true, result: unknown } | { id: number | null, ok: false, error: string, traceback?: string }} HelperReply
+ */
+
+/**
+ * Error thrown by {@link MlflowPy#call} when the Python side reports a failure.
+ */
+export class MlflowPyError extends Error {
+  /**
+   * @param {string} message
+   * @param {{ op: string, pythonError?: string, traceback?: string, stderr?: string }} details
+   */
+  constructor(message, details) {
+    super(message);
+    this.name = 'MlflowPyError';
+    this.op = details.op;
+    this.pythonError = details.pythonError;
+    this.traceback = details.traceback;
+    this.stderr = details.stderr;
+  }
+}
+
+/**
+ * Long-lived `python test/support/mlflow_helper.py` that drives MLflow's own Python
+ * client (`mlflow`, `MlflowClient`) against `trackingUri`. One JSON request per line;
+ * concurrent calls are matched by id (the helper processes them in order).
+ */
+export class MlflowPy {
+  /**
+   * @param {import('node:child_process').ChildProcessWithoutNullStreams} child
+   * @param {string} cwd temp working dir of the helper
+   */
+  constructor(child, cwd) {
+    this.child = child;
+    this.cwd = cwd;
+    this.nextId = 1;
+    /** @type {Map<number, { op: string, resolve: (v: any) => void, reject: (e: Error) => void }>} */
+    this.pending = new Map();
+    this.stderr = new TextTail();
+    /** @type {{ code: number | null, signal: NodeJS.Signals | null } | null} */
+    this.exited = null;
+    this.closing = false;
+
+    child.stderr.on('data', (d) => this.stderr.push(d));
+    const rl = readline.createInterface({ input: child.stdout });
+    rl.on('line', (line) => this.#onLine(line));
+    /** @type {Promise<void>} */
+    this.exitPromise = new Promise((resolve) => {
+      child.on('error', (err) => {
+        this.stderr.push(`\n[spawn error] ${err.message}\n`);
+        this.exited ??= { code: null, signal: null };
+        this.#failAll();
+        resolve();
+      });
+      child.on('exit', (code, signal) => {
+        this.exited = { code, signal };
+        this.#failAll();
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Spawns the helper and waits for a successful `ping`.
+   * @param {{ python: string, trackingUri: string }} options
+   * @returns {Promise<MlflowPy>}
+   */
+  static async start({ python, trackingUri }) {
+    if (!python) throw new Error('MlflowPy.start: python is required (see ensureMlflowVenv)');
+    if (!trackingUri) throw new Error('MlflowPy.start: trackingUri is required');
+    const cwd = await fsp.mkdtemp(path.join(os.tmpdir(), 'mlflow-py-'));
+    liveDirs.add(cwd);
+    installExitHook();
+    const child = spawn(python, [helperScript], {
+      cwd,
+      env: childEnv({ MLFLOW_TRACKING_URI: trackingUri }),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    if (child.pid) livePids.add(child.pid);
+    const py = new MlflowPy(child, cwd);
+    try {
+      await py.call('ping');
+    } catch (err) {
+      await py.close();
+      throw err;
+    }
+    return py;
+  }
+
+  /**
+   * Sends one request; resolves with `result`, rejects with an {@link MlflowPyError}
+   * whose message is the Python error text (`ExceptionType: message`).
+   * @param {string} op
+   * @param {Record<string, unknown>} [args]
+   * @returns {Promise<any>}
+   */
+  call(op, args = {}) {
+    if (this.exited || this.closing) {
+      return Promise.reject(this.#deadError(op));
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { op, resolve, reject });
+      this.child.stdin.write(`${JSON.stringify({ id, op, args })}\n`, (err) => {
+        if (err && this.pending.has(id)) {
+          this.pending.delete(id);
+          reject(this.#deadError(op, err.message));
+        }
+      });
+    });
+  }
+
+  /** Ends the helper (EOF on stdin, then SIGTERM/SIGKILL) and removes its temp dir. */
+  async close() {
+    if (!this.closing) {
+      this.closing = true;
+      this.child.stdin.end();
+    }
+    if (!this.exited) {
+      const done = await Promise.race([this.exitPromise.then(() => true), sleep(3000).then(() => false)]);
+      if (!done) {
+        this.child.kill('SIGTERM');
+        const termed = await Promise.race([this.exitPromise.then(() => true), sleep(3000).then(() => false)]);
+        if (!termed) {
+          this.child.kill('SIGKILL');
+          await this.exitPromise;
+        }
+      }
+    }
+    if (this.child.pid) livePids.delete(this.child.pid);
+    await fsp.rm(this.cwd, { recursive: true, force: true });
+    liveDirs.delete(this.cwd);
+  }
+
+  /** Last lines of the helper's stderr (MLflow's own logging ends up there). */
+  stderrTail(n = 40) {
+    return this.stderr.lines(n);
+  }
+
+  /** @param {string} line */
+  #onLine(line) {
+    if (!line.trim()) return;
+    /** @type {HelperReply} */
+    let msg;
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      this.stderr.push(`[non-protocol stdout] ${line}\n`);
+      return;
+    }
+    const entry = msg.id == null ? undefined : this.pending.get(msg.id);
+    if (!entry) {
+      this.stderr.push(`[unmatched reply] ${line}\n`);
+      return;
+    }
+    this.pending.delete(/** @type {number} */ (msg.id));
+    if (msg.ok) {
+      entry.resolve(msg.result);
+    } else {
+      entry.reject(
+        new MlflowPyError(msg.error, {
+          op: entry.op,
+          pythonError: msg.error,
+          traceback: msg.traceback,
+          stderr: this.stderr.lines(),
+        }),
+      );
+    }
+  }
+
+  /**
+   * @param {string} op
+   * @param {string} [extra]
+   */
+  #deadError(op, extra) {
+    const state = this.exited
+      ? `exited (${this.exited.code ?? this.exited.signal})`
+      : 'closed';
+    return new MlflowPyError(
+      `mlflow_helper.py ${state}; cannot run "${op}"${extra ? `: ${extra}` : ''}. Last Python stderr:\n${this.stderr.lines()}`,
+      { op, stderr: this.stderr.lines() },
+    );
+  }
+
+  #failAll() {
+    for (const [id, entry] of this.pending) {
+      this.pending.delete(id);
+      entry.reject(this.#deadError(entry.op));
+    }
+  }
+}

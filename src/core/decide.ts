@@ -1,0 +1,122 @@
+/**
+ * The decision and the plan of registry changes for one candidate. Pure: given
+ * the policy, the registry state that was read and the run's metrics, it says
+ * what the gate decides and exactly which writes that takes.
+ */
+import { evaluateMetrics, type Check, type Evaluation } from './evaluate.js';
+import type { Policy } from './policy.js';
+import { type ModelVersion, type RegistryOp, type RunData } from './registry-model.js';
+import { formatNumber } from './thresholds.js';
+
+/**
+ * The one list of `decision` values, for every mode. README.md documents each;
+ * add values only by extending this list there too.
+ */
+export const DECISIONS = ['promoted', 'already-promoted', 'passed', 'rejected', 'skipped', 'rolled-back', 'conflict', 'error'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export type Mode = 'promote' | 'evaluate';
+
+/** Tag names the Action writes: a stable, documented contract. */
+export const TAGS = {
+  validation: 'validation',
+  checks: 'mlflow_gate.checks',
+  failedChecks: 'mlflow_gate.failed_checks',
+  policy: 'mlflow_gate.policy',
+} as const;
+
+/** MLflow refuses tag values over 5,000 characters. */
+export const MAX_TAG_VALUE = 5000;
+
+export interface GateState {
+  policy: Policy;
+  model: string;
+  mode: Mode;
+  candidate: ModelVersion;
+  /** Every version now in the target stage (there may be several). */
+  holders: ModelVersion[];
+  run: RunData | undefined;
+}
+
+export interface GateDecision {
+  decision: Decision;
+  evaluation: Evaluation;
+  /** Versions other than the candidate that hold the target now. */
+  previousVersions: string[];
+  /** The registry writes this decision takes, in order: tags first, then the stage. */
+  plan: RegistryOp[];
+  /** Why, in sentences, for the report. */
+  reasons: string[];
+}
+
+export function decide(state: GateState): GateDecision {
+  const { policy, candidate, mode } = state;
+  const target = policy.target.stage;
+  const previousVersions = state.holders.filter((h) => h.version !== candidate.version).map((h) => h.version);
+  const metrics = state.run?.metrics ?? new Map<string, number>();
+  const evaluation = evaluateMetrics(policy.metrics, metrics);
+  const reasons: string[] = [];
+
+  if (candidate.status !== 'READY') {
+    reasons.push(`version ${candidate.version} is ${candidate.status}, not READY`);
+    return { decision: 'skipped', evaluation, previousVersions, plan: [], reasons };
+  }
+  if (!state.run) reasons.push(`version ${candidate.version} has no source run, so it has no metrics`);
+
+  if (candidate.stage.toLowerCase() === target.toLowerCase()) {
+    reasons.push(`version ${candidate.version} is already in ${target}; nothing to do`);
+    if (!evaluation.passed) reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
+    return { decision: 'already-promoted', evaluation, previousVersions, plan: [], reasons };
+  }
+
+  const tagPlan = (desired: Record<string, string | null>) => planTags(state.model, candidate, desired);
+  if (evaluation.passed) {
+    reasons.push(`every required check passed (${evaluation.checks.length} checks)`);
+    const plan: RegistryOp[] = [
+      ...tagPlan({
+        [TAGS.validation]: 'passed',
+        [TAGS.checks]: checksTag(evaluation.checks),
+        [TAGS.policy]: policy.file,
+        [TAGS.failedChecks]: null,
+      }),
+      { kind: 'transition-stage', model: state.model, version: candidate.version, stage: target, archiveExisting: policy.target.archiveExisting },
+    ];
+    return { decision: mode === 'promote' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
+  }
+
+  reasons.push(...evaluation.failed.map((c) => c.message));
+  const plan = tagPlan({
+    [TAGS.validation]: 'failed',
+    [TAGS.checks]: checksTag(evaluation.checks),
+    [TAGS.failedChecks]: failedChecksTag(evaluation.failed),
+    [TAGS.policy]: policy.file,
+  });
+  return { decision: 'rejected', evaluation, previousVersions, plan, reasons };
+}
+
+/** Only the tag writes that change something: a rerun over the same state plans nothing. */
+export function planTags(model: string, version: ModelVersion, desired: Record<string, string | null>): RegistryOp[] {
+  const ops: RegistryOp[] = [];
+  for (const [key, value] of Object.entries(desired)) {
+    const current = version.tags[key];
+    if (value === null) {
+      if (current !== undefined) ops.push({ kind: 'delete-tag', model, version: version.version, key });
+    } else if (current !== value) {
+      ops.push({ kind: 'set-tag', model, version: version.version, key, value });
+    }
+  }
+  return ops;
+}
+
+/** `accuracy=0.93 (>= 0.9) pass; f1=missing (>= 0.88) missing`, bounded to MLflow's limit. */
+export function checksTag(checks: Check[]): string {
+  return clip(checks.map((c) => `${c.metric}=${c.observed === null ? 'missing' : formatNumber(c.observed)} (${c.rule}) ${c.verdict}`).join('; '));
+}
+
+export function failedChecksTag(failed: Check[]): string {
+  return clip(failed.map((c) => c.message).join('; '));
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_TAG_VALUE ? text : text.slice(0, MAX_TAG_VALUE - 15) + ' ... (truncated)';
+}

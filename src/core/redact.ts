@@ -1,0 +1,32 @@
+/**
+ * Secrets out of everything the Action writes. `core.setSecret` masks only the
+ * runner's log; outputs, files, summaries and comments pass through this.
+ */
+export type Redactor = (text: string) => string;
+
+export const REDACTED = '***';
+
+/** The forms in which a secret may leak: as is, URL-encoded, and the Basic-auth base64 of user:password. */
+export function secretForms(secrets: { token?: string; username?: string; password?: string }): string[] {
+  const forms = new Set<string>();
+  for (const s of [secrets.token, secrets.password]) {
+    if (s) {
+      forms.add(s);
+      forms.add(encodeURIComponent(s));
+    }
+  }
+  if (secrets.username !== undefined && secrets.password) {
+    forms.add(Buffer.from(`${secrets.username}:${secrets.password}`).toString('base64'));
+  }
+  // Short fragments would redact ordinary words; a secret shorter than 4 characters is still masked whole.
+  return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
+}
+
+export function makeRedactor(forms: string[]): Redactor {
+  if (forms.length === 0) return (t) => t;
+  return (text) => {
+    let out = text;
+    for (const f of forms) out = out.split(f).join(REDACTED);
+    return out;
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The registry as the core sees it: plain data, normalised by the MLflow
+ * client adapter from MLflow's REST shapes (mlflow/protos/model_registry.proto).
+ */
+export type VersionStatus = 'READY' | 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION';
+
+export interface ModelVersion {
+  name: string;
+  /** MLflow sends version numbers as strings; so do we. */
+  version: string;
+  /** None, Staging, Production or Archived. */
+  stage: string;
+  status: VersionStatus | string;
+  runId?: string;
+  source?: string;
+  tags: Record<string, string>;
+  aliases: string[];
+}
+
+export interface RunData {
+  runId: string;
+  /** RUNNING, SCHEDULED, FINISHED, FAILED or KILLED. */
+  status: string;
+  /** The value MLflow reports for each key (its latest step). NaN and ±Infinity are numbers here. */
+  metrics: Map<string, number>;
+  tags: Record<string, string>;
+}
+
+/** A registry write, as planned by the core and performed by the client adapter. */
+export type RegistryOp =
+  | { kind: 'set-tag'; model: string; version: string; key: string; value: string }
+  | { kind: 'delete-tag'; model: string; version: string; key: string }
+  | { kind: 'transition-stage'; model: string; version: string; stage: string; archiveExisting: boolean };
+
+export function describeOp(op: RegistryOp): string {
+  switch (op.kind) {
+    case 'set-tag':
+      return `set tag ${op.key}=${JSON.stringify(op.value.length > 80 ? op.value.slice(0, 77) + '...' : op.value)} on ${op.model} v${op.version}`;
+    case 'delete-tag':
+      return `delete tag ${op.key} from ${op.model} v${op.version}`;
+    case 'transition-stage':
+      return `move ${op.model} v${op.version} to stage ${op.stage}${op.archiveExisting ? ' (archiving the versions there now)' : ''}`;
+  }
+}
+
+/** Compares versions by number (they are strings in MLflow's API). */
+export function byVersionNumber(a: { version: string }, b: { version: string }): number {
+  return Number(a.version) - Number(b.version);
+}
+
+export function modelUri(model: string, version: string): string {
+  return `models:/${model}/${version}`;
+}
+
+/** What the gate needs of a registry. The MLflow REST adapter implements it; tests may pass another. */
+export interface Registry {
+  /** Where it is, for messages (never with credentials). */
+  readonly url: string;
+  /** null when the model does not exist. */
+  getRegisteredModel(name: string): Promise<{ name: string; aliases: Record<string, string> } | null>;
+  /** Every version of the model, all pages. */
+  searchModelVersions(name: string): Promise<ModelVersion[]>;
+  /** null when the version does not exist (or was deleted). */
+  getModelVersion(name: string, version: string): Promise<ModelVersion | null>;
+  /** null when the run does not exist. */
+  getRun(runId: string): Promise<RunData | null>;
+  apply(op: RegistryOp): Promise<void>;
+}

@@ -1,0 +1,92 @@
+/**
+ * The report: the whole decision as data (the `report` output) and the rows
+ * the job summary shows. Pure.
+ */
+import type { Check } from './evaluate.js';
+import type { Decision, GateDecision, Mode } from './decide.js';
+import type { ErrorKind } from './errors.js';
+import { describeOp, modelUri, type RegistryOp } from './registry-model.js';
+import { formatNumber } from './thresholds.js';
+
+export interface Report {
+  decision: Decision;
+  mode: Mode;
+  model: string;
+  version: string;
+  modelUri: string;
+  target: { stage: string };
+  previousVersions: string[];
+  wrote: boolean;
+  checks: Array<Omit<Check, 'bounds' | 'observed'> & { observed: number | string | null }>;
+  reasons: string[];
+  /** The writes the decision takes; `applied` says which were made. */
+  plan: string[];
+  applied: string[];
+  policy: string;
+  run?: { id: string; status: string };
+  errorKind?: ErrorKind;
+  error?: string;
+}
+
+export function buildReport(args: {
+  mode: Mode;
+  model: string;
+  version: string;
+  targetStage: string;
+  policyFile: string;
+  result: GateDecision;
+  decision: Decision;
+  applied: RegistryOp[];
+  run?: { id: string; status: string };
+}): Report {
+  const { result } = args;
+  return {
+    decision: args.decision,
+    mode: args.mode,
+    model: args.model,
+    version: args.version,
+    modelUri: modelUri(args.model, args.version),
+    target: { stage: args.targetStage },
+    previousVersions: result.previousVersions,
+    wrote: args.applied.length > 0,
+    checks: result.evaluation.checks.map(({ bounds: _b, observed, ...c }) => ({ ...c, observed: jsonNumber(observed) })),
+    reasons: result.reasons,
+    plan: result.plan.map(describeOp),
+    applied: args.applied.map(describeOp),
+    policy: args.policyFile,
+    ...(args.run ? { run: args.run } : {}),
+  };
+}
+
+/** JSON has no NaN or Infinity: write them as MLflow does, as strings. */
+function jsonNumber(n: number | null): number | string | null {
+  return n === null || Number.isFinite(n) ? n : formatNumber(n);
+}
+
+const MARK: Record<Check['verdict'], string> = { pass: '✅ pass', fail: '❌ fail', missing: '❌ missing', warn: '⚠️ missing (optional)' };
+
+/** The checks table: a header row, then one row a check, as plain text cells (the adapter escapes them). */
+export function checkRows(report: Pick<Report, 'checks'>): string[][] {
+  return [
+    ['Metric', 'Observed', 'Rule', 'Verdict', 'Detail'],
+    ...report.checks.map((c) => [
+      c.metric,
+      c.observed === null ? '—' : typeof c.observed === 'number' ? formatNumber(c.observed) : c.observed,
+      c.rule,
+      MARK[c.verdict],
+      c.message,
+    ]),
+  ];
+}
+
+/** Escapes text for an HTML table cell or a Markdown line of the job summary. */
+export function escapeCell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\|/g, '&#124;')
+    .replace(/`/g, '&#96;')
+    .replace(/\r?\n/g, ' ');
+}

@@ -1,0 +1,107 @@
+/**
+ * Builds one typed Settings object from the Action's inputs and the
+ * environment, validating every input with a message that names it (as
+ * actions/checkout's input-helper does). An explicit input beats the
+ * environment; inputs whose default depends on the environment or the event
+ * have no default in action.yml and are resolved here.
+ */
+import type { Mode } from '../core/decide.js';
+import { InputError } from '../core/errors.js';
+import type { Auth } from '../mlflow/rest-client.js';
+
+export interface Settings {
+  trackingUri: string;
+  auth: Auth;
+  model?: string;
+  /** A version number (as MLflow writes it, a string) or `latest`. */
+  version: string;
+  policyPath: string;
+  mode: Mode;
+  failOnReject: boolean;
+}
+
+export const DEFAULT_POLICY = '.github/promotion-policy.yml';
+export const MODES: readonly Mode[] = ['promote', 'evaluate'];
+
+type GetInput = (name: string) => string;
+type Env = Record<string, string | undefined>;
+
+export function readSettings(getInput: GetInput, env: Env): Settings {
+  const input = (name: string) => getInput(name).trim();
+  const model = input('model');
+  return {
+    trackingUri: trackingUri(input('tracking-uri'), env),
+    auth: resolveAuth(getInput, env),
+    ...(model ? { model } : {}),
+    version: parseVersion(input('version')),
+    policyPath: input('policy') || DEFAULT_POLICY,
+    mode: parseMode(input('mode')),
+    failOnReject: parseBoolean('fail-on-reject', input('fail-on-reject'), true),
+  };
+}
+
+function trackingUri(fromInput: string, env: Env): string {
+  const source = fromInput ? 'input "tracking-uri"' : 'MLFLOW_TRACKING_URI';
+  const raw = fromInput || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
+  if (!raw) throw new InputError('input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI: give the URL of the MLflow tracking server, e.g. https://mlflow.example.com');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InputError(`${source} "${stripUserInfo(raw)}" is not a URL; write it with its scheme, e.g. https://${stripUserInfo(raw)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    const hint = url.protocol === 'databricks:' || raw === 'databricks' ? ' (Databricks workspaces are not supported yet)' : '';
+    throw new InputError(`${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`);
+  }
+  if (url.username || url.password) {
+    throw new InputError(`${source} must not contain credentials; pass them as tracking-username and tracking-password (or tracking-token) from secrets`);
+  }
+  if (url.search || url.hash) throw new InputError(`${source} must not have a query string or fragment`);
+  return url.toString().replace(/\/+$/, '');
+}
+
+function stripUserInfo(raw: string): string {
+  return raw.replace(/\/\/[^/@]*@/, '//').replace(/^[^/@]*@/, '');
+}
+
+/** Inputs beat the environment; within one source, Basic beats Bearer, as in MLflow's own client. */
+export function resolveAuth(getInput: GetInput, env: Env): Auth {
+  const fromInputs = authFrom(getInput('tracking-username'), getInput('tracking-password'), getInput('tracking-token'), 'inputs "tracking-username" and "tracking-password"');
+  if (fromInputs) return fromInputs;
+  return (
+    authFrom(env['MLFLOW_TRACKING_USERNAME'] ?? '', env['MLFLOW_TRACKING_PASSWORD'] ?? '', env['MLFLOW_TRACKING_TOKEN'] ?? '', 'MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD') ?? {
+      kind: 'none',
+    }
+  );
+}
+
+function authFrom(username: string, password: string, token: string, names: string): Auth | undefined {
+  const u = username.trim();
+  if (u || password) {
+    if (!u || !password) throw new InputError(`${names} go together: set both or neither`);
+    return { kind: 'basic', username: u, password };
+  }
+  if (token.trim()) return { kind: 'bearer', token: token.trim() };
+  return undefined;
+}
+
+function parseVersion(raw: string): string {
+  if (raw === '' || raw === 'latest') return 'latest';
+  if (/^\d+$/.test(raw) && Number(raw) >= 1 && Number.isSafeInteger(Number(raw))) return String(Number(raw));
+  throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...) or "latest"`);
+}
+
+function parseMode(raw: string): Mode {
+  if (raw === '') return 'promote';
+  if ((MODES as readonly string[]).includes(raw)) return raw as Mode;
+  throw new InputError(`input "mode" is "${raw}"; it must be one of ${MODES.join(', ')}`);
+}
+
+/** The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */
+function parseBoolean(name: string, raw: string, fallback: boolean): boolean {
+  if (raw === '') return fallback;
+  if (['true', 'True', 'TRUE'].includes(raw)) return true;
+  if (['false', 'False', 'FALSE'].includes(raw)) return false;
+  throw new InputError(`input "${name}" is "${raw}"; it must be true or false`);
+}

@@ -1,0 +1,68 @@
+/**
+ * Writes what the gate decided where GitHub shows it: step outputs, the job
+ * summary and annotations. Everything passes through the redactor first.
+ */
+import * as core from '@actions/core';
+import type { PolicyProblem } from '../core/errors.js';
+import type { Redactor } from '../core/redact.js';
+import { checkRows, escapeCell, type Report } from '../core/report.js';
+
+export function setReportOutputs(report: Report, redact: Redactor): void {
+  core.setOutput('decision', report.decision);
+  core.setOutput('wrote', String(report.wrote));
+  core.setOutput('error-kind', report.errorKind ?? '');
+  core.setOutput('model', report.model);
+  core.setOutput('version', report.version);
+  core.setOutput('previous-version', report.previousVersions.join(','));
+  core.setOutput('model-uri', report.modelUri);
+  core.setOutput('report', redact(JSON.stringify(report)));
+}
+
+export function setErrorOutputs(kind: string, message: string, wrote: boolean, redact: Redactor): void {
+  core.setOutput('decision', 'error');
+  core.setOutput('wrote', String(wrote));
+  core.setOutput('error-kind', kind);
+  core.setOutput('report', redact(JSON.stringify({ decision: 'error', errorKind: kind, error: message, wrote })));
+}
+
+const HEADLINE: Record<string, string> = {
+  promoted: '✅ Promoted',
+  'already-promoted': '✅ Already promoted',
+  passed: '✅ Passed (nothing written)',
+  rejected: '❌ Rejected',
+  skipped: '⏭️ Skipped',
+  conflict: '⚠️ Conflict',
+  error: '❌ Error',
+};
+
+export async function writeReportSummary(report: Report, redact: Redactor): Promise<void> {
+  const e = (t: string) => escapeCell(redact(t));
+  const s = core.summary
+    .addHeading(`MLflow promotion gate: ${e(HEADLINE[report.decision] ?? report.decision)}`, 2)
+    .addRaw(
+      `<p><b>${e(report.model)}</b> version <b>${e(report.version)}</b> → stage <b>${e(report.target.stage)}</b> (mode ${e(report.mode)}, policy <code>${e(report.policy)}</code>)</p>`,
+      true,
+    );
+  const [header, ...rows] = checkRows(report);
+  s.addTable([header!.map((h) => ({ data: e(h), header: true })), ...rows.map((r) => r.map(e))]);
+  if (report.reasons.length > 0) s.addRaw('<p><b>Why</b></p>', true).addList(report.reasons.map(e));
+  if (report.applied.length > 0) s.addRaw('<p><b>Registry changes made</b></p>', true).addList(report.applied.map(e));
+  else if (report.plan.length > 0) s.addRaw(`<p><b>Registry changes ${report.mode === 'promote' ? 'planned' : 'that promote mode would make'}</b> (none made)</p>`, true).addList(report.plan.map(e));
+  else s.addRaw('<p>No registry changes.</p>', true);
+  if (report.previousVersions.length > 0) s.addRaw(`<p>Previous holder(s) of ${e(report.target.stage)}: ${e(report.previousVersions.join(', '))}</p>`, true);
+  await s.write();
+}
+
+export async function writeErrorSummary(kind: string, message: string, problems: PolicyProblem[], redact: Redactor): Promise<void> {
+  const e = (t: string) => escapeCell(redact(t));
+  const s = core.summary.addHeading('MLflow promotion gate: ❌ Error', 2).addRaw(`<p><b>${e(kind)} error</b>: ${e(problems.length > 0 ? `${problems.length} problem(s) in the policy` : message)}</p>`, true);
+  if (problems.length > 0) s.addList(problems.map((p) => e(`${p.file}:${p.line}:${p.column}: ${p.message}`)));
+  await s.write();
+}
+
+/** GitHub shows at most 10 error annotations a step; the summary lists every problem. */
+export function annotateProblems(problems: PolicyProblem[], redact: Redactor): void {
+  for (const p of problems) {
+    core.error(redact(p.message), { title: 'Policy error', file: p.file, startLine: p.line, startColumn: p.column, endLine: p.line });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The Action's entry: read the settings, wire the adapters, run the gate,
+ * report. It only dispatches; the logic lives in gate.ts and core/.
+ */
+import * as core from '@actions/core';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { GateError, PolicyError } from './core/errors.js';
+import { makeRedactor, secretForms, type Redactor } from './core/redact.js';
+import { runGate } from './gate.js';
+import { readSettings } from './github/inputs.js';
+import { annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeReportSummary } from './github/report-writer.js';
+import { MlflowRegistry } from './mlflow/registry.js';
+import { MlflowRestClient } from './mlflow/rest-client.js';
+
+export async function run(): Promise<void> {
+  const redact = maskSecrets();
+  try {
+    const settings = readSettings((name) => core.getInput(name), process.env);
+    const policyText = await readPolicy(settings.policyPath);
+    const registry = new MlflowRegistry(new MlflowRestClient(settings.trackingUri, settings.auth));
+    const { report } = await runGate(
+      { ...(settings.model ? { model: settings.model } : {}), version: settings.version, mode: settings.mode, policyFile: settings.policyPath, policyText },
+      { registry, log: (m) => core.info(redact(m)) },
+    );
+    setReportOutputs(report, redact);
+    await writeReportSummary(report, redact);
+    core.info(redact(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`));
+    if (report.decision === 'rejected') {
+      const why = `${report.model} v${report.version} was rejected by the policy: ${report.reasons.join('; ')}`;
+      if (settings.failOnReject) core.setFailed(redact(why));
+      else core.warning(redact(why));
+    }
+  } catch (err) {
+    await fail(err, redact);
+  }
+}
+
+async function fail(err: unknown, redact: Redactor): Promise<void> {
+  const gateError = err instanceof GateError ? err : undefined;
+  const kind = gateError?.kind ?? 'registry';
+  const message = redact(gateError ? gateError.message : `unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+  const problems = err instanceof PolicyError ? err.problems : [];
+  try {
+    annotateProblems(problems, redact);
+    setErrorOutputs(kind, message, gateError?.wrote ?? false, redact);
+    await writeErrorSummary(kind, message, problems, redact);
+  } finally {
+    core.setFailed(`${kind} error: ${message}`);
+  }
+}
+
+async function readPolicy(policyPath: string): Promise<string> {
+  const full = path.resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), policyPath);
+  try {
+    return await readFile(full, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(err)})`;
+    throw new GateError('policy', `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`);
+  }
+}
+
+/**
+ * Masks every credential the inputs or the environment hold (before the
+ * inputs are validated: a bad input may be the error) in the runner's log, and
+ * returns the redactor for outputs, files and the summary.
+ */
+function maskSecrets(): Redactor {
+  const env = (name: string) => process.env[name] ?? '';
+  const sources = [
+    { token: core.getInput('tracking-token'), username: core.getInput('tracking-username'), password: core.getInput('tracking-password') },
+    { token: env('MLFLOW_TRACKING_TOKEN'), username: env('MLFLOW_TRACKING_USERNAME'), password: env('MLFLOW_TRACKING_PASSWORD') },
+  ];
+  const forms = sources.flatMap((s) => [
+    ...secretForms({ token: s.token, password: s.password }),
+    ...secretForms({ token: s.token.trim(), username: s.username.trim(), password: s.password }),
+  ]);
+  for (const f of new Set(forms)) core.setSecret(f);
+  return makeRedactor([...new Set(forms)].sort((a, b) => b.length - a.length));
+}

@@ -1,0 +1,133 @@
+/**
+ * The Registry port over MLflow's REST API: maps the protos' JSON shapes
+ * (mlflow/protos/model_registry.proto, service.proto) to the core's plain types.
+ */
+import type { ModelVersion, Registry, RegistryOp, RunData } from '../core/registry-model.js';
+import { MlflowRestClient, RegistryError } from './rest-client.js';
+
+interface ApiTag {
+  key: string;
+  value?: string;
+}
+interface ApiModelVersion {
+  name: string;
+  version: string;
+  current_stage?: string;
+  status?: string;
+  run_id?: string;
+  source?: string;
+  tags?: ApiTag[];
+  aliases?: string[];
+}
+interface ApiRun {
+  info: { run_id: string; status?: string };
+  data?: { metrics?: Array<{ key: string; value: number | string }>; tags?: ApiTag[] };
+}
+
+const PAGE = 1000;
+
+export class MlflowRegistry implements Registry {
+  constructor(private readonly rest: MlflowRestClient) {}
+
+  get url(): string {
+    return this.rest.baseUrl;
+  }
+
+  async getRegisteredModel(name: string) {
+    const res = await orNull(this.rest.get<{ registered_model: { name: string; aliases?: Array<{ alias: string; version: string }> } }>('registered-models/get', { name }));
+    if (!res) return null;
+    return { name: res.registered_model.name, aliases: Object.fromEntries((res.registered_model.aliases ?? []).map((a) => [a.alias, a.version])) };
+  }
+
+  async searchModelVersions(name: string): Promise<ModelVersion[]> {
+    const out: ModelVersion[] = [];
+    let pageToken: string | undefined;
+    do {
+      const res = await this.rest.get<{ model_versions?: ApiModelVersion[]; next_page_token?: string }>('model-versions/search', {
+        filter: `name=${quote(name)}`,
+        max_results: PAGE,
+        page_token: pageToken,
+      });
+      out.push(...(res.model_versions ?? []).map(toModelVersion));
+      pageToken = res.next_page_token || undefined;
+    } while (pageToken);
+    return out;
+  }
+
+  async getModelVersion(name: string, version: string): Promise<ModelVersion | null> {
+    const res = await orNull(this.rest.get<{ model_version: ApiModelVersion }>('model-versions/get', { name, version }));
+    return res ? toModelVersion(res.model_version) : null;
+  }
+
+  async getRun(runId: string): Promise<RunData | null> {
+    const res = await orNull(this.rest.get<{ run: ApiRun }>('runs/get', { run_id: runId }));
+    if (!res) return null;
+    const { info, data } = res.run;
+    return {
+      runId: info.run_id,
+      status: info.status ?? 'UNKNOWN',
+      metrics: new Map((data?.metrics ?? []).map((m) => [m.key, toDouble(m.value)])),
+      tags: tagsToRecord(data?.tags),
+    };
+  }
+
+  async apply(op: RegistryOp): Promise<void> {
+    switch (op.kind) {
+      case 'set-tag':
+        await this.rest.post('model-versions/set-tag', { name: op.model, version: op.version, key: op.key, value: op.value });
+        return;
+      case 'delete-tag':
+        await this.rest.delete('model-versions/delete-tag', { name: op.model, version: op.version, key: op.key });
+        return;
+      case 'transition-stage':
+        await this.rest.post('model-versions/transition-stage', {
+          name: op.model,
+          version: op.version,
+          stage: op.stage,
+          archive_existing_versions: op.archiveExisting,
+        });
+        return;
+    }
+  }
+}
+
+/** A 404 RESOURCE_DOES_NOT_EXIST means "not there", which callers handle; anything else is an error. */
+async function orNull<T>(p: Promise<T>): Promise<T | null> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof RegistryError && err.errorCode === 'RESOURCE_DOES_NOT_EXIST') return null;
+    throw err;
+  }
+}
+
+function toModelVersion(v: ApiModelVersion): ModelVersion {
+  return {
+    name: v.name,
+    version: String(v.version),
+    stage: v.current_stage ?? 'None',
+    status: v.status ?? 'READY',
+    ...(v.run_id ? { runId: v.run_id } : {}),
+    ...(v.source ? { source: v.source } : {}),
+    tags: tagsToRecord(v.tags),
+    aliases: v.aliases ?? [],
+  };
+}
+
+function tagsToRecord(tags: ApiTag[] | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).map((t) => [t.key, t.value ?? '']));
+}
+
+/** Protobuf JSON writes NaN and the infinities as strings. */
+export function toDouble(v: number | string): number {
+  if (typeof v === 'number') return v;
+  if (v === 'NaN') return NaN;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  return Number(v);
+}
+
+/** A string literal for MLflow's search filter: single-quoted, with quotes and backslashes escaped. */
+export function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

@@ -1,0 +1,156 @@
+/**
+ * MLflow's REST API over undici: timeouts on connect, headers and body;
+ * retries of idempotent requests by undici's own retry interceptor; proxies from
+ * HTTPS_PROXY/NO_PROXY by EnvHttpProxyAgent. Shapes follow mlflow/protos.
+ * The token never appears in an error: messages name the method, URL and status.
+ */
+import { EnvHttpProxyAgent, errors as undiciErrors, interceptors, request, type Dispatcher } from 'undici';
+import { GateError } from '../core/errors.js';
+
+export type Auth = { kind: 'none' } | { kind: 'bearer'; token: string } | { kind: 'basic'; username: string; password: string };
+
+export interface TransportOptions {
+  /** Milliseconds to open a connection, to receive headers, and between body chunks. */
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Retries of GETs (and of writes that are safe to repeat) on 429/5xx and connection errors. */
+  maxRetries: number;
+  minRetryDelayMs: number;
+}
+
+export const DEFAULT_TRANSPORT: TransportOptions = { connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxRetries: 3, minRetryDelayMs: 500 };
+
+/** A failure talking to the registry: names the URL (never the credentials) and the status. */
+export class RegistryError extends GateError {
+  readonly status: number | undefined;
+  readonly errorCode: string | undefined;
+  constructor(message: string, status?: number, errorCode?: string) {
+    super('registry', message);
+    this.name = 'RegistryError';
+    this.status = status;
+    this.errorCode = errorCode;
+  }
+}
+
+type Query = Record<string, string | number | undefined>;
+
+export class MlflowRestClient {
+  readonly baseUrl: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly headers: Record<string, string>;
+
+  constructor(trackingUri: string, auth: Auth, opts: { transport?: Partial<TransportOptions>; dispatcher?: Dispatcher; extraHeaders?: Record<string, string> } = {}) {
+    this.baseUrl = trackingUri.replace(/\/+$/, '');
+    const t = { ...DEFAULT_TRANSPORT, ...opts.transport };
+    this.dispatcher =
+      opts.dispatcher ??
+      new EnvHttpProxyAgent({ connect: { timeout: t.connectTimeoutMs }, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs }).compose(
+        interceptors.retry({
+          maxRetries: t.maxRetries,
+          minTimeout: t.minRetryDelayMs,
+          timeoutFactor: 2,
+          retryAfter: true,
+          statusCodes: [408, 429, 500, 502, 503, 504],
+          // Writes are not retried here: after an ambiguous failure the caller reads back instead.
+          methods: ['GET', 'HEAD', 'OPTIONS'],
+        }),
+      );
+    this.headers = { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate', ...(opts.extraHeaders ?? {}) };
+    if (auth.kind === 'bearer') this.headers['authorization'] = `Bearer ${auth.token}`;
+    if (auth.kind === 'basic') this.headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  }
+
+  get<T>(endpoint: string, query: Query): Promise<T> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.append(k, String(v));
+    const q = qs.toString();
+    return this.call<T>('GET', `${endpoint}${q ? `?${q}` : ''}`);
+  }
+
+  post<T>(endpoint: string, body: unknown): Promise<T> {
+    return this.call<T>('POST', endpoint, body);
+  }
+
+  delete<T>(endpoint: string, body: unknown): Promise<T> {
+    return this.call<T>('DELETE', endpoint, body);
+  }
+
+  /** One request to `/api/2.0/mlflow/<endpoint>`; the parsed JSON answer, or a RegistryError. */
+  private async call<T>(method: Dispatcher.HttpMethod, endpoint: string, body?: unknown): Promise<T> {
+    const url = `${this.baseUrl}/api/2.0/mlflow/${endpoint}`;
+    const where = `${method} ${url}`;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method,
+        dispatcher: this.dispatcher,
+        headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (err) {
+      throw transportError(where, err);
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      throw transportError(where, err);
+    }
+    const type = String(res.headers['content-type'] ?? '');
+    const json = parseJson(text, type);
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      if (json === undefined) {
+        throw new RegistryError(`${where} answered ${res.statusCode} but not with JSON (${describeBody(text, type)}); is the tracking URI an MLflow server, and not a login page or proxy?`, res.statusCode);
+      }
+      return json as T;
+    }
+    const mlflowError = json && typeof json === 'object' ? (json as { error_code?: unknown; message?: unknown }) : undefined;
+    const code = typeof mlflowError?.error_code === 'string' ? mlflowError.error_code : undefined;
+    const detail = code ? `${code}: ${String(mlflowError?.message ?? '')}` : describeBody(text, type);
+    throw new RegistryError(`${where} answered ${res.statusCode}${statusHint(res.statusCode)}: ${detail}`, res.statusCode, code);
+  }
+}
+
+function parseJson(text: string, type: string): unknown {
+  if (!type.includes('json') && !/^\s*[{[]/.test(text)) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeBody(text: string, type: string): string {
+  if (type.includes('html') || /^\s*<(!doctype|html)/i.test(text)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+    return `an HTML page${title ? ` titled "${title.slice(0, 100)}"` : ''}`;
+  }
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (!flat) return 'an empty body';
+  return flat.length > 300 ? `${flat.slice(0, 300)}...` : flat;
+}
+
+function statusHint(status: number): string {
+  if (status === 401) return ' (unauthenticated: check tracking-token or tracking-username/password)';
+  if (status === 403) return ' (permission denied: the credentials lack the permission)';
+  return '';
+}
+
+function transportError(where: string, err: unknown): RegistryError {
+  if (err instanceof undiciErrors.RequestRetryError) {
+    return new RegistryError(`${where} kept failing with status ${err.statusCode} after retries`, err.statusCode);
+  }
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e.code ?? e.cause?.code;
+  const why =
+    code === 'ECONNREFUSED'
+      ? 'connection refused (is the server running, and is the port right?)'
+      : code === 'ENOTFOUND'
+        ? 'host not found'
+        : code === 'UND_ERR_CONNECT_TIMEOUT'
+          ? 'timed out connecting'
+          : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+            ? 'timed out waiting for the answer'
+            : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;
+  return new RegistryError(`${where} failed: ${why}`);
+}

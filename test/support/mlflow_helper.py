@@ -1,0 +1,273 @@
+"""Line-oriented JSON bridge to MLflow's own Python client, used by the tests.
+
+Protocol (driven by ``MlflowPy`` in scripts/mlflow-local.mjs):
+  stdin : one request per line  {"id": n, "op": "...", "args": {...}}
+  stdout: one answer per line   {"id": n, "ok": true, "result": ...}
+                             or {"id": n, "ok": false, "error": "...", "traceback": "..."}
+
+stdout is reserved for the protocol: file descriptor 1 is moved to a private
+descriptor and fd 1 (and sys.stdout) are pointed at stderr, so MLflow's prints,
+warnings and anything written by child processes end up on stderr.
+
+The tracking server is taken from MLFLOW_TRACKING_URI, like any MLflow user would.
+"""
+
+import importlib.metadata
+import json
+import logging
+import os
+import sys
+import time
+import traceback
+import warnings
+
+# --- protect the protocol channel before importing anything chatty -------------
+_PROTO = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+
+warnings.filterwarnings("ignore")
+os.environ.setdefault("MLFLOW_ENABLE_ASYNC_LOGGING", "false")
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("DO_NOT_TRACK", "true")
+logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+for _name in ("mlflow", "alembic", "urllib3", "sklearn"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+import mlflow  # noqa: E402
+import mlflow.sklearn  # noqa: E402
+import numpy as np  # noqa: E402
+from mlflow import MlflowClient  # noqa: E402
+from mlflow.exceptions import MlflowException  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+logging.getLogger("mlflow").setLevel(logging.ERROR)
+
+client = MlflowClient()
+
+_X = np.array([[0.0, 0.0], [0.1, 0.2], [0.2, 0.1], [1.0, 1.0], [0.9, 1.1], [1.1, 0.9]])
+_Y = np.array([0, 0, 0, 1, 1, 1])
+
+# Explicit requirements (a documented log_model option): without them MLflow infers the
+# requirements by re-loading the model in a subprocess, which costs ~3 s per version.
+_PIP_REQUIREMENTS = [
+    f"{dist}=={importlib.metadata.version(dist)}" for dist in ("mlflow", "scikit-learn", "skops")
+]
+
+
+def _is_missing(exc):
+    return isinstance(exc, MlflowException) and exc.error_code == "RESOURCE_DOES_NOT_EXIST"
+
+
+def _num(v):
+    # JSON from JS cannot carry NaN/Infinity: accept "NaN", "Infinity", "-Infinity" (and null = NaN).
+    if v is None:
+        return float("nan")
+    return float(v)
+
+
+def _version_dict(mv):
+    return {
+        "name": mv.name,
+        "version": str(mv.version),
+        "current_stage": mv.current_stage,
+        "status": mv.status,
+        "run_id": mv.run_id,
+        "source": mv.source,
+        "model_id": getattr(mv, "model_id", None),
+        "tags": dict(mv.tags or {}),
+        "aliases": list(mv.aliases or []),
+        "description": mv.description,
+    }
+
+
+def _model_filter(model):
+    quote = '"' if "'" in model else "'"
+    return f"name={quote}{model}{quote}"
+
+
+# --- ops ------------------------------------------------------------------------
+
+
+def op_ping(args):
+    return mlflow.__version__
+
+
+def op_seed_model(args):
+    model = args["model"]
+    versions = args.get("versions") or []
+    mlflow.set_experiment(args.get("experiment") or model)
+    out = []
+    for i, spec in enumerate(versions):
+        t0 = time.monotonic()
+        with mlflow.start_run(run_name=spec.get("run_name")) as run:
+            run_id = run.info.run_id
+            for name, value in (spec.get("metrics") or {}).items():
+                if isinstance(value, list):
+                    for pair in value:
+                        mlflow.log_metric(name, _num(pair[0]), step=int(pair[1]))
+                else:
+                    mlflow.log_metric(name, _num(value))
+            if spec.get("params"):
+                mlflow.log_params(spec["params"])
+            if spec.get("run_tags"):
+                mlflow.set_tags(spec["run_tags"])
+            clf = LogisticRegression().fit(_X, _Y)
+            info = mlflow.sklearn.log_model(
+                clf,
+                name="model",
+                registered_model_name=model,
+                pip_requirements=_PIP_REQUIREMENTS,
+            )
+        status = spec.get("run_status") or "FINISHED"
+        if status != "FINISHED":
+            client.set_terminated(run_id, status)
+        version = str(info.registered_model_version)
+        if spec.get("stage"):
+            client.transition_model_version_stage(
+                model, version, spec["stage"], archive_existing_versions=False
+            )
+        for k, v in (spec.get("version_tags") or {}).items():
+            client.set_model_version_tag(model, version, k, str(v))
+        for alias in spec.get("aliases") or []:
+            client.set_registered_model_alias(model, alias, version)
+        mv = client.get_model_version(model, version)
+        out.append(
+            {
+                "version": version,
+                "run_id": run_id,
+                "source": mv.source,
+                "model_id": info.model_id,
+                "model_uri": info.model_uri,
+                "seconds": round(time.monotonic() - t0, 3),
+            }
+        )
+    for k, v in (args.get("model_tags") or {}).items():
+        client.set_registered_model_tag(model, k, str(v))
+    return out
+
+
+def op_get_version(args):
+    try:
+        return _version_dict(client.get_model_version(args["model"], str(args["version"])))
+    except MlflowException as e:
+        if _is_missing(e):
+            return None
+        raise
+
+
+def op_search_versions(args):
+    model = args["model"]
+    found = []
+    token = None
+    while True:
+        page = client.search_model_versions(
+            filter_string=_model_filter(model), max_results=200, page_token=token
+        )
+        found.extend(page)
+        token = page.token
+        if not token:
+            break
+    return sorted((_version_dict(mv) for mv in found), key=lambda d: int(d["version"]))
+
+
+def op_get_model(args):
+    try:
+        rm = client.get_registered_model(args["model"])
+    except MlflowException as e:
+        if _is_missing(e):
+            return None
+        raise
+    return {
+        "name": rm.name,
+        "tags": dict(rm.tags or {}),
+        "aliases": {k: str(v) for k, v in (rm.aliases or {}).items()},
+        "description": rm.description,
+        "latest_versions": [_version_dict(mv) for mv in (rm.latest_versions or [])],
+    }
+
+
+def op_get_run(args):
+    run = client.get_run(args["run_id"])
+    return {
+        "run_id": run.info.run_id,
+        "status": run.info.status,
+        "metrics": {k: (v if v == v else "NaN") for k, v in run.data.metrics.items()},
+        "params": dict(run.data.params),
+        "tags": dict(run.data.tags),
+    }
+
+
+def op_transition(args):
+    mv = client.transition_model_version_stage(
+        args["model"],
+        str(args["version"]),
+        args["stage"],
+        archive_existing_versions=bool(args.get("archive_existing", False)),
+    )
+    return _version_dict(mv)
+
+
+def op_set_version_tag(args):
+    client.set_model_version_tag(args["model"], str(args["version"]), args["key"], str(args["value"]))
+    return None
+
+
+def op_delete_version_tag(args):
+    client.delete_model_version_tag(args["model"], str(args["version"]), args["key"])
+    return None
+
+
+def op_set_alias(args):
+    client.set_registered_model_alias(args["model"], args["alias"], str(args["version"]))
+    return None
+
+
+def op_delete_alias(args):
+    client.delete_registered_model_alias(args["model"], args["alias"])
+    return None
+
+
+def op_set_model_tag(args):
+    client.set_registered_model_tag(args["model"], args["key"], str(args["value"]))
+    return None
+
+
+def op_delete_version(args):
+    client.delete_model_version(args["model"], str(args["version"]))
+    return None
+
+
+OPS = {name[3:]: fn for name, fn in globals().items() if name.startswith("op_") and callable(fn)}
+
+
+def _send(obj):
+    _PROTO.write(json.dumps(obj, allow_nan=False, default=str) + "\n")
+    _PROTO.flush()
+
+
+def main():
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        req_id = None
+        try:
+            req = json.loads(line)
+            req_id = req.get("id")
+            op = req.get("op")
+            fn = OPS.get(op)
+            if fn is None:
+                raise ValueError(f"unknown op {op!r}; known: {sorted(OPS)}")
+            result = fn(req.get("args") or {})
+            _send({"id": req_id, "ok": True, "result": result})
+        except BaseException as e:  # noqa: BLE001 - every failure must reach the caller
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            tb = traceback.format_exc()
+            print(tb, file=sys.stderr, flush=True)
+            _send({"id": req_id, "ok": False, "error": f"{type(e).__name__}: {e}", "traceback": tb})
+
+
+if __name__ == "__main__":
+    main()
