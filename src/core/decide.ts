@@ -117,6 +117,7 @@ export function failedChecksTag(failed: Check[]): string {
   return clip(failed.map((c) => c.message).join('; '));
 }
 
+const TRUNCATED = ' ... (truncated)';
 function clip(text: string): string {
-  return text.length <= MAX_TAG_VALUE ? text : text.slice(0, MAX_TAG_VALUE - 15) + ' ... (truncated)';
+  return text.length <= MAX_TAG_VALUE ? text : text.slice(0, MAX_TAG_VALUE - TRUNCATED.length) + TRUNCATED;
 }

@@ -70,7 +70,7 @@ export function loadPolicy(text: string, file: string): Policy {
   const semantic: PolicyProblem[] = [];
   const metrics: MetricRule[] = [];
   for (const [metric, rule] of Object.entries(raw.metrics)) {
-    const where = (key?: string) => at(nodeAt(doc, key ? ['metrics', metric, key] : ['metrics', metric])?.range?.[0] ?? 0, '');
+    const where = (key?: string) => at((key ? nodeAt(doc, ['metrics', metric, key]) : keyNodeAt(doc, ['metrics'], metric))?.range?.[0] ?? 0, '');
     const built = buildRule(metric, rule);
     if ('error' in built) semantic.push({ ...where(built.key), message: built.error });
     else metrics.push(built);
@@ -133,8 +133,12 @@ function describeSchemaError(e: ErrorObject, doc: Document, data: unknown, at: A
       return [at(offset, `${name} needs the key "${missing}"`)];
     }
     case 'type': {
+      const value = valueAt(data, path);
+      if (path.length === 2 && path[0] === 'metrics') {
+        return [at(offset, `${name} must be a threshold such as ">= 0.9" or a mapping with min, max or between, not ${describeValue(value)}`)];
+      }
       const expected = String((e.params as { type: string | string[] }).type);
-      return [at(offset, `${name} must be ${article(expected)}, not ${describeValue(valueAt(data, path))}`)];
+      return [at(offset, `${name} must be ${article(expected)}, not ${describeValue(value)}`)];
     }
     case 'pattern': {
       const value = valueAt(data, path);
@@ -218,8 +222,12 @@ function subSchemaAt(path: string[]): SchemaNode | undefined {
   return s;
 }
 
+const TYPE_WORDS: Record<string, string> = { object: 'mapping', array: 'list' };
 function article(type: string): string {
-  const t = type.replace(',', ' or ');
+  const t = type
+    .split(',')
+    .map((w) => TYPE_WORDS[w] ?? w)
+    .join(' or ');
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }
 

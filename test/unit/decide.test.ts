@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { checksTag, decide, MAX_TAG_VALUE, planTags, TAGS, type GateState } from '../../src/core/decide.js';
+import { evaluateMetrics } from '../../src/core/evaluate.js';
+import { loadPolicy } from '../../src/core/policy.js';
+import type { ModelVersion } from '../../src/core/registry-model.js';
+
+const policy = loadPolicy('model: churn-predictor\nmetrics:\n  accuracy: ">= 0.90"\n  f1: ">= 0.88"\n', '.github/promotion-policy.yml');
+const version = (v: string, stage = 'None', tags: Record<string, string> = {}): ModelVersion => ({
+  name: 'churn-predictor',
+  version: v,
+  stage,
+  status: 'READY',
+  runId: `run${v}`,
+  tags,
+  aliases: [],
+});
+const state = (over: Partial<GateState> & { metrics?: Record<string, number> } = {}): GateState => ({
+  policy,
+  model: 'churn-predictor',
+  mode: 'promote',
+  candidate: version('3', 'Staging'),
+  holders: [version('2', 'Production')],
+  run: { runId: 'run3', status: 'FINISHED', metrics: new Map(Object.entries(over.metrics ?? { accuracy: 0.93, f1: 0.9 })), tags: {} },
+  ...over,
+});
+
+describe('decide', () => {
+  it('a passing candidate is promoted: tags first, then the stage with archiving', () => {
+    const d = decide(state());
+    expect(d.decision).toBe('promoted');
+    expect(d.previousVersions).toEqual(['2']);
+    expect(d.plan).toEqual([
+      { kind: 'set-tag', model: 'churn-predictor', version: '3', key: 'validation', value: 'passed' },
+      { kind: 'set-tag', model: 'churn-predictor', version: '3', key: 'mlflow_gate.checks', value: 'accuracy=0.93 (>= 0.9) pass; f1=0.9 (>= 0.88) pass' },
+      { kind: 'set-tag', model: 'churn-predictor', version: '3', key: 'mlflow_gate.policy', value: '.github/promotion-policy.yml' },
+      { kind: 'transition-stage', model: 'churn-predictor', version: '3', stage: 'Production', archiveExisting: true },
+    ]);
+  });
+
+  it('in evaluate mode the same candidate is "passed"', () => {
+    expect(decide(state({ mode: 'evaluate' })).decision).toBe('passed');
+  });
+
+  it('a failing candidate is rejected and tagged, its stage untouched', () => {
+    const d = decide(state({ metrics: { accuracy: 0.87, f1: 0.9 } }));
+    expect(d.decision).toBe('rejected');
+    expect(d.plan.some((op) => op.kind === 'transition-stage')).toBe(false);
+    expect(d.plan).toContainEqual({ kind: 'set-tag', model: 'churn-predictor', version: '3', key: TAGS.validation, value: 'failed' });
+    expect(d.plan).toContainEqual({ kind: 'set-tag', model: 'churn-predictor', version: '3', key: TAGS.failedChecks, value: 'accuracy = 0.87 fails >= 0.9 by 0.03' });
+    expect(d.reasons).toEqual(['accuracy = 0.87 fails >= 0.9 by 0.03']);
+  });
+
+  it('a version that failed before and passes now loses its stale failure tags', () => {
+    const d = decide(state({ candidate: version('3', 'Staging', { validation: 'failed', [TAGS.failedChecks]: 'old' }) }));
+    expect(d.plan).toContainEqual({ kind: 'delete-tag', model: 'churn-predictor', version: '3', key: TAGS.failedChecks });
+    expect(d.plan).toContainEqual({ kind: 'set-tag', model: 'churn-predictor', version: '3', key: 'validation', value: 'passed' });
+  });
+
+  it('a rerun over the state the first run left plans no tag writes (converges)', () => {
+    const first = decide(state({ metrics: { accuracy: 0.87, f1: 0.9 } }));
+    const tags = Object.fromEntries(first.plan.flatMap((op) => (op.kind === 'set-tag' ? [[op.key, op.value]] : [])));
+    const second = decide(state({ metrics: { accuracy: 0.87, f1: 0.9 }, candidate: version('3', 'Staging', tags) }));
+    expect(second.decision).toBe('rejected');
+    expect(second.plan).toEqual([]);
+  });
+
+  it('a candidate already in the target is already-promoted, with nothing to write', () => {
+    const d = decide(state({ candidate: version('2', 'Production'), holders: [version('2', 'Production')] }));
+    expect(d.decision).toBe('already-promoted');
+    expect(d.plan).toEqual([]);
+    expect(d.previousVersions).toEqual([]);
+  });
+
+  it('a version that is not READY is skipped', () => {
+    const d = decide(state({ candidate: { ...version('3'), status: 'PENDING_REGISTRATION' } }));
+    expect(d.decision).toBe('skipped');
+    expect(d.plan).toEqual([]);
+  });
+
+  it('every holder of the stage is a previous version (archiving moves them all)', () => {
+    const d = decide(state({ holders: [version('1', 'Production'), version('2', 'Production')] }));
+    expect(d.previousVersions).toEqual(['1', '2']);
+  });
+
+  it('a version without a run fails every required check as missing', () => {
+    const d = decide(state({ run: undefined }));
+    expect(d.decision).toBe('rejected');
+    expect(d.evaluation.failed.map((c) => c.verdict)).toEqual(['missing', 'missing']);
+  });
+});
+
+describe('tags', () => {
+  it('planTags writes only what differs', () => {
+    const v = version('1', 'None', { a: '1', b: '2' });
+    expect(planTags('m', v, { a: '1', b: '3', c: null, d: 'x' })).toEqual([
+      { kind: 'set-tag', model: 'm', version: '1', key: 'b', value: '3' },
+      { kind: 'set-tag', model: 'm', version: '1', key: 'd', value: 'x' },
+    ]);
+  });
+  it('tag values stay within MLflow 5000-character limit', () => {
+    const many = loadPolicy('metrics:\n' + Array.from({ length: 300 }, (_, i) => `  metric_with_a_long_name_${i}: ">= 0.5"`).join('\n'), 'p.yml');
+    const tag = checksTag(evaluateMetrics(many.metrics, new Map()).checks);
+    expect(tag.length).toBeLessThanOrEqual(MAX_TAG_VALUE);
+    expect(tag.endsWith('(truncated)')).toBe(true);
+  });
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { PolicyError } from '../../src/core/errors.js';
+import { loadPolicy, nearest } from '../../src/core/policy.js';
+
+function problemsOf(text: string) {
+  try {
+    loadPolicy(text, 'policy.yml');
+  } catch (err) {
+    expect(err).toBeInstanceOf(PolicyError);
+    return (err as PolicyError).problems;
+  }
+  throw new Error('the policy was accepted, but it should have been refused');
+}
+
+describe('loadPolicy accepts', () => {
+  it('the policy of the foundation issue exactly as written', () => {
+    const text = readFileSync(new URL('../../examples/promotion-policy.yml', import.meta.url), 'utf8');
+    expect(text).toBe('model: churn-predictor\nmetrics:\n  accuracy: ">= 0.90"\n  f1: ">= 0.88"\n');
+    const policy = loadPolicy(text, '.github/promotion-policy.yml');
+    expect(policy).toEqual({
+      file: '.github/promotion-policy.yml',
+      model: 'churn-predictor',
+      target: { stage: 'Production', archiveExisting: true },
+      metrics: [
+        { metric: 'accuracy', bounds: [{ op: '>=', value: 0.9 }], required: true, text: '>= 0.9' },
+        { metric: 'f1', bounds: [{ op: '>=', value: 0.88 }], required: true, text: '>= 0.88' },
+      ],
+    });
+  });
+
+  it('every operator, mappings with min, max, between and required, and odd metric names', () => {
+    const policy = loadPolicy(
+      [
+        'version: 1',
+        'target:',
+        '  stage: Staging',
+        '  archive_existing: false',
+        'metrics:',
+        '  a: "> 1"',
+        '  b: ">=2"',
+        '  c: "< -3.5"',
+        '  d: "<= 1e-3"',
+        '  e: "== 0"',
+        '  f: "!= .5"',
+        '  "val/acc@5":',
+        '    min: 0.1',
+        '    max: 0.9',
+        '  g:',
+        '    between: [1, 2]',
+        '    required: false',
+      ].join('\n'),
+      'p.yml',
+    );
+    expect(policy.model).toBeUndefined();
+    expect(policy.target).toEqual({ stage: 'Staging', archiveExisting: false });
+    expect(policy.metrics.map((m) => [m.metric, m.text, m.required])).toEqual([
+      ['a', '> 1', true],
+      ['b', '>= 2', true],
+      ['c', '< -3.5', true],
+      ['d', '<= 0.001', true],
+      ['e', '== 0', true],
+      ['f', '!= 0.5', true],
+      ['val/acc@5', '>= 0.1 and <= 0.9', true],
+      ['g', '>= 1 and <= 2', false],
+    ]);
+  });
+});
+
+// Each bad policy, with the line, column and message fragment written by hand.
+const BAD: Array<[name: string, text: string, line: number, column: number, fragment: string]> = [
+  ['empty file', '', 1, 1, 'the policy file is empty'],
+  ['only a comment', '# nothing here\n', 1, 1, 'the policy file is empty'],
+  ['a list, not a mapping', '- a\n- b\n', 1, 1, 'the policy must be a mapping, not a list'],
+  ['a scalar', 'hello\n', 1, 1, 'the policy must be a mapping, not string "hello"'],
+  ['typo in a top-level key', 'modle: x\nmetrics:\n  a: ">= 1"\n', 1, 1, 'unknown key "modle" in the policy; allowed keys are: version, model, target, metrics. Did you mean "model"?'],
+  ['unknown key far from any', 'model: x\nowner: me\nmetrics:\n  a: ">= 1"\n', 2, 1, 'unknown key "owner"'],
+  ['typo in a rule key', 'metrics:\n  acc:\n    mni: 0.3\n', 3, 5, 'Did you mean "min"?'],
+  ['typo in target', 'target:\n  stag: Production\nmetrics:\n  a: ">1"\n', 2, 3, 'Did you mean "stage"?'],
+  ['no metrics', 'model: x\n', 1, 1, 'needs the key "metrics"'],
+  ['empty metrics', 'model: x\nmetrics: {}\n', 2, 10, 'metrics must not be empty'],
+  ['metrics is a list', 'metrics:\n  - accuracy\n', 2, 3, 'metrics must be a mapping, not a list'],
+  ['bad operator =>', 'metrics:\n  accuracy: "=> 0.9"\n', 2, 13, 'unknown operator "=>" in "=> 0.9"; use one of >=, >, <=, <, ==, !='],
+  ['bad operator =', 'metrics:\n  accuracy: "= 0.9"\n', 2, 13, 'unknown operator "="'],
+  ['no operator', 'metrics:\n  accuracy: "0.9"\n', 2, 13, 'has no operator'],
+  ['no number', 'metrics:\n  accuracy: ">="\n', 2, 13, 'has no number after ">="'],
+  ['NaN threshold string', 'metrics:\n  "val/acc@5": ">= nan"\n', 2, 16, '"nan" in ">= nan" is not a finite number'],
+  ['infinite threshold string', 'metrics:\n  a: "<= inf"\n', 2, 6, 'is not a finite number'],
+  ['bare number', 'metrics:\n  accuracy: 0.9\n', 2, 13, 'must be a threshold such as ">= 0.9"'],
+  ['boolean rule', 'metrics:\n  accuracy: true\n', 2, 13, 'not boolean true'],
+  ['null rule', 'metrics:\n  accuracy:\n', 2, 12, 'empty (null)'],
+  ['NaN min', 'metrics:\n  acc:\n    min: .nan\n', 3, 10, 'must be a number, not NaN'],
+  ['infinite max', 'metrics:\n  acc:\n    max: .inf\n', 3, 10, 'must be a number, not Infinity'],
+  ['string min', 'metrics:\n  acc:\n    min: "0.9"\n', 3, 10, 'must be a number, not string "0.9"'],
+  ['between of one', 'metrics:\n  a:\n    between: [1]\n', 3, 14, 'exactly two numbers'],
+  ['between reversed', 'metrics:\n  a:\n    between: [0.9, 0.1]\n', 3, 14, 'the low end 0.9 is above the high end 0.1'],
+  ['min above max', 'metrics:\n  a:\n    min: 2\n    max: 1\n', 3, 10, 'min 2 is above max 1'],
+  ['no bound', 'metrics:\n  a:\n    required: false\n', 2, 3, 'sets no threshold; give min, max or between'],
+  ['required not boolean', 'metrics:\n  a:\n    min: 1\n    required: "no"\n', 4, 15, 'must be a boolean'],
+  ['duplicate key', 'metrics:\n  a: ">= 1"\n  a: ">= 2"\n', 3, 3, 'a key appears twice'],
+  ['tab indentation', 'metrics:\n\ta: ">= 1"\n', 2, 1, 'a tab is used for indentation'],
+  ['unclosed flow sequence', 'model: [a\n', 2, 1, 'YAML syntax'],
+  ['unknown stage', 'target:\n  stage: Prod\nmetrics:\n  a: ">1"\n', 2, 10, 'target.stage is "Prod"; it must be one of "Staging", "Production"'],
+  ['archive not boolean', 'target:\n  archive_existing: yes\nmetrics:\n  a: ">1"\n', 2, 21, 'must be a boolean'],
+  ['language version 2', 'version: 2\nmetrics:\n  a: ">1"\n', 1, 10, 'version must be 1, not 2'],
+  ['empty model', 'model: ""\nmetrics:\n  a: ">1"\n', 1, 8, 'model must not be empty'],
+  ['model is a number', 'model: 3\nmetrics:\n  a: ">1"\n', 1, 8, 'model must be a string'],
+];
+
+describe('loadPolicy refuses, naming line, column and what is wrong', () => {
+  it.each(BAD)('%s', (_name, text, line, column, fragment) => {
+    const problems = problemsOf(text);
+    const hit = problems.find((p) => p.message.includes(fragment));
+    expect(hit, `problems were: ${JSON.stringify(problems)}`).toBeDefined();
+    expect({ file: hit!.file, line: hit!.line, column: hit!.column }).toEqual({ file: 'policy.yml', line, column });
+  });
+
+  it('reports every problem at once, in file order', () => {
+    const problems = problemsOf('modle: x\ntarget:\n  stage: Prod\nmetrics:\n  a: "=> 1"\n  b:\n    mni: 2\n');
+    expect(problems.map((p) => [p.line, p.column])).toEqual([
+      [1, 1],
+      [3, 10],
+      [5, 6],
+      [7, 5],
+    ]);
+    const semantic = problemsOf('metrics:\n  a: "=> 1"\n  b: "~ 2"\n');
+    expect(semantic.map((p) => p.line)).toEqual([2, 3]);
+  });
+
+  it('the error message of a PolicyError names the file, line and column', () => {
+    expect(() => loadPolicy('metrics:\n  a: "=> 1"\n', '.github/promotion-policy.yml')).toThrow('.github/promotion-policy.yml:2:6: metrics.a: unknown operator');
+  });
+});
+
+describe('nearest', () => {
+  it('suggests only close words', () => {
+    expect(nearest('metircs', ['version', 'model', 'target', 'metrics'])).toBe('metrics');
+    expect(nearest('zzz', ['version', 'model'])).toBeUndefined();
+  });
+});
