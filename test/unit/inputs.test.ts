@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/core/errors.js';
+import { readSettings } from '../../src/github/inputs.js';
+
+const URI = 'http://127.0.0.1:5000';
+const settings = (inputs: Record<string, string>, env: Record<string, string> = {}) => readSettings((n) => inputs[n] ?? '', env);
+const inputError = (inputs: Record<string, string>, env: Record<string, string> = {}) => {
+  try {
+    settings(inputs, env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    return (err as Error).message;
+  }
+  throw new Error('accepted, but should have been refused');
+};
+
+describe('readSettings', () => {
+  it('resolves every unset input to its documented default', () => {
+    expect(settings({ 'tracking-uri': URI })).toEqual({
+      trackingUri: URI,
+      auth: { kind: 'none' },
+      version: 'latest',
+      policyPath: '.github/promotion-policy.yml',
+      mode: 'promote',
+      failOnReject: true,
+    });
+  });
+
+  it('reads the environment MLflow users already set, and an input beats it', () => {
+    const env = { MLFLOW_TRACKING_URI: 'https://env.example.com/', MLFLOW_TRACKING_TOKEN: 'env-token' };
+    expect(settings({}, env)).toMatchObject({ trackingUri: 'https://env.example.com', auth: { kind: 'bearer', token: 'env-token' } });
+    expect(settings({ 'tracking-uri': URI, 'tracking-token': 'in-token' }, env)).toMatchObject({ trackingUri: URI, auth: { kind: 'bearer', token: 'in-token' } });
+  });
+
+  it('within one source Basic beats Bearer; an input source beats the environment', () => {
+    expect(settings({ 'tracking-uri': URI, 'tracking-token': 't', 'tracking-username': 'u', 'tracking-password': 'p' }).auth).toEqual({ kind: 'basic', username: 'u', password: 'p' });
+    expect(settings({ 'tracking-uri': URI, 'tracking-token': 't' }, { MLFLOW_TRACKING_USERNAME: 'u', MLFLOW_TRACKING_PASSWORD: 'p' }).auth).toEqual({ kind: 'bearer', token: 't' });
+    expect(settings({ 'tracking-uri': URI }, { MLFLOW_TRACKING_USERNAME: 'u', MLFLOW_TRACKING_PASSWORD: 'p', MLFLOW_TRACKING_TOKEN: 't' }).auth).toEqual({ kind: 'basic', username: 'u', password: 'p' });
+  });
+
+  it('accepts the explicit values', () => {
+    expect(settings({ 'tracking-uri': URI, version: '3', mode: 'evaluate', 'fail-on-reject': 'false', model: 'm', policy: 'p.yml' })).toMatchObject({
+      version: '3',
+      mode: 'evaluate',
+      failOnReject: false,
+      model: 'm',
+      policyPath: 'p.yml',
+    });
+    expect(settings({ 'tracking-uri': URI, version: 'latest' }).version).toBe('latest');
+    expect(settings({ 'tracking-uri': URI, version: '007' }).version).toBe('7');
+  });
+
+  const bad: Array<[string, Record<string, string>, string]> = [
+    ['no tracking URI', {}, 'input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI'],
+    ['URI without scheme', { 'tracking-uri': 'mlflow.example.com:5000' }, 'must be an http:// or https:// URL'],
+    ['URI that is not a URL', { 'tracking-uri': 'not a url' }, 'input "tracking-uri" "not a url" is not a URL'],
+    ['databricks URI', { 'tracking-uri': 'databricks' }, 'is not a URL'],
+    ['URI with credentials', { 'tracking-uri': 'https://bob:hunter2@mlflow.example.com' }, 'must not contain credentials'],
+    ['version abc', { 'tracking-uri': URI, version: 'abc' }, 'input "version" is "abc"; it must be a version number (1, 2, ...) or "latest"'],
+    ['version -1', { 'tracking-uri': URI, version: '-1' }, 'input "version" is "-1"'],
+    ['version 1.5', { 'tracking-uri': URI, version: '1.5' }, 'input "version" is "1.5"'],
+    ['version 0', { 'tracking-uri': URI, version: '0' }, 'input "version" is "0"'],
+    ['mode', { 'tracking-uri': URI, mode: 'yolo' }, 'input "mode" is "yolo"; it must be one of promote, evaluate'],
+    ['fail-on-reject', { 'tracking-uri': URI, 'fail-on-reject': 'yes' }, 'input "fail-on-reject" is "yes"; it must be true or false'],
+    ['user without password', { 'tracking-uri': URI, 'tracking-username': 'u' }, 'go together'],
+  ];
+  it.each(bad)('refuses %s, naming the input', (_n, inputs, fragment) => {
+    expect(inputError(inputs)).toContain(fragment);
+  });
+
+  it('never echoes a password given inside the URI', () => {
+    const message = inputError({ 'tracking-uri': 'https://bob:hunter2@mlflow.example.com' });
+    expect(message).not.toContain('hunter2');
+    const noScheme = inputError({ 'tracking-uri': 'bob:hunter2@mlflow.example.com' });
+    expect(noScheme).not.toContain('hunter2');
+  });
+});
