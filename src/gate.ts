@@ -43,7 +43,7 @@ export async function runGate(req: GateRequest, { registry, log }: GateDeps): Pr
   log(`Candidate: ${model} version ${candidate.version} (stage ${candidate.stage}, status ${candidate.status}, run ${candidate.runId ?? 'none'})`);
 
   const run = candidate.runId ? await registry.getRun(candidate.runId) : null;
-  const holders = versions.filter((v) => v.stage.toLowerCase() === target.toLowerCase());
+  const holders = versions.filter((v) => v.stage.toLowerCase() === target.toLowerCase()).sort(byVersionNumber);
   const result = decide({ policy, model, mode: req.mode, candidate, holders, run: run ?? undefined });
   if (candidate.runId && !run) result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
 

@@ -4,7 +4,7 @@
  * HTTPS_PROXY/NO_PROXY by EnvHttpProxyAgent. Shapes follow mlflow/protos.
  * The token never appears in an error: messages name the method, URL and status.
  */
-import { EnvHttpProxyAgent, errors as undiciErrors, interceptors, request, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, errors as undiciErrors, interceptors, request, type Dispatcher } from 'undici';
 import { GateError } from '../core/errors.js';
 
 export type Auth = { kind: 'none' } | { kind: 'bearer'; token: string } | { kind: 'basic'; username: string; password: string };
@@ -42,9 +42,10 @@ export class MlflowRestClient {
   constructor(trackingUri: string, auth: Auth, opts: { transport?: Partial<TransportOptions>; dispatcher?: Dispatcher; extraHeaders?: Record<string, string> } = {}) {
     this.baseUrl = trackingUri.replace(/\/+$/, '');
     const t = { ...DEFAULT_TRANSPORT, ...opts.transport };
+    const agentOptions = { connect: { timeout: t.connectTimeoutMs }, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs };
     this.dispatcher =
       opts.dispatcher ??
-      new EnvHttpProxyAgent({ connect: { timeout: t.connectTimeoutMs }, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs }).compose(
+      (usesProxy(process.env) ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions)).compose(
         interceptors.retry({
           maxRetries: t.maxRetries,
           minTimeout: t.minRetryDelayMs,
@@ -109,6 +110,11 @@ export class MlflowRestClient {
     const detail = code ? `${code}: ${String(mlflowError?.message ?? '')}` : describeBody(text, type);
     throw new RegistryError(`${where} answered ${res.statusCode}${statusHint(res.statusCode)}: ${detail}`, res.statusCode, code);
   }
+}
+
+/** EnvHttpProxyAgent (still marked experimental, with a warning) only where a proxy is configured. */
+function usesProxy(env: NodeJS.ProcessEnv): boolean {
+  return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => Boolean(env[k]));
 }
 
 function parseJson(text: string, type: string): unknown {

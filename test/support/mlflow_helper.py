@@ -74,7 +74,6 @@ def _version_dict(mv):
         "status": mv.status,
         "run_id": mv.run_id,
         "source": mv.source,
-        "model_id": getattr(mv, "model_id", None),
         "tags": dict(mv.tags or {}),
         "aliases": list(mv.aliases or []),
         "description": mv.description,

@@ -1,0 +1,73 @@
+// What the integration and end-to-end tests share: MLflow's own Python client
+// (one long-lived helper process per test file) and the demo registry layout.
+import { afterAll, beforeAll, inject } from 'vitest';
+import { MlflowPy } from '../../scripts/mlflow-local.mjs';
+
+export interface PyVersion {
+  version: string;
+  current_stage: string;
+  status: string;
+  run_id: string;
+  source: string;
+  tags: Record<string, string>;
+  aliases: string[];
+}
+
+export interface SeedVersion {
+  metrics: Record<string, number | Array<[number, number]>>;
+  stage?: 'Production' | 'Staging' | 'Archived' | null;
+  version_tags?: Record<string, string>;
+  run_tags?: Record<string, string>;
+  run_status?: string;
+}
+
+/** The foundation issue's example: v1 holds Production, v2 passes (0.93/0.90), v3 fails (accuracy 0.87). */
+export const CHURN: SeedVersion[] = [
+  { metrics: { accuracy: 0.91, f1: 0.89 }, stage: 'Production' },
+  { metrics: { accuracy: 0.93, f1: 0.9 }, stage: 'Staging' },
+  { metrics: { accuracy: 0.87, f1: 0.9 } },
+];
+
+export const POLICY = 'model: churn-predictor\nmetrics:\n  accuracy: ">= 0.90"\n  f1: ">= 0.88"\n';
+
+/** The policy above, for another model name. */
+export const policyFor = (model: string) => POLICY.replace('churn-predictor', JSON.stringify(model));
+
+/** Starts MLflow's Python client for this test file; the returned getter gives it to tests. */
+export function usePython(): { py: () => MlflowPy; url: string } {
+  const url = inject('mlflowUrl');
+  let py: MlflowPy | undefined;
+  beforeAll(async () => {
+    py = await MlflowPy.start({ python: inject('mlflowPython'), trackingUri: url });
+  });
+  afterAll(async () => {
+    await py?.close();
+  });
+  return {
+    url,
+    py: () => {
+      if (!py) throw new Error('the Python helper is not started');
+      return py;
+    },
+  };
+}
+
+let counter = 0;
+/** A model name no other test uses, so tests do not see each other's writes. */
+export function uniqueModel(base = 'churn-predictor'): string {
+  counter += 1;
+  return `${base}-${process.pid}-${counter}`;
+}
+
+export async function seed(py: MlflowPy, model: string, versions: SeedVersion[] = CHURN): Promise<Array<{ version: string; run_id: string }>> {
+  return py.call('seed_model', { model, versions });
+}
+
+export async function versionsOf(py: MlflowPy, model: string): Promise<PyVersion[]> {
+  return py.call('search_versions', { model });
+}
+
+/** Stage of each version, by number: { '1': 'Archived', '2': 'Production', ... }. */
+export async function stagesOf(py: MlflowPy, model: string): Promise<Record<string, string>> {
+  return Object.fromEntries((await versionsOf(py, model)).map((v) => [v.version, v.current_stage]));
+}
