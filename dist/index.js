@@ -6118,7 +6118,7 @@ __webpack_unused_export__ = Dispatcher
 __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
+module.exports.g6 = Agent
 __webpack_unused_export__ = ProxyAgent
 module.exports.J2 = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
@@ -37387,8 +37387,9 @@ function checksTag(checks) {
 function failedChecksTag(failed) {
     return clip(failed.map((c) => c.message).join('; '));
 }
+const TRUNCATED = ' ... (truncated)';
 function clip(text) {
-    return text.length <= MAX_TAG_VALUE ? text : text.slice(0, MAX_TAG_VALUE - 15) + ' ... (truncated)';
+    return text.length <= MAX_TAG_VALUE ? text : text.slice(0, MAX_TAG_VALUE - TRUNCATED.length) + TRUNCATED;
 }
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
@@ -37436,7 +37437,7 @@ function loadPolicy(text, file) {
     const semantic = [];
     const metrics = [];
     for (const [metric, rule] of Object.entries(raw.metrics)) {
-        const where = (key) => at(nodeAt(doc, key ? ['metrics', metric, key] : ['metrics', metric])?.range?.[0] ?? 0, '');
+        const where = (key) => at((key ? nodeAt(doc, ['metrics', metric, key]) : keyNodeAt(doc, ['metrics'], metric))?.range?.[0] ?? 0, '');
         const built = buildRule(metric, rule);
         if ('error' in built)
             semantic.push({ ...where(built.key), message: built.error });
@@ -37499,8 +37500,12 @@ function describeSchemaError(e, doc, data, at) {
             return [at(offset, `${name} needs the key "${missing}"`)];
         }
         case 'type': {
+            const value = valueAt(data, path);
+            if (path.length === 2 && path[0] === 'metrics') {
+                return [at(offset, `${name} must be a threshold such as ">= 0.9" or a mapping with min, max or between, not ${describeValue(value)}`)];
+            }
             const expected = String(e.params.type);
-            return [at(offset, `${name} must be ${article(expected)}, not ${describeValue(valueAt(data, path))}`)];
+            return [at(offset, `${name} must be ${article(expected)}, not ${describeValue(value)}`)];
         }
         case 'pattern': {
             const value = valueAt(data, path);
@@ -37578,8 +37583,12 @@ function subSchemaAt(path) {
     }
     return s;
 }
+const TYPE_WORDS = { object: 'mapping', array: 'list' };
 function article(type) {
-    const t = type.replace(',', ' or ');
+    const t = type
+        .split(',')
+        .map((w) => TYPE_WORDS[w] ?? w)
+        .join(' or ');
     return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }
 function describeValue(v) {
@@ -37719,7 +37728,7 @@ async function runGate(req, { registry, log }) {
     const candidate = pickCandidate(model, req.version, versions);
     log(`Candidate: ${model} version ${candidate.version} (stage ${candidate.stage}, status ${candidate.status}, run ${candidate.runId ?? 'none'})`);
     const run = candidate.runId ? await registry.getRun(candidate.runId) : null;
-    const holders = versions.filter((v) => v.stage.toLowerCase() === target.toLowerCase());
+    const holders = versions.filter((v) => v.stage.toLowerCase() === target.toLowerCase()).sort(byVersionNumber);
     const result = decide({ policy, model, mode: req.mode, candidate, holders, run: run ?? undefined });
     if (candidate.runId && !run)
         result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
@@ -38001,9 +38010,10 @@ class MlflowRestClient {
     constructor(trackingUri, auth, opts = {}) {
         this.baseUrl = trackingUri.replace(/\/+$/, '');
         const t = { ...DEFAULT_TRANSPORT, ...opts.transport };
+        const agentOptions = { connect: { timeout: t.connectTimeoutMs }, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs };
         this.dispatcher =
             opts.dispatcher ??
-                new undici/* EnvHttpProxyAgent */.J2({ connect: { timeout: t.connectTimeoutMs }, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs }).compose(undici/* interceptors */.dY.retry({
+                (usesProxy(process.env) ? new undici/* EnvHttpProxyAgent */.J2(agentOptions) : new undici/* Agent */.g6(agentOptions)).compose(undici/* interceptors */.dY.retry({
                     maxRetries: t.maxRetries,
                     minTimeout: t.minRetryDelayMs,
                     timeoutFactor: 2,
@@ -38068,6 +38078,10 @@ class MlflowRestClient {
         const detail = code ? `${code}: ${String(mlflowError?.message ?? '')}` : describeBody(text, type);
         throw new RegistryError(`${where} answered ${res.statusCode}${statusHint(res.statusCode)}: ${detail}`, res.statusCode, code);
     }
+}
+/** EnvHttpProxyAgent (still marked experimental, with a warning) only where a proxy is configured. */
+function usesProxy(env) {
+    return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => Boolean(env[k]));
 }
 function parseJson(text, type) {
     if (!type.includes('json') && !/^\s*[{[]/.test(text))
@@ -38291,15 +38305,18 @@ async function readPolicy(policyPath) {
  * returns the redactor for outputs, files and the summary.
  */
 function maskSecrets() {
-    const get = (name) => getInput(name) || process.env[`MLFLOW_${name.replace('-', '_').toUpperCase()}`] || '';
-    const forms = [
-        ...secretForms({ token: get('tracking-token') }),
-        ...secretForms({ username: get('tracking-username').trim(), password: get('tracking-password') }),
-        ...secretForms({ token: getInput('tracking-token').trim() || (process.env['MLFLOW_TRACKING_TOKEN'] ?? '').trim() }),
+    const env = (name) => process.env[name] ?? '';
+    const sources = [
+        { token: getInput('tracking-token'), username: getInput('tracking-username'), password: getInput('tracking-password') },
+        { token: env('MLFLOW_TRACKING_TOKEN'), username: env('MLFLOW_TRACKING_USERNAME'), password: env('MLFLOW_TRACKING_PASSWORD') },
     ];
-    for (const f of forms)
+    const forms = sources.flatMap((s) => [
+        ...secretForms({ token: s.token, password: s.password }),
+        ...secretForms({ token: s.token.trim(), username: s.username.trim(), password: s.password }),
+    ]);
+    for (const f of new Set(forms))
         core_setSecret(f);
-    return makeRedactor(forms);
+    return makeRedactor([...new Set(forms)].sort((a, b) => b.length - a.length));
 }
 
 

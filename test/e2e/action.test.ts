@@ -1,0 +1,145 @@
+// The bundled Action (dist/index.js) run exactly as a runner runs it, against the
+// real MLflow server; outputs, summary and the registry are read back.
+import { describe, expect, it } from 'vitest';
+import { runAction } from '../../scripts/run-action.mjs';
+import { policyFor, seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
+
+const { py, url } = usePython();
+const POLICY_PATH = '.github/promotion-policy.yml';
+const TOKEN = 'mlflow-s3cret-token-e2e';
+
+function gateRun(model: string, inputs: Record<string, string>, opts: { policy?: string; env?: Record<string, string> } = {}) {
+  return runAction({
+    inputs: { 'tracking-uri': url, 'tracking-token': TOKEN, model, policy: POLICY_PATH, 'fail-on-reject': 'true', ...inputs },
+    files: { [POLICY_PATH]: opts.policy ?? policyFor(model) },
+    ...(opts.env ? { env: opts.env } : {}),
+  });
+}
+
+/** The token may appear only in the runner's ::add-mask:: command, never anywhere else. */
+function expectNoSecret(run: Awaited<ReturnType<typeof runAction>>, secret = TOKEN) {
+  const logWithoutMask = run.stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
+  expect(run.stdout).toContain(`::add-mask::${secret}`);
+  for (const text of [logWithoutMask, run.stderr, run.outputFile, run.summary]) expect(text).not.toContain(secret);
+}
+
+describe('dist/index.js as a runner runs it', () => {
+  it('promotes a passing version: outputs, summary and registry agree', async () => {
+    const model = uniqueModel();
+    await seed(py(), model);
+    const run = await gateRun(model, { version: '2' });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs).toMatchObject({ decision: 'promoted', wrote: 'true', 'error-kind': '', model, version: '2', 'previous-version': '1', 'model-uri': `models:/${model}/2` });
+    const report = JSON.parse(run.outputs['report']!);
+    expect(report.checks).toEqual([
+      expect.objectContaining({ metric: 'accuracy', operator: '>=', threshold: 0.9, observed: 0.93, verdict: 'pass' }),
+      expect.objectContaining({ metric: 'f1', operator: '>=', threshold: 0.88, observed: 0.9, verdict: 'pass' }),
+    ]);
+    expect(run.summary).toContain('MLflow promotion gate: ✅ Promoted');
+    expect(run.summary).toMatch(/<td>accuracy<\/td><td>0\.93<\/td><td>&gt;= 0\.9<\/td><td>✅ pass<\/td>/);
+    expect(await stagesOf(py(), model)).toEqual({ '1': 'Archived', '2': 'Production', '3': 'None' });
+    expectNoSecret(run);
+  });
+
+  it('rejects a failing version: the step fails, the version is tagged, its stage unchanged', async () => {
+    const model = uniqueModel();
+    await seed(py(), model);
+    const run = await gateRun(model, { version: '3' });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ decision: 'rejected', wrote: 'true', 'error-kind': '', 'previous-version': '1' });
+    expect(run.stdout).toContain(`::error::${model} v3 was rejected by the policy: accuracy = 0.87 fails >= 0.9 by 0.03`);
+    expect(run.summary).toContain('❌ Rejected');
+    const v3 = (await versionsOf(py(), model)).find((v) => v.version === '3')!;
+    expect(v3).toMatchObject({ current_stage: 'None', tags: expect.objectContaining({ validation: 'failed', 'mlflow_gate.failed_checks': 'accuracy = 0.87 fails >= 0.9 by 0.03' }) });
+    expectNoSecret(run);
+  });
+
+  it('fail-on-reject: false turns a rejection into a warning and a green step', async () => {
+    const model = uniqueModel();
+    await seed(py(), model);
+    const run = await gateRun(model, { version: '3', 'fail-on-reject': 'false' });
+    expect(run.code).toBe(0);
+    expect(run.outputs['decision']).toBe('rejected');
+    expect(run.stdout).toContain('::warning::');
+  });
+
+  it('mode evaluate writes nothing', async () => {
+    const model = uniqueModel();
+    await seed(py(), model);
+    const before = await versionsOf(py(), model);
+    const run = await gateRun(model, { version: '2', mode: 'evaluate' });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ decision: 'passed', wrote: 'false' });
+    expect(run.summary).toContain('that promote mode would make');
+    expect(await versionsOf(py(), model)).toEqual(before);
+  });
+
+  it('with no version input and the model from the policy, it gates the latest version', async () => {
+    const model = uniqueModel();
+    await seed(py(), model);
+    const run = await runAction({
+      inputs: { policy: POLICY_PATH, 'fail-on-reject': 'true' },
+      files: { [POLICY_PATH]: policyFor(model) },
+      env: { MLFLOW_TRACKING_URI: url },
+    });
+    expect(run.outputs).toMatchObject({ model, version: '3', decision: 'rejected' });
+  });
+
+  it('a bad policy is annotated at its line and column, and nothing is written', async () => {
+    const model = uniqueModel();
+    await seed(py(), model);
+    const before = await versionsOf(py(), model);
+    const run = await gateRun(model, { version: '2' }, { policy: `model: ${model}\nmetrics:\n  accuracy: "=> 0.90"\n  f1:\n    mni: 0.8\n` });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ decision: 'error', 'error-kind': 'policy', wrote: 'false' });
+    expect(run.stdout).toContain(`::error title=Policy error,file=${POLICY_PATH},line=3,endLine=3,col=13::metrics.accuracy: unknown operator "=>"`);
+    expect(run.stdout).toContain(`::error title=Policy error,file=${POLICY_PATH},line=5,endLine=5,col=5::unknown key "mni" in metrics.f1`);
+    expect(run.summary).toContain(`${POLICY_PATH}:5:5: unknown key &quot;mni&quot;`);
+    expect(await versionsOf(py(), model)).toEqual(before);
+  });
+
+  it('a missing policy file names the path', async () => {
+    const run = await runAction({ inputs: { 'tracking-uri': url, policy: 'nope/policy.yml' } });
+    expect(run.code).toBe(1);
+    expect(run.outputs['error-kind']).toBe('policy');
+    expect(run.stdout).toContain('policy file nope/policy.yml does not exist');
+  });
+
+  it('a wrong input names the input, and nothing is written', async () => {
+    const model = uniqueModel();
+    await seed(py(), model);
+    const before = await versionsOf(py(), model);
+    const run = await gateRun(model, { version: 'abc' });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ decision: 'error', 'error-kind': 'input' });
+    expect(run.stdout).toContain('::error::input error: input "version" is "abc"');
+    const mismatch = await gateRun(model, { version: '2' }, { policy: policyFor('another-model') });
+    expect(mismatch.outputs['error-kind']).toBe('input');
+    expect(mismatch.stdout).toContain(`input "model" is "${model}" but the policy ${POLICY_PATH} is for "another-model"`);
+    expect(await versionsOf(py(), model)).toEqual(before);
+  });
+
+  it('an unreachable server names the URL and the failure, never the token', async () => {
+    const closed = 'http://127.0.0.1:9';
+    const run = await runAction({
+      inputs: { 'tracking-uri': closed, 'tracking-token': TOKEN, model: 'm', policy: POLICY_PATH },
+      files: { [POLICY_PATH]: policyFor('m') },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ decision: 'error', 'error-kind': 'registry' });
+    expect(run.stdout).toMatch(/::error::registry error: GET http:\/\/127\.0\.0\.1:9\/api\/2\.0\/mlflow\/registered-models\/get\?name=m failed: connection refused/);
+    expectNoSecret(run);
+  });
+
+  it('a password from the environment is masked, with its base64 form, everywhere', async () => {
+    const model = uniqueModel();
+    await seed(py(), model);
+    const run = await gateRun(model, { version: '3', 'tracking-token': '' }, { env: { MLFLOW_TRACKING_USERNAME: 'alice', MLFLOW_TRACKING_PASSWORD: 'pa55-w0rd-e2e' } });
+    expect(run.outputs['decision']).toBe('rejected');
+    expectNoSecret(run, 'pa55-w0rd-e2e');
+    expectNoSecret(run, Buffer.from('alice:pa55-w0rd-e2e').toString('base64'));
+  });
+});
