@@ -37807,7 +37807,7 @@ async function applyPlan(registry, plan, log) {
         }
         throw err;
     }
-    return done;
+    return plan.filter((op) => done.includes(op)); // in plan order, whatever order the concurrent writes finished in
 }
 /** Reads the candidate back: the decision reported is what the registry holds, not what was asked. */
 async function verify(registry, model, version, decision, plan) {

@@ -121,7 +121,7 @@ async function applyPlan(registry: Registry, plan: RegistryOp[], log: (m: string
     }
     throw err;
   }
-  return done;
+  return plan.filter((op) => done.includes(op)); // in plan order, whatever order the concurrent writes finished in
 }
 
 /** Reads the candidate back: the decision reported is what the registry holds, not what was asked. */

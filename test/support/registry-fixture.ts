@@ -21,17 +21,8 @@ export interface SeedVersion {
   run_status?: string;
 }
 
-/** The foundation issue's example: v1 holds Production, v2 passes (0.93/0.90), v3 fails (accuracy 0.87). */
-export const CHURN: SeedVersion[] = [
-  { metrics: { accuracy: 0.91, f1: 0.89 }, stage: 'Production' },
-  { metrics: { accuracy: 0.93, f1: 0.9 }, stage: 'Staging' },
-  { metrics: { accuracy: 0.87, f1: 0.9 } },
-];
-
-export const POLICY = 'model: churn-predictor\nmetrics:\n  accuracy: ">= 0.90"\n  f1: ">= 0.88"\n';
-
-/** The policy above, for another model name. */
-export const policyFor = (model: string) => POLICY.replace('churn-predictor', JSON.stringify(model));
+export { CHURN, policyFor } from '../../scripts/demo-registry.mjs';
+import { CHURN } from '../../scripts/demo-registry.mjs';
 
 /** Starts MLflow's Python client for this test file; the returned getter gives it to tests. */
 export function usePython(): { py: () => MlflowPy; url: string } {
