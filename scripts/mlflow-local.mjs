@@ -198,7 +198,9 @@ export async function ensureMlflowVenv({
   try {
     lockText = await fsp.readFile(lockFile);
   } catch (err) {
-    throw new Error(`MLflow venv "${flavor}": cannot read lock file ${lockFile}: ${/** @type {Error} */ (err).message}`);
+    throw new Error(`MLflow venv "${flavor}": cannot read lock file ${lockFile}: ${/** @type {Error} */ (err).message}`, {
+      cause: err,
+    });
   }
   const wanted = createHash('sha256').update(lockText).digest('hex');
 
@@ -235,7 +237,7 @@ export async function ensureMlflowVenv({
     await fsp.rm(venvDir, { recursive: true, force: true });
 
     const mk = await run(basePython, ['-m', 'venv', venvDir]).catch((err) => {
-      throw new Error(`MLflow venv "${flavor}": cannot run ${basePython} -m venv: ${err.message}`);
+      throw new Error(`MLflow venv "${flavor}": cannot run ${basePython} -m venv: ${err.message}`, { cause: err });
     });
     if (mk.code !== 0) {
       throw new Error(
@@ -445,12 +447,16 @@ export async function startMlflowServer({ python, log = console.error, timeoutMs
   };
 
   const deadline = Date.now() + timeoutMs;
-  let lastProblem = 'no answer yet';
+  /** @type {string | undefined} */
+  let lastProblem;
+  /** (a function, so type narrowing does not assume the callbacks never ran) */
+  const exitState = () => exited;
   for (;;) {
-    if (exited) {
+    const ex = exitState();
+    if (ex) {
       const why = spawnError
         ? `could not start ${mlflowBin}: ${/** @type {Error} */ (spawnError).message}`
-        : `exited with ${exited.code ?? exited.signal} before becoming healthy`;
+        : `exited with ${ex.code ?? ex.signal} before becoming healthy`;
       const text = output.lines();
       await stop();
       throw new Error(`mlflow server ${why}. Last server output:\n${text}`);
@@ -467,7 +473,7 @@ export async function startMlflowServer({ python, log = console.error, timeoutMs
       const text = output.lines();
       await stop();
       throw new Error(
-        `mlflow server did not become healthy within ${timeoutMs / 1000} s (${lastProblem}). Last server output:\n${text}`,
+        `mlflow server did not become healthy within ${timeoutMs / 1000} s (${lastProblem ?? 'no answer'}). Last server output:\n${text}`,
       );
     }
     await sleep(200);
@@ -539,7 +545,7 @@ export class MlflowPy {
   }
 
   /**
-   * Spawns the helper and waits for a successful `ping`.
+   * Spawns the helper, waits for `ping` and checks one request to the tracking server.
    * @param {{ python: string, trackingUri: string }} options
    * @returns {Promise<MlflowPy>}
    */
@@ -551,7 +557,14 @@ export class MlflowPy {
     installExitHook();
     const child = spawn(python, [helperScript], {
       cwd,
-      env: childEnv({ MLFLOW_TRACKING_URI: trackingUri }),
+      env: childEnv({
+        MLFLOW_TRACKING_URI: trackingUri,
+        // MLflow's client defaults (7 retries, backoff factor 2, 120 s timeout) turn an
+        // unreachable server into a multi-minute hang; a local test server needs little.
+        MLFLOW_HTTP_REQUEST_MAX_RETRIES: process.env.MLFLOW_HTTP_REQUEST_MAX_RETRIES ?? '2',
+        MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR: process.env.MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR ?? '1',
+        MLFLOW_HTTP_REQUEST_TIMEOUT: process.env.MLFLOW_HTTP_REQUEST_TIMEOUT ?? '30',
+      }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     if (child.pid) livePids.add(child.pid);
@@ -561,6 +574,15 @@ export class MlflowPy {
     } catch (err) {
       await py.close();
       throw err;
+    }
+    try {
+      // one real round trip, so a wrong or dead trackingUri fails here, not in a test
+      await py.call('get_model', { model: '__mlflow_py_connectivity_probe__' });
+    } catch (err) {
+      await py.close();
+      throw new Error(`MlflowPy: tracking server ${trackingUri} is not usable: ${/** @type {Error} */ (err).message}`, {
+        cause: err,
+      });
     }
     return py;
   }

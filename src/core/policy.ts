@@ -7,39 +7,93 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import schema from '../../schema/promotion-policy.schema.json' with { type: 'json' };
-import { PolicyError, type PolicyProblem } from './errors.js';
+import { InputError, PolicyError, type PolicyProblem } from './errors.js';
+import { isGlob, matchesGlob } from './glob.js';
 import { formatBound, parseThreshold, type Bound } from './thresholds.js';
 
 export type TargetStage = 'Staging' | 'Production';
+export type Aggregate = 'latest' | 'min' | 'max' | 'mean';
+
+export interface CompareRule {
+  minAbsoluteChange?: number;
+  minRelativeChange?: number;
+  maxRegression?: number;
+  sameDataset: boolean;
+  requireBaseline: boolean;
+}
 
 export interface MetricRule {
   metric: string;
   bounds: Bound[];
   /** A missing metric fails the check when true, warns when false. */
   required: boolean;
+  /** Which way is better: from the operator, min or max, or said explicitly. Undefined when nothing says. */
+  greaterIsBetter?: boolean;
+  aggregate: Aggregate;
+  compare?: CompareRule;
   /** The rule as a reader would write it, e.g. ">= 0.9" or ">= 0.8 and <= 0.95". */
   text: string;
 }
 
+export interface CandidateRules {
+  fromStage?: string;
+  /** A run status, or 'any'. */
+  runStatus: string;
+  tags: Record<string, string>;
+  metricsBeforeRegistration: boolean;
+}
+
+/** The rules that apply to one model (and gate), all layers merged. */
 export interface Policy {
   file: string;
   model?: string;
+  gate?: string;
   target: { stage: TargetStage; archiveExisting: boolean };
+  candidate: CandidateRules;
   metrics: MetricRule[];
+  onReject: { tags: Record<string, string> };
+}
+
+/** A whole policy file, validated: `resolve` gives the rules for one model and gate. */
+export interface PolicyFile {
+  file: string;
+  model?: string;
+  gates: string[];
+  modelPatterns: string[];
+  resolve(model: string | undefined, gate?: string): Policy;
 }
 
 interface RawRule {
   min?: number;
   max?: number;
   between?: [number, number];
+  greater_is_better?: boolean;
   required?: boolean;
+  aggregate?: Aggregate;
+  compare?: { min_absolute_change?: number; min_relative_change?: number; max_regression?: number; same_dataset?: boolean; require_baseline?: boolean };
 }
-interface RawPolicy {
+interface RawRuleset {
+  target?: { stage?: TargetStage; archive_existing?: boolean };
+  candidate?: { from_stage?: string; run_status?: string; tags?: Record<string, string>; metrics_before_registration?: boolean };
+  metrics?: Record<string, string | RawRule>;
+  on_reject?: { tags?: Record<string, string> };
+}
+interface RawPolicy extends RawRuleset {
   version?: 1;
   model?: string;
-  target?: { stage?: TargetStage; archive_existing?: boolean };
-  metrics: Record<string, string | RawRule>;
+  defaults?: RawRuleset;
+  gates?: Record<string, RawRuleset>;
+  models?: Record<string, RawRuleset>;
 }
+
+/** One layer of rules with its metric rules built, and where it sits in the file. */
+interface Layer {
+  raw: RawRuleset;
+  metrics: Map<string, MetricRule>;
+}
+
+const RULESET_KEYS = ['target', 'candidate', 'metrics', 'on_reject'] as const;
+const RESERVED_TAG_PREFIX = 'mlflow_gate.';
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(data: unknown): ErrorObject[] {
@@ -47,14 +101,16 @@ function validate(data: unknown): ErrorObject[] {
   return validator(data) ? [] : [...(validator.errors ?? [])];
 }
 
-/** Parses and validates a policy; throws a PolicyError listing every problem. */
-export function loadPolicy(text: string, file: string): Policy {
+/** Parses and validates a policy file completely; throws a PolicyError listing every problem. */
+export function loadPolicyFile(text: string, file: string): PolicyFile {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const at = (offset: number, message: string): PolicyProblem => {
     const { line, col } = lines.linePos(offset);
     return { file, line, column: col, message };
   };
+  const atPath = (path: string[], message: string, key?: string): PolicyProblem =>
+    at((key !== undefined ? keyNodeAt(doc, path, key) : nodeAt(doc, path))?.range?.[0] ?? 0, message);
 
   const syntax = doc.errors.map((e) => at(e.pos[0], yamlMessage(e.code, e.message)));
   if (syntax.length > 0) throw new PolicyError(syntax);
@@ -63,33 +119,114 @@ export function loadPolicy(text: string, file: string): Policy {
   }
 
   const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
-  const problems = validate(data).flatMap((e) => describeSchemaError(e, doc, data, at));
-  if (problems.length > 0) throw new PolicyError(dedupe(problems));
+  const schemaProblems = validate(data).flatMap((e) => describeSchemaError(e, doc, data, at));
+  if (schemaProblems.length > 0) throw new PolicyError(dedupe(schemaProblems));
 
   const raw = data as RawPolicy;
-  const semantic: PolicyProblem[] = [];
-  const metrics: MetricRule[] = [];
-  for (const [metric, rule] of Object.entries(raw.metrics)) {
-    const where = (key?: string) => at((key ? nodeAt(doc, ['metrics', metric, key]) : keyNodeAt(doc, ['metrics'], metric))?.range?.[0] ?? 0, '');
-    const built = buildRule(metric, rule);
-    if ('error' in built) semantic.push({ ...where(built.key), message: built.error });
-    else metrics.push(built);
+  const problems: PolicyProblem[] = [];
+  const layer = (rs: RawRuleset, path: string[]): Layer => {
+    const metrics = new Map<string, MetricRule>();
+    for (const [metric, rule] of Object.entries(rs.metrics ?? {})) {
+      const built = buildRule(metric, rule);
+      if ('error' in built) {
+        const where = [...path, 'metrics'];
+        problems.push(built.key ? atPath([...where, metric, built.key], built.error) : atPath(where, built.error, metric));
+      } else metrics.set(metric, built);
+    }
+    for (const key of Object.keys(rs.on_reject?.tags ?? {})) {
+      if (key === 'validation' || key.startsWith(RESERVED_TAG_PREFIX)) {
+        problems.push(atPath([...path, 'on_reject', 'tags'], `on_reject.tags may not set "${key}": the gate writes validation and ${RESERVED_TAG_PREFIX}* itself`, key));
+      }
+    }
+    return { raw: rs, metrics };
+  };
+
+  for (const key of RULESET_KEYS) {
+    if (raw[key] !== undefined && raw.defaults?.[key] !== undefined) {
+      problems.push(atPath(['defaults'], `"${key}" is set both at the top level and under defaults; say it once`, key));
+    }
   }
-  if (semantic.length > 0) throw new PolicyError(semantic);
+  const base = [layer(raw.defaults ?? {}, ['defaults']), layer(pick(raw), [])];
+  const gates = new Map(Object.entries(raw.gates ?? {}).map(([name, rs]) => [name, layer(rs, ['gates', name])]));
+  const models = new Map(Object.entries(raw.models ?? {}).map(([pattern, rs]) => [pattern, layer(rs, ['models', pattern])]));
+  if (problems.length > 0) throw new PolicyError(dedupe(problems));
+
+  const hasMetrics = [...base, ...gates.values(), ...models.values()].some((l) => l.metrics.size > 0);
+  if (!hasMetrics) throw new PolicyError([atPath([], 'the policy has no metric rules; add a `metrics:` mapping such as `accuracy: ">= 0.9"`')]);
 
   return {
     file,
     ...(raw.model !== undefined ? { model: raw.model } : {}),
-    target: { stage: raw.target?.stage ?? 'Production', archiveExisting: raw.target?.archive_existing ?? true },
-    metrics,
+    gates: [...gates.keys()],
+    modelPatterns: [...models.keys()],
+    resolve(model, gate) {
+      const name = model ?? raw.model;
+      const layers = [...base];
+      if (gates.size > 0 || gate) {
+        if (!gate) throw new InputError(`the policy ${file} defines the gates ${[...gates.keys()].join(', ')}: set the input "gate" to one of them`);
+        const g = gates.get(gate);
+        if (!g) throw new InputError(`input "gate" is "${gate}", but the policy ${file} ${gates.size > 0 ? `defines only ${[...gates.keys()].join(', ')}` : 'defines no gates'}`);
+        layers.push(g);
+      }
+      if (name !== undefined) {
+        const exact = models.get(name);
+        const pattern = exact ? undefined : [...models.keys()].find((p) => isGlob(p) && matchesGlob(p, name));
+        const m = exact ?? (pattern !== undefined ? models.get(pattern) : undefined);
+        if (m) layers.push(m);
+      }
+      const merged = mergeLayers(layers);
+      if (merged.metrics.size === 0) {
+        throw new PolicyError([atPath(models.size > 0 ? ['models'] : [], `no metric rules apply to model "${name ?? '(unnamed)'}"${gate ? ` in gate "${gate}"` : ''}`)]);
+      }
+      const r = merged.raw;
+      return {
+        file,
+        ...(name !== undefined ? { model: name } : {}),
+        ...(gate ? { gate } : {}),
+        target: { stage: r.target?.stage ?? 'Production', archiveExisting: r.target?.archive_existing ?? true },
+        candidate: {
+          ...(r.candidate?.from_stage ? { fromStage: r.candidate.from_stage } : {}),
+          runStatus: r.candidate?.run_status ?? 'FINISHED',
+          tags: r.candidate?.tags ?? {},
+          metricsBeforeRegistration: r.candidate?.metrics_before_registration ?? false,
+        },
+        metrics: [...merged.metrics.values()],
+        onReject: { tags: r.on_reject?.tags ?? {} },
+      };
+    },
   };
+}
+
+/** Loads a policy file and resolves it for its own (or the given) model: the simple, single-model form. */
+export function loadPolicy(text: string, file: string, opts: { model?: string; gate?: string } = {}): Policy {
+  return loadPolicyFile(text, file).resolve(opts.model, opts.gate);
+}
+
+function pick(raw: RawRuleset): RawRuleset {
+  const out: RawRuleset = {};
+  for (const key of RULESET_KEYS) if (raw[key] !== undefined) Object.assign(out, { [key]: raw[key] });
+  return out;
+}
+
+/** Later layers override earlier ones key by key; a metric's rule is replaced whole. */
+function mergeLayers(layers: Layer[]): Layer {
+  const raw: RawRuleset = {};
+  const metrics = new Map<string, MetricRule>();
+  for (const l of layers) {
+    raw.target = { ...raw.target, ...l.raw.target };
+    raw.candidate = { ...raw.candidate, ...l.raw.candidate, tags: { ...raw.candidate?.tags, ...l.raw.candidate?.tags } };
+    raw.on_reject = { tags: { ...raw.on_reject?.tags, ...l.raw.on_reject?.tags } };
+    for (const [k, v] of l.metrics) metrics.set(k, v);
+  }
+  return { raw, metrics };
 }
 
 function buildRule(metric: string, rule: string | RawRule): MetricRule | { error: string; key?: string } {
   if (typeof rule === 'string') {
     const bound = parseThreshold(rule);
     if ('error' in bound) return { error: `metrics.${metric}: ${bound.error}` };
-    return { metric, bounds: [bound], required: true, text: formatBound(bound) };
+    const gib = impliedDirection([bound]);
+    return { metric, bounds: [bound], required: true, ...(gib !== undefined ? { greaterIsBetter: gib } : {}), aggregate: 'latest', text: formatBound(bound) };
   }
   const bounds: Bound[] = [];
   if (rule.min !== undefined) bounds.push({ op: '>=', value: rule.min });
@@ -99,11 +236,62 @@ function buildRule(metric: string, rule: string | RawRule): MetricRule | { error
     if (low > high) return { error: `metrics.${metric}.between: the low end ${low} is above the high end ${high}`, key: 'between' };
     bounds.push({ op: '>=', value: low }, { op: '<=', value: high });
   }
-  if (bounds.length === 0) return { error: `metrics.${metric} sets no threshold; give min, max or between` };
+  if (bounds.length === 0 && !rule.compare) return { error: `metrics.${metric} sets no threshold and no comparison; give min, max, between or compare` };
   if (rule.min !== undefined && rule.max !== undefined && rule.min > rule.max) {
     return { error: `metrics.${metric}: min ${rule.min} is above max ${rule.max}, so no value can pass`, key: 'min' };
   }
-  return { metric, bounds, required: rule.required ?? true, text: bounds.map(formatBound).join(' and ') };
+  const implied = rule.between ? undefined : impliedDirection(bounds);
+  const gib = rule.greater_is_better ?? implied;
+  if (rule.greater_is_better !== undefined && implied !== undefined && rule.greater_is_better !== implied) {
+    return { error: `metrics.${metric}: greater_is_better: ${rule.greater_is_better} contradicts ${rule.min !== undefined ? 'min' : 'max'}, which says ${implied ? 'higher' : 'lower'} is better`, key: 'greater_is_better' };
+  }
+  let compare: CompareRule | undefined;
+  if (rule.compare) {
+    const c = rule.compare;
+    if (gib === undefined) {
+      return { error: `metrics.${metric}: compare needs to know which way is better; add greater_is_better: true or false`, key: 'compare' };
+    }
+    if (c.max_regression !== undefined && (c.min_absolute_change !== undefined || c.min_relative_change !== undefined)) {
+      return { error: `metrics.${metric}.compare: max_regression (a tolerance) cannot go with min_absolute_change or min_relative_change (a required improvement); choose one`, key: 'compare' };
+    }
+    if (c.min_absolute_change === undefined && c.min_relative_change === undefined && c.max_regression === undefined && !c.same_dataset) {
+      return { error: `metrics.${metric}.compare says nothing to check; give min_absolute_change, min_relative_change, max_regression or same_dataset`, key: 'compare' };
+    }
+    compare = {
+      ...(c.min_absolute_change !== undefined ? { minAbsoluteChange: c.min_absolute_change } : {}),
+      ...(c.min_relative_change !== undefined ? { minRelativeChange: c.min_relative_change } : {}),
+      ...(c.max_regression !== undefined ? { maxRegression: c.max_regression } : {}),
+      sameDataset: c.same_dataset ?? false,
+      requireBaseline: c.require_baseline ?? false,
+    };
+  }
+  const text = [...bounds.map(formatBound), ...(compare ? [describeCompare(compare, gib!)] : [])].join(' and ');
+  return {
+    metric,
+    bounds,
+    required: rule.required ?? true,
+    ...(gib !== undefined ? { greaterIsBetter: gib } : {}),
+    aggregate: rule.aggregate ?? 'latest',
+    ...(compare ? { compare } : {}),
+    text: rule.aggregate && rule.aggregate !== 'latest' ? `${rule.aggregate}: ${text}` : text,
+  };
+}
+
+/** >= and > (and min) say higher is better; <= and < (and max) say lower is better; == and != say nothing. */
+function impliedDirection(bounds: Bound[]): boolean | undefined {
+  const up = bounds.some((b) => b.op === '>=' || b.op === '>');
+  const down = bounds.some((b) => b.op === '<=' || b.op === '<');
+  return up === down ? undefined : up;
+}
+
+export function describeCompare(c: CompareRule, greaterIsBetter: boolean): string {
+  const better = greaterIsBetter ? 'above' : 'below';
+  const parts: string[] = [];
+  if (c.minAbsoluteChange !== undefined) parts.push(`at least ${c.minAbsoluteChange} ${better} the holder`);
+  if (c.minRelativeChange !== undefined) parts.push(`at least ${+(c.minRelativeChange * 100).toPrecision(12)}% ${better} the holder`);
+  if (c.maxRegression !== undefined) parts.push(`at most ${c.maxRegression} ${greaterIsBetter ? 'below' : 'above'} the holder`);
+  if (c.sameDataset) parts.push('on the same dataset as the holder');
+  return parts.join(' and ');
 }
 
 // ---------------------------------------------------------------------------

@@ -46,7 +46,7 @@ async function rest(method: string, path: string, init: { query?: Record<string,
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const text = await res.text();
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {

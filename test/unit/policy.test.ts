@@ -22,10 +22,12 @@ describe('loadPolicy accepts', () => {
       file: '.github/promotion-policy.yml',
       model: 'churn-predictor',
       target: { stage: 'Production', archiveExisting: true },
+      candidate: { runStatus: 'FINISHED', tags: {}, metricsBeforeRegistration: false },
       metrics: [
-        { metric: 'accuracy', bounds: [{ op: '>=', value: 0.9 }], required: true, text: '>= 0.9' },
-        { metric: 'f1', bounds: [{ op: '>=', value: 0.88 }], required: true, text: '>= 0.88' },
+        { metric: 'accuracy', bounds: [{ op: '>=', value: 0.9 }], required: true, greaterIsBetter: true, aggregate: 'latest', text: '>= 0.9' },
+        { metric: 'f1', bounds: [{ op: '>=', value: 0.88 }], required: true, greaterIsBetter: true, aggregate: 'latest', text: '>= 0.88' },
       ],
+      onReject: { tags: {} },
     });
   });
 
@@ -73,11 +75,11 @@ const BAD: Array<[name: string, text: string, line: number, column: number, frag
   ['only a comment', '# nothing here\n', 1, 1, 'the policy file is empty'],
   ['a list, not a mapping', '- a\n- b\n', 1, 1, 'the policy must be a mapping, not a list'],
   ['a scalar', 'hello\n', 1, 1, 'the policy must be a mapping, not string "hello"'],
-  ['typo in a top-level key', 'modle: x\nmetrics:\n  a: ">= 1"\n', 1, 1, 'unknown key "modle" in the policy; allowed keys are: version, model, target, metrics. Did you mean "model"?'],
+  ['typo in a top-level key', 'modle: x\nmetrics:\n  a: ">= 1"\n', 1, 1, 'unknown key "modle" in the policy; allowed keys are: version, model, target, candidate, metrics, on_reject, defaults, gates, models. Did you mean "model"?'],
   ['unknown key far from any', 'model: x\nowner: me\nmetrics:\n  a: ">= 1"\n', 2, 1, 'unknown key "owner"'],
   ['typo in a rule key', 'metrics:\n  acc:\n    mni: 0.3\n', 3, 5, 'Did you mean "min"?'],
   ['typo in target', 'target:\n  stag: Production\nmetrics:\n  a: ">1"\n', 2, 3, 'Did you mean "stage"?'],
-  ['no metrics', 'model: x\n', 1, 1, 'needs the key "metrics"'],
+  ['no metrics', 'model: x\n', 1, 1, 'the policy has no metric rules'],
   ['empty metrics', 'model: x\nmetrics: {}\n', 2, 10, 'metrics must not be empty'],
   ['metrics is a list', 'metrics:\n  - accuracy\n', 2, 3, 'metrics must be a mapping, not a list'],
   ['bad operator =>', 'metrics:\n  accuracy: "=> 0.9"\n', 2, 13, 'unknown operator "=>" in "=> 0.9"; use one of >=, >, <=, <, ==, !='],
@@ -95,7 +97,7 @@ const BAD: Array<[name: string, text: string, line: number, column: number, frag
   ['between of one', 'metrics:\n  a:\n    between: [1]\n', 3, 14, 'exactly two numbers'],
   ['between reversed', 'metrics:\n  a:\n    between: [0.9, 0.1]\n', 3, 14, 'the low end 0.9 is above the high end 0.1'],
   ['min above max', 'metrics:\n  a:\n    min: 2\n    max: 1\n', 3, 10, 'min 2 is above max 1'],
-  ['no bound', 'metrics:\n  a:\n    required: false\n', 2, 3, 'sets no threshold; give min, max or between'],
+  ['no bound', 'metrics:\n  a:\n    required: false\n', 2, 3, 'sets no threshold and no comparison; give min, max, between or compare'],
   ['required not boolean', 'metrics:\n  a:\n    min: 1\n    required: "no"\n', 4, 15, 'must be a boolean'],
   ['duplicate key', 'metrics:\n  a: ">= 1"\n  a: ">= 2"\n', 3, 3, 'a key appears twice'],
   ['tab indentation', 'metrics:\n\ta: ">= 1"\n', 2, 1, 'a tab is used for indentation'],
