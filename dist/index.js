@@ -34176,7 +34176,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7434);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5611);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34185,7 +34185,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7434:
+/***/ 5611:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34218,7 +34218,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -37029,7 +37029,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -37037,7 +37037,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -37045,7 +37045,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -37207,6 +37207,57 @@ function makeRedactor(forms) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/eligibility.ts
+/** Why the version is not eligible; empty when it is. */
+function ineligibility(rules, version, run, observed) {
+    const reasons = [];
+    const v = `version ${version.version}`;
+    if (rules.fromStage && version.stage.toLowerCase() !== rules.fromStage.toLowerCase()) {
+        reasons.push(`${v} is in stage ${version.stage}, but the policy promotes only from ${rules.fromStage}`);
+    }
+    if (rules.runStatus !== 'any') {
+        if (!run)
+            reasons.push(`${v} has no source run, so its run status cannot be ${rules.runStatus}`);
+        else if (run.status !== rules.runStatus)
+            reasons.push(`the source run ${run.runId} of ${v} is ${run.status}, not ${rules.runStatus}`);
+    }
+    for (const [key, want] of Object.entries(rules.tags)) {
+        const have = version.tags[key] ?? run?.tags[key];
+        if (have !== want)
+            reasons.push(`${v} (and its run) ${have === undefined ? 'lacks the tag' : `has ${key}=${JSON.stringify(have)}, not the tag`} ${key}=${JSON.stringify(want)}`);
+    }
+    if (rules.metricsBeforeRegistration && version.createdAt !== undefined) {
+        for (const [metric, o] of observed) {
+            if (o.timestamp !== undefined && o.timestamp > version.createdAt) {
+                reasons.push(`${metric} was logged at ${iso(o.timestamp)}, after ${v} was registered at ${iso(version.createdAt)}`);
+            }
+        }
+    }
+    return reasons;
+}
+function iso(ms) {
+    return new Date(ms).toISOString();
+}
+
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var ajv = __nccwpck_require__(2463);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./schema/promotion-policy.schema.json
+const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes. Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact.","type":"boolean"}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}}}}');
+;// CONCATENATED MODULE: ./src/core/glob.ts
+/** Model-name patterns: `*` any run of characters, `?` one character; everything else literal. */
+function isGlob(pattern) {
+    return /[*?]/.test(pattern);
+}
+function globToRegExp(pattern) {
+    const body = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
+    return new RegExp(`^${body}$`, 'su');
+}
+function matchesGlob(pattern, name) {
+    return globToRegExp(pattern).test(name);
+}
+
 ;// CONCATENATED MODULE: ./src/core/thresholds.ts
 /** Comparison operators a threshold may use, and what each means. */
 const COMPARATORS = ['>=', '>', '<=', '<', '==', '!='];
@@ -37268,136 +37319,6 @@ function formatNumber(n) {
     return String(Number(n.toPrecision(12)));
 }
 
-;// CONCATENATED MODULE: ./src/core/evaluate.ts
-
-function evaluateMetrics(rules, observed) {
-    const checks = rules.map((rule) => checkRule(rule, observed.get(rule.metric)));
-    const failed = checks.filter((c) => c.verdict === 'fail' || c.verdict === 'missing');
-    return { passed: failed.length === 0, checks, failed };
-}
-function checkRule(rule, value) {
-    const first = rule.bounds[0];
-    const base = { metric: rule.metric, rule: rule.text, operator: first.op, threshold: first.value, bounds: rule.bounds, required: rule.required };
-    if (value === undefined) {
-        return rule.required
-            ? { ...base, observed: null, verdict: 'missing', message: `${rule.metric} is missing from the run; the policy requires ${rule.text}` }
-            : { ...base, observed: null, verdict: 'warn', message: `${rule.metric} is missing from the run; the rule is optional, so this is a warning` };
-    }
-    const broken = rule.bounds.find((b) => !satisfies(value, b));
-    if (!broken) {
-        return { ...base, observed: value, verdict: 'pass', message: `${rule.metric} = ${formatNumber(value)} meets ${rule.text}` };
-    }
-    if (Number.isNaN(value)) {
-        return { ...base, observed: value, verdict: 'fail', message: `${rule.metric} is NaN, which meets no threshold (needs ${rule.text})` };
-    }
-    const shortfall = Math.abs(value - broken.value);
-    const by = broken.op === '==' || broken.op === '!=' ? '' : ` by ${formatNumber(shortfall)}`;
-    return {
-        ...base,
-        observed: value,
-        verdict: 'fail',
-        shortfall,
-        message: `${rule.metric} = ${formatNumber(value)} fails ${formatBound(broken)}${by}`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/core/decide.ts
-/**
- * The decision and the plan of registry changes for one candidate. Pure: given
- * the policy, the registry state that was read and the run's metrics, it says
- * what the gate decides and exactly which writes that takes.
- */
-
-
-/**
- * The one list of `decision` values, for every mode. README.md documents each;
- * add values only by extending this list there too.
- */
-const DECISIONS = (/* unused pure expression or super */ null && (['promoted', 'already-promoted', 'passed', 'rejected', 'skipped', 'rolled-back', 'conflict', 'error']));
-/** Tag names the Action writes: a stable, documented contract. */
-const TAGS = {
-    validation: 'validation',
-    checks: 'mlflow_gate.checks',
-    failedChecks: 'mlflow_gate.failed_checks',
-    policy: 'mlflow_gate.policy',
-};
-/** MLflow refuses tag values over 5,000 characters. */
-const MAX_TAG_VALUE = 5000;
-function decide(state) {
-    const { policy, candidate, mode } = state;
-    const target = policy.target.stage;
-    const previousVersions = state.holders.filter((h) => h.version !== candidate.version).map((h) => h.version);
-    const metrics = state.run?.metrics ?? new Map();
-    const evaluation = evaluateMetrics(policy.metrics, metrics);
-    const reasons = [];
-    if (candidate.status !== 'READY') {
-        reasons.push(`version ${candidate.version} is ${candidate.status}, not READY`);
-        return { decision: 'skipped', evaluation, previousVersions, plan: [], reasons };
-    }
-    if (!state.run)
-        reasons.push(`version ${candidate.version} has no source run, so it has no metrics`);
-    if (candidate.stage.toLowerCase() === target.toLowerCase()) {
-        reasons.push(`version ${candidate.version} is already in ${target}; nothing to do`);
-        if (!evaluation.passed)
-            reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
-        return { decision: 'already-promoted', evaluation, previousVersions, plan: [], reasons };
-    }
-    const tagPlan = (desired) => planTags(state.model, candidate, desired);
-    if (evaluation.passed) {
-        reasons.push(`every required check passed (${evaluation.checks.length} checks)`);
-        const plan = [
-            ...tagPlan({
-                [TAGS.validation]: 'passed',
-                [TAGS.checks]: checksTag(evaluation.checks),
-                [TAGS.policy]: policy.file,
-                [TAGS.failedChecks]: null,
-            }),
-            { kind: 'transition-stage', model: state.model, version: candidate.version, stage: target, archiveExisting: policy.target.archiveExisting },
-        ];
-        return { decision: mode === 'promote' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
-    }
-    reasons.push(...evaluation.failed.map((c) => c.message));
-    const plan = tagPlan({
-        [TAGS.validation]: 'failed',
-        [TAGS.checks]: checksTag(evaluation.checks),
-        [TAGS.failedChecks]: failedChecksTag(evaluation.failed),
-        [TAGS.policy]: policy.file,
-    });
-    return { decision: 'rejected', evaluation, previousVersions, plan, reasons };
-}
-/** Only the tag writes that change something: a rerun over the same state plans nothing. */
-function planTags(model, version, desired) {
-    const ops = [];
-    for (const [key, value] of Object.entries(desired)) {
-        const current = version.tags[key];
-        if (value === null) {
-            if (current !== undefined)
-                ops.push({ kind: 'delete-tag', model, version: version.version, key });
-        }
-        else if (current !== value) {
-            ops.push({ kind: 'set-tag', model, version: version.version, key, value });
-        }
-    }
-    return ops;
-}
-/** `accuracy=0.93 (>= 0.9) pass; f1=missing (>= 0.88) missing`, bounded to MLflow's limit. */
-function checksTag(checks) {
-    return clip(checks.map((c) => `${c.metric}=${c.observed === null ? 'missing' : formatNumber(c.observed)} (${c.rule}) ${c.verdict}`).join('; '));
-}
-function failedChecksTag(failed) {
-    return clip(failed.map((c) => c.message).join('; '));
-}
-const TRUNCATED = ' ... (truncated)';
-function clip(text) {
-    return text.length <= MAX_TAG_VALUE ? text : text.slice(0, MAX_TAG_VALUE - TRUNCATED.length) + TRUNCATED;
-}
-
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./schema/promotion-policy.schema.json
-const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted.","type":"object","additionalProperties":false,"required":["metrics"],"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model these rules gate. May also be given by the Action\'s `model` input; the two must agree.","type":"string","minLength":1},"target":{"description":"Where a passing candidate goes. Default: stage Production, archiving the old holder.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move every version now in the target stage to Archived (default true).","type":"boolean"}}},"metrics":{"description":"Thresholds on the candidate\'s metrics, by metric key. Each is a string such as \\">= 0.90\\" or a mapping with min, max, between and required.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}}},"definitions":{"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"}}}}}}');
 ;// CONCATENATED MODULE: ./src/core/policy.ts
 /**
  * The policy file: parsed with `yaml` (keeping node ranges so every problem
@@ -37410,19 +37331,23 @@ const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$sche
 
 
 
+
+const RULESET_KEYS = ['target', 'candidate', 'metrics', 'on_reject'];
+const RESERVED_TAG_PREFIX = 'mlflow_gate.';
 let validator;
 function validate(data) {
     validator ??= new ajv.Ajv({ allErrors: true, strict: true }).compile(promotion_policy_schema_namespaceObject);
     return validator(data) ? [] : [...(validator.errors ?? [])];
 }
-/** Parses and validates a policy; throws a PolicyError listing every problem. */
-function loadPolicy(text, file) {
+/** Parses and validates a policy file completely; throws a PolicyError listing every problem. */
+function loadPolicyFile(text, file) {
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
     const at = (offset, message) => {
         const { line, col } = lines.linePos(offset);
         return { file, line, column: col, message };
     };
+    const atPath = (path, message, key) => at((key !== undefined ? keyNodeAt(doc, path, key) : nodeAt(doc, path))?.range?.[0] ?? 0, message);
     const syntax = doc.errors.map((e) => at(e.pos[0], yamlMessage(e.code, e.message)));
     if (syntax.length > 0)
         throw new PolicyError(syntax);
@@ -37430,35 +37355,118 @@ function loadPolicy(text, file) {
         throw new PolicyError([{ file, line: 1, column: 1, message: 'the policy file is empty; it needs at least a `metrics:` mapping' }]);
     }
     const data = doc.toJS({ maxAliasCount: 100 });
-    const problems = validate(data).flatMap((e) => describeSchemaError(e, doc, data, at));
+    const schemaProblems = validate(data).flatMap((e) => describeSchemaError(e, doc, data, at));
+    if (schemaProblems.length > 0)
+        throw new PolicyError(dedupe(schemaProblems));
+    const raw = data;
+    const problems = [];
+    const layer = (rs, path) => {
+        const metrics = new Map();
+        for (const [metric, rule] of Object.entries(rs.metrics ?? {})) {
+            const built = buildRule(metric, rule);
+            if ('error' in built) {
+                const where = [...path, 'metrics'];
+                problems.push(built.key ? atPath([...where, metric, built.key], built.error) : atPath(where, built.error, metric));
+            }
+            else
+                metrics.set(metric, built);
+        }
+        for (const key of Object.keys(rs.on_reject?.tags ?? {})) {
+            if (key === 'validation' || key.startsWith(RESERVED_TAG_PREFIX)) {
+                problems.push(atPath([...path, 'on_reject', 'tags'], `on_reject.tags may not set "${key}": the gate writes validation and ${RESERVED_TAG_PREFIX}* itself`, key));
+            }
+        }
+        return { raw: rs, metrics };
+    };
+    for (const key of RULESET_KEYS) {
+        if (raw[key] !== undefined && raw.defaults?.[key] !== undefined) {
+            problems.push(atPath(['defaults'], `"${key}" is set both at the top level and under defaults; say it once`, key));
+        }
+    }
+    const base = [layer(raw.defaults ?? {}, ['defaults']), layer(pick(raw), [])];
+    const gates = new Map(Object.entries(raw.gates ?? {}).map(([name, rs]) => [name, layer(rs, ['gates', name])]));
+    const models = new Map(Object.entries(raw.models ?? {}).map(([pattern, rs]) => [pattern, layer(rs, ['models', pattern])]));
     if (problems.length > 0)
         throw new PolicyError(dedupe(problems));
-    const raw = data;
-    const semantic = [];
-    const metrics = [];
-    for (const [metric, rule] of Object.entries(raw.metrics)) {
-        const where = (key) => at((key ? nodeAt(doc, ['metrics', metric, key]) : keyNodeAt(doc, ['metrics'], metric))?.range?.[0] ?? 0, '');
-        const built = buildRule(metric, rule);
-        if ('error' in built)
-            semantic.push({ ...where(built.key), message: built.error });
-        else
-            metrics.push(built);
-    }
-    if (semantic.length > 0)
-        throw new PolicyError(semantic);
+    const hasMetrics = [...base, ...gates.values(), ...models.values()].some((l) => l.metrics.size > 0);
+    if (!hasMetrics)
+        throw new PolicyError([atPath([], 'the policy has no metric rules; add a `metrics:` mapping such as `accuracy: ">= 0.9"`')]);
     return {
         file,
         ...(raw.model !== undefined ? { model: raw.model } : {}),
-        target: { stage: raw.target?.stage ?? 'Production', archiveExisting: raw.target?.archive_existing ?? true },
-        metrics,
+        gates: [...gates.keys()],
+        modelPatterns: [...models.keys()],
+        resolve(model, gate) {
+            const name = model ?? raw.model;
+            const layers = [...base];
+            if (gates.size > 0 || gate) {
+                if (!gate)
+                    throw new InputError(`the policy ${file} defines the gates ${[...gates.keys()].join(', ')}: set the input "gate" to one of them`);
+                const g = gates.get(gate);
+                if (!g)
+                    throw new InputError(`input "gate" is "${gate}", but the policy ${file} ${gates.size > 0 ? `defines only ${[...gates.keys()].join(', ')}` : 'defines no gates'}`);
+                layers.push(g);
+            }
+            if (name !== undefined) {
+                const exact = models.get(name);
+                const pattern = exact ? undefined : [...models.keys()].find((p) => isGlob(p) && matchesGlob(p, name));
+                const m = exact ?? (pattern !== undefined ? models.get(pattern) : undefined);
+                if (m)
+                    layers.push(m);
+            }
+            const merged = mergeLayers(layers);
+            if (merged.metrics.size === 0) {
+                throw new PolicyError([atPath(models.size > 0 ? ['models'] : [], `no metric rules apply to model "${name ?? '(unnamed)'}"${gate ? ` in gate "${gate}"` : ''}`)]);
+            }
+            const r = merged.raw;
+            return {
+                file,
+                ...(name !== undefined ? { model: name } : {}),
+                ...(gate ? { gate } : {}),
+                target: { stage: r.target?.stage ?? 'Production', archiveExisting: r.target?.archive_existing ?? true },
+                candidate: {
+                    ...(r.candidate?.from_stage ? { fromStage: r.candidate.from_stage } : {}),
+                    runStatus: r.candidate?.run_status ?? 'FINISHED',
+                    tags: r.candidate?.tags ?? {},
+                    metricsBeforeRegistration: r.candidate?.metrics_before_registration ?? false,
+                },
+                metrics: [...merged.metrics.values()],
+                onReject: { tags: r.on_reject?.tags ?? {} },
+            };
+        },
     };
+}
+/** Loads a policy file and resolves it for its own (or the given) model: the simple, single-model form. */
+function loadPolicy(text, file, opts = {}) {
+    return loadPolicyFile(text, file).resolve(opts.model, opts.gate);
+}
+function pick(raw) {
+    const out = {};
+    for (const key of RULESET_KEYS)
+        if (raw[key] !== undefined)
+            Object.assign(out, { [key]: raw[key] });
+    return out;
+}
+/** Later layers override earlier ones key by key; a metric's rule is replaced whole. */
+function mergeLayers(layers) {
+    const raw = {};
+    const metrics = new Map();
+    for (const l of layers) {
+        raw.target = { ...raw.target, ...l.raw.target };
+        raw.candidate = { ...raw.candidate, ...l.raw.candidate, tags: { ...raw.candidate?.tags, ...l.raw.candidate?.tags } };
+        raw.on_reject = { tags: { ...raw.on_reject?.tags, ...l.raw.on_reject?.tags } };
+        for (const [k, v] of l.metrics)
+            metrics.set(k, v);
+    }
+    return { raw, metrics };
 }
 function buildRule(metric, rule) {
     if (typeof rule === 'string') {
         const bound = parseThreshold(rule);
         if ('error' in bound)
             return { error: `metrics.${metric}: ${bound.error}` };
-        return { metric, bounds: [bound], required: true, text: formatBound(bound) };
+        const gib = impliedDirection([bound]);
+        return { metric, bounds: [bound], required: true, ...(gib !== undefined ? { greaterIsBetter: gib } : {}), aggregate: 'latest', text: formatBound(bound) };
     }
     const bounds = [];
     if (rule.min !== undefined)
@@ -37471,12 +37479,65 @@ function buildRule(metric, rule) {
             return { error: `metrics.${metric}.between: the low end ${low} is above the high end ${high}`, key: 'between' };
         bounds.push({ op: '>=', value: low }, { op: '<=', value: high });
     }
-    if (bounds.length === 0)
-        return { error: `metrics.${metric} sets no threshold; give min, max or between` };
+    if (bounds.length === 0 && !rule.compare)
+        return { error: `metrics.${metric} sets no threshold and no comparison; give min, max, between or compare` };
     if (rule.min !== undefined && rule.max !== undefined && rule.min > rule.max) {
         return { error: `metrics.${metric}: min ${rule.min} is above max ${rule.max}, so no value can pass`, key: 'min' };
     }
-    return { metric, bounds, required: rule.required ?? true, text: bounds.map(formatBound).join(' and ') };
+    const implied = rule.between ? undefined : impliedDirection(bounds);
+    const gib = rule.greater_is_better ?? implied;
+    if (rule.greater_is_better !== undefined && implied !== undefined && rule.greater_is_better !== implied) {
+        return { error: `metrics.${metric}: greater_is_better: ${rule.greater_is_better} contradicts ${rule.min !== undefined ? 'min' : 'max'}, which says ${implied ? 'higher' : 'lower'} is better`, key: 'greater_is_better' };
+    }
+    let compare;
+    if (rule.compare) {
+        const c = rule.compare;
+        if (gib === undefined) {
+            return { error: `metrics.${metric}: compare needs to know which way is better; add greater_is_better: true or false`, key: 'compare' };
+        }
+        if (c.max_regression !== undefined && (c.min_absolute_change !== undefined || c.min_relative_change !== undefined)) {
+            return { error: `metrics.${metric}.compare: max_regression (a tolerance) cannot go with min_absolute_change or min_relative_change (a required improvement); choose one`, key: 'compare' };
+        }
+        if (c.min_absolute_change === undefined && c.min_relative_change === undefined && c.max_regression === undefined && !c.same_dataset) {
+            return { error: `metrics.${metric}.compare says nothing to check; give min_absolute_change, min_relative_change, max_regression or same_dataset`, key: 'compare' };
+        }
+        compare = {
+            ...(c.min_absolute_change !== undefined ? { minAbsoluteChange: c.min_absolute_change } : {}),
+            ...(c.min_relative_change !== undefined ? { minRelativeChange: c.min_relative_change } : {}),
+            ...(c.max_regression !== undefined ? { maxRegression: c.max_regression } : {}),
+            sameDataset: c.same_dataset ?? false,
+            requireBaseline: c.require_baseline ?? false,
+        };
+    }
+    const text = [...bounds.map(formatBound), ...(compare ? [describeCompare(compare, gib)] : [])].join(' and ');
+    return {
+        metric,
+        bounds,
+        required: rule.required ?? true,
+        ...(gib !== undefined ? { greaterIsBetter: gib } : {}),
+        aggregate: rule.aggregate ?? 'latest',
+        ...(compare ? { compare } : {}),
+        text: rule.aggregate && rule.aggregate !== 'latest' ? `${rule.aggregate}: ${text}` : text,
+    };
+}
+/** >= and > (and min) say higher is better; <= and < (and max) say lower is better; == and != say nothing. */
+function impliedDirection(bounds) {
+    const up = bounds.some((b) => b.op === '>=' || b.op === '>');
+    const down = bounds.some((b) => b.op === '<=' || b.op === '<');
+    return up === down ? undefined : up;
+}
+function describeCompare(c, greaterIsBetter) {
+    const better = greaterIsBetter ? 'above' : 'below';
+    const parts = [];
+    if (c.minAbsoluteChange !== undefined)
+        parts.push(`at least ${c.minAbsoluteChange} ${better} the holder`);
+    if (c.minRelativeChange !== undefined)
+        parts.push(`at least ${+(c.minRelativeChange * 100).toPrecision(12)}% ${better} the holder`);
+    if (c.maxRegression !== undefined)
+        parts.push(`at most ${c.maxRegression} ${greaterIsBetter ? 'below' : 'above'} the holder`);
+    if (c.sameDataset)
+        parts.push('on the same dataset as the holder');
+    return parts.join(' and ');
 }
 function describeSchemaError(e, doc, data, at) {
     const path = pointerToPath(e.instancePath);
@@ -37634,6 +37695,247 @@ function dedupe(problems) {
         .sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
+;// CONCATENATED MODULE: ./src/core/evaluate.ts
+/**
+ * Evaluation of a candidate's metrics against the policy's rules, and against
+ * the version that holds the target now. Pure: it is given the observed values
+ * and returns every check, never stopping at the first failure.
+ */
+
+
+/** MLflow's fallback for a relative change against a baseline of 0 (mlflow/models/evaluation/validation.py). */
+const ZERO_BASELINE_EPSILON = 1e-10;
+function evaluateMetrics(rules, candidate, baseline) {
+    const checks = rules.map((rule) => checkRule(rule, candidate.get(rule.metric), baseline));
+    const failed = checks.filter((c) => c.verdict === 'fail' || c.verdict === 'missing');
+    return { passed: failed.length === 0, checks, failed };
+}
+function checkRule(rule, observed, baseline) {
+    const first = rule.bounds[0];
+    const base = {
+        metric: rule.metric,
+        rule: rule.text,
+        ...(first ? { operator: first.op, threshold: first.value } : {}),
+        bounds: rule.bounds,
+        required: rule.required,
+    };
+    if (observed === undefined) {
+        return rule.required
+            ? { ...base, observed: null, verdict: 'missing', notes: [], message: `${rule.metric} is missing from the run; the policy requires ${rule.text}` }
+            : { ...base, observed: null, verdict: 'warn', notes: [], message: `${rule.metric} is missing from the run; the rule is optional, so this is a warning` };
+    }
+    const value = observed.value;
+    const failures = [];
+    const notes = [];
+    let shortfall;
+    if (Number.isNaN(value)) {
+        failures.push(`${rule.metric} is NaN, which meets no threshold`);
+    }
+    else {
+        for (const b of rule.bounds) {
+            if (satisfies(value, b))
+                continue;
+            const gap = Math.abs(value - b.value);
+            shortfall ??= gap;
+            const by = b.op === '==' || b.op === '!=' ? '' : ` by ${formatNumber(gap)}`;
+            failures.push(`${rule.metric} = ${formatNumber(value)} fails ${formatBound(b)}${by}`);
+        }
+    }
+    let compared = {};
+    if (rule.compare && !Number.isNaN(value)) {
+        const result = compare(rule, rule.compare, observed, baseline);
+        failures.push(...result.failures);
+        notes.push(...result.notes);
+        compared = result.fields;
+    }
+    const verdict = failures.length > 0 ? 'fail' : 'pass';
+    const message = failures.length > 0 ? failures.join('; ') : `${rule.metric} = ${formatNumber(value)} meets ${rule.text}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+    return { ...base, observed: value, source: observed.source, ...compared, verdict, ...(shortfall !== undefined ? { shortfall } : {}), message, notes };
+}
+function compare(rule, c, candidate, baseline) {
+    const m = rule.metric;
+    if (!baseline) {
+        return c.requireBaseline
+            ? { failures: [`${m}: no version holds the target, and the policy requires one to compare with`], notes: [], fields: {} }
+            : { failures: [], notes: ['no version holds the target, so the comparison passes'], fields: {} };
+    }
+    const held = baseline.metrics.get(m);
+    if (!held || Number.isNaN(held.value)) {
+        return {
+            failures: [`${m}: the holder v${baseline.version} has ${held ? 'NaN' : 'no value'} for ${m} to compare with`],
+            notes: [],
+            fields: { baseline: { version: baseline.version, value: held ? held.value : null } },
+        };
+    }
+    const gib = rule.greaterIsBetter ?? true;
+    const v = candidate.value;
+    const b = held.value;
+    const relative = b === 0 ? null : (v - b) / Math.abs(b);
+    const fields = { baseline: { version: baseline.version, value: b }, change: { absolute: v - b, relative } };
+    const failures = [];
+    const vs = `${m} = ${formatNumber(v)} vs holder v${baseline.version} = ${formatNumber(b)} (change ${signed(v - b)}${relative === null ? '' : `, ${signed(relative * 100)}%`})`;
+    if (c.sameDataset) {
+        const shared = candidate.datasets.filter((d) => held.datasets.includes(d));
+        if (candidate.datasets.length === 0 || held.datasets.length === 0) {
+            failures.push(`${m}: cannot tell whether candidate and holder were evaluated on the same dataset (no dataset recorded for the ${candidate.datasets.length === 0 ? 'candidate' : 'holder'})`);
+        }
+        else if (shared.length === 0) {
+            failures.push(`${m}: candidate and holder v${baseline.version} were evaluated on different datasets (${candidate.datasets.join(', ')} vs ${held.datasets.join(', ')})`);
+        }
+    }
+    // The same comparisons as MLflow's validate_evaluation_results, so the two agree where they overlap.
+    if (c.minAbsoluteChange !== undefined) {
+        const ok = gib ? v >= b + c.minAbsoluteChange : v <= b - c.minAbsoluteChange;
+        if (!ok)
+            failures.push(`${vs}; needs to be at least ${formatNumber(c.minAbsoluteChange)} ${gib ? 'higher' : 'lower'}`);
+    }
+    if (c.minRelativeChange !== undefined) {
+        let ok;
+        if (b === 0)
+            ok = gib ? v >= b + ZERO_BASELINE_EPSILON : v <= b - ZERO_BASELINE_EPSILON;
+        else
+            ok = !((gib ? (v - b) / Math.abs(b) : (b - v) / Math.abs(b)) < c.minRelativeChange);
+        if (!ok)
+            failures.push(`${vs}; needs to be at least ${formatNumber(c.minRelativeChange * 100)}% ${gib ? 'higher' : 'lower'}${b === 0 ? ' (the holder is 0, so any improvement counts)' : ''}`);
+    }
+    if (c.maxRegression !== undefined) {
+        const ok = gib ? v >= b - c.maxRegression : v <= b + c.maxRegression;
+        if (!ok)
+            failures.push(`${vs}; may be at most ${formatNumber(c.maxRegression)} ${gib ? 'lower' : 'higher'}`);
+    }
+    const notes = failures.length === 0 ? [`${describeCompare(c, gib)}: ${vs.slice(m.length + 3)}`] : [];
+    return { failures, notes, fields };
+}
+function signed(n) {
+    return `${n >= 0 ? '+' : ''}${formatNumber(n)}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/decide.ts
+/**
+ * The decision and the plan of registry changes for one candidate. Pure: given
+ * the policy, the registry state that was read and the run's metrics, it says
+ * what the gate decides and exactly which writes that takes.
+ */
+
+
+
+/**
+ * The one list of `decision` values, for every mode. README.md documents each;
+ * add values only by extending this list there too.
+ */
+const DECISIONS = (/* unused pure expression or super */ null && (['promoted', 'already-promoted', 'passed', 'rejected', 'skipped', 'rolled-back', 'conflict', 'error']));
+/** Tag names the Action writes: a stable, documented contract. */
+const TAGS = {
+    validation: 'validation',
+    checks: 'mlflow_gate.checks',
+    failedChecks: 'mlflow_gate.failed_checks',
+    policy: 'mlflow_gate.policy',
+};
+/** MLflow refuses tag values over 5,000 characters. */
+const MAX_TAG_VALUE = 5000;
+function decide(state) {
+    const { policy, candidate, mode } = state;
+    const target = policy.target.stage;
+    const previousVersions = state.holders.filter((h) => h.version !== candidate.version).map((h) => h.version);
+    const evaluation = evaluateMetrics(policy.metrics, state.observed, state.baseline);
+    const reasons = [];
+    if (candidate.status !== 'READY') {
+        reasons.push(`version ${candidate.version} is ${candidate.status}, not READY`);
+        return { decision: 'skipped', evaluation, previousVersions, plan: [], reasons };
+    }
+    if (!state.run)
+        reasons.push(`version ${candidate.version} has no source run, so it has no metrics`);
+    if (candidate.stage.toLowerCase() === target.toLowerCase()) {
+        reasons.push(`version ${candidate.version} is already in ${target}; nothing to do`);
+        if (!evaluation.passed)
+            reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
+        return { decision: 'already-promoted', evaluation, previousVersions, plan: [], reasons };
+    }
+    const notEligible = ineligibility(policy.candidate, candidate, state.run, state.observed);
+    if (notEligible.length > 0) {
+        return { decision: 'skipped', evaluation, previousVersions, plan: [], reasons: [...reasons, ...notEligible] };
+    }
+    const tagPlan = (desired) => planTags(state.model, candidate, desired);
+    if (evaluation.passed) {
+        reasons.push(`every required check passed (${evaluation.checks.length} checks)`);
+        const plan = [
+            ...tagPlan({
+                [TAGS.validation]: 'passed',
+                [TAGS.checks]: checksTag(evaluation.checks),
+                [TAGS.policy]: policy.file,
+                [TAGS.failedChecks]: null,
+            }),
+            { kind: 'transition-stage', model: state.model, version: candidate.version, stage: target, archiveExisting: policy.target.archiveExisting },
+        ];
+        return { decision: mode === 'promote' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
+    }
+    reasons.push(...evaluation.failed.map((c) => c.message));
+    const plan = tagPlan({
+        ...policy.onReject.tags,
+        [TAGS.validation]: 'failed',
+        [TAGS.checks]: checksTag(evaluation.checks),
+        [TAGS.failedChecks]: failedChecksTag(evaluation.failed),
+        [TAGS.policy]: policy.file,
+    });
+    return { decision: 'rejected', evaluation, previousVersions, plan, reasons };
+}
+/** Only the tag writes that change something: a rerun over the same state plans nothing. */
+function planTags(model, version, desired) {
+    const ops = [];
+    for (const [key, value] of Object.entries(desired)) {
+        const current = version.tags[key];
+        if (value === null) {
+            if (current !== undefined)
+                ops.push({ kind: 'delete-tag', model, version: version.version, key });
+        }
+        else if (current !== value) {
+            ops.push({ kind: 'set-tag', model, version: version.version, key, value });
+        }
+    }
+    return ops;
+}
+/** `accuracy=0.93 (>= 0.9) pass; f1=missing (>= 0.88) missing`, bounded to MLflow's limit. */
+function checksTag(checks) {
+    return clip(checks.map((c) => `${c.metric}=${c.observed === null ? 'missing' : formatNumber(c.observed)} (${c.rule}) ${c.verdict}`).join('; '));
+}
+function failedChecksTag(failed) {
+    return clip(failed.map((c) => c.message).join('; '));
+}
+const TRUNCATED = ' ... (truncated)';
+function clip(text) {
+    return text.length <= MAX_TAG_VALUE ? text : text.slice(0, MAX_TAG_VALUE - TRUNCATED.length) + TRUNCATED;
+}
+
+;// CONCATENATED MODULE: ./src/core/observe.ts
+/** Metrics whose rule needs the whole history (metrics/get-history), not only runs/get. */
+function historiesNeeded(rules) {
+    return rules.filter((r) => r.aggregate !== 'latest').map((r) => r.metric);
+}
+function observe(rules, run, histories = new Map()) {
+    const out = new Map();
+    for (const rule of rules) {
+        const datasetsOf = (p) => (p.datasetDigest ? [p.datasetDigest] : run.datasetDigests);
+        if (rule.aggregate === 'latest') {
+            const p = run.metrics.get(rule.metric);
+            if (p)
+                out.set(rule.metric, { value: p.value, timestamp: p.timestamp, datasets: datasetsOf(p), source: `run ${run.runId} (step ${p.step})` });
+            continue;
+        }
+        const points = histories.get(rule.metric) ?? [];
+        if (points.length === 0)
+            continue;
+        const values = points.map((p) => p.value);
+        const value = rule.aggregate === 'min' ? Math.min(...values) : rule.aggregate === 'max' ? Math.max(...values) : values.reduce((a, b) => a + b, 0) / values.length;
+        out.set(rule.metric, {
+            value,
+            timestamp: Math.max(...points.map((p) => p.timestamp)),
+            datasets: [...new Set(points.flatMap(datasetsOf))],
+            source: `run ${run.runId} (${rule.aggregate} of ${points.length} steps)`,
+        });
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/core/registry-model.ts
 function describeOp(op) {
     switch (op.kind) {
@@ -37667,7 +37969,12 @@ function buildReport(args) {
         target: { stage: args.targetStage },
         previousVersions: result.previousVersions,
         wrote: args.applied.length > 0,
-        checks: result.evaluation.checks.map(({ bounds: _b, observed, ...c }) => ({ ...c, observed: jsonNumber(observed) })),
+        checks: result.evaluation.checks.map(({ bounds: _b, observed, baseline, change, ...c }) => ({
+            ...c,
+            observed: jsonNumber(observed),
+            ...(baseline ? { baseline: { version: baseline.version, value: jsonNumber(baseline.value) } } : {}),
+            ...(change ? { change: { absolute: jsonNumber(change.absolute), relative: jsonNumber(change.relative) } } : {}),
+        })),
         reasons: result.reasons,
         plan: result.plan.map(describeOp),
         applied: args.applied.map(describeOp),
@@ -37682,16 +37989,27 @@ function jsonNumber(n) {
 const MARK = { pass: '✅ pass', fail: '❌ fail', missing: '❌ missing', warn: '⚠️ missing (optional)' };
 /** The checks table: a header row, then one row a check, as plain text cells (the adapter escapes them). */
 function checkRows(report) {
+    const num = (v) => (v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v);
+    const withCompare = report.checks.some((c) => c.baseline);
     return [
-        ['Metric', 'Observed', 'Rule', 'Verdict', 'Detail'],
+        ['Metric', 'Candidate', 'Rule', ...(withCompare ? ['Holder', 'Change'] : []), 'Verdict', 'Detail'],
         ...report.checks.map((c) => [
             c.metric,
-            c.observed === null ? '—' : typeof c.observed === 'number' ? formatNumber(c.observed) : c.observed,
+            num(c.observed),
             c.rule,
+            ...(withCompare
+                ? [
+                    c.baseline ? `v${c.baseline.version}: ${num(c.baseline.value)}` : '—',
+                    c.change ? `${report_signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${report_signed(c.change.relative * 100)}%)` : ''}` : '—',
+                ]
+                : []),
             MARK[c.verdict],
             c.message,
         ]),
     ];
+}
+function report_signed(v) {
+    return typeof v === 'number' ? `${v >= 0 ? '+' : ''}${formatNumber(v)}` : v;
 }
 /** Escapes text for an HTML table cell or a Markdown line of the job summary. */
 function escapeCell(text) {
@@ -37717,20 +38035,32 @@ function escapeCell(text) {
 
 
 
-async function runGate(req, { registry, log }) {
+
+
+async function runGate(req, deps) {
+    if (req.mode === 'lint')
+        return runLint(req, deps);
+    const { registry, log } = deps;
+    if (!registry)
+        throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
     // Every check on the inputs and the policy happens before the first request.
-    const policy = loadPolicy(req.policyText, req.policyFile);
-    const model = resolveModel(req.model, policy);
+    const file = loadPolicyFile(req.policyText, req.policyFile);
+    const model = resolveModel(req.model, file.model, req.policyFile, file.modelPatterns.length > 0);
+    const policy = file.resolve(model, req.gate);
     const target = policy.target.stage;
+    // Round trip 1: the model and every version (stages are not searchable, so we filter).
     const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
     const candidate = pickCandidate(model, req.version, versions);
     log(`Candidate: ${model} version ${candidate.version} (stage ${candidate.stage}, status ${candidate.status}, run ${candidate.runId ?? 'none'})`);
-    const run = candidate.runId ? await registry.getRun(candidate.runId) : null;
     const holders = versions.filter((v) => v.stage.toLowerCase() === target.toLowerCase()).sort(byVersionNumber);
-    const result = decide({ policy, model, mode: req.mode, candidate, holders, run: run ?? undefined });
-    if (candidate.runId && !run)
+    const baselineHolder = policy.metrics.some((r) => r.compare) ? holders.filter((h) => h.version !== candidate.version).at(-1) : undefined;
+    // Round trip 2, all at once: the candidate's run, the holder's run, and any metric histories.
+    const [cand, base] = await Promise.all([readRun(registry, policy, candidate), baselineHolder ? readRun(registry, policy, baselineHolder) : undefined]);
+    const baseline = baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
+    const result = decide({ policy, model, mode: req.mode, candidate, holders, run: cand.run, observed: cand.observed, ...(baseline ? { baseline } : {}) });
+    if (candidate.runId && !cand.run)
         result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
     let decision = result.decision;
     let applied = [];
@@ -37747,18 +38077,66 @@ async function runGate(req, { registry, log }) {
         result,
         decision,
         applied,
-        ...(run ? { run: { id: run.runId, status: run.status } } : {}),
+        ...(cand.run ? { run: { id: cand.run.runId, status: cand.run.status } } : {}),
     });
     return { report, policy, result };
 }
-function resolveModel(input, policy) {
-    if (input && policy.model && input !== policy.model) {
-        throw new InputError(`input "model" is "${input}" but the policy ${policy.file} is for "${policy.model}"; remove one or make them agree`);
+/**
+ * Lint: the policy file is valid (every problem at once) and, given a server,
+ * how the version that holds the target now fares under it: what a pull
+ * request that changes the policy would change. Writes nothing.
+ */
+async function runLint(req, { registry, log }) {
+    const file = loadPolicyFile(req.policyText, req.policyFile);
+    const gates = req.gate ? [req.gate] : file.gates.length > 0 ? file.gates : [undefined];
+    const model = req.model || file.model;
+    const policy = file.resolve(model, gates[0]);
+    for (const g of gates.slice(1))
+        file.resolve(model, g); // every gate must resolve
+    const summary = `policy ${req.policyFile} is valid: ${policy.metrics.length} metric rule(s) for ${model ? `"${model}"` : 'any model'}${file.gates.length ? `, gates ${file.gates.join(', ')}` : ''}`;
+    log(summary);
+    const empty = 'passed';
+    const lintResult = (version, result) => ({ report: buildReport({ mode: 'lint', model: model ?? '', version, targetStage: policy.target.stage, policyFile: req.policyFile, result, decision: result.decision, applied: [] }), policy, result });
+    const nothing = (reason) => lintResult('', { decision: empty, evaluation: { passed: true, checks: [], failed: [] }, previousVersions: [], plan: [], reasons: [summary, reason] });
+    if (!registry || !model)
+        return nothing(registry ? 'no model named, so no holder was evaluated' : 'no tracking server given, so no holder was evaluated');
+    const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
+    if (!registered)
+        throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+    const holder = versions.filter((v) => v.stage.toLowerCase() === policy.target.stage.toLowerCase()).sort(byVersionNumber).at(-1);
+    if (!holder)
+        return nothing(`no version of "${model}" is in ${policy.target.stage}, so none was evaluated`);
+    const { run, observed } = await readRun(registry, policy, holder);
+    const evaluation = evaluateMetrics(policy.metrics, observed);
+    const verdict = evaluation.passed ? `the holder v${holder.version} of ${policy.target.stage} passes this policy` : `the holder v${holder.version} of ${policy.target.stage} would NOT pass this policy`;
+    return lintResult(holder.version, {
+        decision: evaluation.passed ? 'passed' : 'rejected',
+        evaluation,
+        previousVersions: [],
+        plan: [],
+        reasons: [summary, verdict, ...evaluation.failed.map((c) => c.message), ...(run ? [] : [`v${holder.version} has no readable run`])],
+    });
+}
+function resolveModel(input, fromPolicy, file, hasModelMap) {
+    if (input && fromPolicy && input !== fromPolicy) {
+        throw new InputError(`input "model" is "${input}" but the policy ${file} is for "${fromPolicy}"; remove one or make them agree`);
     }
-    const model = input || policy.model;
+    const model = input || fromPolicy;
     if (!model)
-        throw new InputError(`no model named: set the input "model" or the key "model" in ${policy.file}`);
+        throw new InputError(`no model named: set the input "model"${hasModelMap ? ' (the policy has rules for several models)' : ` or the key "model" in ${file}`}`);
     return model;
+}
+/** A version's run and its metrics as the rules read them (with histories where a rule aggregates). */
+async function readRun(registry, policy, version) {
+    if (!version.runId)
+        return { run: undefined, observed: new Map() };
+    const runId = version.runId;
+    const keys = historiesNeeded(policy.metrics);
+    const [run, ...histories] = await Promise.all([registry.getRun(runId), ...keys.map((k) => registry.getMetricHistory(runId, k))]);
+    if (!run)
+        return { run: undefined, observed: new Map() };
+    const byKey = new Map(keys.map((k, i) => [k, histories[i] ?? []]));
+    return { run, observed: observe(policy.metrics, run, byKey) };
 }
 function pickCandidate(model, version, versions) {
     const sorted = [...versions].sort(byVersionNumber);
@@ -37832,17 +38210,23 @@ async function verify(registry, model, version, decision, plan) {
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
 
 const DEFAULT_POLICY = '.github/promotion-policy.yml';
-const MODES = ['promote', 'evaluate'];
+const MODES = ['promote', 'evaluate', 'lint'];
 function readSettings(getInput, env) {
     const input = (name) => getInput(name).trim();
     const model = input('model');
+    const gate = input('gate');
+    const mode = parseMode(input('mode'));
+    const uri = mode === 'lint' && !input('tracking-uri') && !env['MLFLOW_TRACKING_URI']?.trim() ? undefined : trackingUri(input('tracking-uri'), env);
+    if (gate && !/^[A-Za-z0-9_-]+$/.test(gate))
+        throw new InputError(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
     return {
-        trackingUri: trackingUri(input('tracking-uri'), env),
+        ...(uri ? { trackingUri: uri } : {}),
         auth: resolveAuth(getInput, env),
         ...(model ? { model } : {}),
         version: parseVersion(input('version')),
+        ...(gate ? { gate } : {}),
         policyPath: input('policy') || DEFAULT_POLICY,
-        mode: parseMode(input('mode')),
+        mode,
         failOnReject: parseBoolean('fail-on-reject', input('fail-on-reject'), true),
     };
 }
@@ -38167,13 +38551,29 @@ class MlflowRegistry {
         const res = await orNull(this.rest.get('runs/get', { run_id: runId }));
         if (!res)
             return null;
-        const { info, data } = res.run;
+        const { info, data, inputs } = res.run;
         return {
             runId: info.run_id,
             status: info.status ?? 'UNKNOWN',
-            metrics: new Map((data?.metrics ?? []).map((m) => [m.key, toDouble(m.value)])),
+            metrics: new Map((data?.metrics ?? []).map((m) => [m.key, toPoint(m)])),
             tags: tagsToRecord(data?.tags),
+            datasetDigests: [...new Set((inputs?.dataset_inputs ?? []).flatMap((d) => (d.dataset?.digest ? [d.dataset.digest] : [])))],
         };
+    }
+    async getMetricHistory(runId, key) {
+        const out = [];
+        let pageToken;
+        do {
+            const res = await this.rest.get('metrics/get-history', {
+                run_id: runId,
+                metric_key: key,
+                max_results: 25000,
+                page_token: pageToken,
+            });
+            out.push(...(res.metrics ?? []).map(toPoint));
+            pageToken = res.next_page_token || undefined;
+        } while (pageToken);
+        return out;
     }
     async apply(op) {
         switch (op.kind) {
@@ -38215,6 +38615,16 @@ function toModelVersion(v) {
         ...(v.source ? { source: v.source } : {}),
         tags: tagsToRecord(v.tags),
         aliases: v.aliases ?? [],
+        ...(v.creation_timestamp !== undefined ? { createdAt: Number(v.creation_timestamp) } : {}),
+    };
+}
+function toPoint(m) {
+    return {
+        value: toDouble(m.value),
+        timestamp: Number(m.timestamp ?? 0),
+        step: Number(m.step ?? 0),
+        ...(m.dataset_digest ? { datasetDigest: m.dataset_digest } : {}),
+        ...(m.dataset_name ? { datasetName: m.dataset_name } : {}),
     };
 }
 function tagsToRecord(tags) {
@@ -38257,17 +38667,34 @@ async function run() {
     try {
         const settings = readSettings((name) => getInput(name), process.env);
         const policyText = await readPolicy(settings.policyPath);
-        const registry = new MlflowRegistry(new MlflowRestClient(settings.trackingUri, settings.auth));
-        const { report } = await runGate({ ...(settings.model ? { model: settings.model } : {}), version: settings.version, mode: settings.mode, policyFile: settings.policyPath, policyText }, { registry, log: (m) => info(redact(m)) });
+        const registry = settings.trackingUri ? new MlflowRegistry(new MlflowRestClient(settings.trackingUri, settings.auth)) : undefined;
+        const { report } = await runGate({
+            ...(settings.model ? { model: settings.model } : {}),
+            ...(settings.gate ? { gate: settings.gate } : {}),
+            version: settings.version,
+            mode: settings.mode,
+            policyFile: settings.policyPath,
+            policyText,
+        }, { ...(registry ? { registry } : {}), log: (m) => info(redact(m)) });
         setReportOutputs(report, redact);
         await writeReportSummary(report, redact);
         info(redact(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`));
         if (report.decision === 'rejected') {
-            const why = `${report.model} v${report.version} was rejected by the policy: ${report.reasons.join('; ')}`;
+            const why = report.mode === 'lint'
+                ? `${report.reasons.join('; ')}`
+                : `${report.model} v${report.version} was rejected by the policy: ${report.reasons.join('; ')}`;
             if (settings.failOnReject)
                 setFailed(redact(why));
             else
                 warning(redact(why));
+        }
+        if (report.decision === 'skipped') {
+            // A version asked for by number must be eligible; `latest` that is not yet eligible is only noted.
+            const why = `${report.model} v${report.version} is not eligible, so it was skipped: ${report.reasons.join('; ')}`;
+            if (settings.version !== 'latest')
+                setFailed(redact(why));
+            else
+                notice(redact(why));
         }
     }
     catch (err) {

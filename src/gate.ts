@@ -6,8 +6,10 @@
  */
 import { decide, type Decision, type GateDecision, type Mode } from './core/decide.js';
 import { GateError, InputError } from './core/errors.js';
-import { loadPolicy, type Policy } from './core/policy.js';
-import { byVersionNumber, describeOp, type ModelVersion, type Registry, type RegistryOp } from './core/registry-model.js';
+import { evaluateMetrics, type Baseline, type Observations } from './core/evaluate.js';
+import { historiesNeeded, observe } from './core/observe.js';
+import { loadPolicyFile, type Policy } from './core/policy.js';
+import { byVersionNumber, describeOp, type MetricPoint, type ModelVersion, type Registry, type RegistryOp, type RunData } from './core/registry-model.js';
 import { buildReport, type Report } from './core/report.js';
 
 export interface GateRequest {
@@ -15,6 +17,8 @@ export interface GateRequest {
   model?: string;
   /** A version number, or `latest`. */
   version: string;
+  /** The named gate of the policy to apply, if it defines several. */
+  gate?: string;
   mode: Mode;
   policyFile: string;
   policyText: string;
@@ -27,25 +31,34 @@ export interface GateOutcome {
 }
 
 export interface GateDeps {
-  registry: Registry;
+  /** Absent only in lint mode without a tracking server: the policy file alone is checked. */
+  registry?: Registry;
   log: (message: string) => void;
 }
 
-export async function runGate(req: GateRequest, { registry, log }: GateDeps): Promise<GateOutcome> {
+export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOutcome> {
+  if (req.mode === 'lint') return runLint(req, deps);
+  const { registry, log } = deps;
+  if (!registry) throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
   // Every check on the inputs and the policy happens before the first request.
-  const policy = loadPolicy(req.policyText, req.policyFile);
-  const model = resolveModel(req.model, policy);
+  const file = loadPolicyFile(req.policyText, req.policyFile);
+  const model = resolveModel(req.model, file.model, req.policyFile, file.modelPatterns.length > 0);
+  const policy = file.resolve(model, req.gate);
   const target = policy.target.stage;
 
+  // Round trip 1: the model and every version (stages are not searchable, so we filter).
   const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
   if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
   const candidate = pickCandidate(model, req.version, versions);
   log(`Candidate: ${model} version ${candidate.version} (stage ${candidate.stage}, status ${candidate.status}, run ${candidate.runId ?? 'none'})`);
-
-  const run = candidate.runId ? await registry.getRun(candidate.runId) : null;
   const holders = versions.filter((v) => v.stage.toLowerCase() === target.toLowerCase()).sort(byVersionNumber);
-  const result = decide({ policy, model, mode: req.mode, candidate, holders, run: run ?? undefined });
-  if (candidate.runId && !run) result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
+  const baselineHolder = policy.metrics.some((r) => r.compare) ? holders.filter((h) => h.version !== candidate.version).at(-1) : undefined;
+
+  // Round trip 2, all at once: the candidate's run, the holder's run, and any metric histories.
+  const [cand, base] = await Promise.all([readRun(registry, policy, candidate), baselineHolder ? readRun(registry, policy, baselineHolder) : undefined]);
+  const baseline: Baseline | undefined = baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
+  const result = decide({ policy, model, mode: req.mode, candidate, holders, run: cand.run, observed: cand.observed, ...(baseline ? { baseline } : {}) });
+  if (candidate.runId && !cand.run) result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
 
   let decision: Decision = result.decision;
   let applied: RegistryOp[] = [];
@@ -63,18 +76,65 @@ export async function runGate(req: GateRequest, { registry, log }: GateDeps): Pr
     result,
     decision,
     applied,
-    ...(run ? { run: { id: run.runId, status: run.status } } : {}),
+    ...(cand.run ? { run: { id: cand.run.runId, status: cand.run.status } } : {}),
   });
   return { report, policy, result };
 }
 
-function resolveModel(input: string | undefined, policy: Policy): string {
-  if (input && policy.model && input !== policy.model) {
-    throw new InputError(`input "model" is "${input}" but the policy ${policy.file} is for "${policy.model}"; remove one or make them agree`);
+/**
+ * Lint: the policy file is valid (every problem at once) and, given a server,
+ * how the version that holds the target now fares under it: what a pull
+ * request that changes the policy would change. Writes nothing.
+ */
+async function runLint(req: GateRequest, { registry, log }: GateDeps): Promise<GateOutcome> {
+  const file = loadPolicyFile(req.policyText, req.policyFile);
+  const gates = req.gate ? [req.gate] : file.gates.length > 0 ? file.gates : [undefined];
+  const model = req.model || file.model;
+  const policy = file.resolve(model, gates[0]);
+  for (const g of gates.slice(1)) file.resolve(model, g); // every gate must resolve
+  const summary = `policy ${req.policyFile} is valid: ${policy.metrics.length} metric rule(s) for ${model ? `"${model}"` : 'any model'}${file.gates.length ? `, gates ${file.gates.join(', ')}` : ''}`;
+  log(summary);
+  const empty: Decision = 'passed';
+  const lintResult = (version: string, result: GateDecision) =>
+    ({ report: buildReport({ mode: 'lint', model: model ?? '', version, targetStage: policy.target.stage, policyFile: req.policyFile, result, decision: result.decision, applied: [] }), policy, result }) satisfies GateOutcome;
+  const nothing = (reason: string): GateOutcome =>
+    lintResult('', { decision: empty, evaluation: { passed: true, checks: [], failed: [] }, previousVersions: [], plan: [], reasons: [summary, reason] });
+
+  if (!registry || !model) return nothing(registry ? 'no model named, so no holder was evaluated' : 'no tracking server given, so no holder was evaluated');
+  const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
+  if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+  const holder = versions.filter((v) => v.stage.toLowerCase() === policy.target.stage.toLowerCase()).sort(byVersionNumber).at(-1);
+  if (!holder) return nothing(`no version of "${model}" is in ${policy.target.stage}, so none was evaluated`);
+  const { run, observed } = await readRun(registry, policy, holder);
+  const evaluation = evaluateMetrics(policy.metrics, observed);
+  const verdict = evaluation.passed ? `the holder v${holder.version} of ${policy.target.stage} passes this policy` : `the holder v${holder.version} of ${policy.target.stage} would NOT pass this policy`;
+  return lintResult(holder.version, {
+    decision: evaluation.passed ? 'passed' : 'rejected',
+    evaluation,
+    previousVersions: [],
+    plan: [],
+    reasons: [summary, verdict, ...evaluation.failed.map((c) => c.message), ...(run ? [] : [`v${holder.version} has no readable run`])],
+  });
+}
+
+function resolveModel(input: string | undefined, fromPolicy: string | undefined, file: string, hasModelMap: boolean): string {
+  if (input && fromPolicy && input !== fromPolicy) {
+    throw new InputError(`input "model" is "${input}" but the policy ${file} is for "${fromPolicy}"; remove one or make them agree`);
   }
-  const model = input || policy.model;
-  if (!model) throw new InputError(`no model named: set the input "model" or the key "model" in ${policy.file}`);
+  const model = input || fromPolicy;
+  if (!model) throw new InputError(`no model named: set the input "model"${hasModelMap ? ' (the policy has rules for several models)' : ` or the key "model" in ${file}`}`);
   return model;
+}
+
+/** A version's run and its metrics as the rules read them (with histories where a rule aggregates). */
+async function readRun(registry: Registry, policy: Policy, version: ModelVersion): Promise<{ run: RunData | undefined; observed: Observations }> {
+  if (!version.runId) return { run: undefined, observed: new Map() };
+  const runId = version.runId;
+  const keys = historiesNeeded(policy.metrics);
+  const [run, ...histories] = await Promise.all([registry.getRun(runId), ...keys.map((k) => registry.getMetricHistory(runId, k))]);
+  if (!run) return { run: undefined, observed: new Map() };
+  const byKey = new Map<string, MetricPoint[]>(keys.map((k, i) => [k, histories[i] ?? []]));
+  return { run, observed: observe(policy.metrics, run, byKey) };
 }
 
 function pickCandidate(model: string, version: string, versions: ModelVersion[]): ModelVersion {

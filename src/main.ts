@@ -18,18 +18,34 @@ export async function run(): Promise<void> {
   try {
     const settings = readSettings((name) => core.getInput(name), process.env);
     const policyText = await readPolicy(settings.policyPath);
-    const registry = new MlflowRegistry(new MlflowRestClient(settings.trackingUri, settings.auth));
+    const registry = settings.trackingUri ? new MlflowRegistry(new MlflowRestClient(settings.trackingUri, settings.auth)) : undefined;
     const { report } = await runGate(
-      { ...(settings.model ? { model: settings.model } : {}), version: settings.version, mode: settings.mode, policyFile: settings.policyPath, policyText },
-      { registry, log: (m) => core.info(redact(m)) },
+      {
+        ...(settings.model ? { model: settings.model } : {}),
+        ...(settings.gate ? { gate: settings.gate } : {}),
+        version: settings.version,
+        mode: settings.mode,
+        policyFile: settings.policyPath,
+        policyText,
+      },
+      { ...(registry ? { registry } : {}), log: (m) => core.info(redact(m)) },
     );
     setReportOutputs(report, redact);
     await writeReportSummary(report, redact);
     core.info(redact(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`));
     if (report.decision === 'rejected') {
-      const why = `${report.model} v${report.version} was rejected by the policy: ${report.reasons.join('; ')}`;
+      const why =
+        report.mode === 'lint'
+          ? `${report.reasons.join('; ')}`
+          : `${report.model} v${report.version} was rejected by the policy: ${report.reasons.join('; ')}`;
       if (settings.failOnReject) core.setFailed(redact(why));
       else core.warning(redact(why));
+    }
+    if (report.decision === 'skipped') {
+      // A version asked for by number must be eligible; `latest` that is not yet eligible is only noted.
+      const why = `${report.model} v${report.version} is not eligible, so it was skipped: ${report.reasons.join('; ')}`;
+      if (settings.version !== 'latest') core.setFailed(redact(why));
+      else core.notice(redact(why));
     }
   } catch (err) {
     await fail(err, redact);

@@ -3,9 +3,10 @@
  * the policy, the registry state that was read and the run's metrics, it says
  * what the gate decides and exactly which writes that takes.
  */
-import { evaluateMetrics, type Check, type Evaluation } from './evaluate.js';
+import { ineligibility } from './eligibility.js';
+import { evaluateMetrics, type Baseline, type Check, type Evaluation, type Observations } from './evaluate.js';
 import type { Policy } from './policy.js';
-import { type ModelVersion, type RegistryOp, type RunData } from './registry-model.js';
+import type { ModelVersion, RegistryOp, RunData } from './registry-model.js';
 import { formatNumber } from './thresholds.js';
 
 /**
@@ -15,7 +16,8 @@ import { formatNumber } from './thresholds.js';
 export const DECISIONS = ['promoted', 'already-promoted', 'passed', 'rejected', 'skipped', 'rolled-back', 'conflict', 'error'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-export type Mode = 'promote' | 'evaluate';
+/** promote: decide and write; evaluate: decide, write nothing; lint: check the policy (and the current holder against it). */
+export type Mode = 'promote' | 'evaluate' | 'lint';
 
 /** Tag names the Action writes: a stable, documented contract. */
 export const TAGS = {
@@ -36,6 +38,10 @@ export interface GateState {
   /** Every version now in the target stage (there may be several). */
   holders: ModelVersion[];
   run: RunData | undefined;
+  /** The candidate's metrics as the rules read them. */
+  observed: Observations;
+  /** The holder that `compare` rules compare with, when there is one and a rule compares. */
+  baseline?: Baseline;
 }
 
 export interface GateDecision {
@@ -53,8 +59,7 @@ export function decide(state: GateState): GateDecision {
   const { policy, candidate, mode } = state;
   const target = policy.target.stage;
   const previousVersions = state.holders.filter((h) => h.version !== candidate.version).map((h) => h.version);
-  const metrics = state.run?.metrics ?? new Map<string, number>();
-  const evaluation = evaluateMetrics(policy.metrics, metrics);
+  const evaluation = evaluateMetrics(policy.metrics, state.observed, state.baseline);
   const reasons: string[] = [];
 
   if (candidate.status !== 'READY') {
@@ -67,6 +72,11 @@ export function decide(state: GateState): GateDecision {
     reasons.push(`version ${candidate.version} is already in ${target}; nothing to do`);
     if (!evaluation.passed) reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
     return { decision: 'already-promoted', evaluation, previousVersions, plan: [], reasons };
+  }
+
+  const notEligible = ineligibility(policy.candidate, candidate, state.run, state.observed);
+  if (notEligible.length > 0) {
+    return { decision: 'skipped', evaluation, previousVersions, plan: [], reasons: [...reasons, ...notEligible] };
   }
 
   const tagPlan = (desired: Record<string, string | null>) => planTags(state.model, candidate, desired);
@@ -86,6 +96,7 @@ export function decide(state: GateState): GateDecision {
 
   reasons.push(...evaluation.failed.map((c) => c.message));
   const plan = tagPlan({
+    ...policy.onReject.tags,
     [TAGS.validation]: 'failed',
     [TAGS.checks]: checksTag(evaluation.checks),
     [TAGS.failedChecks]: failedChecksTag(evaluation.failed),

@@ -15,15 +15,29 @@ export interface ModelVersion {
   source?: string;
   tags: Record<string, string>;
   aliases: string[];
+  /** creation_timestamp: when the version was registered (ms since the epoch). */
+  createdAt?: number;
+}
+
+/** One logged value of a metric. NaN and the infinities are numbers here. */
+export interface MetricPoint {
+  value: number;
+  timestamp: number;
+  step: number;
+  /** MLflow 3 records the dataset a metric was computed on. */
+  datasetDigest?: string;
+  datasetName?: string;
 }
 
 export interface RunData {
   runId: string;
   /** RUNNING, SCHEDULED, FINISHED, FAILED or KILLED. */
   status: string;
-  /** The value MLflow reports for each key (its latest step). NaN and ±Infinity are numbers here. */
-  metrics: Map<string, number>;
+  /** The point MLflow's runs/get reports for each key (its latest step). */
+  metrics: Map<string, MetricPoint>;
   tags: Record<string, string>;
+  /** Digests of the run's dataset inputs (MLflow 2 and 3). */
+  datasetDigests: string[];
 }
 
 /** A registry write, as planned by the core and performed by the client adapter. */
@@ -64,5 +78,7 @@ export interface Registry {
   getModelVersion(name: string, version: string): Promise<ModelVersion | null>;
   /** null when the run does not exist. */
   getRun(runId: string): Promise<RunData | null>;
+  /** Every logged point of one metric of a run, all pages. */
+  getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>;
   apply(op: RegistryOp): Promise<void>;
 }

@@ -17,7 +17,7 @@ export interface Report {
   target: { stage: string };
   previousVersions: string[];
   wrote: boolean;
-  checks: Array<Omit<Check, 'bounds' | 'observed'> & { observed: number | string | null }>;
+  checks: Array<Omit<Check, 'bounds' | 'observed' | 'baseline' | 'change'> & { observed: number | string | null; baseline?: { version: string; value: number | string | null }; change?: { absolute: number | string; relative: number | string | null } }>;
   reasons: string[];
   /** The writes the decision takes; `applied` says which were made. */
   plan: string[];
@@ -49,7 +49,12 @@ export function buildReport(args: {
     target: { stage: args.targetStage },
     previousVersions: result.previousVersions,
     wrote: args.applied.length > 0,
-    checks: result.evaluation.checks.map(({ bounds: _b, observed, ...c }) => ({ ...c, observed: jsonNumber(observed) })),
+    checks: result.evaluation.checks.map(({ bounds: _b, observed, baseline, change, ...c }) => ({
+      ...c,
+      observed: jsonNumber(observed),
+      ...(baseline ? { baseline: { version: baseline.version, value: jsonNumber(baseline.value) } } : {}),
+      ...(change ? { change: { absolute: jsonNumber(change.absolute)!, relative: jsonNumber(change.relative) } } : {}),
+    })),
     reasons: result.reasons,
     plan: result.plan.map(describeOp),
     applied: args.applied.map(describeOp),
@@ -67,16 +72,28 @@ const MARK: Record<Check['verdict'], string> = { pass: '✅ pass', fail: '❌ fa
 
 /** The checks table: a header row, then one row a check, as plain text cells (the adapter escapes them). */
 export function checkRows(report: Pick<Report, 'checks'>): string[][] {
+  const num = (v: number | string | null | undefined) => (v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v);
+  const withCompare = report.checks.some((c) => c.baseline);
   return [
-    ['Metric', 'Observed', 'Rule', 'Verdict', 'Detail'],
+    ['Metric', 'Candidate', 'Rule', ...(withCompare ? ['Holder', 'Change'] : []), 'Verdict', 'Detail'],
     ...report.checks.map((c) => [
       c.metric,
-      c.observed === null ? '—' : typeof c.observed === 'number' ? formatNumber(c.observed) : c.observed,
+      num(c.observed),
       c.rule,
+      ...(withCompare
+        ? [
+            c.baseline ? `v${c.baseline.version}: ${num(c.baseline.value)}` : '—',
+            c.change ? `${signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${signed(c.change.relative * 100)}%)` : ''}` : '—',
+          ]
+        : []),
       MARK[c.verdict],
       c.message,
     ]),
   ];
+}
+
+function signed(v: number | string): string {
+  return typeof v === 'number' ? `${v >= 0 ? '+' : ''}${formatNumber(v)}` : v;
 }
 
 /** Escapes text for an HTML table cell or a Markdown line of the job summary. */

@@ -10,18 +10,21 @@ import { InputError } from '../core/errors.js';
 import type { Auth } from '../mlflow/rest-client.js';
 
 export interface Settings {
-  trackingUri: string;
+  /** Unset only in lint mode, which then checks the policy file alone. */
+  trackingUri?: string;
   auth: Auth;
   model?: string;
   /** A version number (as MLflow writes it, a string) or `latest`. */
   version: string;
+  /** The policy's named gate to apply. */
+  gate?: string;
   policyPath: string;
   mode: Mode;
   failOnReject: boolean;
 }
 
 export const DEFAULT_POLICY = '.github/promotion-policy.yml';
-export const MODES: readonly Mode[] = ['promote', 'evaluate'];
+export const MODES: readonly Mode[] = ['promote', 'evaluate', 'lint'];
 
 type GetInput = (name: string) => string;
 type Env = Record<string, string | undefined>;
@@ -29,13 +32,18 @@ type Env = Record<string, string | undefined>;
 export function readSettings(getInput: GetInput, env: Env): Settings {
   const input = (name: string) => getInput(name).trim();
   const model = input('model');
+  const gate = input('gate');
+  const mode = parseMode(input('mode'));
+  const uri = mode === 'lint' && !input('tracking-uri') && !env['MLFLOW_TRACKING_URI']?.trim() ? undefined : trackingUri(input('tracking-uri'), env);
+  if (gate && !/^[A-Za-z0-9_-]+$/.test(gate)) throw new InputError(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
   return {
-    trackingUri: trackingUri(input('tracking-uri'), env),
+    ...(uri ? { trackingUri: uri } : {}),
     auth: resolveAuth(getInput, env),
     ...(model ? { model } : {}),
     version: parseVersion(input('version')),
+    ...(gate ? { gate } : {}),
     policyPath: input('policy') || DEFAULT_POLICY,
-    mode: parseMode(input('mode')),
+    mode,
     failOnReject: parseBoolean('fail-on-reject', input('fail-on-reject'), true),
   };
 }

@@ -2,7 +2,7 @@
  * The Registry port over MLflow's REST API: maps the protos' JSON shapes
  * (mlflow/protos/model_registry.proto, service.proto) to the core's plain types.
  */
-import type { ModelVersion, Registry, RegistryOp, RunData } from '../core/registry-model.js';
+import type { MetricPoint, ModelVersion, Registry, RegistryOp, RunData } from '../core/registry-model.js';
 import { MlflowRestClient, RegistryError } from './rest-client.js';
 
 interface ApiTag {
@@ -12,6 +12,7 @@ interface ApiTag {
 interface ApiModelVersion {
   name: string;
   version: string;
+  creation_timestamp?: number | string;
   current_stage?: string;
   status?: string;
   run_id?: string;
@@ -19,9 +20,18 @@ interface ApiModelVersion {
   tags?: ApiTag[];
   aliases?: string[];
 }
+interface ApiMetric {
+  key: string;
+  value: number | string;
+  timestamp?: number | string;
+  step?: number | string;
+  dataset_digest?: string;
+  dataset_name?: string;
+}
 interface ApiRun {
   info: { run_id: string; status?: string };
-  data?: { metrics?: Array<{ key: string; value: number | string }>; tags?: ApiTag[] };
+  data?: { metrics?: ApiMetric[]; tags?: ApiTag[] };
+  inputs?: { dataset_inputs?: Array<{ dataset?: { digest?: string } }> };
 }
 
 const PAGE = 1000;
@@ -62,13 +72,30 @@ export class MlflowRegistry implements Registry {
   async getRun(runId: string): Promise<RunData | null> {
     const res = await orNull(this.rest.get<{ run: ApiRun }>('runs/get', { run_id: runId }));
     if (!res) return null;
-    const { info, data } = res.run;
+    const { info, data, inputs } = res.run;
     return {
       runId: info.run_id,
       status: info.status ?? 'UNKNOWN',
-      metrics: new Map((data?.metrics ?? []).map((m) => [m.key, toDouble(m.value)])),
+      metrics: new Map((data?.metrics ?? []).map((m) => [m.key, toPoint(m)])),
       tags: tagsToRecord(data?.tags),
+      datasetDigests: [...new Set((inputs?.dataset_inputs ?? []).flatMap((d) => (d.dataset?.digest ? [d.dataset.digest] : [])))],
     };
+  }
+
+  async getMetricHistory(runId: string, key: string): Promise<MetricPoint[]> {
+    const out: MetricPoint[] = [];
+    let pageToken: string | undefined;
+    do {
+      const res = await this.rest.get<{ metrics?: ApiMetric[]; next_page_token?: string }>('metrics/get-history', {
+        run_id: runId,
+        metric_key: key,
+        max_results: 25000,
+        page_token: pageToken,
+      });
+      out.push(...(res.metrics ?? []).map(toPoint));
+      pageToken = res.next_page_token || undefined;
+    } while (pageToken);
+    return out;
   }
 
   async apply(op: RegistryOp): Promise<void> {
@@ -111,6 +138,17 @@ function toModelVersion(v: ApiModelVersion): ModelVersion {
     ...(v.source ? { source: v.source } : {}),
     tags: tagsToRecord(v.tags),
     aliases: v.aliases ?? [],
+    ...(v.creation_timestamp !== undefined ? { createdAt: Number(v.creation_timestamp) } : {}),
+  };
+}
+
+function toPoint(m: ApiMetric): MetricPoint {
+  return {
+    value: toDouble(m.value),
+    timestamp: Number(m.timestamp ?? 0),
+    step: Number(m.step ?? 0),
+    ...(m.dataset_digest ? { datasetDigest: m.dataset_digest } : {}),
+    ...(m.dataset_name ? { datasetName: m.dataset_name } : {}),
   };
 }
 

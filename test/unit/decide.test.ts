@@ -3,6 +3,7 @@ import { checksTag, decide, MAX_TAG_VALUE, planTags, TAGS, type GateState } from
 import { evaluateMetrics } from '../../src/core/evaluate.js';
 import { loadPolicy } from '../../src/core/policy.js';
 import type { ModelVersion } from '../../src/core/registry-model.js';
+import { obs, runData } from './builders.js';
 
 const policy = loadPolicy('model: churn-predictor\nmetrics:\n  accuracy: ">= 0.90"\n  f1: ">= 0.88"\n', '.github/promotion-policy.yml');
 const version = (v: string, stage = 'None', tags: Record<string, string> = {}): ModelVersion => ({
@@ -14,13 +15,14 @@ const version = (v: string, stage = 'None', tags: Record<string, string> = {}): 
   tags,
   aliases: [],
 });
-const state = (over: Partial<GateState> & { metrics?: Record<string, number> } = {}): GateState => ({
+const state = ({ metrics, ...over }: Partial<GateState> & { metrics?: Record<string, number> } = {}): GateState => ({
   policy,
   model: 'churn-predictor',
   mode: 'promote',
   candidate: version('3', 'Staging'),
   holders: [version('2', 'Production')],
-  run: { runId: 'run3', status: 'FINISHED', metrics: new Map(Object.entries(over.metrics ?? { accuracy: 0.93, f1: 0.9 })), tags: {} },
+  run: runData(metrics ?? { accuracy: 0.93, f1: 0.9 }),
+  observed: obs(metrics ?? { accuracy: 0.93, f1: 0.9 }),
   ...over,
 });
 
@@ -82,10 +84,11 @@ describe('decide', () => {
     expect(d.previousVersions).toEqual(['1', '2']);
   });
 
-  it('a version without a run fails every required check as missing', () => {
-    const d = decide(state({ run: undefined }));
-    expect(d.decision).toBe('rejected');
-    expect(d.evaluation.failed.map((c) => c.verdict)).toEqual(['missing', 'missing']);
+  it('a version without a run is skipped: its run cannot be FINISHED', () => {
+    const d = decide(state({ run: undefined, observed: obs({}) }));
+    expect(d.decision).toBe('skipped');
+    expect(d.reasons).toContain('version 3 has no source run, so its run status cannot be FINISHED');
+    expect(d.plan).toEqual([]);
   });
 });
 
@@ -99,7 +102,7 @@ describe('tags', () => {
   });
   it('tag values stay within MLflow 5000-character limit', () => {
     const many = loadPolicy('metrics:\n' + Array.from({ length: 300 }, (_, i) => `  metric_with_a_long_name_${i}: ">= 0.5"`).join('\n'), 'p.yml');
-    const tag = checksTag(evaluateMetrics(many.metrics, new Map()).checks);
+    const tag = checksTag(evaluateMetrics(many.metrics, obs({})).checks);
     expect(tag.length).toBeLessThanOrEqual(MAX_TAG_VALUE);
     expect(tag.endsWith('(truncated)')).toBe(true);
   });

@@ -38,9 +38,9 @@ describe('MlflowRegistry over MockAgent', () => {
     const r = registry();
     expect(await r.getModelVersion('churn predictor', '3')).toEqual({ name: 'churn predictor', version: '3', stage: 'Staging', status: 'READY', runId: 'r1', tags: { a: 'b' }, aliases: [] });
     const run = await r.getRun('r1');
-    expect(run?.metrics.get('acc')).toBe(0.9);
-    expect(run?.metrics.get('nan')).toBeNaN();
-    expect(run?.metrics.get('inf')).toBe(-Infinity);
+    expect(run?.metrics.get('acc')?.value).toBe(0.9);
+    expect(run?.metrics.get('nan')?.value).toBeNaN();
+    expect(run?.metrics.get('inf')?.value).toBe(-Infinity);
   });
 
   it('sends Basic auth as base64 of user:password', async () => {

@@ -1,0 +1,36 @@
+/**
+ * What a run's metrics say, read as each rule asks: the latest step (as
+ * MLflow's runs/get reports it) or the min, max or mean of the history. Pure.
+ */
+import type { Observations, Observed } from './evaluate.js';
+import type { MetricRule } from './policy.js';
+import type { MetricPoint, RunData } from './registry-model.js';
+
+/** Metrics whose rule needs the whole history (metrics/get-history), not only runs/get. */
+export function historiesNeeded(rules: MetricRule[]): string[] {
+  return rules.filter((r) => r.aggregate !== 'latest').map((r) => r.metric);
+}
+
+export function observe(rules: MetricRule[], run: RunData, histories: ReadonlyMap<string, MetricPoint[]> = new Map()): Observations {
+  const out = new Map<string, Observed>();
+  for (const rule of rules) {
+    const datasetsOf = (p: MetricPoint) => (p.datasetDigest ? [p.datasetDigest] : run.datasetDigests);
+    if (rule.aggregate === 'latest') {
+      const p = run.metrics.get(rule.metric);
+      if (p) out.set(rule.metric, { value: p.value, timestamp: p.timestamp, datasets: datasetsOf(p), source: `run ${run.runId} (step ${p.step})` });
+      continue;
+    }
+    const points = histories.get(rule.metric) ?? [];
+    if (points.length === 0) continue;
+    const values = points.map((p) => p.value);
+    const value =
+      rule.aggregate === 'min' ? Math.min(...values) : rule.aggregate === 'max' ? Math.max(...values) : values.reduce((a, b) => a + b, 0) / values.length;
+    out.set(rule.metric, {
+      value,
+      timestamp: Math.max(...points.map((p) => p.timestamp)),
+      datasets: [...new Set(points.flatMap(datasetsOf))],
+      source: `run ${run.runId} (${rule.aggregate} of ${points.length} steps)`,
+    });
+  }
+  return out;
+}
