@@ -4,7 +4,7 @@
  * and returns every check, never stopping at the first failure.
  */
 import { describeCompare, type CompareRule, type MetricRule } from './policy.js';
-import { formatBound, formatNumber, satisfies, type Bound } from './thresholds.js';
+import { formatBound, formatNumber, formatPercent, satisfies, type Bound } from './thresholds.js';
 
 /** pass; fail (a bound or comparison is not met); missing (a required metric is absent); warn (an optional metric is absent). */
 export type Verdict = 'pass' | 'fail' | 'missing' | 'warn';
@@ -134,7 +134,7 @@ function compare(
   const relative = b === 0 ? null : (v - b) / Math.abs(b);
   const fields = { baseline: { version: baseline.version, value: b }, change: { absolute: v - b, relative } };
   const failures: string[] = [];
-  const vs = `${m} = ${formatNumber(v)} vs holder v${baseline.version} = ${formatNumber(b)} (change ${signed(v - b)}${relative === null ? '' : `, ${signed(relative * 100)}%`})`;
+  const vs = `${m} = ${formatNumber(v)} vs holder v${baseline.version} = ${formatNumber(b)} (change ${signed(v - b)}${relative === null ? '' : `, ${relative >= 0 ? '+' : ''}${formatPercent(relative)}`})`;
   if (c.sameDataset) {
     const shared = candidate.datasets.filter((d) => held.datasets.includes(d));
     if (candidate.datasets.length === 0 || held.datasets.length === 0) {
@@ -152,7 +152,7 @@ function compare(
     let ok: boolean;
     if (b === 0) ok = gib ? v >= b + ZERO_BASELINE_EPSILON : v <= b - ZERO_BASELINE_EPSILON;
     else ok = !((gib ? (v - b) / Math.abs(b) : (b - v) / Math.abs(b)) < c.minRelativeChange);
-    if (!ok) failures.push(`${vs}; needs to be at least ${formatNumber(c.minRelativeChange * 100)}% ${gib ? 'higher' : 'lower'}${b === 0 ? ' (the holder is 0, so any improvement counts)' : ''}`);
+    if (!ok) failures.push(`${vs}; needs to be at least ${formatPercent(c.minRelativeChange)} ${gib ? 'higher' : 'lower'}${b === 0 ? ' (the holder is 0, so any improvement counts)' : ''}`);
   }
   if (c.maxRegression !== undefined) {
     const ok = gib ? v >= b - c.maxRegression : v <= b + c.maxRegression;

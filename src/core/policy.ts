@@ -9,7 +9,7 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, typ
 import schema from '../../schema/promotion-policy.schema.json' with { type: 'json' };
 import { InputError, PolicyError, type PolicyProblem } from './errors.js';
 import { isGlob, matchesGlob } from './glob.js';
-import { formatBound, parseThreshold, type Bound } from './thresholds.js';
+import { formatBound, formatPercent, parseThreshold, type Bound } from './thresholds.js';
 
 export type TargetStage = 'Staging' | 'Production';
 export type Aggregate = 'latest' | 'min' | 'max' | 'mean';
@@ -130,12 +130,20 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
       const built = buildRule(metric, rule);
       if ('error' in built) {
         const where = [...path, 'metrics'];
-        problems.push(built.key ? atPath([...where, metric, built.key], built.error) : atPath(where, built.error, metric));
+        // A whole sub-mapping (compare) is pointed at by its key; a value (between, min) where it stands.
+        const problem = !built.key
+          ? atPath(where, built.error, metric)
+          : built.key === 'compare'
+            ? atPath([...where, metric], built.error, built.key)
+            : atPath([...where, metric, built.key], built.error);
+        problems.push(problem);
       } else metrics.set(metric, built);
     }
-    for (const key of Object.keys(rs.on_reject?.tags ?? {})) {
-      if (key === 'validation' || key.startsWith(RESERVED_TAG_PREFIX)) {
-        problems.push(atPath([...path, 'on_reject', 'tags'], `on_reject.tags may not set "${key}": the gate writes validation and ${RESERVED_TAG_PREFIX}* itself`, key));
+    for (const [key, value] of Object.entries(rs.on_reject?.tags ?? {})) {
+      if (key.startsWith(RESERVED_TAG_PREFIX)) {
+        problems.push(atPath([...path, 'on_reject', 'tags'], `on_reject.tags may not set "${key}": the gate writes ${RESERVED_TAG_PREFIX}* itself`, key));
+      } else if (key === 'validation' && value !== 'failed') {
+        problems.push(atPath([...path, 'on_reject', 'tags', key], `on_reject.tags.validation is always "failed" on a rejection (the gate writes it); "${value}" would contradict it`));
       }
     }
     return { raw: rs, metrics };
@@ -176,7 +184,8 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
       }
       const merged = mergeLayers(layers);
       if (merged.metrics.size === 0) {
-        throw new PolicyError([atPath(models.size > 0 ? ['models'] : [], `no metric rules apply to model "${name ?? '(unnamed)'}"${gate ? ` in gate "${gate}"` : ''}`)]);
+        const message = `no metric rules apply to model "${name ?? '(unnamed)'}"${gate ? ` in gate "${gate}"` : ''}`;
+        throw new PolicyError([models.size > 0 ? atPath([], message, 'models') : atPath([], message)]);
       }
       const r = merged.raw;
       return {
@@ -288,7 +297,7 @@ export function describeCompare(c: CompareRule, greaterIsBetter: boolean): strin
   const better = greaterIsBetter ? 'above' : 'below';
   const parts: string[] = [];
   if (c.minAbsoluteChange !== undefined) parts.push(`at least ${c.minAbsoluteChange} ${better} the holder`);
-  if (c.minRelativeChange !== undefined) parts.push(`at least ${+(c.minRelativeChange * 100).toPrecision(12)}% ${better} the holder`);
+  if (c.minRelativeChange !== undefined) parts.push(`at least ${formatPercent(c.minRelativeChange)} ${better} the holder`);
   if (c.maxRegression !== undefined) parts.push(`at most ${c.maxRegression} ${greaterIsBetter ? 'below' : 'above'} the holder`);
   if (c.sameDataset) parts.push('on the same dataset as the holder');
   return parts.join(' and ');
@@ -329,6 +338,7 @@ function describeSchemaError(e: ErrorObject, doc: Document, data: unknown, at: A
       return [at(offset, `${name} must be ${article(expected)}, not ${describeValue(value)}`)];
     }
     case 'pattern': {
+      if (e.propertyName !== undefined) return []; // reported once, by its propertyNames error
       const value = valueAt(data, path);
       const parsed = typeof value === 'string' ? parseThreshold(value) : undefined;
       const why = parsed && 'error' in parsed ? parsed.error : `"${String(value)}" does not match ${e.params['pattern']}`;
@@ -349,7 +359,12 @@ function describeSchemaError(e: ErrorObject, doc: Document, data: unknown, at: A
       return [at(offset, `${name} must not be empty`)];
     case 'propertyNames': {
       const key = String((e.params as { propertyName?: string }).propertyName ?? '');
-      return [at(keyNodeAt(doc, path, key)?.range?.[0] ?? offset, `metric name "${key}" must be 1 to 250 characters long`)];
+      const where = keyNodeAt(doc, path, key)?.range?.[0] ?? offset;
+      const parent = path.at(-1);
+      if (parent === 'gates') return [at(where, `gate name "${key}" may have only letters, digits, _ and -`)];
+      if (parent === 'tags') return [at(where, `tag key "${key}" may have only letters, digits, _ - . / and spaces, at most 250 characters`)];
+      if (parent === 'models') return [at(where, `model name or pattern "${key}" must not be empty`)];
+      return [at(where, `metric name "${key}" must be 1 to 250 characters long`)];
     }
     default:
       return [at(offset, `${name} ${e.message ?? 'is not valid'}`)];

@@ -6,7 +6,7 @@ import type { Check } from './evaluate.js';
 import type { Decision, GateDecision, Mode } from './decide.js';
 import type { ErrorKind } from './errors.js';
 import { describeOp, modelUri, type RegistryOp } from './registry-model.js';
-import { formatNumber } from './thresholds.js';
+import { formatNumber, formatPercent } from './thresholds.js';
 
 export interface Report {
   decision: Decision;
@@ -83,7 +83,7 @@ export function checkRows(report: Pick<Report, 'checks'>): string[][] {
       ...(withCompare
         ? [
             c.baseline ? `v${c.baseline.version}: ${num(c.baseline.value)}` : '—',
-            c.change ? `${signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${signed(c.change.relative * 100)}%)` : ''}` : '—',
+            c.change ? `${signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${c.change.relative >= 0 ? '+' : ''}${formatPercent(c.change.relative)})` : ''}` : '—',
           ]
         : []),
       MARK[c.verdict],

@@ -64,3 +64,8 @@ export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
   return String(Number(n.toPrecision(12)));
 }
+
+/** A fraction as a percentage for people: 0.0098888 → "0.9889%". */
+export function formatPercent(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(4))}%`;
+}

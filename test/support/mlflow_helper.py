@@ -107,6 +107,12 @@ def op_seed_model(args):
                         mlflow.log_metric(name, _num(pair[0]), step=int(pair[1]))
                 else:
                     mlflow.log_metric(name, _num(value))
+            if spec.get("dataset"):
+                ds = spec["dataset"]
+                mlflow.log_input(
+                    mlflow.data.from_numpy(np.array(ds["rows"], dtype=float), name=ds.get("name", "eval")),
+                    context=ds.get("context", "eval"),
+                )
             if spec.get("params"):
                 mlflow.log_params(spec["params"])
             if spec.get("run_tags"):
@@ -118,6 +124,10 @@ def op_seed_model(args):
                 registered_model_name=model,
                 pip_requirements=_PIP_REQUIREMENTS,
             )
+        for name, value in (spec.get("late_metrics") or {}).items():
+            # Logged after the version was registered (metrics_before_registration catches this).
+            time.sleep(0.01)
+            client.log_metric(run_id, name, _num(value), timestamp=int(time.time() * 1000) + 1000)
         status = spec.get("run_status") or "FINISHED"
         if status != "FINISHED":
             client.set_terminated(run_id, status)
@@ -235,6 +245,28 @@ def op_set_model_tag(args):
 def op_delete_version(args):
     client.delete_model_version(args["model"], str(args["version"]))
     return None
+
+
+def op_validate_thresholds(args):
+    """MLflow's own verdicts: one metric per case, through mlflow.validate_evaluation_results."""
+    from mlflow.models.evaluation import EvaluationResult
+    from mlflow.models.evaluation.validation import MetricThreshold, ModelValidationFailedException
+
+    out = []
+    for case in args["cases"]:
+        kwargs = {"greater_is_better": bool(case["greater_is_better"])}
+        for key in ("threshold", "min_absolute_change", "min_relative_change"):
+            if case.get(key) is not None:
+                kwargs[key] = float(case[key]) if key == "min_relative_change" else case[key]
+        thresholds = {case["metric"]: MetricThreshold(**kwargs)}
+        candidate = EvaluationResult(metrics=case.get("candidate") or {}, artifacts={})
+        baseline = EvaluationResult(metrics=case.get("baseline") or {}, artifacts={}) if case.get("baseline") is not None else None
+        try:
+            mlflow.validate_evaluation_results(thresholds, candidate, baseline)
+            out.append(True)
+        except ModelValidationFailedException:
+            out.append(False)
+    return out
 
 
 OPS = {name[3:]: fn for name, fn in globals().items() if name.startswith("op_") and callable(fn)}
