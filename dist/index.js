@@ -37251,7 +37251,7 @@ function isGlob(pattern) {
     return /[*?]/.test(pattern);
 }
 function globToRegExp(pattern) {
-    const body = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
+    const body = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
     return new RegExp(`^${body}$`, 'su');
 }
 function matchesGlob(pattern, name) {
@@ -37318,6 +37318,10 @@ function formatNumber(n) {
         return n > 0 ? 'Infinity' : '-Infinity';
     return String(Number(n.toPrecision(12)));
 }
+/** A fraction as a percentage for people: 0.0098888 → "0.9889%". */
+function formatPercent(fraction) {
+    return `${Number((fraction * 100).toPrecision(4))}%`;
+}
 
 ;// CONCATENATED MODULE: ./src/core/policy.ts
 /**
@@ -37366,14 +37370,23 @@ function loadPolicyFile(text, file) {
             const built = buildRule(metric, rule);
             if ('error' in built) {
                 const where = [...path, 'metrics'];
-                problems.push(built.key ? atPath([...where, metric, built.key], built.error) : atPath(where, built.error, metric));
+                // A whole sub-mapping (compare) is pointed at by its key; a value (between, min) where it stands.
+                const problem = !built.key
+                    ? atPath(where, built.error, metric)
+                    : built.key === 'compare'
+                        ? atPath([...where, metric], built.error, built.key)
+                        : atPath([...where, metric, built.key], built.error);
+                problems.push(problem);
             }
             else
                 metrics.set(metric, built);
         }
-        for (const key of Object.keys(rs.on_reject?.tags ?? {})) {
-            if (key === 'validation' || key.startsWith(RESERVED_TAG_PREFIX)) {
-                problems.push(atPath([...path, 'on_reject', 'tags'], `on_reject.tags may not set "${key}": the gate writes validation and ${RESERVED_TAG_PREFIX}* itself`, key));
+        for (const [key, value] of Object.entries(rs.on_reject?.tags ?? {})) {
+            if (key.startsWith(RESERVED_TAG_PREFIX)) {
+                problems.push(atPath([...path, 'on_reject', 'tags'], `on_reject.tags may not set "${key}": the gate writes ${RESERVED_TAG_PREFIX}* itself`, key));
+            }
+            else if (key === 'validation' && value !== 'failed') {
+                problems.push(atPath([...path, 'on_reject', 'tags', key], `on_reject.tags.validation is always "failed" on a rejection (the gate writes it); "${value}" would contradict it`));
             }
         }
         return { raw: rs, metrics };
@@ -37416,7 +37429,8 @@ function loadPolicyFile(text, file) {
             }
             const merged = mergeLayers(layers);
             if (merged.metrics.size === 0) {
-                throw new PolicyError([atPath(models.size > 0 ? ['models'] : [], `no metric rules apply to model "${name ?? '(unnamed)'}"${gate ? ` in gate "${gate}"` : ''}`)]);
+                const message = `no metric rules apply to model "${name ?? '(unnamed)'}"${gate ? ` in gate "${gate}"` : ''}`;
+                throw new PolicyError([models.size > 0 ? atPath([], message, 'models') : atPath([], message)]);
             }
             const r = merged.raw;
             return {
@@ -37532,7 +37546,7 @@ function describeCompare(c, greaterIsBetter) {
     if (c.minAbsoluteChange !== undefined)
         parts.push(`at least ${c.minAbsoluteChange} ${better} the holder`);
     if (c.minRelativeChange !== undefined)
-        parts.push(`at least ${+(c.minRelativeChange * 100).toPrecision(12)}% ${better} the holder`);
+        parts.push(`at least ${formatPercent(c.minRelativeChange)} ${better} the holder`);
     if (c.maxRegression !== undefined)
         parts.push(`at most ${c.maxRegression} ${greaterIsBetter ? 'below' : 'above'} the holder`);
     if (c.sameDataset)
@@ -37569,6 +37583,8 @@ function describeSchemaError(e, doc, data, at) {
             return [at(offset, `${name} must be ${article(expected)}, not ${describeValue(value)}`)];
         }
         case 'pattern': {
+            if (e.propertyName !== undefined)
+                return []; // reported once, by its propertyNames error
             const value = valueAt(data, path);
             const parsed = typeof value === 'string' ? parseThreshold(value) : undefined;
             const why = parsed && 'error' in parsed ? parsed.error : `"${String(value)}" does not match ${e.params['pattern']}`;
@@ -37589,7 +37605,15 @@ function describeSchemaError(e, doc, data, at) {
             return [at(offset, `${name} must not be empty`)];
         case 'propertyNames': {
             const key = String(e.params.propertyName ?? '');
-            return [at(keyNodeAt(doc, path, key)?.range?.[0] ?? offset, `metric name "${key}" must be 1 to 250 characters long`)];
+            const where = keyNodeAt(doc, path, key)?.range?.[0] ?? offset;
+            const parent = path.at(-1);
+            if (parent === 'gates')
+                return [at(where, `gate name "${key}" may have only letters, digits, _ and -`)];
+            if (parent === 'tags')
+                return [at(where, `tag key "${key}" may have only letters, digits, _ - . / and spaces, at most 250 characters`)];
+            if (parent === 'models')
+                return [at(where, `model name or pattern "${key}" must not be empty`)];
+            return [at(where, `metric name "${key}" must be 1 to 250 characters long`)];
         }
         default:
             return [at(offset, `${name} ${e.message ?? 'is not valid'}`)];
@@ -37773,7 +37797,7 @@ function compare(rule, c, candidate, baseline) {
     const relative = b === 0 ? null : (v - b) / Math.abs(b);
     const fields = { baseline: { version: baseline.version, value: b }, change: { absolute: v - b, relative } };
     const failures = [];
-    const vs = `${m} = ${formatNumber(v)} vs holder v${baseline.version} = ${formatNumber(b)} (change ${signed(v - b)}${relative === null ? '' : `, ${signed(relative * 100)}%`})`;
+    const vs = `${m} = ${formatNumber(v)} vs holder v${baseline.version} = ${formatNumber(b)} (change ${signed(v - b)}${relative === null ? '' : `, ${relative >= 0 ? '+' : ''}${formatPercent(relative)}`})`;
     if (c.sameDataset) {
         const shared = candidate.datasets.filter((d) => held.datasets.includes(d));
         if (candidate.datasets.length === 0 || held.datasets.length === 0) {
@@ -37796,7 +37820,7 @@ function compare(rule, c, candidate, baseline) {
         else
             ok = !((gib ? (v - b) / Math.abs(b) : (b - v) / Math.abs(b)) < c.minRelativeChange);
         if (!ok)
-            failures.push(`${vs}; needs to be at least ${formatNumber(c.minRelativeChange * 100)}% ${gib ? 'higher' : 'lower'}${b === 0 ? ' (the holder is 0, so any improvement counts)' : ''}`);
+            failures.push(`${vs}; needs to be at least ${formatPercent(c.minRelativeChange)} ${gib ? 'higher' : 'lower'}${b === 0 ? ' (the holder is 0, so any improvement counts)' : ''}`);
     }
     if (c.maxRegression !== undefined) {
         const ok = gib ? v >= b - c.maxRegression : v <= b + c.maxRegression;
@@ -38000,7 +38024,7 @@ function checkRows(report) {
             ...(withCompare
                 ? [
                     c.baseline ? `v${c.baseline.version}: ${num(c.baseline.value)}` : '—',
-                    c.change ? `${report_signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${report_signed(c.change.relative * 100)}%)` : ''}` : '—',
+                    c.change ? `${report_signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${c.change.relative >= 0 ? '+' : ''}${formatPercent(c.change.relative)})` : ''}` : '—',
                 ]
                 : []),
             MARK[c.verdict],

@@ -142,4 +142,39 @@ describe('dist/index.js as a runner runs it', () => {
     expectNoSecret(run, 'pa55-w0rd-e2e');
     expectNoSecret(run, Buffer.from('alice:pa55-w0rd-e2e').toString('base64'));
   });
+
+  it('mode lint checks the policy file alone, with no tracking server', async () => {
+    const good = await runAction({ inputs: { mode: 'lint', policy: POLICY_PATH }, files: { [POLICY_PATH]: policyFor('churn-predictor') } });
+    expect(good.code, good.stdout).toBe(0);
+    expect(good.outputs).toMatchObject({ decision: 'passed', wrote: 'false' });
+    expect(good.stdout).toContain('policy .github/promotion-policy.yml is valid: 2 metric rule(s) for "churn-predictor"');
+    const bad = await runAction({ inputs: { mode: 'lint', policy: POLICY_PATH }, files: { [POLICY_PATH]: 'metrics:\n  acc: ">= 0.9"\n  acc: ">= 0.8"\n' } });
+    expect(bad.code).toBe(1);
+    expect(bad.outputs['error-kind']).toBe('policy');
+    expect(bad.stdout).toContain(`::error title=Policy error,file=${POLICY_PATH},line=3,endLine=3,col=3::a key appears twice`);
+  });
+
+  it('a version asked for by number that is not eligible fails the step as skipped, writing nothing', async () => {
+    const model = uniqueModel();
+    await seed(py(), model);
+    const before = await versionsOf(py(), model);
+    const policy = `model: ${model}\ncandidate:\n  from_stage: Staging\nmetrics:\n  accuracy: ">= 0.90"\n`;
+    const run = await gateRun(model, { version: '3' }, { policy });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ decision: 'skipped', wrote: 'false', 'error-kind': '' });
+    expect(run.stdout).toContain(`::error::${model} v3 is not eligible, so it was skipped: version 3 is in stage None, but the policy promotes only from Staging`);
+    expect(await versionsOf(py(), model)).toEqual(before);
+  });
+
+  it('the gate input picks a named gate of the policy', async () => {
+    const model = uniqueModel();
+    await seed(py(), model);
+    const policy = `model: ${model}\ndefaults:\n  metrics:\n    accuracy: ">= 0.80"\ngates:\n  staging:\n    target: {stage: Staging, archive_existing: false}\n  production:\n    metrics:\n      accuracy: ">= 0.95"\n`;
+    const none = await gateRun(model, { version: '3' }, { policy });
+    expect(none.outputs['error-kind']).toBe('input');
+    expect(none.stdout).toContain('defines the gates staging, production: set the input \"gate\"'.replace(/\\/g, ''));
+    const staging = await gateRun(model, { version: '3', gate: 'staging' }, { policy });
+    expect(staging.outputs).toMatchObject({ decision: 'promoted' });
+    expect(await stagesOf(py(), model)).toEqual({ '1': 'Production', '2': 'Staging', '3': 'Staging' });
+  });
 });

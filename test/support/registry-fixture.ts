@@ -19,6 +19,10 @@ export interface SeedVersion {
   version_tags?: Record<string, string>;
   run_tags?: Record<string, string>;
   run_status?: string;
+  /** An input dataset logged with the run (mlflow.log_input of a numpy array). */
+  dataset?: { name?: string; rows: number[][]; context?: string };
+  /** Metrics logged after the version was registered. */
+  late_metrics?: Record<string, number>;
 }
 
 export { CHURN, policyFor } from '../../scripts/demo-registry.mjs';
