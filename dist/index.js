@@ -37244,7 +37244,7 @@ var ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./schema/promotion-policy.schema.json
-const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes. Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact.","type":"boolean"}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}}}}');
+const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes: a stage, an alias, or both (for teams migrating from stages to aliases). Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"},"alias":{"$ref":"#/definitions/alias","description":"The registered-model alias to move to the candidate, e.g. champion (models:/NAME@champion)."},"previous_alias":{"$ref":"#/definitions/alias","description":"An alias to give the version that held `alias` before, e.g. previous-champion, as a handle for rollback and A/B comparisons."}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact.","type":"boolean"}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}},"alias":{"description":"An MLflow alias name: letters, digits, _ and - (at most 255); `latest` and v<digits> are reserved.","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\\\w-]+$","not":{"pattern":"^([lL][aA][tT][eE][sS][tT]|[vV]\\\\d+)$"}}}}');
 ;// CONCATENATED MODULE: ./src/core/glob.ts
 /** Model-name patterns: `*` any run of characters, `?` one character; everything else literal. */
 function isGlob(pattern) {
@@ -37336,6 +37336,9 @@ function formatPercent(fraction) {
 
 
 
+function describeTarget(t) {
+    return [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
+}
 const RULESET_KEYS = ['target', 'candidate', 'metrics', 'on_reject'];
 const RESERVED_TAG_PREFIX = 'mlflow_gate.';
 let validator;
@@ -37380,6 +37383,12 @@ function loadPolicyFile(text, file) {
             }
             else
                 metrics.set(metric, built);
+        }
+        if (rs.target?.previous_alias && !rs.target.alias) {
+            problems.push(atPath([...path, 'target'], 'target.previous_alias needs target.alias: it names the alias the old holder of that alias gets', 'previous_alias'));
+        }
+        if (rs.target?.previous_alias && rs.target.previous_alias === rs.target.alias) {
+            problems.push(atPath([...path, 'target', 'previous_alias'], `target.previous_alias must differ from target.alias ("${rs.target.alias}")`));
         }
         for (const [key, value] of Object.entries(rs.on_reject?.tags ?? {})) {
             if (key.startsWith(RESERVED_TAG_PREFIX)) {
@@ -37437,7 +37446,7 @@ function loadPolicyFile(text, file) {
                 file,
                 ...(name !== undefined ? { model: name } : {}),
                 ...(gate ? { gate } : {}),
-                target: { stage: r.target?.stage ?? 'Production', archiveExisting: r.target?.archive_existing ?? true },
+                target: resolveTarget(r.target ?? {}),
                 candidate: {
                     ...(r.candidate?.from_stage ? { fromStage: r.candidate.from_stage } : {}),
                     runStatus: r.candidate?.run_status ?? 'FINISHED',
@@ -37453,6 +37462,15 @@ function loadPolicyFile(text, file) {
 /** Loads a policy file and resolves it for its own (or the given) model: the simple, single-model form. */
 function loadPolicy(text, file, opts = {}) {
     return loadPolicyFile(text, file).resolve(opts.model, opts.gate);
+}
+function resolveTarget(t) {
+    const stage = t.stage ?? (t.alias ? undefined : 'Production');
+    return {
+        ...(stage ? { stage } : {}),
+        ...(t.alias ? { alias: t.alias } : {}),
+        archiveExisting: t.archive_existing ?? true,
+        ...(t.previous_alias ? { previousAlias: t.previous_alias } : {}),
+    };
 }
 function pick(raw) {
     const out = {};
@@ -37582,9 +37600,17 @@ function describeSchemaError(e, doc, data, at) {
             const expected = String(e.params.type);
             return [at(offset, `${name} must be ${article(expected)}, not ${describeValue(value)}`)];
         }
+        case 'not':
+            if (path.at(-1) === 'alias' || path.at(-1) === 'previous_alias') {
+                return [at(offset, `${name} is "${String(valueAt(data, path))}", a name MLflow reserves ("latest" and v<digits> refer to versions); choose another alias`)];
+            }
+            return [at(offset, `${name} ${e.message ?? 'is not valid'}`)];
         case 'pattern': {
             if (e.propertyName !== undefined)
                 return []; // reported once, by its propertyNames error
+            if (path.at(-1) === 'alias' || path.at(-1) === 'previous_alias') {
+                return [at(offset, `${name} is "${String(valueAt(data, path))}"; an MLflow alias has only letters, digits, _ and -`)];
+            }
             const value = valueAt(data, path);
             const parsed = typeof value === 'string' ? parseThreshold(value) : undefined;
             const why = parsed && 'error' in parsed ? parsed.error : `"${String(value)}" does not match ${e.params['pattern']}`;
@@ -37843,6 +37869,7 @@ function signed(n) {
 
 
 
+
 /**
  * The one list of `decision` values, for every mode. README.md documents each;
  * add values only by extending this list there too.
@@ -37859,8 +37886,11 @@ const TAGS = {
 const MAX_TAG_VALUE = 5000;
 function decide(state) {
     const { policy, candidate, mode } = state;
-    const target = policy.target.stage;
-    const previousVersions = state.holders.filter((h) => h.version !== candidate.version).map((h) => h.version);
+    const { stage, alias, previousAlias } = policy.target;
+    const aliasHolder = alias ? state.modelAliases[alias] : undefined;
+    const previousVersions = [...new Set([...state.holders.map((h) => h.version), ...(aliasHolder ? [aliasHolder] : [])])]
+        .filter((v) => v !== candidate.version)
+        .sort((a, b) => Number(a) - Number(b));
     const evaluation = evaluateMetrics(policy.metrics, state.observed, state.baseline);
     const reasons = [];
     if (candidate.status !== 'READY') {
@@ -37869,8 +37899,10 @@ function decide(state) {
     }
     if (!state.run)
         reasons.push(`version ${candidate.version} has no source run, so it has no metrics`);
-    if (candidate.stage.toLowerCase() === target.toLowerCase()) {
-        reasons.push(`version ${candidate.version} is already in ${target}; nothing to do`);
+    const inStage = !stage || candidate.stage.toLowerCase() === stage.toLowerCase();
+    const hasAlias = !alias || aliasHolder === candidate.version;
+    if (inStage && hasAlias) {
+        reasons.push(`version ${candidate.version} already holds ${describeTarget(policy.target)}; nothing to do`);
         if (!evaluation.passed)
             reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
         return { decision: 'already-promoted', evaluation, previousVersions, plan: [], reasons };
@@ -37882,6 +37914,8 @@ function decide(state) {
     const tagPlan = (desired) => planTags(state.model, candidate, desired);
     if (evaluation.passed) {
         reasons.push(`every required check passed (${evaluation.checks.length} checks)`);
+        const model = state.model;
+        const version = candidate.version;
         const plan = [
             ...tagPlan({
                 [TAGS.validation]: 'passed',
@@ -37889,7 +37923,12 @@ function decide(state) {
                 [TAGS.policy]: policy.file,
                 [TAGS.failedChecks]: null,
             }),
-            { kind: 'transition-stage', model: state.model, version: candidate.version, stage: target, archiveExisting: policy.target.archiveExisting },
+            // The old holder gets its handle before the alias moves, so it is never without one.
+            ...(alias && previousAlias && aliasHolder && aliasHolder !== version && state.modelAliases[previousAlias] !== aliasHolder
+                ? [{ kind: 'set-alias', model, alias: previousAlias, version: aliasHolder }]
+                : []),
+            ...(alias && !hasAlias ? [{ kind: 'set-alias', model, alias, version }] : []),
+            ...(stage && !inStage ? [{ kind: 'transition-stage', model, version, stage, archiveExisting: policy.target.archiveExisting }] : []),
         ];
         return { decision: mode === 'promote' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
     }
@@ -37969,6 +38008,8 @@ function describeOp(op) {
             return `delete tag ${op.key} from ${op.model} v${op.version}`;
         case 'transition-stage':
             return `move ${op.model} v${op.version} to stage ${op.stage}${op.archiveExisting ? ' (archiving the versions there now)' : ''}`;
+        case 'set-alias':
+            return `point alias @${op.alias} of ${op.model} at v${op.version}`;
     }
 }
 /** Compares versions by number (they are strings in MLflow's API). */
@@ -37990,7 +38031,7 @@ function buildReport(args) {
         model: args.model,
         version: args.version,
         modelUri: modelUri(args.model, args.version),
-        target: { stage: args.targetStage },
+        target: { ...(args.target.stage ? { stage: args.target.stage } : {}), ...(args.target.alias ? { alias: args.target.alias } : {}) },
         previousVersions: result.previousVersions,
         wrote: args.applied.length > 0,
         checks: result.evaluation.checks.map(({ bounds: _b, observed, baseline, change, ...c }) => ({
@@ -38061,6 +38102,8 @@ function escapeCell(text) {
 
 
 
+const DEFAULT_PENDING_TIMEOUT_MS = 120_000;
+const PENDING_POLL_MS = 2_000;
 async function runGate(req, deps) {
     if (req.mode === 'lint')
         return runLint(req, deps);
@@ -38071,19 +38114,30 @@ async function runGate(req, deps) {
     const file = loadPolicyFile(req.policyText, req.policyFile);
     const model = resolveModel(req.model, file.model, req.policyFile, file.modelPatterns.length > 0);
     const policy = file.resolve(model, req.gate);
-    const target = policy.target.stage;
-    // Round trip 1: the model and every version (stages are not searchable, so we filter).
+    // Round trip 1: the model (with its aliases) and every version (stages are not searchable, so we filter).
     const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
-    const candidate = pickCandidate(model, req.version, versions);
+    let candidate = pickCandidate(model, req.version, versions, registered.aliases);
+    if (candidate.status === 'PENDING_REGISTRATION')
+        candidate = await waitForRegistration(registry, candidate, req.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS, log);
     log(`Candidate: ${model} version ${candidate.version} (stage ${candidate.stage}, status ${candidate.status}, run ${candidate.runId ?? 'none'})`);
-    const holders = versions.filter((v) => v.stage.toLowerCase() === target.toLowerCase()).sort(byVersionNumber);
-    const baselineHolder = policy.metrics.some((r) => r.compare) ? holders.filter((h) => h.version !== candidate.version).at(-1) : undefined;
+    const holders = stageHolders(policy, versions);
+    const baselineHolder = policy.metrics.some((r) => r.compare) ? currentHolder(policy, versions, registered.aliases, candidate.version) : undefined;
     // Round trip 2, all at once: the candidate's run, the holder's run, and any metric histories.
     const [cand, base] = await Promise.all([readRun(registry, policy, candidate), baselineHolder ? readRun(registry, policy, baselineHolder) : undefined]);
     const baseline = baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
-    const result = decide({ policy, model, mode: req.mode, candidate, holders, run: cand.run, observed: cand.observed, ...(baseline ? { baseline } : {}) });
+    const result = decide({
+        policy,
+        model,
+        mode: req.mode,
+        candidate,
+        holders,
+        modelAliases: registered.aliases,
+        run: cand.run,
+        observed: cand.observed,
+        ...(baseline ? { baseline } : {}),
+    });
     if (candidate.runId && !cand.run)
         result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
     let decision = result.decision;
@@ -38096,7 +38150,7 @@ async function runGate(req, deps) {
         mode: req.mode,
         model,
         version: candidate.version,
-        targetStage: target,
+        target: policy.target,
         policyFile: req.policyFile,
         result,
         decision,
@@ -38120,19 +38174,20 @@ async function runLint(req, { registry, log }) {
     const summary = `policy ${req.policyFile} is valid: ${policy.metrics.length} metric rule(s) for ${model ? `"${model}"` : 'any model'}${file.gates.length ? `, gates ${file.gates.join(', ')}` : ''}`;
     log(summary);
     const empty = 'passed';
-    const lintResult = (version, result) => ({ report: buildReport({ mode: 'lint', model: model ?? '', version, targetStage: policy.target.stage, policyFile: req.policyFile, result, decision: result.decision, applied: [] }), policy, result });
+    const lintResult = (version, result) => ({ report: buildReport({ mode: 'lint', model: model ?? '', version, target: policy.target, policyFile: req.policyFile, result, decision: result.decision, applied: [] }), policy, result });
     const nothing = (reason) => lintResult('', { decision: empty, evaluation: { passed: true, checks: [], failed: [] }, previousVersions: [], plan: [], reasons: [summary, reason] });
     if (!registry || !model)
         return nothing(registry ? 'no model named, so no holder was evaluated' : 'no tracking server given, so no holder was evaluated');
     const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
-    const holder = versions.filter((v) => v.stage.toLowerCase() === policy.target.stage.toLowerCase()).sort(byVersionNumber).at(-1);
+    const where = describeTarget(policy.target);
+    const holder = currentHolder(policy, versions, registered.aliases);
     if (!holder)
-        return nothing(`no version of "${model}" is in ${policy.target.stage}, so none was evaluated`);
+        return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
     const { run, observed } = await readRun(registry, policy, holder);
     const evaluation = evaluateMetrics(policy.metrics, observed);
-    const verdict = evaluation.passed ? `the holder v${holder.version} of ${policy.target.stage} passes this policy` : `the holder v${holder.version} of ${policy.target.stage} would NOT pass this policy`;
+    const verdict = evaluation.passed ? `the holder v${holder.version} of ${where} passes this policy` : `the holder v${holder.version} of ${where} would NOT pass this policy`;
     return lintResult(holder.version, {
         decision: evaluation.passed ? 'passed' : 'rejected',
         evaluation,
@@ -38162,19 +38217,83 @@ async function readRun(registry, policy, version) {
     const byKey = new Map(keys.map((k, i) => [k, histories[i] ?? []]));
     return { run, observed: observe(policy.metrics, run, byKey) };
 }
-function pickCandidate(model, version, versions) {
+/**
+ * The `version` input: a number; `latest` (the highest number); `stage:<Stage>` (the newest
+ * READY version in that stage); `alias:<name>` (the version holding it); `run:<run id>` (the
+ * version registered from that run). Exactly one version, or an error saying what was looked
+ * for and what exists.
+ */
+function pickCandidate(model, selector, versions, aliases) {
     const sorted = [...versions].sort(byVersionNumber);
     const existing = sorted.length > 0 ? `it has versions ${summariseVersions(sorted)}` : 'it has no versions';
-    if (version === 'latest') {
+    const [kind, ...rest] = selector.split(':');
+    const arg = rest.join(':');
+    if (selector === 'latest') {
         const latest = sorted.at(-1);
         if (!latest)
             throw new InputError(`model "${model}" has no versions to gate`);
         return latest;
     }
-    const found = sorted.find((v) => v.version === version);
+    if (kind === 'stage') {
+        const inStage = sorted.filter((v) => v.stage.toLowerCase() === arg.toLowerCase());
+        const ready = inStage.filter((v) => v.status === 'READY').at(-1);
+        if (ready)
+            return ready;
+        const stages = sorted.map((v) => `v${v.version} ${v.stage}${v.status === 'READY' ? '' : ` (${v.status})`}`).join(', ');
+        throw new InputError(`no READY version of "${model}" is in stage ${arg}; ${stages ? `the versions are: ${stages}` : 'it has no versions'}`);
+    }
+    if (kind === 'alias') {
+        const held = aliases[arg];
+        const found = held ? sorted.find((v) => v.version === held) : undefined;
+        if (found)
+            return found;
+        const known = Object.entries(aliases).map(([a, v]) => `@${a} → v${v}`);
+        throw new InputError(`model "${model}" has no alias @${arg}; ${known.length ? `its aliases are ${known.join(', ')}` : 'it has no aliases'}`);
+    }
+    if (kind === 'run') {
+        const fromRun = sorted.filter((v) => v.runId === arg);
+        if (fromRun.length === 1)
+            return fromRun[0];
+        if (fromRun.length > 1)
+            throw new InputError(`run ${arg} registered versions ${fromRun.map((v) => v.version).join(', ')} of "${model}"; give the version number`);
+        throw new InputError(`no version of "${model}" was registered from run ${arg}; ${existing}`);
+    }
+    const found = sorted.find((v) => v.version === selector);
     if (!found)
-        throw new InputError(`version ${version} of model "${model}" does not exist; ${existing}`);
+        throw new InputError(`version ${selector} of model "${model}" does not exist; ${existing}`);
     return found;
+}
+/** Versions in the target's stage, oldest first; none when the target is an alias only. */
+function stageHolders(policy, versions) {
+    const stage = policy.target.stage;
+    return stage ? versions.filter((v) => v.stage.toLowerCase() === stage.toLowerCase()).sort(byVersionNumber) : [];
+}
+/** The version `compare` and lint read: the alias holder when the target names an alias, else the newest stage holder. */
+function currentHolder(policy, versions, aliases, except) {
+    if (policy.target.alias) {
+        const v = aliases[policy.target.alias];
+        return v && v !== except ? versions.find((x) => x.version === v) : undefined;
+    }
+    return stageHolders(policy, versions)
+        .filter((h) => h.version !== except)
+        .at(-1);
+}
+/** MLflow creates versions asynchronously on some registries: wait, bounded, for PENDING_REGISTRATION to end. */
+async function waitForRegistration(registry, version, timeoutMs, log) {
+    const deadline = Date.now() + timeoutMs;
+    let current = version;
+    log(`Version ${version.version} is PENDING_REGISTRATION; waiting up to ${Math.round(timeoutMs / 1000)} s for it to be READY`);
+    while (current.status === 'PENDING_REGISTRATION') {
+        if (Date.now() >= deadline) {
+            throw new GateError('registry', `version ${version.version} of "${version.name}" was still PENDING_REGISTRATION after ${Math.round(timeoutMs / 1000)} s; run the gate again once it is READY`);
+        }
+        await new Promise((r) => setTimeout(r, Math.min(PENDING_POLL_MS, Math.max(0, deadline - Date.now()))));
+        const next = await registry.getModelVersion(version.name, version.version);
+        if (!next)
+            throw new InputError(`version ${version.version} of "${version.name}" disappeared while it was being registered`);
+        current = next;
+    }
+    return current;
 }
 function summariseVersions(sorted) {
     const nums = sorted.map((v) => v.version);
@@ -38211,9 +38330,10 @@ async function applyPlan(registry, plan, log) {
     }
     return plan.filter((op) => done.includes(op)); // in plan order, whatever order the concurrent writes finished in
 }
-/** Reads the candidate back: the decision reported is what the registry holds, not what was asked. */
+/** Reads the candidate (and, for aliases, the model) back: the decision reported is what the registry holds, not what was asked. */
 async function verify(registry, model, version, decision, plan) {
-    const after = await registry.getModelVersion(model, version);
+    const needsAliases = plan.some((op) => op.kind === 'set-alias');
+    const [after, registered] = await Promise.all([registry.getModelVersion(model, version), needsAliases ? registry.getRegisteredModel(model) : undefined]);
     if (!after)
         throw new GateError('conflict', `version ${version} of "${model}" disappeared while the gate was writing to it`, { wrote: true });
     const wrong = [];
@@ -38224,6 +38344,8 @@ async function verify(registry, model, version, decision, plan) {
             wrong.push(`tag ${op.key} is ${JSON.stringify(after.tags[op.key] ?? null)}`);
         if (op.kind === 'delete-tag' && op.key in after.tags)
             wrong.push(`tag ${op.key} is still set`);
+        if (op.kind === 'set-alias' && registered?.aliases[op.alias] !== op.version)
+            wrong.push(`alias @${op.alias} points at ${registered?.aliases[op.alias] ? `v${registered.aliases[op.alias]}` : 'nothing'}, not v${op.version}`);
     }
     if (wrong.length > 0) {
         throw new GateError('conflict', `after writing, the registry does not hold what the gate decided for "${model}" v${version}: ${wrong.join('; ')}. Another process may be changing it.`, { wrote: true });
@@ -38300,12 +38422,32 @@ function authFrom(username, password, token, names) {
         return { kind: 'bearer', token: token.trim() };
     return undefined;
 }
+const STAGES = ['None', 'Staging', 'Production', 'Archived'];
+/** A number, latest, stage:<Stage>, alias:<name> or run:<run id>; normalised (stage names capitalised, numbers without leading zeros). */
 function parseVersion(raw) {
     if (raw === '' || raw === 'latest')
         return 'latest';
     if (/^\d+$/.test(raw) && Number(raw) >= 1 && Number.isSafeInteger(Number(raw)))
         return String(Number(raw));
-    throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...) or "latest"`);
+    const [kind, ...rest] = raw.split(':');
+    const arg = rest.join(':').trim();
+    if (kind === 'stage') {
+        const stage = STAGES.find((s) => s.toLowerCase() === arg.toLowerCase());
+        if (stage)
+            return `stage:${stage}`;
+        throw new InputError(`input "version" is "${raw}"; the stage must be one of ${STAGES.join(', ')}`);
+    }
+    if (kind === 'alias') {
+        if (/^[\w-]{1,255}$/.test(arg))
+            return `alias:${arg}`;
+        throw new InputError(`input "version" is "${raw}"; an alias has only letters, digits, _ and -`);
+    }
+    if (kind === 'run') {
+        if (/^[\w-]{1,256}$/.test(arg))
+            return `run:${arg}`;
+        throw new InputError(`input "version" is "${raw}"; give the run id after run:`);
+    }
+    throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>`);
 }
 function parseMode(raw) {
     if (raw === '')
@@ -38330,6 +38472,7 @@ function parseBoolean(name, raw, fallback) {
  * Writes what the gate decided where GitHub shows it: step outputs, the job
  * summary and annotations. Everything passes through the redactor first.
  */
+
 
 
 function setReportOutputs(report, redact) {
@@ -38361,7 +38504,7 @@ async function writeReportSummary(report, redact) {
     const e = (t) => escapeCell(redact(t));
     const s = summary
         .addHeading(`MLflow promotion gate: ${e(HEADLINE[report.decision] ?? report.decision)}`, 2)
-        .addRaw(`<p><b>${e(report.model)}</b> version <b>${e(report.version)}</b> → stage <b>${e(report.target.stage)}</b> (mode ${e(report.mode)}, policy <code>${e(report.policy)}</code>)</p>`, true);
+        .addRaw(`<p><b>${e(report.model)}</b> version <b>${e(report.version)}</b> → <b>${e(describeTarget(report.target))}</b> (mode ${e(report.mode)}, policy <code>${e(report.policy)}</code>)</p>`, true);
     const [header, ...rows] = checkRows(report);
     s.addTable([header.map((h) => ({ data: e(h), header: true })), ...rows.map((r) => r.map(e))]);
     if (report.reasons.length > 0)
@@ -38373,7 +38516,7 @@ async function writeReportSummary(report, redact) {
     else
         s.addRaw('<p>No registry changes.</p>', true);
     if (report.previousVersions.length > 0)
-        s.addRaw(`<p>Previous holder(s) of ${e(report.target.stage)}: ${e(report.previousVersions.join(', '))}</p>`, true);
+        s.addRaw(`<p>Previous holder(s) of ${e(describeTarget(report.target))}: ${e(report.previousVersions.join(', '))}</p>`, true);
     await s.write();
 }
 async function writeErrorSummary(kind, message, problems, redact) {
@@ -38614,6 +38757,10 @@ class MlflowRegistry {
                     stage: op.stage,
                     archive_existing_versions: op.archiveExisting,
                 });
+                return;
+            case 'set-alias':
+                // An upsert: moving an alias is one atomic write.
+                await this.rest.post('registered-models/alias', { name: op.model, alias: op.alias, version: op.version });
                 return;
         }
     }

@@ -8,7 +8,7 @@ import { decide, type Decision, type GateDecision, type Mode } from './core/deci
 import { GateError, InputError } from './core/errors.js';
 import { evaluateMetrics, type Baseline, type Observations } from './core/evaluate.js';
 import { historiesNeeded, observe } from './core/observe.js';
-import { loadPolicyFile, type Policy } from './core/policy.js';
+import { describeTarget, loadPolicyFile, type Policy } from './core/policy.js';
 import { byVersionNumber, describeOp, type MetricPoint, type ModelVersion, type Registry, type RegistryOp, type RunData } from './core/registry-model.js';
 import { buildReport, type Report } from './core/report.js';
 
@@ -19,10 +19,15 @@ export interface GateRequest {
   version: string;
   /** The named gate of the policy to apply, if it defines several. */
   gate?: string;
+  /** How long to wait for a PENDING_REGISTRATION candidate to become READY. */
+  pendingTimeoutMs?: number;
   mode: Mode;
   policyFile: string;
   policyText: string;
 }
+
+export const DEFAULT_PENDING_TIMEOUT_MS = 120_000;
+const PENDING_POLL_MS = 2_000;
 
 export interface GateOutcome {
   report: Report;
@@ -44,20 +49,30 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   const file = loadPolicyFile(req.policyText, req.policyFile);
   const model = resolveModel(req.model, file.model, req.policyFile, file.modelPatterns.length > 0);
   const policy = file.resolve(model, req.gate);
-  const target = policy.target.stage;
 
-  // Round trip 1: the model and every version (stages are not searchable, so we filter).
+  // Round trip 1: the model (with its aliases) and every version (stages are not searchable, so we filter).
   const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
   if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
-  const candidate = pickCandidate(model, req.version, versions);
+  let candidate = pickCandidate(model, req.version, versions, registered.aliases);
+  if (candidate.status === 'PENDING_REGISTRATION') candidate = await waitForRegistration(registry, candidate, req.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS, log);
   log(`Candidate: ${model} version ${candidate.version} (stage ${candidate.stage}, status ${candidate.status}, run ${candidate.runId ?? 'none'})`);
-  const holders = versions.filter((v) => v.stage.toLowerCase() === target.toLowerCase()).sort(byVersionNumber);
-  const baselineHolder = policy.metrics.some((r) => r.compare) ? holders.filter((h) => h.version !== candidate.version).at(-1) : undefined;
+  const holders = stageHolders(policy, versions);
+  const baselineHolder = policy.metrics.some((r) => r.compare) ? currentHolder(policy, versions, registered.aliases, candidate.version) : undefined;
 
   // Round trip 2, all at once: the candidate's run, the holder's run, and any metric histories.
   const [cand, base] = await Promise.all([readRun(registry, policy, candidate), baselineHolder ? readRun(registry, policy, baselineHolder) : undefined]);
   const baseline: Baseline | undefined = baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
-  const result = decide({ policy, model, mode: req.mode, candidate, holders, run: cand.run, observed: cand.observed, ...(baseline ? { baseline } : {}) });
+  const result = decide({
+    policy,
+    model,
+    mode: req.mode,
+    candidate,
+    holders,
+    modelAliases: registered.aliases,
+    run: cand.run,
+    observed: cand.observed,
+    ...(baseline ? { baseline } : {}),
+  });
   if (candidate.runId && !cand.run) result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
 
   let decision: Decision = result.decision;
@@ -71,7 +86,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     mode: req.mode,
     model,
     version: candidate.version,
-    targetStage: target,
+    target: policy.target,
     policyFile: req.policyFile,
     result,
     decision,
@@ -96,18 +111,19 @@ async function runLint(req: GateRequest, { registry, log }: GateDeps): Promise<G
   log(summary);
   const empty: Decision = 'passed';
   const lintResult = (version: string, result: GateDecision) =>
-    ({ report: buildReport({ mode: 'lint', model: model ?? '', version, targetStage: policy.target.stage, policyFile: req.policyFile, result, decision: result.decision, applied: [] }), policy, result }) satisfies GateOutcome;
+    ({ report: buildReport({ mode: 'lint', model: model ?? '', version, target: policy.target, policyFile: req.policyFile, result, decision: result.decision, applied: [] }), policy, result }) satisfies GateOutcome;
   const nothing = (reason: string): GateOutcome =>
     lintResult('', { decision: empty, evaluation: { passed: true, checks: [], failed: [] }, previousVersions: [], plan: [], reasons: [summary, reason] });
 
   if (!registry || !model) return nothing(registry ? 'no model named, so no holder was evaluated' : 'no tracking server given, so no holder was evaluated');
   const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
   if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
-  const holder = versions.filter((v) => v.stage.toLowerCase() === policy.target.stage.toLowerCase()).sort(byVersionNumber).at(-1);
-  if (!holder) return nothing(`no version of "${model}" is in ${policy.target.stage}, so none was evaluated`);
+  const where = describeTarget(policy.target);
+  const holder = currentHolder(policy, versions, registered.aliases);
+  if (!holder) return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
   const { run, observed } = await readRun(registry, policy, holder);
   const evaluation = evaluateMetrics(policy.metrics, observed);
-  const verdict = evaluation.passed ? `the holder v${holder.version} of ${policy.target.stage} passes this policy` : `the holder v${holder.version} of ${policy.target.stage} would NOT pass this policy`;
+  const verdict = evaluation.passed ? `the holder v${holder.version} of ${where} passes this policy` : `the holder v${holder.version} of ${where} would NOT pass this policy`;
   return lintResult(holder.version, {
     decision: evaluation.passed ? 'passed' : 'rejected',
     evaluation,
@@ -137,17 +153,79 @@ async function readRun(registry: Registry, policy: Policy, version: ModelVersion
   return { run, observed: observe(policy.metrics, run, byKey) };
 }
 
-function pickCandidate(model: string, version: string, versions: ModelVersion[]): ModelVersion {
+/**
+ * The `version` input: a number; `latest` (the highest number); `stage:<Stage>` (the newest
+ * READY version in that stage); `alias:<name>` (the version holding it); `run:<run id>` (the
+ * version registered from that run). Exactly one version, or an error saying what was looked
+ * for and what exists.
+ */
+function pickCandidate(model: string, selector: string, versions: ModelVersion[], aliases: Record<string, string>): ModelVersion {
   const sorted = [...versions].sort(byVersionNumber);
   const existing = sorted.length > 0 ? `it has versions ${summariseVersions(sorted)}` : 'it has no versions';
-  if (version === 'latest') {
+  const [kind, ...rest] = selector.split(':');
+  const arg = rest.join(':');
+  if (selector === 'latest') {
     const latest = sorted.at(-1);
     if (!latest) throw new InputError(`model "${model}" has no versions to gate`);
     return latest;
   }
-  const found = sorted.find((v) => v.version === version);
-  if (!found) throw new InputError(`version ${version} of model "${model}" does not exist; ${existing}`);
+  if (kind === 'stage') {
+    const inStage = sorted.filter((v) => v.stage.toLowerCase() === arg.toLowerCase());
+    const ready = inStage.filter((v) => v.status === 'READY').at(-1);
+    if (ready) return ready;
+    const stages = sorted.map((v) => `v${v.version} ${v.stage}${v.status === 'READY' ? '' : ` (${v.status})`}`).join(', ');
+    throw new InputError(`no READY version of "${model}" is in stage ${arg}; ${stages ? `the versions are: ${stages}` : 'it has no versions'}`);
+  }
+  if (kind === 'alias') {
+    const held = aliases[arg];
+    const found = held ? sorted.find((v) => v.version === held) : undefined;
+    if (found) return found;
+    const known = Object.entries(aliases).map(([a, v]) => `@${a} → v${v}`);
+    throw new InputError(`model "${model}" has no alias @${arg}; ${known.length ? `its aliases are ${known.join(', ')}` : 'it has no aliases'}`);
+  }
+  if (kind === 'run') {
+    const fromRun = sorted.filter((v) => v.runId === arg);
+    if (fromRun.length === 1) return fromRun[0]!;
+    if (fromRun.length > 1) throw new InputError(`run ${arg} registered versions ${fromRun.map((v) => v.version).join(', ')} of "${model}"; give the version number`);
+    throw new InputError(`no version of "${model}" was registered from run ${arg}; ${existing}`);
+  }
+  const found = sorted.find((v) => v.version === selector);
+  if (!found) throw new InputError(`version ${selector} of model "${model}" does not exist; ${existing}`);
   return found;
+}
+
+/** Versions in the target's stage, oldest first; none when the target is an alias only. */
+function stageHolders(policy: Policy, versions: ModelVersion[]): ModelVersion[] {
+  const stage = policy.target.stage;
+  return stage ? versions.filter((v) => v.stage.toLowerCase() === stage.toLowerCase()).sort(byVersionNumber) : [];
+}
+
+/** The version `compare` and lint read: the alias holder when the target names an alias, else the newest stage holder. */
+function currentHolder(policy: Policy, versions: ModelVersion[], aliases: Record<string, string>, except?: string): ModelVersion | undefined {
+  if (policy.target.alias) {
+    const v = aliases[policy.target.alias];
+    return v && v !== except ? versions.find((x) => x.version === v) : undefined;
+  }
+  return stageHolders(policy, versions)
+    .filter((h) => h.version !== except)
+    .at(-1);
+}
+
+/** MLflow creates versions asynchronously on some registries: wait, bounded, for PENDING_REGISTRATION to end. */
+async function waitForRegistration(registry: Registry, version: ModelVersion, timeoutMs: number, log: (m: string) => void): Promise<ModelVersion> {
+  const deadline = Date.now() + timeoutMs;
+  let current = version;
+  log(`Version ${version.version} is PENDING_REGISTRATION; waiting up to ${Math.round(timeoutMs / 1000)} s for it to be READY`);
+  while (current.status === 'PENDING_REGISTRATION') {
+    if (Date.now() >= deadline) {
+      throw new GateError('registry', `version ${version.version} of "${version.name}" was still PENDING_REGISTRATION after ${Math.round(timeoutMs / 1000)} s; run the gate again once it is READY`);
+    }
+    await new Promise((r) => setTimeout(r, Math.min(PENDING_POLL_MS, Math.max(0, deadline - Date.now()))));
+    const next = await registry.getModelVersion(version.name, version.version);
+    if (!next) throw new InputError(`version ${version.version} of "${version.name}" disappeared while it was being registered`);
+    current = next;
+  }
+  return current;
 }
 
 function summariseVersions(sorted: ModelVersion[]): string {
@@ -184,15 +262,17 @@ async function applyPlan(registry: Registry, plan: RegistryOp[], log: (m: string
   return plan.filter((op) => done.includes(op)); // in plan order, whatever order the concurrent writes finished in
 }
 
-/** Reads the candidate back: the decision reported is what the registry holds, not what was asked. */
+/** Reads the candidate (and, for aliases, the model) back: the decision reported is what the registry holds, not what was asked. */
 async function verify(registry: Registry, model: string, version: string, decision: Decision, plan: RegistryOp[]): Promise<Decision> {
-  const after = await registry.getModelVersion(model, version);
+  const needsAliases = plan.some((op) => op.kind === 'set-alias');
+  const [after, registered] = await Promise.all([registry.getModelVersion(model, version), needsAliases ? registry.getRegisteredModel(model) : undefined]);
   if (!after) throw new GateError('conflict', `version ${version} of "${model}" disappeared while the gate was writing to it`, { wrote: true });
   const wrong: string[] = [];
   for (const op of plan) {
     if (op.kind === 'transition-stage' && after.stage.toLowerCase() !== op.stage.toLowerCase()) wrong.push(`stage is ${after.stage}, not ${op.stage}`);
     if (op.kind === 'set-tag' && after.tags[op.key] !== op.value) wrong.push(`tag ${op.key} is ${JSON.stringify(after.tags[op.key] ?? null)}`);
     if (op.kind === 'delete-tag' && op.key in after.tags) wrong.push(`tag ${op.key} is still set`);
+    if (op.kind === 'set-alias' && registered?.aliases[op.alias] !== op.version) wrong.push(`alias @${op.alias} points at ${registered?.aliases[op.alias] ? `v${registered.aliases[op.alias]}` : 'nothing'}, not v${op.version}`);
   }
   if (wrong.length > 0) {
     throw new GateError('conflict', `after writing, the registry does not hold what the gate decided for "${model}" v${version}: ${wrong.join('; ')}. Another process may be changing it.`, { wrote: true });

@@ -5,7 +5,7 @@
  */
 import { ineligibility } from './eligibility.js';
 import { evaluateMetrics, type Baseline, type Check, type Evaluation, type Observations } from './evaluate.js';
-import type { Policy } from './policy.js';
+import { describeTarget, type Policy } from './policy.js';
 import type { ModelVersion, RegistryOp, RunData } from './registry-model.js';
 import { formatNumber } from './thresholds.js';
 
@@ -35,8 +35,10 @@ export interface GateState {
   model: string;
   mode: Mode;
   candidate: ModelVersion;
-  /** Every version now in the target stage (there may be several). */
+  /** Every version now in the target stage (there may be several); empty when the target has no stage. */
   holders: ModelVersion[];
+  /** The registered model's aliases (alias → version), from registered-models/get. */
+  modelAliases: Record<string, string>;
   run: RunData | undefined;
   /** The candidate's metrics as the rules read them. */
   observed: Observations;
@@ -57,8 +59,11 @@ export interface GateDecision {
 
 export function decide(state: GateState): GateDecision {
   const { policy, candidate, mode } = state;
-  const target = policy.target.stage;
-  const previousVersions = state.holders.filter((h) => h.version !== candidate.version).map((h) => h.version);
+  const { stage, alias, previousAlias } = policy.target;
+  const aliasHolder = alias ? state.modelAliases[alias] : undefined;
+  const previousVersions = [...new Set([...state.holders.map((h) => h.version), ...(aliasHolder ? [aliasHolder] : [])])]
+    .filter((v) => v !== candidate.version)
+    .sort((a, b) => Number(a) - Number(b));
   const evaluation = evaluateMetrics(policy.metrics, state.observed, state.baseline);
   const reasons: string[] = [];
 
@@ -68,8 +73,10 @@ export function decide(state: GateState): GateDecision {
   }
   if (!state.run) reasons.push(`version ${candidate.version} has no source run, so it has no metrics`);
 
-  if (candidate.stage.toLowerCase() === target.toLowerCase()) {
-    reasons.push(`version ${candidate.version} is already in ${target}; nothing to do`);
+  const inStage = !stage || candidate.stage.toLowerCase() === stage.toLowerCase();
+  const hasAlias = !alias || aliasHolder === candidate.version;
+  if (inStage && hasAlias) {
+    reasons.push(`version ${candidate.version} already holds ${describeTarget(policy.target)}; nothing to do`);
     if (!evaluation.passed) reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
     return { decision: 'already-promoted', evaluation, previousVersions, plan: [], reasons };
   }
@@ -82,6 +89,8 @@ export function decide(state: GateState): GateDecision {
   const tagPlan = (desired: Record<string, string | null>) => planTags(state.model, candidate, desired);
   if (evaluation.passed) {
     reasons.push(`every required check passed (${evaluation.checks.length} checks)`);
+    const model = state.model;
+    const version = candidate.version;
     const plan: RegistryOp[] = [
       ...tagPlan({
         [TAGS.validation]: 'passed',
@@ -89,7 +98,12 @@ export function decide(state: GateState): GateDecision {
         [TAGS.policy]: policy.file,
         [TAGS.failedChecks]: null,
       }),
-      { kind: 'transition-stage', model: state.model, version: candidate.version, stage: target, archiveExisting: policy.target.archiveExisting },
+      // The old holder gets its handle before the alias moves, so it is never without one.
+      ...(alias && previousAlias && aliasHolder && aliasHolder !== version && state.modelAliases[previousAlias] !== aliasHolder
+        ? [{ kind: 'set-alias', model, alias: previousAlias, version: aliasHolder } as const]
+        : []),
+      ...(alias && !hasAlias ? [{ kind: 'set-alias', model, alias, version } as const] : []),
+      ...(stage && !inStage ? [{ kind: 'transition-stage', model, version, stage, archiveExisting: policy.target.archiveExisting } as const] : []),
     ];
     return { decision: mode === 'promote' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
   }

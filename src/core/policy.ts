@@ -35,6 +35,20 @@ export interface MetricRule {
   text: string;
 }
 
+/** A stage, an alias, or both; never neither (the default is stage Production). */
+export interface Target {
+  stage?: TargetStage;
+  alias?: string;
+  /** With a stage: archive the versions there. */
+  archiveExisting: boolean;
+  /** With an alias: the alias the old holder gets. */
+  previousAlias?: string;
+}
+
+export function describeTarget(t: { stage?: string; alias?: string }): string {
+  return [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
+}
+
 export interface CandidateRules {
   fromStage?: string;
   /** A run status, or 'any'. */
@@ -48,7 +62,7 @@ export interface Policy {
   file: string;
   model?: string;
   gate?: string;
-  target: { stage: TargetStage; archiveExisting: boolean };
+  target: Target;
   candidate: CandidateRules;
   metrics: MetricRule[];
   onReject: { tags: Record<string, string> };
@@ -73,7 +87,7 @@ interface RawRule {
   compare?: { min_absolute_change?: number; min_relative_change?: number; max_regression?: number; same_dataset?: boolean; require_baseline?: boolean };
 }
 interface RawRuleset {
-  target?: { stage?: TargetStage; archive_existing?: boolean };
+  target?: { stage?: TargetStage; archive_existing?: boolean; alias?: string; previous_alias?: string };
   candidate?: { from_stage?: string; run_status?: string; tags?: Record<string, string>; metrics_before_registration?: boolean };
   metrics?: Record<string, string | RawRule>;
   on_reject?: { tags?: Record<string, string> };
@@ -139,6 +153,12 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
         problems.push(problem);
       } else metrics.set(metric, built);
     }
+    if (rs.target?.previous_alias && !rs.target.alias) {
+      problems.push(atPath([...path, 'target'], 'target.previous_alias needs target.alias: it names the alias the old holder of that alias gets', 'previous_alias'));
+    }
+    if (rs.target?.previous_alias && rs.target.previous_alias === rs.target.alias) {
+      problems.push(atPath([...path, 'target', 'previous_alias'], `target.previous_alias must differ from target.alias ("${rs.target.alias}")`));
+    }
     for (const [key, value] of Object.entries(rs.on_reject?.tags ?? {})) {
       if (key.startsWith(RESERVED_TAG_PREFIX)) {
         problems.push(atPath([...path, 'on_reject', 'tags'], `on_reject.tags may not set "${key}": the gate writes ${RESERVED_TAG_PREFIX}* itself`, key));
@@ -192,7 +212,7 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
         file,
         ...(name !== undefined ? { model: name } : {}),
         ...(gate ? { gate } : {}),
-        target: { stage: r.target?.stage ?? 'Production', archiveExisting: r.target?.archive_existing ?? true },
+        target: resolveTarget(r.target ?? {}),
         candidate: {
           ...(r.candidate?.from_stage ? { fromStage: r.candidate.from_stage } : {}),
           runStatus: r.candidate?.run_status ?? 'FINISHED',
@@ -209,6 +229,16 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
 /** Loads a policy file and resolves it for its own (or the given) model: the simple, single-model form. */
 export function loadPolicy(text: string, file: string, opts: { model?: string; gate?: string } = {}): Policy {
   return loadPolicyFile(text, file).resolve(opts.model, opts.gate);
+}
+
+function resolveTarget(t: NonNullable<RawRuleset['target']>): Target {
+  const stage = t.stage ?? (t.alias ? undefined : 'Production');
+  return {
+    ...(stage ? { stage } : {}),
+    ...(t.alias ? { alias: t.alias } : {}),
+    archiveExisting: t.archive_existing ?? true,
+    ...(t.previous_alias ? { previousAlias: t.previous_alias } : {}),
+  };
 }
 
 function pick(raw: RawRuleset): RawRuleset {
@@ -337,8 +367,16 @@ function describeSchemaError(e: ErrorObject, doc: Document, data: unknown, at: A
       const expected = String((e.params as { type: string | string[] }).type);
       return [at(offset, `${name} must be ${article(expected)}, not ${describeValue(value)}`)];
     }
+    case 'not':
+      if (path.at(-1) === 'alias' || path.at(-1) === 'previous_alias') {
+        return [at(offset, `${name} is "${String(valueAt(data, path))}", a name MLflow reserves ("latest" and v<digits> refer to versions); choose another alias`)];
+      }
+      return [at(offset, `${name} ${e.message ?? 'is not valid'}`)];
     case 'pattern': {
       if (e.propertyName !== undefined) return []; // reported once, by its propertyNames error
+      if (path.at(-1) === 'alias' || path.at(-1) === 'previous_alias') {
+        return [at(offset, `${name} is "${String(valueAt(data, path))}"; an MLflow alias has only letters, digits, _ and -`)];
+      }
       const value = valueAt(data, path);
       const parsed = typeof value === 'string' ? parseThreshold(value) : undefined;
       const why = parsed && 'error' in parsed ? parsed.error : `"${String(value)}" does not match ${e.params['pattern']}`;

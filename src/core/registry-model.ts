@@ -44,7 +44,8 @@ export interface RunData {
 export type RegistryOp =
   | { kind: 'set-tag'; model: string; version: string; key: string; value: string }
   | { kind: 'delete-tag'; model: string; version: string; key: string }
-  | { kind: 'transition-stage'; model: string; version: string; stage: string; archiveExisting: boolean };
+  | { kind: 'transition-stage'; model: string; version: string; stage: string; archiveExisting: boolean }
+  | { kind: 'set-alias'; model: string; alias: string; version: string };
 
 export function describeOp(op: RegistryOp): string {
   switch (op.kind) {
@@ -54,6 +55,8 @@ export function describeOp(op: RegistryOp): string {
       return `delete tag ${op.key} from ${op.model} v${op.version}`;
     case 'transition-stage':
       return `move ${op.model} v${op.version} to stage ${op.stage}${op.archiveExisting ? ' (archiving the versions there now)' : ''}`;
+    case 'set-alias':
+      return `point alias @${op.alias} of ${op.model} at v${op.version}`;
   }
 }
 

@@ -5,6 +5,7 @@
 import type { Check } from './evaluate.js';
 import type { Decision, GateDecision, Mode } from './decide.js';
 import type { ErrorKind } from './errors.js';
+import type { Target } from './policy.js';
 import { describeOp, modelUri, type RegistryOp } from './registry-model.js';
 import { formatNumber, formatPercent } from './thresholds.js';
 
@@ -14,7 +15,7 @@ export interface Report {
   model: string;
   version: string;
   modelUri: string;
-  target: { stage: string };
+  target: { stage?: string; alias?: string };
   previousVersions: string[];
   wrote: boolean;
   checks: Array<Omit<Check, 'bounds' | 'observed' | 'baseline' | 'change'> & { observed: number | string | null; baseline?: { version: string; value: number | string | null }; change?: { absolute: number | string; relative: number | string | null } }>;
@@ -32,7 +33,7 @@ export function buildReport(args: {
   mode: Mode;
   model: string;
   version: string;
-  targetStage: string;
+  target: Pick<Target, 'stage' | 'alias'>;
   policyFile: string;
   result: GateDecision;
   decision: Decision;
@@ -46,7 +47,7 @@ export function buildReport(args: {
     model: args.model,
     version: args.version,
     modelUri: modelUri(args.model, args.version),
-    target: { stage: args.targetStage },
+    target: { ...(args.target.stage ? { stage: args.target.stage } : {}), ...(args.target.alias ? { alias: args.target.alias } : {}) },
     previousVersions: result.previousVersions,
     wrote: args.applied.length > 0,
     checks: result.evaluation.checks.map(({ bounds: _b, observed, baseline, change, ...c }) => ({

@@ -14,7 +14,7 @@ export interface Settings {
   trackingUri?: string;
   auth: Auth;
   model?: string;
-  /** A version number (as MLflow writes it, a string) or `latest`. */
+  /** A version number (as MLflow writes it, a string), `latest`, `stage:<Stage>`, `alias:<name>` or `run:<run id>`. */
   version: string;
   /** The policy's named gate to apply. */
   gate?: string;
@@ -94,10 +94,28 @@ function authFrom(username: string, password: string, token: string, names: stri
   return undefined;
 }
 
+const STAGES = ['None', 'Staging', 'Production', 'Archived'];
+
+/** A number, latest, stage:<Stage>, alias:<name> or run:<run id>; normalised (stage names capitalised, numbers without leading zeros). */
 function parseVersion(raw: string): string {
   if (raw === '' || raw === 'latest') return 'latest';
   if (/^\d+$/.test(raw) && Number(raw) >= 1 && Number.isSafeInteger(Number(raw))) return String(Number(raw));
-  throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...) or "latest"`);
+  const [kind, ...rest] = raw.split(':');
+  const arg = rest.join(':').trim();
+  if (kind === 'stage') {
+    const stage = STAGES.find((s) => s.toLowerCase() === arg.toLowerCase());
+    if (stage) return `stage:${stage}`;
+    throw new InputError(`input "version" is "${raw}"; the stage must be one of ${STAGES.join(', ')}`);
+  }
+  if (kind === 'alias') {
+    if (/^[\w-]{1,255}$/.test(arg)) return `alias:${arg}`;
+    throw new InputError(`input "version" is "${raw}"; an alias has only letters, digits, _ and -`);
+  }
+  if (kind === 'run') {
+    if (/^[\w-]{1,256}$/.test(arg)) return `run:${arg}`;
+    throw new InputError(`input "version" is "${raw}"; give the run id after run:`);
+  }
+  throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>`);
 }
 
 function parseMode(raw: string): Mode {

@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core';
 import type { PolicyProblem } from '../core/errors.js';
+import { describeTarget } from '../core/policy.js';
 import type { Redactor } from '../core/redact.js';
 import { checkRows, escapeCell, type Report } from '../core/report.js';
 
@@ -40,7 +41,7 @@ export async function writeReportSummary(report: Report, redact: Redactor): Prom
   const s = core.summary
     .addHeading(`MLflow promotion gate: ${e(HEADLINE[report.decision] ?? report.decision)}`, 2)
     .addRaw(
-      `<p><b>${e(report.model)}</b> version <b>${e(report.version)}</b> → stage <b>${e(report.target.stage)}</b> (mode ${e(report.mode)}, policy <code>${e(report.policy)}</code>)</p>`,
+      `<p><b>${e(report.model)}</b> version <b>${e(report.version)}</b> → <b>${e(describeTarget(report.target))}</b> (mode ${e(report.mode)}, policy <code>${e(report.policy)}</code>)</p>`,
       true,
     );
   const [header, ...rows] = checkRows(report);
@@ -49,7 +50,7 @@ export async function writeReportSummary(report: Report, redact: Redactor): Prom
   if (report.applied.length > 0) s.addRaw('<p><b>Registry changes made</b></p>', true).addList(report.applied.map(e));
   else if (report.plan.length > 0) s.addRaw(`<p><b>Registry changes ${report.mode === 'promote' ? 'planned' : 'that promote mode would make'}</b> (none made)</p>`, true).addList(report.plan.map(e));
   else s.addRaw('<p>No registry changes.</p>', true);
-  if (report.previousVersions.length > 0) s.addRaw(`<p>Previous holder(s) of ${e(report.target.stage)}: ${e(report.previousVersions.join(', '))}</p>`, true);
+  if (report.previousVersions.length > 0) s.addRaw(`<p>Previous holder(s) of ${e(describeTarget(report.target))}: ${e(report.previousVersions.join(', '))}</p>`, true);
   await s.write();
 }
 

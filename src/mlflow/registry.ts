@@ -114,6 +114,10 @@ export class MlflowRegistry implements Registry {
           archive_existing_versions: op.archiveExisting,
         });
         return;
+      case 'set-alias':
+        // An upsert: moving an alias is one atomic write.
+        await this.rest.post('registered-models/alias', { name: op.model, alias: op.alias, version: op.version });
+        return;
     }
   }
 }

@@ -21,6 +21,8 @@ export interface SeedVersion {
   run_status?: string;
   /** An input dataset logged with the run (mlflow.log_input of a numpy array). */
   dataset?: { name?: string; rows: number[][]; context?: string };
+  /** Aliases to point at this version. */
+  aliases?: string[];
   /** Metrics logged after the version was registered. */
   late_metrics?: Record<string, number>;
 }

@@ -21,6 +21,7 @@ const state = ({ metrics, ...over }: Partial<GateState> & { metrics?: Record<str
   mode: 'promote',
   candidate: version('3', 'Staging'),
   holders: [version('2', 'Production')],
+  modelAliases: {},
   run: runData(metrics ?? { accuracy: 0.93, f1: 0.9 }),
   observed: obs(metrics ?? { accuracy: 0.93, f1: 0.9 }),
   ...over,
@@ -107,3 +108,39 @@ describe('tags', () => {
     expect(tag.endsWith('(truncated)')).toBe(true);
   });
 });
+
+describe('alias targets', () => {
+  const aliasPolicy = loadPolicy('target:\n  alias: champion\n  previous_alias: previous-champion\nmetrics:\n  accuracy: ">= 0.9"\n', 'p.yml');
+  const both = loadPolicy('target:\n  alias: champion\n  stage: Production\nmetrics:\n  accuracy: ">= 0.9"\n', 'p.yml');
+
+  it('moves the alias, after giving the old holder the previous alias; no stage change', () => {
+    const d = decide(state({ policy: aliasPolicy, holders: [], modelAliases: { champion: '2' } }));
+    expect(d.decision).toBe('promoted');
+    expect(d.previousVersions).toEqual(['2']);
+    expect(d.plan.filter((op) => op.kind !== 'set-tag')).toEqual([
+      { kind: 'set-alias', model: 'churn-predictor', alias: 'previous-champion', version: '2' },
+      { kind: 'set-alias', model: 'churn-predictor', alias: 'champion', version: '3' },
+    ]);
+  });
+
+  it('with no holder there is no previous alias to give', () => {
+    const d = decide(state({ policy: aliasPolicy, holders: [], modelAliases: {} }));
+    expect(d.plan.filter((op) => op.kind === 'set-alias')).toEqual([{ kind: 'set-alias', model: 'churn-predictor', alias: 'champion', version: '3' }]);
+    expect(d.previousVersions).toEqual([]);
+  });
+
+  it('a candidate holding the alias already is already-promoted', () => {
+    const d = decide(state({ policy: aliasPolicy, holders: [], modelAliases: { champion: '3' } }));
+    expect(d.decision).toBe('already-promoted');
+  });
+
+  it('alias and stage together: both move, and both holders are previous versions', () => {
+    const d = decide(state({ policy: both, holders: [version('1', 'Production')], modelAliases: { champion: '2' } }));
+    expect(d.previousVersions).toEqual(['1', '2']);
+    expect(d.plan.filter((op) => op.kind !== 'set-tag').map((op) => op.kind)).toEqual(['set-alias', 'transition-stage']);
+    const half = decide(state({ policy: both, candidate: version('3', 'Production'), holders: [version('3', 'Production')], modelAliases: { champion: '2' } }));
+    expect(half.decision).toBe('promoted');
+    expect(half.plan.filter((op) => op.kind !== 'set-tag').map((op) => op.kind)).toEqual(['set-alias']);
+  });
+});
+

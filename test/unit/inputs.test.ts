@@ -48,6 +48,9 @@ describe('readSettings', () => {
     });
     expect(settings({ 'tracking-uri': URI, version: 'latest' }).version).toBe('latest');
     expect(settings({ 'tracking-uri': URI, version: '007' }).version).toBe('7');
+    expect(settings({ 'tracking-uri': URI, version: 'stage:staging' }).version).toBe('stage:Staging');
+    expect(settings({ 'tracking-uri': URI, version: 'alias:challenger' }).version).toBe('alias:challenger');
+    expect(settings({ 'tracking-uri': URI, version: 'run:0a1b2c' }).version).toBe('run:0a1b2c');
   });
 
   const bad: Array<[string, Record<string, string>, string]> = [
@@ -56,7 +59,10 @@ describe('readSettings', () => {
     ['URI that is not a URL', { 'tracking-uri': 'not a url' }, 'input "tracking-uri" "not a url" is not a URL'],
     ['databricks URI', { 'tracking-uri': 'databricks' }, 'is not a URL'],
     ['URI with credentials', { 'tracking-uri': 'https://bob:hunter2@mlflow.example.com' }, 'must not contain credentials'],
-    ['version abc', { 'tracking-uri': URI, version: 'abc' }, 'input "version" is "abc"; it must be a version number (1, 2, ...) or "latest"'],
+    ['version abc', { 'tracking-uri': URI, version: 'abc' }, 'input "version" is "abc"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>'],
+    ['unknown stage selector', { 'tracking-uri': URI, version: 'stage:Prod' }, 'the stage must be one of None, Staging, Production, Archived'],
+    ['bad alias selector', { 'tracking-uri': URI, version: 'alias:a b' }, 'an alias has only letters, digits, _ and -'],
+    ['empty run selector', { 'tracking-uri': URI, version: 'run:' }, 'give the run id after run:'],
     ['version -1', { 'tracking-uri': URI, version: '-1' }, 'input "version" is "-1"'],
     ['version 1.5', { 'tracking-uri': URI, version: '1.5' }, 'input "version" is "1.5"'],
     ['version 0', { 'tracking-uri': URI, version: '0' }, 'input "version" is "0"'],

@@ -126,6 +126,11 @@ const BAD: Array<[name: string, text: string, line: number, column: number, frag
   ['unknown key in a gate', 'gates:\n  prod:\n    metric:\n      a: ">1"\n', 3, 5, 'Did you mean "metrics"?'],
   ['bad rule inside models', 'models:\n  "churn-*":\n    metrics:\n      a: ">> 1"\n', 4, 10, 'unknown operator ">>"'],
   ['empty models map', 'models: {}\nmetrics:\n  a: ">1"\n', 1, 9, 'models must not be empty'],
+  ['reserved alias latest', 'target:\n  alias: Latest\nmetrics:\n  a: ">1"\n', 2, 10, 'target.alias is "Latest", a name MLflow reserves'],
+  ['reserved alias v3', 'target:\n  alias: v3\nmetrics:\n  a: ">1"\n', 2, 10, 'a name MLflow reserves'],
+  ['alias with a space', 'target:\n  alias: my champ\nmetrics:\n  a: ">1"\n', 2, 10, 'an MLflow alias has only letters, digits, _ and -'],
+  ['previous_alias without alias', 'target:\n  stage: Production\n  previous_alias: old\nmetrics:\n  a: ">1"\n', 3, 3, 'target.previous_alias needs target.alias'],
+  ['previous_alias equal to alias', 'target:\n  alias: champ\n  previous_alias: champ\nmetrics:\n  a: ">1"\n', 3, 19, 'must differ from target.alias'],
 ];
 
 describe('loadPolicy refuses, naming line, column and what is wrong', () => {

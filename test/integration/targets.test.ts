@@ -1,0 +1,81 @@
+// Alias targets, alias and stage together, and the version selectors, against a real MLflow server.
+import { describe, expect, it } from 'vitest';
+import { GateError } from '../../src/core/errors.js';
+import { runGate, type GateRequest } from '../../src/gate.js';
+import { MlflowRegistry } from '../../src/mlflow/registry.js';
+import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
+import { seed, stagesOf, uniqueModel, usePython } from '../support/registry-fixture.js';
+
+const { py, url } = usePython();
+const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
+const gate = (model: string, policyText: string, over: Partial<GateRequest> = {}) =>
+  runGate({ model, version: 'latest', mode: 'promote', policyFile: 'policy.yml', policyText, ...over }, { registry, log: () => {} });
+const aliasesOf = async (model: string): Promise<Record<string, string>> => (await py().call('get_model', { model })).aliases;
+
+const ALIAS = 'target:\n  alias: champion\n  previous_alias: previous-champion\nmetrics:\n  accuracy: ">= 0.9"\n';
+const BOTH = 'target:\n  alias: champion\n  stage: Production\nmetrics:\n  accuracy: ">= 0.9"\n';
+
+describe('targets and selectors against a real MLflow server', () => {
+  it('alias mode moves @champion, gives the old holder @previous-champion, touches no stage', async () => {
+    const model = uniqueModel();
+    await seed(py(), model, [
+      { metrics: { accuracy: 0.91 }, aliases: ['champion'] },
+      { metrics: { accuracy: 0.95 } },
+    ]);
+    const { report } = await gate(model, ALIAS, { version: '2' });
+    expect(report).toMatchObject({ decision: 'promoted', previousVersions: ['1'], target: { alias: 'champion' } });
+    expect(await aliasesOf(model)).toEqual({ champion: '2', 'previous-champion': '1' });
+    expect(await stagesOf(py(), model)).toEqual({ '1': 'None', '2': 'None' });
+    const again = await gate(model, ALIAS, { version: '2' });
+    expect(again.report).toMatchObject({ decision: 'already-promoted', wrote: false });
+  });
+
+  it('compare reads the baseline from the alias holder', async () => {
+    const model = uniqueModel();
+    await seed(py(), model, [
+      { metrics: { auc: 0.9 }, aliases: ['champion'] },
+      { metrics: { auc: 0.95 }, stage: 'Production' },
+      { metrics: { auc: 0.92 } },
+    ]);
+    const policy = 'target:\n  alias: champion\nmetrics:\n  auc:\n    min: 0.5\n    compare:\n      min_absolute_change: 0.01\n';
+    const { report } = await gate(model, policy, { version: '3', mode: 'evaluate' });
+    expect(report.checks[0]).toMatchObject({ baseline: { version: '1', value: 0.9 }, verdict: 'pass' });
+  });
+
+  it('alias and stage together move both', async () => {
+    const model = uniqueModel();
+    await seed(py(), model, [
+      { metrics: { accuracy: 0.91 }, stage: 'Production', aliases: ['champion'] },
+      { metrics: { accuracy: 0.95 } },
+    ]);
+    const { report } = await gate(model, BOTH, { version: '2' });
+    expect(report).toMatchObject({ decision: 'promoted', previousVersions: ['1'] });
+    expect(await aliasesOf(model)).toEqual({ champion: '2' });
+    expect(await stagesOf(py(), model)).toEqual({ '1': 'Archived', '2': 'Production' });
+  });
+
+  it('selectors: stage:, alias:, run:, each naming what exists when nothing matches', async () => {
+    const model = uniqueModel();
+    const seeded = await seed(py(), model, [
+      { metrics: { accuracy: 0.91 }, stage: 'Staging' },
+      { metrics: { accuracy: 0.92 }, stage: 'Staging', aliases: ['challenger'] },
+      { metrics: { accuracy: 0.93 } },
+    ]);
+    const pick = async (version: string) => (await gate(model, ALIAS, { version, mode: 'evaluate' })).report.version;
+    expect(await pick('stage:Staging')).toBe('2');
+    expect(await pick('alias:challenger')).toBe('2');
+    expect(await pick(`run:${seeded[0]!.run_id}`)).toBe('1');
+    const fail = async (version: string) => {
+      try {
+        await gate(model, ALIAS, { version, mode: 'evaluate' });
+      } catch (err) {
+        expect(err).toBeInstanceOf(GateError);
+        return (err as GateError).message;
+      }
+      throw new Error('no error');
+    };
+    expect(await fail('stage:Production')).toBe(`no READY version of "${model}" is in stage Production; the versions are: v1 Staging, v2 Staging, v3 None`);
+    expect(await fail('alias:nope')).toBe(`model "${model}" has no alias @nope; its aliases are @challenger → v2`);
+    expect(await fail('run:0000')).toBe(`no version of "${model}" was registered from run 0000; it has versions 1, 2, 3`);
+  });
+});
