@@ -120,7 +120,7 @@ describe('policy rules against a real MLflow server', () => {
     expect(ok.report).toMatchObject({ decision: 'passed', version: '1', wrote: false });
     const tighter = await gate(model, 'metrics:\n  accuracy: ">= 0.95"\n', { mode: 'lint' });
     expect(tighter.report.decision).toBe('rejected');
-    expect(tighter.report.reasons).toContain('the holder v1 of Production would NOT pass this policy');
+    expect(tighter.report.reasons).toContain('the holder v1 of stage Production would NOT pass this policy');
     const offline = await runGate({ model, version: 'latest', mode: 'lint', policyFile: 'p.yml', policyText: 'metrics:\n  accuracy: ">= 0.95"\n' }, { log: () => {} });
     expect(offline.report.decision).toBe('passed');
     expect(offline.report.reasons[1]).toBe('no tracking server given, so no holder was evaluated');
