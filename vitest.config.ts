@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** The suites that run against a real MLflow server, once per MLflow major version. */
+const REAL = ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -14,9 +17,19 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'real-mlflow',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          // Starts one real MLflow server (and builds the Python venv if needed) per run.
+          name: 'real-mlflow3',
+          include: REAL,
+          // Starts one real MLflow server (and builds the Python venv if needed) per project.
+          globalSetup: ['test/support/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'real-mlflow2',
+          // MLflow 3 only: the REST facts recorded for 3.x, and the differential test against 3.x's validate_evaluation_results.
+          include: REAL,
+          exclude: ['test/integration/mlflow-infra.test.ts', 'test/integration/differential.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
         },
       },

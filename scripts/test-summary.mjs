@@ -12,11 +12,13 @@ if (!fs.existsSync(file)) {
 }
 const report = JSON.parse(fs.readFileSync(file, 'utf8'));
 const suites = {};
+const byMlflow = {};
 for (const result of report.testResults ?? []) {
   const rel = path.relative(process.cwd(), result.name);
   const suite = rel.split(path.sep)[1] ?? 'other';
   suites[suite] ??= { passed: 0, failed: 0, skipped: 0 };
   for (const t of result.assertionResults ?? []) {
+    if (t.meta?.mlflow && t.status === 'passed') byMlflow[t.meta.mlflow] = (byMlflow[t.meta.mlflow] ?? 0) + 1;
     if (t.status === 'passed') suites[suite].passed++;
     else if (t.status === 'failed') suites[suite].failed++;
     else suites[suite].skipped++;
@@ -33,5 +35,6 @@ for (const [suite, c] of Object.entries(suites)) {
   failed += c.failed;
 }
 const real = (suites.integration?.passed ?? 0) + (suites.e2e?.passed ?? 0);
-console.log(`  tests that ran against the real MLflow server: ${real}`);
+console.log(`  tests that passed against a real MLflow server: ${real}`);
+for (const [version, n] of Object.entries(byMlflow).sort()) console.log(`    against MLflow ${version}: ${n}`);
 console.log(`COUNTS ${passed} ${failed}`);

@@ -13,15 +13,22 @@ declare module 'vitest' {
     mlflowUrl: string;
     /** Absolute path of the venv python that has mlflow + scikit-learn installed. */
     mlflowPython: string;
+    /** The MLflow version the server runs, e.g. 3.17.2. */
+    mlflowVersion: string;
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = (message: string) => console.error(message);
-  const python = await ensureMlflowVenv({ flavor: 'mlflow3', log });
+  // The project's name says which MLflow it runs against: real-mlflow3 or real-mlflow2.
+  const flavor = project.name.replace(/^real-/, '');
+  const python = await ensureMlflowVenv({ flavor, log });
   const server = await startMlflowServer({ python, log });
+  const version = (await (await fetch(`${server.url}/version`)).text()).trim();
+  log(`[${project.name}] MLflow ${version} at ${server.url}`);
   project.provide('mlflowUrl', server.url);
   project.provide('mlflowPython', python);
+  project.provide('mlflowVersion', version);
   return async () => {
     await server.stop();
   };

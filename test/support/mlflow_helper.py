@@ -50,8 +50,18 @@ _Y = np.array([0, 0, 0, 1, 1, 1])
 
 # Explicit requirements (a documented log_model option): without them MLflow infers the
 # requirements by re-loading the model in a subprocess, which costs ~3 s per version.
+_MLFLOW_MAJOR = int(mlflow.__version__.split(".")[0])
+
+
+def _installed(dist):
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 _PIP_REQUIREMENTS = [
-    f"{dist}=={importlib.metadata.version(dist)}" for dist in ("mlflow", "scikit-learn", "skops")
+    f"{dist}=={_installed(dist)}" for dist in ("mlflow", "scikit-learn", "skops") if _installed(dist)
 ]
 
 
@@ -118,9 +128,11 @@ def op_seed_model(args):
             if spec.get("run_tags"):
                 mlflow.set_tags(spec["run_tags"])
             clf = LogisticRegression().fit(_X, _Y)
+            # MLflow 3 names the logged model with name=; MLflow 2 with artifact_path=.
+            where = {"name": "model"} if _MLFLOW_MAJOR >= 3 else {"artifact_path": "model"}
             info = mlflow.sklearn.log_model(
                 clf,
-                name="model",
+                **where,
                 registered_model_name=model,
                 pip_requirements=_PIP_REQUIREMENTS,
             )
@@ -146,7 +158,7 @@ def op_seed_model(args):
                 "version": version,
                 "run_id": run_id,
                 "source": mv.source,
-                "model_id": info.model_id,
+                "model_id": getattr(info, "model_id", None),
                 "model_uri": info.model_uri,
                 "seconds": round(time.monotonic() - t0, 3),
             }

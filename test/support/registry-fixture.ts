@@ -1,6 +1,6 @@
 // What the integration and end-to-end tests share: MLflow's own Python client
 // (one long-lived helper process per test file) and the demo registry layout.
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { MlflowPy } from '../../scripts/mlflow-local.mjs';
 
 export interface PyVersion {
@@ -34,6 +34,10 @@ import { CHURN } from '../../scripts/demo-registry.mjs';
 export function usePython(): { py: () => MlflowPy; url: string } {
   const url = inject('mlflowUrl');
   let py: MlflowPy | undefined;
+  // Recorded in the JSON report, so .ci/run can say how many tests ran against each MLflow version.
+  beforeEach(({ task }) => {
+    task.meta.mlflow = inject('mlflowVersion');
+  });
   beforeAll(async () => {
     py = await MlflowPy.start({ python: inject('mlflowPython'), trackingUri: url });
   });
@@ -47,6 +51,12 @@ export function usePython(): { py: () => MlflowPy; url: string } {
       return py;
     },
   };
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    mlflow?: string;
+  }
 }
 
 let counter = 0;
