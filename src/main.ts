@@ -5,10 +5,10 @@
 import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GateError, PolicyError } from './core/errors.js';
+import { GateError, InputError, PolicyError } from './core/errors.js';
 import { makeRedactor, secretForms, type Redactor } from './core/redact.js';
 import { runGate } from './gate.js';
-import { readSettings } from './github/inputs.js';
+import { parseHeaders, readSettings, type Settings } from './github/inputs.js';
 import { annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeReportSummary } from './github/report-writer.js';
 import { MlflowRegistry } from './mlflow/registry.js';
 import { MlflowRestClient } from './mlflow/rest-client.js';
@@ -18,7 +18,7 @@ export async function run(): Promise<void> {
   try {
     const settings = readSettings((name) => core.getInput(name), process.env);
     const policyText = await readPolicy(settings.policyPath);
-    const registry = settings.trackingUri ? new MlflowRegistry(new MlflowRestClient(settings.trackingUri, settings.auth)) : undefined;
+    const registry = settings.trackingUri ? await connect(settings, settings.trackingUri) : undefined;
     const { report } = await runGate(
       {
         ...(settings.model ? { model: settings.model } : {}),
@@ -66,6 +66,28 @@ async function fail(err: unknown, redact: Redactor): Promise<void> {
   }
 }
 
+/** The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server, with TLS and headers. */
+async function connect(settings: Settings, trackingUri: string): Promise<MlflowRegistry> {
+  const pem = async (path: string | undefined, what: string) => {
+    if (!path) return undefined;
+    try {
+      return await readFile(path, 'utf8');
+    } catch (err) {
+      throw new InputError(`${what} ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  };
+  const [ca, clientPem] = await Promise.all([
+    pem(settings.tls.caPath, 'tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)'),
+    pem(settings.tls.clientCertPath, 'tracking-client-cert-path (MLFLOW_TRACKING_CLIENT_CERT_PATH)'),
+  ]);
+  const options = {
+    tls: { ...(ca ? { ca } : {}), ...(clientPem ? { clientPem } : {}), insecure: settings.tls.insecure },
+    extraHeaders: settings.extraHeaders,
+  };
+  const tracking = new MlflowRestClient(trackingUri, settings.auth, options);
+  return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, settings.auth, options) : tracking, tracking);
+}
+
 async function readPolicy(policyPath: string): Promise<string> {
   const full = path.resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), policyPath);
   try {
@@ -88,10 +110,17 @@ function maskSecrets(): Redactor {
     { token: core.getInput('tracking-token'), username: core.getInput('tracking-username'), password: core.getInput('tracking-password') },
     { token: env('MLFLOW_TRACKING_TOKEN'), username: env('MLFLOW_TRACKING_USERNAME'), password: env('MLFLOW_TRACKING_PASSWORD') },
   ];
-  const forms = sources.flatMap((s) => [
+  // Extra headers often carry credentials (identity-aware proxies): their values are secrets too.
+  let headerValues: string[] = [];
+  try {
+    headerValues = Object.values(parseHeaders(core.getInput('extra-headers'))).filter((v) => v.length >= 4);
+  } catch {
+    // a malformed input is reported by readSettings
+  }
+  const forms = [...headerValues, ...sources.flatMap((s) => [
     ...secretForms({ token: s.token, password: s.password }),
     ...secretForms({ token: s.token.trim(), username: s.username.trim(), password: s.password }),
-  ]);
+  ])];
   for (const f of new Set(forms)) core.setSecret(f);
   return makeRedactor([...new Set(forms)].sort((a, b) => b.length - a.length));
 }

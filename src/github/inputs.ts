@@ -12,7 +12,12 @@ import type { Auth } from '../mlflow/rest-client.js';
 export interface Settings {
   /** Unset only in lint mode, which then checks the policy file alone. */
   trackingUri?: string;
+  /** The model registry's server, when it is not the tracking server (MLFLOW_REGISTRY_URI). */
+  registryUri?: string;
   auth: Auth;
+  tls: { caPath?: string; clientCertPath?: string; insecure: boolean };
+  /** Extra request headers (identity-aware proxies and gateways); their values are treated as secrets. */
+  extraHeaders: Record<string, string>;
   model?: string;
   /** A version number (as MLflow writes it, a string), `latest`, `stage:<Stage>`, `alias:<name>` or `run:<run id>`. */
   version: string;
@@ -35,10 +40,20 @@ export function readSettings(getInput: GetInput, env: Env): Settings {
   const gate = input('gate');
   const mode = parseMode(input('mode'));
   const uri = mode === 'lint' && !input('tracking-uri') && !env['MLFLOW_TRACKING_URI']?.trim() ? undefined : trackingUri(input('tracking-uri'), env);
+  const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
+  const registryUri = registryRaw ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw) : undefined;
+  const auth = resolveAuth(getInput, env);
+  const extraHeaders = parseHeaders(getInput('extra-headers'));
+  if (auth.kind !== 'none' && Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')) {
+    throw new InputError('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
+  }
   if (gate && !/^[A-Za-z0-9_-]+$/.test(gate)) throw new InputError(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
   return {
     ...(uri ? { trackingUri: uri } : {}),
-    auth: resolveAuth(getInput, env),
+    ...(registryUri && registryUri !== uri ? { registryUri } : {}),
+    auth,
+    tls: tlsSettings(input, env),
+    extraHeaders,
     ...(model ? { model } : {}),
     version: parseVersion(input('version')),
     ...(gate ? { gate } : {}),
@@ -52,6 +67,11 @@ function trackingUri(fromInput: string, env: Env): string {
   const source = fromInput ? 'input "tracking-uri"' : 'MLFLOW_TRACKING_URI';
   const raw = fromInput || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
   if (!raw) throw new InputError('input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI: give the URL of the MLflow tracking server, e.g. https://mlflow.example.com');
+  return httpUrl(source, raw);
+}
+
+/** An http(s) URL without credentials, query or fragment; `source` names the input or variable in errors. */
+function httpUrl(source: string, raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -59,7 +79,7 @@ function trackingUri(fromInput: string, env: Env): string {
     throw new InputError(`${source} "${stripUserInfo(raw)}" is not a URL; write it with its scheme, e.g. https://${stripUserInfo(raw)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    const hint = url.protocol === 'databricks:' || raw === 'databricks' ? ' (Databricks workspaces are not supported yet)' : '';
+    const hint = url.protocol === 'databricks:' || url.protocol === 'databricks-uc:' ? ' (Databricks workspaces are not supported yet)' : '';
     throw new InputError(`${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`);
   }
   if (url.username || url.password) {
@@ -67,6 +87,39 @@ function trackingUri(fromInput: string, env: Env): string {
   }
   if (url.search || url.hash) throw new InputError(`${source} must not have a query string or fragment`);
   return url.toString().replace(/\/+$/, '');
+}
+
+/** TLS options: each input beats its MLflow environment variable. */
+function tlsSettings(input: (name: string) => string, env: Env): Settings['tls'] {
+  const caPath = input('tracking-server-cert-path') || (env['MLFLOW_TRACKING_SERVER_CERT_PATH'] ?? '').trim();
+  const clientCertPath = input('tracking-client-cert-path') || (env['MLFLOW_TRACKING_CLIENT_CERT_PATH'] ?? '').trim();
+  const insecureRaw = input('tracking-insecure-tls') || (env['MLFLOW_TRACKING_INSECURE_TLS'] ?? '').trim();
+  const insecure = parseBoolean(input('tracking-insecure-tls') ? 'tracking-insecure-tls' : 'MLFLOW_TRACKING_INSECURE_TLS', insecureRaw.toLowerCase() === 'true' ? 'true' : insecureRaw.toLowerCase() === 'false' ? 'false' : insecureRaw, false);
+  if (insecure && caPath) {
+    // As MLflow's own client: the two contradict each other.
+    throw new InputError('tracking-insecure-tls (MLFLOW_TRACKING_INSECURE_TLS) and tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH) cannot both be set');
+  }
+  return { ...(caPath ? { caPath } : {}), ...(clientCertPath ? { clientCertPath } : {}), insecure };
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const FORBIDDEN_HEADERS = new Set(['host', 'content-length', 'content-type', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer']);
+
+/** `extra-headers`: one `Name: value` a line; blank lines and lines starting with # are skipped. */
+export function parseHeaders(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  raw.split(/\r?\n/).forEach((line, i) => {
+    const text = line.trim();
+    if (!text || text.startsWith('#')) return;
+    const colon = text.indexOf(':');
+    const name = colon > 0 ? text.slice(0, colon).trim() : '';
+    if (!HEADER_NAME.test(name)) throw new InputError(`input "extra-headers" line ${i + 1} is not "Name: value"`);
+    if (FORBIDDEN_HEADERS.has(name.toLowerCase())) throw new InputError(`input "extra-headers" line ${i + 1} sets ${name}, which the Action manages itself`);
+    const value = text.slice(colon + 1).trim();
+    if (/[\r\n\0]/.test(value)) throw new InputError(`input "extra-headers" line ${i + 1} has a control character in its value`);
+    out[name] = value;
+  });
+  return out;
 }
 
 function stripUserInfo(raw: string): string {

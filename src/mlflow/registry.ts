@@ -37,7 +37,14 @@ interface ApiRun {
 const PAGE = 1000;
 
 export class MlflowRegistry implements Registry {
-  constructor(private readonly rest: MlflowRestClient) {}
+  /**
+   * @param rest the model registry's server
+   * @param tracking the tracking server, where runs and metrics live, if it is another one (MLFLOW_REGISTRY_URI differs)
+   */
+  constructor(
+    private readonly rest: MlflowRestClient,
+    private readonly tracking: MlflowRestClient = rest,
+  ) {}
 
   get url(): string {
     return this.rest.baseUrl;
@@ -70,7 +77,7 @@ export class MlflowRegistry implements Registry {
   }
 
   async getRun(runId: string): Promise<RunData | null> {
-    const res = await orNull(this.rest.get<{ run: ApiRun }>('runs/get', { run_id: runId }));
+    const res = await orNull(this.tracking.get<{ run: ApiRun }>('runs/get', { run_id: runId }));
     if (!res) return null;
     const { info, data, inputs } = res.run;
     return {
@@ -86,7 +93,7 @@ export class MlflowRegistry implements Registry {
     const out: MetricPoint[] = [];
     let pageToken: string | undefined;
     do {
-      const res = await this.rest.get<{ metrics?: ApiMetric[]; next_page_token?: string }>('metrics/get-history', {
+      const res = await this.tracking.get<{ metrics?: ApiMetric[]; next_page_token?: string }>('metrics/get-history', {
         run_id: runId,
         metric_key: key,
         max_results: 25000,

@@ -18,6 +18,15 @@ export interface TransportOptions {
   minRetryDelayMs: number;
 }
 
+/** TLS settings for an https:// server: a CA bundle, a client certificate (PEM with its key), or no verification at all. */
+export interface TlsOptions {
+  ca?: string;
+  /** PEM holding the client certificate and its private key (MLflow's MLFLOW_TRACKING_CLIENT_CERT_PATH). */
+  clientPem?: string;
+  /** MLFLOW_TRACKING_INSECURE_TLS: do not verify the server's certificate. */
+  insecure?: boolean;
+}
+
 export const DEFAULT_TRANSPORT: TransportOptions = { connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxRetries: 3, minRetryDelayMs: 500 };
 
 /** A failure talking to the registry: names the URL (never the credentials) and the status. */
@@ -39,13 +48,28 @@ export class MlflowRestClient {
   private readonly dispatcher: Dispatcher;
   private readonly headers: Record<string, string>;
 
-  constructor(trackingUri: string, auth: Auth, opts: { transport?: Partial<TransportOptions>; dispatcher?: Dispatcher; extraHeaders?: Record<string, string> } = {}) {
+  constructor(
+    trackingUri: string,
+    auth: Auth,
+    opts: { transport?: Partial<TransportOptions>; tls?: TlsOptions; dispatcher?: Dispatcher; extraHeaders?: Record<string, string> } = {},
+  ) {
     this.baseUrl = trackingUri.replace(/\/+$/, '');
     const t = { ...DEFAULT_TRANSPORT, ...opts.transport };
-    const agentOptions = { connect: { timeout: t.connectTimeoutMs }, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs };
+    const tls = {
+      ...(opts.tls?.ca ? { ca: opts.tls.ca } : {}),
+      ...(opts.tls?.clientPem ? { cert: opts.tls.clientPem, key: opts.tls.clientPem } : {}),
+      ...(opts.tls?.insecure ? { rejectUnauthorized: false } : {}),
+    };
+    // `connect` serves direct connections; through a proxy, `requestTls` serves the tunnelled one.
+    const agentOptions = {
+      connect: { timeout: t.connectTimeoutMs, ...tls },
+      requestTls: tls,
+      headersTimeout: t.requestTimeoutMs,
+      bodyTimeout: t.requestTimeoutMs,
+    };
     this.dispatcher =
       opts.dispatcher ??
-      (usesProxy(process.env) ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions)).compose(
+      (usesProxy(process.env) ? new EnvHttpProxyAgent(agentOptions) : new Agent({ connect: agentOptions.connect, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs })).compose(
         interceptors.retry({
           maxRetries: t.maxRetries,
           minTimeout: t.minRetryDelayMs,
@@ -142,6 +166,16 @@ function statusHint(status: number): string {
   return '';
 }
 
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 function transportError(where: string, err: unknown): RegistryError {
   if (err instanceof undiciErrors.RequestRetryError) {
     return new RegistryError(`${where} kept failing with status ${err.statusCode} after retries`, err.statusCode);
@@ -157,6 +191,8 @@ function transportError(where: string, err: unknown): RegistryError {
           ? 'timed out connecting'
           : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
             ? 'timed out waiting for the answer'
-            : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;
+            : code && TLS_CODES.has(code)
+              ? `the server's TLS certificate was not trusted (${code}); give its CA bundle as tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)`
+              : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;
   return new RegistryError(`${where} failed: ${why}`);
 }

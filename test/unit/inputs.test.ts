@@ -19,6 +19,8 @@ describe('readSettings', () => {
     expect(settings({ 'tracking-uri': URI })).toEqual({
       trackingUri: URI,
       auth: { kind: 'none' },
+      tls: { insecure: false },
+      extraHeaders: {},
       version: 'latest',
       policyPath: '.github/promotion-policy.yml',
       mode: 'promote',
@@ -53,7 +55,31 @@ describe('readSettings', () => {
     expect(settings({ 'tracking-uri': URI, version: 'run:0a1b2c' }).version).toBe('run:0a1b2c');
   });
 
+  it('reads the registry URI, TLS options and extra headers, each from its input or MLflow variable', () => {
+    const env = {
+      MLFLOW_REGISTRY_URI: 'https://registry.example.com',
+      MLFLOW_TRACKING_SERVER_CERT_PATH: '/etc/ca.pem',
+      MLFLOW_TRACKING_CLIENT_CERT_PATH: '/etc/client.pem',
+    };
+    expect(settings({ 'tracking-uri': URI }, env)).toMatchObject({
+      registryUri: 'https://registry.example.com',
+      tls: { caPath: '/etc/ca.pem', clientCertPath: '/etc/client.pem', insecure: false },
+    });
+    expect(settings({ 'tracking-uri': URI, 'registry-uri': URI }, env)).not.toHaveProperty('registryUri');
+    expect(settings({ 'tracking-uri': URI }, { MLFLOW_TRACKING_INSECURE_TLS: 'True' }).tls).toEqual({ insecure: true });
+    expect(settings({ 'tracking-uri': URI, 'extra-headers': '# IAP\nX-Goog-Iap-Jwt-Assertion: abc.def\n\nX-Team: ml\n' }).extraHeaders).toEqual({
+      'X-Goog-Iap-Jwt-Assertion': 'abc.def',
+      'X-Team': 'ml',
+    });
+  });
+
   const bad: Array<[string, Record<string, string>, string]> = [
+    ['insecure TLS with a CA', { 'tracking-uri': URI, 'tracking-insecure-tls': 'true', 'tracking-server-cert-path': '/ca.pem' }, 'cannot both be set'],
+    ['insecure TLS not boolean', { 'tracking-uri': URI, 'tracking-insecure-tls': 'maybe' }, 'input "tracking-insecure-tls" is "maybe"; it must be true or false'],
+    ['registry URI without scheme', { 'tracking-uri': URI, 'registry-uri': 'registry:5000' }, 'input "registry-uri" must be an http:// or https:// URL'],
+    ['header without colon', { 'tracking-uri': URI, 'extra-headers': 'X-Team ml' }, 'input "extra-headers" line 1 is not "Name: value"'],
+    ['header the Action manages', { 'tracking-uri': URI, 'extra-headers': 'Host: evil' }, 'sets Host, which the Action manages itself'],
+    ['Authorization twice', { 'tracking-uri': URI, 'tracking-token': 't', 'extra-headers': 'Authorization: Bearer x' }, 'sets Authorization, and so do the tracking credentials'],
     ['no tracking URI', {}, 'input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI'],
     ['URI without scheme', { 'tracking-uri': 'mlflow.example.com:5000' }, 'must be an http:// or https:// URL'],
     ['URI that is not a URL', { 'tracking-uri': 'not a url' }, 'input "tracking-uri" "not a url" is not a URL'],

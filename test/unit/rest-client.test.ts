@@ -122,3 +122,25 @@ describe('helpers', () => {
     expect(quote("a'b\\c")).toBe("'a\\'b\\\\c'");
   });
 });
+
+describe('transport options', () => {
+  it('sends the extra headers with every request', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: /registered-models\/get/, method: 'GET', headers: { 'x-goog-iap-jwt-assertion': 'jwt', authorization: 'Bearer s3cret-token' } })
+      .reply(200, { registered_model: { name: 'm' } });
+    const r = new MlflowRegistry(new MlflowRestClient(ORIGIN, { kind: 'bearer', token: 's3cret-token' }, { dispatcher: agent, extraHeaders: { 'X-Goog-Iap-Jwt-Assertion': 'jwt' } }));
+    expect(await r.getRegisteredModel('m')).toEqual({ name: 'm', aliases: {} });
+  });
+
+  it('with a separate registry server, versions come from it and runs from the tracking server', async () => {
+    const REGISTRY = 'http://registry.test';
+    agent.get(REGISTRY).intercept({ path: /model-versions\/get/, method: 'GET' }).reply(200, { model_version: { name: 'm', version: '1', run_id: 'r' } });
+    agent.get(ORIGIN).intercept({ path: /runs\/get/, method: 'GET' }).reply(200, { run: { info: { run_id: 'r', status: 'FINISHED' } } });
+    const r = new MlflowRegistry(new MlflowRestClient(REGISTRY, { kind: 'none' }, { dispatcher: agent }), new MlflowRestClient(ORIGIN, { kind: 'none' }, { dispatcher: agent }));
+    expect((await r.getModelVersion('m', '1'))?.runId).toBe('r');
+    expect((await r.getRun('r'))?.status).toBe('FINISHED');
+    agent.assertNoPendingInterceptors();
+  });
+});
+
