@@ -147,10 +147,15 @@ async function readRun(registry: Registry, policy: Policy, version: ModelVersion
   if (!version.runId) return { run: undefined, observed: new Map() };
   const runId = version.runId;
   const keys = historiesNeeded(policy.metrics);
-  const [run, ...histories] = await Promise.all([registry.getRun(runId), ...keys.map((k) => registry.getMetricHistory(runId, k))]);
+  const [run, loggedMetrics, ...histories] = await Promise.all([
+    registry.getRun(runId),
+    version.modelId ? registry.getLoggedModelMetrics(version.modelId) : null,
+    ...keys.map((k) => registry.getMetricHistory(runId, k)),
+  ]);
   if (!run) return { run: undefined, observed: new Map() };
   const byKey = new Map<string, MetricPoint[]>(keys.map((k, i) => [k, histories[i] ?? []]));
-  return { run, observed: observe(policy.metrics, run, byKey) };
+  const loggedModel = version.modelId && loggedMetrics ? { modelId: version.modelId, metrics: loggedMetrics } : undefined;
+  return { run, observed: observe(policy.metrics, run, byKey, loggedModel) };
 }
 
 /**

@@ -11,16 +11,33 @@ export function historiesNeeded(rules: MetricRule[]): string[] {
   return rules.filter((r) => r.aggregate !== 'latest').map((r) => r.metric);
 }
 
-export function observe(rules: MetricRule[], run: RunData, histories: ReadonlyMap<string, MetricPoint[]> = new Map()): Observations {
+/**
+ * @param loggedModel MLflow 3: the metrics of the logged model the version points at. Where it has a
+ *   value for a rule's metric (on the rule's dataset, if it names one), that value is used; else the run's.
+ */
+export function observe(
+  rules: MetricRule[],
+  run: RunData,
+  histories: ReadonlyMap<string, MetricPoint[]> = new Map(),
+  loggedModel?: { modelId: string; metrics: MetricPoint[] },
+): Observations {
   const out = new Map<string, Observed>();
   for (const rule of rules) {
     const datasetsOf = (p: MetricPoint) => (p.datasetDigest ? [p.datasetDigest] : run.datasetDigests);
-    if (rule.aggregate === 'latest') {
-      const p = run.metrics.get(rule.metric);
-      if (p) out.set(rule.metric, { value: p.value, timestamp: p.timestamp, datasets: datasetsOf(p), source: `run ${run.runId} (step ${p.step})` });
+    const onDataset = (p: MetricPoint) => !rule.dataset || p.datasetName === rule.dataset;
+    const fromModel = (loggedModel?.metrics ?? []).filter((p) => p.key === rule.metric && onDataset(p));
+    if (rule.aggregate === 'latest' && fromModel.length > 0) {
+      const p = fromModel.reduce((a, b) => (b.step > a.step || (b.step === a.step && b.timestamp > a.timestamp) ? b : a));
+      const on = p.datasetName ? `, dataset ${p.datasetName}` : '';
+      out.set(rule.metric, { value: p.value, timestamp: p.timestamp, datasets: datasetsOf(p), source: `logged model ${loggedModel!.modelId} (step ${p.step}${on})` });
       continue;
     }
-    const points = histories.get(rule.metric) ?? [];
+    if (rule.aggregate === 'latest') {
+      const p = run.metrics.get(rule.metric);
+      if (p && onDataset(p)) out.set(rule.metric, { value: p.value, timestamp: p.timestamp, datasets: datasetsOf(p), source: `run ${run.runId} (step ${p.step})` });
+      continue;
+    }
+    const points = (histories.get(rule.metric) ?? []).filter(onDataset);
     if (points.length === 0) continue;
     const values = points.map((p) => p.value);
     const value =

@@ -30,6 +30,8 @@ export interface MetricRule {
   /** Which way is better: from the operator, min or max, or said explicitly. Undefined when nothing says. */
   greaterIsBetter?: boolean;
   aggregate: Aggregate;
+  /** Read the value computed on this dataset (MLflow 3 records a dataset name with each metric). */
+  dataset?: string;
   compare?: CompareRule;
   /** The rule as a reader would write it, e.g. ">= 0.9" or ">= 0.8 and <= 0.95". */
   text: string;
@@ -84,6 +86,7 @@ interface RawRule {
   greater_is_better?: boolean;
   required?: boolean;
   aggregate?: Aggregate;
+  dataset?: string;
   compare?: { min_absolute_change?: number; min_relative_change?: number; max_regression?: number; same_dataset?: boolean; require_baseline?: boolean };
 }
 interface RawRuleset {
@@ -311,8 +314,9 @@ function buildRule(metric: string, rule: string | RawRule): MetricRule | { error
     required: rule.required ?? true,
     ...(gib !== undefined ? { greaterIsBetter: gib } : {}),
     aggregate: rule.aggregate ?? 'latest',
+    ...(rule.dataset ? { dataset: rule.dataset } : {}),
     ...(compare ? { compare } : {}),
-    text: rule.aggregate && rule.aggregate !== 'latest' ? `${rule.aggregate}: ${text}` : text,
+    text: `${rule.aggregate && rule.aggregate !== 'latest' ? `${rule.aggregate}: ` : ''}${text}${rule.dataset ? ` (on ${rule.dataset})` : ''}`,
   };
 }
 

@@ -17,10 +17,13 @@ export interface ModelVersion {
   aliases: string[];
   /** creation_timestamp: when the version was registered (ms since the epoch). */
   createdAt?: number;
+  /** MLflow 3: the logged model the version points at (model_id, or source models:/m-...). */
+  modelId?: string;
 }
 
 /** One logged value of a metric. NaN and the infinities are numbers here. */
 export interface MetricPoint {
+  key?: string;
   value: number;
   timestamp: number;
   step: number;
@@ -83,5 +86,7 @@ export interface Registry {
   getRun(runId: string): Promise<RunData | null>;
   /** Every logged point of one metric of a run, all pages. */
   getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>;
+  /** MLflow 3: the metrics of a logged model (several per key, by dataset); null when it does not exist. */
+  getLoggedModelMetrics(modelId: string): Promise<MetricPoint[] | null>;
   apply(op: RegistryOp): Promise<void>;
 }

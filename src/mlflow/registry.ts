@@ -13,6 +13,7 @@ interface ApiModelVersion {
   name: string;
   version: string;
   creation_timestamp?: number | string;
+  model_id?: string;
   current_stage?: string;
   status?: string;
   run_id?: string;
@@ -105,6 +106,17 @@ export class MlflowRegistry implements Registry {
     return out;
   }
 
+  async getLoggedModelMetrics(modelId: string): Promise<MetricPoint[] | null> {
+    try {
+      const res = await orNull(this.tracking.get<{ model: { data?: { metrics?: ApiMetric[] } } }>(`logged-models/${encodeURIComponent(modelId)}`, {}));
+      return res ? (res.model.data?.metrics ?? []).map(toPoint) : null;
+    } catch (err) {
+      // A server without logged models (MLflow 2, some hosted registries): the run's metrics serve.
+      if (err instanceof RegistryError && err.errorCode === 'ENDPOINT_NOT_FOUND') return null;
+      throw err;
+    }
+  }
+
   async apply(op: RegistryOp): Promise<void> {
     switch (op.kind) {
       case 'set-tag':
@@ -150,11 +162,18 @@ function toModelVersion(v: ApiModelVersion): ModelVersion {
     tags: tagsToRecord(v.tags),
     aliases: v.aliases ?? [],
     ...(v.creation_timestamp !== undefined ? { createdAt: Number(v.creation_timestamp) } : {}),
+    ...(modelIdOf(v) ? { modelId: modelIdOf(v)! } : {}),
   };
+}
+
+/** MLflow 3 registers a logged model with source models:/m-<id>; the REST answer may omit model_id. */
+function modelIdOf(v: ApiModelVersion): string | undefined {
+  return v.model_id || /^models:\/(m-[0-9a-f]+)$/.exec(v.source ?? '')?.[1];
 }
 
 function toPoint(m: ApiMetric): MetricPoint {
   return {
+    key: m.key,
     value: toDouble(m.value),
     timestamp: Number(m.timestamp ?? 0),
     step: Number(m.step ?? 0),

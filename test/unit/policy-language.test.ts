@@ -186,6 +186,27 @@ describe('aggregates over the metric history', () => {
     expect(o.get('acc')!.value).toBeCloseTo(0.8, 12);
     expect(o.get('f1')).toMatchObject({ value: 0.5, source: 'run r (step 0)' });
   });
+  it('MLflow 3: the logged model\'s value on the rule\'s dataset beats the run\'s', () => {
+    const r = loadPolicy('metrics:\n  accuracy:\n    min: 0.9\n    dataset: test\n  f1: ">= 0"\n  auc: ">= 0"\n', 'p.yml').metrics;
+    const run = runData({ accuracy: 0.5, f1: 0.4, auc: 0.7 });
+    const metrics = [
+      { key: 'accuracy', value: 0.99, step: 0, timestamp: 1, datasetName: 'train', datasetDigest: 'dtrain' },
+      { key: 'accuracy', value: 0.93, step: 0, timestamp: 1, datasetName: 'test', datasetDigest: 'dtest' },
+      { key: 'f1', value: 0.8, step: 0, timestamp: 1, datasetName: 'test' },
+      { key: 'f1', value: 0.85, step: 1, timestamp: 2, datasetName: 'test' },
+    ];
+    const o = observe(r, run, new Map(), { modelId: 'm-1', metrics });
+    expect(o.get('accuracy')).toMatchObject({ value: 0.93, datasets: ['dtest'], source: 'logged model m-1 (step 0, dataset test)' });
+    expect(o.get('f1')).toMatchObject({ value: 0.85, source: 'logged model m-1 (step 1, dataset test)' });
+    expect(o.get('auc')).toMatchObject({ value: 0.7, source: 'run r (step 0)' });
+    expect(r[0]!.text).toBe('>= 0.9 (on test)');
+  });
+
+  it('a rule on a dataset with no value on it is missing', () => {
+    const r = loadPolicy('metrics:\n  accuracy:\n    min: 0.9\n    dataset: holdout\n', 'p.yml').metrics;
+    expect(observe(r, runData({ accuracy: 0.95 }), new Map(), { modelId: 'm-1', metrics: [{ key: 'accuracy', value: 1, step: 0, timestamp: 0, datasetName: 'test' }] }).size).toBe(0);
+  });
+
   it('a metric with no history is missing', () => {
     expect(observe(rules, runData({}), new Map()).size).toBe(0);
   });
