@@ -21,16 +21,19 @@ export default defineConfig({
           include: REAL,
           // Starts one real MLflow server (and builds the Python venv if needed) per project.
           globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/tag-mlflow-version.ts'],
         },
       },
       {
         extends: true,
         test: {
           name: 'real-mlflow2',
-          // MLflow 3 only: the REST facts recorded for 3.x, and the differential test against 3.x's validate_evaluation_results.
           include: REAL,
-          exclude: ['test/integration/mlflow-infra.test.ts', 'test/integration/differential.test.ts'],
+          // MLflow 3 only: the REST facts recorded for 3.x, the differential test against 3.x's
+          // validate_evaluation_results, and MLflow's basic-auth app (the 2.22 venv has no auth extra).
+          exclude: ['test/integration/mlflow-infra.test.ts', 'test/integration/differential.test.ts', 'test/integration/basic-auth-server.test.ts', 'test/e2e/auth.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/tag-mlflow-version.ts'],
         },
       },
     ],

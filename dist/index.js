@@ -37244,7 +37244,7 @@ var ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./schema/promotion-policy.schema.json
-const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes: a stage, an alias, or both (for teams migrating from stages to aliases). Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"},"alias":{"$ref":"#/definitions/alias","description":"The registered-model alias to move to the candidate, e.g. champion (models:/NAME@champion)."},"previous_alias":{"$ref":"#/definitions/alias","description":"An alias to give the version that held `alias` before, e.g. previous-champion, as a handle for rollback and A/B comparisons."}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact.","type":"boolean"}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}},"alias":{"description":"An MLflow alias name: letters, digits, _ and - (at most 255); `latest` and v<digits> are reserved.","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\\\w-]+$","not":{"pattern":"^([lL][aA][tT][eE][sS][tT]|[vV]\\\\d+)$"}}}}');
+const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes: a stage, an alias, or both (for teams migrating from stages to aliases). Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"},"alias":{"$ref":"#/definitions/alias","description":"The registered-model alias to move to the candidate, e.g. champion (models:/NAME@champion)."},"previous_alias":{"$ref":"#/definitions/alias","description":"An alias to give the version that held `alias` before, e.g. previous-champion, as a handle for rollback and A/B comparisons."}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact.","type":"boolean"}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"},"dataset":{"description":"Read the value computed on this dataset (by name), from the MLflow 3 logged model\'s metrics or the run\'s.","type":"string","minLength":1}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}},"alias":{"description":"An MLflow alias name: letters, digits, _ and - (at most 255); `latest` and v<digits> are reserved.","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\\\w-]+$","not":{"pattern":"^([lL][aA][tT][eE][sS][tT]|[vV]\\\\d+)$"}}}}');
 ;// CONCATENATED MODULE: ./src/core/glob.ts
 /** Model-name patterns: `*` any run of characters, `?` one character; everything else literal. */
 function isGlob(pattern) {
@@ -37548,8 +37548,9 @@ function buildRule(metric, rule) {
         required: rule.required ?? true,
         ...(gib !== undefined ? { greaterIsBetter: gib } : {}),
         aggregate: rule.aggregate ?? 'latest',
+        ...(rule.dataset ? { dataset: rule.dataset } : {}),
         ...(compare ? { compare } : {}),
-        text: rule.aggregate && rule.aggregate !== 'latest' ? `${rule.aggregate}: ${text}` : text,
+        text: `${rule.aggregate && rule.aggregate !== 'latest' ? `${rule.aggregate}: ` : ''}${text}${rule.dataset ? ` (on ${rule.dataset})` : ''}`,
     };
 }
 /** >= and > (and min) say higher is better; <= and < (and max) say lower is better; == and != say nothing. */
@@ -37974,17 +37975,31 @@ function clip(text) {
 function historiesNeeded(rules) {
     return rules.filter((r) => r.aggregate !== 'latest').map((r) => r.metric);
 }
-function observe(rules, run, histories = new Map()) {
+/**
+ * @param loggedModel MLflow 3: the metrics of the logged model the version points at. Where it has a
+ *   value for a rule's metric (on the rule's dataset, if it names one), that value is used; else the run's.
+ */
+function observe(rules, run, histories = new Map(), loggedModel) {
     const out = new Map();
     for (const rule of rules) {
         const datasetsOf = (p) => (p.datasetDigest ? [p.datasetDigest] : run.datasetDigests);
+        const onDataset = (p) => !rule.dataset || p.datasetName === rule.dataset;
+        // Only the logged model's evaluation metrics (those computed on a named dataset): MLflow 3 also links
+        // a copy of the run's metrics to the model at log_model time, and that copy is not the latest step.
+        const fromModel = (loggedModel?.metrics ?? []).filter((p) => p.key === rule.metric && p.datasetName !== undefined && onDataset(p));
+        if (rule.aggregate === 'latest' && fromModel.length > 0) {
+            const p = fromModel.reduce((a, b) => (b.step > a.step || (b.step === a.step && b.timestamp > a.timestamp) ? b : a));
+            const on = p.datasetName ? `, dataset ${p.datasetName}` : '';
+            out.set(rule.metric, { value: p.value, timestamp: p.timestamp, datasets: datasetsOf(p), source: `logged model ${loggedModel.modelId} (step ${p.step}${on})` });
+            continue;
+        }
         if (rule.aggregate === 'latest') {
             const p = run.metrics.get(rule.metric);
-            if (p)
+            if (p && onDataset(p))
                 out.set(rule.metric, { value: p.value, timestamp: p.timestamp, datasets: datasetsOf(p), source: `run ${run.runId} (step ${p.step})` });
             continue;
         }
-        const points = histories.get(rule.metric) ?? [];
+        const points = (histories.get(rule.metric) ?? []).filter(onDataset);
         if (points.length === 0)
             continue;
         const values = points.map((p) => p.value);
@@ -38211,11 +38226,16 @@ async function readRun(registry, policy, version) {
         return { run: undefined, observed: new Map() };
     const runId = version.runId;
     const keys = historiesNeeded(policy.metrics);
-    const [run, ...histories] = await Promise.all([registry.getRun(runId), ...keys.map((k) => registry.getMetricHistory(runId, k))]);
+    const [run, loggedMetrics, ...histories] = await Promise.all([
+        registry.getRun(runId),
+        version.modelId ? registry.getLoggedModelMetrics(version.modelId) : null,
+        ...keys.map((k) => registry.getMetricHistory(runId, k)),
+    ]);
     if (!run)
         return { run: undefined, observed: new Map() };
     const byKey = new Map(keys.map((k, i) => [k, histories[i] ?? []]));
-    return { run, observed: observe(policy.metrics, run, byKey) };
+    const loggedModel = version.modelId && loggedMetrics ? { modelId: version.modelId, metrics: loggedMetrics } : undefined;
+    return { run, observed: observe(policy.metrics, run, byKey, loggedModel) };
 }
 /**
  * The `version` input: a number; `latest` (the highest number); `stage:<Stage>` (the newest
@@ -38363,11 +38383,21 @@ function readSettings(getInput, env) {
     const gate = input('gate');
     const mode = parseMode(input('mode'));
     const uri = mode === 'lint' && !input('tracking-uri') && !env['MLFLOW_TRACKING_URI']?.trim() ? undefined : trackingUri(input('tracking-uri'), env);
+    const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
+    const registryUri = registryRaw ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw) : undefined;
+    const auth = resolveAuth(getInput, env);
+    const extraHeaders = parseHeaders(getInput('extra-headers'));
+    if (auth.kind !== 'none' && Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')) {
+        throw new InputError('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
+    }
     if (gate && !/^[A-Za-z0-9_-]+$/.test(gate))
         throw new InputError(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
     return {
         ...(uri ? { trackingUri: uri } : {}),
-        auth: resolveAuth(getInput, env),
+        ...(registryUri && registryUri !== uri ? { registryUri } : {}),
+        auth,
+        tls: tlsSettings(input, env),
+        extraHeaders,
         ...(model ? { model } : {}),
         version: parseVersion(input('version')),
         ...(gate ? { gate } : {}),
@@ -38381,6 +38411,10 @@ function trackingUri(fromInput, env) {
     const raw = fromInput || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
     if (!raw)
         throw new InputError('input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI: give the URL of the MLflow tracking server, e.g. https://mlflow.example.com');
+    return httpUrl(source, raw);
+}
+/** An http(s) URL without credentials, query or fragment; `source` names the input or variable in errors. */
+function httpUrl(source, raw) {
     let url;
     try {
         url = new URL(raw);
@@ -38389,7 +38423,7 @@ function trackingUri(fromInput, env) {
         throw new InputError(`${source} "${stripUserInfo(raw)}" is not a URL; write it with its scheme, e.g. https://${stripUserInfo(raw)}`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        const hint = url.protocol === 'databricks:' || raw === 'databricks' ? ' (Databricks workspaces are not supported yet)' : '';
+        const hint = url.protocol === 'databricks:' || url.protocol === 'databricks-uc:' ? ' (Databricks workspaces are not supported yet)' : '';
         throw new InputError(`${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`);
     }
     if (url.username || url.password) {
@@ -38398,6 +38432,40 @@ function trackingUri(fromInput, env) {
     if (url.search || url.hash)
         throw new InputError(`${source} must not have a query string or fragment`);
     return url.toString().replace(/\/+$/, '');
+}
+/** TLS options: each input beats its MLflow environment variable. */
+function tlsSettings(input, env) {
+    const caPath = input('tracking-server-cert-path') || (env['MLFLOW_TRACKING_SERVER_CERT_PATH'] ?? '').trim();
+    const clientCertPath = input('tracking-client-cert-path') || (env['MLFLOW_TRACKING_CLIENT_CERT_PATH'] ?? '').trim();
+    const insecureRaw = input('tracking-insecure-tls') || (env['MLFLOW_TRACKING_INSECURE_TLS'] ?? '').trim();
+    const insecure = parseBoolean(input('tracking-insecure-tls') ? 'tracking-insecure-tls' : 'MLFLOW_TRACKING_INSECURE_TLS', insecureRaw.toLowerCase() === 'true' ? 'true' : insecureRaw.toLowerCase() === 'false' ? 'false' : insecureRaw, false);
+    if (insecure && caPath) {
+        // As MLflow's own client: the two contradict each other.
+        throw new InputError('tracking-insecure-tls (MLFLOW_TRACKING_INSECURE_TLS) and tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH) cannot both be set');
+    }
+    return { ...(caPath ? { caPath } : {}), ...(clientCertPath ? { clientCertPath } : {}), insecure };
+}
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const FORBIDDEN_HEADERS = new Set(['host', 'content-length', 'content-type', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer']);
+/** `extra-headers`: one `Name: value` a line; blank lines and lines starting with # are skipped. */
+function parseHeaders(raw) {
+    const out = {};
+    raw.split(/\r?\n/).forEach((line, i) => {
+        const text = line.trim();
+        if (!text || text.startsWith('#'))
+            return;
+        const colon = text.indexOf(':');
+        const name = colon > 0 ? text.slice(0, colon).trim() : '';
+        if (!HEADER_NAME.test(name))
+            throw new InputError(`input "extra-headers" line ${i + 1} is not "Name: value"`);
+        if (FORBIDDEN_HEADERS.has(name.toLowerCase()))
+            throw new InputError(`input "extra-headers" line ${i + 1} sets ${name}, which the Action manages itself`);
+        const value = text.slice(colon + 1).trim();
+        if (/[\r\n\0]/.test(value))
+            throw new InputError(`input "extra-headers" line ${i + 1} has a control character in its value`);
+        out[name] = value;
+    });
+    return out;
 }
 function stripUserInfo(raw) {
     return raw.replace(/\/\/[^/@]*@/, '//').replace(/^[^/@]*@/, '');
@@ -38561,10 +38629,21 @@ class MlflowRestClient {
     constructor(trackingUri, auth, opts = {}) {
         this.baseUrl = trackingUri.replace(/\/+$/, '');
         const t = { ...DEFAULT_TRANSPORT, ...opts.transport };
-        const agentOptions = { connect: { timeout: t.connectTimeoutMs }, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs };
+        const tls = {
+            ...(opts.tls?.ca ? { ca: opts.tls.ca } : {}),
+            ...(opts.tls?.clientPem ? { cert: opts.tls.clientPem, key: opts.tls.clientPem } : {}),
+            ...(opts.tls?.insecure ? { rejectUnauthorized: false } : {}),
+        };
+        // `connect` serves direct connections; through a proxy, `requestTls` serves the tunnelled one.
+        const agentOptions = {
+            connect: { timeout: t.connectTimeoutMs, ...tls },
+            requestTls: tls,
+            headersTimeout: t.requestTimeoutMs,
+            bodyTimeout: t.requestTimeoutMs,
+        };
         this.dispatcher =
             opts.dispatcher ??
-                (usesProxy(process.env) ? new undici/* EnvHttpProxyAgent */.J2(agentOptions) : new undici/* Agent */.g6(agentOptions)).compose(undici/* interceptors */.dY.retry({
+                (usesProxy(process.env) ? new undici/* EnvHttpProxyAgent */.J2(agentOptions) : new undici/* Agent */.g6({ connect: agentOptions.connect, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs })).compose(undici/* interceptors */.dY.retry({
                     maxRetries: t.maxRetries,
                     minTimeout: t.minRetryDelayMs,
                     timeoutFactor: 2,
@@ -38645,7 +38724,8 @@ function parseJson(text, type) {
     }
 }
 function describeBody(text, type) {
-    if (type.includes('html') || /^\s*<(!doctype|html)/i.test(text)) {
+    // MLflow's basic-auth app sends plain sentences as text/html: only markup is described as a page.
+    if (/^\s*</.test(text) && (type.includes('html') || /^\s*<(!doctype|html)/i.test(text))) {
         const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
         return `an HTML page${title ? ` titled "${title.slice(0, 100)}"` : ''}`;
     }
@@ -38661,6 +38741,15 @@ function statusHint(status) {
         return ' (permission denied: the credentials lack the permission)';
     return '';
 }
+const TLS_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 function transportError(where, err) {
     if (err instanceof undici/* errors */.sO.RequestRetryError) {
         return new RegistryError(`${where} kept failing with status ${err.statusCode} after retries`, err.statusCode);
@@ -38675,7 +38764,9 @@ function transportError(where, err) {
                 ? 'timed out connecting'
                 : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
                     ? 'timed out waiting for the answer'
-                    : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;
+                    : code && TLS_CODES.has(code)
+                        ? `the server's TLS certificate was not trusted (${code}); give its CA bundle as tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)`
+                        : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;
     return new RegistryError(`${where} failed: ${why}`);
 }
 
@@ -38684,8 +38775,14 @@ function transportError(where, err) {
 const PAGE = 1000;
 class MlflowRegistry {
     rest;
-    constructor(rest) {
+    tracking;
+    /**
+     * @param rest the model registry's server
+     * @param tracking the tracking server, where runs and metrics live, if it is another one (MLFLOW_REGISTRY_URI differs)
+     */
+    constructor(rest, tracking = rest) {
         this.rest = rest;
+        this.tracking = tracking;
     }
     get url() {
         return this.rest.baseUrl;
@@ -38715,7 +38812,7 @@ class MlflowRegistry {
         return res ? toModelVersion(res.model_version) : null;
     }
     async getRun(runId) {
-        const res = await orNull(this.rest.get('runs/get', { run_id: runId }));
+        const res = await orNull(this.tracking.get('runs/get', { run_id: runId }));
         if (!res)
             return null;
         const { info, data, inputs } = res.run;
@@ -38731,7 +38828,7 @@ class MlflowRegistry {
         const out = [];
         let pageToken;
         do {
-            const res = await this.rest.get('metrics/get-history', {
+            const res = await this.tracking.get('metrics/get-history', {
                 run_id: runId,
                 metric_key: key,
                 max_results: 25000,
@@ -38741,6 +38838,18 @@ class MlflowRegistry {
             pageToken = res.next_page_token || undefined;
         } while (pageToken);
         return out;
+    }
+    async getLoggedModelMetrics(modelId) {
+        try {
+            const res = await orNull(this.tracking.get(`logged-models/${encodeURIComponent(modelId)}`, {}));
+            return res ? (res.model.data?.metrics ?? []).map(toPoint) : null;
+        }
+        catch (err) {
+            // A server without logged models (MLflow 2, some hosted registries): the run's metrics serve.
+            if (err instanceof RegistryError && err.errorCode === 'ENDPOINT_NOT_FOUND')
+                return null;
+            throw err;
+        }
     }
     async apply(op) {
         switch (op.kind) {
@@ -38787,10 +38896,16 @@ function toModelVersion(v) {
         tags: tagsToRecord(v.tags),
         aliases: v.aliases ?? [],
         ...(v.creation_timestamp !== undefined ? { createdAt: Number(v.creation_timestamp) } : {}),
+        ...(modelIdOf(v) ? { modelId: modelIdOf(v) } : {}),
     };
+}
+/** MLflow 3 registers a logged model with source models:/m-<id>; the REST answer may omit model_id. */
+function modelIdOf(v) {
+    return v.model_id || /^models:\/(m-[0-9a-f]+)$/.exec(v.source ?? '')?.[1];
 }
 function toPoint(m) {
     return {
+        key: m.key,
         value: toDouble(m.value),
         timestamp: Number(m.timestamp ?? 0),
         step: Number(m.step ?? 0),
@@ -38838,7 +38953,7 @@ async function run() {
     try {
         const settings = readSettings((name) => getInput(name), process.env);
         const policyText = await readPolicy(settings.policyPath);
-        const registry = settings.trackingUri ? new MlflowRegistry(new MlflowRestClient(settings.trackingUri, settings.auth)) : undefined;
+        const registry = settings.trackingUri ? await connect(settings, settings.trackingUri) : undefined;
         const { report } = await runGate({
             ...(settings.model ? { model: settings.model } : {}),
             ...(settings.gate ? { gate: settings.gate } : {}),
@@ -38886,6 +39001,29 @@ async function fail(err, redact) {
         setFailed(`${kind} error: ${message}`);
     }
 }
+/** The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server, with TLS and headers. */
+async function connect(settings, trackingUri) {
+    const pem = async (path, what) => {
+        if (!path)
+            return undefined;
+        try {
+            return await (0,promises_namespaceObject.readFile)(path, 'utf8');
+        }
+        catch (err) {
+            throw new InputError(`${what} ${path} cannot be read (${err.code ?? String(err)})`);
+        }
+    };
+    const [ca, clientPem] = await Promise.all([
+        pem(settings.tls.caPath, 'tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)'),
+        pem(settings.tls.clientCertPath, 'tracking-client-cert-path (MLFLOW_TRACKING_CLIENT_CERT_PATH)'),
+    ]);
+    const options = {
+        tls: { ...(ca ? { ca } : {}), ...(clientPem ? { clientPem } : {}), insecure: settings.tls.insecure },
+        extraHeaders: settings.extraHeaders,
+    };
+    const tracking = new MlflowRestClient(trackingUri, settings.auth, options);
+    return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, settings.auth, options) : tracking, tracking);
+}
 async function readPolicy(policyPath) {
     const full = external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), policyPath);
     try {
@@ -38908,10 +39046,18 @@ function maskSecrets() {
         { token: getInput('tracking-token'), username: getInput('tracking-username'), password: getInput('tracking-password') },
         { token: env('MLFLOW_TRACKING_TOKEN'), username: env('MLFLOW_TRACKING_USERNAME'), password: env('MLFLOW_TRACKING_PASSWORD') },
     ];
-    const forms = sources.flatMap((s) => [
-        ...secretForms({ token: s.token, password: s.password }),
-        ...secretForms({ token: s.token.trim(), username: s.username.trim(), password: s.password }),
-    ]);
+    // Extra headers often carry credentials (identity-aware proxies): their values are secrets too.
+    let headerValues = [];
+    try {
+        headerValues = Object.values(parseHeaders(getInput('extra-headers'))).filter((v) => v.length >= 4);
+    }
+    catch {
+        // a malformed input is reported by readSettings
+    }
+    const forms = [...headerValues, ...sources.flatMap((s) => [
+            ...secretForms({ token: s.token, password: s.password }),
+            ...secretForms({ token: s.token.trim(), username: s.username.trim(), password: s.password }),
+        ])];
     for (const f of new Set(forms))
         core_setSecret(f);
     return makeRedactor([...new Set(forms)].sort((a, b) => b.length - a.length));

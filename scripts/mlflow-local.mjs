@@ -6,7 +6,7 @@
 // scripts run with node 24. Nothing here fakes MLflow; failures throw.
 
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -42,6 +42,11 @@ function childEnv(extra = {}) {
     'MLFLOW_TRACKING_TOKEN',
     'MLFLOW_TRACKING_USERNAME',
     'MLFLOW_TRACKING_PASSWORD',
+    // basic-auth app settings: an inherited value would override the config startMlflowServer writes
+    'MLFLOW_AUTH_CONFIG_PATH',
+    'MLFLOW_AUTH_ADMIN_USERNAME',
+    'MLFLOW_AUTH_ADMIN_PASSWORD',
+    'MLFLOW_FLASK_SERVER_SECRET_KEY',
     'MLFLOW_EXPERIMENT_NAME',
     'MLFLOW_EXPERIMENT_ID',
     'MLFLOW_RUN_ID',
@@ -341,11 +346,57 @@ function installExitHook() {
 }
 
 /**
+ * @typedef {{ username: string, password: string }} MlflowCredentials
+ */
+
+/**
+ * Options of MLflow's basic-auth app (`mlflow server --app-name basic-auth`, needs the
+ * `mlflow[auth]` extra, which only the mlflow3 lock has).
+ * @typedef {object} MlflowAuthOptions
+ * @property {string} [adminUsername]  default `admin`
+ * @property {string} [adminPassword]  default {@link DEFAULT_AUTH_ADMIN_PASSWORD}. MLflow 3.17
+ *   requires >= 12 characters and refuses the old default `password1234` (the server exits).
+ * @property {string} [defaultPermission]  permission of every user on resources without an
+ *   explicit grant: READ (default), USE, EDIT, MANAGE or NO_PERMISSIONS
+ */
+
+/** Admin user of an auth server started without `adminUsername` (MLflow's own default name). */
+export const DEFAULT_AUTH_ADMIN_USERNAME = 'admin';
+/**
+ * Admin password of an auth server started without `adminPassword`. MLflow 3.17 ships no
+ * default and rejects its former default `password1234`, so this is our own.
+ */
+export const DEFAULT_AUTH_ADMIN_PASSWORD = 'gate-admin-password-1234';
+
+/**
+ * Text of an auth config .ini (keys as in mlflow/server/auth/basic_auth.ini).
+ * @param {{ adminUsername: string, adminPassword: string, defaultPermission: string, databaseUri: string }} c
+ */
+function authIni(c) {
+  /** configparser: no newlines, `%` must be doubled (BasicInterpolation). @param {string} key @param {string} v */
+  const value = (key, v) => {
+    if (/[\r\n]/.test(v) || v !== v.trim()) throw new Error(`startMlflowServer auth: ${key} must be one line without surrounding spaces`);
+    return v.replaceAll('%', '%%');
+  };
+  return [
+    '[mlflow]',
+    `default_permission = ${value('defaultPermission', c.defaultPermission)}`,
+    `database_uri = ${value('database_uri', c.databaseUri)}`,
+    `admin_username = ${value('adminUsername', c.adminUsername)}`,
+    `admin_password = ${value('adminPassword', c.adminPassword)}`,
+    'authorization_function = mlflow.server.auth:authenticate_request_basic_auth',
+    '',
+  ].join('\n');
+}
+
+/**
  * @typedef {object} MlflowServer
  * @property {string} url    base URL, e.g. http://127.0.0.1:41234 (no trailing slash)
  * @property {number} port
  * @property {string} dir    temp folder holding mlflow.db, artifacts/ and server.log
+ *   (and basic_auth.ini + basic_auth.db for an auth server)
  * @property {number} pid    pid of the `mlflow server` process (= its process group id)
+ * @property {MlflowCredentials | null} admin  admin credentials of a basic-auth server, else null
  * @property {() => string} logTail  last lines of the server's stdout+stderr
  * @property {() => Promise<void>} stop  kill the process group, remove `dir` (idempotent)
  */
@@ -354,11 +405,16 @@ function installExitHook() {
  * Starts a real `mlflow server` (SQLite backend, local artifact store, 1 worker) on a
  * free port of 127.0.0.1 and waits until `GET /health` answers OK.
  *
- * @param {{ python?: string, log?: LogFn, timeoutMs?: number, extraArgs?: string[] }} [options]
+ * With `auth`, runs MLflow's basic-auth app instead (`--app-name basic-auth`): writes
+ * `<dir>/basic_auth.ini` (users in `<dir>/basic_auth.db`), points
+ * `MLFLOW_AUTH_CONFIG_PATH` at it and gives the server a random
+ * `MLFLOW_FLASK_SERVER_SECRET_KEY`. `/health` needs no credentials there either.
+ *
+ * @param {{ python?: string, log?: LogFn, timeoutMs?: number, extraArgs?: string[], auth?: MlflowAuthOptions }} [options]
  *   `python`: venv python (default: {@link ensureMlflowVenv}()).
  * @returns {Promise<MlflowServer>}
  */
-export async function startMlflowServer({ python, log = console.error, timeoutMs = 90_000, extraArgs = [] } = {}) {
+export async function startMlflowServer({ python, log = console.error, timeoutMs = 90_000, extraArgs = [], auth } = {}) {
   const t0 = performance.now();
   python ??= await ensureMlflowVenv({ log });
   const mlflowBin = path.join(path.dirname(python), 'mlflow');
@@ -378,6 +434,31 @@ export async function startMlflowServer({ python, log = console.error, timeoutMs
     '--workers', '1',
     ...extraArgs,
   ];
+  /** @type {MlflowCredentials | null} */
+  let admin = null;
+  /** @type {Record<string, string>} */
+  const authEnv = {};
+  if (auth) {
+    admin = {
+      username: auth.adminUsername ?? DEFAULT_AUTH_ADMIN_USERNAME,
+      password: auth.adminPassword ?? DEFAULT_AUTH_ADMIN_PASSWORD,
+    };
+    const iniPath = path.join(dir, 'basic_auth.ini');
+    await fsp.writeFile(
+      iniPath,
+      authIni({
+        adminUsername: admin.username,
+        adminPassword: admin.password,
+        defaultPermission: auth.defaultPermission ?? 'READ',
+        databaseUri: `sqlite:///${path.join(dir, 'basic_auth.db')}`,
+      }),
+      { mode: 0o600 },
+    );
+    authEnv.MLFLOW_AUTH_CONFIG_PATH = iniPath;
+    // the basic-auth app refuses to start without a static key (CSRF protection of its UI forms)
+    authEnv.MLFLOW_FLASK_SERVER_SECRET_KEY = randomBytes(24).toString('hex');
+    args.push('--app-name', 'basic-auth');
+  }
 
   const logFile = fs.createWriteStream(path.join(dir, 'server.log'));
   const output = new TextTail();
@@ -386,6 +467,7 @@ export async function startMlflowServer({ python, log = console.error, timeoutMs
     env: childEnv({
       // GenAI job runner: spawns ~8 huey consumer processes; not needed for the registry.
       MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
+      ...authEnv,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // own process group: stop() kills uvicorn workers too
@@ -478,8 +560,71 @@ export async function startMlflowServer({ python, log = console.error, timeoutMs
     }
     await sleep(200);
   }
-  log(`[mlflow-local] mlflow server ready at ${url} (pid ${pid}, data in ${dir}) after ${secondsSince(t0)} s`);
-  return { url, port, dir, pid, logTail: (n = 40) => output.lines(n), stop };
+  log(
+    `[mlflow-local] mlflow server${admin ? ' (basic-auth)' : ''} ready at ${url} (pid ${pid}, data in ${dir}) after ${secondsSince(t0)} s`,
+  );
+  return { url, port, dir, pid, admin, logTail: (n = 40) => output.lines(n), stop };
+}
+
+/**
+ * `Authorization` header value for HTTP Basic credentials.
+ * @param {MlflowCredentials} creds
+ */
+export function basicAuthHeader({ username, password }) {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+}
+
+/**
+ * One JSON request as `admin` to a basic-auth server; throws with status and body
+ * unless it answers 200.
+ * @param {string} serverUrl
+ * @param {MlflowCredentials} admin
+ * @param {string} method
+ * @param {string} apiPath  e.g. /api/2.0/mlflow/users/create
+ * @param {Record<string, unknown>} body
+ */
+async function authAdminRequest(serverUrl, admin, method, apiPath, body) {
+  const res = await fetch(`${serverUrl.replace(/\/+$/, '')}${apiPath}`, {
+    method,
+    headers: { Authorization: basicAuthHeader(admin), 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  if (res.status !== 200) {
+    throw new Error(`${method} ${apiPath} as ${admin.username} -> ${res.status}: ${text.slice(0, 500)}`);
+  }
+  return text ? JSON.parse(text) : {};
+}
+
+/**
+ * Creates a (non-admin) user on a basic-auth server: `POST /api/2.0/mlflow/users/create`.
+ * MLflow 3.17 requires passwords of >= 12 characters.
+ * @param {string} serverUrl
+ * @param {MlflowCredentials} admin
+ * @param {MlflowCredentials} user
+ * @returns {Promise<{ user: { id: number, username: string, is_admin: boolean } }>}
+ */
+export async function createAuthUser(serverUrl, admin, { username, password }) {
+  return authAdminRequest(serverUrl, admin, 'POST', '/api/2.0/mlflow/users/create', { username, password });
+}
+
+/**
+ * Grants `username` a permission (READ, USE, EDIT, MANAGE, NO_PERMISSIONS) on the
+ * registered model `name`. MLflow 3.17 has no `/api/2.0/mlflow/registered-models/permissions/create`
+ * any more; this is its per-user grant API `POST /api/3.0/mlflow/users/permissions/grant`
+ * with `resource_type: registered_model`.
+ * @param {string} serverUrl
+ * @param {MlflowCredentials} admin
+ * @param {{ name: string, username: string, permission: string }} grant
+ */
+export async function grantModelPermission(serverUrl, admin, { name, username, permission }) {
+  await authAdminRequest(serverUrl, admin, 'POST', '/api/3.0/mlflow/users/permissions/grant', {
+    username,
+    resource_type: 'registered_model',
+    resource_id: name,
+    permission,
+  });
 }
 
 /**
@@ -546,10 +691,11 @@ export class MlflowPy {
 
   /**
    * Spawns the helper, waits for `ping` and checks one request to the tracking server.
-   * @param {{ python: string, trackingUri: string }} options
+   * `auth`: credentials for a basic-auth server (MLFLOW_TRACKING_USERNAME/PASSWORD of the helper).
+   * @param {{ python: string, trackingUri: string, auth?: MlflowCredentials }} options
    * @returns {Promise<MlflowPy>}
    */
-  static async start({ python, trackingUri }) {
+  static async start({ python, trackingUri, auth }) {
     if (!python) throw new Error('MlflowPy.start: python is required (see ensureMlflowVenv)');
     if (!trackingUri) throw new Error('MlflowPy.start: trackingUri is required');
     const cwd = await fsp.mkdtemp(path.join(os.tmpdir(), 'mlflow-py-'));
@@ -564,6 +710,7 @@ export class MlflowPy {
         MLFLOW_HTTP_REQUEST_MAX_RETRIES: process.env.MLFLOW_HTTP_REQUEST_MAX_RETRIES ?? '2',
         MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR: process.env.MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR ?? '1',
         MLFLOW_HTTP_REQUEST_TIMEOUT: process.env.MLFLOW_HTTP_REQUEST_TIMEOUT ?? '30',
+        ...(auth ? { MLFLOW_TRACKING_USERNAME: auth.username, MLFLOW_TRACKING_PASSWORD: auth.password } : {}),
       }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });

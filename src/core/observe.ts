@@ -25,7 +25,9 @@ export function observe(
   for (const rule of rules) {
     const datasetsOf = (p: MetricPoint) => (p.datasetDigest ? [p.datasetDigest] : run.datasetDigests);
     const onDataset = (p: MetricPoint) => !rule.dataset || p.datasetName === rule.dataset;
-    const fromModel = (loggedModel?.metrics ?? []).filter((p) => p.key === rule.metric && onDataset(p));
+    // Only the logged model's evaluation metrics (those computed on a named dataset): MLflow 3 also links
+    // a copy of the run's metrics to the model at log_model time, and that copy is not the latest step.
+    const fromModel = (loggedModel?.metrics ?? []).filter((p) => p.key === rule.metric && p.datasetName !== undefined && onDataset(p));
     if (rule.aggregate === 'latest' && fromModel.length > 0) {
       const p = fromModel.reduce((a, b) => (b.step > a.step || (b.step === a.step && b.timestamp > a.timestamp) ? b : a));
       const on = p.datasetName ? `, dataset ${p.datasetName}` : '';

@@ -151,7 +151,8 @@ function parseJson(text: string, type: string): unknown {
 }
 
 function describeBody(text: string, type: string): string {
-  if (type.includes('html') || /^\s*<(!doctype|html)/i.test(text)) {
+  // MLflow's basic-auth app sends plain sentences as text/html: only markup is described as a page.
+  if (/^\s*</.test(text) && (type.includes('html') || /^\s*<(!doctype|html)/i.test(text))) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
     return `an HTML page${title ? ` titled "${title.slice(0, 100)}"` : ''}`;
   }

@@ -1,13 +1,8 @@
 // Proves the test infrastructure works against a REAL MLflow server (started by
 // test/support/global-setup.ts) driven by MLflow's own Python client, and pins down
 // REST facts of MLflow 3.17 that the TypeScript REST client relies on.
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MlflowPy } from '../../scripts/mlflow-local.mjs';
-
-// Recorded in the JSON report (see usePython in registry-fixture.ts).
-beforeEach(({ task }) => {
-  task.meta.mlflow = inject('mlflowVersion');
-});
 
 const url = inject('mlflowUrl');
 const python = inject('mlflowPython');

@@ -1,6 +1,6 @@
 // The policy language's rules that need the registry (compare with the holder,
 // metric histories, eligibility, datasets, gates, lint) against a real MLflow server.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { runGate, type GateRequest } from '../../src/gate.js';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
@@ -132,5 +132,23 @@ describe('policy rules against a real MLflow server', () => {
     await seed(py(), model, [{ metrics: { accuracy: 0.5 } }]);
     await gate(model, 'metrics:\n  accuracy: ">= 0.9"\non_reject:\n  tags:\n    validation: failed\n    needs_review: "yes"\n');
     expect((await versionsOf(py(), model))[0]!.tags).toMatchObject({ validation: 'failed', needs_review: 'yes' });
+  });
+
+  it.runIf(inject('mlflowVersion').startsWith('3.'))('MLflow 3: a rule reads the logged model\'s metric on its dataset, and says so', async () => {
+    const model = uniqueModel();
+    await seed(py(), model, [
+      {
+        metrics: { accuracy: 0.5 },
+        model_metrics: [
+          { key: 'accuracy', value: 0.97, dataset: { name: 'train', rows: [[1, 1]] } },
+          { key: 'accuracy', value: 0.91, dataset: { name: 'test', rows: [[2, 2]] } },
+        ],
+      },
+    ]);
+    const onTest = await gate(model, 'metrics:\n  accuracy:\n    min: 0.9\n    dataset: test\n', { mode: 'evaluate' });
+    expect(onTest.report.checks[0]).toMatchObject({ observed: 0.91, verdict: 'pass' });
+    expect(onTest.report.checks[0]!.source).toMatch(/^logged model m-[0-9a-f]+ \(step 0, dataset test\)$/);
+    const onHoldout = await gate(model, 'metrics:\n  accuracy:\n    min: 0.9\n    dataset: holdout\n', { mode: 'evaluate' });
+    expect(onHoldout.report.checks[0]).toMatchObject({ verdict: 'missing' });
   });
 });

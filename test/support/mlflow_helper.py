@@ -136,6 +136,11 @@ def op_seed_model(args):
                 registered_model_name=model,
                 pip_requirements=_PIP_REQUIREMENTS,
             )
+        for m in spec.get("model_metrics") or []:
+            # MLflow 3: evaluation metrics of the logged model, each on a named dataset.
+            ds = m["dataset"]
+            dataset = mlflow.data.from_numpy(np.array(ds["rows"], dtype=float), name=ds["name"])
+            mlflow.log_metric(m["key"], _num(m["value"]), step=int(m.get("step", 0)), run_id=run_id, model_id=info.model_id, dataset=dataset)
         for name, value in (spec.get("late_metrics") or {}).items():
             # Logged after the version was registered (metrics_before_registration catches this).
             time.sleep(0.01)

@@ -1,6 +1,6 @@
 // What the integration and end-to-end tests share: MLflow's own Python client
 // (one long-lived helper process per test file) and the demo registry layout.
-import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { MlflowPy } from '../../scripts/mlflow-local.mjs';
 
 export interface PyVersion {
@@ -21,6 +21,8 @@ export interface SeedVersion {
   run_status?: string;
   /** An input dataset logged with the run (mlflow.log_input of a numpy array). */
   dataset?: { name?: string; rows: number[][]; context?: string };
+  /** MLflow 3: metrics of the logged model, each on a named dataset (log_metric with model_id and dataset). */
+  model_metrics?: Array<{ key: string; value: number; step?: number; dataset: { name: string; rows: number[][] } }>;
   /** Aliases to point at this version. */
   aliases?: string[];
   /** Metrics logged after the version was registered. */
@@ -34,10 +36,6 @@ import { CHURN } from '../../scripts/demo-registry.mjs';
 export function usePython(): { py: () => MlflowPy; url: string } {
   const url = inject('mlflowUrl');
   let py: MlflowPy | undefined;
-  // Recorded in the JSON report, so .ci/run can say how many tests ran against each MLflow version.
-  beforeEach(({ task }) => {
-    task.meta.mlflow = inject('mlflowVersion');
-  });
   beforeAll(async () => {
     py = await MlflowPy.start({ python: inject('mlflowPython'), trackingUri: url });
   });
@@ -51,12 +49,6 @@ export function usePython(): { py: () => MlflowPy; url: string } {
       return py;
     },
   };
-}
-
-declare module 'vitest' {
-  interface TaskMeta {
-    mlflow?: string;
-  }
 }
 
 let counter = 0;

@@ -194,6 +194,8 @@ describe('aggregates over the metric history', () => {
       { key: 'accuracy', value: 0.93, step: 0, timestamp: 1, datasetName: 'test', datasetDigest: 'dtest' },
       { key: 'f1', value: 0.8, step: 0, timestamp: 1, datasetName: 'test' },
       { key: 'f1', value: 0.85, step: 1, timestamp: 2, datasetName: 'test' },
+      // MLflow 3 links a copy of the run's first metric values at log_model time, without a dataset: not used.
+      { key: 'auc', value: 0.1, step: 0, timestamp: 0 },
     ];
     const o = observe(r, run, new Map(), { modelId: 'm-1', metrics });
     expect(o.get('accuracy')).toMatchObject({ value: 0.93, datasets: ['dtest'], source: 'logged model m-1 (step 0, dataset test)' });

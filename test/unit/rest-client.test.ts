@@ -100,6 +100,12 @@ describe('MlflowRegistry over MockAgent', () => {
     expect(err.message).toContain('answered 401 (unauthenticated: check tracking-token or tracking-username/password): You are not authenticated');
   });
 
+  it('the basic-auth app answers 403 as a plain sentence labelled text/html: the sentence is shown', async () => {
+    agent.get(ORIGIN).intercept({ path: /registered-models\/get/, method: 'GET' }).reply(403, 'Permission denied', { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    const err = await errorOf(registry().getRegisteredModel('m'));
+    expect(err.message).toMatch(/answered 403 \(permission denied: the credentials lack the permission\): Permission denied$/);
+  });
+
   it('an HTML login page with status 200 is an error, not data', async () => {
     agent.get(ORIGIN).intercept({ path: /registered-models\/get/, method: 'GET' }).reply(200, '<!DOCTYPE html><html><head><title>Sign in</title></head></html>', { headers: { 'content-type': 'text/html' } });
     const err = await errorOf(registry().getRegisteredModel('m'));
