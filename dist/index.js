@@ -34176,7 +34176,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5611);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8128);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34185,7 +34185,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5611:
+/***/ 8128:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37197,13 +37197,25 @@ function secretForms(secrets) {
     return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
 }
 function makeRedactor(forms) {
-    if (forms.length === 0)
-        return (t) => t;
-    return (text) => {
-        let out = text;
-        for (const f of forms)
-            out = out.split(f).join(REDACTED);
-        return out;
+    return secretSet(forms).redact;
+}
+function secretSet(initial = []) {
+    let forms = [];
+    const add = (secret) => {
+        if (!secret || forms.includes(secret))
+            return;
+        // Longest first, so a secret that contains another is replaced whole.
+        forms = [...forms, secret].sort((a, b) => b.length - a.length);
+    };
+    initial.forEach(add);
+    return {
+        add,
+        redact: (text) => {
+            let out = text;
+            for (const f of forms)
+                out = out.split(f).join(REDACTED);
+            return out;
+        },
     };
 }
 
@@ -38129,6 +38141,9 @@ async function runGate(req, deps) {
     const file = loadPolicyFile(req.policyText, req.policyFile);
     const model = resolveModel(req.model, file.model, req.policyFile, file.modelPatterns.length > 0);
     const policy = file.resolve(model, req.gate);
+    if (policy.target.stage && !registry.supportsStages) {
+        throw new InputError(`the registry at ${registry.url} (Unity Catalog) has aliases only, but the policy ${req.policyFile} promotes to stage ${policy.target.stage}${policy.target.alias ? ' as well' : ''}: set target.alias (e.g. champion) and no target.stage`);
+    }
     // Round trip 1: the model (with its aliases) and every version (stages are not searchable, so we filter).
     const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
     if (!registered)
@@ -38382,10 +38397,13 @@ function readSettings(getInput, env) {
     const model = input('model');
     const gate = input('gate');
     const mode = parseMode(input('mode'));
-    const uri = mode === 'lint' && !input('tracking-uri') && !env['MLFLOW_TRACKING_URI']?.trim() ? undefined : trackingUri(input('tracking-uri'), env);
+    const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
     const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
-    const registryUri = registryRaw ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw) : undefined;
-    const auth = resolveAuth(getInput, env);
+    const registryFlavor = registryRaw === 'databricks-uc' ? 'unity-catalog' : 'mlflow';
+    const databricks = rawTracking === 'databricks' || registryRaw === 'databricks-uc' ? databricksSettings(input, env, rawTracking) : undefined;
+    const uri = databricks ? databricks.host : mode === 'lint' && !rawTracking ? undefined : trackingUri(input('tracking-uri'), env);
+    const registryUri = registryRaw && registryRaw !== 'databricks-uc' && registryRaw !== 'databricks' ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw) : undefined;
+    const auth = databricks?.token ? { kind: 'bearer', token: databricks.token } : databricks ? { kind: 'none' } : resolveAuth(getInput, env);
     const extraHeaders = parseHeaders(getInput('extra-headers'));
     if (auth.kind !== 'none' && Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')) {
         throw new InputError('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
@@ -38398,6 +38416,8 @@ function readSettings(getInput, env) {
         auth,
         tls: tlsSettings(input, env),
         extraHeaders,
+        ...(databricks ? { databricks } : {}),
+        registryFlavor,
         ...(model ? { model } : {}),
         version: parseVersion(input('version')),
         ...(gate ? { gate } : {}),
@@ -38423,7 +38443,9 @@ function httpUrl(source, raw) {
         throw new InputError(`${source} "${stripUserInfo(raw)}" is not a URL; write it with its scheme, e.g. https://${stripUserInfo(raw)}`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        const hint = url.protocol === 'databricks:' || url.protocol === 'databricks-uc:' ? ' (Databricks workspaces are not supported yet)' : '';
+        const hint = url.protocol === 'databricks:' || url.protocol === 'databricks-uc:'
+            ? ' (Databricks workspaces are configured with tracking-uri "databricks" and databricks-host; profiles in ~/.databrickscfg are not read)'
+            : '';
         throw new InputError(`${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`);
     }
     if (url.username || url.password) {
@@ -38432,6 +38454,27 @@ function httpUrl(source, raw) {
     if (url.search || url.hash)
         throw new InputError(`${source} must not have a query string or fragment`);
     return url.toString().replace(/\/+$/, '');
+}
+/** `databricks` tracking (or `databricks-uc` registry): the workspace host and a token, or OAuth M2M client credentials. */
+function databricksSettings(input, env, tracking) {
+    if (tracking && tracking !== 'databricks') {
+        throw new InputError(`registry-uri "databricks-uc" needs tracking-uri "databricks" (Unity Catalog models are read with the workspace's tracking server), not "${stripUserInfo(tracking)}"`);
+    }
+    const value = (name, variable) => input(name) || (env[variable] ?? '').trim();
+    const hostRaw = value('databricks-host', 'DATABRICKS_HOST');
+    if (!hostRaw)
+        throw new InputError('tracking-uri "databricks" needs the workspace URL: set databricks-host or DATABRICKS_HOST');
+    const host = httpUrl(input('databricks-host') ? 'input "databricks-host"' : 'DATABRICKS_HOST', /^https?:\/\//.test(hostRaw) ? hostRaw : `https://${hostRaw}`);
+    const token = value('databricks-token', 'DATABRICKS_TOKEN');
+    const clientId = value('databricks-client-id', 'DATABRICKS_CLIENT_ID');
+    const clientSecret = value('databricks-client-secret', 'DATABRICKS_CLIENT_SECRET');
+    if (token)
+        return { host, token };
+    if (clientId && clientSecret)
+        return { host, clientId, clientSecret };
+    if (clientId || clientSecret)
+        throw new InputError('databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) go together: set both or neither');
+    throw new InputError('tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine');
 }
 /** TLS options: each input beats its MLflow environment variable. */
 function tlsSettings(input, env) {
@@ -38776,19 +38819,24 @@ const PAGE = 1000;
 class MlflowRegistry {
     rest;
     tracking;
+    supportsStages;
+    prefix;
     /**
      * @param rest the model registry's server
      * @param tracking the tracking server, where runs and metrics live, if it is another one (MLFLOW_REGISTRY_URI differs)
+     * @param flavor Unity Catalog's registry lives under /api/2.0/mlflow/unity-catalog/ and has no stages
      */
-    constructor(rest, tracking = rest) {
+    constructor(rest, tracking = rest, flavor = 'mlflow') {
         this.rest = rest;
         this.tracking = tracking;
+        this.prefix = flavor === 'unity-catalog' ? 'unity-catalog/' : '';
+        this.supportsStages = flavor !== 'unity-catalog';
     }
     get url() {
         return this.rest.baseUrl;
     }
     async getRegisteredModel(name) {
-        const res = await orNull(this.rest.get('registered-models/get', { name }));
+        const res = await orNull(this.rest.get(`${this.prefix}registered-models/get`, { name }));
         if (!res)
             return null;
         return { name: res.registered_model.name, aliases: Object.fromEntries((res.registered_model.aliases ?? []).map((a) => [a.alias, a.version])) };
@@ -38797,7 +38845,7 @@ class MlflowRegistry {
         const out = [];
         let pageToken;
         do {
-            const res = await this.rest.get('model-versions/search', {
+            const res = await this.rest.get(`${this.prefix}model-versions/search`, {
                 filter: `name=${quote(name)}`,
                 max_results: PAGE,
                 page_token: pageToken,
@@ -38808,7 +38856,7 @@ class MlflowRegistry {
         return out;
     }
     async getModelVersion(name, version) {
-        const res = await orNull(this.rest.get('model-versions/get', { name, version }));
+        const res = await orNull(this.rest.get(`${this.prefix}model-versions/get`, { name, version }));
         return res ? toModelVersion(res.model_version) : null;
     }
     async getRun(runId) {
@@ -38854,12 +38902,14 @@ class MlflowRegistry {
     async apply(op) {
         switch (op.kind) {
             case 'set-tag':
-                await this.rest.post('model-versions/set-tag', { name: op.model, version: op.version, key: op.key, value: op.value });
+                await this.rest.post(`${this.prefix}model-versions/set-tag`, { name: op.model, version: op.version, key: op.key, value: op.value });
                 return;
             case 'delete-tag':
-                await this.rest.delete('model-versions/delete-tag', { name: op.model, version: op.version, key: op.key });
+                await this.rest.delete(`${this.prefix}model-versions/delete-tag`, { name: op.model, version: op.version, key: op.key });
                 return;
             case 'transition-stage':
+                if (!this.supportsStages)
+                    throw new RegistryError(`${this.rest.baseUrl} is a Unity Catalog registry, which has no stages`);
                 await this.rest.post('model-versions/transition-stage', {
                     name: op.model,
                     version: op.version,
@@ -38869,7 +38919,7 @@ class MlflowRegistry {
                 return;
             case 'set-alias':
                 // An upsert: moving an alias is one atomic write.
-                await this.rest.post('registered-models/alias', { name: op.model, alias: op.alias, version: op.version });
+                await this.rest.post(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias, version: op.version });
                 return;
         }
     }
@@ -38894,7 +38944,7 @@ function toModelVersion(v) {
         ...(v.run_id ? { runId: v.run_id } : {}),
         ...(v.source ? { source: v.source } : {}),
         tags: tagsToRecord(v.tags),
-        aliases: v.aliases ?? [],
+        aliases: (v.aliases ?? []).map((a) => (typeof a === 'string' ? a : a.alias)),
         ...(v.creation_timestamp !== undefined ? { createdAt: Number(v.creation_timestamp) } : {}),
         ...(modelIdOf(v) ? { modelId: modelIdOf(v) } : {}),
     };
@@ -38933,6 +38983,55 @@ function quote(value) {
     return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+;// CONCATENATED MODULE: ./src/mlflow/databricks.ts
+/**
+ * Databricks: a workspace host with a personal access token, or OAuth
+ * machine-to-machine credentials (a service principal's client id and secret)
+ * exchanged for a short-lived token at the workspace's /oidc/v1/token endpoint.
+ * Built from Databricks' documented REST shapes; not tested against a real
+ * workspace here (no network): tests use undici's MockAgent.
+ */
+
+
+/** The bearer token to use: the access token as given, or one obtained with client credentials. */
+async function databricksToken(creds, dispatcher) {
+    if (creds.token)
+        return creds.token;
+    if (!creds.clientId || !creds.clientSecret) {
+        throw new RegistryError(`no Databricks credentials for ${creds.host}: set databricks-token, or databricks-client-id and databricks-client-secret`);
+    }
+    const url = `${creds.host.replace(/\/+$/, '')}/oidc/v1/token`;
+    let res;
+    try {
+        res = await (0,undici/* request */.Em)(url, {
+            method: 'POST',
+            ...(dispatcher ? { dispatcher } : {}),
+            headers: {
+                authorization: `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`,
+                'content-type': 'application/x-www-form-urlencoded',
+                accept: 'application/json',
+            },
+            body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'all-apis' }).toString(),
+        });
+    }
+    catch (err) {
+        throw new RegistryError(`POST ${url} failed: ${err.message}`);
+    }
+    const text = await res.body.text();
+    let body = {};
+    try {
+        body = JSON.parse(text);
+    }
+    catch {
+        // described below
+    }
+    if (res.statusCode !== 200 || !body.access_token) {
+        const why = body.error ? `${body.error}${body.error_description ? `: ${body.error_description}` : ''}` : text.slice(0, 200) || 'no access token';
+        throw new RegistryError(`POST ${url} (OAuth client credentials) answered ${res.statusCode}: ${why}`, res.statusCode);
+    }
+    return body.access_token;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * The Action's entry: read the settings, wire the adapters, run the gate,
@@ -38948,12 +39047,14 @@ function quote(value) {
 
 
 
+
 async function run() {
-    const redact = maskSecrets();
+    const secrets = maskSecrets();
+    const redact = secrets.redact;
     try {
         const settings = readSettings((name) => getInput(name), process.env);
         const policyText = await readPolicy(settings.policyPath);
-        const registry = settings.trackingUri ? await connect(settings, settings.trackingUri) : undefined;
+        const registry = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
         const { report } = await runGate({
             ...(settings.model ? { model: settings.model } : {}),
             ...(settings.gate ? { gate: settings.gate } : {}),
@@ -39002,7 +39103,7 @@ async function fail(err, redact) {
     }
 }
 /** The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server, with TLS and headers. */
-async function connect(settings, trackingUri) {
+async function connect(settings, trackingUri, secrets) {
     const pem = async (path, what) => {
         if (!path)
             return undefined;
@@ -39021,8 +39122,14 @@ async function connect(settings, trackingUri) {
         tls: { ...(ca ? { ca } : {}), ...(clientPem ? { clientPem } : {}), insecure: settings.tls.insecure },
         extraHeaders: settings.extraHeaders,
     };
-    const tracking = new MlflowRestClient(trackingUri, settings.auth, options);
-    return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, settings.auth, options) : tracking, tracking);
+    let auth = settings.auth;
+    if (settings.databricks && !settings.databricks.token) {
+        const token = await databricksToken(settings.databricks);
+        secrets.add(token); // short-lived, but a credential all the same
+        auth = { kind: 'bearer', token };
+    }
+    const tracking = new MlflowRestClient(trackingUri, auth, options);
+    return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking, tracking, settings.registryFlavor);
 }
 async function readPolicy(policyPath) {
     const full = external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), policyPath);
@@ -39045,6 +39152,8 @@ function maskSecrets() {
     const sources = [
         { token: getInput('tracking-token'), username: getInput('tracking-username'), password: getInput('tracking-password') },
         { token: env('MLFLOW_TRACKING_TOKEN'), username: env('MLFLOW_TRACKING_USERNAME'), password: env('MLFLOW_TRACKING_PASSWORD') },
+        { token: getInput('databricks-token'), username: getInput('databricks-client-id'), password: getInput('databricks-client-secret') },
+        { token: env('DATABRICKS_TOKEN'), username: env('DATABRICKS_CLIENT_ID'), password: env('DATABRICKS_CLIENT_SECRET') },
     ];
     // Extra headers often carry credentials (identity-aware proxies): their values are secrets too.
     let headerValues = [];
@@ -39054,13 +39163,20 @@ function maskSecrets() {
     catch {
         // a malformed input is reported by readSettings
     }
-    const forms = [...headerValues, ...sources.flatMap((s) => [
+    const forms = [
+        ...headerValues,
+        ...sources.flatMap((s) => [
             ...secretForms({ token: s.token, password: s.password }),
             ...secretForms({ token: s.token.trim(), username: s.username.trim(), password: s.password }),
-        ])];
-    for (const f of new Set(forms))
-        core_setSecret(f);
-    return makeRedactor([...new Set(forms)].sort((a, b) => b.length - a.length));
+        ]),
+    ];
+    const set = secretSet();
+    const add = (secret) => {
+        core_setSecret(secret);
+        set.add(secret);
+    };
+    new Set(forms).forEach(add);
+    return { add, redact: set.redact };
 }
 
 

@@ -49,6 +49,11 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   const file = loadPolicyFile(req.policyText, req.policyFile);
   const model = resolveModel(req.model, file.model, req.policyFile, file.modelPatterns.length > 0);
   const policy = file.resolve(model, req.gate);
+  if (policy.target.stage && !registry.supportsStages) {
+    throw new InputError(
+      `the registry at ${registry.url} (Unity Catalog) has aliases only, but the policy ${req.policyFile} promotes to stage ${policy.target.stage}${policy.target.alias ? ' as well' : ''}: set target.alias (e.g. champion) and no target.stage`,
+    );
+  }
 
   // Round trip 1: the model (with its aliases) and every version (stages are not searchable, so we filter).
   const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);

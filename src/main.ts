@@ -6,19 +6,21 @@ import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GateError, InputError, PolicyError } from './core/errors.js';
-import { makeRedactor, secretForms, type Redactor } from './core/redact.js';
+import { secretForms, secretSet, type Redactor, type SecretSet } from './core/redact.js';
 import { runGate } from './gate.js';
 import { parseHeaders, readSettings, type Settings } from './github/inputs.js';
 import { annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeReportSummary } from './github/report-writer.js';
 import { MlflowRegistry } from './mlflow/registry.js';
+import { databricksToken } from './mlflow/databricks.js';
 import { MlflowRestClient } from './mlflow/rest-client.js';
 
 export async function run(): Promise<void> {
-  const redact = maskSecrets();
+  const secrets = maskSecrets();
+  const redact = secrets.redact;
   try {
     const settings = readSettings((name) => core.getInput(name), process.env);
     const policyText = await readPolicy(settings.policyPath);
-    const registry = settings.trackingUri ? await connect(settings, settings.trackingUri) : undefined;
+    const registry = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
     const { report } = await runGate(
       {
         ...(settings.model ? { model: settings.model } : {}),
@@ -67,7 +69,7 @@ async function fail(err: unknown, redact: Redactor): Promise<void> {
 }
 
 /** The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server, with TLS and headers. */
-async function connect(settings: Settings, trackingUri: string): Promise<MlflowRegistry> {
+async function connect(settings: Settings, trackingUri: string, secrets: SecretSet): Promise<MlflowRegistry> {
   const pem = async (path: string | undefined, what: string) => {
     if (!path) return undefined;
     try {
@@ -84,8 +86,14 @@ async function connect(settings: Settings, trackingUri: string): Promise<MlflowR
     tls: { ...(ca ? { ca } : {}), ...(clientPem ? { clientPem } : {}), insecure: settings.tls.insecure },
     extraHeaders: settings.extraHeaders,
   };
-  const tracking = new MlflowRestClient(trackingUri, settings.auth, options);
-  return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, settings.auth, options) : tracking, tracking);
+  let auth = settings.auth;
+  if (settings.databricks && !settings.databricks.token) {
+    const token = await databricksToken(settings.databricks);
+    secrets.add(token); // short-lived, but a credential all the same
+    auth = { kind: 'bearer', token };
+  }
+  const tracking = new MlflowRestClient(trackingUri, auth, options);
+  return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking, tracking, settings.registryFlavor);
 }
 
 async function readPolicy(policyPath: string): Promise<string> {
@@ -104,11 +112,13 @@ async function readPolicy(policyPath: string): Promise<string> {
  * inputs are validated: a bad input may be the error) in the runner's log, and
  * returns the redactor for outputs, files and the summary.
  */
-function maskSecrets(): Redactor {
+function maskSecrets(): SecretSet {
   const env = (name: string) => process.env[name] ?? '';
   const sources = [
     { token: core.getInput('tracking-token'), username: core.getInput('tracking-username'), password: core.getInput('tracking-password') },
     { token: env('MLFLOW_TRACKING_TOKEN'), username: env('MLFLOW_TRACKING_USERNAME'), password: env('MLFLOW_TRACKING_PASSWORD') },
+    { token: core.getInput('databricks-token'), username: core.getInput('databricks-client-id'), password: core.getInput('databricks-client-secret') },
+    { token: env('DATABRICKS_TOKEN'), username: env('DATABRICKS_CLIENT_ID'), password: env('DATABRICKS_CLIENT_SECRET') },
   ];
   // Extra headers often carry credentials (identity-aware proxies): their values are secrets too.
   let headerValues: string[] = [];
@@ -117,10 +127,18 @@ function maskSecrets(): Redactor {
   } catch {
     // a malformed input is reported by readSettings
   }
-  const forms = [...headerValues, ...sources.flatMap((s) => [
-    ...secretForms({ token: s.token, password: s.password }),
-    ...secretForms({ token: s.token.trim(), username: s.username.trim(), password: s.password }),
-  ])];
-  for (const f of new Set(forms)) core.setSecret(f);
-  return makeRedactor([...new Set(forms)].sort((a, b) => b.length - a.length));
+  const forms = [
+    ...headerValues,
+    ...sources.flatMap((s) => [
+      ...secretForms({ token: s.token, password: s.password }),
+      ...secretForms({ token: s.token.trim(), username: s.username.trim(), password: s.password }),
+    ]),
+  ];
+  const set = secretSet();
+  const add = (secret: string) => {
+    core.setSecret(secret);
+    set.add(secret);
+  };
+  new Set(forms).forEach(add);
+  return { add, redact: set.redact };
 }

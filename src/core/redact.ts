@@ -23,10 +23,29 @@ export function secretForms(secrets: { token?: string; username?: string; passwo
 }
 
 export function makeRedactor(forms: string[]): Redactor {
-  if (forms.length === 0) return (t) => t;
-  return (text) => {
-    let out = text;
-    for (const f of forms) out = out.split(f).join(REDACTED);
-    return out;
+  return secretSet(forms).redact;
+}
+
+/** A redactor that learns secrets as they appear (a token obtained during the run, say). */
+export interface SecretSet {
+  redact: Redactor;
+  add(secret: string): void;
+}
+
+export function secretSet(initial: string[] = []): SecretSet {
+  let forms: string[] = [];
+  const add = (secret: string) => {
+    if (!secret || forms.includes(secret)) return;
+    // Longest first, so a secret that contains another is replaced whole.
+    forms = [...forms, secret].sort((a, b) => b.length - a.length);
+  };
+  initial.forEach(add);
+  return {
+    add,
+    redact: (text) => {
+      let out = text;
+      for (const f of forms) out = out.split(f).join(REDACTED);
+      return out;
+    },
   };
 }

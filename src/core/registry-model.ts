@@ -76,6 +76,8 @@ export function modelUri(model: string, version: string): string {
 export interface Registry {
   /** Where it is, for messages (never with credentials). */
   readonly url: string;
+  /** False for registries with aliases only (Databricks Unity Catalog). */
+  readonly supportsStages: boolean;
   /** null when the model does not exist. */
   getRegisteredModel(name: string): Promise<{ name: string; aliases: Record<string, string> } | null>;
   /** Every version of the model, all pages. */

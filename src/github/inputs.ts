@@ -18,6 +18,10 @@ export interface Settings {
   tls: { caPath?: string; clientCertPath?: string; insecure: boolean };
   /** Extra request headers (identity-aware proxies and gateways); their values are treated as secrets. */
   extraHeaders: Record<string, string>;
+  /** tracking-uri `databricks`: the workspace and how to authenticate to it. */
+  databricks?: { host: string; token?: string; clientId?: string; clientSecret?: string };
+  /** registry-uri `databricks-uc`: the Unity Catalog registry (aliases only) on the workspace. */
+  registryFlavor: 'mlflow' | 'unity-catalog';
   model?: string;
   /** A version number (as MLflow writes it, a string), `latest`, `stage:<Stage>`, `alias:<name>` or `run:<run id>`. */
   version: string;
@@ -39,10 +43,13 @@ export function readSettings(getInput: GetInput, env: Env): Settings {
   const model = input('model');
   const gate = input('gate');
   const mode = parseMode(input('mode'));
-  const uri = mode === 'lint' && !input('tracking-uri') && !env['MLFLOW_TRACKING_URI']?.trim() ? undefined : trackingUri(input('tracking-uri'), env);
+  const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
   const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
-  const registryUri = registryRaw ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw) : undefined;
-  const auth = resolveAuth(getInput, env);
+  const registryFlavor = registryRaw === 'databricks-uc' ? 'unity-catalog' : 'mlflow';
+  const databricks = rawTracking === 'databricks' || registryRaw === 'databricks-uc' ? databricksSettings(input, env, rawTracking) : undefined;
+  const uri = databricks ? databricks.host : mode === 'lint' && !rawTracking ? undefined : trackingUri(input('tracking-uri'), env);
+  const registryUri = registryRaw && registryRaw !== 'databricks-uc' && registryRaw !== 'databricks' ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw) : undefined;
+  const auth: Auth = databricks?.token ? { kind: 'bearer', token: databricks.token } : databricks ? { kind: 'none' } : resolveAuth(getInput, env);
   const extraHeaders = parseHeaders(getInput('extra-headers'));
   if (auth.kind !== 'none' && Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')) {
     throw new InputError('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
@@ -54,6 +61,8 @@ export function readSettings(getInput: GetInput, env: Env): Settings {
     auth,
     tls: tlsSettings(input, env),
     extraHeaders,
+    ...(databricks ? { databricks } : {}),
+    registryFlavor,
     ...(model ? { model } : {}),
     version: parseVersion(input('version')),
     ...(gate ? { gate } : {}),
@@ -79,7 +88,10 @@ function httpUrl(source: string, raw: string): string {
     throw new InputError(`${source} "${stripUserInfo(raw)}" is not a URL; write it with its scheme, e.g. https://${stripUserInfo(raw)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    const hint = url.protocol === 'databricks:' || url.protocol === 'databricks-uc:' ? ' (Databricks workspaces are not supported yet)' : '';
+    const hint =
+      url.protocol === 'databricks:' || url.protocol === 'databricks-uc:'
+        ? ' (Databricks workspaces are configured with tracking-uri "databricks" and databricks-host; profiles in ~/.databrickscfg are not read)'
+        : '';
     throw new InputError(`${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`);
   }
   if (url.username || url.password) {
@@ -87,6 +99,24 @@ function httpUrl(source: string, raw: string): string {
   }
   if (url.search || url.hash) throw new InputError(`${source} must not have a query string or fragment`);
   return url.toString().replace(/\/+$/, '');
+}
+
+/** `databricks` tracking (or `databricks-uc` registry): the workspace host and a token, or OAuth M2M client credentials. */
+function databricksSettings(input: (name: string) => string, env: Env, tracking: string): NonNullable<Settings['databricks']> {
+  if (tracking && tracking !== 'databricks') {
+    throw new InputError(`registry-uri "databricks-uc" needs tracking-uri "databricks" (Unity Catalog models are read with the workspace's tracking server), not "${stripUserInfo(tracking)}"`);
+  }
+  const value = (name: string, variable: string) => input(name) || (env[variable] ?? '').trim();
+  const hostRaw = value('databricks-host', 'DATABRICKS_HOST');
+  if (!hostRaw) throw new InputError('tracking-uri "databricks" needs the workspace URL: set databricks-host or DATABRICKS_HOST');
+  const host = httpUrl(input('databricks-host') ? 'input "databricks-host"' : 'DATABRICKS_HOST', /^https?:\/\//.test(hostRaw) ? hostRaw : `https://${hostRaw}`);
+  const token = value('databricks-token', 'DATABRICKS_TOKEN');
+  const clientId = value('databricks-client-id', 'DATABRICKS_CLIENT_ID');
+  const clientSecret = value('databricks-client-secret', 'DATABRICKS_CLIENT_SECRET');
+  if (token) return { host, token };
+  if (clientId && clientSecret) return { host, clientId, clientSecret };
+  if (clientId || clientSecret) throw new InputError('databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) go together: set both or neither');
+  throw new InputError('tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine');
 }
 
 /** TLS options: each input beats its MLflow environment variable. */

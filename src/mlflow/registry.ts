@@ -19,7 +19,8 @@ interface ApiModelVersion {
   run_id?: string;
   source?: string;
   tags?: ApiTag[];
-  aliases?: string[];
+  /** Strings in MLflow; {alias, version} objects in Unity Catalog. */
+  aliases?: Array<string | { alias: string }>;
 }
 interface ApiMetric {
   key: string;
@@ -37,22 +38,33 @@ interface ApiRun {
 
 const PAGE = 1000;
 
+/** Which registry API: MLflow's own (and Databricks' workspace registry), or Databricks Unity Catalog (aliases only). */
+export type RegistryFlavor = 'mlflow' | 'unity-catalog';
+
 export class MlflowRegistry implements Registry {
+  readonly supportsStages: boolean;
+  private readonly prefix: string;
+
   /**
    * @param rest the model registry's server
    * @param tracking the tracking server, where runs and metrics live, if it is another one (MLFLOW_REGISTRY_URI differs)
+   * @param flavor Unity Catalog's registry lives under /api/2.0/mlflow/unity-catalog/ and has no stages
    */
   constructor(
     private readonly rest: MlflowRestClient,
     private readonly tracking: MlflowRestClient = rest,
-  ) {}
+    flavor: RegistryFlavor = 'mlflow',
+  ) {
+    this.prefix = flavor === 'unity-catalog' ? 'unity-catalog/' : '';
+    this.supportsStages = flavor !== 'unity-catalog';
+  }
 
   get url(): string {
     return this.rest.baseUrl;
   }
 
   async getRegisteredModel(name: string) {
-    const res = await orNull(this.rest.get<{ registered_model: { name: string; aliases?: Array<{ alias: string; version: string }> } }>('registered-models/get', { name }));
+    const res = await orNull(this.rest.get<{ registered_model: { name: string; aliases?: Array<{ alias: string; version: string }> } }>(`${this.prefix}registered-models/get`, { name }));
     if (!res) return null;
     return { name: res.registered_model.name, aliases: Object.fromEntries((res.registered_model.aliases ?? []).map((a) => [a.alias, a.version])) };
   }
@@ -61,7 +73,7 @@ export class MlflowRegistry implements Registry {
     const out: ModelVersion[] = [];
     let pageToken: string | undefined;
     do {
-      const res = await this.rest.get<{ model_versions?: ApiModelVersion[]; next_page_token?: string }>('model-versions/search', {
+      const res = await this.rest.get<{ model_versions?: ApiModelVersion[]; next_page_token?: string }>(`${this.prefix}model-versions/search`, {
         filter: `name=${quote(name)}`,
         max_results: PAGE,
         page_token: pageToken,
@@ -73,7 +85,7 @@ export class MlflowRegistry implements Registry {
   }
 
   async getModelVersion(name: string, version: string): Promise<ModelVersion | null> {
-    const res = await orNull(this.rest.get<{ model_version: ApiModelVersion }>('model-versions/get', { name, version }));
+    const res = await orNull(this.rest.get<{ model_version: ApiModelVersion }>(`${this.prefix}model-versions/get`, { name, version }));
     return res ? toModelVersion(res.model_version) : null;
   }
 
@@ -120,12 +132,13 @@ export class MlflowRegistry implements Registry {
   async apply(op: RegistryOp): Promise<void> {
     switch (op.kind) {
       case 'set-tag':
-        await this.rest.post('model-versions/set-tag', { name: op.model, version: op.version, key: op.key, value: op.value });
+        await this.rest.post(`${this.prefix}model-versions/set-tag`, { name: op.model, version: op.version, key: op.key, value: op.value });
         return;
       case 'delete-tag':
-        await this.rest.delete('model-versions/delete-tag', { name: op.model, version: op.version, key: op.key });
+        await this.rest.delete(`${this.prefix}model-versions/delete-tag`, { name: op.model, version: op.version, key: op.key });
         return;
       case 'transition-stage':
+        if (!this.supportsStages) throw new RegistryError(`${this.rest.baseUrl} is a Unity Catalog registry, which has no stages`);
         await this.rest.post('model-versions/transition-stage', {
           name: op.model,
           version: op.version,
@@ -135,7 +148,7 @@ export class MlflowRegistry implements Registry {
         return;
       case 'set-alias':
         // An upsert: moving an alias is one atomic write.
-        await this.rest.post('registered-models/alias', { name: op.model, alias: op.alias, version: op.version });
+        await this.rest.post(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias, version: op.version });
         return;
     }
   }
@@ -160,7 +173,7 @@ function toModelVersion(v: ApiModelVersion): ModelVersion {
     ...(v.run_id ? { runId: v.run_id } : {}),
     ...(v.source ? { source: v.source } : {}),
     tags: tagsToRecord(v.tags),
-    aliases: v.aliases ?? [],
+    aliases: (v.aliases ?? []).map((a) => (typeof a === 'string' ? a : a.alias)),
     ...(v.creation_timestamp !== undefined ? { createdAt: Number(v.creation_timestamp) } : {}),
     ...(modelIdOf(v) ? { modelId: modelIdOf(v)! } : {}),
   };
