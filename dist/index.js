@@ -37256,7 +37256,7 @@ var ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./schema/promotion-policy.schema.json
-const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes: a stage, an alias, or both (for teams migrating from stages to aliases). Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"},"alias":{"$ref":"#/definitions/alias","description":"The registered-model alias to move to the candidate, e.g. champion (models:/NAME@champion)."},"previous_alias":{"$ref":"#/definitions/alias","description":"An alias to give the version that held `alias` before, e.g. previous-champion, as a handle for rollback and A/B comparisons."}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact.","type":"boolean"}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"},"dataset":{"description":"Read the value computed on this dataset (by name), from the MLflow 3 logged model\'s metrics or the run\'s.","type":"string","minLength":1}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}},"alias":{"description":"An MLflow alias name: letters, digits, _ and - (at most 255); `latest` and v<digits> are reserved.","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\\\w-]+$","not":{"pattern":"^([lL][aA][tT][eE][sS][tT]|[vV]\\\\d+)$"}}}}');
+const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes: a stage, an alias, or both (for teams migrating from stages to aliases). Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"},"alias":{"$ref":"#/definitions/alias","description":"The registered-model alias to move to the candidate, e.g. champion (models:/NAME@champion)."},"previous_alias":{"$ref":"#/definitions/alias","description":"An alias to give the version that held `alias` before, e.g. previous-champion, as a handle for rollback and A/B comparisons."},"model":{"description":"Promotion by copy: copy the candidate into this registered model (a new version whose source is the candidate\'s models:/ URI, as MlflowClient.copy_model_version does) and move the alias or stage there. For teams that keep development and production models apart.","type":"string","minLength":1}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact.","type":"boolean"}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"},"dataset":{"description":"Read the value computed on this dataset (by name), from the MLflow 3 logged model\'s metrics or the run\'s.","type":"string","minLength":1}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}},"alias":{"description":"An MLflow alias name: letters, digits, _ and - (at most 255); `latest` and v<digits> are reserved.","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\\\w-]+$","not":{"pattern":"^([lL][aA][tT][eE][sS][tT]|[vV]\\\\d+)$"}}}}');
 ;// CONCATENATED MODULE: ./src/core/glob.ts
 /** Model-name patterns: `*` any run of characters, `?` one character; everything else literal. */
 function isGlob(pattern) {
@@ -37349,7 +37349,8 @@ function formatPercent(fraction) {
 
 
 function describeTarget(t) {
-    return [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
+    const where = [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
+    return t.model ? `${where} of ${t.model} (by copy)` : where;
 }
 const RULESET_KEYS = ['target', 'candidate', 'metrics', 'on_reject'];
 const RESERVED_TAG_PREFIX = 'mlflow_gate.';
@@ -37482,6 +37483,7 @@ function resolveTarget(t) {
         ...(t.alias ? { alias: t.alias } : {}),
         archiveExisting: t.archive_existing ?? true,
         ...(t.previous_alias ? { previousAlias: t.previous_alias } : {}),
+        ...(t.model ? { model: t.model } : {}),
     };
 }
 function pick(raw) {
@@ -37873,12 +37875,40 @@ function signed(n) {
     return `${n >= 0 ? '+' : ''}${formatNumber(n)}`;
 }
 
+;// CONCATENATED MODULE: ./src/core/registry-model.ts
+/** Stands for the version number a copy-version op creates, in the ops after it. */
+const NEW_COPY = 'new copy';
+function describeOp(op) {
+    switch (op.kind) {
+        case 'set-tag':
+            return `set tag ${op.key}=${JSON.stringify(op.value.length > 80 ? op.value.slice(0, 77) + '...' : op.value)} on ${op.model} v${op.version}`;
+        case 'delete-tag':
+            return `delete tag ${op.key} from ${op.model} v${op.version}`;
+        case 'transition-stage':
+            return `move ${op.model} ${op.version === NEW_COPY ? 'the new copy' : `v${op.version}`} to stage ${op.stage}${op.archiveExisting ? ' (archiving the versions there now)' : ''}`;
+        case 'set-alias':
+            return `point alias @${op.alias} of ${op.model} at ${op.version === NEW_COPY ? 'the new copy' : `v${op.version}`}`;
+        case 'create-model':
+            return `create the registered model ${op.model}`;
+        case 'copy-version':
+            return `copy ${op.source} into ${op.model} as a new version`;
+    }
+}
+/** Compares versions by number (they are strings in MLflow's API). */
+function byVersionNumber(a, b) {
+    return Number(a.version) - Number(b.version);
+}
+function modelUri(model, version) {
+    return `models:/${model}/${version}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/decide.ts
 /**
  * The decision and the plan of registry changes for one candidate. Pure: given
  * the policy, the registry state that was read and the run's metrics, it says
  * what the gate decides and exactly which writes that takes.
  */
+
 
 
 
@@ -37894,15 +37924,20 @@ const TAGS = {
     checks: 'mlflow_gate.checks',
     failedChecks: 'mlflow_gate.failed_checks',
     policy: 'mlflow_gate.policy',
+    /** On a copy made by promotion by copy: the models:/ URI of the version it was copied from. */
+    copiedFrom: 'mlflow_gate.copied_from',
 };
 /** MLflow refuses tag values over 5,000 characters. */
 const MAX_TAG_VALUE = 5000;
 function decide(state) {
     const { policy, candidate, mode } = state;
     const { stage, alias, previousAlias } = policy.target;
+    const dest = state.destination;
+    // The version that is to hold the target: the candidate, or its copy in the destination model.
+    const holderToBe = dest ? dest.copy : candidate;
     const aliasHolder = alias ? state.modelAliases[alias] : undefined;
     const previousVersions = [...new Set([...state.holders.map((h) => h.version), ...(aliasHolder ? [aliasHolder] : [])])]
-        .filter((v) => v !== candidate.version)
+        .filter((v) => v !== holderToBe?.version)
         .sort((a, b) => Number(a) - Number(b));
     const evaluation = evaluateMetrics(policy.metrics, state.observed, state.baseline);
     const reasons = [];
@@ -37912,10 +37947,11 @@ function decide(state) {
     }
     if (!state.run)
         reasons.push(`version ${candidate.version} has no source run, so it has no metrics`);
-    const inStage = !stage || candidate.stage.toLowerCase() === stage.toLowerCase();
-    const hasAlias = !alias || aliasHolder === candidate.version;
-    if (inStage && hasAlias) {
-        reasons.push(`version ${candidate.version} already holds ${describeTarget(policy.target)}; nothing to do`);
+    const inStage = !stage || (holderToBe !== undefined && holderToBe.stage.toLowerCase() === stage.toLowerCase());
+    const hasAlias = !alias || (holderToBe !== undefined && aliasHolder === holderToBe.version);
+    if (holderToBe && inStage && hasAlias) {
+        const what = dest ? `its copy ${dest.model} v${holderToBe.version}` : `version ${candidate.version}`;
+        reasons.push(`${what} already holds ${describeTarget(policy.target)}; nothing to do`);
         if (!evaluation.passed)
             reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
         return { decision: 'already-promoted', evaluation, previousVersions, plan: [], reasons };
@@ -37927,8 +37963,9 @@ function decide(state) {
     const tagPlan = (desired) => planTags(state.model, candidate, desired);
     if (evaluation.passed) {
         reasons.push(`every required check passed (${evaluation.checks.length} checks)`);
-        const model = state.model;
-        const version = candidate.version;
+        const model = dest?.model ?? state.model;
+        const version = holderToBe?.version ?? NEW_COPY;
+        const source = modelUri(state.model, candidate.version);
         const plan = [
             ...tagPlan({
                 [TAGS.validation]: 'passed',
@@ -37936,6 +37973,10 @@ function decide(state) {
                 [TAGS.policy]: policy.file,
                 [TAGS.failedChecks]: null,
             }),
+            ...(dest && !dest.exists ? [{ kind: 'create-model', model }] : []),
+            ...(dest && !dest.copy
+                ? [{ kind: 'copy-version', model, source, ...(candidate.runId ? { runId: candidate.runId } : {}), tags: { [TAGS.copiedFrom]: source, [TAGS.validation]: 'passed' } }]
+                : []),
             // The old holder gets its handle before the alias moves, so it is never without one.
             ...(alias && previousAlias && aliasHolder && aliasHolder !== version && state.modelAliases[previousAlias] !== aliasHolder
                 ? [{ kind: 'set-alias', model, alias: previousAlias, version: aliasHolder }]
@@ -38024,27 +38065,6 @@ function observe(rules, run, histories = new Map(), loggedModel) {
         });
     }
     return out;
-}
-
-;// CONCATENATED MODULE: ./src/core/registry-model.ts
-function describeOp(op) {
-    switch (op.kind) {
-        case 'set-tag':
-            return `set tag ${op.key}=${JSON.stringify(op.value.length > 80 ? op.value.slice(0, 77) + '...' : op.value)} on ${op.model} v${op.version}`;
-        case 'delete-tag':
-            return `delete tag ${op.key} from ${op.model} v${op.version}`;
-        case 'transition-stage':
-            return `move ${op.model} v${op.version} to stage ${op.stage}${op.archiveExisting ? ' (archiving the versions there now)' : ''}`;
-        case 'set-alias':
-            return `point alias @${op.alias} of ${op.model} at v${op.version}`;
-    }
-}
-/** Compares versions by number (they are strings in MLflow's API). */
-function byVersionNumber(a, b) {
-    return Number(a.version) - Number(b.version);
-}
-function modelUri(model, version) {
-    return `models:/${model}/${version}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/report.ts
@@ -38141,19 +38161,34 @@ async function runGate(req, deps) {
     const file = loadPolicyFile(req.policyText, req.policyFile);
     const model = resolveModel(req.model, file.model, req.policyFile, file.modelPatterns.length > 0);
     const policy = file.resolve(model, req.gate);
+    if (policy.target.model && !registry.supportsStages) {
+        throw new InputError(`promotion by copy (target.model in ${req.policyFile}) is not supported on a Unity Catalog registry yet: Unity Catalog copies need its storage credentials flow`);
+    }
     if (policy.target.stage && !registry.supportsStages) {
         throw new InputError(`the registry at ${registry.url} (Unity Catalog) has aliases only, but the policy ${req.policyFile} promotes to stage ${policy.target.stage}${policy.target.alias ? ' as well' : ''}: set target.alias (e.g. champion) and no target.stage`);
     }
-    // Round trip 1: the model (with its aliases) and every version (stages are not searchable, so we filter).
-    const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
+    // Round trip 1: the model (with its aliases) and every version (stages are not searchable, so we
+    // filter); for promotion by copy, the destination model and its versions as well.
+    const destName = policy.target.model && policy.target.model !== model ? policy.target.model : undefined;
+    const [registered, versions, destRegistered, destVersions] = await Promise.all([
+        registry.getRegisteredModel(model),
+        registry.searchModelVersions(model),
+        destName ? registry.getRegisteredModel(destName) : null,
+        destName ? registry.searchModelVersions(destName) : [],
+    ]);
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
     let candidate = pickCandidate(model, req.version, versions, registered.aliases);
     if (candidate.status === 'PENDING_REGISTRATION')
         candidate = await waitForRegistration(registry, candidate, req.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS, log);
     log(`Candidate: ${model} version ${candidate.version} (stage ${candidate.stage}, status ${candidate.status}, run ${candidate.runId ?? 'none'})`);
-    const holders = stageHolders(policy, versions);
-    const baselineHolder = policy.metrics.some((r) => r.compare) ? currentHolder(policy, versions, registered.aliases, candidate.version) : undefined;
+    // The target lives in the destination model when promoting by copy.
+    const targetVersions = destName ? destVersions : versions;
+    const targetAliases = destName ? (destRegistered?.aliases ?? {}) : registered.aliases;
+    const destination = destName ? { model: destName, exists: destRegistered !== null, ...copyOf(destVersions, modelUri(model, candidate.version)) } : undefined;
+    const holders = stageHolders(policy, targetVersions);
+    const except = destination ? destination.copy?.version : candidate.version;
+    const baselineHolder = policy.metrics.some((r) => r.compare) ? currentHolder(policy, targetVersions, targetAliases, except) : undefined;
     // Round trip 2, all at once: the candidate's run, the holder's run, and any metric histories.
     const [cand, base] = await Promise.all([readRun(registry, policy, candidate), baselineHolder ? readRun(registry, policy, baselineHolder) : undefined]);
     const baseline = baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
@@ -38163,10 +38198,11 @@ async function runGate(req, deps) {
         mode: req.mode,
         candidate,
         holders,
-        modelAliases: registered.aliases,
+        modelAliases: targetAliases,
         run: cand.run,
         observed: cand.observed,
         ...(baseline ? { baseline } : {}),
+        ...(destination ? { destination } : {}),
     });
     if (candidate.runId && !cand.run)
         result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
@@ -38174,7 +38210,7 @@ async function runGate(req, deps) {
     let applied = [];
     if (req.mode === 'promote' && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0) {
         applied = await applyPlan(registry, result.plan, log);
-        decision = await verify(registry, model, candidate.version, decision, result.plan);
+        decision = await verify(registry, decision, applied);
     }
     const report = buildReport({
         mode: req.mode,
@@ -38334,56 +38370,84 @@ function summariseVersions(sorted) {
     const nums = sorted.map((v) => v.version);
     return nums.length <= 10 ? nums.join(', ') : `${nums.slice(0, 5).join(', ')}, ..., ${nums.slice(-3).join(', ')}`;
 }
+/** The copy of `source` in the destination model made by an earlier run (by its ledger tag, or its source URI). */
+function copyOf(destVersions, source) {
+    const copy = destVersions
+        .filter((v) => v.tags[TAGS.copiedFrom] === source || v.source === source)
+        .sort(byVersionNumber)
+        .at(-1);
+    return copy ? { copy } : {};
+}
 /**
- * Tags first (concurrently: MLflow has no batch call), then the stage. If a run
- * dies between the two, the version carries its verdict but keeps its stage,
- * and a rerun finds the tags in place and makes only the move.
+ * Tags first (concurrently: MLflow has no batch call), then, in plan order, the structural
+ * writes: creating a model, copying the version, the previous alias, the alias, the stage.
+ * If a run dies between them, the version carries its verdict but keeps its place, and a
+ * rerun finds the tags in place (and the copy, by its tag) and makes only what is missing.
+ * Returns the writes made, with the new copy's number in place of NEW_COPY.
  */
 async function applyPlan(registry, plan, log) {
-    const tags = plan.filter((op) => op.kind !== 'transition-stage');
-    const moves = plan.filter((op) => op.kind === 'transition-stage');
+    const isTag = (op) => op.kind === 'set-tag' || op.kind === 'delete-tag';
     const done = [];
-    const write = async (op) => {
-        await registry.apply(op);
-        done.push(op);
-        log(`Wrote: ${describeOp(op)}`);
+    let copy;
+    const write = async (planned) => {
+        const op = copy && 'version' in planned && planned.version === NEW_COPY ? { ...planned, version: copy } : planned;
+        const { version } = await registry.apply(op);
+        if (op.kind === 'copy-version')
+            copy = version;
+        done.push({ index: plan.indexOf(planned), op });
+        log(`Wrote: ${describeOp(op)}${op.kind === 'copy-version' && version ? ` (v${version})` : ''}`);
     };
     try {
-        const results = await Promise.allSettled(tags.map(write));
+        const results = await Promise.allSettled(plan.filter(isTag).map(write));
         const failed = results.find((r) => r.status === 'rejected');
         if (failed)
             throw failed.reason;
-        for (const op of moves)
+        for (const op of plan.filter((o) => !isTag(o)))
             await write(op);
     }
     catch (err) {
         if (err instanceof GateError) {
-            const made = done.length > 0 ? `Already written: ${done.map(describeOp).join('; ')}. ` : 'Nothing was written. ';
+            const made = done.length > 0 ? `Already written: ${done.map((d) => describeOp(d.op)).join('; ')}. ` : 'Nothing was written. ';
             throw new GateError(err.kind, `${err.message}. ${made}Running the gate again is safe: it converges.`, { wrote: done.length > 0 });
         }
         throw err;
     }
-    return plan.filter((op) => done.includes(op)); // in plan order, whatever order the concurrent writes finished in
+    // In plan order, whatever order the concurrent writes finished in.
+    return done.sort((a, b) => a.index - b.index).map((d) => d.op);
 }
-/** Reads the candidate (and, for aliases, the model) back: the decision reported is what the registry holds, not what was asked. */
-async function verify(registry, model, version, decision, plan) {
-    const needsAliases = plan.some((op) => op.kind === 'set-alias');
-    const [after, registered] = await Promise.all([registry.getModelVersion(model, version), needsAliases ? registry.getRegisteredModel(model) : undefined]);
-    if (!after)
-        throw new GateError('conflict', `version ${version} of "${model}" disappeared while the gate was writing to it`, { wrote: true });
+/** Reads back every version and model written: the decision reported is what the registry holds, not what was asked. */
+async function verify(registry, decision, applied) {
+    const versionKeys = [...new Set(applied.flatMap((op) => ('version' in op && op.kind !== 'set-alias' ? [`${op.model}\u0000${op.version}`] : [])))];
+    const aliasModels = [...new Set(applied.flatMap((op) => (op.kind === 'set-alias' ? [op.model] : [])))];
+    const [versions, models] = await Promise.all([
+        Promise.all(versionKeys.map((k) => registry.getModelVersion(...k.split('\u0000')))),
+        Promise.all(aliasModels.map((m) => registry.getRegisteredModel(m))),
+    ]);
+    const versionOf = (model, version) => versions[versionKeys.indexOf(`${model}\u0000${version}`)];
+    const aliasesOf = (model) => models[aliasModels.indexOf(model)]?.aliases ?? {};
     const wrong = [];
-    for (const op of plan) {
+    for (const op of applied) {
+        if (op.kind === 'set-alias') {
+            if (aliasesOf(op.model)[op.alias] !== op.version)
+                wrong.push(`alias @${op.alias} of ${op.model} points at ${aliasesOf(op.model)[op.alias] ? `v${aliasesOf(op.model)[op.alias]}` : 'nothing'}, not v${op.version}`);
+            continue;
+        }
+        if (!('version' in op))
+            continue;
+        const after = versionOf(op.model, op.version);
+        if (!after) {
+            wrong.push(`${op.model} v${op.version} disappeared`);
+            continue;
+        }
         if (op.kind === 'transition-stage' && after.stage.toLowerCase() !== op.stage.toLowerCase())
-            wrong.push(`stage is ${after.stage}, not ${op.stage}`);
+            wrong.push(`${op.model} v${op.version} is in stage ${after.stage}, not ${op.stage}`);
         if (op.kind === 'set-tag' && after.tags[op.key] !== op.value)
-            wrong.push(`tag ${op.key} is ${JSON.stringify(after.tags[op.key] ?? null)}`);
+            wrong.push(`tag ${op.key} of ${op.model} v${op.version} is ${JSON.stringify(after.tags[op.key] ?? null)}`);
         if (op.kind === 'delete-tag' && op.key in after.tags)
-            wrong.push(`tag ${op.key} is still set`);
-        if (op.kind === 'set-alias' && registered?.aliases[op.alias] !== op.version)
-            wrong.push(`alias @${op.alias} points at ${registered?.aliases[op.alias] ? `v${registered.aliases[op.alias]}` : 'nothing'}, not v${op.version}`);
+            wrong.push(`tag ${op.key} of ${op.model} v${op.version} is still set`);
     }
     if (wrong.length > 0) {
-        throw new GateError('conflict', `after writing, the registry does not hold what the gate decided for "${model}" v${version}: ${wrong.join('; ')}. Another process may be changing it.`, { wrote: true });
+        throw new GateError('conflict', `after writing, the registry does not hold what the gate decided: ${wrong.join('; ')}. Another process may be changing it.`, { wrote: true });
     }
     return decision;
 }
@@ -38901,12 +38965,28 @@ class MlflowRegistry {
     }
     async apply(op) {
         switch (op.kind) {
+            case 'create-model':
+                if (!this.supportsStages)
+                    throw new RegistryError('promotion by copy into a Unity Catalog model is not supported');
+                await this.rest.post('registered-models/create', { name: op.model });
+                return {};
+            case 'copy-version': {
+                if (!this.supportsStages)
+                    throw new RegistryError('promotion by copy into a Unity Catalog model is not supported');
+                const res = await this.rest.post('model-versions/create', {
+                    name: op.model,
+                    source: op.source,
+                    ...(op.runId ? { run_id: op.runId } : {}),
+                    tags: Object.entries(op.tags).map(([key, value]) => ({ key, value })),
+                });
+                return { version: String(res.model_version.version) };
+            }
             case 'set-tag':
                 await this.rest.post(`${this.prefix}model-versions/set-tag`, { name: op.model, version: op.version, key: op.key, value: op.value });
-                return;
+                return {};
             case 'delete-tag':
                 await this.rest.delete(`${this.prefix}model-versions/delete-tag`, { name: op.model, version: op.version, key: op.key });
-                return;
+                return {};
             case 'transition-stage':
                 if (!this.supportsStages)
                     throw new RegistryError(`${this.rest.baseUrl} is a Unity Catalog registry, which has no stages`);
@@ -38916,11 +38996,11 @@ class MlflowRegistry {
                     stage: op.stage,
                     archive_existing_versions: op.archiveExisting,
                 });
-                return;
+                return {};
             case 'set-alias':
                 // An upsert: moving an alias is one atomic write.
                 await this.rest.post(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias, version: op.version });
-                return;
+                return {};
         }
     }
 }

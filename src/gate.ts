@@ -4,12 +4,12 @@
  * restoreImpl takes its state provider), so the Action, the CLI and the tests
  * share this one implementation.
  */
-import { decide, type Decision, type GateDecision, type Mode } from './core/decide.js';
+import { decide, TAGS, type Decision, type GateDecision, type Mode } from './core/decide.js';
 import { GateError, InputError } from './core/errors.js';
 import { evaluateMetrics, type Baseline, type Observations } from './core/evaluate.js';
 import { historiesNeeded, observe } from './core/observe.js';
 import { describeTarget, loadPolicyFile, type Policy } from './core/policy.js';
-import { byVersionNumber, describeOp, type MetricPoint, type ModelVersion, type Registry, type RegistryOp, type RunData } from './core/registry-model.js';
+import { byVersionNumber, describeOp, modelUri, NEW_COPY, type MetricPoint, type ModelVersion, type Registry, type RegistryOp, type RunData } from './core/registry-model.js';
 import { buildReport, type Report } from './core/report.js';
 
 export interface GateRequest {
@@ -49,20 +49,35 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   const file = loadPolicyFile(req.policyText, req.policyFile);
   const model = resolveModel(req.model, file.model, req.policyFile, file.modelPatterns.length > 0);
   const policy = file.resolve(model, req.gate);
+  if (policy.target.model && !registry.supportsStages) {
+    throw new InputError(`promotion by copy (target.model in ${req.policyFile}) is not supported on a Unity Catalog registry yet: Unity Catalog copies need its storage credentials flow`);
+  }
   if (policy.target.stage && !registry.supportsStages) {
     throw new InputError(
       `the registry at ${registry.url} (Unity Catalog) has aliases only, but the policy ${req.policyFile} promotes to stage ${policy.target.stage}${policy.target.alias ? ' as well' : ''}: set target.alias (e.g. champion) and no target.stage`,
     );
   }
 
-  // Round trip 1: the model (with its aliases) and every version (stages are not searchable, so we filter).
-  const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
+  // Round trip 1: the model (with its aliases) and every version (stages are not searchable, so we
+  // filter); for promotion by copy, the destination model and its versions as well.
+  const destName = policy.target.model && policy.target.model !== model ? policy.target.model : undefined;
+  const [registered, versions, destRegistered, destVersions] = await Promise.all([
+    registry.getRegisteredModel(model),
+    registry.searchModelVersions(model),
+    destName ? registry.getRegisteredModel(destName) : null,
+    destName ? registry.searchModelVersions(destName) : [],
+  ]);
   if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
   let candidate = pickCandidate(model, req.version, versions, registered.aliases);
   if (candidate.status === 'PENDING_REGISTRATION') candidate = await waitForRegistration(registry, candidate, req.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS, log);
   log(`Candidate: ${model} version ${candidate.version} (stage ${candidate.stage}, status ${candidate.status}, run ${candidate.runId ?? 'none'})`);
-  const holders = stageHolders(policy, versions);
-  const baselineHolder = policy.metrics.some((r) => r.compare) ? currentHolder(policy, versions, registered.aliases, candidate.version) : undefined;
+  // The target lives in the destination model when promoting by copy.
+  const targetVersions = destName ? destVersions : versions;
+  const targetAliases = destName ? (destRegistered?.aliases ?? {}) : registered.aliases;
+  const destination = destName ? { model: destName, exists: destRegistered !== null, ...copyOf(destVersions, modelUri(model, candidate.version)) } : undefined;
+  const holders = stageHolders(policy, targetVersions);
+  const except = destination ? destination.copy?.version : candidate.version;
+  const baselineHolder = policy.metrics.some((r) => r.compare) ? currentHolder(policy, targetVersions, targetAliases, except) : undefined;
 
   // Round trip 2, all at once: the candidate's run, the holder's run, and any metric histories.
   const [cand, base] = await Promise.all([readRun(registry, policy, candidate), baselineHolder ? readRun(registry, policy, baselineHolder) : undefined]);
@@ -73,10 +88,11 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     mode: req.mode,
     candidate,
     holders,
-    modelAliases: registered.aliases,
+    modelAliases: targetAliases,
     run: cand.run,
     observed: cand.observed,
     ...(baseline ? { baseline } : {}),
+    ...(destination ? { destination } : {}),
   });
   if (candidate.runId && !cand.run) result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
 
@@ -84,7 +100,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   let applied: RegistryOp[] = [];
   if (req.mode === 'promote' && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0) {
     applied = await applyPlan(registry, result.plan, log);
-    decision = await verify(registry, model, candidate.version, decision, result.plan);
+    decision = await verify(registry, decision, applied);
   }
 
   const report = buildReport({
@@ -243,49 +259,77 @@ function summariseVersions(sorted: ModelVersion[]): string {
   return nums.length <= 10 ? nums.join(', ') : `${nums.slice(0, 5).join(', ')}, ..., ${nums.slice(-3).join(', ')}`;
 }
 
+/** The copy of `source` in the destination model made by an earlier run (by its ledger tag, or its source URI). */
+function copyOf(destVersions: ModelVersion[], source: string): { copy?: ModelVersion } {
+  const copy = destVersions
+    .filter((v) => v.tags[TAGS.copiedFrom] === source || v.source === source)
+    .sort(byVersionNumber)
+    .at(-1);
+  return copy ? { copy } : {};
+}
+
 /**
- * Tags first (concurrently: MLflow has no batch call), then the stage. If a run
- * dies between the two, the version carries its verdict but keeps its stage,
- * and a rerun finds the tags in place and makes only the move.
+ * Tags first (concurrently: MLflow has no batch call), then, in plan order, the structural
+ * writes: creating a model, copying the version, the previous alias, the alias, the stage.
+ * If a run dies between them, the version carries its verdict but keeps its place, and a
+ * rerun finds the tags in place (and the copy, by its tag) and makes only what is missing.
+ * Returns the writes made, with the new copy's number in place of NEW_COPY.
  */
 async function applyPlan(registry: Registry, plan: RegistryOp[], log: (m: string) => void): Promise<RegistryOp[]> {
-  const tags = plan.filter((op) => op.kind !== 'transition-stage');
-  const moves = plan.filter((op) => op.kind === 'transition-stage');
-  const done: RegistryOp[] = [];
-  const write = async (op: RegistryOp) => {
-    await registry.apply(op);
-    done.push(op);
-    log(`Wrote: ${describeOp(op)}`);
+  const isTag = (op: RegistryOp) => op.kind === 'set-tag' || op.kind === 'delete-tag';
+  const done: Array<{ index: number; op: RegistryOp }> = [];
+  let copy: string | undefined;
+  const write = async (planned: RegistryOp) => {
+    const op = copy && 'version' in planned && planned.version === NEW_COPY ? { ...planned, version: copy } : planned;
+    const { version } = await registry.apply(op);
+    if (op.kind === 'copy-version') copy = version;
+    done.push({ index: plan.indexOf(planned), op });
+    log(`Wrote: ${describeOp(op)}${op.kind === 'copy-version' && version ? ` (v${version})` : ''}`);
   };
   try {
-    const results = await Promise.allSettled(tags.map(write));
+    const results = await Promise.allSettled(plan.filter(isTag).map(write));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    for (const op of moves) await write(op);
+    for (const op of plan.filter((o) => !isTag(o))) await write(op);
   } catch (err) {
     if (err instanceof GateError) {
-      const made = done.length > 0 ? `Already written: ${done.map(describeOp).join('; ')}. ` : 'Nothing was written. ';
+      const made = done.length > 0 ? `Already written: ${done.map((d) => describeOp(d.op)).join('; ')}. ` : 'Nothing was written. ';
       throw new GateError(err.kind, `${err.message}. ${made}Running the gate again is safe: it converges.`, { wrote: done.length > 0 });
     }
     throw err;
   }
-  return plan.filter((op) => done.includes(op)); // in plan order, whatever order the concurrent writes finished in
+  // In plan order, whatever order the concurrent writes finished in.
+  return done.sort((a, b) => a.index - b.index).map((d) => d.op);
 }
 
-/** Reads the candidate (and, for aliases, the model) back: the decision reported is what the registry holds, not what was asked. */
-async function verify(registry: Registry, model: string, version: string, decision: Decision, plan: RegistryOp[]): Promise<Decision> {
-  const needsAliases = plan.some((op) => op.kind === 'set-alias');
-  const [after, registered] = await Promise.all([registry.getModelVersion(model, version), needsAliases ? registry.getRegisteredModel(model) : undefined]);
-  if (!after) throw new GateError('conflict', `version ${version} of "${model}" disappeared while the gate was writing to it`, { wrote: true });
+/** Reads back every version and model written: the decision reported is what the registry holds, not what was asked. */
+async function verify(registry: Registry, decision: Decision, applied: RegistryOp[]): Promise<Decision> {
+  const versionKeys = [...new Set(applied.flatMap((op) => ('version' in op && op.kind !== 'set-alias' ? [`${op.model}\u0000${op.version}`] : [])))];
+  const aliasModels = [...new Set(applied.flatMap((op) => (op.kind === 'set-alias' ? [op.model] : [])))];
+  const [versions, models] = await Promise.all([
+    Promise.all(versionKeys.map((k) => registry.getModelVersion(...(k.split('\u0000') as [string, string])))),
+    Promise.all(aliasModels.map((m) => registry.getRegisteredModel(m))),
+  ]);
+  const versionOf = (model: string, version: string) => versions[versionKeys.indexOf(`${model}\u0000${version}`)];
+  const aliasesOf = (model: string) => models[aliasModels.indexOf(model)]?.aliases ?? {};
   const wrong: string[] = [];
-  for (const op of plan) {
-    if (op.kind === 'transition-stage' && after.stage.toLowerCase() !== op.stage.toLowerCase()) wrong.push(`stage is ${after.stage}, not ${op.stage}`);
-    if (op.kind === 'set-tag' && after.tags[op.key] !== op.value) wrong.push(`tag ${op.key} is ${JSON.stringify(after.tags[op.key] ?? null)}`);
-    if (op.kind === 'delete-tag' && op.key in after.tags) wrong.push(`tag ${op.key} is still set`);
-    if (op.kind === 'set-alias' && registered?.aliases[op.alias] !== op.version) wrong.push(`alias @${op.alias} points at ${registered?.aliases[op.alias] ? `v${registered.aliases[op.alias]}` : 'nothing'}, not v${op.version}`);
+  for (const op of applied) {
+    if (op.kind === 'set-alias') {
+      if (aliasesOf(op.model)[op.alias] !== op.version) wrong.push(`alias @${op.alias} of ${op.model} points at ${aliasesOf(op.model)[op.alias] ? `v${aliasesOf(op.model)[op.alias]}` : 'nothing'}, not v${op.version}`);
+      continue;
+    }
+    if (!('version' in op)) continue;
+    const after = versionOf(op.model, op.version);
+    if (!after) {
+      wrong.push(`${op.model} v${op.version} disappeared`);
+      continue;
+    }
+    if (op.kind === 'transition-stage' && after.stage.toLowerCase() !== op.stage.toLowerCase()) wrong.push(`${op.model} v${op.version} is in stage ${after.stage}, not ${op.stage}`);
+    if (op.kind === 'set-tag' && after.tags[op.key] !== op.value) wrong.push(`tag ${op.key} of ${op.model} v${op.version} is ${JSON.stringify(after.tags[op.key] ?? null)}`);
+    if (op.kind === 'delete-tag' && op.key in after.tags) wrong.push(`tag ${op.key} of ${op.model} v${op.version} is still set`);
   }
   if (wrong.length > 0) {
-    throw new GateError('conflict', `after writing, the registry does not hold what the gate decided for "${model}" v${version}: ${wrong.join('; ')}. Another process may be changing it.`, { wrote: true });
+    throw new GateError('conflict', `after writing, the registry does not hold what the gate decided: ${wrong.join('; ')}. Another process may be changing it.`, { wrote: true });
   }
   return decision;
 }

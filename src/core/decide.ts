@@ -6,7 +6,7 @@
 import { ineligibility } from './eligibility.js';
 import { evaluateMetrics, type Baseline, type Check, type Evaluation, type Observations } from './evaluate.js';
 import { describeTarget, type Policy } from './policy.js';
-import type { ModelVersion, RegistryOp, RunData } from './registry-model.js';
+import { modelUri, NEW_COPY, type ModelVersion, type RegistryOp, type RunData } from './registry-model.js';
 import { formatNumber } from './thresholds.js';
 
 /**
@@ -25,6 +25,8 @@ export const TAGS = {
   checks: 'mlflow_gate.checks',
   failedChecks: 'mlflow_gate.failed_checks',
   policy: 'mlflow_gate.policy',
+  /** On a copy made by promotion by copy: the models:/ URI of the version it was copied from. */
+  copiedFrom: 'mlflow_gate.copied_from',
 } as const;
 
 /** MLflow refuses tag values over 5,000 characters. */
@@ -39,6 +41,11 @@ export interface GateState {
   holders: ModelVersion[];
   /** The registered model's aliases (alias → version), from registered-models/get. */
   modelAliases: Record<string, string>;
+  /**
+   * Promotion by copy: the destination model, whether it exists, and the copy of the candidate
+   * already there (from an earlier run). `holders` and `modelAliases` are then the destination's.
+   */
+  destination?: { model: string; exists: boolean; copy?: ModelVersion };
   run: RunData | undefined;
   /** The candidate's metrics as the rules read them. */
   observed: Observations;
@@ -60,9 +67,12 @@ export interface GateDecision {
 export function decide(state: GateState): GateDecision {
   const { policy, candidate, mode } = state;
   const { stage, alias, previousAlias } = policy.target;
+  const dest = state.destination;
+  // The version that is to hold the target: the candidate, or its copy in the destination model.
+  const holderToBe = dest ? dest.copy : candidate;
   const aliasHolder = alias ? state.modelAliases[alias] : undefined;
   const previousVersions = [...new Set([...state.holders.map((h) => h.version), ...(aliasHolder ? [aliasHolder] : [])])]
-    .filter((v) => v !== candidate.version)
+    .filter((v) => v !== holderToBe?.version)
     .sort((a, b) => Number(a) - Number(b));
   const evaluation = evaluateMetrics(policy.metrics, state.observed, state.baseline);
   const reasons: string[] = [];
@@ -73,10 +83,11 @@ export function decide(state: GateState): GateDecision {
   }
   if (!state.run) reasons.push(`version ${candidate.version} has no source run, so it has no metrics`);
 
-  const inStage = !stage || candidate.stage.toLowerCase() === stage.toLowerCase();
-  const hasAlias = !alias || aliasHolder === candidate.version;
-  if (inStage && hasAlias) {
-    reasons.push(`version ${candidate.version} already holds ${describeTarget(policy.target)}; nothing to do`);
+  const inStage = !stage || (holderToBe !== undefined && holderToBe.stage.toLowerCase() === stage.toLowerCase());
+  const hasAlias = !alias || (holderToBe !== undefined && aliasHolder === holderToBe.version);
+  if (holderToBe && inStage && hasAlias) {
+    const what = dest ? `its copy ${dest.model} v${holderToBe.version}` : `version ${candidate.version}`;
+    reasons.push(`${what} already holds ${describeTarget(policy.target)}; nothing to do`);
     if (!evaluation.passed) reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
     return { decision: 'already-promoted', evaluation, previousVersions, plan: [], reasons };
   }
@@ -89,8 +100,9 @@ export function decide(state: GateState): GateDecision {
   const tagPlan = (desired: Record<string, string | null>) => planTags(state.model, candidate, desired);
   if (evaluation.passed) {
     reasons.push(`every required check passed (${evaluation.checks.length} checks)`);
-    const model = state.model;
-    const version = candidate.version;
+    const model = dest?.model ?? state.model;
+    const version = holderToBe?.version ?? NEW_COPY;
+    const source = modelUri(state.model, candidate.version);
     const plan: RegistryOp[] = [
       ...tagPlan({
         [TAGS.validation]: 'passed',
@@ -98,6 +110,10 @@ export function decide(state: GateState): GateDecision {
         [TAGS.policy]: policy.file,
         [TAGS.failedChecks]: null,
       }),
+      ...(dest && !dest.exists ? [{ kind: 'create-model', model } as const] : []),
+      ...(dest && !dest.copy
+        ? [{ kind: 'copy-version', model, source, ...(candidate.runId ? { runId: candidate.runId } : {}), tags: { [TAGS.copiedFrom]: source, [TAGS.validation]: 'passed' } } as const]
+        : []),
       // The old holder gets its handle before the alias moves, so it is never without one.
       ...(alias && previousAlias && aliasHolder && aliasHolder !== version && state.modelAliases[previousAlias] !== aliasHolder
         ? [{ kind: 'set-alias', model, alias: previousAlias, version: aliasHolder } as const]

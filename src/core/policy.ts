@@ -45,10 +45,13 @@ export interface Target {
   archiveExisting: boolean;
   /** With an alias: the alias the old holder gets. */
   previousAlias?: string;
+  /** Promotion by copy: the registered model the candidate is copied into. */
+  model?: string;
 }
 
-export function describeTarget(t: { stage?: string; alias?: string }): string {
-  return [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
+export function describeTarget(t: { stage?: string; alias?: string; model?: string }): string {
+  const where = [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
+  return t.model ? `${where} of ${t.model} (by copy)` : where;
 }
 
 export interface CandidateRules {
@@ -90,7 +93,7 @@ interface RawRule {
   compare?: { min_absolute_change?: number; min_relative_change?: number; max_regression?: number; same_dataset?: boolean; require_baseline?: boolean };
 }
 interface RawRuleset {
-  target?: { stage?: TargetStage; archive_existing?: boolean; alias?: string; previous_alias?: string };
+  target?: { stage?: TargetStage; archive_existing?: boolean; alias?: string; previous_alias?: string; model?: string };
   candidate?: { from_stage?: string; run_status?: string; tags?: Record<string, string>; metrics_before_registration?: boolean };
   metrics?: Record<string, string | RawRule>;
   on_reject?: { tags?: Record<string, string> };
@@ -241,6 +244,7 @@ function resolveTarget(t: NonNullable<RawRuleset['target']>): Target {
     ...(t.alias ? { alias: t.alias } : {}),
     archiveExisting: t.archive_existing ?? true,
     ...(t.previous_alias ? { previousAlias: t.previous_alias } : {}),
+    ...(t.model ? { model: t.model } : {}),
   };
 }
 

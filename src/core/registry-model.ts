@@ -48,7 +48,13 @@ export type RegistryOp =
   | { kind: 'set-tag'; model: string; version: string; key: string; value: string }
   | { kind: 'delete-tag'; model: string; version: string; key: string }
   | { kind: 'transition-stage'; model: string; version: string; stage: string; archiveExisting: boolean }
-  | { kind: 'set-alias'; model: string; alias: string; version: string };
+  | { kind: 'set-alias'; model: string; alias: string; version: string }
+  | { kind: 'create-model'; model: string }
+  /** A new version of `model` whose source is another version's models:/ URI; later ops name it NEW_COPY. */
+  | { kind: 'copy-version'; model: string; source: string; runId?: string; tags: Record<string, string> };
+
+/** Stands for the version number a copy-version op creates, in the ops after it. */
+export const NEW_COPY = 'new copy';
 
 export function describeOp(op: RegistryOp): string {
   switch (op.kind) {
@@ -57,9 +63,13 @@ export function describeOp(op: RegistryOp): string {
     case 'delete-tag':
       return `delete tag ${op.key} from ${op.model} v${op.version}`;
     case 'transition-stage':
-      return `move ${op.model} v${op.version} to stage ${op.stage}${op.archiveExisting ? ' (archiving the versions there now)' : ''}`;
+      return `move ${op.model} ${op.version === NEW_COPY ? 'the new copy' : `v${op.version}`} to stage ${op.stage}${op.archiveExisting ? ' (archiving the versions there now)' : ''}`;
     case 'set-alias':
-      return `point alias @${op.alias} of ${op.model} at v${op.version}`;
+      return `point alias @${op.alias} of ${op.model} at ${op.version === NEW_COPY ? 'the new copy' : `v${op.version}`}`;
+    case 'create-model':
+      return `create the registered model ${op.model}`;
+    case 'copy-version':
+      return `copy ${op.source} into ${op.model} as a new version`;
   }
 }
 
@@ -90,5 +100,6 @@ export interface Registry {
   getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>;
   /** MLflow 3: the metrics of a logged model (several per key, by dataset); null when it does not exist. */
   getLoggedModelMetrics(modelId: string): Promise<MetricPoint[] | null>;
-  apply(op: RegistryOp): Promise<void>;
+  /** Performs one write; a copy-version answers the number of the version it created. */
+  apply(op: RegistryOp): Promise<{ version?: string }>;
 }

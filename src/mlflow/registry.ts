@@ -129,14 +129,28 @@ export class MlflowRegistry implements Registry {
     }
   }
 
-  async apply(op: RegistryOp): Promise<void> {
+  async apply(op: RegistryOp): Promise<{ version?: string }> {
     switch (op.kind) {
+      case 'create-model':
+        if (!this.supportsStages) throw new RegistryError('promotion by copy into a Unity Catalog model is not supported');
+        await this.rest.post('registered-models/create', { name: op.model });
+        return {};
+      case 'copy-version': {
+        if (!this.supportsStages) throw new RegistryError('promotion by copy into a Unity Catalog model is not supported');
+        const res = await this.rest.post<{ model_version: ApiModelVersion }>('model-versions/create', {
+          name: op.model,
+          source: op.source,
+          ...(op.runId ? { run_id: op.runId } : {}),
+          tags: Object.entries(op.tags).map(([key, value]) => ({ key, value })),
+        });
+        return { version: String(res.model_version.version) };
+      }
       case 'set-tag':
         await this.rest.post(`${this.prefix}model-versions/set-tag`, { name: op.model, version: op.version, key: op.key, value: op.value });
-        return;
+        return {};
       case 'delete-tag':
         await this.rest.delete(`${this.prefix}model-versions/delete-tag`, { name: op.model, version: op.version, key: op.key });
-        return;
+        return {};
       case 'transition-stage':
         if (!this.supportsStages) throw new RegistryError(`${this.rest.baseUrl} is a Unity Catalog registry, which has no stages`);
         await this.rest.post('model-versions/transition-stage', {
@@ -145,11 +159,11 @@ export class MlflowRegistry implements Registry {
           stage: op.stage,
           archive_existing_versions: op.archiveExisting,
         });
-        return;
+        return {};
       case 'set-alias':
         // An upsert: moving an alias is one atomic write.
         await this.rest.post(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias, version: op.version });
-        return;
+        return {};
     }
   }
 }

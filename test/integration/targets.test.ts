@@ -78,4 +78,26 @@ describe('targets and selectors against a real MLflow server', () => {
     expect(await fail('alias:nope')).toBe(`model "${model}" has no alias @nope; its aliases are @challenger → v2`);
     expect(await fail('run:0000')).toBe(`no version of "${model}" was registered from run 0000; it has versions 1, 2, 3`);
   });
+
+  it('promotion by copy: a new version of the production model, linked to its origin, holding the alias; a rerun converges', async () => {
+    const model = uniqueModel();
+    const prod = `prod.${model}`;
+    await seed(py(), model, [{ metrics: { accuracy: 0.95 } }, { metrics: { accuracy: 0.96 } }]);
+    const policy = `target:\n  model: ${prod}\n  alias: champion\n  previous_alias: previous-champion\nmetrics:\n  accuracy: ">= 0.9"\n`;
+    const first = await gate(model, policy, { version: '1' });
+    expect(first.report).toMatchObject({ decision: 'promoted', wrote: true });
+    expect(first.report.applied).toEqual(expect.arrayContaining([`create the registered model ${prod}`, `copy models:/${model}/1 into ${prod} as a new version`, `point alias @champion of ${prod} at v1`]));
+    const copies = await py().call('search_versions', { model: prod });
+    expect(copies).toHaveLength(1);
+    expect(copies[0]).toMatchObject({ version: '1', source: `models:/${model}/1`, tags: { 'mlflow_gate.copied_from': `models:/${model}/1`, validation: 'passed' } });
+    expect(await aliasesOf(prod)).toEqual({ champion: '1' });
+    const again = await gate(model, policy, { version: '1' });
+    expect(again.report).toMatchObject({ decision: 'already-promoted', wrote: false });
+    const second = await gate(model, policy, { version: '2' });
+    expect(second.report).toMatchObject({ decision: 'promoted', previousVersions: ['1'] });
+    expect(await aliasesOf(prod)).toEqual({ champion: '2', 'previous-champion': '1' });
+    expect(await py().call('search_versions', { model: prod })).toHaveLength(2);
+    expect(await aliasesOf(model)).toEqual({}); // the development model is untouched
+  });
 });
+

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checksTag, decide, MAX_TAG_VALUE, planTags, TAGS, type GateState } from '../../src/core/decide.js';
 import { evaluateMetrics } from '../../src/core/evaluate.js';
 import { loadPolicy } from '../../src/core/policy.js';
-import type { ModelVersion } from '../../src/core/registry-model.js';
+import { NEW_COPY, type ModelVersion } from '../../src/core/registry-model.js';
 import { obs, runData } from './builders.js';
 
 const policy = loadPolicy('model: churn-predictor\nmetrics:\n  accuracy: ">= 0.90"\n  f1: ">= 0.88"\n', '.github/promotion-policy.yml');
@@ -141,6 +141,33 @@ describe('alias targets', () => {
     const half = decide(state({ policy: both, candidate: version('3', 'Production'), holders: [version('3', 'Production')], modelAliases: { champion: '2' } }));
     expect(half.decision).toBe('promoted');
     expect(half.plan.filter((op) => op.kind !== 'set-tag').map((op) => op.kind)).toEqual(['set-alias']);
+  });
+});
+
+describe('promotion by copy', () => {
+  const copyPolicy = loadPolicy('target:\n  model: prod.churn\n  alias: champion\nmetrics:\n  accuracy: ">= 0.9"\n', 'p.yml');
+  it('creates the model if needed, copies the candidate with a ledger link, then moves the alias to the copy', () => {
+    const d = decide(state({ policy: copyPolicy, holders: [], modelAliases: {}, destination: { model: 'prod.churn', exists: false } }));
+    expect(d.decision).toBe('promoted');
+    expect(d.plan.filter((op) => op.kind !== 'set-tag')).toEqual([
+      { kind: 'create-model', model: 'prod.churn' },
+      {
+        kind: 'copy-version',
+        model: 'prod.churn',
+        source: 'models:/churn-predictor/3',
+        runId: 'run3',
+        tags: { 'mlflow_gate.copied_from': 'models:/churn-predictor/3', validation: 'passed' },
+      },
+      { kind: 'set-alias', model: 'prod.churn', alias: 'champion', version: NEW_COPY },
+    ]);
+  });
+  it('a rerun finds the copy and only moves what is missing; then it is already-promoted', () => {
+    const copy = { ...version('7'), name: 'prod.churn' };
+    const d = decide(state({ policy: copyPolicy, holders: [], modelAliases: { champion: '6' }, destination: { model: 'prod.churn', exists: true, copy } }));
+    expect(d.plan.filter((op) => op.kind !== 'set-tag')).toEqual([{ kind: 'set-alias', model: 'prod.churn', alias: 'champion', version: '7' }]);
+    expect(d.previousVersions).toEqual(['6']);
+    const done = decide(state({ policy: copyPolicy, holders: [], modelAliases: { champion: '7' }, destination: { model: 'prod.churn', exists: true, copy } }));
+    expect(done.decision).toBe('already-promoted');
   });
 });
 
