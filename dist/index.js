@@ -34176,7 +34176,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8128);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1557);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34185,7 +34185,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8128:
+/***/ 1557:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37875,6 +37875,95 @@ function signed(n) {
     return `${n >= 0 ? '+' : ''}${formatNumber(n)}`;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/ledger.ts
+/**
+ * The audit ledger the gate keeps in the registry itself, as tags any MLflow
+ * client can read: on each decided version, what was decided, about which
+ * target, replacing whom, when, by whom, from which workflow run and commit,
+ * with which observed values and under which rule; on the registered model, a
+ * short history of promotions and rollbacks. Pure: the caller gives the time.
+ */
+
+const LEDGER = {
+    decision: 'mlflow_gate.decision',
+    target: 'mlflow_gate.target',
+    previous: 'mlflow_gate.previous_version',
+    at: 'mlflow_gate.decided_at',
+    by: 'mlflow_gate.decided_by',
+    runUrl: 'mlflow_gate.run_url',
+    commit: 'mlflow_gate.commit',
+    ruleHash: 'mlflow_gate.rule_hash',
+    reason: 'mlflow_gate.reason',
+    /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
+    history: 'mlflow_gate.history',
+};
+/** A target as the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
+function targetKey(t) {
+    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : ''].filter(Boolean).join('+');
+}
+/**
+ * A hash of the rules that applied to this model: the resolved policy, canonical
+ * (sorted keys, no file name), so a comment-only edit of the policy file changes nothing.
+ */
+function ruleHash(policy) {
+    const { file: _file, ...rules } = policy;
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(canonicalJson(rules)).digest('hex').slice(0, 16)}`;
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, v]) => v !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+}
+/** The ledger tags of one decision on one version. */
+function ledgerTags(entry, ctx) {
+    return {
+        [LEDGER.decision]: entry.decision,
+        [LEDGER.target]: entry.target,
+        [LEDGER.previous]: entry.previous.join(','),
+        [LEDGER.at]: ctx.now,
+        [LEDGER.by]: ctx.actor ?? 'unknown',
+        ...(ctx.runUrl ? { [LEDGER.runUrl]: ctx.runUrl } : {}),
+        ...(ctx.sha ? { [LEDGER.commit]: ctx.sha } : {}),
+        ...(entry.ruleHash ? { [LEDGER.ruleHash]: entry.ruleHash } : {}),
+        ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, 1000) } : {}),
+    };
+}
+/** True when the version's ledger already records this decision (same decision, target and rule): a rerun writes nothing. */
+function alreadyRecorded(tags, entry) {
+    return tags[LEDGER.decision] === entry.decision && tags[LEDGER.target] === entry.target && (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash);
+}
+const HISTORY_MAX_VALUE = 5000;
+/** Reads the model's history tag; a missing or damaged tag is an empty history. */
+function parseHistory(raw) {
+    if (!raw)
+        return [];
+    try {
+        const parsed = JSON.parse(raw);
+        return Array.isArray(parsed) ? parsed.filter((e) => e && typeof e === 'object' && typeof e.version === 'string') : [];
+    }
+    catch {
+        return [];
+    }
+}
+/** The history with a new entry first, as many entries as fit in MLflow's 5,000-character tag value (at most `max`). */
+function appendHistory(history, entry, max = 20) {
+    let entries = [entry, ...history].slice(0, max);
+    let text = JSON.stringify(entries);
+    while (text.length > HISTORY_MAX_VALUE && entries.length > 1) {
+        entries = entries.slice(0, -1);
+        text = JSON.stringify(entries);
+    }
+    return text;
+}
+
 ;// CONCATENATED MODULE: ./src/core/registry-model.ts
 /** Stands for the version number a copy-version op creates, in the ops after it. */
 const NEW_COPY = 'new copy';
@@ -37884,6 +37973,8 @@ function describeOp(op) {
             return `set tag ${op.key}=${JSON.stringify(op.value.length > 80 ? op.value.slice(0, 77) + '...' : op.value)} on ${op.model} v${op.version}`;
         case 'delete-tag':
             return `delete tag ${op.key} from ${op.model} v${op.version}`;
+        case 'set-model-tag':
+            return `set tag ${op.key} on the registered model ${op.model}`;
         case 'transition-stage':
             return `move ${op.model} ${op.version === NEW_COPY ? 'the new copy' : `v${op.version}`} to stage ${op.stage}${op.archiveExisting ? ' (archiving the versions there now)' : ''}`;
         case 'set-alias':
@@ -37908,6 +37999,7 @@ function modelUri(model, version) {
  * the policy, the registry state that was read and the run's metrics, it says
  * what the gate decides and exactly which writes that takes.
  */
+
 
 
 
@@ -37949,12 +38041,29 @@ function decide(state) {
         reasons.push(`version ${candidate.version} has no source run, so it has no metrics`);
     const inStage = !stage || (holderToBe !== undefined && holderToBe.stage.toLowerCase() === stage.toLowerCase());
     const hasAlias = !alias || (holderToBe !== undefined && aliasHolder === holderToBe.version);
+    const record = (version, tags) => {
+        // A run that died after moving the target but before recording it left no ledger entry: complete it.
+        if (!state.context || alreadyRecorded(tags, { decision: 'promoted', target: target, ruleHash: rule }))
+            return [];
+        const targetModel = dest?.model ?? state.model;
+        const ledger = ledgerTags({ decision: 'promoted', target, previous: previousVersions, ruleHash: rule }, state.context);
+        const first = state.history?.[0];
+        const historyOp = first && first.version === version && first.target === target
+            ? []
+            : [{ kind: 'set-model-tag', model: targetModel, key: LEDGER.history, value: appendHistory(state.history ?? [], { version, decision: 'promoted', target, previous: previousVersions, at: state.context.now, by: state.context.actor ?? 'unknown' }) }];
+        return [...Object.entries(ledger).map(([key, value]) => ({ kind: 'set-tag', model: targetModel, version, key, value, record: true })), ...historyOp];
+    };
+    const target = targetKey(policy.target);
+    const rule = ruleHash(policy);
     if (holderToBe && inStage && hasAlias) {
         const what = dest ? `its copy ${dest.model} v${holderToBe.version}` : `version ${candidate.version}`;
         reasons.push(`${what} already holds ${describeTarget(policy.target)}; nothing to do`);
         if (!evaluation.passed)
             reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
-        return { decision: 'already-promoted', evaluation, previousVersions, plan: [], reasons };
+        const plan = record(holderToBe.version, holderToBe.tags);
+        if (plan.length > 0)
+            reasons.push('its ledger entry was missing (an earlier run stopped after the move): recording it');
+        return { decision: 'already-promoted', evaluation, previousVersions, plan, reasons };
     }
     const notEligible = ineligibility(policy.candidate, candidate, state.run, state.observed);
     if (notEligible.length > 0) {
@@ -37983,12 +38092,16 @@ function decide(state) {
                 : []),
             ...(alias && !hasAlias ? [{ kind: 'set-alias', model, alias, version }] : []),
             ...(stage && !inStage ? [{ kind: 'transition-stage', model, version, stage, archiveExisting: policy.target.archiveExisting }] : []),
+            ...record(version, holderToBe?.tags ?? {}),
         ];
         return { decision: mode === 'promote' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
     }
     reasons.push(...evaluation.failed.map((c) => c.message));
+    const rejectedEntry = { decision: 'rejected', target, previous: previousVersions, ruleHash: rule };
+    const ledger = state.context && !alreadyRecorded(candidate.tags, rejectedEntry) ? ledgerTags(rejectedEntry, state.context) : {};
     const plan = tagPlan({
         ...policy.onReject.tags,
+        ...ledger,
         [TAGS.validation]: 'failed',
         [TAGS.checks]: checksTag(evaluation.checks),
         [TAGS.failedChecks]: failedChecksTag(evaluation.failed),
@@ -38149,6 +38262,7 @@ function escapeCell(text) {
 
 
 
+
 const DEFAULT_PENDING_TIMEOUT_MS = 120_000;
 const PENDING_POLL_MS = 2_000;
 async function runGate(req, deps) {
@@ -38203,6 +38317,8 @@ async function runGate(req, deps) {
         observed: cand.observed,
         ...(baseline ? { baseline } : {}),
         ...(destination ? { destination } : {}),
+        context: req.context ?? { now: new Date().toISOString() },
+        history: parseHistory((destName ? destRegistered?.tags : registered.tags)?.[LEDGER.history]),
     });
     if (candidate.runId && !cand.run)
         result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
@@ -38379,14 +38495,16 @@ function copyOf(destVersions, source) {
     return copy ? { copy } : {};
 }
 /**
- * Tags first (concurrently: MLflow has no batch call), then, in plan order, the structural
- * writes: creating a model, copying the version, the previous alias, the alias, the stage.
+ * The evidence tags first (validation, checks; concurrently: MLflow has no batch call), then,
+ * in plan order, the structural writes: creating a model, copying the version, the previous
+ * alias, the alias, the stage; last the ledger record of what was done (concurrently).
  * If a run dies between them, the version carries its verdict but keeps its place, and a
  * rerun finds the tags in place (and the copy, by its tag) and makes only what is missing.
  * Returns the writes made, with the new copy's number in place of NEW_COPY.
  */
 async function applyPlan(registry, plan, log) {
-    const isTag = (op) => op.kind === 'set-tag' || op.kind === 'delete-tag';
+    const isEvidence = (op) => (op.kind === 'set-tag' && !op.record) || op.kind === 'delete-tag';
+    const isRecord = (op) => (op.kind === 'set-tag' && op.record === true) || op.kind === 'set-model-tag';
     const done = [];
     let copy;
     const write = async (planned) => {
@@ -38398,12 +38516,16 @@ async function applyPlan(registry, plan, log) {
         log(`Wrote: ${describeOp(op)}${op.kind === 'copy-version' && version ? ` (v${version})` : ''}`);
     };
     try {
-        const results = await Promise.allSettled(plan.filter(isTag).map(write));
-        const failed = results.find((r) => r.status === 'rejected');
-        if (failed)
-            throw failed.reason;
-        for (const op of plan.filter((o) => !isTag(o)))
+        const together = async (ops) => {
+            const results = await Promise.allSettled(ops.map(write));
+            const failed = results.find((r) => r.status === 'rejected');
+            if (failed)
+                throw failed.reason;
+        };
+        await together(plan.filter(isEvidence));
+        for (const op of plan.filter((o) => !isEvidence(o) && !isRecord(o)))
             await write(op);
+        await together(plan.filter(isRecord));
     }
     catch (err) {
         if (err instanceof GateError) {
@@ -38418,18 +38540,24 @@ async function applyPlan(registry, plan, log) {
 /** Reads back every version and model written: the decision reported is what the registry holds, not what was asked. */
 async function verify(registry, decision, applied) {
     const versionKeys = [...new Set(applied.flatMap((op) => ('version' in op && op.kind !== 'set-alias' ? [`${op.model}\u0000${op.version}`] : [])))];
-    const aliasModels = [...new Set(applied.flatMap((op) => (op.kind === 'set-alias' ? [op.model] : [])))];
+    const aliasModels = [...new Set(applied.flatMap((op) => (op.kind === 'set-alias' || op.kind === 'set-model-tag' ? [op.model] : [])))];
     const [versions, models] = await Promise.all([
         Promise.all(versionKeys.map((k) => registry.getModelVersion(...k.split('\u0000')))),
         Promise.all(aliasModels.map((m) => registry.getRegisteredModel(m))),
     ]);
     const versionOf = (model, version) => versions[versionKeys.indexOf(`${model}\u0000${version}`)];
     const aliasesOf = (model) => models[aliasModels.indexOf(model)]?.aliases ?? {};
+    const modelTagsOf = (model) => models[aliasModels.indexOf(model)]?.tags ?? {};
     const wrong = [];
     for (const op of applied) {
         if (op.kind === 'set-alias') {
             if (aliasesOf(op.model)[op.alias] !== op.version)
                 wrong.push(`alias @${op.alias} of ${op.model} points at ${aliasesOf(op.model)[op.alias] ? `v${aliasesOf(op.model)[op.alias]}` : 'nothing'}, not v${op.version}`);
+            continue;
+        }
+        if (op.kind === 'set-model-tag') {
+            if (modelTagsOf(op.model)[op.key] !== op.value)
+                wrong.push(`tag ${op.key} of the registered model ${op.model} was not written`);
             continue;
         }
         if (!('version' in op))
@@ -38903,7 +39031,8 @@ class MlflowRegistry {
         const res = await orNull(this.rest.get(`${this.prefix}registered-models/get`, { name }));
         if (!res)
             return null;
-        return { name: res.registered_model.name, aliases: Object.fromEntries((res.registered_model.aliases ?? []).map((a) => [a.alias, a.version])) };
+        const m = res.registered_model;
+        return { name: m.name, aliases: Object.fromEntries((m.aliases ?? []).map((a) => [a.alias, a.version])), tags: tagsToRecord(m.tags) };
     }
     async searchModelVersions(name) {
         const out = [];
@@ -38983,6 +39112,9 @@ class MlflowRegistry {
             }
             case 'set-tag':
                 await this.rest.post(`${this.prefix}model-versions/set-tag`, { name: op.model, version: op.version, key: op.key, value: op.value });
+                return {};
+            case 'set-model-tag':
+                await this.rest.post(`${this.prefix}registered-models/set-tag`, { name: op.model, key: op.key, value: op.value });
                 return {};
             case 'delete-tag':
                 await this.rest.delete(`${this.prefix}model-versions/delete-tag`, { name: op.model, version: op.version, key: op.key });
@@ -39142,6 +39274,7 @@ async function run() {
             mode: settings.mode,
             policyFile: settings.policyPath,
             policyText,
+            context: ledgerContext(),
         }, { ...(registry ? { registry } : {}), log: (m) => info(redact(m)) });
         setReportOutputs(report, redact);
         await writeReportSummary(report, redact);
@@ -39210,6 +39343,17 @@ async function connect(settings, trackingUri, secrets) {
     }
     const tracking = new MlflowRestClient(trackingUri, auth, options);
     return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking, tracking, settings.registryFlavor);
+}
+/** Who and where, from the runner's environment (github.context reads the same variables). */
+function ledgerContext() {
+    const env = process.env;
+    const runUrl = env['GITHUB_SERVER_URL'] && env['GITHUB_REPOSITORY'] && env['GITHUB_RUN_ID'] ? `${env['GITHUB_SERVER_URL']}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}` : undefined;
+    return {
+        now: new Date().toISOString(),
+        ...(env['GITHUB_ACTOR'] ? { actor: env['GITHUB_ACTOR'] } : {}),
+        ...(runUrl ? { runUrl } : {}),
+        ...(env['GITHUB_SHA'] ? { sha: env['GITHUB_SHA'] } : {}),
+    };
 }
 async function readPolicy(policyPath) {
     const full = external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), policyPath);

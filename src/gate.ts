@@ -8,6 +8,7 @@ import { decide, TAGS, type Decision, type GateDecision, type Mode } from './cor
 import { GateError, InputError } from './core/errors.js';
 import { evaluateMetrics, type Baseline, type Observations } from './core/evaluate.js';
 import { historiesNeeded, observe } from './core/observe.js';
+import { LEDGER, parseHistory, type LedgerContext } from './core/ledger.js';
 import { describeTarget, loadPolicyFile, type Policy } from './core/policy.js';
 import { byVersionNumber, describeOp, modelUri, NEW_COPY, type MetricPoint, type ModelVersion, type Registry, type RegistryOp, type RunData } from './core/registry-model.js';
 import { buildReport, type Report } from './core/report.js';
@@ -21,6 +22,8 @@ export interface GateRequest {
   gate?: string;
   /** How long to wait for a PENDING_REGISTRATION candidate to become READY. */
   pendingTimeoutMs?: number;
+  /** Who and where, for the ledger (the workflow run); the time defaults to now. */
+  context?: LedgerContext;
   mode: Mode;
   policyFile: string;
   policyText: string;
@@ -93,6 +96,8 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     observed: cand.observed,
     ...(baseline ? { baseline } : {}),
     ...(destination ? { destination } : {}),
+    context: req.context ?? { now: new Date().toISOString() },
+    history: parseHistory((destName ? destRegistered?.tags : registered.tags)?.[LEDGER.history]),
   });
   if (candidate.runId && !cand.run) result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
 
@@ -269,14 +274,16 @@ function copyOf(destVersions: ModelVersion[], source: string): { copy?: ModelVer
 }
 
 /**
- * Tags first (concurrently: MLflow has no batch call), then, in plan order, the structural
- * writes: creating a model, copying the version, the previous alias, the alias, the stage.
+ * The evidence tags first (validation, checks; concurrently: MLflow has no batch call), then,
+ * in plan order, the structural writes: creating a model, copying the version, the previous
+ * alias, the alias, the stage; last the ledger record of what was done (concurrently).
  * If a run dies between them, the version carries its verdict but keeps its place, and a
  * rerun finds the tags in place (and the copy, by its tag) and makes only what is missing.
  * Returns the writes made, with the new copy's number in place of NEW_COPY.
  */
 async function applyPlan(registry: Registry, plan: RegistryOp[], log: (m: string) => void): Promise<RegistryOp[]> {
-  const isTag = (op: RegistryOp) => op.kind === 'set-tag' || op.kind === 'delete-tag';
+  const isEvidence = (op: RegistryOp) => (op.kind === 'set-tag' && !op.record) || op.kind === 'delete-tag';
+  const isRecord = (op: RegistryOp) => (op.kind === 'set-tag' && op.record === true) || op.kind === 'set-model-tag';
   const done: Array<{ index: number; op: RegistryOp }> = [];
   let copy: string | undefined;
   const write = async (planned: RegistryOp) => {
@@ -287,10 +294,14 @@ async function applyPlan(registry: Registry, plan: RegistryOp[], log: (m: string
     log(`Wrote: ${describeOp(op)}${op.kind === 'copy-version' && version ? ` (v${version})` : ''}`);
   };
   try {
-    const results = await Promise.allSettled(plan.filter(isTag).map(write));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    for (const op of plan.filter((o) => !isTag(o))) await write(op);
+    const together = async (ops: RegistryOp[]) => {
+      const results = await Promise.allSettled(ops.map(write));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    };
+    await together(plan.filter(isEvidence));
+    for (const op of plan.filter((o) => !isEvidence(o) && !isRecord(o))) await write(op);
+    await together(plan.filter(isRecord));
   } catch (err) {
     if (err instanceof GateError) {
       const made = done.length > 0 ? `Already written: ${done.map((d) => describeOp(d.op)).join('; ')}. ` : 'Nothing was written. ';
@@ -305,17 +316,22 @@ async function applyPlan(registry: Registry, plan: RegistryOp[], log: (m: string
 /** Reads back every version and model written: the decision reported is what the registry holds, not what was asked. */
 async function verify(registry: Registry, decision: Decision, applied: RegistryOp[]): Promise<Decision> {
   const versionKeys = [...new Set(applied.flatMap((op) => ('version' in op && op.kind !== 'set-alias' ? [`${op.model}\u0000${op.version}`] : [])))];
-  const aliasModels = [...new Set(applied.flatMap((op) => (op.kind === 'set-alias' ? [op.model] : [])))];
+  const aliasModels = [...new Set(applied.flatMap((op) => (op.kind === 'set-alias' || op.kind === 'set-model-tag' ? [op.model] : [])))];
   const [versions, models] = await Promise.all([
     Promise.all(versionKeys.map((k) => registry.getModelVersion(...(k.split('\u0000') as [string, string])))),
     Promise.all(aliasModels.map((m) => registry.getRegisteredModel(m))),
   ]);
   const versionOf = (model: string, version: string) => versions[versionKeys.indexOf(`${model}\u0000${version}`)];
   const aliasesOf = (model: string) => models[aliasModels.indexOf(model)]?.aliases ?? {};
+  const modelTagsOf = (model: string) => models[aliasModels.indexOf(model)]?.tags ?? {};
   const wrong: string[] = [];
   for (const op of applied) {
     if (op.kind === 'set-alias') {
       if (aliasesOf(op.model)[op.alias] !== op.version) wrong.push(`alias @${op.alias} of ${op.model} points at ${aliasesOf(op.model)[op.alias] ? `v${aliasesOf(op.model)[op.alias]}` : 'nothing'}, not v${op.version}`);
+      continue;
+    }
+    if (op.kind === 'set-model-tag') {
+      if (modelTagsOf(op.model)[op.key] !== op.value) wrong.push(`tag ${op.key} of the registered model ${op.model} was not written`);
       continue;
     }
     if (!('version' in op)) continue;

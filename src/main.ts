@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GateError, InputError, PolicyError } from './core/errors.js';
+import type { LedgerContext } from './core/ledger.js';
 import { secretForms, secretSet, type Redactor, type SecretSet } from './core/redact.js';
 import { runGate } from './gate.js';
 import { parseHeaders, readSettings, type Settings } from './github/inputs.js';
@@ -29,6 +30,7 @@ export async function run(): Promise<void> {
         mode: settings.mode,
         policyFile: settings.policyPath,
         policyText,
+        context: ledgerContext(),
       },
       { ...(registry ? { registry } : {}), log: (m) => core.info(redact(m)) },
     );
@@ -94,6 +96,18 @@ async function connect(settings: Settings, trackingUri: string, secrets: SecretS
   }
   const tracking = new MlflowRestClient(trackingUri, auth, options);
   return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking, tracking, settings.registryFlavor);
+}
+
+/** Who and where, from the runner's environment (github.context reads the same variables). */
+function ledgerContext(): LedgerContext {
+  const env = process.env;
+  const runUrl = env['GITHUB_SERVER_URL'] && env['GITHUB_REPOSITORY'] && env['GITHUB_RUN_ID'] ? `${env['GITHUB_SERVER_URL']}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}` : undefined;
+  return {
+    now: new Date().toISOString(),
+    ...(env['GITHUB_ACTOR'] ? { actor: env['GITHUB_ACTOR'] } : {}),
+    ...(runUrl ? { runUrl } : {}),
+    ...(env['GITHUB_SHA'] ? { sha: env['GITHUB_SHA'] } : {}),
+  };
 }
 
 async function readPolicy(policyPath: string): Promise<string> {

@@ -5,6 +5,7 @@
  */
 import { ineligibility } from './eligibility.js';
 import { evaluateMetrics, type Baseline, type Check, type Evaluation, type Observations } from './evaluate.js';
+import { alreadyRecorded, appendHistory, LEDGER, ledgerTags, ruleHash, targetKey, type HistoryEntry, type LedgerContext } from './ledger.js';
 import { describeTarget, type Policy } from './policy.js';
 import { modelUri, NEW_COPY, type ModelVersion, type RegistryOp, type RunData } from './registry-model.js';
 import { formatNumber } from './thresholds.js';
@@ -46,6 +47,10 @@ export interface GateState {
    * already there (from an earlier run). `holders` and `modelAliases` are then the destination's.
    */
   destination?: { model: string; exists: boolean; copy?: ModelVersion };
+  /** When and by whom (the workflow run): with it, decisions are recorded in the ledger. */
+  context?: LedgerContext;
+  /** The target model's ledger history (its mlflow_gate.history tag). */
+  history?: HistoryEntry[];
   run: RunData | undefined;
   /** The candidate's metrics as the rules read them. */
   observed: Observations;
@@ -85,11 +90,28 @@ export function decide(state: GateState): GateDecision {
 
   const inStage = !stage || (holderToBe !== undefined && holderToBe.stage.toLowerCase() === stage.toLowerCase());
   const hasAlias = !alias || (holderToBe !== undefined && aliasHolder === holderToBe.version);
+  const record = (version: string, tags: Record<string, string>): RegistryOp[] => {
+    // A run that died after moving the target but before recording it left no ledger entry: complete it.
+    if (!state.context || alreadyRecorded(tags, { decision: 'promoted', target: target, ruleHash: rule })) return [];
+    const targetModel = dest?.model ?? state.model;
+    const ledger = ledgerTags({ decision: 'promoted', target, previous: previousVersions, ruleHash: rule }, state.context);
+    const first = state.history?.[0];
+    const historyOp: RegistryOp[] =
+      first && first.version === version && first.target === target
+        ? []
+        : [{ kind: 'set-model-tag', model: targetModel, key: LEDGER.history, value: appendHistory(state.history ?? [], { version, decision: 'promoted', target, previous: previousVersions, at: state.context.now, by: state.context.actor ?? 'unknown' }) }];
+    return [...Object.entries(ledger).map(([key, value]) => ({ kind: 'set-tag', model: targetModel, version, key, value, record: true }) as const), ...historyOp];
+  };
+  const target = targetKey(policy.target);
+  const rule = ruleHash(policy);
+
   if (holderToBe && inStage && hasAlias) {
     const what = dest ? `its copy ${dest.model} v${holderToBe.version}` : `version ${candidate.version}`;
     reasons.push(`${what} already holds ${describeTarget(policy.target)}; nothing to do`);
     if (!evaluation.passed) reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
-    return { decision: 'already-promoted', evaluation, previousVersions, plan: [], reasons };
+    const plan = record(holderToBe.version, holderToBe.tags);
+    if (plan.length > 0) reasons.push('its ledger entry was missing (an earlier run stopped after the move): recording it');
+    return { decision: 'already-promoted', evaluation, previousVersions, plan, reasons };
   }
 
   const notEligible = ineligibility(policy.candidate, candidate, state.run, state.observed);
@@ -120,13 +142,17 @@ export function decide(state: GateState): GateDecision {
         : []),
       ...(alias && !hasAlias ? [{ kind: 'set-alias', model, alias, version } as const] : []),
       ...(stage && !inStage ? [{ kind: 'transition-stage', model, version, stage, archiveExisting: policy.target.archiveExisting } as const] : []),
+      ...record(version, holderToBe?.tags ?? {}),
     ];
     return { decision: mode === 'promote' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
   }
 
   reasons.push(...evaluation.failed.map((c) => c.message));
+  const rejectedEntry = { decision: 'rejected', target, previous: previousVersions, ruleHash: rule } as const;
+  const ledger = state.context && !alreadyRecorded(candidate.tags, rejectedEntry) ? ledgerTags(rejectedEntry, state.context) : {};
   const plan = tagPlan({
     ...policy.onReject.tags,
+    ...ledger,
     [TAGS.validation]: 'failed',
     [TAGS.checks]: checksTag(evaluation.checks),
     [TAGS.failedChecks]: failedChecksTag(evaluation.failed),

@@ -45,7 +45,9 @@ export interface RunData {
 
 /** A registry write, as planned by the core and performed by the client adapter. */
 export type RegistryOp =
-  | { kind: 'set-tag'; model: string; version: string; key: string; value: string }
+  /** `record`: a ledger tag, written after the structural writes (it records what they did). */
+  | { kind: 'set-tag'; model: string; version: string; key: string; value: string; record?: true }
+  | { kind: 'set-model-tag'; model: string; key: string; value: string }
   | { kind: 'delete-tag'; model: string; version: string; key: string }
   | { kind: 'transition-stage'; model: string; version: string; stage: string; archiveExisting: boolean }
   | { kind: 'set-alias'; model: string; alias: string; version: string }
@@ -62,6 +64,8 @@ export function describeOp(op: RegistryOp): string {
       return `set tag ${op.key}=${JSON.stringify(op.value.length > 80 ? op.value.slice(0, 77) + '...' : op.value)} on ${op.model} v${op.version}`;
     case 'delete-tag':
       return `delete tag ${op.key} from ${op.model} v${op.version}`;
+    case 'set-model-tag':
+      return `set tag ${op.key} on the registered model ${op.model}`;
     case 'transition-stage':
       return `move ${op.model} ${op.version === NEW_COPY ? 'the new copy' : `v${op.version}`} to stage ${op.stage}${op.archiveExisting ? ' (archiving the versions there now)' : ''}`;
     case 'set-alias':
@@ -89,7 +93,7 @@ export interface Registry {
   /** False for registries with aliases only (Databricks Unity Catalog). */
   readonly supportsStages: boolean;
   /** null when the model does not exist. */
-  getRegisteredModel(name: string): Promise<{ name: string; aliases: Record<string, string> } | null>;
+  getRegisteredModel(name: string): Promise<{ name: string; aliases: Record<string, string>; tags: Record<string, string> } | null>;
   /** Every version of the model, all pages. */
   searchModelVersions(name: string): Promise<ModelVersion[]>;
   /** null when the version does not exist (or was deleted). */

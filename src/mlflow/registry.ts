@@ -64,9 +64,12 @@ export class MlflowRegistry implements Registry {
   }
 
   async getRegisteredModel(name: string) {
-    const res = await orNull(this.rest.get<{ registered_model: { name: string; aliases?: Array<{ alias: string; version: string }> } }>(`${this.prefix}registered-models/get`, { name }));
+    const res = await orNull(
+      this.rest.get<{ registered_model: { name: string; aliases?: Array<{ alias: string; version: string }>; tags?: ApiTag[] } }>(`${this.prefix}registered-models/get`, { name }),
+    );
     if (!res) return null;
-    return { name: res.registered_model.name, aliases: Object.fromEntries((res.registered_model.aliases ?? []).map((a) => [a.alias, a.version])) };
+    const m = res.registered_model;
+    return { name: m.name, aliases: Object.fromEntries((m.aliases ?? []).map((a) => [a.alias, a.version])), tags: tagsToRecord(m.tags) };
   }
 
   async searchModelVersions(name: string): Promise<ModelVersion[]> {
@@ -147,6 +150,9 @@ export class MlflowRegistry implements Registry {
       }
       case 'set-tag':
         await this.rest.post(`${this.prefix}model-versions/set-tag`, { name: op.model, version: op.version, key: op.key, value: op.value });
+        return {};
+      case 'set-model-tag':
+        await this.rest.post(`${this.prefix}registered-models/set-tag`, { name: op.model, key: op.key, value: op.value });
         return {};
       case 'delete-tag':
         await this.rest.delete(`${this.prefix}model-versions/delete-tag`, { name: op.model, version: op.version, key: op.key });

@@ -80,17 +80,50 @@ describe('Unity Catalog (aliases only)', () => {
     on('GET', `${API}/unity-catalog/registered-models/get`, { registered_model: { name: 'main.ml.churn', aliases: [{ alias: 'champion', version: '1' }] } });
     on('GET', `${API}/unity-catalog/model-versions/search`, { model_versions: [version('1', [{ alias: 'champion', version: '1' }]), version('2')] });
     on('GET', `${API}/runs/get`, { run: { info: { run_id: 'r2', status: 'FINISHED' }, data: { metrics: [{ key: 'accuracy', value: 0.95, timestamp: 0, step: 0 }] } } });
-    for (let i = 0; i < 3; i++) on('POST', `${API}/unity-catalog/model-versions/set-tag`, {});
+    // The registry as the writes leave it, so the read-back sees what was written.
+    const versionTags: Record<string, string> = {};
+    const modelTags: Record<string, string> = {};
+    const pool = agent.get(HOST);
+    pool
+      .intercept({ method: 'POST', path: `${API}/unity-catalog/model-versions/set-tag` })
+      .reply(200, (opts) => {
+        const b = JSON.parse(String(opts.body)) as { key: string; value: string };
+        versionTags[b.key] = b.value;
+        seen.push({ method: 'POST', path: opts.path, body: b, auth: (opts.headers as Record<string, string>)['authorization'] });
+        return {};
+      })
+      .persist();
+    pool.intercept({ method: 'POST', path: `${API}/unity-catalog/registered-models/set-tag` }).reply(200, (opts) => {
+      const b = JSON.parse(String(opts.body)) as { key: string; value: string };
+      modelTags[b.key] = b.value;
+      seen.push({ method: 'POST', path: opts.path, body: b, auth: (opts.headers as Record<string, string>)['authorization'] });
+      return {};
+    });
     on('POST', `${API}/unity-catalog/registered-models/alias`, {});
-    on('GET', `${API}/unity-catalog/model-versions/get`, { model_version: { ...version('2', [{ alias: 'champion', version: '2' }]), tags: [{ key: 'validation', value: 'passed' }, { key: 'mlflow_gate.checks', value: 'accuracy=0.95 (>= 0.9) pass' }, { key: 'mlflow_gate.policy', value: 'p.yml' }] } });
-    on('GET', `${API}/unity-catalog/registered-models/get`, { registered_model: { name: 'main.ml.churn', aliases: [{ alias: 'champion', version: '2' }] } });
+    pool.intercept({ method: 'GET', path: (p) => p.startsWith(`${API}/unity-catalog/model-versions/get?`) }).reply(200, () => ({
+      model_version: { ...version('2', [{ alias: 'champion', version: '2' }]), tags: Object.entries(versionTags).map(([key, value]) => ({ key, value })) },
+    }));
+    pool.intercept({ method: 'GET', path: (p) => p.startsWith(`${API}/unity-catalog/registered-models/get?`) }).reply(200, () => ({
+      registered_model: { name: 'main.ml.churn', aliases: [{ alias: 'champion', version: '2' }], tags: Object.entries(modelTags).map(([key, value]) => ({ key, value })) },
+    }));
 
     const token = await databricksToken({ host: HOST, clientId: 'id', clientSecret: 'secret' }, agent);
     const { report } = await runGate({ version: '2', mode: 'promote', policyFile: 'p.yml', policyText: policy }, { registry: uc(token), log: () => {} });
     expect(report).toMatchObject({ decision: 'promoted', previousVersions: ['1'], target: { alias: 'champion' } });
     expect(seen.slice(1).every((r) => r.auth === 'Bearer oauth-token-xyz')).toBe(true);
     expect(seen.find((r) => r.path.endsWith('/registered-models/alias'))).toMatchObject({ body: { name: 'main.ml.churn', alias: 'champion', version: '2' } });
-    expect(seen.filter((r) => r.path.endsWith('/set-tag')).map((r) => (r.body as { key: string }).key).sort()).toEqual(['mlflow_gate.checks', 'mlflow_gate.policy', 'validation']);
+    expect(seen.filter((r) => r.path.endsWith('/model-versions/set-tag')).map((r) => (r.body as { key: string }).key).sort()).toEqual([
+      'mlflow_gate.checks',
+      'mlflow_gate.decided_at',
+      'mlflow_gate.decided_by',
+      'mlflow_gate.decision',
+      'mlflow_gate.policy',
+      'mlflow_gate.previous_version',
+      'mlflow_gate.rule_hash',
+      'mlflow_gate.target',
+      'validation',
+    ]);
+    expect(seen.find((r) => r.path.endsWith('/registered-models/set-tag'))).toMatchObject({ body: { name: 'main.ml.churn', key: 'mlflow_gate.history' } });
     expect(seen.some((r) => r.path.includes('transition-stage'))).toBe(false);
     agent.assertNoPendingInterceptors();
   });

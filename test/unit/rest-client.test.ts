@@ -48,7 +48,7 @@ describe('MlflowRegistry over MockAgent', () => {
       .get(ORIGIN)
       .intercept({ path: /registered-models\/get/, method: 'GET', headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` } })
       .reply(200, { registered_model: { name: 'm', aliases: [{ alias: 'champion', version: '2' }] } });
-    expect(await registry({ kind: 'basic', username: 'u', password: 'p' }).getRegisteredModel('m')).toEqual({ name: 'm', aliases: { champion: '2' } });
+    expect(await registry({ kind: 'basic', username: 'u', password: 'p' }).getRegisteredModel('m')).toEqual({ name: 'm', aliases: { champion: '2' }, tags: {} });
   });
 
   it('pages through model-versions/search with an escaped filter', async () => {
@@ -136,7 +136,7 @@ describe('transport options', () => {
       .intercept({ path: /registered-models\/get/, method: 'GET', headers: { 'x-goog-iap-jwt-assertion': 'jwt', authorization: 'Bearer s3cret-token' } })
       .reply(200, { registered_model: { name: 'm' } });
     const r = new MlflowRegistry(new MlflowRestClient(ORIGIN, { kind: 'bearer', token: 's3cret-token' }, { dispatcher: agent, extraHeaders: { 'X-Goog-Iap-Jwt-Assertion': 'jwt' } }));
-    expect(await r.getRegisteredModel('m')).toEqual({ name: 'm', aliases: {} });
+    expect(await r.getRegisteredModel('m')).toEqual({ name: 'm', aliases: {}, tags: {} });
   });
 
   it('with a separate registry server, versions come from it and runs from the tracking server', async () => {

@@ -1,0 +1,118 @@
+/**
+ * The audit ledger the gate keeps in the registry itself, as tags any MLflow
+ * client can read: on each decided version, what was decided, about which
+ * target, replacing whom, when, by whom, from which workflow run and commit,
+ * with which observed values and under which rule; on the registered model, a
+ * short history of promotions and rollbacks. Pure: the caller gives the time.
+ */
+import { createHash } from 'node:crypto';
+import type { Policy } from './policy.js';
+
+/** Where a decision was made: from the workflow run (github.context), and when. */
+export interface LedgerContext {
+  /** ISO 8601, UTC. */
+  now: string;
+  actor?: string;
+  runUrl?: string;
+  sha?: string;
+}
+
+export const LEDGER = {
+  decision: 'mlflow_gate.decision',
+  target: 'mlflow_gate.target',
+  previous: 'mlflow_gate.previous_version',
+  at: 'mlflow_gate.decided_at',
+  by: 'mlflow_gate.decided_by',
+  runUrl: 'mlflow_gate.run_url',
+  commit: 'mlflow_gate.commit',
+  ruleHash: 'mlflow_gate.rule_hash',
+  reason: 'mlflow_gate.reason',
+  /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
+  history: 'mlflow_gate.history',
+} as const;
+
+/** Values of mlflow_gate.decision on a version. */
+export type LedgerDecision = 'promoted' | 'rejected' | 'restored' | 'rolled-back';
+
+/** A target as the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
+export function targetKey(t: { stage?: string; alias?: string; model?: string }): string {
+  return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : ''].filter(Boolean).join('+');
+}
+
+/**
+ * A hash of the rules that applied to this model: the resolved policy, canonical
+ * (sorted keys, no file name), so a comment-only edit of the policy file changes nothing.
+ */
+export function ruleHash(policy: Policy): string {
+  const { file: _file, ...rules } = policy;
+  return `sha256:${createHash('sha256').update(canonicalJson(rules)).digest('hex').slice(0, 16)}`;
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The ledger tags of one decision on one version. */
+export function ledgerTags(
+  entry: { decision: LedgerDecision; target: string; previous: string[]; ruleHash?: string; reason?: string },
+  ctx: LedgerContext,
+): Record<string, string> {
+  return {
+    [LEDGER.decision]: entry.decision,
+    [LEDGER.target]: entry.target,
+    [LEDGER.previous]: entry.previous.join(','),
+    [LEDGER.at]: ctx.now,
+    [LEDGER.by]: ctx.actor ?? 'unknown',
+    ...(ctx.runUrl ? { [LEDGER.runUrl]: ctx.runUrl } : {}),
+    ...(ctx.sha ? { [LEDGER.commit]: ctx.sha } : {}),
+    ...(entry.ruleHash ? { [LEDGER.ruleHash]: entry.ruleHash } : {}),
+    ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, 1000) } : {}),
+  };
+}
+
+/** True when the version's ledger already records this decision (same decision, target and rule): a rerun writes nothing. */
+export function alreadyRecorded(tags: Record<string, string>, entry: { decision: LedgerDecision; target: string; ruleHash?: string }): boolean {
+  return tags[LEDGER.decision] === entry.decision && tags[LEDGER.target] === entry.target && (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash);
+}
+
+export interface HistoryEntry {
+  /** The version that took the target. */
+  version: string;
+  decision: 'promoted' | 'restored';
+  target: string;
+  previous: string[];
+  at: string;
+  by: string;
+  reason?: string;
+}
+
+export const HISTORY_MAX_VALUE = 5000;
+
+/** Reads the model's history tag; a missing or damaged tag is an empty history. */
+export function parseHistory(raw: string | undefined): HistoryEntry[] {
+  if (!raw) return [];
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return Array.isArray(parsed) ? (parsed.filter((e) => e && typeof e === 'object' && typeof (e as HistoryEntry).version === 'string') as HistoryEntry[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The history with a new entry first, as many entries as fit in MLflow's 5,000-character tag value (at most `max`). */
+export function appendHistory(history: HistoryEntry[], entry: HistoryEntry, max = 20): string {
+  let entries = [entry, ...history].slice(0, max);
+  let text = JSON.stringify(entries);
+  while (text.length > HISTORY_MAX_VALUE && entries.length > 1) {
+    entries = entries.slice(0, -1);
+    text = JSON.stringify(entries);
+  }
+  return text;
+}
