@@ -34176,7 +34176,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1557);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1143);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34185,7 +34185,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1557:
+/***/ 1143:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37908,8 +37908,10 @@ function targetKey(t) {
  * (sorted keys, no file name), so a comment-only edit of the policy file changes nothing.
  */
 function ruleHash(policy) {
-    const { file: _file, ...rules } = policy;
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(canonicalJson(rules)).digest('hex').slice(0, 16)}`;
+    const { file: _file, metrics, ...rules } = policy;
+    // The order of rules in the file means nothing either.
+    const sorted = [...metrics].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(canonicalJson({ ...rules, metrics: sorted })).digest('hex').slice(0, 16)}`;
 }
 function canonicalJson(value) {
     if (Array.isArray(value))
@@ -38180,6 +38182,88 @@ function observe(rules, run, histories = new Map(), loggedModel) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/core/rollback.ts
+/**
+ * Rollback: put back the version that held a target before the current one (from
+ * the ledger), or a given one, in one step. Pure: it is given the registry state.
+ */
+
+
+/** The plan, or a refusal (an Error whose message says why and what to do). */
+function planRollback(s) {
+    const key = targetKey(s.target);
+    const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
+    const current = currentHolder(s);
+    const wanted = s.requested ?? previousFromLedger(s, current);
+    if (!wanted) {
+        throw new Error(`the ledger records no version that held ${where} of "${s.model}" before ${current ? `v${current.version}` : 'now'}; give the version to restore (input "version")`);
+    }
+    const restore = s.versions.find((v) => v.version === wanted);
+    if (!restore)
+        throw new Error(`version ${wanted} of "${s.model}" does not exist (it may have been deleted); nothing was changed`);
+    if (current && current.version === restore.version)
+        throw new Error(`version ${restore.version} already holds ${where}; nothing to roll back`);
+    const refusals = [];
+    if (restore.status !== 'READY')
+        refusals.push(`it is ${restore.status}, not READY`);
+    if (!s.force) {
+        const promoted = ['promoted', 'restored', 'rolled-back'].includes(restore.tags[LEDGER.decision] ?? '') || s.history.some((h) => h.version === restore.version && h.target === key);
+        if (!promoted)
+            refusals.push('the gate never promoted it to this target');
+        if (restore.tags[LEDGER.decision] === 'rolled-back') {
+            refusals.push(`it was itself rolled back${restore.tags[LEDGER.reason] ? ` ("${restore.tags[LEDGER.reason]}")` : ''}`);
+        }
+        if (restore.tags['validation'] !== 'passed')
+            refusals.push(`it never passed validation (validation=${restore.tags['validation'] ?? 'unset'})`);
+    }
+    if (refusals.length > 0) {
+        throw new Error(`refusing to restore version ${restore.version} of "${s.model}" to ${where}: ${refusals.join('; ')}${restore.status === 'READY' ? '. Set force: true to restore it anyway' : ''}`);
+    }
+    const ctx = s.context;
+    const model = s.model;
+    const previous = current ? [current.version] : [];
+    const record = (version, tags) => Object.entries(tags).map(([k, value]) => ({ kind: 'set-tag', model, version, key: k, value, record: true }));
+    const plan = [
+        ...(s.target.alias ? [{ kind: 'set-alias', model, alias: s.target.alias, version: restore.version }] : []),
+        ...(s.target.stage ? [{ kind: 'transition-stage', model, version: restore.version, stage: s.target.stage, archiveExisting: true }] : []),
+        ...record(restore.version, ledgerTags({ decision: 'restored', target: key, previous, reason: s.reason }, ctx)),
+        // The withdrawn version is marked, so a scheduled gate does not promote it again until a new decision.
+        ...(current ? record(current.version, ledgerTags({ decision: 'rolled-back', target: key, previous: [], reason: s.reason }, ctx)) : []),
+        {
+            kind: 'set-model-tag',
+            model,
+            key: LEDGER.history,
+            value: appendHistory(s.history, { version: restore.version, decision: 'restored', target: key, previous, at: ctx.now, by: ctx.actor ?? 'unknown', reason: s.reason }),
+        },
+    ];
+    const reasons = [`restoring v${restore.version} to ${where}${current ? `, withdrawing v${current.version}` : ''}: ${s.reason}`];
+    return { ...(current ? { current } : {}), restore, plan, reasons };
+}
+function currentHolder(s) {
+    if (s.target.alias) {
+        const v = s.aliases[s.target.alias];
+        return v ? s.versions.find((x) => x.version === v) : undefined;
+    }
+    const stage = s.target.stage.toLowerCase();
+    return s.versions
+        .filter((v) => v.stage.toLowerCase() === stage)
+        .sort(byVersionNumber)
+        .at(-1);
+}
+/** The version the current holder replaced: its ledger tag, else the model's history. */
+function previousFromLedger(s, current) {
+    if (!current)
+        return undefined;
+    const fromTag = (current.tags[LEDGER.previous] ?? '')
+        .split(',')
+        .filter(Boolean)
+        .sort((a, b) => Number(a) - Number(b))
+        .at(-1);
+    if (fromTag)
+        return fromTag;
+    return s.history.find((h) => h.version === current.version && h.target === targetKey(s.target))?.previous.at(-1);
+}
+
 ;// CONCATENATED MODULE: ./src/core/report.ts
 
 
@@ -38263,11 +38347,14 @@ function escapeCell(text) {
 
 
 
+
 const DEFAULT_PENDING_TIMEOUT_MS = 120_000;
 const PENDING_POLL_MS = 2_000;
 async function runGate(req, deps) {
     if (req.mode === 'lint')
         return runLint(req, deps);
+    if (req.mode === 'rollback')
+        return runRollback(req, deps);
     const { registry, log } = deps;
     if (!registry)
         throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
@@ -38302,7 +38389,7 @@ async function runGate(req, deps) {
     const destination = destName ? { model: destName, exists: destRegistered !== null, ...copyOf(destVersions, modelUri(model, candidate.version)) } : undefined;
     const holders = stageHolders(policy, targetVersions);
     const except = destination ? destination.copy?.version : candidate.version;
-    const baselineHolder = policy.metrics.some((r) => r.compare) ? currentHolder(policy, targetVersions, targetAliases, except) : undefined;
+    const baselineHolder = policy.metrics.some((r) => r.compare) ? gate_currentHolder(policy, targetVersions, targetAliases, except) : undefined;
     // Round trip 2, all at once: the candidate's run, the holder's run, and any metric histories.
     const [cand, base] = await Promise.all([readRun(registry, policy, candidate), baselineHolder ? readRun(registry, policy, baselineHolder) : undefined]);
     const baseline = baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
@@ -38342,6 +38429,60 @@ async function runGate(req, deps) {
     return { report, policy, result };
 }
 /**
+ * Rollback: the version that held the target before the current one (from the ledger), or the
+ * one asked for, goes back; the current one is withdrawn and marked. Works without a policy
+ * file when the target is given.
+ */
+async function runRollback(req, { registry, log }) {
+    if (!registry)
+        throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
+    const rb = req.rollback ?? { reason: '', force: false };
+    const file = req.policyText ? loadPolicyFile(req.policyText, req.policyFile) : undefined;
+    const model = req.model || file?.model;
+    if (!model)
+        throw new InputError('rollback needs the model: set the input "model"');
+    const policy = rb.target ? undefined : file?.resolve(model, req.gate);
+    const target = rb.target ?? (policy ? { ...(policy.target.stage ? { stage: policy.target.stage } : {}), ...(policy.target.alias ? { alias: policy.target.alias } : {}) } : undefined);
+    if (!target)
+        throw new InputError('rollback needs the target: set the input "target" (e.g. stage:Production or alias:champion), or give the policy file');
+    if (!rb.reason.trim())
+        throw new InputError('rollback needs a reason: set the input "reason" (it is recorded in the ledger)');
+    if (target.stage && !registry.supportsStages)
+        throw new InputError(`the registry at ${registry.url} has aliases only: roll back an alias`);
+    const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
+    if (!registered)
+        throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+    let planned;
+    try {
+        planned = planRollback({
+            model,
+            target,
+            versions,
+            aliases: registered.aliases,
+            history: parseHistory(registered.tags[LEDGER.history]),
+            ...(req.version !== 'latest' ? { requested: req.version } : {}),
+            reason: rb.reason.trim(),
+            force: rb.force,
+            context: req.context ?? { now: new Date().toISOString() },
+        });
+    }
+    catch (err) {
+        throw new InputError(err.message);
+    }
+    log(planned.reasons[0]);
+    const result = {
+        decision: 'rolled-back',
+        evaluation: { passed: true, checks: [], failed: [] },
+        previousVersions: planned.current ? [planned.current.version] : [],
+        plan: planned.plan,
+        reasons: planned.reasons,
+    };
+    const applied = await applyPlan(registry, planned.plan, log);
+    const decision = await verify(registry, 'rolled-back', applied);
+    const report = buildReport({ mode: 'rollback', model, version: planned.restore.version, target, policyFile: req.policyFile, result, decision, applied });
+    return { report, ...(policy ? { policy } : {}), result };
+}
+/**
  * Lint: the policy file is valid (every problem at once) and, given a server,
  * how the version that holds the target now fares under it: what a pull
  * request that changes the policy would change. Writes nothing.
@@ -38364,7 +38505,7 @@ async function runLint(req, { registry, log }) {
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
     const where = describeTarget(policy.target);
-    const holder = currentHolder(policy, versions, registered.aliases);
+    const holder = gate_currentHolder(policy, versions, registered.aliases);
     if (!holder)
         return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
     const { run, observed } = await readRun(registry, policy, holder);
@@ -38456,7 +38597,7 @@ function stageHolders(policy, versions) {
     return stage ? versions.filter((v) => v.stage.toLowerCase() === stage.toLowerCase()).sort(byVersionNumber) : [];
 }
 /** The version `compare` and lint read: the alias holder when the target names an alias, else the newest stage holder. */
-function currentHolder(policy, versions, aliases, except) {
+function gate_currentHolder(policy, versions, aliases, except) {
     if (policy.target.alias) {
         const v = aliases[policy.target.alias];
         return v && v !== except ? versions.find((x) => x.version === v) : undefined;
@@ -38583,7 +38724,7 @@ async function verify(registry, decision, applied) {
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
 
 const DEFAULT_POLICY = '.github/promotion-policy.yml';
-const MODES = ['promote', 'evaluate', 'lint'];
+const MODES = ['promote', 'evaluate', 'lint', 'rollback'];
 function readSettings(getInput, env) {
     const input = (name) => getInput(name).trim();
     const model = input('model');
@@ -38615,6 +38756,11 @@ function readSettings(getInput, env) {
         ...(gate ? { gate } : {}),
         policyPath: input('policy') || DEFAULT_POLICY,
         mode,
+        rollback: {
+            ...(input('target') ? { target: parseTarget(input('target')) } : {}),
+            reason: input('reason'),
+            force: parseBoolean('force', input('force'), false),
+        },
         failOnReject: parseBoolean('fail-on-reject', input('fail-on-reject'), true),
     };
 }
@@ -38751,6 +38897,19 @@ function parseVersion(raw) {
         throw new InputError(`input "version" is "${raw}"; give the run id after run:`);
     }
     throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>`);
+}
+/** The rollback target: stage:<Stage> or alias:<name>. */
+function parseTarget(raw) {
+    const [kind, ...rest] = raw.split(':');
+    const arg = rest.join(':').trim();
+    if (kind === 'stage') {
+        const stage = ['Staging', 'Production'].find((s) => s.toLowerCase() === arg.toLowerCase());
+        if (stage)
+            return { stage };
+    }
+    if (kind === 'alias' && /^[\w-]{1,255}$/.test(arg))
+        return { alias: arg };
+    throw new InputError(`input "target" is "${raw}"; it must be stage:Production, stage:Staging or alias:<name>`);
 }
 function parseMode(raw) {
     if (raw === '')
@@ -39265,7 +39424,8 @@ async function run() {
     const redact = secrets.redact;
     try {
         const settings = readSettings((name) => getInput(name), process.env);
-        const policyText = await readPolicy(settings.policyPath);
+        // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
+        const policyText = settings.mode === 'rollback' && settings.rollback.target ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
         const registry = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
         const { report } = await runGate({
             ...(settings.model ? { model: settings.model } : {}),
@@ -39275,6 +39435,7 @@ async function run() {
             policyFile: settings.policyPath,
             policyText,
             context: ledgerContext(),
+            rollback: settings.rollback,
         }, { ...(registry ? { registry } : {}), log: (m) => info(redact(m)) });
         setReportOutputs(report, redact);
         await writeReportSummary(report, redact);

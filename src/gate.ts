@@ -9,6 +9,7 @@ import { GateError, InputError } from './core/errors.js';
 import { evaluateMetrics, type Baseline, type Observations } from './core/evaluate.js';
 import { historiesNeeded, observe } from './core/observe.js';
 import { LEDGER, parseHistory, type LedgerContext } from './core/ledger.js';
+import { planRollback, type RollbackTarget } from './core/rollback.js';
 import { describeTarget, loadPolicyFile, type Policy } from './core/policy.js';
 import { byVersionNumber, describeOp, modelUri, NEW_COPY, type MetricPoint, type ModelVersion, type Registry, type RegistryOp, type RunData } from './core/registry-model.js';
 import { buildReport, type Report } from './core/report.js';
@@ -24,6 +25,8 @@ export interface GateRequest {
   pendingTimeoutMs?: number;
   /** Who and where, for the ledger (the workflow run); the time defaults to now. */
   context?: LedgerContext;
+  /** Rollback: the target (else the policy's), why, and whether to skip the safety checks. */
+  rollback?: { target?: RollbackTarget; reason: string; force: boolean };
   mode: Mode;
   policyFile: string;
   policyText: string;
@@ -34,7 +37,8 @@ const PENDING_POLL_MS = 2_000;
 
 export interface GateOutcome {
   report: Report;
-  policy: Policy;
+  /** The rules applied (absent for a rollback by target alone). */
+  policy?: Policy;
   result: GateDecision;
 }
 
@@ -46,6 +50,7 @@ export interface GateDeps {
 
 export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOutcome> {
   if (req.mode === 'lint') return runLint(req, deps);
+  if (req.mode === 'rollback') return runRollback(req, deps);
   const { registry, log } = deps;
   if (!registry) throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
   // Every check on the inputs and the policy happens before the first request.
@@ -120,6 +125,55 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     ...(cand.run ? { run: { id: cand.run.runId, status: cand.run.status } } : {}),
   });
   return { report, policy, result };
+}
+
+/**
+ * Rollback: the version that held the target before the current one (from the ledger), or the
+ * one asked for, goes back; the current one is withdrawn and marked. Works without a policy
+ * file when the target is given.
+ */
+async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promise<GateOutcome> {
+  if (!registry) throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
+  const rb = req.rollback ?? { reason: '', force: false };
+  const file = req.policyText ? loadPolicyFile(req.policyText, req.policyFile) : undefined;
+  const model = req.model || file?.model;
+  if (!model) throw new InputError('rollback needs the model: set the input "model"');
+  const policy = rb.target ? undefined : file?.resolve(model, req.gate);
+  const target = rb.target ?? (policy ? { ...(policy.target.stage ? { stage: policy.target.stage } : {}), ...(policy.target.alias ? { alias: policy.target.alias } : {}) } : undefined);
+  if (!target) throw new InputError('rollback needs the target: set the input "target" (e.g. stage:Production or alias:champion), or give the policy file');
+  if (!rb.reason.trim()) throw new InputError('rollback needs a reason: set the input "reason" (it is recorded in the ledger)');
+  if (target.stage && !registry.supportsStages) throw new InputError(`the registry at ${registry.url} has aliases only: roll back an alias`);
+
+  const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
+  if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+  let planned;
+  try {
+    planned = planRollback({
+      model,
+      target,
+      versions,
+      aliases: registered.aliases,
+      history: parseHistory(registered.tags[LEDGER.history]),
+      ...(req.version !== 'latest' ? { requested: req.version } : {}),
+      reason: rb.reason.trim(),
+      force: rb.force,
+      context: req.context ?? { now: new Date().toISOString() },
+    });
+  } catch (err) {
+    throw new InputError((err as Error).message);
+  }
+  log(planned.reasons[0]!);
+  const result: GateDecision = {
+    decision: 'rolled-back',
+    evaluation: { passed: true, checks: [], failed: [] },
+    previousVersions: planned.current ? [planned.current.version] : [],
+    plan: planned.plan,
+    reasons: planned.reasons,
+  };
+  const applied = await applyPlan(registry, planned.plan, log);
+  const decision = await verify(registry, 'rolled-back', applied);
+  const report = buildReport({ mode: 'rollback', model, version: planned.restore.version, target, policyFile: req.policyFile, result, decision, applied });
+  return { report, ...(policy ? { policy } : {}), result };
 }
 
 /**

@@ -20,7 +20,8 @@ export async function run(): Promise<void> {
   const redact = secrets.redact;
   try {
     const settings = readSettings((name) => core.getInput(name), process.env);
-    const policyText = await readPolicy(settings.policyPath);
+    // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
+    const policyText = settings.mode === 'rollback' && settings.rollback.target ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
     const registry = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
     const { report } = await runGate(
       {
@@ -31,6 +32,7 @@ export async function run(): Promise<void> {
         policyFile: settings.policyPath,
         policyText,
         context: ledgerContext(),
+        rollback: settings.rollback,
       },
       { ...(registry ? { registry } : {}), log: (m) => core.info(redact(m)) },
     );

@@ -44,8 +44,10 @@ export function targetKey(t: { stage?: string; alias?: string; model?: string })
  * (sorted keys, no file name), so a comment-only edit of the policy file changes nothing.
  */
 export function ruleHash(policy: Policy): string {
-  const { file: _file, ...rules } = policy;
-  return `sha256:${createHash('sha256').update(canonicalJson(rules)).digest('hex').slice(0, 16)}`;
+  const { file: _file, metrics, ...rules } = policy;
+  // The order of rules in the file means nothing either.
+  const sorted = [...metrics].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+  return `sha256:${createHash('sha256').update(canonicalJson({ ...rules, metrics: sorted })).digest('hex').slice(0, 16)}`;
 }
 
 export function canonicalJson(value: unknown): string {

@@ -5,7 +5,6 @@
 import type { Check } from './evaluate.js';
 import type { Decision, GateDecision, Mode } from './decide.js';
 import type { ErrorKind } from './errors.js';
-import type { Target } from './policy.js';
 import { describeOp, modelUri, type RegistryOp } from './registry-model.js';
 import { formatNumber, formatPercent } from './thresholds.js';
 
@@ -33,7 +32,7 @@ export function buildReport(args: {
   mode: Mode;
   model: string;
   version: string;
-  target: Pick<Target, 'stage' | 'alias'>;
+  target: { stage?: string; alias?: string };
   policyFile: string;
   result: GateDecision;
   decision: Decision;

@@ -29,11 +29,13 @@ export interface Settings {
   gate?: string;
   policyPath: string;
   mode: Mode;
+  /** Rollback: `stage:Production` or `alias:champion` (else the policy's target), why, and force. */
+  rollback: { target?: { stage?: string; alias?: string }; reason: string; force: boolean };
   failOnReject: boolean;
 }
 
 export const DEFAULT_POLICY = '.github/promotion-policy.yml';
-export const MODES: readonly Mode[] = ['promote', 'evaluate', 'lint'];
+export const MODES: readonly Mode[] = ['promote', 'evaluate', 'lint', 'rollback'];
 
 type GetInput = (name: string) => string;
 type Env = Record<string, string | undefined>;
@@ -68,6 +70,11 @@ export function readSettings(getInput: GetInput, env: Env): Settings {
     ...(gate ? { gate } : {}),
     policyPath: input('policy') || DEFAULT_POLICY,
     mode,
+    rollback: {
+      ...(input('target') ? { target: parseTarget(input('target')) } : {}),
+      reason: input('reason'),
+      force: parseBoolean('force', input('force'), false),
+    },
     failOnReject: parseBoolean('fail-on-reject', input('fail-on-reject'), true),
   };
 }
@@ -199,6 +206,18 @@ function parseVersion(raw: string): string {
     throw new InputError(`input "version" is "${raw}"; give the run id after run:`);
   }
   throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>`);
+}
+
+/** The rollback target: stage:<Stage> or alias:<name>. */
+function parseTarget(raw: string): { stage?: string; alias?: string } {
+  const [kind, ...rest] = raw.split(':');
+  const arg = rest.join(':').trim();
+  if (kind === 'stage') {
+    const stage = ['Staging', 'Production'].find((s) => s.toLowerCase() === arg.toLowerCase());
+    if (stage) return { stage };
+  }
+  if (kind === 'alias' && /^[\w-]{1,255}$/.test(arg)) return { alias: arg };
+  throw new InputError(`input "target" is "${raw}"; it must be stage:Production, stage:Staging or alias:<name>`);
 }
 
 function parseMode(raw: string): Mode {

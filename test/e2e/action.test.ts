@@ -177,4 +177,30 @@ describe('dist/index.js as a runner runs it', () => {
     expect(staging.outputs).toMatchObject({ decision: 'promoted' });
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Production', '2': 'Staging', '3': 'Staging' });
   });
+
+  it('the ledger records the workflow run; a workflow_dispatch rollback needs no policy file', async () => {
+    const model = uniqueModel();
+    await seed(py(), model);
+    const promote = await gateRun(model, { version: '2' });
+    expect(promote.outputs['decision']).toBe('promoted');
+    const v2 = (await versionsOf(py(), model)).find((v) => v.version === '2')!;
+    expect(v2.tags).toMatchObject({
+      'mlflow_gate.decided_by': 'octocat',
+      'mlflow_gate.run_url': 'https://github.com/acme/models/actions/runs/42',
+      'mlflow_gate.commit': '0123456789abcdef0123456789abcdef01234567',
+      'mlflow_gate.previous_version': '1',
+    });
+    const dispatch = (inputs: Record<string, string>) =>
+      runAction({ inputs: { 'tracking-uri': url, model, mode: 'rollback', target: 'stage:Production', reason: 'bad predictions in EU', ...inputs }, eventName: 'workflow_dispatch' });
+    // v1 was put in Production by hand, never by the gate: refused unless forced.
+    const refused = await dispatch({});
+    expect(refused.code).toBe(1);
+    expect(refused.outputs).toMatchObject({ decision: 'error', 'error-kind': 'input', wrote: 'false' });
+    expect(refused.stdout).toContain('refusing to restore version 1');
+    const forced = await dispatch({ force: 'true' });
+    expect(forced.code, forced.stdout).toBe(0);
+    expect(forced.outputs).toMatchObject({ decision: 'rolled-back', version: '1', 'previous-version': '2', wrote: 'true' });
+    expect(await stagesOf(py(), model)).toEqual({ '1': 'Production', '2': 'Archived', '3': 'None' });
+  });
 });
+

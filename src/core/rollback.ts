@@ -1,0 +1,106 @@
+/**
+ * Rollback: put back the version that held a target before the current one (from
+ * the ledger), or a given one, in one step. Pure: it is given the registry state.
+ */
+import { appendHistory, LEDGER, ledgerTags, targetKey, type HistoryEntry, type LedgerContext } from './ledger.js';
+import { byVersionNumber, type ModelVersion, type RegistryOp } from './registry-model.js';
+
+export interface RollbackTarget {
+  stage?: string;
+  alias?: string;
+}
+
+export interface RollbackState {
+  model: string;
+  target: RollbackTarget;
+  versions: ModelVersion[];
+  aliases: Record<string, string>;
+  history: HistoryEntry[];
+  /** The version asked for; undefined: the previous holder, from the ledger. */
+  requested?: string;
+  reason: string;
+  force: boolean;
+  context: LedgerContext;
+}
+
+export interface RollbackPlan {
+  /** The version that holds the target now, if any. */
+  current?: ModelVersion;
+  restore: ModelVersion;
+  plan: RegistryOp[];
+  reasons: string[];
+}
+
+/** The plan, or a refusal (an Error whose message says why and what to do). */
+export function planRollback(s: RollbackState): RollbackPlan {
+  const key = targetKey(s.target);
+  const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
+  const current = currentHolder(s);
+  const wanted = s.requested ?? previousFromLedger(s, current);
+  if (!wanted) {
+    throw new Error(
+      `the ledger records no version that held ${where} of "${s.model}" before ${current ? `v${current.version}` : 'now'}; give the version to restore (input "version")`,
+    );
+  }
+  const restore = s.versions.find((v) => v.version === wanted);
+  if (!restore) throw new Error(`version ${wanted} of "${s.model}" does not exist (it may have been deleted); nothing was changed`);
+  if (current && current.version === restore.version) throw new Error(`version ${restore.version} already holds ${where}; nothing to roll back`);
+  const refusals: string[] = [];
+  if (restore.status !== 'READY') refusals.push(`it is ${restore.status}, not READY`);
+  if (!s.force) {
+    const promoted = ['promoted', 'restored', 'rolled-back'].includes(restore.tags[LEDGER.decision] ?? '') || s.history.some((h) => h.version === restore.version && h.target === key);
+    if (!promoted) refusals.push('the gate never promoted it to this target');
+    if (restore.tags[LEDGER.decision] === 'rolled-back') {
+      refusals.push(`it was itself rolled back${restore.tags[LEDGER.reason] ? ` ("${restore.tags[LEDGER.reason]}")` : ''}`);
+    }
+    if (restore.tags['validation'] !== 'passed') refusals.push(`it never passed validation (validation=${restore.tags['validation'] ?? 'unset'})`);
+  }
+  if (refusals.length > 0) {
+    throw new Error(`refusing to restore version ${restore.version} of "${s.model}" to ${where}: ${refusals.join('; ')}${restore.status === 'READY' ? '. Set force: true to restore it anyway' : ''}`);
+  }
+
+  const ctx = s.context;
+  const model = s.model;
+  const previous = current ? [current.version] : [];
+  const record = (version: string, tags: Record<string, string>): RegistryOp[] =>
+    Object.entries(tags).map(([k, value]) => ({ kind: 'set-tag', model, version, key: k, value, record: true }) as const);
+  const plan: RegistryOp[] = [
+    ...(s.target.alias ? [{ kind: 'set-alias', model, alias: s.target.alias, version: restore.version } as const] : []),
+    ...(s.target.stage ? [{ kind: 'transition-stage', model, version: restore.version, stage: s.target.stage, archiveExisting: true } as const] : []),
+    ...record(restore.version, ledgerTags({ decision: 'restored', target: key, previous, reason: s.reason }, ctx)),
+    // The withdrawn version is marked, so a scheduled gate does not promote it again until a new decision.
+    ...(current ? record(current.version, ledgerTags({ decision: 'rolled-back', target: key, previous: [], reason: s.reason }, ctx)) : []),
+    {
+      kind: 'set-model-tag',
+      model,
+      key: LEDGER.history,
+      value: appendHistory(s.history, { version: restore.version, decision: 'restored', target: key, previous, at: ctx.now, by: ctx.actor ?? 'unknown', reason: s.reason }),
+    },
+  ];
+  const reasons = [`restoring v${restore.version} to ${where}${current ? `, withdrawing v${current.version}` : ''}: ${s.reason}`];
+  return { ...(current ? { current } : {}), restore, plan, reasons };
+}
+
+function currentHolder(s: RollbackState): ModelVersion | undefined {
+  if (s.target.alias) {
+    const v = s.aliases[s.target.alias];
+    return v ? s.versions.find((x) => x.version === v) : undefined;
+  }
+  const stage = s.target.stage!.toLowerCase();
+  return s.versions
+    .filter((v) => v.stage.toLowerCase() === stage)
+    .sort(byVersionNumber)
+    .at(-1);
+}
+
+/** The version the current holder replaced: its ledger tag, else the model's history. */
+function previousFromLedger(s: RollbackState, current: ModelVersion | undefined): string | undefined {
+  if (!current) return undefined;
+  const fromTag = (current.tags[LEDGER.previous] ?? '')
+    .split(',')
+    .filter(Boolean)
+    .sort((a, b) => Number(a) - Number(b))
+    .at(-1);
+  if (fromTag) return fromTag;
+  return s.history.find((h) => h.version === current.version && h.target === targetKey(s.target))?.previous.at(-1);
+}

@@ -1,0 +1,86 @@
+// The ledger and one-step rollback against a real MLflow server, read back with MLflow's own Python client.
+import { describe, expect, it } from 'vitest';
+import { GateError } from '../../src/core/errors.js';
+import { runGate, type GateRequest } from '../../src/gate.js';
+import { MlflowRegistry } from '../../src/mlflow/registry.js';
+import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
+import { policyFor, seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
+
+const { py, url } = usePython();
+const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
+const context = { now: '2026-11-26T12:00:00.000Z', actor: 'octocat', runUrl: 'https://github.com/acme/models/actions/runs/7', sha: 'feedbeef' };
+const gate = (model: string, over: Partial<GateRequest> = {}) =>
+  runGate({ model, version: 'latest', mode: 'promote', policyFile: 'policy.yml', policyText: policyFor(model), context, ...over }, { registry, log: () => {} });
+const rollback = (model: string, reason: string, over: Partial<GateRequest> = {}, target: { stage?: string; alias?: string } = { stage: 'Production' }) =>
+  gate(model, { mode: 'rollback', policyText: '', rollback: { target, reason, force: false }, ...over });
+const tagsOf = async (model: string, v: string) => (await versionsOf(py(), model)).find((x) => x.version === v)!.tags;
+const PASSING = [{ metrics: { accuracy: 0.91, f1: 0.89 } }, { metrics: { accuracy: 0.92, f1: 0.9 } }, { metrics: { accuracy: 0.93, f1: 0.9 } }];
+
+describe('ledger and rollback against a real MLflow server', () => {
+  it('promote v2 then v3; roll back to v2 from the ledger; roll back again to an explicit version', async () => {
+    const model = uniqueModel();
+    await seed(py(), model, PASSING);
+    await gate(model, { version: '2' });
+    await gate(model, { version: '3' });
+    expect(await tagsOf(model, '3')).toMatchObject({
+      'mlflow_gate.decision': 'promoted',
+      'mlflow_gate.target': 'stage:Production',
+      'mlflow_gate.previous_version': '2',
+      'mlflow_gate.decided_at': context.now,
+      'mlflow_gate.decided_by': 'octocat',
+      'mlflow_gate.run_url': context.runUrl,
+      'mlflow_gate.commit': 'feedbeef',
+      'mlflow_gate.rule_hash': expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
+      'mlflow_gate.checks': 'accuracy=0.93 (>= 0.9) pass; f1=0.9 (>= 0.88) pass',
+    });
+
+    const back = await rollback(model, 'v3 breaks the fraud dashboard');
+    expect(back.report).toMatchObject({ decision: 'rolled-back', version: '2', previousVersions: ['3'], wrote: true });
+    expect(await stagesOf(py(), model)).toEqual({ '1': 'None', '2': 'Production', '3': 'Archived' });
+    expect(await tagsOf(model, '3')).toMatchObject({ 'mlflow_gate.decision': 'rolled-back', 'mlflow_gate.reason': 'v3 breaks the fraud dashboard' });
+    expect(await tagsOf(model, '2')).toMatchObject({ 'mlflow_gate.decision': 'restored', 'mlflow_gate.previous_version': '3', 'mlflow_gate.reason': 'v3 breaks the fraud dashboard' });
+
+    const history = JSON.parse((await py().call('get_model', { model })).tags['mlflow_gate.history']);
+    expect(history.map((h: { version: string; decision: string }) => [h.version, h.decision])).toEqual([
+      ['2', 'restored'],
+      ['3', 'promoted'],
+      ['2', 'promoted'],
+    ]);
+
+    // A scheduled gate does not put the withdrawn version back on its own; an explicit, forced rollback can.
+    const refused = await rollback(model, 'try v3 again').catch((e: GateError) => e);
+    expect((refused as GateError).message).toContain('refusing to restore version 3');
+    expect((refused as GateError).message).toContain('it was itself rolled back ("v3 breaks the fraud dashboard")');
+    const again = await rollback(model, 'dashboard fixed', { rollback: { target: { stage: 'Production' }, reason: 'dashboard fixed', force: true }, version: '3' });
+    expect(again.report).toMatchObject({ decision: 'rolled-back', version: '3' });
+    expect(await stagesOf(py(), model)).toEqual({ '1': 'None', '2': 'Archived', '3': 'Production' });
+  });
+
+  it('refuses a version that was never promoted, and one that does not exist, changing nothing', async () => {
+    const model = uniqueModel();
+    await seed(py(), model, PASSING);
+    await gate(model, { version: '2' });
+    const before = await versionsOf(py(), model);
+    const never = await rollback(model, 'why not', { version: '1' }).catch((e: GateError) => e);
+    expect(never).toBeInstanceOf(GateError);
+    expect((never as GateError).message).toBe(
+      `refusing to restore version 1 of "${model}" to stage Production: the gate never promoted it to this target; it never passed validation (validation=unset). Set force: true to restore it anyway`,
+    );
+    const missing = await rollback(model, 'why not', { version: '9' }).catch((e: GateError) => e);
+    expect((missing as GateError).message).toBe(`version 9 of "${model}" does not exist (it may have been deleted); nothing was changed`);
+    const noPrevious = await rollback(model, 'why not').catch((e: GateError) => e);
+    expect((noPrevious as GateError).message).toContain('the ledger records no version that held stage Production');
+    expect(await versionsOf(py(), model)).toEqual(before);
+  });
+
+  it('alias rollback moves the alias back', async () => {
+    const model = uniqueModel();
+    await seed(py(), model, PASSING);
+    const policyText = `target:\n  alias: champion\nmetrics:\n  accuracy: ">= 0.9"\n`;
+    await gate(model, { version: '1', policyText });
+    await gate(model, { version: '2', policyText });
+    const back = await rollback(model, 'latency regression', {}, { alias: 'champion' });
+    expect(back.report).toMatchObject({ decision: 'rolled-back', version: '1', previousVersions: ['2'] });
+    expect((await py().call('get_model', { model })).aliases).toEqual({ champion: '1' });
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { decide, type GateState } from '../../src/core/decide.js';
+import { appendHistory, HISTORY_MAX_VALUE, LEDGER, parseHistory, ruleHash, targetKey, type HistoryEntry } from '../../src/core/ledger.js';
+import { loadPolicy } from '../../src/core/policy.js';
+import type { ModelVersion } from '../../src/core/registry-model.js';
+import { obs, runData } from './builders.js';
+
+const POLICY = 'model: m\nmetrics:\n  accuracy: ">= 0.90"\n  f1: ">= 0.88"\n';
+const ctx = { now: '2026-11-26T10:00:00.000Z', actor: 'octocat', runUrl: 'https://github.com/acme/models/actions/runs/42', sha: 'abc123' };
+const version = (v: string, stage = 'None', tags: Record<string, string> = {}): ModelVersion => ({ name: 'm', version: v, stage, status: 'READY', runId: `r${v}`, tags, aliases: [] });
+const state = (over: Partial<GateState> = {}): GateState => ({
+  policy: loadPolicy(POLICY, 'p.yml'),
+  model: 'm',
+  mode: 'promote',
+  candidate: version('3'),
+  holders: [version('2', 'Production')],
+  modelAliases: {},
+  run: runData({ accuracy: 0.95, f1: 0.9 }),
+  observed: obs({ accuracy: 0.95, f1: 0.9 }),
+  context: ctx,
+  history: [],
+  ...over,
+});
+
+describe('rule hash', () => {
+  it('ignores comments, key order, formatting and the file name; changes with a rule', () => {
+    const a = ruleHash(loadPolicy(POLICY, 'a.yml'));
+    const b = ruleHash(loadPolicy('# reviewed by alice\nmetrics:\n  f1:   ">=0.88"   # f1\n  accuracy: ">= 0.9"\nmodel: m\n', 'b.yml'));
+    expect(a).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(b).toBe(a);
+    expect(ruleHash(loadPolicy(POLICY.replace('0.90', '0.91'), 'a.yml'))).not.toBe(a);
+  });
+});
+
+describe('the ledger in the plan', () => {
+  it('a promotion records who, when, where and what it replaced, after the move', () => {
+    const d = decide(state());
+    const kinds = d.plan.map((op) => (op.kind === 'set-tag' && op.record ? 'record' : op.kind));
+    expect(kinds.indexOf('transition-stage')).toBeLessThan(kinds.indexOf('record'));
+    const record = Object.fromEntries(d.plan.flatMap((op) => (op.kind === 'set-tag' && op.record ? [[op.key, op.value]] : [])));
+    expect(record).toEqual({
+      [LEDGER.decision]: 'promoted',
+      [LEDGER.target]: 'stage:Production',
+      [LEDGER.previous]: '2',
+      [LEDGER.at]: ctx.now,
+      [LEDGER.by]: 'octocat',
+      [LEDGER.runUrl]: ctx.runUrl,
+      [LEDGER.commit]: 'abc123',
+      [LEDGER.ruleHash]: ruleHash(state().policy),
+    });
+    const history = d.plan.find((op) => op.kind === 'set-model-tag');
+    expect(history && JSON.parse(history.value)).toEqual([{ version: '3', decision: 'promoted', target: 'stage:Production', previous: ['2'], at: ctx.now, by: 'octocat' }]);
+  });
+
+  it('a version already in the target with no ledger entry gets one (a run died after the move)', () => {
+    const d = decide(state({ candidate: version('3', 'Production'), holders: [version('3', 'Production')] }));
+    expect(d.decision).toBe('already-promoted');
+    expect(d.plan.filter((op) => op.kind === 'set-tag').length).toBeGreaterThan(0);
+    expect(d.reasons).toContain('its ledger entry was missing (an earlier run stopped after the move): recording it');
+  });
+
+  it('with its entry in place, nothing is written', () => {
+    const tags = { [LEDGER.decision]: 'promoted', [LEDGER.target]: 'stage:Production', [LEDGER.ruleHash]: ruleHash(state().policy) };
+    const history: HistoryEntry[] = [{ version: '3', decision: 'promoted', target: 'stage:Production', previous: [], at: 'x', by: 'y' }];
+    expect(decide(state({ candidate: version('3', 'Production', tags), holders: [version('3', 'Production', tags)], history })).plan).toEqual([]);
+  });
+
+  it('a rejection records the decision with the evidence; a rerun under the same rule writes nothing', () => {
+    const bad = state({ observed: obs({ accuracy: 0.5, f1: 0.9 }) });
+    const first = decide(bad);
+    const tags = Object.fromEntries(first.plan.flatMap((op) => (op.kind === 'set-tag' ? [[op.key, op.value]] : [])));
+    expect(tags[LEDGER.decision]).toBe('rejected');
+    expect(tags[LEDGER.by]).toBe('octocat');
+    expect(decide({ ...bad, candidate: version('3', 'None', tags), context: { ...ctx, now: 'later' } }).plan).toEqual([]);
+  });
+});
+
+describe('history', () => {
+  it('keeps the newest first and fits MLflow\'s 5,000-character limit', () => {
+    let text = '';
+    for (let i = 1; i <= 60; i++) {
+      text = appendHistory(parseHistory(text), { version: String(i), decision: 'promoted', target: targetKey({ alias: 'champion' }), previous: [String(i - 1)], at: new Date(i * 1e9).toISOString(), by: 'a-rather-long-actor-name' });
+      expect(text.length).toBeLessThanOrEqual(HISTORY_MAX_VALUE);
+    }
+    const h = parseHistory(text);
+    expect(h[0]!.version).toBe('60');
+    expect(h.length).toBeGreaterThan(5);
+    expect(h.length).toBeLessThanOrEqual(20);
+  });
+  it('a damaged tag reads as an empty history', () => {
+    expect(parseHistory('{not json')).toEqual([]);
+    expect(parseHistory('[1, {"version": "2"}]')).toEqual([{ version: '2' }]);
+  });
+});
