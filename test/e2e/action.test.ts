@@ -2,6 +2,7 @@
 // real MLflow server; outputs, summary and the registry are read back.
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../../scripts/run-action.mjs';
+import { expectNeverPrinted } from '../support/secrets.js';
 import { policyFor, seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
 
 const { py, url } = usePython();
@@ -16,15 +17,7 @@ function gateRun(model: string, inputs: Record<string, string>, opts: { policy?:
   });
 }
 
-/** The token may appear only in the runner's ::add-mask:: command, never anywhere else. */
-function expectNoSecret(run: Awaited<ReturnType<typeof runAction>>, secret = TOKEN) {
-  const logWithoutMask = run.stdout
-    .split('\n')
-    .filter((l) => !l.startsWith('::add-mask::'))
-    .join('\n');
-  expect(run.stdout).toContain(`::add-mask::${secret}`);
-  for (const text of [logWithoutMask, run.stderr, run.outputFile, run.summary]) expect(text).not.toContain(secret);
-}
+const expectNoSecret = (run: Awaited<ReturnType<typeof runAction>>, secret = TOKEN) => expectNeverPrinted(run, secret);
 
 describe('dist/index.js as a runner runs it', () => {
   it('promotes a passing version: outputs, summary and registry agree', async () => {

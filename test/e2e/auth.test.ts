@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAuthUser, MlflowPy, startMlflowServer } from '../../scripts/mlflow-local.mjs';
 import { runAction } from '../../scripts/run-action.mjs';
+import { expectNeverPrinted } from '../support/secrets.js';
 import { policyFor, seed, uniqueModel, versionsOf } from '../support/registry-fixture.js';
 
 const POLICY_PATH = '.github/promotion-policy.yml';
@@ -36,14 +37,6 @@ const gate = (model: string, creds: { username: string; password: string } | { t
     },
     files: { [POLICY_PATH]: policyFor(model) },
   });
-
-function expectNeverPrinted(run: Awaited<ReturnType<typeof runAction>>, secret: string) {
-  const log = run.stdout
-    .split('\n')
-    .filter((l) => !l.startsWith('::add-mask::'))
-    .join('\n');
-  for (const text of [log, run.stderr, run.outputFile, run.summary]) expect(text).not.toContain(secret);
-}
 
 describe.runIf(inject('mlflowVersion').startsWith('3.'))('MLflow basic-auth app', () => {
   it('a wrong password fails naming the server and 401, never the password, and writes nothing', async () => {

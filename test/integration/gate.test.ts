@@ -5,6 +5,7 @@ import { GateError } from '../../src/core/errors.js';
 import { runGate, type GateRequest } from '../../src/gate.js';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
+import { rejectionOf } from '../support/errors.js';
 import { policyFor, seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
 
 const { py, url } = usePython();
@@ -13,15 +14,7 @@ const log: string[] = [];
 const gate = (model: string, over: Partial<GateRequest> = {}) =>
   runGate({ version: 'latest', mode: 'promote', policyFile: '.github/promotion-policy.yml', policyText: policyFor(model), ...over }, { registry, log: (m) => log.push(m) });
 
-async function gateError(p: Promise<unknown>): Promise<GateError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(GateError);
-    return err as GateError;
-  }
-  throw new Error('the gate succeeded, but should have failed');
-}
+const gateError = (p: Promise<unknown>) => rejectionOf(p, GateError);
 
 describe('gate against a real MLflow server', () => {
   it('a passing candidate is promoted to Production and the old holder archived', async () => {

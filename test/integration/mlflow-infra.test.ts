@@ -3,6 +3,7 @@
 // REST facts of MLflow 3.17 that the TypeScript REST client relies on.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MlflowPy } from '../../scripts/mlflow-local.mjs';
+import type { versionsOf } from '../support/registry-fixture.js';
 
 const url = inject('mlflowUrl');
 const python = inject('mlflowPython');
@@ -17,17 +18,7 @@ interface SeededVersion {
   seconds: number;
 }
 
-interface PyVersion {
-  name: string;
-  version: string;
-  current_stage: string;
-  status: string;
-  run_id: string;
-  source: string;
-  tags: Record<string, string>;
-  aliases: string[];
-  description: string | null;
-}
+type PyVersion = Awaited<ReturnType<typeof versionsOf>>[number] & { name: string; description: string | null };
 
 interface RestResult {
   status: number;

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { readSettings } from '../../src/github/inputs.js';
+import { thrownBy } from '../support/errors.js';
 
 const URI = 'http://127.0.0.1:5000';
 const settings = (inputs: Record<string, string>, env: Record<string, string> = {}) => readSettings((n) => inputs[n] ?? '', env);
-const inputError = (inputs: Record<string, string>, env: Record<string, string> = {}) => {
-  try {
-    settings(inputs, env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return (err as Error).message;
-  }
-  throw new Error('accepted, but should have been refused');
-};
+const inputError = (inputs: Record<string, string>, env: Record<string, string> = {}) => thrownBy(() => settings(inputs, env), InputError).message;
 
 describe('readSettings', () => {
   it('resolves every unset input to its documented default', () => {

@@ -2,16 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { PolicyError } from '../../src/core/errors.js';
 import { loadPolicy, nearest } from '../../src/core/policy.js';
+import { thrownBy } from '../support/errors.js';
 
-function problemsOf(text: string) {
-  try {
-    loadPolicy(text, 'policy.yml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(PolicyError);
-    return (err as PolicyError).problems;
-  }
-  throw new Error('the policy was accepted, but it should have been refused');
-}
+const problemsOf = (text: string) => thrownBy(() => loadPolicy(text, 'policy.yml'), PolicyError).problems;
 
 describe('loadPolicy accepts', () => {
   it('the policy of the foundation issue exactly as written', () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MockAgent } from 'undici';
 import { MlflowRegistry, quote, toDouble } from '../../src/mlflow/registry.js';
+import { rejectionOf } from '../support/errors.js';
 import { MlflowRestClient, RegistryError } from '../../src/mlflow/rest-client.js';
 
 const ORIGIN = 'http://mlflow.test:5000';
@@ -16,15 +17,7 @@ afterEach(async () => {
 const registry = (auth: ConstructorParameters<typeof MlflowRestClient>[1] = { kind: 'bearer', token: 's3cret-token' }) =>
   new MlflowRegistry(new MlflowRestClient(ORIGIN, auth, { dispatcher: agent }));
 
-async function errorOf(p: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(RegistryError);
-    return err as RegistryError;
-  }
-  throw new Error('expected a RegistryError');
-}
+const errorOf = (p: Promise<unknown>) => rejectionOf(p, RegistryError);
 
 describe('MlflowRegistry over MockAgent', () => {
   it('sends the Bearer token and maps a version, with NaN and Infinity metrics', async () => {
