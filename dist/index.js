@@ -34176,7 +34176,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1143);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3757);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34185,7 +34185,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1143:
+/***/ 3757:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38721,6 +38721,114 @@ async function verify(registry, decision, applied) {
     return decision;
 }
 
+;// CONCATENATED MODULE: ./src/core/pending.ts
+/**
+ * Scheduled promotion: which versions of a model are pending (READY, newer than the
+ * current holder of the target, not yet decided by the ledger). Pure.
+ */
+
+
+
+/** Newest first: the gate tries them in this order and promotes the first that passes. */
+function pendingVersions(versions, target, aliases, force) {
+    const stage = target.stage?.toLowerCase();
+    const holders = [
+        ...(target.alias && aliases[target.alias] ? [Number(aliases[target.alias])] : []),
+        ...(stage ? versions.filter((v) => v.stage.toLowerCase() === stage).map((v) => Number(v.version)) : []),
+    ];
+    const newest = holders.length > 0 ? Math.max(...holders) : 0;
+    return versions
+        .filter((v) => v.status === 'READY' && Number(v.version) > newest && (force || v.tags[LEDGER.decision] === undefined))
+        .sort(byVersionNumber)
+        .reverse();
+}
+/** The literal start of a pattern, for the registry's LIKE prefilter. */
+function likePrefix(pattern) {
+    const at = pattern.search(/[*?]/);
+    return at < 0 ? pattern : pattern.slice(0, at);
+}
+/** The `models` input: names and globs, one a line; the names that match, sorted, each once. */
+function matchModels(patterns, names) {
+    const out = new Set();
+    for (const p of patterns) {
+        if (!isGlob(p))
+            out.add(p);
+        else
+            for (const n of names)
+                if (matchesGlob(p, n))
+                    out.add(n);
+    }
+    return [...out].sort();
+}
+
+;// CONCATENATED MODULE: ./src/schedule.ts
+/**
+ * Scheduled promotion of many models: for each model the `models` input names (names or
+ * globs), gate its pending versions (newest first) with its own rules from the policy's
+ * `models:` map, promoting at most one: the newest that passes. Bounded concurrency; one
+ * model's failure does not stop the others. Reuses runGate for every decision.
+ */
+
+
+
+
+
+async function runScheduled(req, { registry, log }) {
+    const file = loadPolicyFile(req.policyText, req.policyFile); // a bad policy stops everything, before any request
+    const prefixes = [...new Set(req.patterns.filter(isGlob).map(likePrefix))];
+    const names = (await Promise.all(prefixes.map((p) => registry.searchModelNames(p)))).flat();
+    const models = matchModels(req.patterns, names);
+    log(`Scheduled gate over ${models.length} model(s): ${models.join(', ') || '(none matched)'}`);
+    const results = new Array(models.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < models.length) {
+            const i = next++;
+            results[i] = await gateModel(models[i], req, file, registry, log);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(req.concurrency ?? 4, models.length) }, worker));
+    return results;
+}
+async function gateModel(model, req, file, registry, log) {
+    try {
+        const policy = file.resolve(model, req.gate);
+        const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
+        if (!registered)
+            return { model, decision: 'error', wrote: false, errorKind: 'input', reasons: [`model "${model}" does not exist in the registry at ${registry.url}`] };
+        const pending = pendingVersions(versions, policy.target, registered.aliases, req.force);
+        if (pending.length === 0)
+            return { model, decision: 'skipped', wrote: false, reasons: ['nothing new: no READY version newer than the holder that the ledger has not decided'] };
+        let last;
+        let wrote = false;
+        for (const v of pending) {
+            const { report } = await runGate({ model, version: v.version, mode: req.mode, policyFile: req.policyFile, policyText: req.policyText, ...(req.gate ? { gate: req.gate } : {}), ...(req.context ? { context: req.context } : {}) }, { registry, log: (m) => log(`[${model}] ${m}`) });
+            wrote ||= report.wrote;
+            last = { model, candidate: v.version, decision: report.decision, wrote, reasons: report.reasons };
+            if (report.decision === 'promoted' || report.decision === 'passed' || report.decision === 'already-promoted')
+                return last;
+        }
+        return last;
+    }
+    catch (err) {
+        const e = err instanceof GateError ? err : undefined;
+        return { model, decision: 'error', wrote: e?.wrote ?? false, errorKind: e?.kind ?? 'registry', reasons: [err instanceof Error ? err.message : String(err)] };
+    }
+}
+/** The one `decision` output for a scheduled run: an error anywhere, else a promotion anywhere, else a rejection, else nothing. */
+function overallDecision(results) {
+    const has = (d) => results.some((r) => r.decision === d);
+    if (has('error'))
+        return 'error';
+    if (has('promoted'))
+        return 'promoted';
+    if (has('rejected'))
+        return 'rejected';
+    if (has('passed'))
+        return 'passed';
+    return results.length > 0 && results.every((r) => r.decision === 'already-promoted') ? 'already-promoted' : 'skipped';
+}
+
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
 
 const DEFAULT_POLICY = '.github/promotion-policy.yml';
@@ -38728,6 +38836,15 @@ const MODES = ['promote', 'evaluate', 'lint', 'rollback'];
 function readSettings(getInput, env) {
     const input = (name) => getInput(name).trim();
     const model = input('model');
+    const models = getInput('models')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'));
+    if (models.length > 0 && model)
+        throw new InputError('inputs "model" and "models" cannot both be set: "model" gates one version, "models" the pending versions of several');
+    const versionRaw = input('version');
+    if (models.length > 0 && versionRaw && versionRaw !== 'pending')
+        throw new InputError(`input "version" is "${versionRaw}", but with "models" the gate takes every pending version: leave it unset or write "pending"`);
     const gate = input('gate');
     const mode = parseMode(input('mode'));
     const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
@@ -38752,7 +38869,8 @@ function readSettings(getInput, env) {
         ...(databricks ? { databricks } : {}),
         registryFlavor,
         ...(model ? { model } : {}),
-        version: parseVersion(input('version')),
+        models,
+        version: models.length > 0 ? 'pending' : parseVersion(versionRaw),
         ...(gate ? { gate } : {}),
         policyPath: input('policy') || DEFAULT_POLICY,
         mode,
@@ -38994,6 +39112,17 @@ function annotateProblems(problems, redact) {
         error(redact(p.message), { title: 'Policy error', file: p.file, startLine: p.line, startColumn: p.column, endLine: p.line });
     }
 }
+/** The scheduled run's table: one row a model. */
+async function writeScheduleSummary(results, decision, redact) {
+    const e = (t) => escapeCell(redact(t));
+    await summary
+        .addHeading(`MLflow promotion gate: ${e(HEADLINE[decision] ?? decision)} (${results.length} models)`, 2)
+        .addTable([
+        ['Model', 'Candidate', 'Decision', 'Why'].map((h) => ({ data: h, header: true })),
+        ...results.map((r) => [e(r.model), e(r.candidate ? `v${r.candidate}` : '—'), e(HEADLINE[r.decision] ?? r.decision), e(r.reasons.join('; '))]),
+    ])
+        .write();
+}
 
 ;// CONCATENATED MODULE: ./src/mlflow/rest-client.ts
 /**
@@ -39192,6 +39321,21 @@ class MlflowRegistry {
             return null;
         const m = res.registered_model;
         return { name: m.name, aliases: Object.fromEntries((m.aliases ?? []).map((a) => [a.alias, a.version])), tags: tagsToRecord(m.tags) };
+    }
+    async searchModelNames(prefix) {
+        const out = [];
+        let pageToken;
+        do {
+            // In LIKE, _ and % are wildcards too: the caller matches the names exactly.
+            const res = await this.rest.get(`${this.prefix}registered-models/search`, {
+                ...(prefix ? { filter: `name LIKE ${quote(`${prefix}%`)}` } : {}),
+                max_results: 1000,
+                page_token: pageToken,
+            });
+            out.push(...(res.registered_models ?? []).map((m) => m.name));
+            pageToken = res.next_page_token || undefined;
+        } while (pageToken);
+        return out;
     }
     async searchModelVersions(name) {
         const out = [];
@@ -39419,6 +39563,7 @@ async function databricksToken(creds, dispatcher) {
 
 
 
+
 async function run() {
     const secrets = maskSecrets();
     const redact = secrets.redact;
@@ -39427,6 +39572,11 @@ async function run() {
         // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
         const policyText = settings.mode === 'rollback' && settings.rollback.target ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
         const registry = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
+        if (settings.models.length > 0 && registry && (settings.mode === 'promote' || settings.mode === 'evaluate')) {
+            const results = await runScheduled({ patterns: settings.models, mode: settings.mode, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() }, { registry, log: (m) => info(redact(m)) });
+            await reportScheduled(results, settings.failOnReject, redact);
+            return;
+        }
         const { report } = await runGate({
             ...(settings.model ? { model: settings.model } : {}),
             ...(settings.gate ? { gate: settings.gate } : {}),
@@ -39461,6 +39611,23 @@ async function run() {
     catch (err) {
         await fail(err, redact);
     }
+}
+/** Outputs, summary and the step's result for a scheduled run over many models. */
+async function reportScheduled(results, failOnReject, redact) {
+    const decision = overallDecision(results);
+    setOutput('decision', decision);
+    setOutput('wrote', String(results.some((r) => r.wrote)));
+    setOutput('error-kind', results.find((r) => r.errorKind)?.errorKind ?? '');
+    setOutput('results', redact(JSON.stringify(results)));
+    await writeScheduleSummary(results, decision, redact);
+    for (const r of results)
+        info(redact(`${r.model}: ${r.decision}${r.candidate ? ` (v${r.candidate})` : ''}: ${r.reasons.join('; ')}`));
+    const errors = results.filter((r) => r.decision === 'error');
+    const rejected = results.filter((r) => r.decision === 'rejected');
+    if (errors.length > 0)
+        setFailed(redact(`${errors.length} of ${results.length} model(s) failed: ${errors.map((r) => `${r.model}: ${r.reasons[0] ?? ''}`).join('; ')}`));
+    else if (rejected.length > 0 && failOnReject)
+        setFailed(redact(`${rejected.length} model(s) had only rejected candidates: ${rejected.map((r) => `${r.model} v${r.candidate}`).join(', ')}`));
 }
 async function fail(err, redact) {
     const gateError = err instanceof GateError ? err : undefined;

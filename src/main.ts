@@ -9,8 +9,9 @@ import { GateError, InputError, PolicyError } from './core/errors.js';
 import type { LedgerContext } from './core/ledger.js';
 import { secretForms, secretSet, type Redactor, type SecretSet } from './core/redact.js';
 import { runGate } from './gate.js';
+import { overallDecision, runScheduled, type ModelResult } from './schedule.js';
 import { parseHeaders, readSettings, type Settings } from './github/inputs.js';
-import { annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeReportSummary } from './github/report-writer.js';
+import { annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeReportSummary, writeScheduleSummary } from './github/report-writer.js';
 import { MlflowRegistry } from './mlflow/registry.js';
 import { databricksToken } from './mlflow/databricks.js';
 import { MlflowRestClient } from './mlflow/rest-client.js';
@@ -23,6 +24,14 @@ export async function run(): Promise<void> {
     // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
     const policyText = settings.mode === 'rollback' && settings.rollback.target ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
     const registry = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
+    if (settings.models.length > 0 && registry && (settings.mode === 'promote' || settings.mode === 'evaluate')) {
+      const results = await runScheduled(
+        { patterns: settings.models, mode: settings.mode, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() },
+        { registry, log: (m) => core.info(redact(m)) },
+      );
+      await reportScheduled(results, settings.failOnReject, redact);
+      return;
+    }
     const { report } = await runGate(
       {
         ...(settings.model ? { model: settings.model } : {}),
@@ -56,6 +65,21 @@ export async function run(): Promise<void> {
   } catch (err) {
     await fail(err, redact);
   }
+}
+
+/** Outputs, summary and the step's result for a scheduled run over many models. */
+async function reportScheduled(results: ModelResult[], failOnReject: boolean, redact: Redactor): Promise<void> {
+  const decision = overallDecision(results);
+  core.setOutput('decision', decision);
+  core.setOutput('wrote', String(results.some((r) => r.wrote)));
+  core.setOutput('error-kind', results.find((r) => r.errorKind)?.errorKind ?? '');
+  core.setOutput('results', redact(JSON.stringify(results)));
+  await writeScheduleSummary(results, decision, redact);
+  for (const r of results) core.info(redact(`${r.model}: ${r.decision}${r.candidate ? ` (v${r.candidate})` : ''}: ${r.reasons.join('; ')}`));
+  const errors = results.filter((r) => r.decision === 'error');
+  const rejected = results.filter((r) => r.decision === 'rejected');
+  if (errors.length > 0) core.setFailed(redact(`${errors.length} of ${results.length} model(s) failed: ${errors.map((r) => `${r.model}: ${r.reasons[0] ?? ''}`).join('; ')}`));
+  else if (rejected.length > 0 && failOnReject) core.setFailed(redact(`${rejected.length} model(s) had only rejected candidates: ${rejected.map((r) => `${r.model} v${r.candidate}`).join(', ')}`));
 }
 
 async function fail(err: unknown, redact: Redactor): Promise<void> {

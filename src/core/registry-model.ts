@@ -94,6 +94,8 @@ export interface Registry {
   readonly supportsStages: boolean;
   /** null when the model does not exist. */
   getRegisteredModel(name: string): Promise<{ name: string; aliases: Record<string, string>; tags: Record<string, string> } | null>;
+  /** Names of the registered models whose name starts with `prefix` (all pages; LIKE is only a prefilter). */
+  searchModelNames(prefix: string): Promise<string[]>;
   /** Every version of the model, all pages. */
   searchModelVersions(name: string): Promise<ModelVersion[]>;
   /** null when the version does not exist (or was deleted). */

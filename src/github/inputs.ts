@@ -23,6 +23,8 @@ export interface Settings {
   /** registry-uri `databricks-uc`: the Unity Catalog registry (aliases only) on the workspace. */
   registryFlavor: 'mlflow' | 'unity-catalog';
   model?: string;
+  /** Scheduled promotion: model names or globs, one a line (then `version` must be unset or `pending`). */
+  models: string[];
   /** A version number (as MLflow writes it, a string), `latest`, `stage:<Stage>`, `alias:<name>` or `run:<run id>`. */
   version: string;
   /** The policy's named gate to apply. */
@@ -43,6 +45,13 @@ type Env = Record<string, string | undefined>;
 export function readSettings(getInput: GetInput, env: Env): Settings {
   const input = (name: string) => getInput(name).trim();
   const model = input('model');
+  const models = getInput('models')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  if (models.length > 0 && model) throw new InputError('inputs "model" and "models" cannot both be set: "model" gates one version, "models" the pending versions of several');
+  const versionRaw = input('version');
+  if (models.length > 0 && versionRaw && versionRaw !== 'pending') throw new InputError(`input "version" is "${versionRaw}", but with "models" the gate takes every pending version: leave it unset or write "pending"`);
   const gate = input('gate');
   const mode = parseMode(input('mode'));
   const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
@@ -66,7 +75,8 @@ export function readSettings(getInput: GetInput, env: Env): Settings {
     ...(databricks ? { databricks } : {}),
     registryFlavor,
     ...(model ? { model } : {}),
-    version: parseVersion(input('version')),
+    models,
+    version: models.length > 0 ? 'pending' : parseVersion(versionRaw),
     ...(gate ? { gate } : {}),
     policyPath: input('policy') || DEFAULT_POLICY,
     mode,

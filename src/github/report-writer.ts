@@ -67,3 +67,15 @@ export function annotateProblems(problems: PolicyProblem[], redact: Redactor): v
     core.error(redact(p.message), { title: 'Policy error', file: p.file, startLine: p.line, startColumn: p.column, endLine: p.line });
   }
 }
+
+/** The scheduled run's table: one row a model. */
+export async function writeScheduleSummary(results: Array<{ model: string; candidate?: string; decision: string; reasons: string[] }>, decision: string, redact: Redactor): Promise<void> {
+  const e = (t: string) => escapeCell(redact(t));
+  await core.summary
+    .addHeading(`MLflow promotion gate: ${e(HEADLINE[decision] ?? decision)} (${results.length} models)`, 2)
+    .addTable([
+      ['Model', 'Candidate', 'Decision', 'Why'].map((h) => ({ data: h, header: true })),
+      ...results.map((r) => [e(r.model), e(r.candidate ? `v${r.candidate}` : '—'), e(HEADLINE[r.decision] ?? r.decision), e(r.reasons.join('; '))]),
+    ])
+    .write();
+}

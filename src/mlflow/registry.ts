@@ -72,6 +72,22 @@ export class MlflowRegistry implements Registry {
     return { name: m.name, aliases: Object.fromEntries((m.aliases ?? []).map((a) => [a.alias, a.version])), tags: tagsToRecord(m.tags) };
   }
 
+  async searchModelNames(prefix: string): Promise<string[]> {
+    const out: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      // In LIKE, _ and % are wildcards too: the caller matches the names exactly.
+      const res = await this.rest.get<{ registered_models?: Array<{ name: string }>; next_page_token?: string }>(`${this.prefix}registered-models/search`, {
+        ...(prefix ? { filter: `name LIKE ${quote(`${prefix}%`)}` } : {}),
+        max_results: 1000,
+        page_token: pageToken,
+      });
+      out.push(...(res.registered_models ?? []).map((m) => m.name));
+      pageToken = res.next_page_token || undefined;
+    } while (pageToken);
+    return out;
+  }
+
   async searchModelVersions(name: string): Promise<ModelVersion[]> {
     const out: ModelVersion[] = [];
     let pageToken: string | undefined;

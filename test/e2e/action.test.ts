@@ -195,5 +195,23 @@ describe('dist/index.js as a runner runs it', () => {
     expect(forced.outputs).toMatchObject({ decision: 'rolled-back', version: '1', 'previous-version': '2', wrote: 'true' });
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Production', '2': 'Archived', '3': 'None' });
   });
+
+  it('a scheduled run over several models sets results, a table, and a decision for all of them', async () => {
+    const family = uniqueModel('e2e-sched');
+    await seed(py(), `${family}-a`, [{ metrics: { accuracy: 0.95, f1: 0.9 } }]);
+    await seed(py(), `${family}-b`, [{ metrics: { accuracy: 0.5, f1: 0.9 } }]);
+    const run = await runAction({
+      inputs: { 'tracking-uri': url, models: `${family}-*\n# comments are skipped\n`, policy: POLICY_PATH, 'fail-on-reject': 'false' },
+      files: { [POLICY_PATH]: 'models:\n  "*":\n    metrics:\n      accuracy: ">= 0.90"\n' },
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ decision: 'promoted', wrote: 'true' });
+    expect(JSON.parse(run.outputs['results']!).map((r: { model: string; decision: string }) => [r.model, r.decision])).toEqual([
+      [`${family}-a`, 'promoted'],
+      [`${family}-b`, 'rejected'],
+    ]);
+    expect(run.summary).toContain('(2 models)');
+    expect(await stagesOf(py(), `${family}-a`)).toEqual({ '1': 'Production' });
+  });
 });
 

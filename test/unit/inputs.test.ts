@@ -12,6 +12,7 @@ describe('readSettings', () => {
     expect(settings({ 'tracking-uri': URI })).toEqual({
       trackingUri: URI,
       auth: { kind: 'none' },
+      models: [],
       tls: { insecure: false },
       extraHeaders: {},
       registryFlavor: 'mlflow',

@@ -1,0 +1,38 @@
+/**
+ * Scheduled promotion: which versions of a model are pending (READY, newer than the
+ * current holder of the target, not yet decided by the ledger). Pure.
+ */
+import { LEDGER } from './ledger.js';
+import { isGlob, matchesGlob } from './glob.js';
+import type { Target } from './policy.js';
+import { byVersionNumber, type ModelVersion } from './registry-model.js';
+
+/** Newest first: the gate tries them in this order and promotes the first that passes. */
+export function pendingVersions(versions: ModelVersion[], target: Target, aliases: Record<string, string>, force: boolean): ModelVersion[] {
+  const stage = target.stage?.toLowerCase();
+  const holders = [
+    ...(target.alias && aliases[target.alias] ? [Number(aliases[target.alias])] : []),
+    ...(stage ? versions.filter((v) => v.stage.toLowerCase() === stage).map((v) => Number(v.version)) : []),
+  ];
+  const newest = holders.length > 0 ? Math.max(...holders) : 0;
+  return versions
+    .filter((v) => v.status === 'READY' && Number(v.version) > newest && (force || v.tags[LEDGER.decision] === undefined))
+    .sort(byVersionNumber)
+    .reverse();
+}
+
+/** The literal start of a pattern, for the registry's LIKE prefilter. */
+export function likePrefix(pattern: string): string {
+  const at = pattern.search(/[*?]/);
+  return at < 0 ? pattern : pattern.slice(0, at);
+}
+
+/** The `models` input: names and globs, one a line; the names that match, sorted, each once. */
+export function matchModels(patterns: string[], names: string[]): string[] {
+  const out = new Set<string>();
+  for (const p of patterns) {
+    if (!isGlob(p)) out.add(p);
+    else for (const n of names) if (matchesGlob(p, n)) out.add(n);
+  }
+  return [...out].sort();
+}

@@ -1,0 +1,89 @@
+/**
+ * Scheduled promotion of many models: for each model the `models` input names (names or
+ * globs), gate its pending versions (newest first) with its own rules from the policy's
+ * `models:` map, promoting at most one: the newest that passes. Bounded concurrency; one
+ * model's failure does not stop the others. Reuses runGate for every decision.
+ */
+import { GateError } from './core/errors.js';
+import type { Decision, Mode } from './core/decide.js';
+import type { LedgerContext } from './core/ledger.js';
+import { likePrefix, matchModels, pendingVersions } from './core/pending.js';
+import { loadPolicyFile } from './core/policy.js';
+import { isGlob } from './core/glob.js';
+import type { Registry } from './core/registry-model.js';
+import { runGate } from './gate.js';
+
+export interface ScheduleRequest {
+  patterns: string[];
+  mode: Extract<Mode, 'promote' | 'evaluate'>;
+  policyFile: string;
+  policyText: string;
+  gate?: string;
+  force: boolean;
+  context?: LedgerContext;
+  concurrency?: number;
+}
+
+export interface ModelResult {
+  model: string;
+  /** The version decided on last (the promoted one, if any). */
+  candidate?: string;
+  decision: Decision;
+  wrote: boolean;
+  reasons: string[];
+  errorKind?: string;
+}
+
+export async function runScheduled(req: ScheduleRequest, { registry, log }: { registry: Registry; log: (m: string) => void }): Promise<ModelResult[]> {
+  const file = loadPolicyFile(req.policyText, req.policyFile); // a bad policy stops everything, before any request
+  const prefixes = [...new Set(req.patterns.filter(isGlob).map(likePrefix))];
+  const names = (await Promise.all(prefixes.map((p) => registry.searchModelNames(p)))).flat();
+  const models = matchModels(req.patterns, names);
+  log(`Scheduled gate over ${models.length} model(s): ${models.join(', ') || '(none matched)'}`);
+
+  const results: ModelResult[] = new Array(models.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < models.length) {
+      const i = next++;
+      results[i] = await gateModel(models[i]!, req, file, registry, log);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(req.concurrency ?? 4, models.length) }, worker));
+  return results;
+}
+
+async function gateModel(model: string, req: ScheduleRequest, file: ReturnType<typeof loadPolicyFile>, registry: Registry, log: (m: string) => void): Promise<ModelResult> {
+  try {
+    const policy = file.resolve(model, req.gate);
+    const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
+    if (!registered) return { model, decision: 'error', wrote: false, errorKind: 'input', reasons: [`model "${model}" does not exist in the registry at ${registry.url}`] };
+    const pending = pendingVersions(versions, policy.target, registered.aliases, req.force);
+    if (pending.length === 0) return { model, decision: 'skipped', wrote: false, reasons: ['nothing new: no READY version newer than the holder that the ledger has not decided'] };
+    let last: ModelResult | undefined;
+    let wrote = false;
+    for (const v of pending) {
+      const { report } = await runGate(
+        { model, version: v.version, mode: req.mode, policyFile: req.policyFile, policyText: req.policyText, ...(req.gate ? { gate: req.gate } : {}), ...(req.context ? { context: req.context } : {}) },
+        { registry, log: (m) => log(`[${model}] ${m}`) },
+      );
+      wrote ||= report.wrote;
+      last = { model, candidate: v.version, decision: report.decision, wrote, reasons: report.reasons };
+      if (report.decision === 'promoted' || report.decision === 'passed' || report.decision === 'already-promoted') return last;
+    }
+    return last!;
+  } catch (err) {
+    const e = err instanceof GateError ? err : undefined;
+    return { model, decision: 'error', wrote: e?.wrote ?? false, errorKind: e?.kind ?? 'registry', reasons: [err instanceof Error ? err.message : String(err)] };
+  }
+}
+
+/** The one `decision` output for a scheduled run: an error anywhere, else a promotion anywhere, else a rejection, else nothing. */
+export function overallDecision(results: ModelResult[]): Decision {
+  const has = (d: Decision) => results.some((r) => r.decision === d);
+  if (has('error')) return 'error';
+  if (has('promoted')) return 'promoted';
+  if (has('rejected')) return 'rejected';
+  if (has('passed')) return 'passed';
+  return results.length > 0 && results.every((r) => r.decision === 'already-promoted') ? 'already-promoted' : 'skipped';
+}

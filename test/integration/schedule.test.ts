@@ -1,0 +1,46 @@
+// Scheduled promotion over several models against a real MLflow server: mixed outcomes,
+// one model's failure not stopping the others, and a second run that writes nothing.
+import { describe, expect, it } from 'vitest';
+import { MlflowRegistry } from '../../src/mlflow/registry.js';
+import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
+import { overallDecision, runScheduled } from '../../src/schedule.js';
+import { seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
+
+const { py, url } = usePython();
+const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
+
+describe('scheduled promotion against a real MLflow server', () => {
+  it('three models with mixed outcomes; the second run writes nothing', async () => {
+    const family = uniqueModel('sched');
+    const [good, bad, quiet] = [`${family}-good`, `${family}-bad`, `${family}-quiet`];
+    await seed(py(), good, [{ metrics: { accuracy: 0.91 }, stage: 'Production' }, { metrics: { accuracy: 0.95 } }, { metrics: { accuracy: 0.97 } }]);
+    await seed(py(), bad, [{ metrics: { accuracy: 0.5 } }]);
+    await seed(py(), quiet, [{ metrics: { accuracy: 0.99 }, stage: 'Production' }]);
+    const policy = `models:\n  "${family}-*":\n    metrics:\n      accuracy: ">= 0.9"\n  "${family}-bad":\n    metrics:\n      accuracy: ">= 0.9"\n      f1: ">= 0.5"\n`;
+    const run = () => runScheduled({ patterns: [`${family}-*`, `${family}-missing`], mode: 'promote', policyFile: 'p.yml', policyText: policy, force: false }, { registry, log: () => {} });
+
+    const first = await run();
+    expect(first.map((r) => [r.model, r.decision, r.candidate ?? null])).toEqual([
+      [bad, 'rejected', '1'],
+      [good, 'promoted', '3'],
+      [`${family}-missing`, 'error', null],
+      [quiet, 'skipped', null],
+    ]);
+    expect(first[2]!.reasons[0]).toBe(`model "${family}-missing" does not exist in the registry at ${url}`);
+    expect(overallDecision(first)).toBe('error');
+    // The newest passing version is promoted; the older pending one stays as it was.
+    expect(await stagesOf(py(), good)).toEqual({ '1': 'Archived', '2': 'None', '3': 'Production' });
+    expect((await versionsOf(py(), bad))[0]!.tags['mlflow_gate.decision']).toBe('rejected');
+
+    const snapshot = await Promise.all([good, bad, quiet].map((m) => versionsOf(py(), m)));
+    const second = await run();
+    expect(second.map((r) => [r.model, r.decision])).toEqual([
+      [bad, 'skipped'],
+      [good, 'skipped'],
+      [`${family}-missing`, 'error'],
+      [quiet, 'skipped'],
+    ]);
+    expect(second.some((r) => r.wrote)).toBe(false);
+    expect(await Promise.all([good, bad, quiet].map((m) => versionsOf(py(), m)))).toEqual(snapshot);
+  });
+});
