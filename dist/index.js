@@ -34176,7 +34176,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3757);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34185,7 +34185,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3757:
+/***/ 8:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38355,6 +38355,8 @@ async function runGate(req, deps) {
         return runLint(req, deps);
     if (req.mode === 'rollback')
         return runRollback(req, deps);
+    if (req.mode === 'audit')
+        throw new InputError('mode "audit" checks the holders of many models: use runScheduled (the input "models")');
     const { registry, log } = deps;
     if (!registry)
         throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
@@ -38761,6 +38763,32 @@ function matchModels(patterns, names) {
     return [...out].sort();
 }
 
+;// CONCATENATED MODULE: ./src/core/audit.ts
+/**
+ * Audit: was the target's holder put there by the gate? MLflow cannot stop a person
+ * from moving a version in its UI; the ledger can tell. Pure.
+ */
+
+/** Why the holder is not accounted for by the ledger; empty when it is. */
+function auditHolder(target, holder, currentRuleHash) {
+    const key = targetKey(target);
+    const t = holder.tags;
+    const where = `v${holder.version}, which holds ${key}`;
+    const decision = t[LEDGER.decision];
+    if (decision !== 'promoted' && decision !== 'restored') {
+        return [`${where}, has no ledger entry of a promotion or restore by the gate (mlflow_gate.decision=${decision ?? 'unset'}): it was moved there by hand or by another tool`];
+    }
+    const reasons = [];
+    if (t[LEDGER.target] !== key)
+        reasons.push(`${where}, was ${decision} to ${t[LEDGER.target] ?? 'another target'}, not to this one`);
+    if (t['validation'] !== 'passed' && decision === 'promoted')
+        reasons.push(`${where}, is not tagged validation=passed`);
+    if (currentRuleHash && decision === 'promoted' && t[LEDGER.ruleHash] !== currentRuleHash) {
+        reasons.push(`${where}, was promoted under other rules (${t[LEDGER.ruleHash] ?? 'none recorded'}) than the current policy's (${currentRuleHash})`);
+    }
+    return reasons;
+}
+
 ;// CONCATENATED MODULE: ./src/schedule.ts
 /**
  * Scheduled promotion of many models: for each model the `models` input names (names or
@@ -38768,6 +38796,8 @@ function matchModels(patterns, names) {
  * `models:` map, promoting at most one: the newest that passes. Bounded concurrency; one
  * model's failure does not stop the others. Reuses runGate for every decision.
  */
+
+
 
 
 
@@ -38796,6 +38826,8 @@ async function gateModel(model, req, file, registry, log) {
         const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
         if (!registered)
             return { model, decision: 'error', wrote: false, errorKind: 'input', reasons: [`model "${model}" does not exist in the registry at ${registry.url}`] };
+        if (req.mode === 'audit')
+            return auditModel(model, policy, versions, registered.aliases, req.auditRules ?? false);
         const pending = pendingVersions(versions, policy.target, registered.aliases, req.force);
         if (pending.length === 0)
             return { model, decision: 'skipped', wrote: false, reasons: ['nothing new: no READY version newer than the holder that the ledger has not decided'] };
@@ -38815,6 +38847,19 @@ async function gateModel(model, req, file, registry, log) {
         return { model, decision: 'error', wrote: e?.wrote ?? false, errorKind: e?.kind ?? 'registry', reasons: [err instanceof Error ? err.message : String(err)] };
     }
 }
+/** Audit one model: every holder of its target must be accounted for by the ledger. */
+function auditModel(model, policy, versions, aliases, withRules) {
+    const t = policy.target;
+    const stage = t.stage?.toLowerCase();
+    const holders = versions.filter((v) => (stage && v.stage.toLowerCase() === stage) || (t.alias && aliases[t.alias] === v.version));
+    if (holders.length === 0)
+        return { model, decision: 'passed', wrote: false, reasons: [`nothing holds ${targetKey(t)}`] };
+    const problems = holders.flatMap((h) => auditHolder(t, h, withRules ? ruleHash(policy) : undefined));
+    const newest = holders.map((h) => h.version).sort((a, b) => Number(a) - Number(b)).at(-1);
+    return problems.length > 0
+        ? { model, candidate: newest, decision: 'rejected', wrote: false, reasons: problems }
+        : { model, candidate: newest, decision: 'passed', wrote: false, reasons: [`v${holders.map((h) => h.version).join(', v')} accounted for by the ledger`] };
+}
 /** The one `decision` output for a scheduled run: an error anywhere, else a promotion anywhere, else a rejection, else nothing. */
 function overallDecision(results) {
     const has = (d) => results.some((r) => r.decision === d);
@@ -38832,7 +38877,7 @@ function overallDecision(results) {
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
 
 const DEFAULT_POLICY = '.github/promotion-policy.yml';
-const MODES = ['promote', 'evaluate', 'lint', 'rollback'];
+const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit'];
 function readSettings(getInput, env) {
     const input = (name) => getInput(name).trim();
     const model = input('model');
@@ -39572,9 +39617,12 @@ async function run() {
         // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
         const policyText = settings.mode === 'rollback' && settings.rollback.target ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
         const registry = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
-        if (settings.models.length > 0 && registry && (settings.mode === 'promote' || settings.mode === 'evaluate')) {
-            const results = await runScheduled({ patterns: settings.models, mode: settings.mode, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() }, { registry, log: (m) => info(redact(m)) });
-            await reportScheduled(results, settings.failOnReject, redact);
+        const many = settings.models.length > 0 ? settings.models : settings.mode === 'audit' && settings.model ? [settings.model] : [];
+        if (settings.mode === 'audit' && many.length === 0)
+            throw new InputError('mode "audit" needs the input "models" (or "model")');
+        if (many.length > 0 && registry && (settings.mode === 'promote' || settings.mode === 'evaluate' || settings.mode === 'audit')) {
+            const results = await runScheduled({ patterns: many, mode: settings.mode, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() }, { registry, log: (m) => info(redact(m)) });
+            await reportScheduled(results, settings.failOnReject, redact, settings.mode === 'audit');
             return;
         }
         const { report } = await runGate({
@@ -39613,7 +39661,7 @@ async function run() {
     }
 }
 /** Outputs, summary and the step's result for a scheduled run over many models. */
-async function reportScheduled(results, failOnReject, redact) {
+async function reportScheduled(results, failOnReject, redact, audit) {
     const decision = overallDecision(results);
     setOutput('decision', decision);
     setOutput('wrote', String(results.some((r) => r.wrote)));
@@ -39626,8 +39674,10 @@ async function reportScheduled(results, failOnReject, redact) {
     const rejected = results.filter((r) => r.decision === 'rejected');
     if (errors.length > 0)
         setFailed(redact(`${errors.length} of ${results.length} model(s) failed: ${errors.map((r) => `${r.model}: ${r.reasons[0] ?? ''}`).join('; ')}`));
-    else if (rejected.length > 0 && failOnReject)
-        setFailed(redact(`${rejected.length} model(s) had only rejected candidates: ${rejected.map((r) => `${r.model} v${r.candidate}`).join(', ')}`));
+    else if (rejected.length > 0 && failOnReject) {
+        const what = audit ? 'hold a version the ledger does not account for' : 'had only rejected candidates';
+        setFailed(redact(`${rejected.length} model(s) ${what}: ${rejected.map((r) => `${r.model} v${r.candidate}: ${r.reasons.join('; ')}`).join(' | ')}`));
+    }
 }
 async function fail(err, redact) {
     const gateError = err instanceof GateError ? err : undefined;

@@ -51,6 +51,7 @@ export interface GateDeps {
 export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOutcome> {
   if (req.mode === 'lint') return runLint(req, deps);
   if (req.mode === 'rollback') return runRollback(req, deps);
+  if (req.mode === 'audit') throw new InputError('mode "audit" checks the holders of many models: use runScheduled (the input "models")');
   const { registry, log } = deps;
   if (!registry) throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
   // Every check on the inputs and the policy happens before the first request.

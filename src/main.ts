@@ -24,12 +24,14 @@ export async function run(): Promise<void> {
     // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
     const policyText = settings.mode === 'rollback' && settings.rollback.target ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
     const registry = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
-    if (settings.models.length > 0 && registry && (settings.mode === 'promote' || settings.mode === 'evaluate')) {
+    const many = settings.models.length > 0 ? settings.models : settings.mode === 'audit' && settings.model ? [settings.model] : [];
+    if (settings.mode === 'audit' && many.length === 0) throw new InputError('mode "audit" needs the input "models" (or "model")');
+    if (many.length > 0 && registry && (settings.mode === 'promote' || settings.mode === 'evaluate' || settings.mode === 'audit')) {
       const results = await runScheduled(
-        { patterns: settings.models, mode: settings.mode, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() },
+        { patterns: many, mode: settings.mode, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() },
         { registry, log: (m) => core.info(redact(m)) },
       );
-      await reportScheduled(results, settings.failOnReject, redact);
+      await reportScheduled(results, settings.failOnReject, redact, settings.mode === 'audit');
       return;
     }
     const { report } = await runGate(
@@ -68,7 +70,7 @@ export async function run(): Promise<void> {
 }
 
 /** Outputs, summary and the step's result for a scheduled run over many models. */
-async function reportScheduled(results: ModelResult[], failOnReject: boolean, redact: Redactor): Promise<void> {
+async function reportScheduled(results: ModelResult[], failOnReject: boolean, redact: Redactor, audit: boolean): Promise<void> {
   const decision = overallDecision(results);
   core.setOutput('decision', decision);
   core.setOutput('wrote', String(results.some((r) => r.wrote)));
@@ -79,7 +81,10 @@ async function reportScheduled(results: ModelResult[], failOnReject: boolean, re
   const errors = results.filter((r) => r.decision === 'error');
   const rejected = results.filter((r) => r.decision === 'rejected');
   if (errors.length > 0) core.setFailed(redact(`${errors.length} of ${results.length} model(s) failed: ${errors.map((r) => `${r.model}: ${r.reasons[0] ?? ''}`).join('; ')}`));
-  else if (rejected.length > 0 && failOnReject) core.setFailed(redact(`${rejected.length} model(s) had only rejected candidates: ${rejected.map((r) => `${r.model} v${r.candidate}`).join(', ')}`));
+  else if (rejected.length > 0 && failOnReject) {
+    const what = audit ? 'hold a version the ledger does not account for' : 'had only rejected candidates';
+    core.setFailed(redact(`${rejected.length} model(s) ${what}: ${rejected.map((r) => `${r.model} v${r.candidate}: ${r.reasons.join('; ')}`).join(' | ')}`));
+  }
 }
 
 async function fail(err: unknown, redact: Redactor): Promise<void> {

@@ -8,14 +8,18 @@ import { GateError } from './core/errors.js';
 import type { Decision, Mode } from './core/decide.js';
 import type { LedgerContext } from './core/ledger.js';
 import { likePrefix, matchModels, pendingVersions } from './core/pending.js';
-import { loadPolicyFile } from './core/policy.js';
+import { loadPolicyFile, type Policy } from './core/policy.js';
+import { auditHolder } from './core/audit.js';
+import { ruleHash, targetKey } from './core/ledger.js';
 import { isGlob } from './core/glob.js';
-import type { Registry } from './core/registry-model.js';
+import type { ModelVersion, Registry } from './core/registry-model.js';
 import { runGate } from './gate.js';
 
 export interface ScheduleRequest {
   patterns: string[];
-  mode: Extract<Mode, 'promote' | 'evaluate'>;
+  mode: Extract<Mode, 'promote' | 'evaluate' | 'audit'>;
+  /** Audit: also require the holder to have been passed by the current rules. */
+  auditRules?: boolean;
   policyFile: string;
   policyText: string;
   gate?: string;
@@ -58,6 +62,7 @@ async function gateModel(model: string, req: ScheduleRequest, file: ReturnType<t
     const policy = file.resolve(model, req.gate);
     const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
     if (!registered) return { model, decision: 'error', wrote: false, errorKind: 'input', reasons: [`model "${model}" does not exist in the registry at ${registry.url}`] };
+    if (req.mode === 'audit') return auditModel(model, policy, versions, registered.aliases, req.auditRules ?? false);
     const pending = pendingVersions(versions, policy.target, registered.aliases, req.force);
     if (pending.length === 0) return { model, decision: 'skipped', wrote: false, reasons: ['nothing new: no READY version newer than the holder that the ledger has not decided'] };
     let last: ModelResult | undefined;
@@ -76,6 +81,19 @@ async function gateModel(model: string, req: ScheduleRequest, file: ReturnType<t
     const e = err instanceof GateError ? err : undefined;
     return { model, decision: 'error', wrote: e?.wrote ?? false, errorKind: e?.kind ?? 'registry', reasons: [err instanceof Error ? err.message : String(err)] };
   }
+}
+
+/** Audit one model: every holder of its target must be accounted for by the ledger. */
+function auditModel(model: string, policy: Policy, versions: ModelVersion[], aliases: Record<string, string>, withRules: boolean): ModelResult {
+  const t = policy.target;
+  const stage = t.stage?.toLowerCase();
+  const holders = versions.filter((v) => (stage && v.stage.toLowerCase() === stage) || (t.alias && aliases[t.alias] === v.version));
+  if (holders.length === 0) return { model, decision: 'passed', wrote: false, reasons: [`nothing holds ${targetKey(t)}`] };
+  const problems = holders.flatMap((h) => auditHolder(t, h, withRules ? ruleHash(policy) : undefined));
+  const newest = holders.map((h) => h.version).sort((a, b) => Number(a) - Number(b)).at(-1)!;
+  return problems.length > 0
+    ? { model, candidate: newest, decision: 'rejected', wrote: false, reasons: problems }
+    : { model, candidate: newest, decision: 'passed', wrote: false, reasons: [`v${holders.map((h) => h.version).join(', v')} accounted for by the ledger`] };
 }
 
 /** The one `decision` output for a scheduled run: an error anywhere, else a promotion anywhere, else a rejection, else nothing. */

@@ -43,4 +43,26 @@ describe('scheduled promotion against a real MLflow server', () => {
     expect(second.some((r) => r.wrote)).toBe(false);
     expect(await Promise.all([good, bad, quiet].map((m) => versionsOf(py(), m)))).toEqual(snapshot);
   });
+
+  it('audit flags a version moved to Production behind the gate\'s back', async () => {
+    const family = uniqueModel('audit');
+    const [gated, byHand] = [`${family}-gated`, `${family}-byhand`];
+    await seed(py(), gated, [{ metrics: { accuracy: 0.95 } }]);
+    await seed(py(), byHand, [{ metrics: { accuracy: 0.95 } }, { metrics: { accuracy: 0.2 } }]);
+    const policy = 'metrics:\n  accuracy: ">= 0.9"\n';
+    const gate = (mode: 'promote' | 'audit') => runScheduled({ patterns: [`${family}-*`], mode, policyFile: 'p.yml', policyText: policy, force: false }, { registry, log: () => {} });
+    await gate('promote');
+    // Someone uses MLflow's own client to put v2, which the gate rejected, in Production.
+    await py().call('transition', { model: byHand, version: '2', stage: 'Production', archive_existing: true });
+    const audit = await gate('audit');
+    expect(audit.map((r) => [r.model, r.decision])).toEqual([
+      [byHand, 'rejected'],
+      [gated, 'passed'],
+    ]);
+    expect(audit[0]!.reasons[0]).toBe(
+      'v2, which holds stage:Production, has no ledger entry of a promotion or restore by the gate (mlflow_gate.decision=rejected): it was moved there by hand or by another tool',
+    );
+    expect(audit.some((r) => r.wrote)).toBe(false);
+  });
 });
+
