@@ -38355,6 +38355,8 @@ async function runGate(req, deps) {
         return runLint(req, deps);
     if (req.mode === 'rollback')
         return runRollback(req, deps);
+    if (req.mode === 'history')
+        throw new InputError('mode "history" reads the ledger: use readHistory');
     if (req.mode === 'audit')
         throw new InputError('mode "audit" checks the holders of many models: use runScheduled (the input "models")');
     const { registry, log } = deps;
@@ -38722,6 +38724,13 @@ async function verify(registry, decision, applied) {
     }
     return decision;
 }
+/** `mode: history`: the model's ledger history, newest first. */
+async function readHistory(registry, model) {
+    const registered = await registry.getRegisteredModel(model);
+    if (!registered)
+        throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+    return parseHistory(registered.tags[LEDGER.history]);
+}
 
 ;// CONCATENATED MODULE: ./src/core/pending.ts
 /**
@@ -38877,7 +38886,7 @@ function overallDecision(results) {
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
 
 const DEFAULT_POLICY = '.github/promotion-policy.yml';
-const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit'];
+const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history'];
 function readSettings(getInput, env) {
     const input = (name) => getInput(name).trim();
     const model = input('model');
@@ -39165,6 +39174,17 @@ async function writeScheduleSummary(results, decision, redact) {
         .addTable([
         ['Model', 'Candidate', 'Decision', 'Why'].map((h) => ({ data: h, header: true })),
         ...results.map((r) => [e(r.model), e(r.candidate ? `v${r.candidate}` : '—'), e(HEADLINE[r.decision] ?? r.decision), e(r.reasons.join('; '))]),
+    ])
+        .write();
+}
+/** `mode: history`: the ledger's history of the model as a table. */
+async function writeHistorySummary(model, history, redact) {
+    const e = (t) => escapeCell(redact(t));
+    await summary
+        .addHeading(`MLflow promotion gate: history of ${e(model)}`, 2)
+        .addTable([
+        ['When', 'Version', 'Decision', 'Target', 'Replaced', 'By', 'Reason'].map((h) => ({ data: h, header: true })),
+        ...history.map((h) => [e(h.at), e(`v${h.version}`), e(h.decision), e(h.target), e(h.previous.map((p) => `v${p}`).join(', ') || '—'), e(h.by), e(h.reason ?? '')]),
     ])
         .write();
 }
@@ -39609,14 +39629,29 @@ async function databricksToken(creds, dispatcher) {
 
 
 
+
 async function run() {
     const secrets = maskSecrets();
     const redact = secrets.redact;
     try {
         const settings = readSettings((name) => getInput(name), process.env);
         // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
-        const policyText = settings.mode === 'rollback' && settings.rollback.target ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
+        const policyOptional = (settings.mode === 'rollback' && settings.rollback.target) || settings.mode === 'history';
+        const policyText = policyOptional ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
         const registry = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
+        if (settings.mode === 'history') {
+            const model = settings.model ?? (policyText ? loadPolicyFile(policyText, settings.policyPath).model : undefined);
+            if (!model || !registry)
+                throw new InputError('mode "history" needs the input "model" and a tracking server');
+            const history = await readHistory(registry, model);
+            setOutput('decision', 'passed');
+            setOutput('wrote', 'false');
+            setOutput('model', model);
+            setOutput('history', JSON.stringify(history));
+            await writeHistorySummary(model, history, redact);
+            info(history.length ? history.map((h) => `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`).join('\n') : `no history recorded for ${model}`);
+            return;
+        }
         const many = settings.models.length > 0 ? settings.models : settings.mode === 'audit' && settings.model ? [settings.model] : [];
         if (settings.mode === 'audit' && many.length === 0)
             throw new InputError('mode "audit" needs the input "models" (or "model")');

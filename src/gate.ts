@@ -8,7 +8,7 @@ import { decide, TAGS, type Decision, type GateDecision, type Mode } from './cor
 import { GateError, InputError } from './core/errors.js';
 import { evaluateMetrics, type Baseline, type Observations } from './core/evaluate.js';
 import { historiesNeeded, observe } from './core/observe.js';
-import { LEDGER, parseHistory, type LedgerContext } from './core/ledger.js';
+import { LEDGER, parseHistory, type HistoryEntry, type LedgerContext } from './core/ledger.js';
 import { planRollback, type RollbackTarget } from './core/rollback.js';
 import { describeTarget, loadPolicyFile, type Policy } from './core/policy.js';
 import { byVersionNumber, describeOp, modelUri, NEW_COPY, type MetricPoint, type ModelVersion, type Registry, type RegistryOp, type RunData } from './core/registry-model.js';
@@ -51,6 +51,7 @@ export interface GateDeps {
 export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOutcome> {
   if (req.mode === 'lint') return runLint(req, deps);
   if (req.mode === 'rollback') return runRollback(req, deps);
+  if (req.mode === 'history') throw new InputError('mode "history" reads the ledger: use readHistory');
   if (req.mode === 'audit') throw new InputError('mode "audit" checks the holders of many models: use runScheduled (the input "models")');
   const { registry, log } = deps;
   if (!registry) throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
@@ -403,4 +404,11 @@ async function verify(registry: Registry, decision: Decision, applied: RegistryO
     throw new GateError('conflict', `after writing, the registry does not hold what the gate decided: ${wrong.join('; ')}. Another process may be changing it.`, { wrote: true });
   }
   return decision;
+}
+
+/** `mode: history`: the model's ledger history, newest first. */
+export async function readHistory(registry: Registry, model: string): Promise<HistoryEntry[]> {
+  const registered = await registry.getRegisteredModel(model);
+  if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+  return parseHistory(registered.tags[LEDGER.history]);
 }

@@ -8,10 +8,11 @@ import path from 'node:path';
 import { GateError, InputError, PolicyError } from './core/errors.js';
 import type { LedgerContext } from './core/ledger.js';
 import { secretForms, secretSet, type Redactor, type SecretSet } from './core/redact.js';
-import { runGate } from './gate.js';
+import { readHistory, runGate } from './gate.js';
+import { loadPolicyFile } from './core/policy.js';
 import { overallDecision, runScheduled, type ModelResult } from './schedule.js';
 import { parseHeaders, readSettings, type Settings } from './github/inputs.js';
-import { annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeReportSummary, writeScheduleSummary } from './github/report-writer.js';
+import { annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeHistorySummary, writeReportSummary, writeScheduleSummary } from './github/report-writer.js';
 import { MlflowRegistry } from './mlflow/registry.js';
 import { databricksToken } from './mlflow/databricks.js';
 import { MlflowRestClient } from './mlflow/rest-client.js';
@@ -22,8 +23,21 @@ export async function run(): Promise<void> {
   try {
     const settings = readSettings((name) => core.getInput(name), process.env);
     // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
-    const policyText = settings.mode === 'rollback' && settings.rollback.target ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
+    const policyOptional = (settings.mode === 'rollback' && settings.rollback.target) || settings.mode === 'history';
+    const policyText = policyOptional ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
     const registry = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
+    if (settings.mode === 'history') {
+      const model = settings.model ?? (policyText ? loadPolicyFile(policyText, settings.policyPath).model : undefined);
+      if (!model || !registry) throw new InputError('mode "history" needs the input "model" and a tracking server');
+      const history = await readHistory(registry, model);
+      core.setOutput('decision', 'passed');
+      core.setOutput('wrote', 'false');
+      core.setOutput('model', model);
+      core.setOutput('history', JSON.stringify(history));
+      await writeHistorySummary(model, history, redact);
+      core.info(history.length ? history.map((h) => `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`).join('\n') : `no history recorded for ${model}`);
+      return;
+    }
     const many = settings.models.length > 0 ? settings.models : settings.mode === 'audit' && settings.model ? [settings.model] : [];
     if (settings.mode === 'audit' && many.length === 0) throw new InputError('mode "audit" needs the input "models" (or "model")');
     if (many.length > 0 && registry && (settings.mode === 'promote' || settings.mode === 'evaluate' || settings.mode === 'audit')) {

@@ -18,7 +18,7 @@ export const DECISIONS = ['promoted', 'already-promoted', 'passed', 'rejected', 
 export type Decision = (typeof DECISIONS)[number];
 
 /** promote: decide and write; evaluate: decide, write nothing; lint: check the policy (and the current holder against it). */
-export type Mode = 'promote' | 'evaluate' | 'lint' | 'rollback' | 'audit';
+export type Mode = 'promote' | 'evaluate' | 'lint' | 'rollback' | 'audit' | 'history';
 
 /** Tag names the Action writes: a stable, documented contract. */
 export const TAGS = {

@@ -37,7 +37,7 @@ export interface Settings {
 }
 
 export const DEFAULT_POLICY = '.github/promotion-policy.yml';
-export const MODES: readonly Mode[] = ['promote', 'evaluate', 'lint', 'rollback', 'audit'];
+export const MODES: readonly Mode[] = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history'];
 
 type GetInput = (name: string) => string;
 type Env = Record<string, string | undefined>;

@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core';
 import type { PolicyProblem } from '../core/errors.js';
+import type { HistoryEntry } from '../core/ledger.js';
 import { describeTarget } from '../core/policy.js';
 import type { Redactor } from '../core/redact.js';
 import { checkRows, escapeCell, type Report } from '../core/report.js';
@@ -76,6 +77,18 @@ export async function writeScheduleSummary(results: Array<{ model: string; candi
     .addTable([
       ['Model', 'Candidate', 'Decision', 'Why'].map((h) => ({ data: h, header: true })),
       ...results.map((r) => [e(r.model), e(r.candidate ? `v${r.candidate}` : '—'), e(HEADLINE[r.decision] ?? r.decision), e(r.reasons.join('; '))]),
+    ])
+    .write();
+}
+
+/** `mode: history`: the ledger's history of the model as a table. */
+export async function writeHistorySummary(model: string, history: HistoryEntry[], redact: Redactor): Promise<void> {
+  const e = (t: string) => escapeCell(redact(t));
+  await core.summary
+    .addHeading(`MLflow promotion gate: history of ${e(model)}`, 2)
+    .addTable([
+      ['When', 'Version', 'Decision', 'Target', 'Replaced', 'By', 'Reason'].map((h) => ({ data: h, header: true })),
+      ...history.map((h) => [e(h.at), e(`v${h.version}`), e(h.decision), e(h.target), e(h.previous.map((p) => `v${p}`).join(', ') || '—'), e(h.by), e(h.reason ?? '')]),
     ])
     .write();
 }

@@ -194,6 +194,14 @@ describe('dist/index.js as a runner runs it', () => {
     expect(forced.code, forced.stdout).toBe(0);
     expect(forced.outputs).toMatchObject({ decision: 'rolled-back', version: '1', 'previous-version': '2', wrote: 'true' });
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Production', '2': 'Archived', '3': 'None' });
+
+    const history = await runAction({ inputs: { 'tracking-uri': url, model, mode: 'history' } });
+    expect(history.code, history.stdout).toBe(0);
+    expect(JSON.parse(history.outputs['history']!).map((h: { version: string; decision: string }) => [h.version, h.decision])).toEqual([
+      ['1', 'restored'],
+      ['2', 'promoted'],
+    ]);
+    expect(history.summary).toContain('<td>bad predictions in EU</td>');
   });
 
   it('a scheduled run over several models sets results, a table, and a decision for all of them', async () => {
