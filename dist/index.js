@@ -38928,6 +38928,7 @@ function readSettings(getInput, env) {
         ...(gate ? { gate } : {}),
         policyPath: input('policy') || DEFAULT_POLICY,
         mode,
+        auditRules: parseBoolean('audit-rules', input('audit-rules'), false),
         rollback: {
             ...(input('target') ? { target: parseTarget(input('target')) } : {}),
             reason: input('reason'),
@@ -39656,7 +39657,7 @@ async function run() {
         if (settings.mode === 'audit' && many.length === 0)
             throw new InputError('mode "audit" needs the input "models" (or "model")');
         if (many.length > 0 && registry && (settings.mode === 'promote' || settings.mode === 'evaluate' || settings.mode === 'audit')) {
-            const results = await runScheduled({ patterns: many, mode: settings.mode, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() }, { registry, log: (m) => info(redact(m)) });
+            const results = await runScheduled({ patterns: many, mode: settings.mode, auditRules: settings.auditRules, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() }, { registry, log: (m) => info(redact(m)) });
             await reportScheduled(results, settings.failOnReject, redact, settings.mode === 'audit');
             return;
         }

@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
     if (settings.mode === 'audit' && many.length === 0) throw new InputError('mode "audit" needs the input "models" (or "model")');
     if (many.length > 0 && registry && (settings.mode === 'promote' || settings.mode === 'evaluate' || settings.mode === 'audit')) {
       const results = await runScheduled(
-        { patterns: many, mode: settings.mode, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() },
+        { patterns: many, mode: settings.mode, auditRules: settings.auditRules, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() },
         { registry, log: (m) => core.info(redact(m)) },
       );
       await reportScheduled(results, settings.failOnReject, redact, settings.mode === 'audit');

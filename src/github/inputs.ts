@@ -31,6 +31,8 @@ export interface Settings {
   gate?: string;
   policyPath: string;
   mode: Mode;
+  /** Audit: also require each holder to have been passed by the current rules (its rule hash). */
+  auditRules: boolean;
   /** Rollback: `stage:Production` or `alias:champion` (else the policy's target), why, and force. */
   rollback: { target?: { stage?: string; alias?: string }; reason: string; force: boolean };
   failOnReject: boolean;
@@ -80,6 +82,7 @@ export function readSettings(getInput: GetInput, env: Env): Settings {
     ...(gate ? { gate } : {}),
     policyPath: input('policy') || DEFAULT_POLICY,
     mode,
+    auditRules: parseBoolean('audit-rules', input('audit-rules'), false),
     rollback: {
       ...(input('target') ? { target: parseTarget(input('target')) } : {}),
       reason: input('reason'),

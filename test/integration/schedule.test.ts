@@ -63,6 +63,11 @@ describe('scheduled promotion against a real MLflow server', () => {
       'v2, which holds stage:Production, has no ledger entry of a promotion or restore by the gate (mlflow_gate.decision=rejected): it was moved there by hand or by another tool',
     );
     expect(audit.some((r) => r.wrote)).toBe(false);
+    // With audit-rules, a holder passed by other rules than today's is flagged too.
+    const stricter = 'metrics:\n  accuracy: ">= 0.92"\n';
+    const byRules = await runScheduled({ patterns: [gated], mode: 'audit', auditRules: true, policyFile: 'p.yml', policyText: stricter, force: false }, { registry, log: () => {} });
+    expect(byRules[0]!.decision).toBe('rejected');
+    expect(byRules[0]!.reasons[0]).toMatch(/was promoted under other rules \(sha256:[0-9a-f]+\) than the current policy's \(sha256:[0-9a-f]+\)/);
   });
 });
 

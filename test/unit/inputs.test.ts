@@ -20,6 +20,7 @@ describe('readSettings', () => {
       policyPath: '.github/promotion-policy.yml',
       mode: 'promote',
       failOnReject: true,
+      auditRules: false,
       rollback: { reason: '', force: false },
     });
   });
