@@ -34176,7 +34176,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8533);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34185,7 +34185,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8:
+/***/ 8533:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37139,8 +37139,12 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -38887,7 +38891,12 @@ function overallDecision(results) {
 
 const DEFAULT_POLICY = '.github/promotion-policy.yml';
 const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history'];
-function readSettings(getInput, env) {
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/** A pull request from a fork gets no secrets or variables: with no tracking server there is nothing to do. */
+function forkWithoutServer(getInput, env, event) {
+    return Boolean(event.pullRequest?.fork) && !getInput('tracking-uri').trim() && !(env['MLFLOW_TRACKING_URI'] ?? '').trim();
+}
+function readSettings(getInput, env, event = {}) {
     const input = (name) => getInput(name).trim();
     const model = input('model');
     const models = getInput('models')
@@ -38900,7 +38909,8 @@ function readSettings(getInput, env) {
     if (models.length > 0 && versionRaw && versionRaw !== 'pending')
         throw new InputError(`input "version" is "${versionRaw}", but with "models" the gate takes every pending version: leave it unset or write "pending"`);
     const gate = input('gate');
-    const mode = parseMode(input('mode'));
+    // On a pull request the default is to decide and report, writing nothing.
+    const mode = parseMode(input('mode'), PULL_REQUEST_EVENTS.includes(event.name ?? '') ? 'evaluate' : 'promote');
     const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
     const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
     const registryFlavor = registryRaw === 'databricks-uc' ? 'unity-catalog' : 'mlflow';
@@ -39084,9 +39094,9 @@ function parseTarget(raw) {
         return { alias: arg };
     throw new InputError(`input "target" is "${raw}"; it must be stage:Production, stage:Staging or alias:<name>`);
 }
-function parseMode(raw) {
+function parseMode(raw, fallback) {
     if (raw === '')
-        return 'promote';
+        return fallback;
     if (MODES.includes(raw))
         return raw;
     throw new InputError(`input "mode" is "${raw}"; it must be one of ${MODES.join(', ')}`);
@@ -39631,11 +39641,22 @@ async function databricksToken(creds, dispatcher) {
 
 
 
+
+
 async function run() {
     const secrets = maskSecrets();
     const redact = secrets.redact;
     try {
-        const settings = readSettings((name) => getInput(name), process.env);
+        const event = eventInfo();
+        if (forkWithoutServer((name) => getInput(name), process.env, event)) {
+            const why = 'This pull request comes from a fork, which gets no secrets or variables: no tracking server is set, so the gate did not run. It runs on pull requests from this repository and after merge.';
+            notice(why);
+            setOutput('decision', 'skipped');
+            setOutput('wrote', 'false');
+            await summary.addHeading('MLflow promotion gate: ⏭️ Skipped', 2).addRaw(`<p>${why}</p>`, true).write();
+            return;
+        }
+        const settings = readSettings((name) => getInput(name), process.env, event);
         // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
         const policyOptional = (settings.mode === 'rollback' && settings.rollback.target) || settings.mode === 'history';
         const policyText = policyOptional ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
@@ -39672,6 +39693,7 @@ async function run() {
             rollback: settings.rollback,
         }, { ...(registry ? { registry } : {}), log: (m) => info(redact(m)) });
         setReportOutputs(report, redact);
+        setOutput('report-path', await writeReportFile(report, redact));
         await writeReportSummary(report, redact);
         info(redact(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`));
         if (report.decision === 'rejected') {
@@ -39757,6 +39779,28 @@ async function connect(settings, trackingUri, secrets) {
     }
     const tracking = new MlflowRestClient(trackingUri, auth, options);
     return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking, tracking, settings.registryFlavor);
+}
+/** The report as a JSON file for the next step (a deployment job that reads modelUri, say). */
+async function writeReportFile(report, redact) {
+    const file = external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), `mlflow-promotion-gate-report-${process.pid}.json`);
+    await (0,promises_namespaceObject.writeFile)(file, redact(JSON.stringify(report, null, 2)));
+    return file;
+}
+/** The triggering event, from the payload at GITHUB_EVENT_PATH (github.context reads the same). */
+function eventInfo() {
+    const name = process.env['GITHUB_EVENT_NAME'];
+    let payload = {};
+    try {
+        const path = process.env['GITHUB_EVENT_PATH'];
+        if (path)
+            payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+    }
+    catch {
+        // no readable payload: not a pull request as far as we can tell
+    }
+    const pr = payload.pull_request;
+    const fork = Boolean(pr?.head?.repo?.fork) || (pr?.head?.repo?.full_name !== undefined && pr.head.repo.full_name !== pr.base?.repo?.full_name);
+    return { ...(name ? { name } : {}), ...(pr?.number !== undefined ? { pullRequest: { number: pr.number, fork } } : {}) };
 }
 /** Who and where, from the runner's environment (github.context reads the same variables). */
 function ledgerContext() {

@@ -3,7 +3,9 @@
  * report. It only dispatches; the logic lives in gate.ts and core/.
  */
 import * as core from '@actions/core';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GateError, InputError, PolicyError } from './core/errors.js';
 import type { LedgerContext } from './core/ledger.js';
@@ -11,7 +13,7 @@ import { secretForms, secretSet, type Redactor, type SecretSet } from './core/re
 import { readHistory, runGate } from './gate.js';
 import { loadPolicyFile } from './core/policy.js';
 import { overallDecision, runScheduled, type ModelResult } from './schedule.js';
-import { parseHeaders, readSettings, type Settings } from './github/inputs.js';
+import { forkWithoutServer, parseHeaders, readSettings, type EventInfo, type Settings } from './github/inputs.js';
 import { annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeHistorySummary, writeReportSummary, writeScheduleSummary } from './github/report-writer.js';
 import { MlflowRegistry } from './mlflow/registry.js';
 import { databricksToken } from './mlflow/databricks.js';
@@ -21,7 +23,16 @@ export async function run(): Promise<void> {
   const secrets = maskSecrets();
   const redact = secrets.redact;
   try {
-    const settings = readSettings((name) => core.getInput(name), process.env);
+    const event = eventInfo();
+    if (forkWithoutServer((name) => core.getInput(name), process.env, event)) {
+      const why = 'This pull request comes from a fork, which gets no secrets or variables: no tracking server is set, so the gate did not run. It runs on pull requests from this repository and after merge.';
+      core.notice(why);
+      core.setOutput('decision', 'skipped');
+      core.setOutput('wrote', 'false');
+      await core.summary.addHeading('MLflow promotion gate: ⏭️ Skipped', 2).addRaw(`<p>${why}</p>`, true).write();
+      return;
+    }
+    const settings = readSettings((name) => core.getInput(name), process.env, event);
     // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
     const policyOptional = (settings.mode === 'rollback' && settings.rollback.target) || settings.mode === 'history';
     const policyText = policyOptional ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
@@ -62,6 +73,7 @@ export async function run(): Promise<void> {
       { ...(registry ? { registry } : {}), log: (m) => core.info(redact(m)) },
     );
     setReportOutputs(report, redact);
+    core.setOutput('report-path', await writeReportFile(report, redact));
     await writeReportSummary(report, redact);
     core.info(redact(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`));
     if (report.decision === 'rejected') {
@@ -141,6 +153,28 @@ async function connect(settings: Settings, trackingUri: string, secrets: SecretS
   }
   const tracking = new MlflowRestClient(trackingUri, auth, options);
   return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking, tracking, settings.registryFlavor);
+}
+
+/** The report as a JSON file for the next step (a deployment job that reads modelUri, say). */
+async function writeReportFile(report: unknown, redact: Redactor): Promise<string> {
+  const file = path.join(process.env['RUNNER_TEMP'] || tmpdir(), `mlflow-promotion-gate-report-${process.pid}.json`);
+  await writeFile(file, redact(JSON.stringify(report, null, 2)));
+  return file;
+}
+
+/** The triggering event, from the payload at GITHUB_EVENT_PATH (github.context reads the same). */
+function eventInfo(): EventInfo {
+  const name = process.env['GITHUB_EVENT_NAME'];
+  let payload: { pull_request?: { number?: number; head?: { repo?: { fork?: boolean; full_name?: string } }; base?: { repo?: { full_name?: string } } } } = {};
+  try {
+    const path = process.env['GITHUB_EVENT_PATH'];
+    if (path) payload = JSON.parse(readFileSync(path, 'utf8')) as typeof payload;
+  } catch {
+    // no readable payload: not a pull request as far as we can tell
+  }
+  const pr = payload.pull_request;
+  const fork = Boolean(pr?.head?.repo?.fork) || (pr?.head?.repo?.full_name !== undefined && pr.head.repo.full_name !== pr.base?.repo?.full_name);
+  return { ...(name ? { name } : {}), ...(pr?.number !== undefined ? { pullRequest: { number: pr.number, fork } } : {}) };
 }
 
 /** Who and where, from the runner's environment (github.context reads the same variables). */

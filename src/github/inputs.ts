@@ -44,7 +44,20 @@ export const MODES: readonly Mode[] = ['promote', 'evaluate', 'lint', 'rollback'
 type GetInput = (name: string) => string;
 type Env = Record<string, string | undefined>;
 
-export function readSettings(getInput: GetInput, env: Env): Settings {
+/** What the Action needs of the triggering event (from github.context). */
+export interface EventInfo {
+  name?: string;
+  pullRequest?: { number: number; fork: boolean };
+}
+
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+
+/** A pull request from a fork gets no secrets or variables: with no tracking server there is nothing to do. */
+export function forkWithoutServer(getInput: GetInput, env: Env, event: EventInfo): boolean {
+  return Boolean(event.pullRequest?.fork) && !getInput('tracking-uri').trim() && !(env['MLFLOW_TRACKING_URI'] ?? '').trim();
+}
+
+export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}): Settings {
   const input = (name: string) => getInput(name).trim();
   const model = input('model');
   const models = getInput('models')
@@ -55,7 +68,8 @@ export function readSettings(getInput: GetInput, env: Env): Settings {
   const versionRaw = input('version');
   if (models.length > 0 && versionRaw && versionRaw !== 'pending') throw new InputError(`input "version" is "${versionRaw}", but with "models" the gate takes every pending version: leave it unset or write "pending"`);
   const gate = input('gate');
-  const mode = parseMode(input('mode'));
+  // On a pull request the default is to decide and report, writing nothing.
+  const mode = parseMode(input('mode'), PULL_REQUEST_EVENTS.includes(event.name ?? '') ? 'evaluate' : 'promote');
   const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
   const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
   const registryFlavor = registryRaw === 'databricks-uc' ? 'unity-catalog' : 'mlflow';
@@ -233,8 +247,8 @@ function parseTarget(raw: string): { stage?: string; alias?: string } {
   throw new InputError(`input "target" is "${raw}"; it must be stage:Production, stage:Staging or alias:<name>`);
 }
 
-function parseMode(raw: string): Mode {
-  if (raw === '') return 'promote';
+function parseMode(raw: string, fallback: Mode): Mode {
+  if (raw === '') return fallback;
   if ((MODES as readonly string[]).includes(raw)) return raw as Mode;
   throw new InputError(`input "mode" is "${raw}"; it must be one of ${MODES.join(', ')}`);
 }

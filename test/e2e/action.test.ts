@@ -1,6 +1,7 @@
 // The bundled Action (dist/index.js) run exactly as a runner runs it, against the
 // real MLflow server; outputs, summary and the registry are read back.
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { runAction } from '../../scripts/run-action.mjs';
 import { expectNeverPrinted } from '../support/secrets.js';
 import { policyFor, seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
@@ -220,6 +221,32 @@ describe('dist/index.js as a runner runs it', () => {
     ]);
     expect(run.summary).toContain('(2 models)');
     expect(await stagesOf(py(), `${family}-a`)).toEqual({ '1': 'Production' });
+  });
+
+  it('on a pull request the default mode is evaluate: it reports, writes nothing, and leaves the report in a file', async () => {
+    const model = uniqueModel();
+    await seed(py(), model);
+    const before = await versionsOf(py(), model);
+    const pr = { pull_request: { number: 12, head: { repo: { fork: false, full_name: 'acme/models' } }, base: { repo: { full_name: 'acme/models' } } } };
+    const run = await runAction({
+      inputs: { 'tracking-uri': url, model, version: '2', policy: POLICY_PATH },
+      files: { [POLICY_PATH]: policyFor(model) },
+      event: pr,
+      eventName: 'pull_request',
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ decision: 'passed', wrote: 'false' });
+    expect(JSON.parse(readFileSync(run.outputs['report-path']!, 'utf8'))).toEqual(JSON.parse(run.outputs['report']!));
+    expect(await versionsOf(py(), model)).toEqual(before);
+  });
+
+  it('a pull request from a fork (no secrets, no variables) succeeds with one clear notice', async () => {
+    const fork = { pull_request: { number: 13, head: { repo: { fork: true, full_name: 'stranger/models' } }, base: { repo: { full_name: 'acme/models' } } } };
+    const run = await runAction({ inputs: { model: 'm', policy: POLICY_PATH }, files: { [POLICY_PATH]: policyFor('m') }, event: fork, eventName: 'pull_request' });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ decision: 'skipped', wrote: 'false' });
+    expect(run.stdout).toContain('::notice::This pull request comes from a fork, which gets no secrets or variables');
+    expect(run.summary).toContain('comes from a fork');
   });
 });
 

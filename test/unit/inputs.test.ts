@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { readSettings } from '../../src/github/inputs.js';
+import { forkWithoutServer, readSettings } from '../../src/github/inputs.js';
 import { thrownBy } from '../support/errors.js';
 
 const URI = 'http://127.0.0.1:5000';
@@ -50,6 +50,19 @@ describe('readSettings', () => {
     expect(settings({ 'tracking-uri': URI, version: 'stage:staging' }).version).toBe('stage:Staging');
     expect(settings({ 'tracking-uri': URI, version: 'alias:challenger' }).version).toBe('alias:challenger');
     expect(settings({ 'tracking-uri': URI, version: 'run:0a1b2c' }).version).toBe('run:0a1b2c');
+  });
+
+  it('on a pull request the default mode is evaluate; an explicit mode still wins', () => {
+    expect(readSettings((n) => ({ 'tracking-uri': URI })[n] ?? '', {}, { name: 'pull_request', pullRequest: { number: 5, fork: false } }).mode).toBe('evaluate');
+    expect(readSettings((n) => ({ 'tracking-uri': URI, mode: 'promote' })[n] ?? '', {}, { name: 'pull_request' }).mode).toBe('promote');
+    expect(readSettings((n) => ({ 'tracking-uri': URI })[n] ?? '', {}, { name: 'push' }).mode).toBe('promote');
+  });
+
+  it('a pull request from a fork with no tracking server is recognised', () => {
+    const fork = { name: 'pull_request', pullRequest: { number: 5, fork: true } };
+    expect(forkWithoutServer(() => '', {}, fork)).toBe(true);
+    expect(forkWithoutServer(() => '', { MLFLOW_TRACKING_URI: URI }, fork)).toBe(false);
+    expect(forkWithoutServer(() => '', {}, { name: 'pull_request', pullRequest: { number: 5, fork: false } })).toBe(false);
   });
 
   it('reads the registry URI, TLS options and extra headers, each from its input or MLflow variable', () => {
