@@ -12,7 +12,7 @@ import { LEDGER, parseHistory, type HistoryEntry, type LedgerContext } from './c
 import { planRollback, type RollbackTarget } from './core/rollback.js';
 import { describeTarget, loadPolicyFile, type Policy } from './core/policy.js';
 import { byVersionNumber, describeOp, modelUri, NEW_COPY, type MetricPoint, type ModelVersion, type Registry, type RegistryOp, type RunData } from './core/registry-model.js';
-import { buildReport, type Report } from './core/report.js';
+import { buildReport, lineageOf, type Report } from './core/report.js';
 
 export interface GateRequest {
   /** The model named by the input, if any; the policy's `model` otherwise. */
@@ -125,6 +125,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     decision,
     applied,
     ...(cand.run ? { run: { id: cand.run.runId, status: cand.run.status } } : {}),
+    ...(cand.run ? { lineage: lineageOf(registry.url, model, candidate.version, cand.run)! } : {}),
   });
   return { report, policy, result };
 }

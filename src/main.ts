@@ -11,6 +11,8 @@ import { GateError, InputError, PolicyError } from './core/errors.js';
 import type { LedgerContext } from './core/ledger.js';
 import { secretForms, secretSet, type Redactor, type SecretSet } from './core/redact.js';
 import { readHistory, runGate } from './gate.js';
+import { commentMarker, renderComment } from './core/comment.js';
+import { commentOnPullRequest } from './github/pr-comment.js';
 import { loadPolicyFile } from './core/policy.js';
 import { overallDecision, runScheduled, type ModelResult } from './schedule.js';
 import { forkWithoutServer, parseHeaders, readSettings, type EventInfo, type Settings } from './github/inputs.js';
@@ -75,6 +77,11 @@ export async function run(): Promise<void> {
     setReportOutputs(report, redact);
     core.setOutput('report-path', await writeReportFile(report, redact));
     await writeReportSummary(report, redact);
+    const token = core.getInput('github-token');
+    if (event.pullRequest && token) {
+      secrets.add(token);
+      await commentOnPullRequest(token, event.pullRequest.number, commentMarker(report.model, settings.gate), redact(renderComment(report, commentMarker(report.model, settings.gate))));
+    }
     core.info(redact(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`));
     if (report.decision === 'rejected') {
       const why =

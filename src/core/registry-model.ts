@@ -34,6 +34,7 @@ export interface MetricPoint {
 
 export interface RunData {
   runId: string;
+  experimentId?: string;
   /** RUNNING, SCHEDULED, FINISHED, FAILED or KILLED. */
   status: string;
   /** The point MLflow's runs/get reports for each key (its latest step). */

@@ -24,6 +24,8 @@ export interface Report {
   applied: string[];
   policy: string;
   run?: { id: string; status: string };
+  /** Where the candidate came from, with links to the MLflow UI. */
+  lineage?: { runId: string; experimentId?: string; sourceCommit?: string; runUrl?: string; versionUrl: string };
   errorKind?: ErrorKind;
   error?: string;
 }
@@ -38,6 +40,7 @@ export function buildReport(args: {
   decision: Decision;
   applied: RegistryOp[];
   run?: { id: string; status: string };
+  lineage?: Report['lineage'];
 }): Report {
   const { result } = args;
   return {
@@ -60,6 +63,19 @@ export function buildReport(args: {
     applied: args.applied.map(describeOp),
     policy: args.policyFile,
     ...(args.run ? { run: args.run } : {}),
+    ...(args.lineage ? { lineage: args.lineage } : {}),
+  };
+}
+
+/** The candidate's lineage and MLflow UI links (MLflow's UI routes: #/experiments/ID/runs/RUN, #/models/NAME/versions/V). */
+export function lineageOf(serverUrl: string, model: string, version: string, run?: { runId: string; experimentId?: string; tags: Record<string, string> }): NonNullable<Report['lineage']> | undefined {
+  if (!run) return undefined;
+  const commit = run.tags['mlflow.source.git.commit'];
+  return {
+    runId: run.runId,
+    ...(run.experimentId ? { experimentId: run.experimentId, runUrl: `${serverUrl}/#/experiments/${run.experimentId}/runs/${run.runId}` } : {}),
+    ...(commit ? { sourceCommit: commit } : {}),
+    versionUrl: `${serverUrl}/#/models/${encodeURIComponent(model)}/versions/${version}`,
   };
 }
 

@@ -31,7 +31,7 @@ interface ApiMetric {
   dataset_name?: string;
 }
 interface ApiRun {
-  info: { run_id: string; status?: string };
+  info: { run_id: string; status?: string; experiment_id?: string };
   data?: { metrics?: ApiMetric[]; tags?: ApiTag[] };
   inputs?: { dataset_inputs?: Array<{ dataset?: { digest?: string } }> };
 }
@@ -114,6 +114,7 @@ export class MlflowRegistry implements Registry {
     const { info, data, inputs } = res.run;
     return {
       runId: info.run_id,
+      ...(info.experiment_id ? { experimentId: info.experiment_id } : {}),
       status: info.status ?? 'UNKNOWN',
       metrics: new Map((data?.metrics ?? []).map((m) => [m.key, toPoint(m)])),
       tags: tagsToRecord(data?.tags),

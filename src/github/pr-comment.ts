@@ -1,0 +1,29 @@
+/**
+ * One sticky comment on the pull request: found again by its hidden marker (every
+ * page of comments), edited in place, never piled up. A failure is a warning.
+ */
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+
+export async function upsertComment(token: string, issueNumber: number, marker: string, body: string): Promise<'created' | 'updated'> {
+  const octokit = github.getOctokit(token);
+  const { owner, repo } = github.context.repo;
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+  const mine = comments.find((c) => c.body?.includes(marker));
+  if (mine) {
+    await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+    return 'updated';
+  }
+  await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
+  return 'created';
+}
+
+export async function commentOnPullRequest(token: string, issueNumber: number, marker: string, body: string): Promise<void> {
+  try {
+    const how = await upsertComment(token, issueNumber, marker, body);
+    core.info(`Pull request #${issueNumber}: comment ${how}`);
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    core.warning(`Could not comment on pull request #${issueNumber}${status ? ` (GitHub answered ${status})` : ''}: ${(err as Error).message}. The job needs "permissions: pull-requests: write".`);
+  }
+}
