@@ -35017,7 +35017,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6126);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(0);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35026,7 +35026,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6126:
+/***/ 0:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45328,6 +45328,55 @@ function transportError(where, err) {
     return new RegistryError(`${where} failed: ${why}`);
 }
 
+;// CONCATENATED MODULE: ./src/mlflow/databricks.ts
+/**
+ * Databricks: a workspace host with a personal access token, or OAuth
+ * machine-to-machine credentials (a service principal's client id and secret)
+ * exchanged for a short-lived token at the workspace's /oidc/v1/token endpoint.
+ * Built from Databricks' documented REST shapes; not tested against a real
+ * workspace here (no network): tests use undici's MockAgent.
+ */
+
+
+/** The bearer token to use: the access token as given, or one obtained with client credentials. */
+async function databricksToken(creds, dispatcher) {
+    if (creds.token)
+        return creds.token;
+    if (!creds.clientId || !creds.clientSecret) {
+        throw new RegistryError(`no Databricks credentials for ${creds.host}: set databricks-token, or databricks-client-id and databricks-client-secret`);
+    }
+    const url = `${creds.host.replace(/\/+$/, '')}/oidc/v1/token`;
+    let res;
+    try {
+        res = await (0,undici.request)(url, {
+            method: 'POST',
+            ...(dispatcher ? { dispatcher } : {}),
+            headers: {
+                authorization: `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`,
+                'content-type': 'application/x-www-form-urlencoded',
+                accept: 'application/json',
+            },
+            body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'all-apis' }).toString(),
+        });
+    }
+    catch (err) {
+        throw new RegistryError(`POST ${url} failed: ${err.message}`);
+    }
+    const text = await res.body.text();
+    let body = {};
+    try {
+        body = JSON.parse(text);
+    }
+    catch {
+        // described below
+    }
+    if (res.statusCode !== 200 || !body.access_token) {
+        const why = body.error ? `${body.error}${body.error_description ? `: ${body.error_description}` : ''}` : text.slice(0, 200) || 'no access token';
+        throw new RegistryError(`POST ${url} (OAuth client credentials) answered ${res.statusCode}: ${why}`, res.statusCode);
+    }
+    return body.access_token;
+}
+
 ;// CONCATENATED MODULE: ./src/mlflow/registry.ts
 
 const PAGE = 1000;
@@ -45534,53 +45583,67 @@ function quote(value) {
     return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-;// CONCATENATED MODULE: ./src/mlflow/databricks.ts
+;// CONCATENATED MODULE: ./src/wiring.ts
 /**
- * Databricks: a workspace host with a personal access token, or OAuth
- * machine-to-machine credentials (a service principal's client id and secret)
- * exchanged for a short-lived token at the workspace's /oidc/v1/token endpoint.
- * Built from Databricks' documented REST shapes; not tested against a real
- * workspace here (no network): tests use undici's MockAgent.
+ * Wiring shared by the Action and the CLI: the registry adapter built from the settings
+ * (servers, TLS, headers, Databricks tokens), the policy file, and the ledger context.
  */
 
 
-/** The bearer token to use: the access token as given, or one obtained with client credentials. */
-async function databricksToken(creds, dispatcher) {
-    if (creds.token)
-        return creds.token;
-    if (!creds.clientId || !creds.clientSecret) {
-        throw new RegistryError(`no Databricks credentials for ${creds.host}: set databricks-token, or databricks-client-id and databricks-client-secret`);
+
+
+
+
+/** The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server, with TLS and headers. */
+async function connect(settings, trackingUri, secrets) {
+    const pem = async (path, what) => {
+        if (!path)
+            return undefined;
+        try {
+            return await (0,promises_namespaceObject.readFile)(path, 'utf8');
+        }
+        catch (err) {
+            throw new InputError(`${what} ${path} cannot be read (${err.code ?? String(err)})`);
+        }
+    };
+    const [ca, clientPem] = await Promise.all([
+        pem(settings.tls.caPath, 'tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)'),
+        pem(settings.tls.clientCertPath, 'tracking-client-cert-path (MLFLOW_TRACKING_CLIENT_CERT_PATH)'),
+    ]);
+    const options = {
+        tls: { ...(ca ? { ca } : {}), ...(clientPem ? { clientPem } : {}), insecure: settings.tls.insecure },
+        extraHeaders: settings.extraHeaders,
+    };
+    let auth = settings.auth;
+    if (settings.databricks && !settings.databricks.token) {
+        const token = await databricksToken(settings.databricks);
+        secrets.add(token); // short-lived, but a credential all the same
+        auth = { kind: 'bearer', token };
     }
-    const url = `${creds.host.replace(/\/+$/, '')}/oidc/v1/token`;
-    let res;
+    const tracking = new MlflowRestClient(trackingUri, auth, options);
+    return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking, tracking, settings.registryFlavor);
+}
+/** Who and where, from the runner's environment (github.context reads the same variables). */
+function ledgerContext() {
+    const env = process.env;
+    const runUrl = env['GITHUB_SERVER_URL'] && env['GITHUB_REPOSITORY'] && env['GITHUB_RUN_ID'] ? `${env['GITHUB_SERVER_URL']}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}` : undefined;
+    return {
+        now: new Date().toISOString(),
+        ...(env['GITHUB_ACTOR'] ? { actor: env['GITHUB_ACTOR'] } : {}),
+        ...(runUrl ? { runUrl } : {}),
+        ...(env['GITHUB_SHA'] ? { sha: env['GITHUB_SHA'] } : {}),
+    };
+}
+async function readPolicy(policyPath) {
+    const full = external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), policyPath);
     try {
-        res = await (0,undici.request)(url, {
-            method: 'POST',
-            ...(dispatcher ? { dispatcher } : {}),
-            headers: {
-                authorization: `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`,
-                'content-type': 'application/x-www-form-urlencoded',
-                accept: 'application/json',
-            },
-            body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'all-apis' }).toString(),
-        });
+        return await (0,promises_namespaceObject.readFile)(full, 'utf8');
     }
     catch (err) {
-        throw new RegistryError(`POST ${url} failed: ${err.message}`);
+        const code = err.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(err)})`;
+        throw new GateError('policy', `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`);
     }
-    const text = await res.body.text();
-    let body = {};
-    try {
-        body = JSON.parse(text);
-    }
-    catch {
-        // described below
-    }
-    if (res.statusCode !== 200 || !body.access_token) {
-        const why = body.error ? `${body.error}${body.error_description ? `: ${body.error_description}` : ''}` : text.slice(0, 200) || 'no access token';
-        throw new RegistryError(`POST ${url} (OAuth client credentials) answered ${res.statusCode}: ${why}`, res.statusCode);
-    }
-    return body.access_token;
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -45588,8 +45651,6 @@ async function databricksToken(creds, dispatcher) {
  * The Action's entry: read the settings, wire the adapters, run the gate,
  * report. It only dispatches; the logic lives in gate.ts and core/.
  */
-
-
 
 
 
@@ -45718,35 +45779,6 @@ async function fail(err, redact) {
         setFailed(`${kind} error: ${message}`);
     }
 }
-/** The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server, with TLS and headers. */
-async function connect(settings, trackingUri, secrets) {
-    const pem = async (path, what) => {
-        if (!path)
-            return undefined;
-        try {
-            return await (0,promises_namespaceObject.readFile)(path, 'utf8');
-        }
-        catch (err) {
-            throw new InputError(`${what} ${path} cannot be read (${err.code ?? String(err)})`);
-        }
-    };
-    const [ca, clientPem] = await Promise.all([
-        pem(settings.tls.caPath, 'tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)'),
-        pem(settings.tls.clientCertPath, 'tracking-client-cert-path (MLFLOW_TRACKING_CLIENT_CERT_PATH)'),
-    ]);
-    const options = {
-        tls: { ...(ca ? { ca } : {}), ...(clientPem ? { clientPem } : {}), insecure: settings.tls.insecure },
-        extraHeaders: settings.extraHeaders,
-    };
-    let auth = settings.auth;
-    if (settings.databricks && !settings.databricks.token) {
-        const token = await databricksToken(settings.databricks);
-        secrets.add(token); // short-lived, but a credential all the same
-        auth = { kind: 'bearer', token };
-    }
-    const tracking = new MlflowRestClient(trackingUri, auth, options);
-    return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking, tracking, settings.registryFlavor);
-}
 /** The report as a JSON file for the next step (a deployment job that reads modelUri, say). */
 async function writeReportFile(report, redact) {
     const file = external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), `mlflow-promotion-gate-report-${process.pid}.json`);
@@ -45768,28 +45800,6 @@ function eventInfo() {
     const pr = payload.pull_request;
     const fork = Boolean(pr?.head?.repo?.fork) || (pr?.head?.repo?.full_name !== undefined && pr.head.repo.full_name !== pr.base?.repo?.full_name);
     return { ...(name ? { name } : {}), ...(pr?.number !== undefined ? { pullRequest: { number: pr.number, fork } } : {}) };
-}
-/** Who and where, from the runner's environment (github.context reads the same variables). */
-function ledgerContext() {
-    const env = process.env;
-    const runUrl = env['GITHUB_SERVER_URL'] && env['GITHUB_REPOSITORY'] && env['GITHUB_RUN_ID'] ? `${env['GITHUB_SERVER_URL']}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}` : undefined;
-    return {
-        now: new Date().toISOString(),
-        ...(env['GITHUB_ACTOR'] ? { actor: env['GITHUB_ACTOR'] } : {}),
-        ...(runUrl ? { runUrl } : {}),
-        ...(env['GITHUB_SHA'] ? { sha: env['GITHUB_SHA'] } : {}),
-    };
-}
-async function readPolicy(policyPath) {
-    const full = external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), policyPath);
-    try {
-        return await (0,promises_namespaceObject.readFile)(full, 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(err)})`;
-        throw new GateError('policy', `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`);
-    }
 }
 /**
  * Masks every credential the inputs or the environment hold (before the

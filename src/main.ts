@@ -4,22 +4,19 @@
  */
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GateError, InputError, PolicyError } from './core/errors.js';
-import type { LedgerContext } from './core/ledger.js';
 import { secretForms, secretSet, type Redactor, type SecretSet } from './core/redact.js';
 import { readHistory, runGate } from './gate.js';
 import { commentMarker, renderComment } from './core/comment.js';
 import { commentOnPullRequest } from './github/pr-comment.js';
 import { loadPolicyFile } from './core/policy.js';
 import { overallDecision, runScheduled, type ModelResult } from './schedule.js';
-import { forkWithoutServer, parseHeaders, readSettings, type EventInfo, type Settings } from './github/inputs.js';
+import { forkWithoutServer, parseHeaders, readSettings, type EventInfo } from './github/inputs.js';
 import { annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeHistorySummary, writeReportSummary, writeScheduleSummary } from './github/report-writer.js';
-import { MlflowRegistry } from './mlflow/registry.js';
-import { databricksToken } from './mlflow/databricks.js';
-import { MlflowRestClient } from './mlflow/rest-client.js';
+import { connect, ledgerContext, readPolicy } from './wiring.js';
 
 export async function run(): Promise<void> {
   const secrets = maskSecrets();
@@ -134,34 +131,6 @@ async function fail(err: unknown, redact: Redactor): Promise<void> {
   }
 }
 
-/** The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server, with TLS and headers. */
-async function connect(settings: Settings, trackingUri: string, secrets: SecretSet): Promise<MlflowRegistry> {
-  const pem = async (path: string | undefined, what: string) => {
-    if (!path) return undefined;
-    try {
-      return await readFile(path, 'utf8');
-    } catch (err) {
-      throw new InputError(`${what} ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-    }
-  };
-  const [ca, clientPem] = await Promise.all([
-    pem(settings.tls.caPath, 'tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)'),
-    pem(settings.tls.clientCertPath, 'tracking-client-cert-path (MLFLOW_TRACKING_CLIENT_CERT_PATH)'),
-  ]);
-  const options = {
-    tls: { ...(ca ? { ca } : {}), ...(clientPem ? { clientPem } : {}), insecure: settings.tls.insecure },
-    extraHeaders: settings.extraHeaders,
-  };
-  let auth = settings.auth;
-  if (settings.databricks && !settings.databricks.token) {
-    const token = await databricksToken(settings.databricks);
-    secrets.add(token); // short-lived, but a credential all the same
-    auth = { kind: 'bearer', token };
-  }
-  const tracking = new MlflowRestClient(trackingUri, auth, options);
-  return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking, tracking, settings.registryFlavor);
-}
-
 /** The report as a JSON file for the next step (a deployment job that reads modelUri, say). */
 async function writeReportFile(report: unknown, redact: Redactor): Promise<string> {
   const file = path.join(process.env['RUNNER_TEMP'] || tmpdir(), `mlflow-promotion-gate-report-${process.pid}.json`);
@@ -184,28 +153,6 @@ function eventInfo(): EventInfo {
   return { ...(name ? { name } : {}), ...(pr?.number !== undefined ? { pullRequest: { number: pr.number, fork } } : {}) };
 }
 
-/** Who and where, from the runner's environment (github.context reads the same variables). */
-function ledgerContext(): LedgerContext {
-  const env = process.env;
-  const runUrl = env['GITHUB_SERVER_URL'] && env['GITHUB_REPOSITORY'] && env['GITHUB_RUN_ID'] ? `${env['GITHUB_SERVER_URL']}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}` : undefined;
-  return {
-    now: new Date().toISOString(),
-    ...(env['GITHUB_ACTOR'] ? { actor: env['GITHUB_ACTOR'] } : {}),
-    ...(runUrl ? { runUrl } : {}),
-    ...(env['GITHUB_SHA'] ? { sha: env['GITHUB_SHA'] } : {}),
-  };
-}
-
-async function readPolicy(policyPath: string): Promise<string> {
-  const full = path.resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), policyPath);
-  try {
-    return await readFile(full, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(err)})`;
-    throw new GateError('policy', `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`);
-  }
-}
 
 /**
  * Masks every credential the inputs or the environment hold (before the

@@ -1,0 +1,63 @@
+/**
+ * Wiring shared by the Action and the CLI: the registry adapter built from the settings
+ * (servers, TLS, headers, Databricks tokens), the policy file, and the ledger context.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { GateError, InputError } from './core/errors.js';
+import type { LedgerContext } from './core/ledger.js';
+import type { Settings } from './github/inputs.js';
+import { databricksToken } from './mlflow/databricks.js';
+import { MlflowRegistry } from './mlflow/registry.js';
+import { MlflowRestClient } from './mlflow/rest-client.js';
+
+/** The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server, with TLS and headers. */
+export async function connect(settings: Settings, trackingUri: string, secrets: { add(secret: string): void }): Promise<MlflowRegistry> {
+  const pem = async (path: string | undefined, what: string) => {
+    if (!path) return undefined;
+    try {
+      return await readFile(path, 'utf8');
+    } catch (err) {
+      throw new InputError(`${what} ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  };
+  const [ca, clientPem] = await Promise.all([
+    pem(settings.tls.caPath, 'tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)'),
+    pem(settings.tls.clientCertPath, 'tracking-client-cert-path (MLFLOW_TRACKING_CLIENT_CERT_PATH)'),
+  ]);
+  const options = {
+    tls: { ...(ca ? { ca } : {}), ...(clientPem ? { clientPem } : {}), insecure: settings.tls.insecure },
+    extraHeaders: settings.extraHeaders,
+  };
+  let auth = settings.auth;
+  if (settings.databricks && !settings.databricks.token) {
+    const token = await databricksToken(settings.databricks);
+    secrets.add(token); // short-lived, but a credential all the same
+    auth = { kind: 'bearer', token };
+  }
+  const tracking = new MlflowRestClient(trackingUri, auth, options);
+  return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking, tracking, settings.registryFlavor);
+}
+
+/** Who and where, from the runner's environment (github.context reads the same variables). */
+export function ledgerContext(): LedgerContext {
+  const env = process.env;
+  const runUrl = env['GITHUB_SERVER_URL'] && env['GITHUB_REPOSITORY'] && env['GITHUB_RUN_ID'] ? `${env['GITHUB_SERVER_URL']}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}` : undefined;
+  return {
+    now: new Date().toISOString(),
+    ...(env['GITHUB_ACTOR'] ? { actor: env['GITHUB_ACTOR'] } : {}),
+    ...(runUrl ? { runUrl } : {}),
+    ...(env['GITHUB_SHA'] ? { sha: env['GITHUB_SHA'] } : {}),
+  };
+}
+
+export async function readPolicy(policyPath: string): Promise<string> {
+  const full = path.resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), policyPath);
+  try {
+    return await readFile(full, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(err)})`;
+    throw new GateError('policy', `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`);
+  }
+}
