@@ -35017,7 +35017,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(0);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(280);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35026,7 +35026,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 0:
+/***/ 280:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38856,7 +38856,7 @@ function modelUri(model, version) {
  * The one list of `decision` values, for every mode. README.md documents each;
  * add values only by extending this list there too.
  */
-const DECISIONS = (/* unused pure expression or super */ null && (['promoted', 'already-promoted', 'passed', 'rejected', 'skipped', 'rolled-back', 'conflict', 'error']));
+const DECISIONS = ['promoted', 'already-promoted', 'passed', 'rejected', 'skipped', 'rolled-back', 'conflict', 'error'];
 /** Tag names the Action writes: a stable, documented contract. */
 const TAGS = {
     validation: 'validation',
@@ -44846,7 +44846,48 @@ function overallDecision(results) {
     return results.length > 0 && results.every((r) => r.decision === 'already-promoted') ? 'already-promoted' : 'skipped';
 }
 
+;// CONCATENATED MODULE: ./src/core/notification.ts
+/**
+ * Notifications of a decision: a Slack message, and a JSON webhook signed as GitHub
+ * signs its own (X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>), so
+ * existing receivers verify it and can reject replays by delivery id and timestamp. Pure.
+ */
+
+
+const DEFAULT_NOTIFY_ON = ['promoted', 'rejected', 'rolled-back'];
+function slackMessage(report, runUrl) {
+    const mark = report.decision === 'promoted' || report.decision === 'rolled-back' ? ':white_check_mark:' : report.decision === 'rejected' ? ':x:' : ':information_source:';
+    const why = report.reasons.slice(0, 3).join('; ');
+    // Slack's mrkdwn: &, < and > must be escaped.
+    const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return {
+        text: `${mark} *${esc(report.model)}* v${esc(report.version)}: *${report.decision}* (${esc(describeTarget(report.target))})${why ? `\n${esc(why)}` : ''}${runUrl ? `\n<${runUrl}|workflow run>` : ''}`,
+    };
+}
+function signedWebhook(report, secret, delivery, timestamp) {
+    const body = JSON.stringify({ delivery, timestamp, event: 'mlflow-promotion-gate', report });
+    return {
+        body,
+        headers: {
+            'content-type': 'application/json',
+            'user-agent': 'mlflow-promotion-gate',
+            'x-gate-delivery': delivery,
+            'x-gate-timestamp': timestamp,
+            ...(secret ? { 'x-hub-signature-256': `sha256=${(0,external_node_crypto_.createHmac)('sha256', secret).update(body).digest('hex')}` } : {}),
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
+/**
+ * Builds one typed Settings object from the Action's inputs and the
+ * environment, validating every input with a message that names it (as
+ * actions/checkout's input-helper does). An explicit input beats the
+ * environment; inputs whose default depends on the environment or the event
+ * have no default in action.yml and are resolved here.
+ */
+
+
 
 const DEFAULT_POLICY = '.github/promotion-policy.yml';
 const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history'];
@@ -44898,6 +44939,7 @@ function readSettings(getInput, env, event = {}) {
         policyPath: input('policy') || DEFAULT_POLICY,
         mode,
         auditRules: parseBoolean('audit-rules', input('audit-rules'), false),
+        notify: notifySettings(input),
         rollback: {
             ...(input('target') ? { target: parseTarget(input('target')) } : {}),
             reason: input('reason'),
@@ -45039,6 +45081,34 @@ function parseVersion(raw) {
         throw new InputError(`input "version" is "${raw}"; give the run id after run:`);
     }
     throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>`);
+}
+function notifySettings(input) {
+    const url = (name) => {
+        const raw = input(name);
+        if (!raw)
+            return undefined;
+        let u;
+        try {
+            u = new URL(raw);
+        }
+        catch {
+            throw new InputError(`input "${name}" is not a URL`); // the value is a secret: not echoed
+        }
+        if (u.protocol !== 'https:' && u.protocol !== 'http:')
+            throw new InputError(`input "${name}" must be an http(s) URL`);
+        return raw;
+    };
+    const slack = url('slack-webhook-url');
+    const hook = url('webhook-url');
+    const secret = input('webhook-secret');
+    const notifyOn = (input('notify-on') || DEFAULT_NOTIFY_ON.join(','))
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean);
+    const unknown = notifyOn.filter((d) => !DECISIONS.includes(d));
+    if (unknown.length)
+        throw new InputError(`input "notify-on" names ${unknown.join(', ')}; the decisions are ${DECISIONS.join(', ')}`);
+    return { ...(slack ? { slackWebhookUrl: slack } : {}), ...(hook ? { webhookUrl: hook } : {}), ...(secret ? { webhookSecret: secret } : {}), notifyOn };
 }
 /** The rollback target: stage:<Stage> or alias:<name>. */
 function parseTarget(raw) {
@@ -45646,11 +45716,45 @@ async function readPolicy(policyPath) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/notify.ts
+/**
+ * Sends the notifications the inputs ask for. A notification that fails is a
+ * warning, never a changed decision.
+ */
+
+
+
+async function notify(report, s, ctx, warn) {
+    if (!s.notifyOn.includes(report.decision))
+        return;
+    const sends = [];
+    const post = async (what, url, body, headers) => {
+        try {
+            const res = await (0,undici.request)(url, { method: 'POST', body, headers, headersTimeout: 10_000, bodyTimeout: 10_000 });
+            await res.body.dump();
+            if (res.statusCode >= 300)
+                warn(`the ${what} notification was refused with status ${res.statusCode}`);
+        }
+        catch (err) {
+            // The URL is a secret (Slack's carries its token): never in the message.
+            warn(`the ${what} notification could not be sent (${err.code ?? err.name})`);
+        }
+    };
+    if (s.slackWebhookUrl)
+        sends.push(post('Slack', s.slackWebhookUrl, JSON.stringify(slackMessage(report, ctx.runUrl)), { 'content-type': 'application/json' }));
+    if (s.webhookUrl) {
+        const d = signedWebhook(report, s.webhookSecret, (0,external_node_crypto_.randomUUID)(), ctx.now);
+        sends.push(post('webhook', s.webhookUrl, d.body, d.headers));
+    }
+    await Promise.all(sends);
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * The Action's entry: read the settings, wire the adapters, run the gate,
  * report. It only dispatches; the logic lives in gate.ts and core/.
  */
+
 
 
 
@@ -45718,6 +45822,7 @@ async function run() {
         setReportOutputs(report, redact);
         setOutput('report-path', await writeReportFile(report, redact));
         await writeReportSummary(report, redact);
+        await notify(report, settings.notify, ledgerContext(), (m) => warning(redact(m)));
         const token = getInput('github-token');
         if (event.pullRequest && token) {
             secrets.add(token);
@@ -45822,8 +45927,10 @@ function maskSecrets() {
     catch {
         // a malformed input is reported by readSettings
     }
+    const notifySecrets = ['slack-webhook-url', 'webhook-url', 'webhook-secret'].map((n) => getInput(n).trim()).filter((v) => v.length >= 4);
     const forms = [
         ...headerValues,
+        ...notifySecrets,
         ...sources.flatMap((s) => [
             ...secretForms({ token: s.token, password: s.password }),
             ...secretForms({ token: s.token.trim(), username: s.username.trim(), password: s.password }),

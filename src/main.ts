@@ -17,6 +17,7 @@ import { overallDecision, runScheduled, type ModelResult } from './schedule.js';
 import { forkWithoutServer, parseHeaders, readSettings, type EventInfo } from './github/inputs.js';
 import { annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeHistorySummary, writeReportSummary, writeScheduleSummary } from './github/report-writer.js';
 import { connect, ledgerContext, readPolicy } from './wiring.js';
+import { notify } from './notify.js';
 
 export async function run(): Promise<void> {
   const secrets = maskSecrets();
@@ -74,6 +75,7 @@ export async function run(): Promise<void> {
     setReportOutputs(report, redact);
     core.setOutput('report-path', await writeReportFile(report, redact));
     await writeReportSummary(report, redact);
+    await notify(report, settings.notify, ledgerContext(), (m) => core.warning(redact(m)));
     const token = core.getInput('github-token');
     if (event.pullRequest && token) {
       secrets.add(token);
@@ -174,8 +176,10 @@ function maskSecrets(): SecretSet {
   } catch {
     // a malformed input is reported by readSettings
   }
+  const notifySecrets = ['slack-webhook-url', 'webhook-url', 'webhook-secret'].map((n) => core.getInput(n).trim()).filter((v) => v.length >= 4);
   const forms = [
     ...headerValues,
+    ...notifySecrets,
     ...sources.flatMap((s) => [
       ...secretForms({ token: s.token, password: s.password }),
       ...secretForms({ token: s.token.trim(), username: s.username.trim(), password: s.password }),

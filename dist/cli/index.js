@@ -33897,7 +33897,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(92);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5172);
 // The command-line entry (package.json "bin"): the same engine as the Action.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -33907,7 +33907,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 92:
+/***/ 5172:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34234,7 +34234,7 @@ function matchesGlob(pattern, name) {
 
 
 
-function describeTarget(t) {
+function policy_describeTarget(t) {
     const where = [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
     return t.model ? `${where} of ${t.model} (by copy)` : where;
 }
@@ -34868,7 +34868,7 @@ function appendHistory(history, entry, max = 20) {
  * The one list of `decision` values, for every mode. README.md documents each;
  * add values only by extending this list there too.
  */
-const DECISIONS = (/* unused pure expression or super */ null && (['promoted', 'already-promoted', 'passed', 'rejected', 'skipped', 'rolled-back', 'conflict', 'error']));
+const DECISIONS = ['promoted', 'already-promoted', 'passed', 'rejected', 'skipped', 'rolled-back', 'conflict', 'error'];
 /** Tag names the Action writes: a stable, documented contract. */
 const TAGS = {
     validation: 'validation',
@@ -34916,7 +34916,7 @@ function decide(state) {
     const rule = ruleHash(policy);
     if (holderToBe && inStage && hasAlias) {
         const what = dest ? `its copy ${dest.model} v${holderToBe.version}` : `version ${candidate.version}`;
-        reasons.push(`${what} already holds ${describeTarget(policy.target)}; nothing to do`);
+        reasons.push(`${what} already holds ${policy_describeTarget(policy.target)}; nothing to do`);
         if (!evaluation.passed)
             reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
         const plan = record(holderToBe.version, holderToBe.tags);
@@ -35298,7 +35298,7 @@ async function runLint(req, { registry, log }) {
     const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
-    const where = describeTarget(policy.target);
+    const where = policy_describeTarget(policy.target);
     const holder = gate_currentHolder(policy, versions, registered.aliases);
     if (!holder)
         return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
@@ -35522,7 +35522,48 @@ async function readHistory(registry, model) {
     return parseHistory(registered.tags[LEDGER.history]);
 }
 
+;// CONCATENATED MODULE: ./src/core/notification.ts
+/**
+ * Notifications of a decision: a Slack message, and a JSON webhook signed as GitHub
+ * signs its own (X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>), so
+ * existing receivers verify it and can reject replays by delivery id and timestamp. Pure.
+ */
+
+
+const DEFAULT_NOTIFY_ON = ['promoted', 'rejected', 'rolled-back'];
+function slackMessage(report, runUrl) {
+    const mark = report.decision === 'promoted' || report.decision === 'rolled-back' ? ':white_check_mark:' : report.decision === 'rejected' ? ':x:' : ':information_source:';
+    const why = report.reasons.slice(0, 3).join('; ');
+    // Slack's mrkdwn: &, < and > must be escaped.
+    const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return {
+        text: `${mark} *${esc(report.model)}* v${esc(report.version)}: *${report.decision}* (${esc(describeTarget(report.target))})${why ? `\n${esc(why)}` : ''}${runUrl ? `\n<${runUrl}|workflow run>` : ''}`,
+    };
+}
+function signedWebhook(report, secret, delivery, timestamp) {
+    const body = JSON.stringify({ delivery, timestamp, event: 'mlflow-promotion-gate', report });
+    return {
+        body,
+        headers: {
+            'content-type': 'application/json',
+            'user-agent': 'mlflow-promotion-gate',
+            'x-gate-delivery': delivery,
+            'x-gate-timestamp': timestamp,
+            ...(secret ? { 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` } : {}),
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
+/**
+ * Builds one typed Settings object from the Action's inputs and the
+ * environment, validating every input with a message that names it (as
+ * actions/checkout's input-helper does). An explicit input beats the
+ * environment; inputs whose default depends on the environment or the event
+ * have no default in action.yml and are resolved here.
+ */
+
+
 
 const DEFAULT_POLICY = '.github/promotion-policy.yml';
 const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history'];
@@ -35574,6 +35615,7 @@ function readSettings(getInput, env, event = {}) {
         policyPath: input('policy') || DEFAULT_POLICY,
         mode,
         auditRules: parseBoolean('audit-rules', input('audit-rules'), false),
+        notify: notifySettings(input),
         rollback: {
             ...(input('target') ? { target: parseTarget(input('target')) } : {}),
             reason: input('reason'),
@@ -35715,6 +35757,34 @@ function parseVersion(raw) {
         throw new InputError(`input "version" is "${raw}"; give the run id after run:`);
     }
     throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>`);
+}
+function notifySettings(input) {
+    const url = (name) => {
+        const raw = input(name);
+        if (!raw)
+            return undefined;
+        let u;
+        try {
+            u = new URL(raw);
+        }
+        catch {
+            throw new InputError(`input "${name}" is not a URL`); // the value is a secret: not echoed
+        }
+        if (u.protocol !== 'https:' && u.protocol !== 'http:')
+            throw new InputError(`input "${name}" must be an http(s) URL`);
+        return raw;
+    };
+    const slack = url('slack-webhook-url');
+    const hook = url('webhook-url');
+    const secret = input('webhook-secret');
+    const notifyOn = (input('notify-on') || DEFAULT_NOTIFY_ON.join(','))
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean);
+    const unknown = notifyOn.filter((d) => !DECISIONS.includes(d));
+    if (unknown.length)
+        throw new InputError(`input "notify-on" names ${unknown.join(', ')}; the decisions are ${DECISIONS.join(', ')}`);
+    return { ...(slack ? { slackWebhookUrl: slack } : {}), ...(hook ? { webhookUrl: hook } : {}), ...(secret ? { webhookSecret: secret } : {}), notifyOn };
 }
 /** The rollback target: stage:<Stage> or alias:<name>. */
 function parseTarget(raw) {

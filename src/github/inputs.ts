@@ -5,7 +5,8 @@
  * environment; inputs whose default depends on the environment or the event
  * have no default in action.yml and are resolved here.
  */
-import type { Mode } from '../core/decide.js';
+import { DECISIONS, type Mode } from '../core/decide.js';
+import { DEFAULT_NOTIFY_ON } from '../core/notification.js';
 import { InputError } from '../core/errors.js';
 import type { Auth } from '../mlflow/rest-client.js';
 
@@ -31,6 +32,8 @@ export interface Settings {
   gate?: string;
   policyPath: string;
   mode: Mode;
+  /** Notifications: where, and on which decisions. */
+  notify: { slackWebhookUrl?: string; webhookUrl?: string; webhookSecret?: string; notifyOn: string[] };
   /** Audit: also require each holder to have been passed by the current rules (its rule hash). */
   auditRules: boolean;
   /** Rollback: `stage:Production` or `alias:champion` (else the policy's target), why, and force. */
@@ -97,6 +100,7 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
     policyPath: input('policy') || DEFAULT_POLICY,
     mode,
     auditRules: parseBoolean('audit-rules', input('audit-rules'), false),
+    notify: notifySettings(input),
     rollback: {
       ...(input('target') ? { target: parseTarget(input('target')) } : {}),
       reason: input('reason'),
@@ -233,6 +237,31 @@ function parseVersion(raw: string): string {
     throw new InputError(`input "version" is "${raw}"; give the run id after run:`);
   }
   throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>`);
+}
+
+function notifySettings(input: (name: string) => string): Settings['notify'] {
+  const url = (name: string) => {
+    const raw = input(name);
+    if (!raw) return undefined;
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      throw new InputError(`input "${name}" is not a URL`); // the value is a secret: not echoed
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new InputError(`input "${name}" must be an http(s) URL`);
+    return raw;
+  };
+  const slack = url('slack-webhook-url');
+  const hook = url('webhook-url');
+  const secret = input('webhook-secret');
+  const notifyOn = (input('notify-on') || DEFAULT_NOTIFY_ON.join(','))
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
+  const unknown = notifyOn.filter((d) => !(DECISIONS as readonly string[]).includes(d));
+  if (unknown.length) throw new InputError(`input "notify-on" names ${unknown.join(', ')}; the decisions are ${DECISIONS.join(', ')}`);
+  return { ...(slack ? { slackWebhookUrl: slack } : {}), ...(hook ? { webhookUrl: hook } : {}), ...(secret ? { webhookSecret: secret } : {}), notifyOn };
 }
 
 /** The rollback target: stage:<Stage> or alias:<name>. */

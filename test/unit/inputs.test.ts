@@ -21,6 +21,7 @@ describe('readSettings', () => {
       mode: 'promote',
       failOnReject: true,
       auditRules: false,
+      notify: { notifyOn: ['promoted', 'rejected', 'rolled-back'] },
       rollback: { reason: '', force: false },
     });
   });
