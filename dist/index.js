@@ -35017,7 +35017,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(280);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(557);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35026,7 +35026,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 280:
+/***/ 557:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38941,7 +38941,7 @@ function decide(state) {
             ...(stage && !inStage ? [{ kind: 'transition-stage', model, version, stage, archiveExisting: policy.target.archiveExisting }] : []),
             ...record(version, holderToBe?.tags ?? {}),
         ];
-        return { decision: mode === 'promote' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
+        return { decision: mode === 'promote' || mode === 'apply' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
     }
     reasons.push(...evaluation.failed.map((c) => c.message));
     const rejectedEntry = { decision: 'rejected', target, previous: previousVersions, ruleHash: rule };
@@ -39109,6 +39109,63 @@ function previousFromLedger(s, current) {
     return s.history.find((h) => h.version === current.version && h.target === targetKey(s.target))?.previous.at(-1);
 }
 
+;// CONCATENATED MODULE: ./src/core/plan-file.ts
+/**
+ * Plan and apply: a plan file records the registry writes a decision takes and the
+ * registry state it was computed from. Apply recomputes the decision from the policy on
+ * its own ref and refuses unless both match (it never replays operations from a file a
+ * pull request produced). Pure.
+ */
+
+
+const OURS = (key) => key === TAGS.validation || key.startsWith('mlflow_gate.');
+function fingerprint(candidate, holders, aliasHolder) {
+    return {
+        candidateStage: candidate.stage,
+        candidateTags: Object.fromEntries(Object.entries(candidate.tags).filter(([k]) => !OURS(k)).sort(([a], [b]) => (a < b ? -1 : 1))),
+        holders: holders.map((h) => h.version).sort((a, b) => Number(a) - Number(b)),
+        ...(aliasHolder ? { aliasHolder } : {}),
+    };
+}
+/** The operations a plan file carries: the ledger record is left to the apply. */
+function plannedOperations(plan) {
+    const ledgerKeys = new Set(Object.values(LEDGER));
+    return plan.filter((op) => !(op.kind === 'set-tag' && (op.record || ledgerKeys.has(op.key))) && !(op.kind === 'set-model-tag' && op.key === LEDGER.history));
+}
+/** Reads a plan file's JSON, or says what is wrong with it. */
+function parsePlanFile(text, where) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        throw new Error(`${where} is not JSON`);
+    }
+    if (data.format !== 'mlflow-promotion-gate/plan@1' || !data.model || !data.version || !Array.isArray(data.operations) || !data.state) {
+        throw new Error(`${where} is not a plan written by mode "plan" (format mlflow-promotion-gate/plan@1)`);
+    }
+    return data;
+}
+/** Why a plan cannot be applied now; empty when it can. */
+function planDifferences(file, now) {
+    const out = [];
+    if (file.model !== now.model || file.version !== now.version)
+        out.push(`the plan is for ${file.model} v${file.version}, not ${now.model} v${now.version}`);
+    if (file.decision !== now.decision)
+        out.push(`the plan says ${file.decision}, the policy on this ref says ${now.decision}`);
+    if (JSON.stringify(file.operations) !== JSON.stringify(now.operations))
+        out.push('the registry writes differ from the plan (the policy or the candidate changed)');
+    const a = file.state;
+    const b = now.state;
+    if (a.candidateStage !== b.candidateStage)
+        out.push(`the candidate moved from ${a.candidateStage} to ${b.candidateStage}`);
+    if (JSON.stringify(a.holders) !== JSON.stringify(b.holders) || a.aliasHolder !== b.aliasHolder)
+        out.push(`the target's holder changed (was ${[...a.holders, a.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...b.holders, b.aliasHolder].filter(Boolean).join(', ') || 'none'})`);
+    if (JSON.stringify(a.candidateTags) !== JSON.stringify(b.candidateTags))
+        out.push("the candidate's tags changed");
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/core/report.ts
 
 
@@ -39206,6 +39263,7 @@ function escapeCell(text) {
 
 
 
+
 const DEFAULT_PENDING_TIMEOUT_MS = 120_000;
 const PENDING_POLL_MS = 2_000;
 async function runGate(req, deps) {
@@ -39271,9 +39329,23 @@ async function runGate(req, deps) {
     });
     if (candidate.runId && !cand.run)
         result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
+    const planned = {
+        model,
+        version: candidate.version,
+        decision: result.decision === 'promoted' ? 'passed' : result.decision,
+        operations: plannedOperations(result.plan),
+        state: fingerprint(candidate, holders, policy.target.alias ? targetAliases[policy.target.alias] : undefined),
+    };
+    if (req.mode === 'apply') {
+        if (!req.planFile)
+            throw new InputError('mode "apply" needs the input "plan" (the file mode "plan" wrote)');
+        const differences = planDifferences(req.planFile, planned);
+        if (differences.length > 0)
+            throw new GateError('conflict', `refusing to apply the plan: ${differences.join('; ')}. Nothing was written; make a new plan.`);
+    }
     let decision = result.decision;
     let applied = [];
-    if (req.mode === 'promote' && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0) {
+    if ((req.mode === 'promote' || req.mode === 'apply') && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0) {
         applied = await applyPlan(registry, result.plan, log);
         decision = await verify(registry, decision, applied);
     }
@@ -39289,7 +39361,7 @@ async function runGate(req, deps) {
         ...(cand.run ? { run: { id: cand.run.runId, status: cand.run.status } } : {}),
         ...(cand.run ? { lineage: lineageOf(registry.url, model, candidate.version, cand.run) } : {}),
     });
-    return { report, policy, result };
+    return { report, policy, result, ...(req.mode === 'plan' ? { planFile: { format: 'mlflow-promotion-gate/plan@1', ...planned } } : {}) };
 }
 /**
  * Rollback: the version that held the target before the current one (from the ledger), or the
@@ -44890,7 +44962,7 @@ function signedWebhook(report, secret, delivery, timestamp) {
 
 
 const DEFAULT_POLICY = '.github/promotion-policy.yml';
-const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history'];
+const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history', 'plan', 'apply'];
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 /** A pull request from a fork gets no secrets or variables: with no tracking server there is nothing to do. */
 function forkWithoutServer(getInput, env, event) {
@@ -44922,6 +44994,8 @@ function readSettings(getInput, env, event = {}) {
     if (auth.kind !== 'none' && Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')) {
         throw new InputError('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
     }
+    if (mode === 'apply' && !input('plan'))
+        throw new InputError('mode "apply" needs the input "plan": the path of the file mode "plan" wrote (output plan-path)');
     if (gate && !/^[A-Za-z0-9_-]+$/.test(gate))
         throw new InputError(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
     return {
@@ -44938,6 +45012,7 @@ function readSettings(getInput, env, event = {}) {
         ...(gate ? { gate } : {}),
         policyPath: input('policy') || DEFAULT_POLICY,
         mode,
+        ...(input('plan') ? { planPath: input('plan') } : {}),
         auditRules: parseBoolean('audit-rules', input('audit-rules'), false),
         notify: notifySettings(input),
         rollback: {
@@ -45160,10 +45235,11 @@ function setReportOutputs(report, redact) {
     setOutput('report', redact(JSON.stringify(report)));
 }
 function setErrorOutputs(kind, message, wrote, redact) {
-    setOutput('decision', 'error');
+    // A registry that changed under the gate is its own decision; every other failure is an error.
+    setOutput('decision', kind === 'conflict' ? 'conflict' : 'error');
     setOutput('wrote', String(wrote));
     setOutput('error-kind', kind);
-    setOutput('report', redact(JSON.stringify({ decision: 'error', errorKind: kind, error: message, wrote })));
+    setOutput('report', redact(JSON.stringify({ decision: kind === 'conflict' ? 'conflict' : 'error', errorKind: kind, error: message, wrote })));
 }
 const report_writer_HEADLINE = {
     promoted: '✅ Promoted',
@@ -45770,6 +45846,7 @@ async function notify(report, s, ctx, warn) {
 
 
 
+
 async function run() {
     const secrets = maskSecrets();
     const redact = secrets.redact;
@@ -45809,7 +45886,7 @@ async function run() {
             await reportScheduled(results, settings.failOnReject, redact, settings.mode === 'audit');
             return;
         }
-        const { report } = await runGate({
+        const { report, planFile } = await runGate({
             ...(settings.model ? { model: settings.model } : {}),
             ...(settings.gate ? { gate: settings.gate } : {}),
             version: settings.version,
@@ -45818,9 +45895,12 @@ async function run() {
             policyText,
             context: ledgerContext(),
             rollback: settings.rollback,
+            ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}),
         }, { ...(registry ? { registry } : {}), log: (m) => info(redact(m)) });
         setReportOutputs(report, redact);
-        setOutput('report-path', await writeReportFile(report, redact));
+        if (planFile)
+            setOutput('plan-path', await writeJsonFile('plan', planFile, redact));
+        setOutput('report-path', await writeJsonFile('report', report, redact));
         await writeReportSummary(report, redact);
         await notify(report, settings.notify, ledgerContext(), (m) => warning(redact(m)));
         const token = getInput('github-token');
@@ -45884,11 +45964,27 @@ async function fail(err, redact) {
         setFailed(`${kind} error: ${message}`);
     }
 }
-/** The report as a JSON file for the next step (a deployment job that reads modelUri, say). */
-async function writeReportFile(report, redact) {
-    const file = external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), `mlflow-promotion-gate-report-${process.pid}.json`);
-    await (0,promises_namespaceObject.writeFile)(file, redact(JSON.stringify(report, null, 2)));
+/** A JSON file for later steps (the report, a plan), in the runner's temp folder. */
+async function writeJsonFile(what, data, redact) {
+    const file = external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), `mlflow-promotion-gate-${what}-${process.pid}.json`);
+    await (0,promises_namespaceObject.writeFile)(file, redact(JSON.stringify(data, null, 2)));
     return file;
+}
+async function readPlanFile(planPath) {
+    const full = external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), planPath);
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(full, 'utf8');
+    }
+    catch (err) {
+        throw new InputError(`input "plan": ${planPath} cannot be read (${err.code ?? String(err)})`);
+    }
+    try {
+        return parsePlanFile(text, `input "plan" (${planPath})`);
+    }
+    catch (err) {
+        throw new InputError(err.message);
+    }
 }
 /** The triggering event, from the payload at GITHUB_EVENT_PATH (github.context reads the same). */
 function eventInfo() {

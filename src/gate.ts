@@ -10,6 +10,7 @@ import { evaluateMetrics, type Baseline, type Observations } from './core/evalua
 import { historiesNeeded, observe } from './core/observe.js';
 import { LEDGER, parseHistory, type HistoryEntry, type LedgerContext } from './core/ledger.js';
 import { planRollback, type RollbackTarget } from './core/rollback.js';
+import { fingerprint, planDifferences, plannedOperations, type PlanFile } from './core/plan-file.js';
 import { describeTarget, loadPolicyFile, type Policy } from './core/policy.js';
 import { byVersionNumber, describeOp, modelUri, NEW_COPY, type MetricPoint, type ModelVersion, type Registry, type RegistryOp, type RunData } from './core/registry-model.js';
 import { buildReport, lineageOf, type Report } from './core/report.js';
@@ -25,6 +26,8 @@ export interface GateRequest {
   pendingTimeoutMs?: number;
   /** Who and where, for the ledger (the workflow run); the time defaults to now. */
   context?: LedgerContext;
+  /** Apply: the plan file made by mode plan. */
+  planFile?: PlanFile;
   /** Rollback: the target (else the policy's), why, and whether to skip the safety checks. */
   rollback?: { target?: RollbackTarget; reason: string; force: boolean };
   mode: Mode;
@@ -37,6 +40,8 @@ const PENDING_POLL_MS = 2_000;
 
 export interface GateOutcome {
   report: Report;
+  /** Mode plan: the plan file to write. */
+  planFile?: PlanFile;
   /** The rules applied (absent for a rollback by target alone). */
   policy?: Policy;
   result: GateDecision;
@@ -108,9 +113,21 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   });
   if (candidate.runId && !cand.run) result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
 
+  const planned: Omit<PlanFile, 'format'> = {
+    model,
+    version: candidate.version,
+    decision: result.decision === 'promoted' ? 'passed' : result.decision,
+    operations: plannedOperations(result.plan),
+    state: fingerprint(candidate, holders, policy.target.alias ? targetAliases[policy.target.alias] : undefined),
+  };
+  if (req.mode === 'apply') {
+    if (!req.planFile) throw new InputError('mode "apply" needs the input "plan" (the file mode "plan" wrote)');
+    const differences = planDifferences(req.planFile, planned);
+    if (differences.length > 0) throw new GateError('conflict', `refusing to apply the plan: ${differences.join('; ')}. Nothing was written; make a new plan.`);
+  }
   let decision: Decision = result.decision;
   let applied: RegistryOp[] = [];
-  if (req.mode === 'promote' && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0) {
+  if ((req.mode === 'promote' || req.mode === 'apply') && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0) {
     applied = await applyPlan(registry, result.plan, log);
     decision = await verify(registry, decision, applied);
   }
@@ -127,7 +144,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     ...(cand.run ? { run: { id: cand.run.runId, status: cand.run.status } } : {}),
     ...(cand.run ? { lineage: lineageOf(registry.url, model, candidate.version, cand.run)! } : {}),
   });
-  return { report, policy, result };
+  return { report, policy, result, ...(req.mode === 'plan' ? { planFile: { format: 'mlflow-promotion-gate/plan@1', ...planned } } : {}) };
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GateError, InputError, PolicyError } from './core/errors.js';
@@ -18,6 +18,7 @@ import { forkWithoutServer, parseHeaders, readSettings, type EventInfo } from '.
 import { annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeHistorySummary, writeReportSummary, writeScheduleSummary } from './github/report-writer.js';
 import { connect, ledgerContext, readPolicy } from './wiring.js';
 import { notify } from './notify.js';
+import { parsePlanFile, type PlanFile } from './core/plan-file.js';
 
 export async function run(): Promise<void> {
   const secrets = maskSecrets();
@@ -59,7 +60,7 @@ export async function run(): Promise<void> {
       await reportScheduled(results, settings.failOnReject, redact, settings.mode === 'audit');
       return;
     }
-    const { report } = await runGate(
+    const { report, planFile } = await runGate(
       {
         ...(settings.model ? { model: settings.model } : {}),
         ...(settings.gate ? { gate: settings.gate } : {}),
@@ -69,11 +70,13 @@ export async function run(): Promise<void> {
         policyText,
         context: ledgerContext(),
         rollback: settings.rollback,
+        ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}),
       },
       { ...(registry ? { registry } : {}), log: (m) => core.info(redact(m)) },
     );
     setReportOutputs(report, redact);
-    core.setOutput('report-path', await writeReportFile(report, redact));
+    if (planFile) core.setOutput('plan-path', await writeJsonFile('plan', planFile, redact));
+    core.setOutput('report-path', await writeJsonFile('report', report, redact));
     await writeReportSummary(report, redact);
     await notify(report, settings.notify, ledgerContext(), (m) => core.warning(redact(m)));
     const token = core.getInput('github-token');
@@ -133,11 +136,26 @@ async function fail(err: unknown, redact: Redactor): Promise<void> {
   }
 }
 
-/** The report as a JSON file for the next step (a deployment job that reads modelUri, say). */
-async function writeReportFile(report: unknown, redact: Redactor): Promise<string> {
-  const file = path.join(process.env['RUNNER_TEMP'] || tmpdir(), `mlflow-promotion-gate-report-${process.pid}.json`);
-  await writeFile(file, redact(JSON.stringify(report, null, 2)));
+/** A JSON file for later steps (the report, a plan), in the runner's temp folder. */
+async function writeJsonFile(what: string, data: unknown, redact: Redactor): Promise<string> {
+  const file = path.join(process.env['RUNNER_TEMP'] || tmpdir(), `mlflow-promotion-gate-${what}-${process.pid}.json`);
+  await writeFile(file, redact(JSON.stringify(data, null, 2)));
   return file;
+}
+
+async function readPlanFile(planPath: string): Promise<PlanFile> {
+  const full = path.resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), planPath);
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch (err) {
+    throw new InputError(`input "plan": ${planPath} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  try {
+    return parsePlanFile(text, `input "plan" (${planPath})`);
+  } catch (err) {
+    throw new InputError((err as Error).message);
+  }
 }
 
 /** The triggering event, from the payload at GITHUB_EVENT_PATH (github.context reads the same). */

@@ -33897,7 +33897,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5172);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9711);
 // The command-line entry (package.json "bin"): the same engine as the Action.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -33907,7 +33907,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5172:
+/***/ 9711:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34953,7 +34953,7 @@ function decide(state) {
             ...(stage && !inStage ? [{ kind: 'transition-stage', model, version, stage, archiveExisting: policy.target.archiveExisting }] : []),
             ...record(version, holderToBe?.tags ?? {}),
         ];
-        return { decision: mode === 'promote' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
+        return { decision: mode === 'promote' || mode === 'apply' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
     }
     reasons.push(...evaluation.failed.map((c) => c.message));
     const rejectedEntry = { decision: 'rejected', target, previous: previousVersions, ruleHash: rule };
@@ -35121,6 +35121,63 @@ function previousFromLedger(s, current) {
     return s.history.find((h) => h.version === current.version && h.target === targetKey(s.target))?.previous.at(-1);
 }
 
+;// CONCATENATED MODULE: ./src/core/plan-file.ts
+/**
+ * Plan and apply: a plan file records the registry writes a decision takes and the
+ * registry state it was computed from. Apply recomputes the decision from the policy on
+ * its own ref and refuses unless both match (it never replays operations from a file a
+ * pull request produced). Pure.
+ */
+
+
+const OURS = (key) => key === TAGS.validation || key.startsWith('mlflow_gate.');
+function fingerprint(candidate, holders, aliasHolder) {
+    return {
+        candidateStage: candidate.stage,
+        candidateTags: Object.fromEntries(Object.entries(candidate.tags).filter(([k]) => !OURS(k)).sort(([a], [b]) => (a < b ? -1 : 1))),
+        holders: holders.map((h) => h.version).sort((a, b) => Number(a) - Number(b)),
+        ...(aliasHolder ? { aliasHolder } : {}),
+    };
+}
+/** The operations a plan file carries: the ledger record is left to the apply. */
+function plannedOperations(plan) {
+    const ledgerKeys = new Set(Object.values(LEDGER));
+    return plan.filter((op) => !(op.kind === 'set-tag' && (op.record || ledgerKeys.has(op.key))) && !(op.kind === 'set-model-tag' && op.key === LEDGER.history));
+}
+/** Reads a plan file's JSON, or says what is wrong with it. */
+function parsePlanFile(text, where) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        throw new Error(`${where} is not JSON`);
+    }
+    if (data.format !== 'mlflow-promotion-gate/plan@1' || !data.model || !data.version || !Array.isArray(data.operations) || !data.state) {
+        throw new Error(`${where} is not a plan written by mode "plan" (format mlflow-promotion-gate/plan@1)`);
+    }
+    return data;
+}
+/** Why a plan cannot be applied now; empty when it can. */
+function planDifferences(file, now) {
+    const out = [];
+    if (file.model !== now.model || file.version !== now.version)
+        out.push(`the plan is for ${file.model} v${file.version}, not ${now.model} v${now.version}`);
+    if (file.decision !== now.decision)
+        out.push(`the plan says ${file.decision}, the policy on this ref says ${now.decision}`);
+    if (JSON.stringify(file.operations) !== JSON.stringify(now.operations))
+        out.push('the registry writes differ from the plan (the policy or the candidate changed)');
+    const a = file.state;
+    const b = now.state;
+    if (a.candidateStage !== b.candidateStage)
+        out.push(`the candidate moved from ${a.candidateStage} to ${b.candidateStage}`);
+    if (JSON.stringify(a.holders) !== JSON.stringify(b.holders) || a.aliasHolder !== b.aliasHolder)
+        out.push(`the target's holder changed (was ${[...a.holders, a.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...b.holders, b.aliasHolder].filter(Boolean).join(', ') || 'none'})`);
+    if (JSON.stringify(a.candidateTags) !== JSON.stringify(b.candidateTags))
+        out.push("the candidate's tags changed");
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/gate.ts
 /**
  * One gate run: load the policy, read the registry, decide, write, read back.
@@ -35128,6 +35185,7 @@ function previousFromLedger(s, current) {
  * restoreImpl takes its state provider), so the Action, the CLI and the tests
  * share this one implementation.
  */
+
 
 
 
@@ -35202,9 +35260,23 @@ async function runGate(req, deps) {
     });
     if (candidate.runId && !cand.run)
         result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
+    const planned = {
+        model,
+        version: candidate.version,
+        decision: result.decision === 'promoted' ? 'passed' : result.decision,
+        operations: plannedOperations(result.plan),
+        state: fingerprint(candidate, holders, policy.target.alias ? targetAliases[policy.target.alias] : undefined),
+    };
+    if (req.mode === 'apply') {
+        if (!req.planFile)
+            throw new InputError('mode "apply" needs the input "plan" (the file mode "plan" wrote)');
+        const differences = planDifferences(req.planFile, planned);
+        if (differences.length > 0)
+            throw new GateError('conflict', `refusing to apply the plan: ${differences.join('; ')}. Nothing was written; make a new plan.`);
+    }
     let decision = result.decision;
     let applied = [];
-    if (req.mode === 'promote' && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0) {
+    if ((req.mode === 'promote' || req.mode === 'apply') && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0) {
         applied = await applyPlan(registry, result.plan, log);
         decision = await verify(registry, decision, applied);
     }
@@ -35220,7 +35292,7 @@ async function runGate(req, deps) {
         ...(cand.run ? { run: { id: cand.run.runId, status: cand.run.status } } : {}),
         ...(cand.run ? { lineage: lineageOf(registry.url, model, candidate.version, cand.run) } : {}),
     });
-    return { report, policy, result };
+    return { report, policy, result, ...(req.mode === 'plan' ? { planFile: { format: 'mlflow-promotion-gate/plan@1', ...planned } } : {}) };
 }
 /**
  * Rollback: the version that held the target before the current one (from the ledger), or the
@@ -35566,7 +35638,7 @@ function signedWebhook(report, secret, delivery, timestamp) {
 
 
 const DEFAULT_POLICY = '.github/promotion-policy.yml';
-const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history'];
+const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history', 'plan', 'apply'];
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 /** A pull request from a fork gets no secrets or variables: with no tracking server there is nothing to do. */
 function forkWithoutServer(getInput, env, event) {
@@ -35598,6 +35670,8 @@ function readSettings(getInput, env, event = {}) {
     if (auth.kind !== 'none' && Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')) {
         throw new InputError('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
     }
+    if (mode === 'apply' && !input('plan'))
+        throw new InputError('mode "apply" needs the input "plan": the path of the file mode "plan" wrote (output plan-path)');
     if (gate && !/^[A-Za-z0-9_-]+$/.test(gate))
         throw new InputError(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
     return {
@@ -35614,6 +35688,7 @@ function readSettings(getInput, env, event = {}) {
         ...(gate ? { gate } : {}),
         policyPath: input('policy') || DEFAULT_POLICY,
         mode,
+        ...(input('plan') ? { planPath: input('plan') } : {}),
         auditRules: parseBoolean('audit-rules', input('audit-rules'), false),
         notify: notifySettings(input),
         rollback: {

@@ -18,7 +18,7 @@ export const DECISIONS = ['promoted', 'already-promoted', 'passed', 'rejected', 
 export type Decision = (typeof DECISIONS)[number];
 
 /** promote: decide and write; evaluate: decide, write nothing; lint: check the policy (and the current holder against it). */
-export type Mode = 'promote' | 'evaluate' | 'lint' | 'rollback' | 'audit' | 'history';
+export type Mode = 'promote' | 'evaluate' | 'lint' | 'rollback' | 'audit' | 'history' | 'plan' | 'apply';
 
 /** Tag names the Action writes: a stable, documented contract. */
 export const TAGS = {
@@ -144,7 +144,7 @@ export function decide(state: GateState): GateDecision {
       ...(stage && !inStage ? [{ kind: 'transition-stage', model, version, stage, archiveExisting: policy.target.archiveExisting } as const] : []),
       ...record(version, holderToBe?.tags ?? {}),
     ];
-    return { decision: mode === 'promote' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
+    return { decision: mode === 'promote' || mode === 'apply' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
   }
 
   reasons.push(...evaluation.failed.map((c) => c.message));

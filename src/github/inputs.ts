@@ -32,6 +32,8 @@ export interface Settings {
   gate?: string;
   policyPath: string;
   mode: Mode;
+  /** Mode apply: the plan file's path. */
+  planPath?: string;
   /** Notifications: where, and on which decisions. */
   notify: { slackWebhookUrl?: string; webhookUrl?: string; webhookSecret?: string; notifyOn: string[] };
   /** Audit: also require each holder to have been passed by the current rules (its rule hash). */
@@ -42,7 +44,7 @@ export interface Settings {
 }
 
 export const DEFAULT_POLICY = '.github/promotion-policy.yml';
-export const MODES: readonly Mode[] = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history'];
+export const MODES: readonly Mode[] = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history', 'plan', 'apply'];
 
 type GetInput = (name: string) => string;
 type Env = Record<string, string | undefined>;
@@ -84,6 +86,7 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
   if (auth.kind !== 'none' && Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')) {
     throw new InputError('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
   }
+  if (mode === 'apply' && !input('plan')) throw new InputError('mode "apply" needs the input "plan": the path of the file mode "plan" wrote (output plan-path)');
   if (gate && !/^[A-Za-z0-9_-]+$/.test(gate)) throw new InputError(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
   return {
     ...(uri ? { trackingUri: uri } : {}),
@@ -99,6 +102,7 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
     ...(gate ? { gate } : {}),
     policyPath: input('policy') || DEFAULT_POLICY,
     mode,
+    ...(input('plan') ? { planPath: input('plan') } : {}),
     auditRules: parseBoolean('audit-rules', input('audit-rules'), false),
     notify: notifySettings(input),
     rollback: {

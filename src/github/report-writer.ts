@@ -21,10 +21,11 @@ export function setReportOutputs(report: Report, redact: Redactor): void {
 }
 
 export function setErrorOutputs(kind: string, message: string, wrote: boolean, redact: Redactor): void {
-  core.setOutput('decision', 'error');
+  // A registry that changed under the gate is its own decision; every other failure is an error.
+  core.setOutput('decision', kind === 'conflict' ? 'conflict' : 'error');
   core.setOutput('wrote', String(wrote));
   core.setOutput('error-kind', kind);
-  core.setOutput('report', redact(JSON.stringify({ decision: 'error', errorKind: kind, error: message, wrote })));
+  core.setOutput('report', redact(JSON.stringify({ decision: kind === 'conflict' ? 'conflict' : 'error', errorKind: kind, error: message, wrote })));
 }
 
 const HEADLINE: Record<string, string> = {

@@ -104,7 +104,7 @@ describe('readSettings', () => {
     ['version -1', { 'tracking-uri': URI, version: '-1' }, 'input "version" is "-1"'],
     ['version 1.5', { 'tracking-uri': URI, version: '1.5' }, 'input "version" is "1.5"'],
     ['version 0', { 'tracking-uri': URI, version: '0' }, 'input "version" is "0"'],
-    ['mode', { 'tracking-uri': URI, mode: 'yolo' }, 'input "mode" is "yolo"; it must be one of promote, evaluate, lint, rollback'],
+    ['mode', { 'tracking-uri': URI, mode: 'yolo' }, 'input "mode" is "yolo"; it must be one of promote, evaluate, lint, rollback, audit, history, plan, apply'],
     ['rollback target', { 'tracking-uri': URI, mode: 'rollback', target: 'Production' }, 'input "target" is "Production"; it must be stage:Production, stage:Staging or alias:<name>'],
     ['force', { 'tracking-uri': URI, force: 'yes' }, 'input "force" is "yes"; it must be true or false'],
     ['fail-on-reject', { 'tracking-uri': URI, 'fail-on-reject': 'yes' }, 'input "fail-on-reject" is "yes"; it must be true or false'],
