@@ -35017,7 +35017,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(557);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8979);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35026,7 +35026,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 557:
+/***/ 8979:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38065,8 +38065,7 @@ function secretSet(initial = []) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/eligibility.ts
-/** Why the version is not eligible; empty when it is. */
-function ineligibility(rules, version, run, observed) {
+function ineligibility(rules, version, run, observed, provenance) {
     const reasons = [];
     const v = `version ${version.version}`;
     if (rules.fromStage && version.stage.toLowerCase() !== rules.fromStage.toLowerCase()) {
@@ -38090,6 +38089,15 @@ function ineligibility(rules, version, run, observed) {
             }
         }
     }
+    if (rules.sourceCommit === 'on_default_branch') {
+        const commit = provenance?.commit;
+        if (!commit)
+            reasons.push(`the source run of ${v} has no mlflow.source.git.commit tag, so its provenance cannot be checked`);
+        else if (provenance?.onDefaultBranch === undefined)
+            reasons.push(`could not check whether commit ${commit} is on the default branch: ${provenance?.why ?? 'no answer'}`);
+        else if (!provenance.onDefaultBranch)
+            reasons.push(`the source commit ${commit} of ${v} is not reachable from the default branch${provenance.defaultBranch ? ` ${provenance.defaultBranch}` : ''}: it was trained from an unreviewed branch`);
+    }
     return reasons;
 }
 function iso(ms) {
@@ -38101,7 +38109,7 @@ var ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./schema/promotion-policy.schema.json
-const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes: a stage, an alias, or both (for teams migrating from stages to aliases). Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"},"alias":{"$ref":"#/definitions/alias","description":"The registered-model alias to move to the candidate, e.g. champion (models:/NAME@champion)."},"previous_alias":{"$ref":"#/definitions/alias","description":"An alias to give the version that held `alias` before, e.g. previous-champion, as a handle for rollback and A/B comparisons."},"model":{"description":"Promotion by copy: copy the candidate into this registered model (a new version whose source is the candidate\'s models:/ URI, as MlflowClient.copy_model_version does) and move the alias or stage there. For teams that keep development and production models apart.","type":"string","minLength":1}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact.","type":"boolean"}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"},"dataset":{"description":"Read the value computed on this dataset (by name), from the MLflow 3 logged model\'s metrics or the run\'s.","type":"string","minLength":1}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}},"alias":{"description":"An MLflow alias name: letters, digits, _ and - (at most 255); `latest` and v<digits> are reserved.","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\\\w-]+$","not":{"pattern":"^([lL][aA][tT][eE][sS][tT]|[vV]\\\\d+)$"}}}}');
+const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes: a stage, an alias, or both (for teams migrating from stages to aliases). Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"},"alias":{"$ref":"#/definitions/alias","description":"The registered-model alias to move to the candidate, e.g. champion (models:/NAME@champion)."},"previous_alias":{"$ref":"#/definitions/alias","description":"An alias to give the version that held `alias` before, e.g. previous-champion, as a handle for rollback and A/B comparisons."},"model":{"description":"Promotion by copy: copy the candidate into this registered model (a new version whose source is the candidate\'s models:/ URI, as MlflowClient.copy_model_version does) and move the alias or stage there. For teams that keep development and production models apart.","type":"string","minLength":1}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact.","type":"boolean"},"source_commit":{"description":"on_default_branch: the source run\'s mlflow.source.git.commit must be a commit of this repository reachable from its default branch (asked of the GitHub API with github-token), so a model trained from an unreviewed branch cannot reach production.","enum":["on_default_branch"]}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"},"dataset":{"description":"Read the value computed on this dataset (by name), from the MLflow 3 logged model\'s metrics or the run\'s.","type":"string","minLength":1}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}},"alias":{"description":"An MLflow alias name: letters, digits, _ and - (at most 255); `latest` and v<digits> are reserved.","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\\\w-]+$","not":{"pattern":"^([lL][aA][tT][eE][sS][tT]|[vV]\\\\d+)$"}}}}');
 ;// CONCATENATED MODULE: ./src/core/glob.ts
 /** Model-name patterns: `*` any run of characters, `?` one character; everything else literal. */
 function isGlob(pattern) {
@@ -38310,6 +38318,7 @@ function loadPolicyFile(text, file) {
                     runStatus: r.candidate?.run_status ?? 'FINISHED',
                     tags: r.candidate?.tags ?? {},
                     metricsBeforeRegistration: r.candidate?.metrics_before_registration ?? false,
+                    ...(r.candidate?.source_commit ? { sourceCommit: r.candidate.source_commit } : {}),
                 },
                 metrics: [...merged.metrics.values()],
                 onReject: { tags: r.on_reject?.tags ?? {} },
@@ -38912,7 +38921,7 @@ function decide(state) {
             reasons.push('its ledger entry was missing (an earlier run stopped after the move): recording it');
         return { decision: 'already-promoted', evaluation, previousVersions, plan, reasons };
     }
-    const notEligible = ineligibility(policy.candidate, candidate, state.run, state.observed);
+    const notEligible = ineligibility(policy.candidate, candidate, state.run, state.observed, state.provenance);
     if (notEligible.length > 0) {
         return { decision: 'skipped', evaluation, previousVersions, plan: [], reasons: [...reasons, ...notEligible] };
     }
@@ -39313,6 +39322,7 @@ async function runGate(req, deps) {
     // Round trip 2, all at once: the candidate's run, the holder's run, and any metric histories.
     const [cand, base] = await Promise.all([readRun(registry, policy, candidate), baselineHolder ? readRun(registry, policy, baselineHolder) : undefined]);
     const baseline = baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
+    const provenance = policy.candidate.sourceCommit ? await checkProvenance(cand.run?.tags['mlflow.source.git.commit'], deps.isOnDefaultBranch) : undefined;
     const result = decide({
         policy,
         model,
@@ -39326,6 +39336,7 @@ async function runGate(req, deps) {
         ...(destination ? { destination } : {}),
         context: req.context ?? { now: new Date().toISOString() },
         history: parseHistory((destName ? destRegistered?.tags : registered.tags)?.[LEDGER.history]),
+        ...(provenance ? { provenance } : {}),
     });
     if (candidate.runId && !cand.run)
         result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
@@ -39561,6 +39572,18 @@ async function waitForRegistration(registry, version, timeoutMs, log) {
 function summariseVersions(sorted) {
     const nums = sorted.map((v) => v.version);
     return nums.length <= 10 ? nums.join(', ') : `${nums.slice(0, 5).join(', ')}, ..., ${nums.slice(-3).join(', ')}`;
+}
+async function checkProvenance(commit, ask) {
+    if (!commit)
+        return {};
+    if (!ask)
+        return { commit, why: 'no github-token to ask the GitHub API with' };
+    try {
+        return { commit, ...(await ask(commit)) };
+    }
+    catch (err) {
+        return { commit, why: err.message };
+    }
 }
 /** The copy of `source` in the destination model made by an earlier run (by its ledger tag, or its source URI). */
 function copyOf(destVersions, source) {
@@ -44767,6 +44790,30 @@ async function commentOnPullRequest(token, issueNumber, marker, body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/github/provenance.ts
+/**
+ * Provenance on GitHub: is a commit reachable from the repository's default branch?
+ * Compare default...commit: "behind" or "identical" means it is an ancestor.
+ */
+
+function defaultBranchChecker(token) {
+    return async (sha) => {
+        const octokit = getOctokit(token);
+        const { owner, repo } = github_context.repo;
+        const fromPayload = github_context.payload.repository?.default_branch;
+        const defaultBranch = fromPayload ?? (await octokit.rest.repos.get({ owner, repo })).data.default_branch;
+        try {
+            const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${defaultBranch}...${sha}` });
+            return { onDefaultBranch: data.status === 'behind' || data.status === 'identical', defaultBranch };
+        }
+        catch (err) {
+            if (err.status === 404)
+                return { onDefaultBranch: false, defaultBranch }; // not a commit of this repository
+            throw err;
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/core/pending.ts
 /**
  * Scheduled promotion: which versions of a model are pending (READY, newer than the
@@ -45847,6 +45894,7 @@ async function notify(report, s, ctx, warn) {
 
 
 
+
 async function run() {
     const secrets = maskSecrets();
     const redact = secrets.redact;
@@ -45896,16 +45944,15 @@ async function run() {
             context: ledgerContext(),
             rollback: settings.rollback,
             ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}),
-        }, { ...(registry ? { registry } : {}), log: (m) => info(redact(m)) });
+        }, { ...(registry ? { registry } : {}), log: (m) => info(redact(m)), ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}) });
         setReportOutputs(report, redact);
         if (planFile)
             setOutput('plan-path', await writeJsonFile('plan', planFile, redact));
         setOutput('report-path', await writeJsonFile('report', report, redact));
         await writeReportSummary(report, redact);
         await notify(report, settings.notify, ledgerContext(), (m) => warning(redact(m)));
-        const token = getInput('github-token');
+        const token = githubToken();
         if (event.pullRequest && token) {
-            secrets.add(token);
             await commentOnPullRequest(token, event.pullRequest.number, commentMarker(report.model, settings.gate), redact(renderComment(report, commentMarker(report.model, settings.gate))));
         }
         info(redact(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`));
@@ -45963,6 +46010,9 @@ async function fail(err, redact) {
     finally {
         setFailed(`${kind} error: ${message}`);
     }
+}
+function githubToken() {
+    return getInput('github-token').trim();
 }
 /** A JSON file for later steps (the report, a plan), in the runner's temp folder. */
 async function writeJsonFile(what, data, redact) {
@@ -46023,7 +46073,7 @@ function maskSecrets() {
     catch {
         // a malformed input is reported by readSettings
     }
-    const notifySecrets = ['slack-webhook-url', 'webhook-url', 'webhook-secret'].map((n) => getInput(n).trim()).filter((v) => v.length >= 4);
+    const notifySecrets = ['slack-webhook-url', 'webhook-url', 'webhook-secret', 'github-token'].map((n) => getInput(n).trim()).filter((v) => v.length >= 4);
     const forms = [
         ...headerValues,
         ...notifySecrets,

@@ -10,6 +10,7 @@ import { evaluateMetrics, type Baseline, type Observations } from './core/evalua
 import { historiesNeeded, observe } from './core/observe.js';
 import { LEDGER, parseHistory, type HistoryEntry, type LedgerContext } from './core/ledger.js';
 import { planRollback, type RollbackTarget } from './core/rollback.js';
+import type { Provenance } from './core/eligibility.js';
 import { fingerprint, planDifferences, plannedOperations, type PlanFile } from './core/plan-file.js';
 import { describeTarget, loadPolicyFile, type Policy } from './core/policy.js';
 import { byVersionNumber, describeOp, modelUri, NEW_COPY, type MetricPoint, type ModelVersion, type Registry, type RegistryOp, type RunData } from './core/registry-model.js';
@@ -50,6 +51,8 @@ export interface GateOutcome {
 export interface GateDeps {
   /** Absent only in lint mode without a tracking server: the policy file alone is checked. */
   registry?: Registry;
+  /** Answers whether a commit is reachable from the repository's default branch (candidate.source_commit). */
+  isOnDefaultBranch?: (sha: string) => Promise<{ onDefaultBranch: boolean; defaultBranch: string }>;
   log: (message: string) => void;
 }
 
@@ -97,6 +100,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   // Round trip 2, all at once: the candidate's run, the holder's run, and any metric histories.
   const [cand, base] = await Promise.all([readRun(registry, policy, candidate), baselineHolder ? readRun(registry, policy, baselineHolder) : undefined]);
   const baseline: Baseline | undefined = baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
+  const provenance = policy.candidate.sourceCommit ? await checkProvenance(cand.run?.tags['mlflow.source.git.commit'], deps.isOnDefaultBranch) : undefined;
   const result = decide({
     policy,
     model,
@@ -110,6 +114,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     ...(destination ? { destination } : {}),
     context: req.context ?? { now: new Date().toISOString() },
     history: parseHistory((destName ? destRegistered?.tags : registered.tags)?.[LEDGER.history]),
+    ...(provenance ? { provenance } : {}),
   });
   if (candidate.runId && !cand.run) result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
 
@@ -336,6 +341,16 @@ async function waitForRegistration(registry: Registry, version: ModelVersion, ti
 function summariseVersions(sorted: ModelVersion[]): string {
   const nums = sorted.map((v) => v.version);
   return nums.length <= 10 ? nums.join(', ') : `${nums.slice(0, 5).join(', ')}, ..., ${nums.slice(-3).join(', ')}`;
+}
+
+async function checkProvenance(commit: string | undefined, ask: GateDeps['isOnDefaultBranch']): Promise<Provenance> {
+  if (!commit) return {};
+  if (!ask) return { commit, why: 'no github-token to ask the GitHub API with' };
+  try {
+    return { commit, ...(await ask(commit)) };
+  } catch (err) {
+    return { commit, why: (err as Error).message };
+  }
 }
 
 /** The copy of `source` in the destination model made by an earlier run (by its ledger tag, or its source URI). */

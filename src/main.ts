@@ -12,6 +12,7 @@ import { secretForms, secretSet, type Redactor, type SecretSet } from './core/re
 import { readHistory, runGate } from './gate.js';
 import { commentMarker, renderComment } from './core/comment.js';
 import { commentOnPullRequest } from './github/pr-comment.js';
+import { defaultBranchChecker } from './github/provenance.js';
 import { loadPolicyFile } from './core/policy.js';
 import { overallDecision, runScheduled, type ModelResult } from './schedule.js';
 import { forkWithoutServer, parseHeaders, readSettings, type EventInfo } from './github/inputs.js';
@@ -72,16 +73,15 @@ export async function run(): Promise<void> {
         rollback: settings.rollback,
         ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}),
       },
-      { ...(registry ? { registry } : {}), log: (m) => core.info(redact(m)) },
+      { ...(registry ? { registry } : {}), log: (m) => core.info(redact(m)), ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}) },
     );
     setReportOutputs(report, redact);
     if (planFile) core.setOutput('plan-path', await writeJsonFile('plan', planFile, redact));
     core.setOutput('report-path', await writeJsonFile('report', report, redact));
     await writeReportSummary(report, redact);
     await notify(report, settings.notify, ledgerContext(), (m) => core.warning(redact(m)));
-    const token = core.getInput('github-token');
+    const token = githubToken();
     if (event.pullRequest && token) {
-      secrets.add(token);
       await commentOnPullRequest(token, event.pullRequest.number, commentMarker(report.model, settings.gate), redact(renderComment(report, commentMarker(report.model, settings.gate))));
     }
     core.info(redact(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`));
@@ -134,6 +134,10 @@ async function fail(err: unknown, redact: Redactor): Promise<void> {
   } finally {
     core.setFailed(`${kind} error: ${message}`);
   }
+}
+
+function githubToken(): string {
+  return core.getInput('github-token').trim();
 }
 
 /** A JSON file for later steps (the report, a plan), in the runner's temp folder. */
@@ -194,7 +198,7 @@ function maskSecrets(): SecretSet {
   } catch {
     // a malformed input is reported by readSettings
   }
-  const notifySecrets = ['slack-webhook-url', 'webhook-url', 'webhook-secret'].map((n) => core.getInput(n).trim()).filter((v) => v.length >= 4);
+  const notifySecrets = ['slack-webhook-url', 'webhook-url', 'webhook-secret', 'github-token'].map((n) => core.getInput(n).trim()).filter((v) => v.length >= 4);
   const forms = [
     ...headerValues,
     ...notifySecrets,

@@ -3,7 +3,7 @@
  * the policy, the registry state that was read and the run's metrics, it says
  * what the gate decides and exactly which writes that takes.
  */
-import { ineligibility } from './eligibility.js';
+import { ineligibility, type Provenance } from './eligibility.js';
 import { evaluateMetrics, type Baseline, type Check, type Evaluation, type Observations } from './evaluate.js';
 import { alreadyRecorded, appendHistory, LEDGER, ledgerTags, ruleHash, targetKey, type HistoryEntry, type LedgerContext } from './ledger.js';
 import { describeTarget, type Policy } from './policy.js';
@@ -51,6 +51,8 @@ export interface GateState {
   context?: LedgerContext;
   /** The target model's ledger history (its mlflow_gate.history tag). */
   history?: HistoryEntry[];
+  /** For candidate.source_commit: what GitHub said of the run's commit. */
+  provenance?: Provenance;
   run: RunData | undefined;
   /** The candidate's metrics as the rules read them. */
   observed: Observations;
@@ -114,7 +116,7 @@ export function decide(state: GateState): GateDecision {
     return { decision: 'already-promoted', evaluation, previousVersions, plan, reasons };
   }
 
-  const notEligible = ineligibility(policy.candidate, candidate, state.run, state.observed);
+  const notEligible = ineligibility(policy.candidate, candidate, state.run, state.observed, state.provenance);
   if (notEligible.length > 0) {
     return { decision: 'skipped', evaluation, previousVersions, plan: [], reasons: [...reasons, ...notEligible] };
   }

@@ -7,7 +7,16 @@ import type { CandidateRules } from './policy.js';
 import type { ModelVersion, RunData } from './registry-model.js';
 
 /** Why the version is not eligible; empty when it is. */
-export function ineligibility(rules: CandidateRules, version: ModelVersion, run: RunData | undefined, observed: Observations): string[] {
+/** What the GitHub API said of the source run's commit (provenance.ts asks it). */
+export interface Provenance {
+  commit?: string;
+  /** True when reachable from the default branch; undefined when it could not be checked. */
+  onDefaultBranch?: boolean;
+  defaultBranch?: string;
+  why?: string;
+}
+
+export function ineligibility(rules: CandidateRules, version: ModelVersion, run: RunData | undefined, observed: Observations, provenance?: Provenance): string[] {
   const reasons: string[] = [];
   const v = `version ${version.version}`;
   if (rules.fromStage && version.stage.toLowerCase() !== rules.fromStage.toLowerCase()) {
@@ -27,6 +36,12 @@ export function ineligibility(rules: CandidateRules, version: ModelVersion, run:
         reasons.push(`${metric} was logged at ${iso(o.timestamp)}, after ${v} was registered at ${iso(version.createdAt)}`);
       }
     }
+  }
+  if (rules.sourceCommit === 'on_default_branch') {
+    const commit = provenance?.commit;
+    if (!commit) reasons.push(`the source run of ${v} has no mlflow.source.git.commit tag, so its provenance cannot be checked`);
+    else if (provenance?.onDefaultBranch === undefined) reasons.push(`could not check whether commit ${commit} is on the default branch: ${provenance?.why ?? 'no answer'}`);
+    else if (!provenance.onDefaultBranch) reasons.push(`the source commit ${commit} of ${v} is not reachable from the default branch${provenance.defaultBranch ? ` ${provenance.defaultBranch}` : ''}: it was trained from an unreviewed branch`);
   }
   return reasons;
 }

@@ -60,6 +60,8 @@ export interface CandidateRules {
   runStatus: string;
   tags: Record<string, string>;
   metricsBeforeRegistration: boolean;
+  /** The source run's commit must be reachable from the repository's default branch. */
+  sourceCommit?: 'on_default_branch';
 }
 
 /** The rules that apply to one model (and gate), all layers merged. */
@@ -94,7 +96,7 @@ interface RawRule {
 }
 interface RawRuleset {
   target?: { stage?: TargetStage; archive_existing?: boolean; alias?: string; previous_alias?: string; model?: string };
-  candidate?: { from_stage?: string; run_status?: string; tags?: Record<string, string>; metrics_before_registration?: boolean };
+  candidate?: { from_stage?: string; run_status?: string; tags?: Record<string, string>; metrics_before_registration?: boolean; source_commit?: 'on_default_branch' };
   metrics?: Record<string, string | RawRule>;
   on_reject?: { tags?: Record<string, string> };
 }
@@ -224,6 +226,7 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
           runStatus: r.candidate?.run_status ?? 'FINISHED',
           tags: r.candidate?.tags ?? {},
           metricsBeforeRegistration: r.candidate?.metrics_before_registration ?? false,
+          ...(r.candidate?.source_commit ? { sourceCommit: r.candidate.source_commit } : {}),
         },
         metrics: [...merged.metrics.values()],
         onReject: { tags: r.on_reject?.tags ?? {} },

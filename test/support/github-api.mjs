@@ -3,9 +3,10 @@
 import http from 'node:http';
 
 /**
- * @param {{ owner: string, repo: string, issue: number, existing?: number }} options  existing: comments by others already there
+ * @param {{ owner: string, repo: string, issue?: number, existing?: number, defaultBranch?: string, commits?: Record<string, string> }} options
+ *   existing: comments by others already there; commits: sha → compare status against the default branch (absent: 404)
  */
-export async function startGitHubApi({ owner, repo, issue, existing = 0 }) {
+export async function startGitHubApi({ owner, repo, issue = 1, existing = 0, defaultBranch = 'main', commits = {} }) {
   /** @type {Array<{ id: number, body: string, user: { login: string, type: string } }>} */
   const comments = Array.from({ length: existing }, (_, i) => ({ id: i + 1, body: `comment ${i + 1} by a person`, user: { login: 'alice', type: 'User' } }));
   /** @type {Array<{ method: string, path: string, body?: unknown, auth?: string }>} */
@@ -35,6 +36,12 @@ export async function startGitHubApi({ owner, repo, issue, existing = 0 }) {
         const c = { id: nextId++, body: body.body, user: { login: 'github-actions[bot]', type: 'Bot' } };
         comments.push(c);
         return send(201, c);
+      }
+      if (req.method === 'GET' && url.pathname === `/repos/${owner}/${repo}`) return send(200, { name: repo, full_name: `${owner}/${repo}`, default_branch: defaultBranch });
+      const cmp = new RegExp(`^/repos/${owner}/${repo}/compare/([^.]+)\\.\\.\\.(.+)$`).exec(url.pathname);
+      if (req.method === 'GET' && cmp) {
+        const status = cmp[1] === defaultBranch ? commits[decodeURIComponent(cmp[2])] : undefined;
+        return status ? send(200, { status, ahead_by: status === 'behind' ? 0 : 1, behind_by: 1 }) : send(404, { message: 'No common ancestor between main and the commit.' });
       }
       const m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname);
       if (req.method === 'PATCH' && m) {
