@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAction } from '../../scripts/run-action.mjs';
 import { startGitHubApi } from '../support/github-api.mjs';
+import { openApiProblems } from '../support/github-openapi.js';
 import { policyFor, seed, uniqueModel, usePython } from '../support/registry-fixture.js';
 
 const { py, url } = usePython();
@@ -46,6 +47,9 @@ describe('the pull-request comment', () => {
     // The second run read both pages to find it.
     expect(api.requests.filter((r) => r.method === 'GET').map((r) => r.path)).toContain('/repos/acme/models/issues/12/comments?per_page=100&page=2');
     expect(api.requests.every((r) => r.auth === 'token ghs_comment_token_123')).toBe(true);
+    // Every request is one GitHub's published OpenAPI description knows, with a valid body.
+    expect(openApiProblems(api.requests)).toEqual([]);
+    expect(openApiProblems([{ method: 'PATCH', path: '/repos/a/b/issues/comments/1', body: { text: 'x' } }])).not.toEqual([]); // the check can fail
     expect(first.stdout).toContain('::add-mask::ghs_comment_token_123');
   });
 

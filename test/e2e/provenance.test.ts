@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../scripts/run-action.mjs';
 import { startGitHubApi } from '../support/github-api.mjs';
+import { openApiProblems } from '../support/github-openapi.js';
 import { seed, stagesOf, uniqueModel, usePython } from '../support/registry-fixture.js';
 
 const { py, url } = usePython();
@@ -39,5 +40,6 @@ describe('provenance', () => {
     expect(reviewed.outputs['decision']).toBe('promoted');
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Production', '2': 'None', '3': 'None' });
     expect(api.requests.some((r) => r.path === `/repos/acme/models/compare/main...${REVIEWED}`)).toBe(true);
+    expect(openApiProblems(api.requests)).toEqual([]);
   });
 });
