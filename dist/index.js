@@ -45297,7 +45297,7 @@ const report_writer_HEADLINE = {
     conflict: '⚠️ Conflict',
     error: '❌ Error',
 };
-async function writeReportSummary(report, redact) {
+async function writeReportSummary(report, redact, elapsedMs) {
     const e = (t) => escapeCell(redact(t));
     const s = summary
         .addHeading(`MLflow promotion gate: ${e(report_writer_HEADLINE[report.decision] ?? report.decision)}`, 2)
@@ -45314,6 +45314,13 @@ async function writeReportSummary(report, redact) {
         s.addRaw('<p>No registry changes.</p>', true);
     if (report.previousVersions.length > 0)
         s.addRaw(`<p>Previous holder(s) of ${e(describeTarget(report.target))}: ${e(report.previousVersions.join(', '))}</p>`, true);
+    const l = report.lineage;
+    if (l) {
+        const run = l.runUrl ? `<a href="${e(l.runUrl)}">${e(l.runId)}</a>` : e(l.runId);
+        s.addRaw(`<p><b>Lineage</b>: run ${run}${l.experimentId ? ` in experiment ${e(l.experimentId)}` : ''}; source commit ${l.sourceCommit ? `<code>${e(l.sourceCommit)}</code>` : 'not recorded'}; <a href="${e(l.versionUrl)}">model version in MLflow</a></p>`, true);
+    }
+    if (elapsedMs !== undefined)
+        s.addRaw(`<p>Took ${(elapsedMs / 1000).toFixed(2)} s.</p>`, true);
     await s.write();
 }
 async function writeErrorSummary(kind, message, problems, redact) {
@@ -45896,6 +45903,7 @@ async function notify(report, s, ctx, warn) {
 
 
 async function run() {
+    const started = performance.now();
     const secrets = maskSecrets();
     const redact = secrets.redact;
     try {
@@ -45949,7 +45957,7 @@ async function run() {
         if (planFile)
             setOutput('plan-path', await writeJsonFile('plan', planFile, redact));
         setOutput('report-path', await writeJsonFile('report', report, redact));
-        await writeReportSummary(report, redact);
+        await writeReportSummary(report, redact, performance.now() - started);
         await notify(report, settings.notify, ledgerContext(), (m) => warning(redact(m)));
         const token = githubToken();
         if (event.pullRequest && token) {

@@ -22,6 +22,7 @@ import { notify } from './notify.js';
 import { parsePlanFile, type PlanFile } from './core/plan-file.js';
 
 export async function run(): Promise<void> {
+  const started = performance.now();
   const secrets = maskSecrets();
   const redact = secrets.redact;
   try {
@@ -78,7 +79,7 @@ export async function run(): Promise<void> {
     setReportOutputs(report, redact);
     if (planFile) core.setOutput('plan-path', await writeJsonFile('plan', planFile, redact));
     core.setOutput('report-path', await writeJsonFile('report', report, redact));
-    await writeReportSummary(report, redact);
+    await writeReportSummary(report, redact, performance.now() - started);
     await notify(report, settings.notify, ledgerContext(), (m) => core.warning(redact(m)));
     const token = githubToken();
     if (event.pullRequest && token) {

@@ -38,7 +38,7 @@ const HEADLINE: Record<string, string> = {
   error: '❌ Error',
 };
 
-export async function writeReportSummary(report: Report, redact: Redactor): Promise<void> {
+export async function writeReportSummary(report: Report, redact: Redactor, elapsedMs?: number): Promise<void> {
   const e = (t: string) => escapeCell(redact(t));
   const s = core.summary
     .addHeading(`MLflow promotion gate: ${e(HEADLINE[report.decision] ?? report.decision)}`, 2)
@@ -53,6 +53,15 @@ export async function writeReportSummary(report: Report, redact: Redactor): Prom
   else if (report.plan.length > 0) s.addRaw(`<p><b>Registry changes ${report.mode === 'promote' ? 'planned' : 'that promote mode would make'}</b> (none made)</p>`, true).addList(report.plan.map(e));
   else s.addRaw('<p>No registry changes.</p>', true);
   if (report.previousVersions.length > 0) s.addRaw(`<p>Previous holder(s) of ${e(describeTarget(report.target))}: ${e(report.previousVersions.join(', '))}</p>`, true);
+  const l = report.lineage;
+  if (l) {
+    const run = l.runUrl ? `<a href="${e(l.runUrl)}">${e(l.runId)}</a>` : e(l.runId);
+    s.addRaw(
+      `<p><b>Lineage</b>: run ${run}${l.experimentId ? ` in experiment ${e(l.experimentId)}` : ''}; source commit ${l.sourceCommit ? `<code>${e(l.sourceCommit)}</code>` : 'not recorded'}; <a href="${e(l.versionUrl)}">model version in MLflow</a></p>`,
+      true,
+    );
+  }
+  if (elapsedMs !== undefined) s.addRaw(`<p>Took ${(elapsedMs / 1000).toFixed(2)} s.</p>`, true);
   await s.write();
 }
 

@@ -248,5 +248,19 @@ describe('dist/index.js as a runner runs it', () => {
     expect(run.stdout).toContain('::notice::This pull request comes from a fork, which gets no secrets or variables');
     expect(run.summary).toContain('comes from a fork');
   });
+
+  it('hostile metric names and reasons are escaped in the summary; lineage and timing are shown', async () => {
+    const model = uniqueModel();
+    // MLflow refuses such metric keys, but a policy may name anything: it is then reported missing.
+    const hostile = 'val|acc<script>`x`';
+    await seed(py(), model, [{ metrics: { accuracy: 0.5 }, run_tags: { 'mlflow.source.git.commit': 'feedface' } }]);
+    const policy = `model: ${model}\nmetrics:\n  accuracy: ">= 0.9"\n  "${hostile}": ">= 0.9"\n`;
+    const run = await runAction({ inputs: { 'tracking-uri': url, version: '1', policy: POLICY_PATH, mode: 'evaluate', 'fail-on-reject': 'false' }, files: { [POLICY_PATH]: policy } });
+    expect(run.outputs['decision'], run.stdout).toBe('rejected');
+    expect(run.summary).not.toContain('<script>');
+    expect(run.summary).toContain('val&#124;acc&lt;script&gt;&#96;x&#96;');
+    expect(run.summary).toContain('source commit <code>feedface</code>');
+    expect(run.summary).toMatch(/Took \d+\.\d\d s\./);
+  });
 });
 
