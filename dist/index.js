@@ -44771,7 +44771,9 @@ async function upsertComment(token, issueNumber, marker, body) {
     const octokit = getOctokit(token);
     const { owner, repo } = github_context.repo;
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
-    const mine = comments.find((c) => c.body?.includes(marker));
+    // Ours starts with the marker (a person quoting it does not) and, with the workflow's token, is the bot's.
+    const marked = comments.filter((c) => c.body?.startsWith(marker));
+    const mine = marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
     if (mine) {
         await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
         return 'updated';

@@ -19,6 +19,8 @@ describe('the pull-request comment', () => {
   it('is created once and edited in place, even when it sits on the second page of 100', async () => {
     api = await startGitHubApi({ owner: 'acme', repo: 'models', issue: 12, existing: 150 });
     const model = uniqueModel();
+    // A person quoting the marker on page 1 must not have their comment edited.
+    api.comments[3]!.body = `quoting: <!-- mlflow-promotion-gate: ${model} -->`;
     await seed(py(), model);
     const gate = (version: string) =>
       runAction({
@@ -33,8 +35,9 @@ describe('the pull-request comment', () => {
     const second = await gate('3');
     expect(second.code, second.stdout).toBe(0);
 
-    const ours = api.comments.filter((c) => c.body.includes('<!-- mlflow-promotion-gate:'));
+    const ours = api.comments.filter((c) => c.user.type === 'Bot');
     expect(ours).toHaveLength(1);
+    expect(api.comments[3]!.body).toBe(`quoting: <!-- mlflow-promotion-gate: ${model} -->`);
     expect(api.comments).toHaveLength(151);
     expect(ours[0]!.body).toContain(`### MLflow promotion gate: ${model} v3 ❌ rejected`);
     expect(ours[0]!.body).toContain('| accuracy | 0.87 | &gt;= 0.9 | ❌ fail | accuracy = 0.87 fails &gt;= 0.9 by 0.03 |');
