@@ -39356,7 +39356,15 @@ async function runGate(req, deps) {
     }
     let decision = result.decision;
     let applied = [];
-    if ((req.mode === 'promote' || req.mode === 'apply') && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0) {
+    const writes = (req.mode === 'promote' || req.mode === 'apply') && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0;
+    if (req.expectedHolder !== undefined && (req.mode === 'promote' || req.mode === 'apply')) {
+        const holderNow = policy.target.alias ? targetAliases[policy.target.alias] : holders.at(-1)?.version;
+        if ((holderNow ?? 'none') !== req.expectedHolder) {
+            throw new GateError('conflict', `expected-holder is ${req.expectedHolder}, but ${holderNow ? `v${holderNow}` : 'nothing'} holds ${describeTarget(policy.target)}; nothing was written`);
+        }
+    }
+    if (writes) {
+        await recheck(registry, model, candidate, destination?.model ?? model, policy, planned.state);
         applied = await applyPlan(registry, result.plan, log);
         decision = await verify(registry, decision, applied);
     }
@@ -39584,6 +39592,29 @@ async function checkProvenance(commit, ask) {
     catch (err) {
         return { commit, why: err.message };
     }
+}
+/**
+ * Just before writing: read the candidate and the target's holders again; if either changed
+ * since the evaluation, stop with a conflict (MLflow has no compare-and-swap: a concurrency
+ * group per model is still required; this narrows the window and reports a race it sees).
+ */
+async function recheck(registry, model, candidate, targetModel, policy, before) {
+    const [now, targetVersions, targetModelNow] = await Promise.all([
+        registry.getModelVersion(model, candidate.version),
+        policy.target.stage ? registry.searchModelVersions(targetModel) : Promise.resolve([]),
+        policy.target.alias ? registry.getRegisteredModel(targetModel) : Promise.resolve(null),
+    ]);
+    if (!now)
+        throw new GateError('conflict', `version ${candidate.version} of "${model}" disappeared before the gate could write; nothing was written`);
+    const after = fingerprint(now, stageHolders(policy, targetVersions), policy.target.alias ? targetModelNow?.aliases[policy.target.alias] : undefined);
+    const changed = [];
+    if (after.candidateStage !== before.candidateStage)
+        changed.push(`the candidate moved from ${before.candidateStage} to ${after.candidateStage}`);
+    if (JSON.stringify(after.holders) !== JSON.stringify(before.holders) || after.aliasHolder !== before.aliasHolder) {
+        changed.push(`the holder of ${describeTarget(policy.target)} changed (was ${[...before.holders, before.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...after.holders, after.aliasHolder].filter(Boolean).join(', ') || 'none'})`);
+    }
+    if (changed.length > 0)
+        throw new GateError('conflict', `the registry changed while the gate was deciding: ${changed.join('; ')}. Nothing was written; run the gate again.`);
 }
 /** The copy of `source` in the destination model made by an earlier run (by its ledger tag, or its source URI). */
 function copyOf(destVersions, source) {
@@ -45062,6 +45093,7 @@ function readSettings(getInput, env, event = {}) {
         policyPath: input('policy') || DEFAULT_POLICY,
         mode,
         ...(input('plan') ? { planPath: input('plan') } : {}),
+        ...(input('expected-holder') ? { expectedHolder: parseExpectedHolder(input('expected-holder')) } : {}),
         auditRules: parseBoolean('audit-rules', input('audit-rules'), false),
         notify: notifySettings(input),
         rollback: {
@@ -45205,6 +45237,13 @@ function parseVersion(raw) {
         throw new InputError(`input "version" is "${raw}"; give the run id after run:`);
     }
     throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>`);
+}
+function parseExpectedHolder(raw) {
+    if (raw === 'none')
+        return raw;
+    if (/^\d+$/.test(raw) && Number(raw) >= 1)
+        return String(Number(raw));
+    throw new InputError(`input "expected-holder" is "${raw}"; it must be a version number or "none"`);
 }
 function notifySettings(input) {
     const url = (name) => {
@@ -45954,6 +45993,7 @@ async function run() {
             context: ledgerContext(),
             rollback: settings.rollback,
             ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}),
+            ...(settings.expectedHolder ? { expectedHolder: settings.expectedHolder } : {}),
         }, { ...(registry ? { registry } : {}), log: (m) => info(redact(m)), ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}) });
         setReportOutputs(report, redact);
         if (planFile)

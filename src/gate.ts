@@ -11,7 +11,7 @@ import { historiesNeeded, observe } from './core/observe.js';
 import { LEDGER, parseHistory, type HistoryEntry, type LedgerContext } from './core/ledger.js';
 import { planRollback, type RollbackTarget } from './core/rollback.js';
 import type { Provenance } from './core/eligibility.js';
-import { fingerprint, planDifferences, plannedOperations, type PlanFile } from './core/plan-file.js';
+import { fingerprint, planDifferences, plannedOperations, type PlanFile, type RegistryFingerprint } from './core/plan-file.js';
 import { describeTarget, loadPolicyFile, type Policy } from './core/policy.js';
 import { byVersionNumber, describeOp, modelUri, NEW_COPY, type MetricPoint, type ModelVersion, type Registry, type RegistryOp, type RunData } from './core/registry-model.js';
 import { buildReport, lineageOf, type Report } from './core/report.js';
@@ -27,6 +27,8 @@ export interface GateRequest {
   pendingTimeoutMs?: number;
   /** Who and where, for the ledger (the workflow run); the time defaults to now. */
   context?: LedgerContext;
+  /** Promote only if this version (or `none`) holds the target now. */
+  expectedHolder?: string;
   /** Apply: the plan file made by mode plan. */
   planFile?: PlanFile;
   /** Rollback: the target (else the policy's), why, and whether to skip the safety checks. */
@@ -132,7 +134,15 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   }
   let decision: Decision = result.decision;
   let applied: RegistryOp[] = [];
-  if ((req.mode === 'promote' || req.mode === 'apply') && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0) {
+  const writes = (req.mode === 'promote' || req.mode === 'apply') && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0;
+  if (req.expectedHolder !== undefined && (req.mode === 'promote' || req.mode === 'apply')) {
+    const holderNow = policy.target.alias ? targetAliases[policy.target.alias] : holders.at(-1)?.version;
+    if ((holderNow ?? 'none') !== req.expectedHolder) {
+      throw new GateError('conflict', `expected-holder is ${req.expectedHolder}, but ${holderNow ? `v${holderNow}` : 'nothing'} holds ${describeTarget(policy.target)}; nothing was written`);
+    }
+  }
+  if (writes) {
+    await recheck(registry, model, candidate, destination?.model ?? model, policy, planned.state);
     applied = await applyPlan(registry, result.plan, log);
     decision = await verify(registry, decision, applied);
   }
@@ -351,6 +361,27 @@ async function checkProvenance(commit: string | undefined, ask: GateDeps['isOnDe
   } catch (err) {
     return { commit, why: (err as Error).message };
   }
+}
+
+/**
+ * Just before writing: read the candidate and the target's holders again; if either changed
+ * since the evaluation, stop with a conflict (MLflow has no compare-and-swap: a concurrency
+ * group per model is still required; this narrows the window and reports a race it sees).
+ */
+async function recheck(registry: Registry, model: string, candidate: ModelVersion, targetModel: string, policy: Policy, before: RegistryFingerprint): Promise<void> {
+  const [now, targetVersions, targetModelNow] = await Promise.all([
+    registry.getModelVersion(model, candidate.version),
+    policy.target.stage ? registry.searchModelVersions(targetModel) : Promise.resolve([]),
+    policy.target.alias ? registry.getRegisteredModel(targetModel) : Promise.resolve(null),
+  ]);
+  if (!now) throw new GateError('conflict', `version ${candidate.version} of "${model}" disappeared before the gate could write; nothing was written`);
+  const after = fingerprint(now, stageHolders(policy, targetVersions), policy.target.alias ? targetModelNow?.aliases[policy.target.alias] : undefined);
+  const changed: string[] = [];
+  if (after.candidateStage !== before.candidateStage) changed.push(`the candidate moved from ${before.candidateStage} to ${after.candidateStage}`);
+  if (JSON.stringify(after.holders) !== JSON.stringify(before.holders) || after.aliasHolder !== before.aliasHolder) {
+    changed.push(`the holder of ${describeTarget(policy.target)} changed (was ${[...before.holders, before.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...after.holders, after.aliasHolder].filter(Boolean).join(', ') || 'none'})`);
+  }
+  if (changed.length > 0) throw new GateError('conflict', `the registry changed while the gate was deciding: ${changed.join('; ')}. Nothing was written; run the gate again.`);
 }
 
 /** The copy of `source` in the destination model made by an earlier run (by its ledger tag, or its source URI). */

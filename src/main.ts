@@ -73,6 +73,7 @@ export async function run(): Promise<void> {
         context: ledgerContext(),
         rollback: settings.rollback,
         ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}),
+        ...(settings.expectedHolder ? { expectedHolder: settings.expectedHolder } : {}),
       },
       { ...(registry ? { registry } : {}), log: (m) => core.info(redact(m)), ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}) },
     );

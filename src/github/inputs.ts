@@ -34,6 +34,8 @@ export interface Settings {
   mode: Mode;
   /** Mode apply: the plan file's path. */
   planPath?: string;
+  /** Promote only if this version (or `none`) holds the target now. */
+  expectedHolder?: string;
   /** Notifications: where, and on which decisions. */
   notify: { slackWebhookUrl?: string; webhookUrl?: string; webhookSecret?: string; notifyOn: string[] };
   /** Audit: also require each holder to have been passed by the current rules (its rule hash). */
@@ -103,6 +105,7 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
     policyPath: input('policy') || DEFAULT_POLICY,
     mode,
     ...(input('plan') ? { planPath: input('plan') } : {}),
+    ...(input('expected-holder') ? { expectedHolder: parseExpectedHolder(input('expected-holder')) } : {}),
     auditRules: parseBoolean('audit-rules', input('audit-rules'), false),
     notify: notifySettings(input),
     rollback: {
@@ -241,6 +244,12 @@ function parseVersion(raw: string): string {
     throw new InputError(`input "version" is "${raw}"; give the run id after run:`);
   }
   throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>`);
+}
+
+function parseExpectedHolder(raw: string): string {
+  if (raw === 'none') return raw;
+  if (/^\d+$/.test(raw) && Number(raw) >= 1) return String(Number(raw));
+  throw new InputError(`input "expected-holder" is "${raw}"; it must be a version number or "none"`);
 }
 
 function notifySettings(input: (name: string) => string): Settings['notify'] {

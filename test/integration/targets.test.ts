@@ -101,3 +101,39 @@ describe('targets and selectors against a real MLflow server', () => {
   });
 });
 
+
+describe('writes are guarded against a registry that changed', () => {
+  it('expected-holder: a promotion stops with conflict when another version holds the target', async () => {
+    const model = uniqueModel();
+    await seed(py(), model, [{ metrics: { accuracy: 0.91 }, stage: 'Production' }, { metrics: { accuracy: 0.95 } }]);
+    const policy = 'metrics:\n  accuracy: ">= 0.9"\n';
+    const err = await gate(model, policy, { version: '2', expectedHolder: '5' }).catch((e: GateError) => e);
+    expect(err).toBeInstanceOf(GateError);
+    expect((err as GateError).kind).toBe('conflict');
+    expect((err as GateError).message).toBe('expected-holder is 5, but v1 holds stage Production; nothing was written');
+    expect(await stagesOf(py(), model)).toEqual({ '1': 'Production', '2': 'None' });
+    expect((await gate(model, policy, { version: '2', expectedHolder: '1' })).report.decision).toBe('promoted');
+  });
+
+  it('a version moved into the target between the decision and the write is seen, and nothing is written', async () => {
+    const model = uniqueModel();
+    await seed(py(), model, [{ metrics: { accuracy: 0.91 }, stage: 'Production' }, { metrics: { accuracy: 0.95 } }, { metrics: { accuracy: 0.5 } }]);
+    // Another process moves v3 to Production right after the gate has read the registry.
+    let reads = 0;
+    const racing = Object.create(registry) as typeof registry;
+    racing.searchModelVersions = async (name: string) => {
+      const versions = await registry.searchModelVersions(name);
+      if (++reads === 1) await py().call('transition', { model, version: '3', stage: 'Production', archive_existing: false });
+      return versions;
+    };
+    const err = await runGate(
+      { model, version: '2', mode: 'promote', policyFile: 'p.yml', policyText: 'metrics:\n  accuracy: ">= 0.9"\n' },
+      { registry: racing, log: () => {} },
+    ).catch((e: GateError) => e);
+    expect((err as GateError).kind).toBe('conflict');
+    expect((err as GateError).message).toContain('the holder of stage Production changed (was 1, now 1, 3)');
+    const v2 = (await py().call('search_versions', { model })).find((v: { version: string }) => v.version === '2');
+    expect(v2.tags).toEqual({});
+    expect(v2.current_stage).toBe('None');
+  });
+});
