@@ -99,13 +99,26 @@ describe('Unity Catalog (aliases only)', () => {
       seen.push({ method: 'POST', path: opts.path, body: b, auth: (opts.headers as Record<string, string>)['authorization'] });
       return {};
     });
-    on('POST', `${API}/unity-catalog/registered-models/alias`, {});
-    pool.intercept({ method: 'GET', path: (p) => p.startsWith(`${API}/unity-catalog/model-versions/get?`) }).reply(200, () => ({
-      model_version: { ...version('2', [{ alias: 'champion', version: '2' }]), tags: Object.entries(versionTags).map(([key, value]) => ({ key, value })) },
-    }));
-    pool.intercept({ method: 'GET', path: (p) => p.startsWith(`${API}/unity-catalog/registered-models/get?`) }).reply(200, () => ({
-      registered_model: { name: 'main.ml.churn', aliases: [{ alias: 'champion', version: '2' }], tags: Object.entries(modelTags).map(([key, value]) => ({ key, value })) },
-    }));
+    let champion = '1';
+    pool.intercept({ method: 'POST', path: `${API}/unity-catalog/registered-models/alias` }).reply(200, (opts) => {
+      const b = JSON.parse(String(opts.body)) as { version: string };
+      champion = b.version;
+      seen.push({ method: 'POST', path: opts.path, body: b, auth: (opts.headers as Record<string, string>)['authorization'] });
+      return {};
+    });
+    // Read again just before writing, and read back after.
+    pool
+      .intercept({ method: 'GET', path: (p) => p.startsWith(`${API}/unity-catalog/model-versions/get?`) })
+      .reply(200, () => ({
+        model_version: { ...version('2', champion === '2' ? [{ alias: 'champion', version: '2' }] : []), tags: Object.entries(versionTags).map(([key, value]) => ({ key, value })) },
+      }))
+      .persist();
+    pool
+      .intercept({ method: 'GET', path: (p) => p.startsWith(`${API}/unity-catalog/registered-models/get?`) })
+      .reply(200, () => ({
+        registered_model: { name: 'main.ml.churn', aliases: [{ alias: 'champion', version: champion }], tags: Object.entries(modelTags).map(([key, value]) => ({ key, value })) },
+      }))
+      .persist();
 
     const token = await databricksToken({ host: HOST, clientId: 'id', clientSecret: 'secret' }, agent);
     const { report } = await runGate({ version: '2', mode: 'promote', policyFile: 'p.yml', policyText: policy }, { registry: uc(token), log: () => {} });
