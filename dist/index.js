@@ -38819,6 +38819,10 @@ function appendHistory(history, entry, max = 20) {
     }
     return text;
 }
+/** One history entry as a line for a log or a terminal. */
+function formatHistoryLine(h) {
+    return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
+}
 
 ;// CONCATENATED MODULE: ./src/core/registry-model.ts
 /** Stands for the version number a copy-version op creates, in the ops after it. */
@@ -45886,6 +45890,20 @@ async function readPolicy(policyPath) {
         throw new GateError('policy', `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`);
     }
 }
+/** The gate request the settings describe (the Action and the CLI build it the same way). */
+function gateRequest(settings, policyText, context) {
+    return {
+        ...(settings.model ? { model: settings.model } : {}),
+        ...(settings.gate ? { gate: settings.gate } : {}),
+        version: settings.version,
+        mode: settings.mode,
+        policyFile: settings.policyPath,
+        policyText,
+        context,
+        rollback: settings.rollback,
+        ...(settings.expectedHolder ? { expectedHolder: settings.expectedHolder } : {}),
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/notify.ts
 /**
@@ -45943,6 +45961,7 @@ async function notify(report, s, ctx, warn) {
 
 
 
+
 async function run() {
     const started = performance.now();
     const secrets = maskSecrets();
@@ -45972,7 +45991,7 @@ async function run() {
             setOutput('model', model);
             setOutput('history', JSON.stringify(history));
             await writeHistorySummary(model, history, redact);
-            info(history.length ? history.map((h) => `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`).join('\n') : `no history recorded for ${model}`);
+            info(history.length ? history.map(formatHistoryLine).join('\n') : `no history recorded for ${model}`);
             return;
         }
         const many = settings.models.length > 0 ? settings.models : settings.mode === 'audit' && settings.model ? [settings.model] : [];
@@ -45983,18 +46002,7 @@ async function run() {
             await reportScheduled(results, settings.failOnReject, redact, settings.mode === 'audit');
             return;
         }
-        const { report, planFile } = await runGate({
-            ...(settings.model ? { model: settings.model } : {}),
-            ...(settings.gate ? { gate: settings.gate } : {}),
-            version: settings.version,
-            mode: settings.mode,
-            policyFile: settings.policyPath,
-            policyText,
-            context: ledgerContext(),
-            rollback: settings.rollback,
-            ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}),
-            ...(settings.expectedHolder ? { expectedHolder: settings.expectedHolder } : {}),
-        }, { ...(registry ? { registry } : {}), log: (m) => info(redact(m)), ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}) });
+        const { report, planFile } = await runGate({ ...gateRequest(settings, policyText, ledgerContext()), ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}) }, { ...(registry ? { registry } : {}), log: (m) => info(redact(m)), ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}) });
         setReportOutputs(report, redact);
         if (planFile)
             setOutput('plan-path', await writeJsonFile('plan', planFile, redact));

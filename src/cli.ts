@@ -12,7 +12,8 @@ import { makeRedactor, secretForms } from './core/redact.js';
 import { checkRows, type Report } from './core/report.js';
 import { readHistory, runGate } from './gate.js';
 import { readSettings } from './github/inputs.js';
-import { connect, ledgerContext, readPolicy } from './wiring.js';
+import { connect, gateRequest, ledgerContext, readPolicy } from './wiring.js';
+import { formatHistoryLine } from './core/ledger.js';
 
 const COMMANDS = ['evaluate', 'lint', 'promote', 'rollback', 'history'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -97,20 +98,11 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     if (command === 'history') {
       if (!registry || !settings.model) throw new GateError('input', 'history needs --model and a tracking server');
       const history = await readHistory(registry, settings.model);
-      out(values.json ? `${JSON.stringify(history, null, 2)}\n` : history.map((h) => `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`).join('\n') + '\n');
+      out(values.json ? `${JSON.stringify(history, null, 2)}\n` : history.map(formatHistoryLine).join('\n') + '\n');
       return EXIT.ok;
     }
     const { report } = await runGate(
-      {
-        ...(settings.model ? { model: settings.model } : {}),
-        ...(settings.gate ? { gate: settings.gate } : {}),
-        version: settings.version,
-        mode: settings.mode,
-        policyFile: settings.policyPath,
-        policyText,
-        context: { ...ledgerContext(), actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli' },
-        rollback: settings.rollback,
-      },
+      gateRequest(settings, policyText, { ...ledgerContext(), actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli' }),
       { ...(registry ? { registry } : {}), log: (m) => err(`${redact(m)}\n`) },
     );
     out(redact(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTerminal(report)));

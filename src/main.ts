@@ -17,7 +17,8 @@ import { loadPolicyFile } from './core/policy.js';
 import { overallDecision, runScheduled, type ModelResult } from './schedule.js';
 import { forkWithoutServer, parseHeaders, readSettings, type EventInfo } from './github/inputs.js';
 import { annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeHistorySummary, writeReportSummary, writeScheduleSummary } from './github/report-writer.js';
-import { connect, ledgerContext, readPolicy } from './wiring.js';
+import { connect, gateRequest, ledgerContext, readPolicy } from './wiring.js';
+import { formatHistoryLine } from './core/ledger.js';
 import { notify } from './notify.js';
 import { parsePlanFile, type PlanFile } from './core/plan-file.js';
 
@@ -49,7 +50,7 @@ export async function run(): Promise<void> {
       core.setOutput('model', model);
       core.setOutput('history', JSON.stringify(history));
       await writeHistorySummary(model, history, redact);
-      core.info(history.length ? history.map((h) => `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`).join('\n') : `no history recorded for ${model}`);
+      core.info(history.length ? history.map(formatHistoryLine).join('\n') : `no history recorded for ${model}`);
       return;
     }
     const many = settings.models.length > 0 ? settings.models : settings.mode === 'audit' && settings.model ? [settings.model] : [];
@@ -63,18 +64,7 @@ export async function run(): Promise<void> {
       return;
     }
     const { report, planFile } = await runGate(
-      {
-        ...(settings.model ? { model: settings.model } : {}),
-        ...(settings.gate ? { gate: settings.gate } : {}),
-        version: settings.version,
-        mode: settings.mode,
-        policyFile: settings.policyPath,
-        policyText,
-        context: ledgerContext(),
-        rollback: settings.rollback,
-        ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}),
-        ...(settings.expectedHolder ? { expectedHolder: settings.expectedHolder } : {}),
-      },
+      { ...gateRequest(settings, policyText, ledgerContext()), ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}) },
       { ...(registry ? { registry } : {}), log: (m) => core.info(redact(m)), ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}) },
     );
     setReportOutputs(report, redact);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { GateError, InputError } from './core/errors.js';
 import type { LedgerContext } from './core/ledger.js';
 import type { Settings } from './github/inputs.js';
+import type { GateRequest } from './gate.js';
 import { databricksToken } from './mlflow/databricks.js';
 import { MlflowRegistry } from './mlflow/registry.js';
 import { MlflowRestClient } from './mlflow/rest-client.js';
@@ -60,4 +61,19 @@ export async function readPolicy(policyPath: string): Promise<string> {
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(err)})`;
     throw new GateError('policy', `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`);
   }
+}
+
+/** The gate request the settings describe (the Action and the CLI build it the same way). */
+export function gateRequest(settings: Settings, policyText: string, context: LedgerContext): GateRequest {
+  return {
+    ...(settings.model ? { model: settings.model } : {}),
+    ...(settings.gate ? { gate: settings.gate } : {}),
+    version: settings.version,
+    mode: settings.mode,
+    policyFile: settings.policyPath,
+    policyText,
+    context,
+    rollback: settings.rollback,
+    ...(settings.expectedHolder ? { expectedHolder: settings.expectedHolder } : {}),
+  };
 }

@@ -34860,6 +34860,10 @@ function appendHistory(history, entry, max = 20) {
     }
     return text;
 }
+/** One history entry as a line for a log or a terminal. */
+function formatHistoryLine(h) {
+    return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
+}
 
 ;// CONCATENATED MODULE: ./src/core/decide.ts
 /**
@@ -36447,6 +36451,20 @@ async function readPolicy(policyPath) {
         throw new GateError('policy', `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`);
     }
 }
+/** The gate request the settings describe (the Action and the CLI build it the same way). */
+function gateRequest(settings, policyText, context) {
+    return {
+        ...(settings.model ? { model: settings.model } : {}),
+        ...(settings.gate ? { gate: settings.gate } : {}),
+        version: settings.version,
+        mode: settings.mode,
+        policyFile: settings.policyPath,
+        policyText,
+        context,
+        rollback: settings.rollback,
+        ...(settings.expectedHolder ? { expectedHolder: settings.expectedHolder } : {}),
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/cli.ts
 /**
@@ -36457,6 +36475,7 @@ async function readPolicy(policyPath) {
  * nothing to do), 1 rejected (or not eligible when asked by number), 2 bad input or
  * policy, 3 registry unreachable or refusing, 4 conflict.
  */
+
 
 
 
@@ -36545,19 +36564,10 @@ async function main(argv, out = (s) => process.stdout.write(s), err = (s) => pro
             if (!registry || !settings.model)
                 throw new GateError('input', 'history needs --model and a tracking server');
             const history = await readHistory(registry, settings.model);
-            out(values.json ? `${JSON.stringify(history, null, 2)}\n` : history.map((h) => `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`).join('\n') + '\n');
+            out(values.json ? `${JSON.stringify(history, null, 2)}\n` : history.map(formatHistoryLine).join('\n') + '\n');
             return EXIT.ok;
         }
-        const { report } = await runGate({
-            ...(settings.model ? { model: settings.model } : {}),
-            ...(settings.gate ? { gate: settings.gate } : {}),
-            version: settings.version,
-            mode: settings.mode,
-            policyFile: settings.policyPath,
-            policyText,
-            context: { ...ledgerContext(), actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli' },
-            rollback: settings.rollback,
-        }, { ...(registry ? { registry } : {}), log: (m) => err(`${redact(m)}\n`) });
+        const { report } = await runGate(gateRequest(settings, policyText, { ...ledgerContext(), actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli' }), { ...(registry ? { registry } : {}), log: (m) => err(`${redact(m)}\n`) });
         out(redact(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTerminal(report)));
         if (report.decision === 'rejected')
             return EXIT.rejected;

@@ -118,3 +118,8 @@ export function appendHistory(history: HistoryEntry[], entry: HistoryEntry, max 
   }
   return text;
 }
+
+/** One history entry as a line for a log or a terminal. */
+export function formatHistoryLine(h: HistoryEntry): string {
+  return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
+}
