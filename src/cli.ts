@@ -34,6 +34,7 @@ const STRING_FLAGS = [
   'gate',
   'target',
   'reason',
+  'expected-holder',
 ] as const;
 
 const HELP = `mlflow-promotion-gate <command> [flags]
@@ -57,6 +58,7 @@ Flags (the Action's inputs; MLflow's environment variables apply as in the Actio
   --target stage:S|alias:A    rollback target
   --reason TEXT               rollback reason
   --force                     rollback: skip the safety checks
+  --expected-holder V|none    promote only if this version holds the target now
   --json                      print the report as JSON
   -h, --help                  this text
 

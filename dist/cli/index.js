@@ -36500,6 +36500,7 @@ const STRING_FLAGS = [
     'gate',
     'target',
     'reason',
+    'expected-holder',
 ];
 const HELP = `mlflow-promotion-gate <command> [flags]
 
@@ -36522,6 +36523,7 @@ Flags (the Action's inputs; MLflow's environment variables apply as in the Actio
   --target stage:S|alias:A    rollback target
   --reason TEXT               rollback reason
   --force                     rollback: skip the safety checks
+  --expected-holder V|none    promote only if this version holds the target now
   --json                      print the report as JSON
   -h, --help                  this text
 
