@@ -19912,7 +19912,7 @@ module.exports = {
 
 
 const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
+const { stringify } = __nccwpck_require__(178)
 const { webidl } = __nccwpck_require__(5893)
 const { Headers } = __nccwpck_require__(660)
 
@@ -20103,7 +20103,7 @@ module.exports = {
 
 
 const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
+const { isCTLExcludingHtab } = __nccwpck_require__(178)
 const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
 const assert = __nccwpck_require__(4589)
 
@@ -20414,7 +20414,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 178:
 /***/ ((module) => {
 
 
@@ -35017,7 +35017,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8979);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7797);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35026,7 +35026,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8979:
+/***/ 7797:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39040,6 +39040,32 @@ function observe(rules, run, histories = new Map(), loggedModel) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/core/holders.ts
+/**
+ * Who holds a target: one definition for the gate, rollback, scheduled promotion and audit. Pure.
+ */
+
+/** Versions in the target's stage, oldest first; none when the target is an alias only. */
+function stageHolders(target, versions) {
+    const stage = target.stage?.toLowerCase();
+    return stage ? versions.filter((v) => v.stage.toLowerCase() === stage).sort(byVersionNumber) : [];
+}
+/** Every version holding the target (in its stage, or with its alias), oldest first. */
+function allHolders(target, versions, aliases) {
+    const aliased = target.alias ? aliases[target.alias] : undefined;
+    return [...new Set([...stageHolders(target, versions), ...versions.filter((v) => v.version === aliased)])].sort(byVersionNumber);
+}
+/** The holder: the alias holder when the target names an alias, else the newest version in the stage. */
+function currentHolder(target, versions, aliases, except) {
+    if (target.alias) {
+        const v = aliases[target.alias];
+        return v && v !== except ? versions.find((x) => x.version === v) : undefined;
+    }
+    return stageHolders(target, versions)
+        .filter((h) => h.version !== except)
+        .at(-1);
+}
+
 ;// CONCATENATED MODULE: ./src/core/rollback.ts
 /**
  * Rollback: put back the version that held a target before the current one (from
@@ -39051,7 +39077,7 @@ function observe(rules, run, histories = new Map(), loggedModel) {
 function planRollback(s) {
     const key = targetKey(s.target);
     const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
-    const current = currentHolder(s);
+    const current = currentHolder(s.target, s.versions, s.aliases);
     const wanted = s.requested ?? previousFromLedger(s, current);
     if (!wanted) {
         throw new Error(`the ledger records no version that held ${where} of "${s.model}" before ${current ? `v${current.version}` : 'now'}; give the version to restore (input "version")`);
@@ -39096,17 +39122,6 @@ function planRollback(s) {
     ];
     const reasons = [`restoring v${restore.version} to ${where}${current ? `, withdrawing v${current.version}` : ''}: ${s.reason}`];
     return { ...(current ? { current } : {}), restore, plan, reasons };
-}
-function currentHolder(s) {
-    if (s.target.alias) {
-        const v = s.aliases[s.target.alias];
-        return v ? s.versions.find((x) => x.version === v) : undefined;
-    }
-    const stage = s.target.stage.toLowerCase();
-    return s.versions
-        .filter((v) => v.stage.toLowerCase() === stage)
-        .sort(byVersionNumber)
-        .at(-1);
 }
 /** The version the current holder replaced: its ledger tag, else the model's history. */
 function previousFromLedger(s, current) {
@@ -39277,6 +39292,7 @@ function escapeCell(text) {
 
 
 
+
 const DEFAULT_PENDING_TIMEOUT_MS = 120_000;
 const PENDING_POLL_MS = 2_000;
 async function runGate(req, deps) {
@@ -39320,9 +39336,9 @@ async function runGate(req, deps) {
     const targetVersions = destName ? destVersions : versions;
     const targetAliases = destName ? (destRegistered?.aliases ?? {}) : registered.aliases;
     const destination = destName ? { model: destName, exists: destRegistered !== null, ...copyOf(destVersions, modelUri(model, candidate.version)) } : undefined;
-    const holders = stageHolders(policy, targetVersions);
+    const holders = stageHolders(policy.target, targetVersions);
     const except = destination ? destination.copy?.version : candidate.version;
-    const baselineHolder = policy.metrics.some((r) => r.compare) ? gate_currentHolder(policy, targetVersions, targetAliases, except) : undefined;
+    const baselineHolder = policy.metrics.some((r) => r.compare) ? currentHolder(policy.target, targetVersions, targetAliases, except) : undefined;
     // Round trip 2, all at once: the candidate's run, the holder's run, and any metric histories.
     const [cand, base] = await Promise.all([readRun(registry, policy, candidate), baselineHolder ? readRun(registry, policy, baselineHolder) : undefined]);
     const baseline = baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
@@ -39362,7 +39378,7 @@ async function runGate(req, deps) {
     let applied = [];
     const writes = (req.mode === 'promote' || req.mode === 'apply') && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0;
     if (req.expectedHolder !== undefined && (req.mode === 'promote' || req.mode === 'apply')) {
-        const holderNow = policy.target.alias ? targetAliases[policy.target.alias] : holders.at(-1)?.version;
+        const holderNow = currentHolder(policy.target, targetVersions, targetAliases)?.version;
         if ((holderNow ?? 'none') !== req.expectedHolder) {
             throw new GateError('conflict', `expected-holder is ${req.expectedHolder}, but ${holderNow ? `v${holderNow}` : 'nothing'} holds ${describeTarget(policy.target)}; nothing was written`);
         }
@@ -39463,7 +39479,7 @@ async function runLint(req, { registry, log }) {
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
     const where = describeTarget(policy.target);
-    const holder = gate_currentHolder(policy, versions, registered.aliases);
+    const holder = currentHolder(policy.target, versions, registered.aliases);
     if (!holder)
         return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
     const { run, observed } = await readRun(registry, policy, holder);
@@ -39549,21 +39565,6 @@ function pickCandidate(model, selector, versions, aliases) {
         throw new InputError(`version ${selector} of model "${model}" does not exist; ${existing}`);
     return found;
 }
-/** Versions in the target's stage, oldest first; none when the target is an alias only. */
-function stageHolders(policy, versions) {
-    const stage = policy.target.stage;
-    return stage ? versions.filter((v) => v.stage.toLowerCase() === stage.toLowerCase()).sort(byVersionNumber) : [];
-}
-/** The version `compare` and lint read: the alias holder when the target names an alias, else the newest stage holder. */
-function gate_currentHolder(policy, versions, aliases, except) {
-    if (policy.target.alias) {
-        const v = aliases[policy.target.alias];
-        return v && v !== except ? versions.find((x) => x.version === v) : undefined;
-    }
-    return stageHolders(policy, versions)
-        .filter((h) => h.version !== except)
-        .at(-1);
-}
 /** MLflow creates versions asynchronously on some registries: wait, bounded, for PENDING_REGISTRATION to end. */
 async function waitForRegistration(registry, version, timeoutMs, log) {
     const deadline = Date.now() + timeoutMs;
@@ -39610,7 +39611,7 @@ async function recheck(registry, model, candidate, targetModel, policy, before) 
     ]);
     if (!now)
         throw new GateError('conflict', `version ${candidate.version} of "${model}" disappeared before the gate could write; nothing was written`);
-    const after = fingerprint(now, stageHolders(policy, targetVersions), policy.target.alias ? targetModelNow?.aliases[policy.target.alias] : undefined);
+    const after = fingerprint(now, stageHolders(policy.target, targetVersions), policy.target.alias ? targetModelNow?.aliases[policy.target.alias] : undefined);
     const changed = [];
     if (after.candidateStage !== before.candidateStage)
         changed.push(`the candidate moved from ${before.candidateStage} to ${after.candidateStage}`);
@@ -44859,14 +44860,10 @@ function defaultBranchChecker(token) {
 
 
 
+
 /** Newest first: the gate tries them in this order and promotes the first that passes. */
 function pendingVersions(versions, target, aliases, force) {
-    const stage = target.stage?.toLowerCase();
-    const holders = [
-        ...(target.alias && aliases[target.alias] ? [Number(aliases[target.alias])] : []),
-        ...(stage ? versions.filter((v) => v.stage.toLowerCase() === stage).map((v) => Number(v.version)) : []),
-    ];
-    const newest = holders.length > 0 ? Math.max(...holders) : 0;
+    const newest = Number(allHolders(target, versions, aliases).at(-1)?.version ?? 0);
     return versions
         .filter((v) => v.status === 'READY' && Number(v.version) > newest && (force || v.tags[LEDGER.decision] === undefined))
         .sort(byVersionNumber)
@@ -44931,6 +44928,7 @@ function auditHolder(target, holder, currentRuleHash) {
 
 
 
+
 async function runScheduled(req, { registry, log }) {
     const file = loadPolicyFile(req.policyText, req.policyFile); // a bad policy stops everything, before any request
     const prefixes = [...new Set(req.patterns.filter(isGlob).map(likePrefix))];
@@ -44978,12 +44976,11 @@ async function gateModel(model, req, file, registry, log) {
 /** Audit one model: every holder of its target must be accounted for by the ledger. */
 function auditModel(model, policy, versions, aliases, withRules) {
     const t = policy.target;
-    const stage = t.stage?.toLowerCase();
-    const holders = versions.filter((v) => (stage && v.stage.toLowerCase() === stage) || (t.alias && aliases[t.alias] === v.version));
+    const holders = allHolders(t, versions, aliases);
     if (holders.length === 0)
         return { model, decision: 'passed', wrote: false, reasons: [`nothing holds ${targetKey(t)}`] };
     const problems = holders.flatMap((h) => auditHolder(t, h, withRules ? ruleHash(policy) : undefined));
-    const newest = holders.map((h) => h.version).sort((a, b) => Number(a) - Number(b)).at(-1);
+    const newest = holders.at(-1).version;
     return problems.length > 0
         ? { model, candidate: newest, decision: 'rejected', wrote: false, reasons: problems }
         : { model, candidate: newest, decision: 'passed', wrote: false, reasons: [`v${holders.map((h) => h.version).join(', v')} accounted for by the ledger`] };

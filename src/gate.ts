@@ -15,6 +15,7 @@ import { fingerprint, planDifferences, plannedOperations, type PlanFile, type Re
 import { describeTarget, loadPolicyFile, type Policy } from './core/policy.js';
 import { byVersionNumber, describeOp, modelUri, NEW_COPY, type MetricPoint, type ModelVersion, type Registry, type RegistryOp, type RunData } from './core/registry-model.js';
 import { buildReport, lineageOf, type Report } from './core/report.js';
+import { currentHolder, stageHolders } from './core/holders.js';
 
 export interface GateRequest {
   /** The model named by the input, if any; the policy's `model` otherwise. */
@@ -95,9 +96,9 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   const targetVersions = destName ? destVersions : versions;
   const targetAliases = destName ? (destRegistered?.aliases ?? {}) : registered.aliases;
   const destination = destName ? { model: destName, exists: destRegistered !== null, ...copyOf(destVersions, modelUri(model, candidate.version)) } : undefined;
-  const holders = stageHolders(policy, targetVersions);
+  const holders = stageHolders(policy.target, targetVersions);
   const except = destination ? destination.copy?.version : candidate.version;
-  const baselineHolder = policy.metrics.some((r) => r.compare) ? currentHolder(policy, targetVersions, targetAliases, except) : undefined;
+  const baselineHolder = policy.metrics.some((r) => r.compare) ? currentHolder(policy.target, targetVersions, targetAliases, except) : undefined;
 
   // Round trip 2, all at once: the candidate's run, the holder's run, and any metric histories.
   const [cand, base] = await Promise.all([readRun(registry, policy, candidate), baselineHolder ? readRun(registry, policy, baselineHolder) : undefined]);
@@ -136,7 +137,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   let applied: RegistryOp[] = [];
   const writes = (req.mode === 'promote' || req.mode === 'apply') && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0;
   if (req.expectedHolder !== undefined && (req.mode === 'promote' || req.mode === 'apply')) {
-    const holderNow = policy.target.alias ? targetAliases[policy.target.alias] : holders.at(-1)?.version;
+    const holderNow = currentHolder(policy.target, targetVersions, targetAliases)?.version;
     if ((holderNow ?? 'none') !== req.expectedHolder) {
       throw new GateError('conflict', `expected-holder is ${req.expectedHolder}, but ${holderNow ? `v${holderNow}` : 'nothing'} holds ${describeTarget(policy.target)}; nothing was written`);
     }
@@ -234,7 +235,7 @@ async function runLint(req: GateRequest, { registry, log }: GateDeps): Promise<G
   const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
   if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
   const where = describeTarget(policy.target);
-  const holder = currentHolder(policy, versions, registered.aliases);
+  const holder = currentHolder(policy.target, versions, registered.aliases);
   if (!holder) return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
   const { run, observed } = await readRun(registry, policy, holder);
   const evaluation = evaluateMetrics(policy.metrics, observed);
@@ -314,23 +315,6 @@ function pickCandidate(model: string, selector: string, versions: ModelVersion[]
   return found;
 }
 
-/** Versions in the target's stage, oldest first; none when the target is an alias only. */
-function stageHolders(policy: Policy, versions: ModelVersion[]): ModelVersion[] {
-  const stage = policy.target.stage;
-  return stage ? versions.filter((v) => v.stage.toLowerCase() === stage.toLowerCase()).sort(byVersionNumber) : [];
-}
-
-/** The version `compare` and lint read: the alias holder when the target names an alias, else the newest stage holder. */
-function currentHolder(policy: Policy, versions: ModelVersion[], aliases: Record<string, string>, except?: string): ModelVersion | undefined {
-  if (policy.target.alias) {
-    const v = aliases[policy.target.alias];
-    return v && v !== except ? versions.find((x) => x.version === v) : undefined;
-  }
-  return stageHolders(policy, versions)
-    .filter((h) => h.version !== except)
-    .at(-1);
-}
-
 /** MLflow creates versions asynchronously on some registries: wait, bounded, for PENDING_REGISTRATION to end. */
 async function waitForRegistration(registry: Registry, version: ModelVersion, timeoutMs: number, log: (m: string) => void): Promise<ModelVersion> {
   const deadline = Date.now() + timeoutMs;
@@ -375,7 +359,7 @@ async function recheck(registry: Registry, model: string, candidate: ModelVersio
     policy.target.alias ? registry.getRegisteredModel(targetModel) : Promise.resolve(null),
   ]);
   if (!now) throw new GateError('conflict', `version ${candidate.version} of "${model}" disappeared before the gate could write; nothing was written`);
-  const after = fingerprint(now, stageHolders(policy, targetVersions), policy.target.alias ? targetModelNow?.aliases[policy.target.alias] : undefined);
+  const after = fingerprint(now, stageHolders(policy.target, targetVersions), policy.target.alias ? targetModelNow?.aliases[policy.target.alias] : undefined);
   const changed: string[] = [];
   if (after.candidateStage !== before.candidateStage) changed.push(`the candidate moved from ${before.candidateStage} to ${after.candidateStage}`);
   if (JSON.stringify(after.holders) !== JSON.stringify(before.holders) || after.aliasHolder !== before.aliasHolder) {

@@ -10,6 +10,7 @@ import type { LedgerContext } from './core/ledger.js';
 import { likePrefix, matchModels, pendingVersions } from './core/pending.js';
 import { loadPolicyFile, type Policy } from './core/policy.js';
 import { auditHolder } from './core/audit.js';
+import { allHolders } from './core/holders.js';
 import { ruleHash, targetKey } from './core/ledger.js';
 import { isGlob } from './core/glob.js';
 import type { ModelVersion, Registry } from './core/registry-model.js';
@@ -86,11 +87,10 @@ async function gateModel(model: string, req: ScheduleRequest, file: ReturnType<t
 /** Audit one model: every holder of its target must be accounted for by the ledger. */
 function auditModel(model: string, policy: Policy, versions: ModelVersion[], aliases: Record<string, string>, withRules: boolean): ModelResult {
   const t = policy.target;
-  const stage = t.stage?.toLowerCase();
-  const holders = versions.filter((v) => (stage && v.stage.toLowerCase() === stage) || (t.alias && aliases[t.alias] === v.version));
+  const holders = allHolders(t, versions, aliases);
   if (holders.length === 0) return { model, decision: 'passed', wrote: false, reasons: [`nothing holds ${targetKey(t)}`] };
   const problems = holders.flatMap((h) => auditHolder(t, h, withRules ? ruleHash(policy) : undefined));
-  const newest = holders.map((h) => h.version).sort((a, b) => Number(a) - Number(b)).at(-1)!;
+  const newest = holders.at(-1)!.version;
   return problems.length > 0
     ? { model, candidate: newest, decision: 'rejected', wrote: false, reasons: problems }
     : { model, candidate: newest, decision: 'passed', wrote: false, reasons: [`v${holders.map((h) => h.version).join(', v')} accounted for by the ledger`] };

@@ -33897,7 +33897,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9711);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8507);
 // The command-line entry (package.json "bin"): the same engine as the Action.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -33907,7 +33907,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9711:
+/***/ 8507:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34017,7 +34017,7 @@ function describeOp(op) {
     }
 }
 /** Compares versions by number (they are strings in MLflow's API). */
-function byVersionNumber(a, b) {
+function registry_model_byVersionNumber(a, b) {
     return Number(a.version) - Number(b.version);
 }
 function modelUri(model, version) {
@@ -35052,6 +35052,32 @@ function observe(rules, run, histories = new Map(), loggedModel) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/core/holders.ts
+/**
+ * Who holds a target: one definition for the gate, rollback, scheduled promotion and audit. Pure.
+ */
+
+/** Versions in the target's stage, oldest first; none when the target is an alias only. */
+function stageHolders(target, versions) {
+    const stage = target.stage?.toLowerCase();
+    return stage ? versions.filter((v) => v.stage.toLowerCase() === stage).sort(registry_model_byVersionNumber) : [];
+}
+/** Every version holding the target (in its stage, or with its alias), oldest first. */
+function allHolders(target, versions, aliases) {
+    const aliased = target.alias ? aliases[target.alias] : undefined;
+    return [...new Set([...stageHolders(target, versions), ...versions.filter((v) => v.version === aliased)])].sort(byVersionNumber);
+}
+/** The holder: the alias holder when the target names an alias, else the newest version in the stage. */
+function currentHolder(target, versions, aliases, except) {
+    if (target.alias) {
+        const v = aliases[target.alias];
+        return v && v !== except ? versions.find((x) => x.version === v) : undefined;
+    }
+    return stageHolders(target, versions)
+        .filter((h) => h.version !== except)
+        .at(-1);
+}
+
 ;// CONCATENATED MODULE: ./src/core/rollback.ts
 /**
  * Rollback: put back the version that held a target before the current one (from
@@ -35063,7 +35089,7 @@ function observe(rules, run, histories = new Map(), loggedModel) {
 function planRollback(s) {
     const key = targetKey(s.target);
     const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
-    const current = currentHolder(s);
+    const current = currentHolder(s.target, s.versions, s.aliases);
     const wanted = s.requested ?? previousFromLedger(s, current);
     if (!wanted) {
         throw new Error(`the ledger records no version that held ${where} of "${s.model}" before ${current ? `v${current.version}` : 'now'}; give the version to restore (input "version")`);
@@ -35108,17 +35134,6 @@ function planRollback(s) {
     ];
     const reasons = [`restoring v${restore.version} to ${where}${current ? `, withdrawing v${current.version}` : ''}: ${s.reason}`];
     return { ...(current ? { current } : {}), restore, plan, reasons };
-}
-function currentHolder(s) {
-    if (s.target.alias) {
-        const v = s.aliases[s.target.alias];
-        return v ? s.versions.find((x) => x.version === v) : undefined;
-    }
-    const stage = s.target.stage.toLowerCase();
-    return s.versions
-        .filter((v) => v.stage.toLowerCase() === stage)
-        .sort(byVersionNumber)
-        .at(-1);
 }
 /** The version the current holder replaced: its ledger tag, else the model's history. */
 function previousFromLedger(s, current) {
@@ -35208,6 +35223,7 @@ function planDifferences(file, now) {
 
 
 
+
 const DEFAULT_PENDING_TIMEOUT_MS = 120_000;
 const PENDING_POLL_MS = 2_000;
 async function runGate(req, deps) {
@@ -35251,9 +35267,9 @@ async function runGate(req, deps) {
     const targetVersions = destName ? destVersions : versions;
     const targetAliases = destName ? (destRegistered?.aliases ?? {}) : registered.aliases;
     const destination = destName ? { model: destName, exists: destRegistered !== null, ...copyOf(destVersions, modelUri(model, candidate.version)) } : undefined;
-    const holders = stageHolders(policy, targetVersions);
+    const holders = stageHolders(policy.target, targetVersions);
     const except = destination ? destination.copy?.version : candidate.version;
-    const baselineHolder = policy.metrics.some((r) => r.compare) ? gate_currentHolder(policy, targetVersions, targetAliases, except) : undefined;
+    const baselineHolder = policy.metrics.some((r) => r.compare) ? currentHolder(policy.target, targetVersions, targetAliases, except) : undefined;
     // Round trip 2, all at once: the candidate's run, the holder's run, and any metric histories.
     const [cand, base] = await Promise.all([readRun(registry, policy, candidate), baselineHolder ? readRun(registry, policy, baselineHolder) : undefined]);
     const baseline = baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
@@ -35293,7 +35309,7 @@ async function runGate(req, deps) {
     let applied = [];
     const writes = (req.mode === 'promote' || req.mode === 'apply') && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0;
     if (req.expectedHolder !== undefined && (req.mode === 'promote' || req.mode === 'apply')) {
-        const holderNow = policy.target.alias ? targetAliases[policy.target.alias] : holders.at(-1)?.version;
+        const holderNow = currentHolder(policy.target, targetVersions, targetAliases)?.version;
         if ((holderNow ?? 'none') !== req.expectedHolder) {
             throw new GateError('conflict', `expected-holder is ${req.expectedHolder}, but ${holderNow ? `v${holderNow}` : 'nothing'} holds ${policy_describeTarget(policy.target)}; nothing was written`);
         }
@@ -35394,7 +35410,7 @@ async function runLint(req, { registry, log }) {
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
     const where = policy_describeTarget(policy.target);
-    const holder = gate_currentHolder(policy, versions, registered.aliases);
+    const holder = currentHolder(policy.target, versions, registered.aliases);
     if (!holder)
         return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
     const { run, observed } = await readRun(registry, policy, holder);
@@ -35441,7 +35457,7 @@ async function readRun(registry, policy, version) {
  * for and what exists.
  */
 function pickCandidate(model, selector, versions, aliases) {
-    const sorted = [...versions].sort(byVersionNumber);
+    const sorted = [...versions].sort(registry_model_byVersionNumber);
     const existing = sorted.length > 0 ? `it has versions ${summariseVersions(sorted)}` : 'it has no versions';
     const [kind, ...rest] = selector.split(':');
     const arg = rest.join(':');
@@ -35479,21 +35495,6 @@ function pickCandidate(model, selector, versions, aliases) {
     if (!found)
         throw new InputError(`version ${selector} of model "${model}" does not exist; ${existing}`);
     return found;
-}
-/** Versions in the target's stage, oldest first; none when the target is an alias only. */
-function stageHolders(policy, versions) {
-    const stage = policy.target.stage;
-    return stage ? versions.filter((v) => v.stage.toLowerCase() === stage.toLowerCase()).sort(byVersionNumber) : [];
-}
-/** The version `compare` and lint read: the alias holder when the target names an alias, else the newest stage holder. */
-function gate_currentHolder(policy, versions, aliases, except) {
-    if (policy.target.alias) {
-        const v = aliases[policy.target.alias];
-        return v && v !== except ? versions.find((x) => x.version === v) : undefined;
-    }
-    return stageHolders(policy, versions)
-        .filter((h) => h.version !== except)
-        .at(-1);
 }
 /** MLflow creates versions asynchronously on some registries: wait, bounded, for PENDING_REGISTRATION to end. */
 async function waitForRegistration(registry, version, timeoutMs, log) {
@@ -35541,7 +35542,7 @@ async function recheck(registry, model, candidate, targetModel, policy, before) 
     ]);
     if (!now)
         throw new GateError('conflict', `version ${candidate.version} of "${model}" disappeared before the gate could write; nothing was written`);
-    const after = fingerprint(now, stageHolders(policy, targetVersions), policy.target.alias ? targetModelNow?.aliases[policy.target.alias] : undefined);
+    const after = fingerprint(now, stageHolders(policy.target, targetVersions), policy.target.alias ? targetModelNow?.aliases[policy.target.alias] : undefined);
     const changed = [];
     if (after.candidateStage !== before.candidateStage)
         changed.push(`the candidate moved from ${before.candidateStage} to ${after.candidateStage}`);
@@ -35555,7 +35556,7 @@ async function recheck(registry, model, candidate, targetModel, policy, before) 
 function copyOf(destVersions, source) {
     const copy = destVersions
         .filter((v) => v.tags[TAGS.copiedFrom] === source || v.source === source)
-        .sort(byVersionNumber)
+        .sort(registry_model_byVersionNumber)
         .at(-1);
     return copy ? { copy } : {};
 }

@@ -4,17 +4,13 @@
  */
 import { LEDGER } from './ledger.js';
 import { isGlob, matchesGlob } from './glob.js';
+import { allHolders } from './holders.js';
 import type { Target } from './policy.js';
 import { byVersionNumber, type ModelVersion } from './registry-model.js';
 
 /** Newest first: the gate tries them in this order and promotes the first that passes. */
 export function pendingVersions(versions: ModelVersion[], target: Target, aliases: Record<string, string>, force: boolean): ModelVersion[] {
-  const stage = target.stage?.toLowerCase();
-  const holders = [
-    ...(target.alias && aliases[target.alias] ? [Number(aliases[target.alias])] : []),
-    ...(stage ? versions.filter((v) => v.stage.toLowerCase() === stage).map((v) => Number(v.version)) : []),
-  ];
-  const newest = holders.length > 0 ? Math.max(...holders) : 0;
+  const newest = Number(allHolders(target, versions, aliases).at(-1)?.version ?? 0);
   return versions
     .filter((v) => v.status === 'READY' && Number(v.version) > newest && (force || v.tags[LEDGER.decision] === undefined))
     .sort(byVersionNumber)

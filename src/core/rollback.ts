@@ -3,12 +3,10 @@
  * the ledger), or a given one, in one step. Pure: it is given the registry state.
  */
 import { appendHistory, LEDGER, ledgerTags, targetKey, type HistoryEntry, type LedgerContext } from './ledger.js';
-import { byVersionNumber, type ModelVersion, type RegistryOp } from './registry-model.js';
+import { currentHolder, type TargetRef } from './holders.js';
+import type { ModelVersion, RegistryOp } from './registry-model.js';
 
-export interface RollbackTarget {
-  stage?: string;
-  alias?: string;
-}
+export type RollbackTarget = TargetRef;
 
 export interface RollbackState {
   model: string;
@@ -35,7 +33,7 @@ export interface RollbackPlan {
 export function planRollback(s: RollbackState): RollbackPlan {
   const key = targetKey(s.target);
   const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
-  const current = currentHolder(s);
+  const current = currentHolder(s.target, s.versions, s.aliases);
   const wanted = s.requested ?? previousFromLedger(s, current);
   if (!wanted) {
     throw new Error(
@@ -79,18 +77,6 @@ export function planRollback(s: RollbackState): RollbackPlan {
   ];
   const reasons = [`restoring v${restore.version} to ${where}${current ? `, withdrawing v${current.version}` : ''}: ${s.reason}`];
   return { ...(current ? { current } : {}), restore, plan, reasons };
-}
-
-function currentHolder(s: RollbackState): ModelVersion | undefined {
-  if (s.target.alias) {
-    const v = s.aliases[s.target.alias];
-    return v ? s.versions.find((x) => x.version === v) : undefined;
-  }
-  const stage = s.target.stage!.toLowerCase();
-  return s.versions
-    .filter((v) => v.stage.toLowerCase() === stage)
-    .sort(byVersionNumber)
-    .at(-1);
 }
 
 /** The version the current holder replaced: its ledger tag, else the model's history. */
