@@ -177,24 +177,29 @@ function isAlive(pid) {
 
 /**
  * Makes sure `<repo>/.venv/<flavor>` holds exactly the packages locked in
- * `<repo>/test/mlflow/requirements-<flavor>.txt` and returns its python.
+ * `<repo>/test/mlflow/requirements-<flavor>.txt` (or `lockFile`) and returns its python.
  *
  * Reused when `<venv>/.lock-sha256` equals the sha256 of the lock file; otherwise the
  * venv is deleted and rebuilt (`python3 -m venv`, then
  * `pip install --require-hashes --no-deps -r <lock>`). Throws with pip's output tail
  * on failure — never skips.
  *
- * @param {{ flavor?: string, log?: LogFn, basePython?: string }} [options]
+ * @param {{ flavor?: string, log?: LogFn, basePython?: string, lockFile?: string, check?: string }} [options]
  *   `basePython`: interpreter used to create the venv (default `python3`, or $MLFLOW_BASE_PYTHON).
+ *   `lockFile`: another hash-locked requirements file (absolute path), e.g. the benchmark's
+ *   mlflow-skinny lock; the venv is still `.venv/<flavor>`.
+ *   `check`: Python code run once after installing, printing the MLflow version
+ *   (default: imports mlflow and sklearn, which the test locks hold).
  * @returns {Promise<string>} absolute path of `<venv>/bin/python`
  */
 export async function ensureMlflowVenv({
   flavor = 'mlflow3',
   log = console.error,
   basePython = process.env.MLFLOW_BASE_PYTHON || 'python3',
+  lockFile = path.join(repoRoot, 'test', 'mlflow', `requirements-${flavor}.txt`),
+  check = 'import mlflow, sklearn; print(mlflow.__version__)',
 } = {}) {
   const t0 = performance.now();
-  const lockFile = path.join(repoRoot, 'test', 'mlflow', `requirements-${flavor}.txt`);
   const venvDir = path.join(repoRoot, '.venv', flavor);
   const python = path.join(venvDir, 'bin', 'python');
   const stampFile = path.join(venvDir, STAMP_FILE);
@@ -261,12 +266,12 @@ export async function ensureMlflowVenv({
           `failed (exit ${pip.code ?? pip.signal}). Last lines of pip output:\n${tail(pip.output)}`,
       );
     }
-    const check = await run(python, ['-c', 'import mlflow, sklearn; print(mlflow.__version__)']);
-    if (check.code !== 0) {
-      throw new Error(`MLflow venv "${flavor}": installed, but "import mlflow, sklearn" failed:\n${tail(check.output)}`);
+    const checked = await run(python, ['-c', check]);
+    if (checked.code !== 0) {
+      throw new Error(`MLflow venv "${flavor}": installed, but "${check}" failed:\n${tail(checked.output)}`);
     }
     await fsp.writeFile(stampFile, `${wanted}\n`);
-    log(`[mlflow-local] venv .venv/${flavor} ready: mlflow ${check.output.trim()} (set-up took ${secondsSince(t0)} s)`);
+    log(`[mlflow-local] venv .venv/${flavor} ready: mlflow ${checked.output.trim()} (set-up took ${secondsSince(t0)} s)`);
     return python;
   } catch (err) {
     // never leave a half-built venv that could look usable

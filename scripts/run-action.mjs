@@ -21,7 +21,18 @@ export const actionEntry = path.join(repoRoot, 'dist', 'index.js');
  * @property {string} outputFile   raw text of the GITHUB_OUTPUT file
  * @property {string} summary      raw text of the GITHUB_STEP_SUMMARY file
  * @property {string} workspace    the workspace folder (GITHUB_WORKSPACE)
+ * @property {number} startedAt    performance.now() just before the process was spawned (for the benchmarks)
+ * @property {number} endedAt      performance.now() when it had exited and its output streams closed
  */
+
+/** Who and where the simulated workflow run is: the ledger records these (decided_by, run_url, commit). */
+export const RUNNER_IDENTITY = Object.freeze({
+  GITHUB_REPOSITORY: 'acme/models',
+  GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+  GITHUB_RUN_ID: '42',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_ACTOR: 'octocat',
+});
 
 /**
  * @param {object} options
@@ -31,9 +42,11 @@ export const actionEntry = path.join(repoRoot, 'dist', 'index.js');
  * @param {unknown} [options.event]                 event payload; default a workflow_dispatch one
  * @param {string} [options.eventName]
  * @param {string} [options.node]                   node binary; default the one running this code
+ * @param {string[]} [options.prefix]               a command the node process is started under, e.g. /usr/bin/time (benchmarks)
+ * @param {string} [options.entry]                  the script to run; default dist/index.js (the fault sweep's broken variant is another)
  * @returns {Promise<ActionRun>}
  */
-export async function runAction({ inputs, files = {}, env = {}, event, eventName = 'workflow_dispatch', node = process.execPath }) {
+export async function runAction({ inputs, files = {}, env = {}, event, eventName = 'workflow_dispatch', node = process.execPath, prefix = [], entry = actionEntry }) {
   const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'gate-run-'));
   const workspace = path.join(root, 'workspace');
   await fsp.mkdir(workspace, { recursive: true });
@@ -60,13 +73,9 @@ export async function runAction({ inputs, files = {}, env = {}, event, eventName
     GITHUB_STEP_SUMMARY: summaryPath,
     GITHUB_EVENT_PATH: eventPath,
     GITHUB_EVENT_NAME: eventName,
-    GITHUB_REPOSITORY: 'acme/models',
-    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    ...RUNNER_IDENTITY,
     GITHUB_REF: 'refs/heads/main',
-    GITHUB_RUN_ID: '42',
-    GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_API_URL: 'https://api.github.com',
-    GITHUB_ACTOR: 'octocat',
     RUNNER_TEMP: root,
     ...env,
   };
@@ -74,7 +83,9 @@ export async function runAction({ inputs, files = {}, env = {}, event, eventName
     childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
 
-  const child = spawn(node, [actionEntry], { cwd: workspace, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, ...args] = [...prefix, node, entry];
+  const startedAt = performance.now();
+  const child = spawn(/** @type {string} */ (cmd), args, { cwd: workspace, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -83,9 +94,10 @@ export async function runAction({ inputs, files = {}, env = {}, event, eventName
     child.on('error', reject);
     child.on('close', (c) => resolve(c));
   });
+  const endedAt = performance.now();
   const outputFile = await fsp.readFile(outputPath, 'utf8');
   const summary = await fsp.readFile(summaryPath, 'utf8');
-  return { code, stdout, stderr, outputs: parseOutputFile(outputFile), outputFile, summary, workspace };
+  return { code, stdout, stderr, outputs: parseOutputFile(outputFile), outputFile, summary, workspace, startedAt, endedAt };
 }
 
 /**

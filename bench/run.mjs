@@ -1,0 +1,522 @@
+// The benchmark: the same gate job done by the bundled Action and by equivalent Python scripts,
+// side by side against one real MLflow server behind a latency-injecting, request-counting proxy.
+//
+//   npm run bench                      # every figure (see bench/README.md); --help for the options
+//   npm run bench:smoke                # 1 run, 2 models x 2 versions, 0 ms, no skinny venv, no pip
+//
+// Ways of doing the job (each started as a fresh process, as a workflow step would start it):
+//   action    node dist/index.js, with INPUT_* variables as a runner sets them (scripts/run-action.mjs)
+//   mlflow    bench/python/gate_mlflow.py with MlflowClient from full mlflow (.venv/mlflow3)
+//   skinny    the same script with mlflow-skinny (.venv/bench-skinny, bench/requirements-skinny.txt)
+//   requests  bench/python/gate_requests.py: MLflow's REST API with plain requests (.venv/mlflow3's python)
+// Every way starts from the same seeded registry, and the registry states they leave must agree.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureMlflowVenv, repoRoot, startMlflowServer } from '../scripts/mlflow-local.mjs';
+import { isWrite, sequentialRoundTrips, startFaultProxy } from '../scripts/fault-proxy.mjs';
+import { actionEntry, RUNNER_IDENTITY, runAction } from '../scripts/run-action.mjs';
+import { eachLimited, registryState, reseedModel, seedRuns } from './seed.mjs';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const TIME_BIN = '/usr/bin/time';
+const POLICY_PATH = '.github/promotion-policy.yml';
+/** The Action gates up to this many models at once (src/schedule.ts); the Python scripts loop, one at a time. */
+const ACTION_CONCURRENCY = 4;
+
+/** @typedef {'action' | 'mlflow' | 'skinny' | 'requests'} Way */
+export const WAYS = /** @type {const} */ (['action', 'mlflow', 'skinny', 'requests']);
+const WAY_LABEL = {
+  action: 'Action (node dist/index.js)',
+  mlflow: 'Python MlflowClient (mlflow)',
+  skinny: 'Python MlflowClient (mlflow-skinny)',
+  requests: 'Python requests',
+};
+
+/**
+ * @typedef {object} BenchOptions
+ * @property {number} [runs]             measured runs of each figure (the median is reported); default 5
+ * @property {number[]} [latencies]      injected latency of the one-decision figures, ms; default [0, 50]
+ * @property {number} [models]           scheduled run: models; default 50
+ * @property {number} [versions]         scheduled run: versions each; default 10
+ * @property {number} [scheduleLatency]  scheduled run: injected latency, ms; default 50
+ * @property {number} [scheduleRuns]     scheduled run: measured runs; default `runs`
+ * @property {Way[]} [ways]              default all four
+ * @property {boolean} [warmup]          one unmeasured run of each way first (page cache, pyc); default true
+ * @property {boolean} [pipInstall]      also time `pip install mlflow` / `mlflow-skinny` into fresh venvs (downloads); default false
+ * @property {string} [url]              an MLflow server already running (else one is started)
+ * @property {string} [python]           the python of a venv with full mlflow (else .venv/mlflow3)
+ * @property {string} [prefix]           model names start with this; default `bench`
+ * @property {(message: string) => void} [log]
+ */
+
+/**
+ * @typedef {object} Measured
+ * @property {number} code
+ * @property {number} ms          spawn to exit
+ * @property {number | null} rssKb  peak resident set size (/usr/bin/time %M)
+ * @property {number | null} firstRequestMs  spawn to the proxy receiving the first request
+ * @property {string} output       stdout+stderr tail, for errors
+ */
+
+/** @param {number[]} xs */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? /** @type {number} */ (s[mid]) : (/** @type {number} */ (s[mid - 1]) + /** @type {number} */ (s[mid])) / 2;
+}
+
+/** The node binary that runs the Action: Node 24 (this process, when run through npm scripts). */
+function nodeBinary() {
+  if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath;
+  const local = path.join(repoRoot, 'node_modules', '.bin', 'node');
+  if (fs.existsSync(local)) return local;
+  throw new Error('Node 24 is needed to run dist/index.js: run the benchmark with `npm run bench` (or node_modules/.bin/node)');
+}
+
+const hasTime = fs.existsSync(TIME_BIN);
+
+/** @param {string} file */
+async function readRss(file) {
+  if (!hasTime) return null;
+  const text = await fsp.readFile(file, 'utf8').catch(() => '');
+  const last = text.trim().split('\n').at(-1) ?? '';
+  return /^\d+$/.test(last) ? Number(last) : null;
+}
+
+/**
+ * Spawns a command under /usr/bin/time (when present), timing it from spawn to exit.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd: string, env: NodeJS.ProcessEnv }} opts
+ */
+async function timedSpawn(cmd, args, { cwd, env }) {
+  const rssFile = path.join(cwd, `.rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const full = hasTime ? [TIME_BIN, '-f', '%M', '-o', rssFile, cmd, ...args] : [cmd, ...args];
+  const startedAt = performance.now();
+  const child = spawn(/** @type {string} */ (full[0]), full.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  /** @type {number} */
+  const code = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c ?? -1));
+  });
+  const endedAt = performance.now();
+  const rssKb = await readRss(rssFile);
+  await fsp.rm(rssFile, { force: true });
+  return { code, startedAt, endedAt, rssKb, stdout, stderr };
+}
+
+/**
+ * Summary of one run's requests as the proxy saw them.
+ * @param {import('../scripts/fault-proxy.mjs').ProxiedRequest[]} requests
+ */
+export function criticalPath(requests) {
+  const sorted = [...requests].sort((a, b) => a.start - b.start);
+  const firstWrite = sorted.find(isWrite);
+  const before = firstWrite ? sorted.filter((r) => r.start < firstWrite.start) : sorted;
+  const after = firstWrite ? sorted.filter((r) => r.start >= firstWrite.start) : [];
+  return {
+    requests: sorted.length,
+    reads: sorted.filter((r) => !isWrite(r)).length,
+    writes: sorted.filter(isWrite).length,
+    roundTrips: sequentialRoundTrips(sorted),
+    roundTripsBeforeWrite: sequentialRoundTrips(before),
+    roundTripsFromWrite: sequentialRoundTrips(after),
+  };
+}
+
+/** @param {string} p  request path with query, shortened for the report */
+function shortPath(p) {
+  const u = new URL(p, 'http://x');
+  const q = [...u.searchParams.entries()].filter(([k]) => k !== 'max_results').map(([k, v]) => `${k}=${v.length > 40 ? `${v.slice(0, 37)}...` : v}`);
+  return `${u.pathname.replace('/api/2.0/mlflow/', '')}${q.length ? `?${q.join('&')}` : ''}`;
+}
+
+/**
+ * One run's requests as lines: start and end in ms from the process start, method, path, body key.
+ * @param {import('../scripts/fault-proxy.mjs').ProxiedRequest[]} requests
+ * @param {number} startedAt
+ */
+export function requestLog(requests, startedAt) {
+  return [...requests]
+    .sort((a, b) => a.start - b.start)
+    .map((r) => {
+      let what = '';
+      if (r.body) {
+        try {
+          const b = JSON.parse(r.body);
+          what = [b.version !== undefined ? `v${b.version}` : '', b.key ?? '', b.stage ?? ''].filter(Boolean).join(' ');
+        } catch {
+          // not JSON
+        }
+      }
+      const end = r.end === undefined ? '?' : (r.end - startedAt).toFixed(0);
+      return `${(r.start - startedAt).toFixed(0).padStart(5)} → ${end.padStart(5)} ms  ${r.method.padEnd(6)} ${shortPath(r.path)}${what ? `  (${what})` : ''}`;
+    });
+}
+
+/**
+ * @param {BenchOptions} [options]
+ */
+export async function runBench(options = {}) {
+  const {
+    runs = 5,
+    latencies = [0, 50],
+    models = 50,
+    versions = 10,
+    scheduleLatency = 50,
+    ways = [...WAYS],
+    warmup = true,
+    pipInstall = false,
+    prefix = 'bench',
+    log = (/** @type {string} */ m) => console.error(m),
+  } = options;
+  const scheduleRuns = options.scheduleRuns ?? runs;
+  const node = nodeBinary();
+  const t0 = performance.now();
+
+  const python = options.python ?? (await ensureMlflowVenv({ flavor: 'mlflow3', log }));
+  const skinnyPython = ways.includes('skinny')
+    ? await ensureMlflowVenv({ flavor: 'bench-skinny', lockFile: path.join(benchDir, 'requirements-skinny.txt'), check: 'import mlflow; print(mlflow.__version__)', log })
+    : undefined;
+  const server = options.url ? { url: options.url, stop: async () => {} } : await startMlflowServer({ python, log });
+  const serverVersion = (await (await fetch(`${server.url}/version`)).text()).trim();
+  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'gate-bench-'));
+  /** @type {Array<{ close: () => Promise<void> }>} */
+  const proxies = [];
+  try {
+    const workspace = path.join(root, 'workspace');
+    const pycache = path.join(root, 'pycache');
+    await fsp.mkdir(path.join(workspace, '.github'), { recursive: true });
+    const oneModel = `${prefix}-churn`;
+    const schedPrefix = `${prefix}-sched-`;
+    const rules = 'metrics:\n  accuracy: ">= 0.9"\n  f1: ">= 0.88"\n';
+    const policies = {
+      one: `model: ${oneModel}\ntarget:\n  stage: Production\n  archive_existing: true\n${rules}`,
+      sched: `target:\n  stage: Production\n  archive_existing: true\nmodels:\n  "${schedPrefix}*":\n    ${rules.replace(/\n(?=.)/g, '\n    ')}`,
+    };
+
+    const runsByKind = await seedRuns(server.url, `${prefix}-runs`);
+    const oneKinds = /** @type {const} */ (['holder', 'pass', 'fail']);
+    /** Versions of each scheduled model: 1 holds Production, the newest fails (with 3 or more), the rest pass. */
+    const schedKinds = Array.from({ length: versions }, (_, i) => (i === 0 ? 'holder' : i === versions - 1 && versions >= 3 ? 'fail' : 'pass'));
+    const schedModels = Array.from({ length: models }, (_, i) => `${schedPrefix}${String(i).padStart(2, '0')}`);
+
+    /** @type {Record<'one' | 'sched', { reseed: () => Promise<void>, state: () => Promise<unknown>, action: Record<string, string>, python: string[] }>} */
+    const jobs = {
+      one: {
+        reseed: () => reseedModel(server.url, oneModel, [...oneKinds], runsByKind),
+        state: () => registryState(server.url, oneModel),
+        action: { model: oneModel, version: '2' },
+        python: ['--model', oneModel, '--version', '2'],
+      },
+      sched: {
+        reseed: () => eachLimited(schedModels, 8, (m) => reseedModel(server.url, m, /** @type {any} */ (schedKinds), runsByKind)),
+        state: async () => Promise.all(schedModels.map((m) => registryState(server.url, m))),
+        action: { models: `${schedPrefix}*`, 'fail-on-reject': 'false' },
+        python: ['--models', `${schedPrefix}*`],
+      },
+    };
+
+    const pythonEnv = (/** @type {string} */ trackingUri) => ({
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...RUNNER_IDENTITY,
+      MLFLOW_TRACKING_URI: trackingUri,
+      // No usage telemetry from a benchmark machine (MLflow 3 would try to send it)
+      MLFLOW_DISABLE_TELEMETRY: 'true',
+      DO_NOT_TRACK: 'true',
+      // bytecode of the bench scripts outside the repository, cached across runs as an installed package's is
+      PYTHONPYCACHEPREFIX: pycache,
+    });
+
+    /**
+     * One run of one way of doing a job, through `proxy`.
+     * @param {Way} way
+     * @param {'one' | 'sched'} job
+     * @param {Awaited<ReturnType<typeof startFaultProxy>>} proxy
+     */
+    const runWay = async (way, job, proxy) => {
+      await jobs[job].reseed();
+      await fsp.writeFile(path.join(workspace, POLICY_PATH), policies[job]);
+      proxy.reset();
+      /** @type {{ code: number, startedAt: number, endedAt: number, rssKb: number | null, output: string }} */
+      let r;
+      if (way === 'action') {
+        const rssFile = path.join(root, `.rss-action`);
+        const run = await runAction({
+          inputs: { 'tracking-uri': proxy.url, policy: POLICY_PATH, mode: 'promote', 'fail-on-reject': 'true', 'github-token': '', ...jobs[job].action },
+          files: { [POLICY_PATH]: policies[job] },
+          node,
+          prefix: hasTime ? [TIME_BIN, '-f', '%M', '-o', rssFile] : [],
+        });
+        r = { code: run.code ?? -1, startedAt: run.startedAt, endedAt: run.endedAt, rssKb: await readRss(rssFile), output: `${run.stdout}\n${run.stderr}` };
+        await fsp.rm(path.dirname(run.workspace), { recursive: true, force: true });
+      } else {
+        const py = way === 'skinny' ? /** @type {string} */ (skinnyPython) : python;
+        const script = path.join(benchDir, 'python', way === 'requests' ? 'gate_requests.py' : 'gate_mlflow.py');
+        const run = await timedSpawn(py, [script, '--policy', POLICY_PATH, ...jobs[job].python], { cwd: workspace, env: pythonEnv(proxy.url) });
+        r = { ...run, output: `${run.stdout}\n${run.stderr}` };
+      }
+      const requests = proxy.requests.map((q) => ({ ...q, headers: {} }));
+      const first = requests.reduce((/** @type {number | null} */ min, q) => (min === null || q.start < min ? q.start : min), null);
+      if (r.code !== 0) throw new Error(`${WAY_LABEL[way]} (${job}) exited with ${r.code}:\n${r.output.slice(-3000)}`);
+      return {
+        ms: r.endedAt - r.startedAt,
+        rssKb: r.rssKb,
+        firstRequestMs: first === null ? null : first - r.startedAt,
+        path: criticalPath(requests),
+        requests,
+        startedAt: r.startedAt,
+        maxInFlight: proxy.maxInFlight,
+        state: await jobs[job].state(),
+      };
+    };
+
+    /** @type {string[]} */
+    const stateProblems = [];
+    /**
+     * Measures each way `n` times (interleaved: way by way within a round) on one job.
+     * @param {'one' | 'sched'} job
+     * @param {number} latencyMs
+     * @param {number} n
+     */
+    const measure = async (job, latencyMs, n) => {
+      const proxy = await startFaultProxy({ upstream: server.url, latencyMs });
+      proxies.push(proxy);
+      if (warmup) for (const way of ways) await runWay(way, job, proxy);
+      /** @type {Record<string, Array<Awaited<ReturnType<typeof runWay>>>>} */
+      const byWay = Object.fromEntries(ways.map((w) => [w, []]));
+      /** @type {string | undefined} */
+      let reference;
+      for (let i = 0; i < n; i++) {
+        for (const way of ways) {
+          const run = await runWay(way, job, proxy);
+          const text = JSON.stringify(run.state);
+          reference ??= text;
+          if (text !== reference) stateProblems.push(`${job} at ${latencyMs} ms, run ${i + 1}: ${WAY_LABEL[way]} left another registry state than ${WAY_LABEL[/** @type {Way} */ (ways[0])]}:\n${text}\nvs\n${reference}`);
+          byWay[way]?.push(run);
+          log(`[bench] ${job} ${latencyMs} ms run ${i + 1}/${n} ${way}: ${run.ms.toFixed(0)} ms, ${run.path.requests} requests, ${run.path.roundTrips} round trips`);
+        }
+      }
+      await proxy.close();
+      return Object.fromEntries(
+        Object.entries(byWay).map(([way, list]) => {
+          const mid = list.slice().sort((a, b) => a.ms - b.ms)[Math.floor((list.length - 1) / 2)];
+          return [
+            way,
+            {
+              ms: median(list.map((r) => r.ms)),
+              rssKb: list.every((r) => r.rssKb !== null) ? median(list.map((r) => /** @type {number} */ (r.rssKb))) : null,
+              firstRequestMs: median(list.flatMap((r) => (r.firstRequestMs === null ? [] : [r.firstRequestMs]))),
+              requests: median(list.map((r) => r.path.requests)),
+              reads: median(list.map((r) => r.path.reads)),
+              writes: median(list.map((r) => r.path.writes)),
+              roundTrips: median(list.map((r) => r.path.roundTrips)),
+              roundTripsBeforeWrite: median(list.map((r) => r.path.roundTripsBeforeWrite)),
+              roundTripsFromWrite: median(list.map((r) => r.path.roundTripsFromWrite)),
+              maxInFlight: Math.max(...list.map((r) => r.maxInFlight)),
+              runsMs: list.map((r) => Math.round(r.ms)),
+              /** The request log of the run with the median time. */
+              log: mid ? requestLog(mid.requests, mid.startedAt) : [],
+            },
+          ];
+        }),
+      );
+    };
+
+    /** @type {Record<string, any>} */
+    const one = {};
+    for (const latency of latencies) one[latency] = await measure('one', latency, runs);
+    const sched = await measure('sched', scheduleLatency, scheduleRuns);
+    for (const [way, s] of Object.entries(sched)) {
+      const concurrency = way === 'action' ? ACTION_CONCURRENCY : 1;
+      s.concurrency = concurrency;
+      s.boundMs = (s.requests * scheduleLatency) / concurrency;
+    }
+
+    // Process start to exit of a bare `node -e 0` (and `python -c pass`), the floor the Action is compared with.
+    const bare = async (/** @type {string} */ cmd, /** @type {string[]} */ args) => {
+      const times = [];
+      for (let i = 0; i < Math.max(runs, 5) + 1; i++) {
+        const r = await timedSpawn(cmd, args, { cwd: workspace, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+        if (i > 0) times.push(r.endedAt - r.startedAt);
+      }
+      return median(times);
+    };
+    const bareNodeMs = await bare(node, ['-e', '0']);
+    const barePythonMs = await bare(python, ['-c', 'pass']);
+    const distBytes = (await fsp.stat(actionEntry)).size;
+    const pip = pipInstall ? await timePipInstalls(root, log) : null;
+
+    return {
+      when: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memGb: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node, mlflowServer: serverVersion },
+      options: { runs, latencies, models, versions, scheduleLatency, scheduleRuns, ways, warmup, pipInstall },
+      one,
+      sched,
+      bareNodeMs,
+      barePythonMs,
+      distBytes,
+      pip,
+      statesAgree: stateProblems.length === 0,
+      stateProblems,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    for (const p of proxies) await p.close().catch(() => {});
+    await server.stop();
+    await fsp.rm(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What a workflow pays before its first request when it uses MLflow's Python client: a fresh venv
+ * and `pip install` of the client (no pip cache, as on a fresh runner). Downloads from PyPI.
+ * @param {string} root
+ * @param {(m: string) => void} log
+ */
+async function timePipInstalls(root, log) {
+  /** @type {Record<string, { seconds: number, sitePackagesMb: number }>} */
+  const out = {};
+  for (const pkg of ['mlflow==3.17.2', 'mlflow-skinny==3.17.2']) {
+    const venv = path.join(root, `pip-${pkg.split('==')[0]}`);
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, PIP_NO_CACHE_DIR: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+    const t = performance.now();
+    const mk = await timedSpawn(process.env.MLFLOW_BASE_PYTHON || 'python3', ['-m', 'venv', venv], { cwd: root, env });
+    if (mk.code !== 0) throw new Error(`python3 -m venv failed: ${mk.stderr}`);
+    const pip = await timedSpawn(path.join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--no-cache-dir', '--progress-bar', 'off', pkg], { cwd: root, env });
+    if (pip.code !== 0) throw new Error(`pip install ${pkg} failed:\n${(pip.stdout + pip.stderr).slice(-2000)}`);
+    const seconds = (performance.now() - t) / 1000;
+    const du = await timedSpawn('du', ['-sm', venv], { cwd: root, env });
+    out[pkg] = { seconds, sitePackagesMb: Number(du.stdout.split(/\s/)[0]) };
+    log(`[bench] python -m venv + pip install ${pkg}: ${seconds.toFixed(1)} s`);
+    await fsp.rm(venv, { recursive: true, force: true });
+  }
+  return out;
+}
+
+const fmtMs = (/** @type {number} */ ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+const fmtMb = (/** @type {number | null} */ kb) => (kb === null ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
+
+/**
+ * The figures as Markdown tables.
+ * @param {Awaited<ReturnType<typeof runBench>>} res
+ */
+export function renderMarkdown(res) {
+  const ways = res.options.ways;
+  const lines = [];
+  const lat = res.options.latencies;
+  lines.push(`| figure (median of ${res.options.runs}) | ${ways.map((w) => WAY_LABEL[w]).join(' | ')} |`, `|---|${ways.map(() => '---:').join('|')}|`);
+  const row = (/** @type {string} */ name, /** @type {(w: string) => string} */ cell) => lines.push(`| ${name} | ${ways.map(cell).join(' | ')} |`);
+  for (const l of lat) {
+    const base = res.one[l].mlflow?.ms;
+    row(`one decision, cold start to exit, ${l} ms latency`, (w) => `${fmtMs(res.one[l][w].ms)}${base && w !== 'mlflow' ? ` (${(base / res.one[l][w].ms).toFixed(1)}× faster than mlflow)` : ''}`);
+  }
+  const l0 = /** @type {number} */ (lat[0]);
+  row('one decision: requests (reads + writes)', (w) => `${res.one[l0][w].requests} (${res.one[l0][w].reads} + ${res.one[l0][w].writes})`);
+  const lr = /** @type {number} */ (lat.at(-1));
+  row(`one decision: sequential round trips, total (before first write + from it), at ${lr} ms`, (w) => `${res.one[lr][w].roundTrips} (${res.one[lr][w].roundTripsBeforeWrite} + ${res.one[lr][w].roundTripsFromWrite})`);
+  row(`one decision: process start to first request, ${l0} ms`, (w) => fmtMs(res.one[l0][w].firstRequestMs));
+  row('one decision: peak memory (max RSS)', (w) => fmtMb(res.one[l0][w].rssKb));
+  const s = res.sched;
+  const sl = res.options.scheduleLatency;
+  row(`scheduled: ${res.options.models} models × ${res.options.versions} versions at ${sl} ms, start to exit (median of ${res.options.scheduleRuns})`, (w) => fmtMs(s[w].ms));
+  row('scheduled: requests; concurrency; requests × latency / concurrency', (w) => `${s[w].requests}; ${s[w].concurrency}; ${fmtMs(s[w].boundMs)}`);
+  row('scheduled: time / (requests × latency / concurrency)', (w) => `${(s[w].ms / s[w].boundMs).toFixed(2)}×`);
+  row('scheduled: most requests in flight at once', (w) => String(s[w].maxInFlight));
+  row('scheduled: peak memory (max RSS)', (w) => fmtMb(s[w].rssKb));
+  lines.push('');
+  lines.push(`- bare \`node -e 0\` (Node ${res.machine.node}), start to exit: ${fmtMs(res.bareNodeMs)}; bare \`python -c pass\` (.venv/mlflow3): ${fmtMs(res.barePythonMs)}`);
+  lines.push(`- \`dist/index.js\`: ${res.distBytes.toLocaleString('en')} bytes (${(res.distBytes / 1e6).toFixed(2)} MB, ${(res.distBytes / 2 ** 20).toFixed(2)} MiB)`);
+  if (res.pip) for (const [pkg, p] of Object.entries(res.pip)) lines.push(`- fresh venv + \`pip install --no-cache-dir ${pkg}\`: ${p.seconds.toFixed(1)} s, ${p.sitePackagesMb} MB on disk (the Action: nothing, the runner has Node 24)`);
+  lines.push(`- registry states after every run of every way: ${res.statesAgree ? 'identical (timestamps aside)' : `DIFFER (${res.stateProblems.length} runs)`}`);
+  lines.push(`- machine: ${res.machine.cpus} × ${res.machine.cpuModel}, ${res.machine.memGb} GB; MLflow server ${res.machine.mlflowServer} (sqlite, 1 worker); total bench time ${res.seconds.toFixed(0)} s`);
+  return lines.join('\n');
+}
+
+const HELP = `Usage: npm run bench -- [options]    (npm run bench:smoke for the quick check)
+  --runs N               measured runs per figure, median reported (default 5)
+  --latencies 0,50       injected latencies of the one-decision figures, ms (default 0,50)
+  --models N --versions M  scheduled run size (default 50 x 10)
+  --schedule-latency MS  (default 50)    --schedule-runs N (default: --runs)
+  --ways action,mlflow,skinny,requests   (default all)
+  --no-warmup            no unmeasured first run of each way
+  --pip-install          also time pip install of mlflow / mlflow-skinny into fresh venvs (downloads)
+  --url URL --python PY  use a running MLflow server / a venv python with mlflow
+  --smoke                1 run, 2 models x 2 versions, 0 ms, no skinny, no warm-up
+  --json FILE            also write every figure and the request logs as JSON`;
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string' },
+      latencies: { type: 'string' },
+      models: { type: 'string' },
+      versions: { type: 'string' },
+      'schedule-latency': { type: 'string' },
+      'schedule-runs': { type: 'string' },
+      ways: { type: 'string' },
+      'no-warmup': { type: 'boolean' },
+      'pip-install': { type: 'boolean' },
+      url: { type: 'string' },
+      python: { type: 'string' },
+      smoke: { type: 'boolean' },
+      json: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const int = (/** @type {string | undefined} */ v) => (v === undefined ? undefined : Number.parseInt(v, 10));
+  /** @type {BenchOptions} */
+  const opts = values.smoke ? smokeOptions() : {};
+  const set = (/** @type {keyof BenchOptions} */ k, /** @type {unknown} */ v) => {
+    if (v !== undefined) Object.assign(opts, { [k]: v });
+  };
+  set('runs', int(values.runs));
+  set('latencies', values.latencies?.split(',').map(Number));
+  set('models', int(values.models));
+  set('versions', int(values.versions));
+  set('scheduleLatency', int(values['schedule-latency']));
+  set('scheduleRuns', int(values['schedule-runs']));
+  set('ways', values.ways?.split(','));
+  if (values['no-warmup']) opts.warmup = false;
+  if (values['pip-install']) opts.pipInstall = true;
+  set('url', values.url);
+  set('python', values.python);
+  const res = await runBench(opts);
+  if (values.json) await fsp.writeFile(values.json, `${JSON.stringify(res, null, 2)}\n`);
+  console.log(renderMarkdown(res));
+  for (const l of res.options.latencies) {
+    console.log(`\nRequests of the median Action run, one decision at ${l} ms (ms from process start):\n${res.one[l].action?.log.join('\n') ?? ''}`);
+  }
+  if (!res.statesAgree) {
+    console.error(res.stateProblems.join('\n\n'));
+    process.exitCode = 1;
+  }
+}
+
+/** The smoke run: proves the harness works, measures nothing worth quoting. @returns {BenchOptions} */
+export function smokeOptions() {
+  return { runs: 1, latencies: [0], models: 2, versions: 2, scheduleLatency: 0, ways: ['action', 'mlflow', 'requests'], warmup: false };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
