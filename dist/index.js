@@ -37990,6 +37990,12 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * The exit codes of the Action's process and of the CLI: 0 done, 1 rejected by the policy
+ * (or not eligible), 2 bad input or policy, 3 registry unreachable or refusing, 4 the registry
+ * changed under the gate (a conflict, or a move another run overtook).
+ */
+const EXIT_CODES = { ok: 0, rejected: 1, input: 2, policy: 2, registry: 3, conflict: 4 };
 class GateError extends Error {
     kind;
     /** True when the registry was changed before the failure. */
@@ -38022,6 +38028,197 @@ class PolicyError extends GateError {
 }
 function formatProblem(p) {
     return `${p.file}:${p.line}:${p.column}: ${p.message}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/registry-model.ts
+/** Stands for the version number a copy-version op creates, in the ops after it. */
+const NEW_COPY = 'new copy';
+function describeOp(op) {
+    switch (op.kind) {
+        case 'set-tag':
+            return `set tag ${op.key}=${JSON.stringify(op.value.length > 80 ? op.value.slice(0, 77) + '...' : op.value)} on ${op.model} v${op.version}`;
+        case 'delete-tag':
+            return `delete tag ${op.key} from ${op.model} v${op.version}`;
+        case 'set-model-tag':
+            return `set tag ${op.key} on the registered model ${op.model}`;
+        case 'transition-stage':
+            return `move ${op.model} ${op.version === NEW_COPY ? 'the new copy' : `v${op.version}`} to stage ${op.stage}${op.archiveExisting ? ' (archiving the versions there now)' : ''}`;
+        case 'set-alias':
+            return `point alias @${op.alias} of ${op.model} at ${op.version === NEW_COPY ? 'the new copy' : `v${op.version}`}`;
+        case 'create-model':
+            return `create the registered model ${op.model}`;
+        case 'copy-version':
+            return `copy ${op.source} into ${op.model} as a new version`;
+    }
+}
+/** Compares versions by number (they are strings in MLflow's API). */
+function byVersionNumber(a, b) {
+    return Number(a.version) - Number(b.version);
+}
+function modelUri(model, version) {
+    return `models:/${model}/${version}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/thresholds.ts
+/** Comparison operators a threshold may use, and what each means. */
+const COMPARATORS = ['>=', '>', '<=', '<', '==', '!='];
+const THRESHOLD = /^\s*(>=|<=|==|!=|=>|=<|=|>|<|[!<>=]+)?\s*(\S+)?\s*$/;
+/**
+ * Parses a threshold written as a string, such as ">= 0.90".
+ * Returns the bound or a message saying exactly what is wrong.
+ */
+function parseThreshold(text) {
+    const m = THRESHOLD.exec(text);
+    const opText = m?.[1];
+    const numText = m?.[2];
+    const good = COMPARATORS.join(', ');
+    if (!m || !opText) {
+        return { error: `threshold "${text}" has no operator; write one of ${good} before the number, e.g. ">= 0.9"` };
+    }
+    if (!COMPARATORS.includes(opText)) {
+        return { error: `unknown operator "${opText}" in "${text}"; use one of ${good}` };
+    }
+    if (numText === undefined) {
+        return { error: `threshold "${text}" has no number after "${opText}"` };
+    }
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(numText)) {
+        return { error: `"${numText}" in "${text}" is not a finite number` };
+    }
+    const value = Number(numText);
+    if (!Number.isFinite(value))
+        return { error: `"${numText}" in "${text}" is not a finite number` };
+    return { op: opText, value };
+}
+/** True when `observed op threshold` holds. NaN satisfies nothing. */
+function satisfies(observed, bound) {
+    if (Number.isNaN(observed))
+        return false;
+    switch (bound.op) {
+        case '>=':
+            return observed >= bound.value;
+        case '>':
+            return observed > bound.value;
+        case '<=':
+            return observed <= bound.value;
+        case '<':
+            return observed < bound.value;
+        case '==':
+            return observed === bound.value;
+        case '!=':
+            return observed !== bound.value;
+    }
+}
+function formatBound(b) {
+    return `${b.op} ${formatNumber(b.value)}`;
+}
+/** Shows a number without floating-point noise (0.030000000000000027 → 0.03). */
+function formatNumber(n) {
+    if (Number.isNaN(n))
+        return 'NaN';
+    if (!Number.isFinite(n))
+        return n > 0 ? 'Infinity' : '-Infinity';
+    return String(Number(n.toPrecision(12)));
+}
+/** A fraction as a percentage for people: 0.0098888 → "0.9889%". */
+function formatPercent(fraction) {
+    return `${Number((fraction * 100).toPrecision(4))}%`;
+}
+
+;// CONCATENATED MODULE: ./src/core/report.ts
+
+
+
+function buildReport(args) {
+    const { result } = args;
+    return {
+        decision: args.decision,
+        mode: args.mode,
+        model: args.model,
+        version: args.version,
+        modelUri: modelUri(args.model, args.version),
+        target: { ...(args.target.stage ? { stage: args.target.stage } : {}), ...(args.target.alias ? { alias: args.target.alias } : {}) },
+        previousVersions: result.previousVersions,
+        wrote: args.applied.length > 0,
+        checks: result.evaluation.checks.map(({ bounds: _b, observed, baseline, change, ...c }) => ({
+            ...c,
+            observed: jsonNumber(observed),
+            ...(baseline ? { baseline: { version: baseline.version, value: jsonNumber(baseline.value) } } : {}),
+            ...(change ? { change: { absolute: jsonNumber(change.absolute), relative: jsonNumber(change.relative) } } : {}),
+        })),
+        reasons: result.reasons,
+        plan: result.plan.map(describeOp),
+        applied: args.applied.map(describeOp),
+        policy: args.policyFile,
+        ...(args.run ? { run: args.run } : {}),
+        ...(args.lineage ? { lineage: args.lineage } : {}),
+        // Overtaken by another run: the registry changed under the gate.
+        ...(args.decision === 'superseded' ? { errorKind: 'conflict' } : {}),
+    };
+}
+/**
+ * The exit code of a run that ended with a report: rejected (when rejections fail the step),
+ * not eligible when the version was asked for by number, and superseded are failures.
+ */
+function reportExitCode(report, opts) {
+    if (report.decision === 'rejected')
+        return opts.failOnReject ? EXIT_CODES.rejected : EXIT_CODES.ok;
+    if (report.decision === 'skipped')
+        return opts.askedByNumber ? EXIT_CODES.rejected : EXIT_CODES.ok;
+    if (report.decision === 'superseded')
+        return EXIT_CODES.conflict;
+    return EXIT_CODES.ok;
+}
+/** The candidate's lineage and MLflow UI links (MLflow's UI routes: #/experiments/ID/runs/RUN, #/models/NAME/versions/V). */
+function lineageOf(serverUrl, model, version, run) {
+    if (!run)
+        return undefined;
+    const commit = run.tags['mlflow.source.git.commit'];
+    return {
+        runId: run.runId,
+        ...(run.experimentId ? { experimentId: run.experimentId, runUrl: `${serverUrl}/#/experiments/${run.experimentId}/runs/${run.runId}` } : {}),
+        ...(commit ? { sourceCommit: commit } : {}),
+        versionUrl: `${serverUrl}/#/models/${encodeURIComponent(model)}/versions/${version}`,
+    };
+}
+/** JSON has no NaN or Infinity: write them as MLflow does, as strings. */
+function jsonNumber(n) {
+    return n === null || Number.isFinite(n) ? n : formatNumber(n);
+}
+const MARK = { pass: '✅ pass', fail: '❌ fail', missing: '❌ missing', warn: '⚠️ missing (optional)' };
+/** The checks table: a header row, then one row a check, as plain text cells (the adapter escapes them). */
+function checkRows(report) {
+    const num = (v) => (v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v);
+    const withCompare = report.checks.some((c) => c.baseline);
+    return [
+        ['Metric', 'Candidate', 'Rule', ...(withCompare ? ['Holder', 'Change'] : []), 'Verdict', 'Detail'],
+        ...report.checks.map((c) => [
+            c.metric,
+            num(c.observed),
+            c.rule,
+            ...(withCompare
+                ? [
+                    c.baseline ? `v${c.baseline.version}: ${num(c.baseline.value)}` : '—',
+                    c.change ? `${signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${c.change.relative >= 0 ? '+' : ''}${formatPercent(c.change.relative)})` : ''}` : '—',
+                ]
+                : []),
+            MARK[c.verdict],
+            c.message,
+        ]),
+    ];
+}
+function signed(v) {
+    return typeof v === 'number' ? `${v >= 0 ? '+' : ''}${formatNumber(v)}` : v;
+}
+/** Escapes text for an HTML table cell or a Markdown line of the job summary. */
+function escapeCell(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/\|/g, '&#124;')
+        .replace(/`/g, '&#96;')
+        .replace(/\r?\n/g, ' ');
 }
 
 ;// CONCATENATED MODULE: ./src/core/redact.ts
@@ -38121,71 +38318,6 @@ function globToRegExp(pattern) {
 }
 function matchesGlob(pattern, name) {
     return globToRegExp(pattern).test(name);
-}
-
-;// CONCATENATED MODULE: ./src/core/thresholds.ts
-/** Comparison operators a threshold may use, and what each means. */
-const COMPARATORS = ['>=', '>', '<=', '<', '==', '!='];
-const THRESHOLD = /^\s*(>=|<=|==|!=|=>|=<|=|>|<|[!<>=]+)?\s*(\S+)?\s*$/;
-/**
- * Parses a threshold written as a string, such as ">= 0.90".
- * Returns the bound or a message saying exactly what is wrong.
- */
-function parseThreshold(text) {
-    const m = THRESHOLD.exec(text);
-    const opText = m?.[1];
-    const numText = m?.[2];
-    const good = COMPARATORS.join(', ');
-    if (!m || !opText) {
-        return { error: `threshold "${text}" has no operator; write one of ${good} before the number, e.g. ">= 0.9"` };
-    }
-    if (!COMPARATORS.includes(opText)) {
-        return { error: `unknown operator "${opText}" in "${text}"; use one of ${good}` };
-    }
-    if (numText === undefined) {
-        return { error: `threshold "${text}" has no number after "${opText}"` };
-    }
-    if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(numText)) {
-        return { error: `"${numText}" in "${text}" is not a finite number` };
-    }
-    const value = Number(numText);
-    if (!Number.isFinite(value))
-        return { error: `"${numText}" in "${text}" is not a finite number` };
-    return { op: opText, value };
-}
-/** True when `observed op threshold` holds. NaN satisfies nothing. */
-function satisfies(observed, bound) {
-    if (Number.isNaN(observed))
-        return false;
-    switch (bound.op) {
-        case '>=':
-            return observed >= bound.value;
-        case '>':
-            return observed > bound.value;
-        case '<=':
-            return observed <= bound.value;
-        case '<':
-            return observed < bound.value;
-        case '==':
-            return observed === bound.value;
-        case '!=':
-            return observed !== bound.value;
-    }
-}
-function formatBound(b) {
-    return `${b.op} ${formatNumber(b.value)}`;
-}
-/** Shows a number without floating-point noise (0.030000000000000027 → 0.03). */
-function formatNumber(n) {
-    if (Number.isNaN(n))
-        return 'NaN';
-    if (!Number.isFinite(n))
-        return n > 0 ? 'Infinity' : '-Infinity';
-    return String(Number(n.toPrecision(12)));
-}
-/** A fraction as a percentage for people: 0.0098888 → "0.9889%". */
-function formatPercent(fraction) {
-    return `${Number((fraction * 100).toPrecision(4))}%`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/policy.ts
@@ -38692,7 +38824,7 @@ function compare(rule, c, candidate, baseline) {
     const relative = b === 0 ? null : (v - b) / Math.abs(b);
     const fields = { baseline: { version: baseline.version, value: b }, change: { absolute: v - b, relative } };
     const failures = [];
-    const vs = `${m} = ${formatNumber(v)} vs holder v${baseline.version} = ${formatNumber(b)} (change ${signed(v - b)}${relative === null ? '' : `, ${relative >= 0 ? '+' : ''}${formatPercent(relative)}`})`;
+    const vs = `${m} = ${formatNumber(v)} vs holder v${baseline.version} = ${formatNumber(b)} (change ${evaluate_signed(v - b)}${relative === null ? '' : `, ${relative >= 0 ? '+' : ''}${formatPercent(relative)}`})`;
     if (c.sameDataset) {
         const shared = candidate.datasets.filter((d) => held.datasets.includes(d));
         if (candidate.datasets.length === 0 || held.datasets.length === 0) {
@@ -38725,20 +38857,13 @@ function compare(rule, c, candidate, baseline) {
     const notes = failures.length === 0 ? [`${describeCompare(c, gib)}: ${vs.slice(m.length + 3)}`] : [];
     return { failures, notes, fields };
 }
-function signed(n) {
+function evaluate_signed(n) {
     return `${n >= 0 ? '+' : ''}${formatNumber(n)}`;
 }
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/ledger.ts
-/**
- * The audit ledger the gate keeps in the registry itself, as tags any MLflow
- * client can read: on each decided version, what was decided, about which
- * target, replacing whom, when, by whom, from which workflow run and commit,
- * with which observed values and under which rule; on the registered model, a
- * short history of promotions and rollbacks. Pure: the caller gives the time.
- */
 
 const LEDGER = {
     decision: 'mlflow_gate.decision',
@@ -38750,6 +38875,8 @@ const LEDGER = {
     commit: 'mlflow_gate.commit',
     ruleHash: 'mlflow_gate.rule_hash',
     reason: 'mlflow_gate.reason',
+    /** On a version this run moved, found moved on by another run when it read back: the version that holds the target now. */
+    supersededBy: 'mlflow_gate.superseded_by',
     /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
     history: 'mlflow_gate.history',
 };
@@ -38792,6 +38919,17 @@ function ledgerTags(entry, ctx) {
         ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, 1000) } : {}),
     };
 }
+/**
+ * The record of a race lost: this run moved `version` to the target, but by the time it read
+ * back another run had moved `holder` there. The version's ledger says so.
+ */
+function supersededRecord(model, version, holder, target) {
+    return [
+        { kind: 'set-tag', model, version, key: LEDGER.decision, value: 'superseded', record: true },
+        { kind: 'set-tag', model, version, key: LEDGER.supersededBy, value: holder, record: true },
+        { kind: 'set-tag', model, version, key: LEDGER.reason, value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`, record: true },
+    ];
+}
 /** True when the version's ledger already records this decision (same decision, target and rule): a rerun writes nothing. */
 function alreadyRecorded(tags, entry) {
     return tags[LEDGER.decision] === entry.decision && tags[LEDGER.target] === entry.target && (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash);
@@ -38824,35 +38962,6 @@ function formatHistoryLine(h) {
     return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
 }
 
-;// CONCATENATED MODULE: ./src/core/registry-model.ts
-/** Stands for the version number a copy-version op creates, in the ops after it. */
-const NEW_COPY = 'new copy';
-function describeOp(op) {
-    switch (op.kind) {
-        case 'set-tag':
-            return `set tag ${op.key}=${JSON.stringify(op.value.length > 80 ? op.value.slice(0, 77) + '...' : op.value)} on ${op.model} v${op.version}`;
-        case 'delete-tag':
-            return `delete tag ${op.key} from ${op.model} v${op.version}`;
-        case 'set-model-tag':
-            return `set tag ${op.key} on the registered model ${op.model}`;
-        case 'transition-stage':
-            return `move ${op.model} ${op.version === NEW_COPY ? 'the new copy' : `v${op.version}`} to stage ${op.stage}${op.archiveExisting ? ' (archiving the versions there now)' : ''}`;
-        case 'set-alias':
-            return `point alias @${op.alias} of ${op.model} at ${op.version === NEW_COPY ? 'the new copy' : `v${op.version}`}`;
-        case 'create-model':
-            return `create the registered model ${op.model}`;
-        case 'copy-version':
-            return `copy ${op.source} into ${op.model} as a new version`;
-    }
-}
-/** Compares versions by number (they are strings in MLflow's API). */
-function byVersionNumber(a, b) {
-    return Number(a.version) - Number(b.version);
-}
-function modelUri(model, version) {
-    return `models:/${model}/${version}`;
-}
-
 ;// CONCATENATED MODULE: ./src/core/decide.ts
 /**
  * The decision and the plan of registry changes for one candidate. Pure: given
@@ -38869,7 +38978,7 @@ function modelUri(model, version) {
  * The one list of `decision` values, for every mode. README.md documents each;
  * add values only by extending this list there too.
  */
-const DECISIONS = ['promoted', 'already-promoted', 'passed', 'rejected', 'skipped', 'rolled-back', 'conflict', 'error'];
+const DECISIONS = ['promoted', 'already-promoted', 'passed', 'rejected', 'skipped', 'rolled-back', 'superseded', 'conflict', 'error'];
 /** Tag names the Action writes: a stable, documented contract. */
 const TAGS = {
     validation: 'validation',
@@ -39194,87 +39303,6 @@ function planDifferences(file, now) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/core/report.ts
-
-
-function buildReport(args) {
-    const { result } = args;
-    return {
-        decision: args.decision,
-        mode: args.mode,
-        model: args.model,
-        version: args.version,
-        modelUri: modelUri(args.model, args.version),
-        target: { ...(args.target.stage ? { stage: args.target.stage } : {}), ...(args.target.alias ? { alias: args.target.alias } : {}) },
-        previousVersions: result.previousVersions,
-        wrote: args.applied.length > 0,
-        checks: result.evaluation.checks.map(({ bounds: _b, observed, baseline, change, ...c }) => ({
-            ...c,
-            observed: jsonNumber(observed),
-            ...(baseline ? { baseline: { version: baseline.version, value: jsonNumber(baseline.value) } } : {}),
-            ...(change ? { change: { absolute: jsonNumber(change.absolute), relative: jsonNumber(change.relative) } } : {}),
-        })),
-        reasons: result.reasons,
-        plan: result.plan.map(describeOp),
-        applied: args.applied.map(describeOp),
-        policy: args.policyFile,
-        ...(args.run ? { run: args.run } : {}),
-        ...(args.lineage ? { lineage: args.lineage } : {}),
-    };
-}
-/** The candidate's lineage and MLflow UI links (MLflow's UI routes: #/experiments/ID/runs/RUN, #/models/NAME/versions/V). */
-function lineageOf(serverUrl, model, version, run) {
-    if (!run)
-        return undefined;
-    const commit = run.tags['mlflow.source.git.commit'];
-    return {
-        runId: run.runId,
-        ...(run.experimentId ? { experimentId: run.experimentId, runUrl: `${serverUrl}/#/experiments/${run.experimentId}/runs/${run.runId}` } : {}),
-        ...(commit ? { sourceCommit: commit } : {}),
-        versionUrl: `${serverUrl}/#/models/${encodeURIComponent(model)}/versions/${version}`,
-    };
-}
-/** JSON has no NaN or Infinity: write them as MLflow does, as strings. */
-function jsonNumber(n) {
-    return n === null || Number.isFinite(n) ? n : formatNumber(n);
-}
-const MARK = { pass: '✅ pass', fail: '❌ fail', missing: '❌ missing', warn: '⚠️ missing (optional)' };
-/** The checks table: a header row, then one row a check, as plain text cells (the adapter escapes them). */
-function checkRows(report) {
-    const num = (v) => (v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v);
-    const withCompare = report.checks.some((c) => c.baseline);
-    return [
-        ['Metric', 'Candidate', 'Rule', ...(withCompare ? ['Holder', 'Change'] : []), 'Verdict', 'Detail'],
-        ...report.checks.map((c) => [
-            c.metric,
-            num(c.observed),
-            c.rule,
-            ...(withCompare
-                ? [
-                    c.baseline ? `v${c.baseline.version}: ${num(c.baseline.value)}` : '—',
-                    c.change ? `${report_signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${c.change.relative >= 0 ? '+' : ''}${formatPercent(c.change.relative)})` : ''}` : '—',
-                ]
-                : []),
-            MARK[c.verdict],
-            c.message,
-        ]),
-    ];
-}
-function report_signed(v) {
-    return typeof v === 'number' ? `${v >= 0 ? '+' : ''}${formatNumber(v)}` : v;
-}
-/** Escapes text for an HTML table cell or a Markdown line of the job summary. */
-function escapeCell(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/\|/g, '&#124;')
-        .replace(/`/g, '&#96;')
-        .replace(/\r?\n/g, ' ');
-}
-
 ;// CONCATENATED MODULE: ./src/gate.ts
 /**
  * One gate run: load the policy, read the registry, decide, write, read back.
@@ -39385,8 +39413,9 @@ async function runGate(req, deps) {
     }
     if (writes) {
         await recheck(registry, model, candidate, destination?.model ?? model, policy, planned.state);
-        applied = await applyPlan(registry, result.plan, log);
-        decision = await verify(registry, decision, applied);
+        const written = await writeAndVerify(registry, decision, result.plan, log);
+        ({ decision, applied } = written);
+        result.reasons.unshift(...written.reasons);
     }
     const report = buildReport({
         mode: req.mode,
@@ -39451,8 +39480,8 @@ async function runRollback(req, { registry, log }) {
         plan: planned.plan,
         reasons: planned.reasons,
     };
-    const applied = await applyPlan(registry, planned.plan, log);
-    const decision = await verify(registry, 'rolled-back', applied);
+    const { decision, applied, reasons } = await writeAndVerify(registry, 'rolled-back', planned.plan, log);
+    result.reasons.unshift(...reasons);
     const report = buildReport({ mode: 'rollback', model, version: planned.restore.version, target, policyFile: req.policyFile, result, decision, applied });
     return { report, ...(policy ? { policy } : {}), result };
 }
@@ -39635,84 +39664,170 @@ function copyOf(destVersions, source) {
  * alias, the alias, the stage; last the ledger record of what was done (concurrently).
  * If a run dies between them, the version carries its verdict but keeps its place, and a
  * rerun finds the tags in place (and the copy, by its tag) and makes only what is missing.
- * Returns the writes made, with the new copy's number in place of NEW_COPY.
+ * A write that fails is read back at once: if it landed all the same, the run goes on. Never
+ * throws: returns the writes made (with the new copy's number in place of NEW_COPY, in plan
+ * order) and the first failure, for the caller to read back.
  */
 async function applyPlan(registry, plan, log) {
     const isEvidence = (op) => (op.kind === 'set-tag' && !op.record) || op.kind === 'delete-tag';
     const isRecord = (op) => (op.kind === 'set-tag' && op.record === true) || op.kind === 'set-model-tag';
     const done = [];
     let copy;
+    const resolved = (planned) => (copy && 'version' in planned && planned.version === NEW_COPY ? { ...planned, version: copy } : planned);
     const write = async (planned) => {
-        const op = copy && 'version' in planned && planned.version === NEW_COPY ? { ...planned, version: copy } : planned;
-        const { version } = await registry.apply(op);
+        const op = resolved(planned);
+        let version;
+        try {
+            ({ version } = await registry.apply(op));
+        }
+        catch (err) {
+            // An ambiguous failure (a reset, a timeout, a repeat that raced its first attempt): read
+            // the write back; if it is in place, go on. A copy's number is unknown, so it cannot be.
+            if (op.kind === 'copy-version')
+                throw err;
+            const [check] = await readBack(registry, [op]).catch(() => [undefined]);
+            if (!check || check.problem)
+                throw err;
+            log(`The answer to "${describeOp(op)}" was lost (${messageOf(err)}), but the registry shows it in place`);
+        }
         if (op.kind === 'copy-version')
             copy = version;
         done.push({ index: plan.indexOf(planned), op });
         log(`Wrote: ${describeOp(op)}${op.kind === 'copy-version' && version ? ` (v${version})` : ''}`);
     };
+    const together = async (ops) => {
+        const results = await Promise.allSettled(ops.map(write));
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed)
+            throw failed.reason;
+    };
+    let failure;
     try {
-        const together = async (ops) => {
-            const results = await Promise.allSettled(ops.map(write));
-            const failed = results.find((r) => r.status === 'rejected');
-            if (failed)
-                throw failed.reason;
-        };
         await together(plan.filter(isEvidence));
         for (const op of plan.filter((o) => !isEvidence(o) && !isRecord(o)))
             await write(op);
         await together(plan.filter(isRecord));
     }
     catch (err) {
-        if (err instanceof GateError) {
-            const made = done.length > 0 ? `Already written: ${done.map((d) => describeOp(d.op)).join('; ')}. ` : 'Nothing was written. ';
-            throw new GateError(err.kind, `${err.message}. ${made}Running the gate again is safe: it converges.`, { wrote: done.length > 0 });
-        }
-        throw err;
+        failure = err;
     }
-    // In plan order, whatever order the concurrent writes finished in.
-    return done.sort((a, b) => a.index - b.index).map((d) => d.op);
+    // What may have landed: every planned write whose version is known (a copy never answered has none).
+    const attempted = plan.map(resolved).filter((op) => !('version' in op) || op.version !== NEW_COPY);
+    return { done: done.sort((a, b) => a.index - b.index).map((d) => d.op), attempted, ...(failure !== undefined ? { failure } : {}) };
 }
-/** Reads back every version and model written: the decision reported is what the registry holds, not what was asked. */
-async function verify(registry, decision, applied) {
-    const versionKeys = [...new Set(applied.flatMap((op) => ('version' in op && op.kind !== 'set-alias' ? [`${op.model}\u0000${op.version}`] : [])))];
-    const aliasModels = [...new Set(applied.flatMap((op) => (op.kind === 'set-alias' || op.kind === 'set-model-tag' ? [op.model] : [])))];
+/**
+ * Writes the plan, then reads back every version and model written: the decision reported is
+ * what the registry holds, not what was asked. After a failed write (an error, a reset, a
+ * timeout: the write may or may not have landed) it reads back too, and reports what it finds.
+ * A move that another run overtook is `superseded`, and the version's ledger says so.
+ */
+async function writeAndVerify(registry, decision, plan, log) {
+    const { done, attempted, failure } = await applyPlan(registry, plan, log);
+    let checks;
+    try {
+        checks = await readBack(registry, failure === undefined ? done : attempted);
+    }
+    catch (err) {
+        const why = err.message;
+        if (failure !== undefined) {
+            throw new GateError(errorKind(failure), `${messageOf(failure)}. Reading the registry back failed too (${why}), so whether the other writes landed is unknown. ${alreadyWritten(done)}Running the gate again is safe: it converges.`, { wrote: true });
+        }
+        throw new GateError(errorKind(err), `every write was answered, but reading them back failed: ${why}. Running the gate again is safe: it converges.`, { wrote: true });
+    }
+    const wrong = checks.filter((c) => c.problem);
+    if (failure !== undefined) {
+        const landed = checks.filter((c) => !c.problem).map((c) => c.op);
+        if (wrong.length === 0) {
+            log(`A write failed (${messageOf(failure)}), but reading the registry back shows every write in place`);
+            return { decision, applied: attempted, reasons: [] };
+        }
+        const inPlace = landed.length > 0 ? `in place: ${landed.map(describeOp).join('; ')}` : 'none of the writes is in place';
+        throw new GateError(errorKind(failure), `${messageOf(failure)}. Read back, ${inPlace}; missing: ${wrong.map((c) => c.problem).join('; ')}. Running the gate again is safe: it converges.`, {
+            wrote: landed.length > 0,
+        });
+    }
+    if (wrong.length === 0)
+        return { decision, applied: done, reasons: [] };
+    const overtaken = wrong.find((c) => c.holderNow !== undefined && 'version' in c.op);
+    if (overtaken && 'version' in overtaken.op) {
+        const { model, version } = overtaken.op;
+        const target = overtaken.op.kind === 'set-alias' ? `alias @${overtaken.op.alias}` : overtaken.op.kind === 'transition-stage' ? `stage ${overtaken.op.stage}` : 'the target';
+        const record = supersededRecord(model, version, overtaken.holderNow, target);
+        const written = await Promise.allSettled(record.map((op) => registry.apply(op)));
+        const recorded = record.filter((_, i) => written[i].status === 'fulfilled');
+        if (recorded.length < record.length)
+            log(`Could not record the supersession on ${model} v${version}; the registry still shows it was overtaken`);
+        const why = `${model} v${version} was moved to ${target}, but when read back v${overtaken.holderNow} held it: another run promoted it meanwhile (give every run on this model one concurrency group)`;
+        log(why);
+        return { decision: 'superseded', applied: [...done, ...recorded], reasons: [why, ...wrong.filter((c) => c !== overtaken).map((c) => c.problem)] };
+    }
+    throw new GateError('conflict', `after writing, the registry does not hold what the gate decided: ${wrong.map((c) => c.problem).join('; ')}. Another process may be changing it.`, { wrote: true });
+}
+function messageOf(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+function errorKind(err) {
+    return err instanceof GateError ? err.kind : 'registry';
+}
+function alreadyWritten(done) {
+    return done.length > 0 ? `Answered: ${done.map(describeOp).join('; ')}. ` : '';
+}
+/** Reads back the versions and models the writes touched (together), and checks each write against them. */
+async function readBack(registry, ops) {
+    const versionKeys = [...new Set(ops.flatMap((op) => ('version' in op && op.kind !== 'set-alias' ? [`${op.model}\u0000${op.version}`] : [])))];
+    const modelNames = [...new Set(ops.flatMap((op) => (op.kind === 'set-alias' || op.kind === 'set-model-tag' || op.kind === 'create-model' ? [op.model] : [])))];
     const [versions, models] = await Promise.all([
         Promise.all(versionKeys.map((k) => registry.getModelVersion(...k.split('\u0000')))),
-        Promise.all(aliasModels.map((m) => registry.getRegisteredModel(m))),
+        Promise.all(modelNames.map((m) => registry.getRegisteredModel(m))),
     ]);
     const versionOf = (model, version) => versions[versionKeys.indexOf(`${model}\u0000${version}`)];
-    const aliasesOf = (model) => models[aliasModels.indexOf(model)]?.aliases ?? {};
-    const modelTagsOf = (model) => models[aliasModels.indexOf(model)]?.tags ?? {};
-    const wrong = [];
-    for (const op of applied) {
+    const modelOf = (model) => models[modelNames.indexOf(model)];
+    const checks = [];
+    const stageHoldersNow = new Map();
+    for (const op of ops) {
+        if (op.kind === 'create-model') {
+            checks.push(modelOf(op.model) ? { op } : { op, problem: `model ${op.model} does not exist` });
+            continue;
+        }
         if (op.kind === 'set-alias') {
-            if (aliasesOf(op.model)[op.alias] !== op.version)
-                wrong.push(`alias @${op.alias} of ${op.model} points at ${aliasesOf(op.model)[op.alias] ? `v${aliasesOf(op.model)[op.alias]}` : 'nothing'}, not v${op.version}`);
+            const now = modelOf(op.model)?.aliases[op.alias];
+            checks.push(now === op.version ? { op } : { op, problem: `alias @${op.alias} of ${op.model} points at ${now ? `v${now}` : 'nothing'}, not v${op.version}`, ...(now ? { holderNow: now } : {}) });
             continue;
         }
         if (op.kind === 'set-model-tag') {
-            if (modelTagsOf(op.model)[op.key] !== op.value)
-                wrong.push(`tag ${op.key} of the registered model ${op.model} was not written`);
+            checks.push(modelOf(op.model)?.tags[op.key] === op.value ? { op } : { op, problem: `tag ${op.key} of the registered model ${op.model} is not as written` });
             continue;
         }
-        if (!('version' in op))
+        if (op.kind === 'copy-version') {
+            checks.push({ op }); // its number came back with the answer; its tags are checked by their own writes
             continue;
+        }
         const after = versionOf(op.model, op.version);
         if (!after) {
-            wrong.push(`${op.model} v${op.version} disappeared`);
+            checks.push({ op, problem: `${op.model} v${op.version} disappeared` });
             continue;
         }
-        if (op.kind === 'transition-stage' && after.stage.toLowerCase() !== op.stage.toLowerCase())
-            wrong.push(`${op.model} v${op.version} is in stage ${after.stage}, not ${op.stage}`);
-        if (op.kind === 'set-tag' && after.tags[op.key] !== op.value)
-            wrong.push(`tag ${op.key} of ${op.model} v${op.version} is ${JSON.stringify(after.tags[op.key] ?? null)}`);
-        if (op.kind === 'delete-tag' && op.key in after.tags)
-            wrong.push(`tag ${op.key} of ${op.model} v${op.version} is still set`);
+        if (op.kind === 'transition-stage') {
+            if (after.stage.toLowerCase() === op.stage.toLowerCase()) {
+                checks.push({ op });
+                continue;
+            }
+            // Who holds the stage now? Another run's move overtook this one (one more read, only here).
+            if (!stageHoldersNow.has(op.model))
+                stageHoldersNow.set(op.model, registry.searchModelVersions(op.model));
+            const holder = (await stageHoldersNow.get(op.model))
+                .filter((v) => v.stage.toLowerCase() === op.stage.toLowerCase() && v.version !== op.version)
+                .sort(byVersionNumber)
+                .at(-1);
+            checks.push({ op, problem: `${op.model} v${op.version} is in stage ${after.stage}, not ${op.stage}`, ...(holder ? { holderNow: holder.version } : {}) });
+            continue;
+        }
+        if (op.kind === 'set-tag')
+            checks.push(after.tags[op.key] === op.value ? { op } : { op, problem: `tag ${op.key} of ${op.model} v${op.version} is ${JSON.stringify(after.tags[op.key] ?? null)}` });
+        if (op.kind === 'delete-tag')
+            checks.push(op.key in after.tags ? { op, problem: `tag ${op.key} of ${op.model} v${op.version} is still set` } : { op });
     }
-    if (wrong.length > 0) {
-        throw new GateError('conflict', `after writing, the registry does not hold what the gate decided: ${wrong.join('; ')}. Another process may be changing it.`, { wrote: true });
-    }
-    return decision;
+    return checks;
 }
 /** `mode: history`: the model's ledger history, newest first. */
 async function readHistory(registry, model) {
@@ -39737,6 +39852,7 @@ const HEADLINE = {
     rejected: '❌ rejected',
     skipped: '⏭️ skipped',
     'rolled-back': '↩️ rolled back',
+    superseded: '⚠️ superseded by another run',
     conflict: '⚠️ conflict',
     error: '❌ error',
 };
@@ -44962,8 +45078,8 @@ async function gateModel(model, req, file, registry, log) {
         for (const v of pending) {
             const { report } = await runGate({ model, version: v.version, mode: req.mode, policyFile: req.policyFile, policyText: req.policyText, ...(req.gate ? { gate: req.gate } : {}), ...(req.context ? { context: req.context } : {}) }, { registry, log: (m) => log(`[${model}] ${m}`) });
             wrote ||= report.wrote;
-            last = { model, candidate: v.version, decision: report.decision, wrote, reasons: report.reasons };
-            if (report.decision === 'promoted' || report.decision === 'passed' || report.decision === 'already-promoted')
+            last = { model, candidate: v.version, decision: report.decision, wrote, reasons: report.reasons, ...(report.errorKind ? { errorKind: report.errorKind } : {}) };
+            if (report.decision === 'superseded' || report.decision === 'promoted' || report.decision === 'passed' || report.decision === 'already-promoted')
                 return last;
         }
         return last;
@@ -44990,6 +45106,8 @@ function overallDecision(results) {
     const has = (d) => results.some((r) => r.decision === d);
     if (has('error'))
         return 'error';
+    if (has('superseded'))
+        return 'superseded';
     if (has('promoted'))
         return 'promoted';
     if (has('rejected'))
@@ -45031,6 +45149,198 @@ function signedWebhook(report, secret, delivery, timestamp) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/mlflow/rest-client.ts
+/**
+ * MLflow's REST API over undici: timeouts on connect, headers and body;
+ * retries of idempotent requests by undici's own retry interceptor; proxies from
+ * HTTPS_PROXY/NO_PROXY by EnvHttpProxyAgent. Shapes follow mlflow/protos.
+ * The token never appears in an error: messages name the method, URL and status.
+ */
+
+
+const DEFAULT_TRANSPORT = { connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxRetries: 3, minRetryDelayMs: 500, maxRetryDelayMs: 10_000, deadlineMs: 120_000 };
+/** What undici's retry interceptor retries: these statuses, and these failures (undici's defaults plus timeouts). */
+const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
+const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN', 'EHOSTUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'];
+const READS = ['GET', 'HEAD', 'OPTIONS'];
+/** A write that lands the same however often it is sent (a tag, an alias, a stage) may be retried too. */
+const REPEATABLE = [...READS, 'POST', 'PATCH', 'DELETE'];
+/** A failure talking to the registry: names the URL (never the credentials) and the status. */
+class RegistryError extends GateError {
+    status;
+    errorCode;
+    constructor(message, status, errorCode) {
+        super('registry', message);
+        this.name = 'RegistryError';
+        this.status = status;
+        this.errorCode = errorCode;
+    }
+}
+class MlflowRestClient {
+    baseUrl;
+    dispatcher;
+    headers;
+    deadlineMs;
+    minRetryDelayMs;
+    constructor(trackingUri, auth, opts = {}) {
+        this.baseUrl = trackingUri.replace(/\/+$/, '');
+        const t = { ...DEFAULT_TRANSPORT, ...opts.transport };
+        const tls = {
+            ...(opts.tls?.ca ? { ca: opts.tls.ca } : {}),
+            ...(opts.tls?.clientPem ? { cert: opts.tls.clientPem, key: opts.tls.clientPem } : {}),
+            ...(opts.tls?.insecure ? { rejectUnauthorized: false } : {}),
+        };
+        // `connect` serves direct connections; through a proxy, `requestTls` serves the tunnelled one.
+        const agentOptions = {
+            connect: { timeout: t.connectTimeoutMs, ...tls },
+            requestTls: tls,
+            headersTimeout: t.requestTimeoutMs,
+            bodyTimeout: t.requestTimeoutMs,
+        };
+        this.dispatcher =
+            opts.dispatcher ??
+                (usesProxy(process.env) ? new undici.EnvHttpProxyAgent(agentOptions) : new undici.Agent({ connect: agentOptions.connect, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs })).compose(undici.interceptors.retry({
+                    maxRetries: t.maxRetries,
+                    minTimeout: t.minRetryDelayMs,
+                    maxTimeout: t.maxRetryDelayMs,
+                    timeoutFactor: 2,
+                    retryAfter: true,
+                    statusCodes: RETRY_STATUSES,
+                    errorCodes: RETRY_ERRORS,
+                    // Writes only where the caller says a repeat is safe; after an ambiguous failure it reads back.
+                    methods: READS,
+                }));
+        this.deadlineMs = t.deadlineMs;
+        this.minRetryDelayMs = t.minRetryDelayMs;
+        this.headers = { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate', ...(opts.extraHeaders ?? {}) };
+        if (auth.kind === 'bearer')
+            this.headers['authorization'] = `Bearer ${auth.token}`;
+        if (auth.kind === 'basic')
+            this.headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    }
+    get(endpoint, query) {
+        const qs = new URLSearchParams();
+        for (const [k, v] of Object.entries(query))
+            if (v !== undefined)
+                qs.append(k, String(v));
+        const q = qs.toString();
+        return this.call('GET', `${endpoint}${q ? `?${q}` : ''}`);
+    }
+    /** `repeatable`: the write lands the same however often it is sent, so it may be retried. */
+    post(endpoint, body, opts = {}) {
+        return this.call('POST', endpoint, body, opts.repeatable);
+    }
+    delete(endpoint, body, opts = {}) {
+        return this.call('DELETE', endpoint, body, opts.repeatable);
+    }
+    /** One request to `/api/2.0/mlflow/<endpoint>`; the parsed JSON answer, or a RegistryError. */
+    async call(method, endpoint, body, repeatable = false) {
+        const url = `${this.baseUrl}/api/2.0/mlflow/${endpoint}`;
+        const where = `${method} ${url}`;
+        let res;
+        try {
+            res = await (0,undici.request)(url, {
+                method,
+                dispatcher: this.dispatcher,
+                headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
+                ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+                // Bounds the request with all its retries and waits.
+                signal: AbortSignal.timeout(this.deadlineMs),
+                // Jitter: each request's backoff is scaled by a random factor in [0.5, 1.5), so runs that
+                // failed together do not retry together.
+                retryOptions: { minTimeout: Math.round(this.minRetryDelayMs * (0.5 + Math.random())), ...(repeatable ? { methods: REPEATABLE } : {}) },
+            });
+        }
+        catch (err) {
+            throw transportError(where, err, this.deadlineMs);
+        }
+        let text;
+        try {
+            text = await res.body.text();
+        }
+        catch (err) {
+            throw transportError(where, err, this.deadlineMs);
+        }
+        const type = String(res.headers['content-type'] ?? '');
+        const json = parseJson(text, type);
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+            if (json === undefined) {
+                throw new RegistryError(`${where} answered ${res.statusCode} but not with JSON (${describeBody(text, type)}); is the tracking URI an MLflow server, and not a login page or proxy?`, res.statusCode);
+            }
+            return json;
+        }
+        const mlflowError = json && typeof json === 'object' ? json : undefined;
+        const code = typeof mlflowError?.error_code === 'string' ? mlflowError.error_code : undefined;
+        const detail = code ? `${code}: ${String(mlflowError?.message ?? '')}` : describeBody(text, type);
+        throw new RegistryError(`${where} answered ${res.statusCode}${statusHint(res.statusCode)}: ${detail}`, res.statusCode, code);
+    }
+}
+/** EnvHttpProxyAgent (still marked experimental, with a warning) only where a proxy is configured. */
+function usesProxy(env) {
+    return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => Boolean(env[k]));
+}
+function parseJson(text, type) {
+    if (!type.includes('json') && !/^\s*[{[]/.test(text))
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function describeBody(text, type) {
+    // MLflow's basic-auth app sends plain sentences as text/html: only markup is described as a page.
+    if (/^\s*</.test(text) && (type.includes('html') || /^\s*<(!doctype|html)/i.test(text))) {
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+        return `an HTML page${title ? ` titled "${title.slice(0, 100)}"` : ''}`;
+    }
+    const flat = text.replace(/\s+/g, ' ').trim();
+    if (!flat)
+        return 'an empty body';
+    return flat.length > 300 ? `${flat.slice(0, 300)}...` : flat;
+}
+function statusHint(status) {
+    if (status === 401)
+        return ' (unauthenticated: check tracking-token or tracking-username/password)';
+    if (status === 403)
+        return ' (permission denied: the credentials lack the permission)';
+    return '';
+}
+const TLS_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+function transportError(where, err, deadlineMs) {
+    if (err instanceof undici.errors.RequestRetryError) {
+        // Statuses worth a retry end here, retried (reads, repeatable writes) or not (a create).
+        const tries = err.data?.count ?? 1;
+        return new RegistryError(`${where} answered ${err.statusCode}${tries > 1 ? `, ${tries} times (out of retries)` : ''}`, err.statusCode);
+    }
+    const e = err;
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+        return new RegistryError(`${where} failed: no answer within ${deadlineMs / 1000} s, retries included (input retry-deadline)`);
+    }
+    const code = e.code ?? e.cause?.code;
+    const why = code === 'ECONNREFUSED'
+        ? 'connection refused (is the server running, and is the port right?)'
+        : code === 'ENOTFOUND'
+            ? 'host not found'
+            : code === 'UND_ERR_CONNECT_TIMEOUT'
+                ? 'timed out connecting'
+                : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+                    ? 'timed out waiting for the answer (input request-timeout)'
+                    : code && TLS_CODES.has(code)
+                        ? `the server's TLS certificate was not trusted (${code}); give its CA bundle as tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)`
+                        : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;
+    return new RegistryError(`${where} failed: ${why}`);
+}
+
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
 /**
  * Builds one typed Settings object from the Action's inputs and the
@@ -45039,6 +45349,7 @@ function signedWebhook(report, secret, delivery, timestamp) {
  * environment; inputs whose default depends on the environment or the event
  * have no default in action.yml and are resolved here.
  */
+
 
 
 
@@ -45085,6 +45396,7 @@ function readSettings(getInput, env, event = {}) {
         auth,
         tls: tlsSettings(input, env),
         extraHeaders,
+        transport: transportSettings(input, env),
         ...(databricks ? { databricks } : {}),
         registryFlavor,
         ...(model ? { model } : {}),
@@ -45103,6 +45415,40 @@ function readSettings(getInput, env, event = {}) {
             force: parseBoolean('force', input('force'), false),
         },
         failOnReject: parseBoolean('fail-on-reject', input('fail-on-reject'), true),
+    };
+}
+/**
+ * request-timeout (seconds, one attempt), retries, retry-deadline (seconds, one request with
+ * all its retries); MLflow's own MLFLOW_HTTP_REQUEST_TIMEOUT and MLFLOW_HTTP_REQUEST_MAX_RETRIES
+ * serve when the inputs are unset.
+ */
+function transportSettings(input, env) {
+    const number = (name, envName, fallback, check) => {
+        const fromInput = input(name);
+        const raw = fromInput || (envName ? (env[envName] ?? '').trim() : '');
+        if (!raw)
+            return fallback;
+        const source = fromInput ? `input "${name}"` : envName;
+        const value = Number(raw);
+        if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value) || (check.integer && !Number.isInteger(value)) || value < check.min || value > check.max) {
+            throw new InputError(`${source} is "${raw}"; it must be ${check.integer ? 'a whole number' : 'a number of seconds'} from ${check.min} to ${check.max}`);
+        }
+        return value;
+    };
+    const requestTimeoutMs = number('request-timeout', 'MLFLOW_HTTP_REQUEST_TIMEOUT', DEFAULT_TRANSPORT.requestTimeoutMs / 1000, { min: 0.1, max: 600 }) * 1000;
+    const maxRetries = number('retries', 'MLFLOW_HTTP_REQUEST_MAX_RETRIES', DEFAULT_TRANSPORT.maxRetries, { integer: true, min: 0, max: 20 });
+    const deadlineMs = number('retry-deadline', undefined, DEFAULT_TRANSPORT.deadlineMs / 1000, { min: 0.1, max: 3600 }) * 1000;
+    if (deadlineMs < requestTimeoutMs) {
+        throw new InputError(`input "retry-deadline" (${deadlineMs / 1000} s) is shorter than request-timeout (${requestTimeoutMs / 1000} s): one attempt could never finish`);
+    }
+    return {
+        ...DEFAULT_TRANSPORT,
+        connectTimeoutMs: Math.min(DEFAULT_TRANSPORT.connectTimeoutMs, requestTimeoutMs),
+        requestTimeoutMs,
+        maxRetries,
+        // Short timeouts (tests, a local server) get short waits between attempts too.
+        minRetryDelayMs: Math.min(DEFAULT_TRANSPORT.minRetryDelayMs, requestTimeoutMs / 4),
+        deadlineMs,
     };
 }
 function trackingUri(fromInput, env) {
@@ -45336,6 +45682,7 @@ const report_writer_HEADLINE = {
     passed: '✅ Passed (nothing written)',
     rejected: '❌ Rejected',
     skipped: '⏭️ Skipped',
+    superseded: '⚠️ Superseded by another run',
     conflict: '⚠️ Conflict',
     error: '❌ Error',
 };
@@ -45399,175 +45746,6 @@ async function writeHistorySummary(model, history, redact) {
         ...history.map((h) => [e(h.at), e(`v${h.version}`), e(h.decision), e(h.target), e(h.previous.map((p) => `v${p}`).join(', ') || '—'), e(h.by), e(h.reason ?? '')]),
     ])
         .write();
-}
-
-;// CONCATENATED MODULE: ./src/mlflow/rest-client.ts
-/**
- * MLflow's REST API over undici: timeouts on connect, headers and body;
- * retries of idempotent requests by undici's own retry interceptor; proxies from
- * HTTPS_PROXY/NO_PROXY by EnvHttpProxyAgent. Shapes follow mlflow/protos.
- * The token never appears in an error: messages name the method, URL and status.
- */
-
-
-const DEFAULT_TRANSPORT = { connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxRetries: 3, minRetryDelayMs: 500 };
-/** A failure talking to the registry: names the URL (never the credentials) and the status. */
-class RegistryError extends GateError {
-    status;
-    errorCode;
-    constructor(message, status, errorCode) {
-        super('registry', message);
-        this.name = 'RegistryError';
-        this.status = status;
-        this.errorCode = errorCode;
-    }
-}
-class MlflowRestClient {
-    baseUrl;
-    dispatcher;
-    headers;
-    constructor(trackingUri, auth, opts = {}) {
-        this.baseUrl = trackingUri.replace(/\/+$/, '');
-        const t = { ...DEFAULT_TRANSPORT, ...opts.transport };
-        const tls = {
-            ...(opts.tls?.ca ? { ca: opts.tls.ca } : {}),
-            ...(opts.tls?.clientPem ? { cert: opts.tls.clientPem, key: opts.tls.clientPem } : {}),
-            ...(opts.tls?.insecure ? { rejectUnauthorized: false } : {}),
-        };
-        // `connect` serves direct connections; through a proxy, `requestTls` serves the tunnelled one.
-        const agentOptions = {
-            connect: { timeout: t.connectTimeoutMs, ...tls },
-            requestTls: tls,
-            headersTimeout: t.requestTimeoutMs,
-            bodyTimeout: t.requestTimeoutMs,
-        };
-        this.dispatcher =
-            opts.dispatcher ??
-                (usesProxy(process.env) ? new undici.EnvHttpProxyAgent(agentOptions) : new undici.Agent({ connect: agentOptions.connect, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs })).compose(undici.interceptors.retry({
-                    maxRetries: t.maxRetries,
-                    minTimeout: t.minRetryDelayMs,
-                    timeoutFactor: 2,
-                    retryAfter: true,
-                    statusCodes: [408, 429, 500, 502, 503, 504],
-                    // Writes are not retried here: after an ambiguous failure the caller reads back instead.
-                    methods: ['GET', 'HEAD', 'OPTIONS'],
-                }));
-        this.headers = { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate', ...(opts.extraHeaders ?? {}) };
-        if (auth.kind === 'bearer')
-            this.headers['authorization'] = `Bearer ${auth.token}`;
-        if (auth.kind === 'basic')
-            this.headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
-    }
-    get(endpoint, query) {
-        const qs = new URLSearchParams();
-        for (const [k, v] of Object.entries(query))
-            if (v !== undefined)
-                qs.append(k, String(v));
-        const q = qs.toString();
-        return this.call('GET', `${endpoint}${q ? `?${q}` : ''}`);
-    }
-    post(endpoint, body) {
-        return this.call('POST', endpoint, body);
-    }
-    delete(endpoint, body) {
-        return this.call('DELETE', endpoint, body);
-    }
-    /** One request to `/api/2.0/mlflow/<endpoint>`; the parsed JSON answer, or a RegistryError. */
-    async call(method, endpoint, body) {
-        const url = `${this.baseUrl}/api/2.0/mlflow/${endpoint}`;
-        const where = `${method} ${url}`;
-        let res;
-        try {
-            res = await (0,undici.request)(url, {
-                method,
-                dispatcher: this.dispatcher,
-                headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
-                ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-            });
-        }
-        catch (err) {
-            throw transportError(where, err);
-        }
-        let text;
-        try {
-            text = await res.body.text();
-        }
-        catch (err) {
-            throw transportError(where, err);
-        }
-        const type = String(res.headers['content-type'] ?? '');
-        const json = parseJson(text, type);
-        if (res.statusCode >= 200 && res.statusCode < 300) {
-            if (json === undefined) {
-                throw new RegistryError(`${where} answered ${res.statusCode} but not with JSON (${describeBody(text, type)}); is the tracking URI an MLflow server, and not a login page or proxy?`, res.statusCode);
-            }
-            return json;
-        }
-        const mlflowError = json && typeof json === 'object' ? json : undefined;
-        const code = typeof mlflowError?.error_code === 'string' ? mlflowError.error_code : undefined;
-        const detail = code ? `${code}: ${String(mlflowError?.message ?? '')}` : describeBody(text, type);
-        throw new RegistryError(`${where} answered ${res.statusCode}${statusHint(res.statusCode)}: ${detail}`, res.statusCode, code);
-    }
-}
-/** EnvHttpProxyAgent (still marked experimental, with a warning) only where a proxy is configured. */
-function usesProxy(env) {
-    return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => Boolean(env[k]));
-}
-function parseJson(text, type) {
-    if (!type.includes('json') && !/^\s*[{[]/.test(text))
-        return undefined;
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-function describeBody(text, type) {
-    // MLflow's basic-auth app sends plain sentences as text/html: only markup is described as a page.
-    if (/^\s*</.test(text) && (type.includes('html') || /^\s*<(!doctype|html)/i.test(text))) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-        return `an HTML page${title ? ` titled "${title.slice(0, 100)}"` : ''}`;
-    }
-    const flat = text.replace(/\s+/g, ' ').trim();
-    if (!flat)
-        return 'an empty body';
-    return flat.length > 300 ? `${flat.slice(0, 300)}...` : flat;
-}
-function statusHint(status) {
-    if (status === 401)
-        return ' (unauthenticated: check tracking-token or tracking-username/password)';
-    if (status === 403)
-        return ' (permission denied: the credentials lack the permission)';
-    return '';
-}
-const TLS_CODES = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'CERT_HAS_EXPIRED',
-    'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-function transportError(where, err) {
-    if (err instanceof undici.errors.RequestRetryError) {
-        return new RegistryError(`${where} kept failing with status ${err.statusCode} after retries`, err.statusCode);
-    }
-    const e = err;
-    const code = e.code ?? e.cause?.code;
-    const why = code === 'ECONNREFUSED'
-        ? 'connection refused (is the server running, and is the port right?)'
-        : code === 'ENOTFOUND'
-            ? 'host not found'
-            : code === 'UND_ERR_CONNECT_TIMEOUT'
-                ? 'timed out connecting'
-                : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
-                    ? 'timed out waiting for the answer'
-                    : code && TLS_CODES.has(code)
-                        ? `the server's TLS certificate was not trusted (${code}); give its CA bundle as tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)`
-                        : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;
-    return new RegistryError(`${where} failed: ${why}`);
 }
 
 ;// CONCATENATED MODULE: ./src/mlflow/databricks.ts
@@ -45722,6 +45900,10 @@ class MlflowRegistry {
             throw err;
         }
     }
+    /**
+     * One write. Tags, aliases and stages land the same however often they are sent, so the
+     * transport may retry them; creating a model or a version is not retried (a rerun finds them).
+     */
     async apply(op) {
         switch (op.kind) {
             case 'create-model':
@@ -45741,13 +45923,13 @@ class MlflowRegistry {
                 return { version: String(res.model_version.version) };
             }
             case 'set-tag':
-                await this.rest.post(`${this.prefix}model-versions/set-tag`, { name: op.model, version: op.version, key: op.key, value: op.value });
+                await this.rest.post(`${this.prefix}model-versions/set-tag`, { name: op.model, version: op.version, key: op.key, value: op.value }, registry_REPEATABLE);
                 return {};
             case 'set-model-tag':
-                await this.rest.post(`${this.prefix}registered-models/set-tag`, { name: op.model, key: op.key, value: op.value });
+                await this.rest.post(`${this.prefix}registered-models/set-tag`, { name: op.model, key: op.key, value: op.value }, registry_REPEATABLE);
                 return {};
             case 'delete-tag':
-                await this.rest.delete(`${this.prefix}model-versions/delete-tag`, { name: op.model, version: op.version, key: op.key });
+                await this.rest.delete(`${this.prefix}model-versions/delete-tag`, { name: op.model, version: op.version, key: op.key }, registry_REPEATABLE);
                 return {};
             case 'transition-stage':
                 if (!this.supportsStages)
@@ -45757,15 +45939,16 @@ class MlflowRegistry {
                     version: op.version,
                     stage: op.stage,
                     archive_existing_versions: op.archiveExisting,
-                });
+                }, registry_REPEATABLE);
                 return {};
             case 'set-alias':
                 // An upsert: moving an alias is one atomic write.
-                await this.rest.post(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias, version: op.version });
+                await this.rest.post(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias, version: op.version }, registry_REPEATABLE);
                 return {};
         }
     }
 }
+const registry_REPEATABLE = { repeatable: true };
 /** A 404 RESOURCE_DOES_NOT_EXIST means "not there", which callers handle; anything else is an error. */
 async function orNull(p) {
     try {
@@ -45855,6 +46038,7 @@ async function connect(settings, trackingUri, secrets) {
     const options = {
         tls: { ...(ca ? { ca } : {}), ...(clientPem ? { clientPem } : {}), insecure: settings.tls.insecure },
         extraHeaders: settings.extraHeaders,
+        transport: settings.transport,
     };
     let auth = settings.auth;
     if (settings.databricks && !settings.databricks.token) {
@@ -45959,7 +46143,8 @@ async function notify(report, s, ctx, warn) {
 
 
 
-async function run() {
+
+async function run(deps = {}) {
     const started = performance.now();
     const secrets = maskSecrets();
     const redact = secrets.redact;
@@ -45977,7 +46162,8 @@ async function run() {
         // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
         const policyOptional = (settings.mode === 'rollback' && settings.rollback.target) || settings.mode === 'history';
         const policyText = policyOptional ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
-        const registry = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
+        const connected = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
+        const registry = connected && deps.wrapRegistry ? deps.wrapRegistry(connected) : connected;
         if (settings.mode === 'history') {
             const model = settings.model ?? (policyText ? loadPolicyFile(policyText, settings.policyPath).model : undefined);
             if (!model || !registry)
@@ -46011,11 +46197,12 @@ async function run() {
             await commentOnPullRequest(token, event.pullRequest.number, commentMarker(report.model, settings.gate), redact(renderComment(report, commentMarker(report.model, settings.gate))));
         }
         info(redact(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`));
+        const exitCode = reportExitCode(report, { failOnReject: settings.failOnReject, askedByNumber: settings.version !== 'latest' });
         if (report.decision === 'rejected') {
             const why = report.mode === 'lint'
                 ? `${report.reasons.join('; ')}`
                 : `${report.model} v${report.version} was rejected by the policy: ${report.reasons.join('; ')}`;
-            if (settings.failOnReject)
+            if (exitCode !== EXIT_CODES.ok)
                 setFailed(redact(why));
             else
                 warning(redact(why));
@@ -46023,11 +46210,16 @@ async function run() {
         if (report.decision === 'skipped') {
             // A version asked for by number must be eligible; `latest` that is not yet eligible is only noted.
             const why = `${report.model} v${report.version} is not eligible, so it was skipped: ${report.reasons.join('; ')}`;
-            if (settings.version !== 'latest')
+            if (exitCode !== EXIT_CODES.ok)
                 setFailed(redact(why));
             else
                 notice(redact(why));
         }
+        if (report.decision === 'superseded')
+            setFailed(redact(`conflict: ${report.reasons[0] ?? 'another run overtook this one'}`));
+        // After setFailed (which sets 1): the code says why, as the CLI's does.
+        if (exitCode !== EXIT_CODES.ok)
+            process.exitCode = exitCode;
     }
     catch (err) {
         await fail(err, redact);
@@ -46043,13 +46235,16 @@ async function reportScheduled(results, failOnReject, redact, audit) {
     await writeScheduleSummary(results, decision, redact);
     for (const r of results)
         info(redact(`${r.model}: ${r.decision}${r.candidate ? ` (v${r.candidate})` : ''}: ${r.reasons.join('; ')}`));
-    const errors = results.filter((r) => r.decision === 'error');
+    const errors = results.filter((r) => r.decision === 'error' || r.decision === 'superseded');
     const rejected = results.filter((r) => r.decision === 'rejected');
-    if (errors.length > 0)
+    if (errors.length > 0) {
         setFailed(redact(`${errors.length} of ${results.length} model(s) failed: ${errors.map((r) => `${r.model}: ${r.reasons[0] ?? ''}`).join('; ')}`));
+        process.exitCode = EXIT_CODES[errors[0].errorKind ?? 'registry'];
+    }
     else if (rejected.length > 0 && failOnReject) {
         const what = audit ? 'hold a version the ledger does not account for' : 'had only rejected candidates';
         setFailed(redact(`${rejected.length} model(s) ${what}: ${rejected.map((r) => `${r.model} v${r.candidate}: ${r.reasons.join('; ')}`).join(' | ')}`));
+        process.exitCode = EXIT_CODES.rejected;
     }
 }
 async function fail(err, redact) {
@@ -46064,6 +46259,7 @@ async function fail(err, redact) {
     }
     finally {
         setFailed(`${kind} error: ${message}`);
+        process.exitCode = EXIT_CODES[kind];
     }
 }
 function githubToken() {

@@ -143,7 +143,7 @@ export async function startFaultProxy({ upstream, latencyMs = 0, delayMs = 3000,
       injected = 0;
     },
     /** Forgets the requests seen and restarts the numbering at 1 (the fault rule counts from there). */
-    reset(/** @type {FaultRule | undefined} */ next) {
+    reset(/** @type {FaultRule | undefined} */ next = undefined) {
       requests = [];
       count = 0;
       maxInFlight = 0;

@@ -7,9 +7,9 @@
  * policy, 3 registry unreachable or refusing, 4 conflict.
  */
 import { parseArgs } from 'node:util';
-import { GateError, PolicyError, formatProblem } from './core/errors.js';
+import { EXIT_CODES, GateError, PolicyError, formatProblem } from './core/errors.js';
 import { makeRedactor, secretForms } from './core/redact.js';
-import { checkRows, type Report } from './core/report.js';
+import { checkRows, reportExitCode, type Report } from './core/report.js';
 import { readHistory, runGate } from './gate.js';
 import { readSettings } from './github/inputs.js';
 import { connect, gateRequest, ledgerContext, readPolicy } from './wiring.js';
@@ -17,7 +17,7 @@ import { formatHistoryLine } from './core/ledger.js';
 
 const COMMANDS = ['evaluate', 'lint', 'promote', 'rollback', 'history'] as const;
 type Command = (typeof COMMANDS)[number];
-export const EXIT = { ok: 0, rejected: 1, input: 2, policy: 2, registry: 3, conflict: 4 } as const;
+export const EXIT = EXIT_CODES;
 
 const STRING_FLAGS = [
   'tracking-uri',
@@ -35,6 +35,9 @@ const STRING_FLAGS = [
   'target',
   'reason',
   'expected-holder',
+  'request-timeout',
+  'retries',
+  'retry-deadline',
 ] as const;
 
 const HELP = `mlflow-promotion-gate <command> [flags]
@@ -59,10 +62,13 @@ Flags (the Action's inputs; MLflow's environment variables apply as in the Actio
   --reason TEXT               rollback reason
   --force                     rollback: skip the safety checks
   --expected-holder V|none    promote only if this version holds the target now
+  --request-timeout S         seconds for one attempt of a request (default 30)
+  --retries N                 retries of a failed request that is safe to repeat (default 3)
+  --retry-deadline S          seconds for one request with its retries (default 120)
   --json                      print the report as JSON
   -h, --help                  this text
 
-Exit codes: 0 done, 1 rejected, 2 bad input or policy, 3 registry unreachable or refusing, 4 conflict.
+Exit codes: 0 done, 1 rejected, 2 bad input or policy, 3 registry unreachable or refusing, 4 conflict or superseded.
 `;
 
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
@@ -108,9 +114,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       { ...(registry ? { registry } : {}), log: (m) => err(`${redact(m)}\n`) },
     );
     out(redact(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTerminal(report)));
-    if (report.decision === 'rejected') return EXIT.rejected;
-    if (report.decision === 'skipped' && settings.version !== 'latest') return EXIT.rejected;
-    return EXIT.ok;
+    return reportExitCode(report, { failOnReject: true, askedByNumber: settings.version !== 'latest' });
   } catch (e) {
     if (e instanceof PolicyError) {
       err(`${e.problems.map((p) => redact(formatProblem(p))).join('\n')}\n`);

@@ -5,10 +5,10 @@
  * share this one implementation.
  */
 import { decide, TAGS, type Decision, type GateDecision, type Mode } from './core/decide.js';
-import { GateError, InputError } from './core/errors.js';
+import { GateError, InputError, type ErrorKind } from './core/errors.js';
 import { evaluateMetrics, type Baseline, type Observations } from './core/evaluate.js';
 import { historiesNeeded, observe } from './core/observe.js';
-import { LEDGER, parseHistory, type HistoryEntry, type LedgerContext } from './core/ledger.js';
+import { LEDGER, parseHistory, supersededRecord, type HistoryEntry, type LedgerContext } from './core/ledger.js';
 import { planRollback, type RollbackTarget } from './core/rollback.js';
 import type { Provenance } from './core/eligibility.js';
 import { fingerprint, planDifferences, plannedOperations, type PlanFile, type RegistryFingerprint } from './core/plan-file.js';
@@ -144,8 +144,9 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   }
   if (writes) {
     await recheck(registry, model, candidate, destination?.model ?? model, policy, planned.state);
-    applied = await applyPlan(registry, result.plan, log);
-    decision = await verify(registry, decision, applied);
+    const written = await writeAndVerify(registry, decision, result.plan, log);
+    ({ decision, applied } = written);
+    result.reasons.unshift(...written.reasons);
   }
 
   const report = buildReport({
@@ -206,8 +207,8 @@ async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promi
     plan: planned.plan,
     reasons: planned.reasons,
   };
-  const applied = await applyPlan(registry, planned.plan, log);
-  const decision = await verify(registry, 'rolled-back', applied);
+  const { decision, applied, reasons } = await writeAndVerify(registry, 'rolled-back', planned.plan, log);
+  result.reasons.unshift(...reasons);
   const report = buildReport({ mode: 'rollback', model, version: planned.restore.version, target, policyFile: req.policyFile, result, decision, applied });
   return { report, ...(policy ? { policy } : {}), result };
 }
@@ -383,75 +384,171 @@ function copyOf(destVersions: ModelVersion[], source: string): { copy?: ModelVer
  * alias, the alias, the stage; last the ledger record of what was done (concurrently).
  * If a run dies between them, the version carries its verdict but keeps its place, and a
  * rerun finds the tags in place (and the copy, by its tag) and makes only what is missing.
- * Returns the writes made, with the new copy's number in place of NEW_COPY.
+ * A write that fails is read back at once: if it landed all the same, the run goes on. Never
+ * throws: returns the writes made (with the new copy's number in place of NEW_COPY, in plan
+ * order) and the first failure, for the caller to read back.
  */
-async function applyPlan(registry: Registry, plan: RegistryOp[], log: (m: string) => void): Promise<RegistryOp[]> {
+async function applyPlan(registry: Registry, plan: RegistryOp[], log: (m: string) => void): Promise<{ done: RegistryOp[]; attempted: RegistryOp[]; failure?: unknown }> {
   const isEvidence = (op: RegistryOp) => (op.kind === 'set-tag' && !op.record) || op.kind === 'delete-tag';
   const isRecord = (op: RegistryOp) => (op.kind === 'set-tag' && op.record === true) || op.kind === 'set-model-tag';
   const done: Array<{ index: number; op: RegistryOp }> = [];
   let copy: string | undefined;
+  const resolved = (planned: RegistryOp) => (copy && 'version' in planned && planned.version === NEW_COPY ? { ...planned, version: copy } : planned);
   const write = async (planned: RegistryOp) => {
-    const op = copy && 'version' in planned && planned.version === NEW_COPY ? { ...planned, version: copy } : planned;
-    const { version } = await registry.apply(op);
+    const op = resolved(planned);
+    let version: string | undefined;
+    try {
+      ({ version } = await registry.apply(op));
+    } catch (err) {
+      // An ambiguous failure (a reset, a timeout, a repeat that raced its first attempt): read
+      // the write back; if it is in place, go on. A copy's number is unknown, so it cannot be.
+      if (op.kind === 'copy-version') throw err;
+      const [check] = await readBack(registry, [op]).catch(() => [undefined]);
+      if (!check || check.problem) throw err;
+      log(`The answer to "${describeOp(op)}" was lost (${messageOf(err)}), but the registry shows it in place`);
+    }
     if (op.kind === 'copy-version') copy = version;
     done.push({ index: plan.indexOf(planned), op });
     log(`Wrote: ${describeOp(op)}${op.kind === 'copy-version' && version ? ` (v${version})` : ''}`);
   };
+  const together = async (ops: RegistryOp[]) => {
+    const results = await Promise.allSettled(ops.map(write));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  let failure: unknown;
   try {
-    const together = async (ops: RegistryOp[]) => {
-      const results = await Promise.allSettled(ops.map(write));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
-    };
     await together(plan.filter(isEvidence));
     for (const op of plan.filter((o) => !isEvidence(o) && !isRecord(o))) await write(op);
     await together(plan.filter(isRecord));
   } catch (err) {
-    if (err instanceof GateError) {
-      const made = done.length > 0 ? `Already written: ${done.map((d) => describeOp(d.op)).join('; ')}. ` : 'Nothing was written. ';
-      throw new GateError(err.kind, `${err.message}. ${made}Running the gate again is safe: it converges.`, { wrote: done.length > 0 });
-    }
-    throw err;
+    failure = err;
   }
-  // In plan order, whatever order the concurrent writes finished in.
-  return done.sort((a, b) => a.index - b.index).map((d) => d.op);
+  // What may have landed: every planned write whose version is known (a copy never answered has none).
+  const attempted = plan.map(resolved).filter((op) => !('version' in op) || op.version !== NEW_COPY);
+  return { done: done.sort((a, b) => a.index - b.index).map((d) => d.op), attempted, ...(failure !== undefined ? { failure } : {}) };
 }
 
-/** Reads back every version and model written: the decision reported is what the registry holds, not what was asked. */
-async function verify(registry: Registry, decision: Decision, applied: RegistryOp[]): Promise<Decision> {
-  const versionKeys = [...new Set(applied.flatMap((op) => ('version' in op && op.kind !== 'set-alias' ? [`${op.model}\u0000${op.version}`] : [])))];
-  const aliasModels = [...new Set(applied.flatMap((op) => (op.kind === 'set-alias' || op.kind === 'set-model-tag' ? [op.model] : [])))];
+/** One planned write as the registry shows it afterwards: in effect, or what is there instead. */
+interface ReadBack {
+  op: RegistryOp;
+  /** Set when the registry does not show the write. */
+  problem?: string;
+  /** For a move to a stage or alias that did not stick: the version that holds it now (another run's). */
+  holderNow?: string;
+}
+
+/**
+ * Writes the plan, then reads back every version and model written: the decision reported is
+ * what the registry holds, not what was asked. After a failed write (an error, a reset, a
+ * timeout: the write may or may not have landed) it reads back too, and reports what it finds.
+ * A move that another run overtook is `superseded`, and the version's ledger says so.
+ */
+async function writeAndVerify(registry: Registry, decision: Decision, plan: RegistryOp[], log: (m: string) => void): Promise<{ decision: Decision; applied: RegistryOp[]; reasons: string[] }> {
+  const { done, attempted, failure } = await applyPlan(registry, plan, log);
+  let checks: ReadBack[];
+  try {
+    checks = await readBack(registry, failure === undefined ? done : attempted);
+  } catch (err) {
+    const why = (err as Error).message;
+    if (failure !== undefined) {
+      throw new GateError(errorKind(failure), `${messageOf(failure)}. Reading the registry back failed too (${why}), so whether the other writes landed is unknown. ${alreadyWritten(done)}Running the gate again is safe: it converges.`, { wrote: true });
+    }
+    throw new GateError(errorKind(err), `every write was answered, but reading them back failed: ${why}. Running the gate again is safe: it converges.`, { wrote: true });
+  }
+  const wrong = checks.filter((c) => c.problem);
+  if (failure !== undefined) {
+    const landed = checks.filter((c) => !c.problem).map((c) => c.op);
+    if (wrong.length === 0) {
+      log(`A write failed (${messageOf(failure)}), but reading the registry back shows every write in place`);
+      return { decision, applied: attempted, reasons: [] };
+    }
+    const inPlace = landed.length > 0 ? `in place: ${landed.map(describeOp).join('; ')}` : 'none of the writes is in place';
+    throw new GateError(errorKind(failure), `${messageOf(failure)}. Read back, ${inPlace}; missing: ${wrong.map((c) => c.problem).join('; ')}. Running the gate again is safe: it converges.`, {
+      wrote: landed.length > 0,
+    });
+  }
+  if (wrong.length === 0) return { decision, applied: done, reasons: [] };
+  const overtaken = wrong.find((c) => c.holderNow !== undefined && 'version' in c.op);
+  if (overtaken && 'version' in overtaken.op) {
+    const { model, version } = overtaken.op;
+    const target = overtaken.op.kind === 'set-alias' ? `alias @${overtaken.op.alias}` : overtaken.op.kind === 'transition-stage' ? `stage ${overtaken.op.stage}` : 'the target';
+    const record = supersededRecord(model, version, overtaken.holderNow!, target);
+    const written = await Promise.allSettled(record.map((op) => registry.apply(op)));
+    const recorded = record.filter((_, i) => written[i]!.status === 'fulfilled');
+    if (recorded.length < record.length) log(`Could not record the supersession on ${model} v${version}; the registry still shows it was overtaken`);
+    const why = `${model} v${version} was moved to ${target}, but when read back v${overtaken.holderNow} held it: another run promoted it meanwhile (give every run on this model one concurrency group)`;
+    log(why);
+    return { decision: 'superseded', applied: [...done, ...recorded], reasons: [why, ...wrong.filter((c) => c !== overtaken).map((c) => c.problem!)] };
+  }
+  throw new GateError('conflict', `after writing, the registry does not hold what the gate decided: ${wrong.map((c) => c.problem).join('; ')}. Another process may be changing it.`, { wrote: true });
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function errorKind(err: unknown): ErrorKind {
+  return err instanceof GateError ? err.kind : 'registry';
+}
+
+function alreadyWritten(done: RegistryOp[]): string {
+  return done.length > 0 ? `Answered: ${done.map(describeOp).join('; ')}. ` : '';
+}
+
+/** Reads back the versions and models the writes touched (together), and checks each write against them. */
+async function readBack(registry: Registry, ops: RegistryOp[]): Promise<ReadBack[]> {
+  const versionKeys = [...new Set(ops.flatMap((op) => ('version' in op && op.kind !== 'set-alias' ? [`${op.model}\u0000${op.version}`] : [])))];
+  const modelNames = [...new Set(ops.flatMap((op) => (op.kind === 'set-alias' || op.kind === 'set-model-tag' || op.kind === 'create-model' ? [op.model] : [])))];
   const [versions, models] = await Promise.all([
     Promise.all(versionKeys.map((k) => registry.getModelVersion(...(k.split('\u0000') as [string, string])))),
-    Promise.all(aliasModels.map((m) => registry.getRegisteredModel(m))),
+    Promise.all(modelNames.map((m) => registry.getRegisteredModel(m))),
   ]);
   const versionOf = (model: string, version: string) => versions[versionKeys.indexOf(`${model}\u0000${version}`)];
-  const aliasesOf = (model: string) => models[aliasModels.indexOf(model)]?.aliases ?? {};
-  const modelTagsOf = (model: string) => models[aliasModels.indexOf(model)]?.tags ?? {};
-  const wrong: string[] = [];
-  for (const op of applied) {
+  const modelOf = (model: string) => models[modelNames.indexOf(model)];
+  const checks: ReadBack[] = [];
+  const stageHoldersNow = new Map<string, Promise<ModelVersion[]>>();
+  for (const op of ops) {
+    if (op.kind === 'create-model') {
+      checks.push(modelOf(op.model) ? { op } : { op, problem: `model ${op.model} does not exist` });
+      continue;
+    }
     if (op.kind === 'set-alias') {
-      if (aliasesOf(op.model)[op.alias] !== op.version) wrong.push(`alias @${op.alias} of ${op.model} points at ${aliasesOf(op.model)[op.alias] ? `v${aliasesOf(op.model)[op.alias]}` : 'nothing'}, not v${op.version}`);
+      const now = modelOf(op.model)?.aliases[op.alias];
+      checks.push(now === op.version ? { op } : { op, problem: `alias @${op.alias} of ${op.model} points at ${now ? `v${now}` : 'nothing'}, not v${op.version}`, ...(now ? { holderNow: now } : {}) });
       continue;
     }
     if (op.kind === 'set-model-tag') {
-      if (modelTagsOf(op.model)[op.key] !== op.value) wrong.push(`tag ${op.key} of the registered model ${op.model} was not written`);
+      checks.push(modelOf(op.model)?.tags[op.key] === op.value ? { op } : { op, problem: `tag ${op.key} of the registered model ${op.model} is not as written` });
       continue;
     }
-    if (!('version' in op)) continue;
+    if (op.kind === 'copy-version') {
+      checks.push({ op }); // its number came back with the answer; its tags are checked by their own writes
+      continue;
+    }
     const after = versionOf(op.model, op.version);
     if (!after) {
-      wrong.push(`${op.model} v${op.version} disappeared`);
+      checks.push({ op, problem: `${op.model} v${op.version} disappeared` });
       continue;
     }
-    if (op.kind === 'transition-stage' && after.stage.toLowerCase() !== op.stage.toLowerCase()) wrong.push(`${op.model} v${op.version} is in stage ${after.stage}, not ${op.stage}`);
-    if (op.kind === 'set-tag' && after.tags[op.key] !== op.value) wrong.push(`tag ${op.key} of ${op.model} v${op.version} is ${JSON.stringify(after.tags[op.key] ?? null)}`);
-    if (op.kind === 'delete-tag' && op.key in after.tags) wrong.push(`tag ${op.key} of ${op.model} v${op.version} is still set`);
+    if (op.kind === 'transition-stage') {
+      if (after.stage.toLowerCase() === op.stage.toLowerCase()) {
+        checks.push({ op });
+        continue;
+      }
+      // Who holds the stage now? Another run's move overtook this one (one more read, only here).
+      if (!stageHoldersNow.has(op.model)) stageHoldersNow.set(op.model, registry.searchModelVersions(op.model));
+      const holder = (await stageHoldersNow.get(op.model)!)
+        .filter((v) => v.stage.toLowerCase() === op.stage.toLowerCase() && v.version !== op.version)
+        .sort(byVersionNumber)
+        .at(-1);
+      checks.push({ op, problem: `${op.model} v${op.version} is in stage ${after.stage}, not ${op.stage}`, ...(holder ? { holderNow: holder.version } : {}) });
+      continue;
+    }
+    if (op.kind === 'set-tag') checks.push(after.tags[op.key] === op.value ? { op } : { op, problem: `tag ${op.key} of ${op.model} v${op.version} is ${JSON.stringify(after.tags[op.key] ?? null)}` });
+    if (op.kind === 'delete-tag') checks.push(op.key in after.tags ? { op, problem: `tag ${op.key} of ${op.model} v${op.version} is still set` } : { op });
   }
-  if (wrong.length > 0) {
-    throw new GateError('conflict', `after writing, the registry does not hold what the gate decided: ${wrong.join('; ')}. Another process may be changing it.`, { wrote: true });
-  }
-  return decision;
+  return checks;
 }
 
 /** `mode: history`: the model's ledger history, newest first. */

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GateError, InputError, PolicyError } from './core/errors.js';
+import { EXIT_CODES, GateError, InputError, PolicyError } from './core/errors.js';
+import { reportExitCode } from './core/report.js';
+import type { Registry } from './core/registry-model.js';
 import { secretForms, secretSet, type Redactor, type SecretSet } from './core/redact.js';
 import { readHistory, runGate } from './gate.js';
 import { commentMarker, renderComment } from './core/comment.js';
@@ -22,7 +24,13 @@ import { formatHistoryLine } from './core/ledger.js';
 import { notify } from './notify.js';
 import { parsePlanFile, type PlanFile } from './core/plan-file.js';
 
-export async function run(): Promise<void> {
+/** What a test may put around the adapters (as actions/cache's entry points pass their state provider). */
+export interface ActionDeps {
+  /** Wraps the registry adapter: the fault sweep's deliberately broken variant uses it. */
+  wrapRegistry?: (registry: Registry) => Registry;
+}
+
+export async function run(deps: ActionDeps = {}): Promise<void> {
   const started = performance.now();
   const secrets = maskSecrets();
   const redact = secrets.redact;
@@ -40,7 +48,8 @@ export async function run(): Promise<void> {
     // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
     const policyOptional = (settings.mode === 'rollback' && settings.rollback.target) || settings.mode === 'history';
     const policyText = policyOptional ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
-    const registry = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
+    const connected = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
+    const registry = connected && deps.wrapRegistry ? deps.wrapRegistry(connected) : connected;
     if (settings.mode === 'history') {
       const model = settings.model ?? (policyText ? loadPolicyFile(policyText, settings.policyPath).model : undefined);
       if (!model || !registry) throw new InputError('mode "history" needs the input "model" and a tracking server');
@@ -77,20 +86,24 @@ export async function run(): Promise<void> {
       await commentOnPullRequest(token, event.pullRequest.number, commentMarker(report.model, settings.gate), redact(renderComment(report, commentMarker(report.model, settings.gate))));
     }
     core.info(redact(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`));
+    const exitCode = reportExitCode(report, { failOnReject: settings.failOnReject, askedByNumber: settings.version !== 'latest' });
     if (report.decision === 'rejected') {
       const why =
         report.mode === 'lint'
           ? `${report.reasons.join('; ')}`
           : `${report.model} v${report.version} was rejected by the policy: ${report.reasons.join('; ')}`;
-      if (settings.failOnReject) core.setFailed(redact(why));
+      if (exitCode !== EXIT_CODES.ok) core.setFailed(redact(why));
       else core.warning(redact(why));
     }
     if (report.decision === 'skipped') {
       // A version asked for by number must be eligible; `latest` that is not yet eligible is only noted.
       const why = `${report.model} v${report.version} is not eligible, so it was skipped: ${report.reasons.join('; ')}`;
-      if (settings.version !== 'latest') core.setFailed(redact(why));
+      if (exitCode !== EXIT_CODES.ok) core.setFailed(redact(why));
       else core.notice(redact(why));
     }
+    if (report.decision === 'superseded') core.setFailed(redact(`conflict: ${report.reasons[0] ?? 'another run overtook this one'}`));
+    // After setFailed (which sets 1): the code says why, as the CLI's does.
+    if (exitCode !== EXIT_CODES.ok) process.exitCode = exitCode;
   } catch (err) {
     await fail(err, redact);
   }
@@ -105,12 +118,15 @@ async function reportScheduled(results: ModelResult[], failOnReject: boolean, re
   core.setOutput('results', redact(JSON.stringify(results)));
   await writeScheduleSummary(results, decision, redact);
   for (const r of results) core.info(redact(`${r.model}: ${r.decision}${r.candidate ? ` (v${r.candidate})` : ''}: ${r.reasons.join('; ')}`));
-  const errors = results.filter((r) => r.decision === 'error');
+  const errors = results.filter((r) => r.decision === 'error' || r.decision === 'superseded');
   const rejected = results.filter((r) => r.decision === 'rejected');
-  if (errors.length > 0) core.setFailed(redact(`${errors.length} of ${results.length} model(s) failed: ${errors.map((r) => `${r.model}: ${r.reasons[0] ?? ''}`).join('; ')}`));
-  else if (rejected.length > 0 && failOnReject) {
+  if (errors.length > 0) {
+    core.setFailed(redact(`${errors.length} of ${results.length} model(s) failed: ${errors.map((r) => `${r.model}: ${r.reasons[0] ?? ''}`).join('; ')}`));
+    process.exitCode = EXIT_CODES[errors[0]!.errorKind ?? 'registry'];
+  } else if (rejected.length > 0 && failOnReject) {
     const what = audit ? 'hold a version the ledger does not account for' : 'had only rejected candidates';
     core.setFailed(redact(`${rejected.length} model(s) ${what}: ${rejected.map((r) => `${r.model} v${r.candidate}: ${r.reasons.join('; ')}`).join(' | ')}`));
+    process.exitCode = EXIT_CODES.rejected;
   }
 }
 
@@ -125,6 +141,7 @@ async function fail(err: unknown, redact: Redactor): Promise<void> {
     await writeErrorSummary(kind, message, problems, redact);
   } finally {
     core.setFailed(`${kind} error: ${message}`);
+    process.exitCode = EXIT_CODES[kind];
   }
 }
 

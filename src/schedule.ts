@@ -4,7 +4,7 @@
  * `models:` map, promoting at most one: the newest that passes. Bounded concurrency; one
  * model's failure does not stop the others. Reuses runGate for every decision.
  */
-import { GateError } from './core/errors.js';
+import { GateError, type ErrorKind } from './core/errors.js';
 import type { Decision, Mode } from './core/decide.js';
 import type { LedgerContext } from './core/ledger.js';
 import { likePrefix, matchModels, pendingVersions } from './core/pending.js';
@@ -36,7 +36,7 @@ export interface ModelResult {
   decision: Decision;
   wrote: boolean;
   reasons: string[];
-  errorKind?: string;
+  errorKind?: ErrorKind;
 }
 
 export async function runScheduled(req: ScheduleRequest, { registry, log }: { registry: Registry; log: (m: string) => void }): Promise<ModelResult[]> {
@@ -74,8 +74,8 @@ async function gateModel(model: string, req: ScheduleRequest, file: ReturnType<t
         { registry, log: (m) => log(`[${model}] ${m}`) },
       );
       wrote ||= report.wrote;
-      last = { model, candidate: v.version, decision: report.decision, wrote, reasons: report.reasons };
-      if (report.decision === 'promoted' || report.decision === 'passed' || report.decision === 'already-promoted') return last;
+      last = { model, candidate: v.version, decision: report.decision, wrote, reasons: report.reasons, ...(report.errorKind ? { errorKind: report.errorKind } : {}) };
+      if (report.decision === 'superseded' || report.decision === 'promoted' || report.decision === 'passed' || report.decision === 'already-promoted') return last;
     }
     return last!;
   } catch (err) {
@@ -100,6 +100,7 @@ function auditModel(model: string, policy: Policy, versions: ModelVersion[], ali
 export function overallDecision(results: ModelResult[]): Decision {
   const has = (d: Decision) => results.some((r) => r.decision === d);
   if (has('error')) return 'error';
+  if (has('superseded')) return 'superseded';
   if (has('promoted')) return 'promoted';
   if (has('rejected')) return 'rejected';
   if (has('passed')) return 'passed';

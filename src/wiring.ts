@@ -29,6 +29,7 @@ export async function connect(settings: Settings, trackingUri: string, secrets: 
   const options = {
     tls: { ...(ca ? { ca } : {}), ...(clientPem ? { clientPem } : {}), insecure: settings.tls.insecure },
     extraHeaders: settings.extraHeaders,
+    transport: settings.transport,
   };
   let auth = settings.auth;
   if (settings.databricks && !settings.databricks.token) {

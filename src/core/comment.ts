@@ -13,6 +13,7 @@ const HEADLINE: Record<string, string> = {
   rejected: '❌ rejected',
   skipped: '⏭️ skipped',
   'rolled-back': '↩️ rolled back',
+  superseded: '⚠️ superseded by another run',
   conflict: '⚠️ conflict',
   error: '❌ error',
 };

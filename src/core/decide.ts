@@ -14,7 +14,7 @@ import { formatNumber } from './thresholds.js';
  * The one list of `decision` values, for every mode. README.md documents each;
  * add values only by extending this list there too.
  */
-export const DECISIONS = ['promoted', 'already-promoted', 'passed', 'rejected', 'skipped', 'rolled-back', 'conflict', 'error'] as const;
+export const DECISIONS = ['promoted', 'already-promoted', 'passed', 'rejected', 'skipped', 'rolled-back', 'superseded', 'conflict', 'error'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 /** promote: decide and write; evaluate: decide, write nothing; lint: check the policy (and the current holder against it). */

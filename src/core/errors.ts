@@ -4,6 +4,13 @@
  */
 export type ErrorKind = 'input' | 'policy' | 'registry' | 'conflict';
 
+/**
+ * The exit codes of the Action's process and of the CLI: 0 done, 1 rejected by the policy
+ * (or not eligible), 2 bad input or policy, 3 registry unreachable or refusing, 4 the registry
+ * changed under the gate (a conflict, or a move another run overtook).
+ */
+export const EXIT_CODES = { ok: 0, rejected: 1, input: 2, policy: 2, registry: 3, conflict: 4 } as const;
+
 /** A place in a file, 1-based, as GitHub annotations want it. */
 export interface SourcePosition {
   file: string;

@@ -5,6 +5,7 @@
  * with which observed values and under which rule; on the registered model, a
  * short history of promotions and rollbacks. Pure: the caller gives the time.
  */
+import type { RegistryOp } from './registry-model.js';
 import { createHash } from 'node:crypto';
 import type { Policy } from './policy.js';
 
@@ -27,12 +28,14 @@ export const LEDGER = {
   commit: 'mlflow_gate.commit',
   ruleHash: 'mlflow_gate.rule_hash',
   reason: 'mlflow_gate.reason',
+  /** On a version this run moved, found moved on by another run when it read back: the version that holds the target now. */
+  supersededBy: 'mlflow_gate.superseded_by',
   /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
   history: 'mlflow_gate.history',
 } as const;
 
 /** Values of mlflow_gate.decision on a version. */
-export type LedgerDecision = 'promoted' | 'rejected' | 'restored' | 'rolled-back';
+export type LedgerDecision = 'promoted' | 'rejected' | 'restored' | 'rolled-back' | 'superseded';
 
 /** A target as the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
 export function targetKey(t: { stage?: string; alias?: string; model?: string }): string {
@@ -77,6 +80,18 @@ export function ledgerTags(
     ...(entry.ruleHash ? { [LEDGER.ruleHash]: entry.ruleHash } : {}),
     ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, 1000) } : {}),
   };
+}
+
+/**
+ * The record of a race lost: this run moved `version` to the target, but by the time it read
+ * back another run had moved `holder` there. The version's ledger says so.
+ */
+export function supersededRecord(model: string, version: string, holder: string, target: string): RegistryOp[] {
+  return [
+    { kind: 'set-tag', model, version, key: LEDGER.decision, value: 'superseded', record: true },
+    { kind: 'set-tag', model, version, key: LEDGER.supersededBy, value: holder, record: true },
+    { kind: 'set-tag', model, version, key: LEDGER.reason, value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`, record: true },
+  ];
 }
 
 /** True when the version's ledger already records this decision (same decision, target and rule): a rerun writes nothing. */

@@ -8,7 +8,7 @@
 import { DECISIONS, type Mode } from '../core/decide.js';
 import { DEFAULT_NOTIFY_ON } from '../core/notification.js';
 import { InputError } from '../core/errors.js';
-import type { Auth } from '../mlflow/rest-client.js';
+import { DEFAULT_TRANSPORT, type Auth, type TransportOptions } from '../mlflow/rest-client.js';
 
 export interface Settings {
   /** Unset only in lint mode, which then checks the policy file alone. */
@@ -19,6 +19,8 @@ export interface Settings {
   tls: { caPath?: string; clientCertPath?: string; insecure: boolean };
   /** Extra request headers (identity-aware proxies and gateways); their values are treated as secrets. */
   extraHeaders: Record<string, string>;
+  /** Timeouts and retries of every request to the registry. */
+  transport: TransportOptions;
   /** tracking-uri `databricks`: the workspace and how to authenticate to it. */
   databricks?: { host: string; token?: string; clientId?: string; clientSecret?: string };
   /** registry-uri `databricks-uc`: the Unity Catalog registry (aliases only) on the workspace. */
@@ -96,6 +98,7 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
     auth,
     tls: tlsSettings(input, env),
     extraHeaders,
+    transport: transportSettings(input, env),
     ...(databricks ? { databricks } : {}),
     registryFlavor,
     ...(model ? { model } : {}),
@@ -114,6 +117,40 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
       force: parseBoolean('force', input('force'), false),
     },
     failOnReject: parseBoolean('fail-on-reject', input('fail-on-reject'), true),
+  };
+}
+
+/**
+ * request-timeout (seconds, one attempt), retries, retry-deadline (seconds, one request with
+ * all its retries); MLflow's own MLFLOW_HTTP_REQUEST_TIMEOUT and MLFLOW_HTTP_REQUEST_MAX_RETRIES
+ * serve when the inputs are unset.
+ */
+function transportSettings(input: (name: string) => string, env: Env): TransportOptions {
+  const number = (name: string, envName: string | undefined, fallback: number, check: { integer?: boolean; min: number; max: number }): number => {
+    const fromInput = input(name);
+    const raw = fromInput || (envName ? (env[envName] ?? '').trim() : '');
+    if (!raw) return fallback;
+    const source = fromInput ? `input "${name}"` : envName!;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value) || (check.integer && !Number.isInteger(value)) || value < check.min || value > check.max) {
+      throw new InputError(`${source} is "${raw}"; it must be ${check.integer ? 'a whole number' : 'a number of seconds'} from ${check.min} to ${check.max}`);
+    }
+    return value;
+  };
+  const requestTimeoutMs = number('request-timeout', 'MLFLOW_HTTP_REQUEST_TIMEOUT', DEFAULT_TRANSPORT.requestTimeoutMs / 1000, { min: 0.1, max: 600 }) * 1000;
+  const maxRetries = number('retries', 'MLFLOW_HTTP_REQUEST_MAX_RETRIES', DEFAULT_TRANSPORT.maxRetries, { integer: true, min: 0, max: 20 });
+  const deadlineMs = number('retry-deadline', undefined, DEFAULT_TRANSPORT.deadlineMs / 1000, { min: 0.1, max: 3600 }) * 1000;
+  if (deadlineMs < requestTimeoutMs) {
+    throw new InputError(`input "retry-deadline" (${deadlineMs / 1000} s) is shorter than request-timeout (${requestTimeoutMs / 1000} s): one attempt could never finish`);
+  }
+  return {
+    ...DEFAULT_TRANSPORT,
+    connectTimeoutMs: Math.min(DEFAULT_TRANSPORT.connectTimeoutMs, requestTimeoutMs),
+    requestTimeoutMs,
+    maxRetries,
+    // Short timeouts (tests, a local server) get short waits between attempts too.
+    minRetryDelayMs: Math.min(DEFAULT_TRANSPORT.minRetryDelayMs, requestTimeoutMs / 4),
+    deadlineMs,
   };
 }
 

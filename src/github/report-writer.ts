@@ -34,6 +34,7 @@ const HEADLINE: Record<string, string> = {
   passed: '✅ Passed (nothing written)',
   rejected: '❌ Rejected',
   skipped: '⏭️ Skipped',
+  superseded: '⚠️ Superseded by another run',
   conflict: '⚠️ Conflict',
   error: '❌ Error',
 };

@@ -149,6 +149,10 @@ export class MlflowRegistry implements Registry {
     }
   }
 
+  /**
+   * One write. Tags, aliases and stages land the same however often they are sent, so the
+   * transport may retry them; creating a model or a version is not retried (a rerun finds them).
+   */
   async apply(op: RegistryOp): Promise<{ version?: string }> {
     switch (op.kind) {
       case 'create-model':
@@ -166,13 +170,13 @@ export class MlflowRegistry implements Registry {
         return { version: String(res.model_version.version) };
       }
       case 'set-tag':
-        await this.rest.post(`${this.prefix}model-versions/set-tag`, { name: op.model, version: op.version, key: op.key, value: op.value });
+        await this.rest.post(`${this.prefix}model-versions/set-tag`, { name: op.model, version: op.version, key: op.key, value: op.value }, REPEATABLE);
         return {};
       case 'set-model-tag':
-        await this.rest.post(`${this.prefix}registered-models/set-tag`, { name: op.model, key: op.key, value: op.value });
+        await this.rest.post(`${this.prefix}registered-models/set-tag`, { name: op.model, key: op.key, value: op.value }, REPEATABLE);
         return {};
       case 'delete-tag':
-        await this.rest.delete(`${this.prefix}model-versions/delete-tag`, { name: op.model, version: op.version, key: op.key });
+        await this.rest.delete(`${this.prefix}model-versions/delete-tag`, { name: op.model, version: op.version, key: op.key }, REPEATABLE);
         return {};
       case 'transition-stage':
         if (!this.supportsStages) throw new RegistryError(`${this.rest.baseUrl} is a Unity Catalog registry, which has no stages`);
@@ -181,15 +185,17 @@ export class MlflowRegistry implements Registry {
           version: op.version,
           stage: op.stage,
           archive_existing_versions: op.archiveExisting,
-        });
+        }, REPEATABLE);
         return {};
       case 'set-alias':
         // An upsert: moving an alias is one atomic write.
-        await this.rest.post(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias, version: op.version });
+        await this.rest.post(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias, version: op.version }, REPEATABLE);
         return {};
     }
   }
 }
+
+const REPEATABLE = { repeatable: true };
 
 /** A 404 RESOURCE_DOES_NOT_EXIST means "not there", which callers handle; anything else is an error. */
 async function orNull<T>(p: Promise<T>): Promise<T | null> {

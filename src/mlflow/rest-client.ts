@@ -10,12 +10,17 @@ import { GateError } from '../core/errors.js';
 export type Auth = { kind: 'none' } | { kind: 'bearer'; token: string } | { kind: 'basic'; username: string; password: string };
 
 export interface TransportOptions {
-  /** Milliseconds to open a connection, to receive headers, and between body chunks. */
+  /** Milliseconds to open a connection. */
   connectTimeoutMs: number;
+  /** Milliseconds to wait for the answer's headers, and between chunks of its body (one attempt). */
   requestTimeoutMs: number;
-  /** Retries of GETs (and of writes that are safe to repeat) on 429/5xx and connection errors. */
+  /** Retries of a request that may be repeated, on 408/429/5xx, resets and timeouts. */
   maxRetries: number;
+  /** The first wait between attempts; it doubles each time (with Retry-After honoured), up to maxRetryDelayMs. */
   minRetryDelayMs: number;
+  maxRetryDelayMs: number;
+  /** The most one request may take, all its attempts and waits included. */
+  deadlineMs: number;
 }
 
 /** TLS settings for an https:// server: a CA bundle, a client certificate (PEM with its key), or no verification at all. */
@@ -27,7 +32,14 @@ export interface TlsOptions {
   insecure?: boolean;
 }
 
-export const DEFAULT_TRANSPORT: TransportOptions = { connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxRetries: 3, minRetryDelayMs: 500 };
+export const DEFAULT_TRANSPORT: TransportOptions = { connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxRetries: 3, minRetryDelayMs: 500, maxRetryDelayMs: 10_000, deadlineMs: 120_000 };
+
+/** What undici's retry interceptor retries: these statuses, and these failures (undici's defaults plus timeouts). */
+const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
+const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN', 'EHOSTUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'];
+const READS: Dispatcher.HttpMethod[] = ['GET', 'HEAD', 'OPTIONS'];
+/** A write that lands the same however often it is sent (a tag, an alias, a stage) may be retried too. */
+const REPEATABLE: Dispatcher.HttpMethod[] = [...READS, 'POST', 'PATCH', 'DELETE'];
 
 /** A failure talking to the registry: names the URL (never the credentials) and the status. */
 export class RegistryError extends GateError {
@@ -47,6 +59,8 @@ export class MlflowRestClient {
   readonly baseUrl: string;
   private readonly dispatcher: Dispatcher;
   private readonly headers: Record<string, string>;
+  private readonly deadlineMs: number;
+  private readonly minRetryDelayMs: number;
 
   constructor(
     trackingUri: string,
@@ -73,13 +87,17 @@ export class MlflowRestClient {
         interceptors.retry({
           maxRetries: t.maxRetries,
           minTimeout: t.minRetryDelayMs,
+          maxTimeout: t.maxRetryDelayMs,
           timeoutFactor: 2,
           retryAfter: true,
-          statusCodes: [408, 429, 500, 502, 503, 504],
-          // Writes are not retried here: after an ambiguous failure the caller reads back instead.
-          methods: ['GET', 'HEAD', 'OPTIONS'],
+          statusCodes: RETRY_STATUSES,
+          errorCodes: RETRY_ERRORS,
+          // Writes only where the caller says a repeat is safe; after an ambiguous failure it reads back.
+          methods: READS,
         }),
       );
+    this.deadlineMs = t.deadlineMs;
+    this.minRetryDelayMs = t.minRetryDelayMs;
     this.headers = { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate', ...(opts.extraHeaders ?? {}) };
     if (auth.kind === 'bearer') this.headers['authorization'] = `Bearer ${auth.token}`;
     if (auth.kind === 'basic') this.headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
@@ -92,16 +110,17 @@ export class MlflowRestClient {
     return this.call<T>('GET', `${endpoint}${q ? `?${q}` : ''}`);
   }
 
-  post<T>(endpoint: string, body: unknown): Promise<T> {
-    return this.call<T>('POST', endpoint, body);
+  /** `repeatable`: the write lands the same however often it is sent, so it may be retried. */
+  post<T>(endpoint: string, body: unknown, opts: { repeatable?: boolean } = {}): Promise<T> {
+    return this.call<T>('POST', endpoint, body, opts.repeatable);
   }
 
-  delete<T>(endpoint: string, body: unknown): Promise<T> {
-    return this.call<T>('DELETE', endpoint, body);
+  delete<T>(endpoint: string, body: unknown, opts: { repeatable?: boolean } = {}): Promise<T> {
+    return this.call<T>('DELETE', endpoint, body, opts.repeatable);
   }
 
   /** One request to `/api/2.0/mlflow/<endpoint>`; the parsed JSON answer, or a RegistryError. */
-  private async call<T>(method: Dispatcher.HttpMethod, endpoint: string, body?: unknown): Promise<T> {
+  private async call<T>(method: Dispatcher.HttpMethod, endpoint: string, body?: unknown, repeatable = false): Promise<T> {
     const url = `${this.baseUrl}/api/2.0/mlflow/${endpoint}`;
     const where = `${method} ${url}`;
     let res: Dispatcher.ResponseData;
@@ -111,15 +130,20 @@ export class MlflowRestClient {
         dispatcher: this.dispatcher,
         headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+        // Bounds the request with all its retries and waits.
+        signal: AbortSignal.timeout(this.deadlineMs),
+        // Jitter: each request's backoff is scaled by a random factor in [0.5, 1.5), so runs that
+        // failed together do not retry together.
+        retryOptions: { minTimeout: Math.round(this.minRetryDelayMs * (0.5 + Math.random())), ...(repeatable ? { methods: REPEATABLE } : {}) },
+      } as Parameters<typeof request>[1]);
     } catch (err) {
-      throw transportError(where, err);
+      throw transportError(where, err, this.deadlineMs);
     }
     let text: string;
     try {
       text = await res.body.text();
     } catch (err) {
-      throw transportError(where, err);
+      throw transportError(where, err, this.deadlineMs);
     }
     const type = String(res.headers['content-type'] ?? '');
     const json = parseJson(text, type);
@@ -177,11 +201,16 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-function transportError(where: string, err: unknown): RegistryError {
+function transportError(where: string, err: unknown, deadlineMs: number): RegistryError {
   if (err instanceof undiciErrors.RequestRetryError) {
-    return new RegistryError(`${where} kept failing with status ${err.statusCode} after retries`, err.statusCode);
+    // Statuses worth a retry end here, retried (reads, repeatable writes) or not (a create).
+    const tries = (err as { data?: { count?: number } }).data?.count ?? 1;
+    return new RegistryError(`${where} answered ${err.statusCode}${tries > 1 ? `, ${tries} times (out of retries)` : ''}`, err.statusCode);
   }
-  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+    return new RegistryError(`${where} failed: no answer within ${deadlineMs / 1000} s, retries included (input retry-deadline)`);
+  }
   const code = e.code ?? e.cause?.code;
   const why =
     code === 'ECONNREFUSED'
@@ -191,7 +220,7 @@ function transportError(where: string, err: unknown): RegistryError {
         : code === 'UND_ERR_CONNECT_TIMEOUT'
           ? 'timed out connecting'
           : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
-            ? 'timed out waiting for the answer'
+            ? 'timed out waiting for the answer (input request-timeout)'
             : code && TLS_CODES.has(code)
               ? `the server's TLS certificate was not trusted (${code}); give its CA bundle as tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)`
               : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;

@@ -87,7 +87,7 @@ describe('dist/index.js as a runner runs it', () => {
     await seed(py(), model);
     const before = await versionsOf(py(), model);
     const run = await gateRun(model, { version: '2' }, { policy: `model: ${model}\nmetrics:\n  accuracy: "=> 0.90"\n  f1:\n    mni: 0.8\n` });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.outputs).toMatchObject({ decision: 'error', 'error-kind': 'policy', wrote: 'false' });
     expect(run.stdout).toContain(`::error title=Policy error,file=${POLICY_PATH},line=3,endLine=3,col=13::metrics.accuracy: unknown operator "=>"`);
     expect(run.stdout).toContain(`::error title=Policy error,file=${POLICY_PATH},line=5,endLine=5,col=5::unknown key "mni" in metrics.f1`);
@@ -97,7 +97,7 @@ describe('dist/index.js as a runner runs it', () => {
 
   it('a missing policy file names the path', async () => {
     const run = await runAction({ inputs: { 'tracking-uri': url, policy: 'nope/policy.yml' } });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.outputs['error-kind']).toBe('policy');
     expect(run.stdout).toContain('policy file nope/policy.yml does not exist');
   });
@@ -107,7 +107,7 @@ describe('dist/index.js as a runner runs it', () => {
     await seed(py(), model);
     const before = await versionsOf(py(), model);
     const run = await gateRun(model, { version: 'abc' });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.outputs).toMatchObject({ decision: 'error', 'error-kind': 'input' });
     expect(run.stdout).toContain('::error::input error: input "version" is "abc"');
     const mismatch = await gateRun(model, { version: '2' }, { policy: policyFor('another-model') });
@@ -122,7 +122,7 @@ describe('dist/index.js as a runner runs it', () => {
       inputs: { 'tracking-uri': closed, 'tracking-token': TOKEN, model: 'm', policy: POLICY_PATH },
       files: { [POLICY_PATH]: policyFor('m') },
     });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.outputs).toMatchObject({ decision: 'error', 'error-kind': 'registry' });
     expect(run.stdout).toMatch(/::error::registry error: GET http:\/\/127\.0\.0\.1:9\/api\/2\.0\/mlflow\/registered-models\/get\?name=m failed: connection refused/);
     expectNoSecret(run);
@@ -143,7 +143,7 @@ describe('dist/index.js as a runner runs it', () => {
     expect(good.outputs).toMatchObject({ decision: 'passed', wrote: 'false' });
     expect(good.stdout).toContain('policy .github/promotion-policy.yml is valid: 2 metric rule(s) for "churn-predictor"');
     const bad = await runAction({ inputs: { mode: 'lint', policy: POLICY_PATH }, files: { [POLICY_PATH]: 'metrics:\n  acc: ">= 0.9"\n  acc: ">= 0.8"\n' } });
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.outputs['error-kind']).toBe('policy');
     expect(bad.stdout).toContain(`::error title=Policy error,file=${POLICY_PATH},line=3,endLine=3,col=3::a key appears twice`);
   });
@@ -188,7 +188,7 @@ describe('dist/index.js as a runner runs it', () => {
       runAction({ inputs: { 'tracking-uri': url, model, mode: 'rollback', target: 'stage:Production', reason: 'bad predictions in EU', ...inputs }, eventName: 'workflow_dispatch' });
     // v1 was put in Production by hand, never by the gate: refused unless forced.
     const refused = await dispatch({});
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.outputs).toMatchObject({ decision: 'error', 'error-kind': 'input', wrote: 'false' });
     expect(refused.stdout).toContain('refusing to restore version 1');
     const forced = await dispatch({ force: 'true' });

@@ -42,7 +42,7 @@ describe.runIf(inject('mlflowVersion').startsWith('3.'))('MLflow basic-auth app'
   it('a wrong password fails naming the server and 401, never the password, and writes nothing', async () => {
     const before = await versionsOf(py, model);
     const run = await gate(model, { username: 'admin', password: 'not-the-password-999' }, '2');
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.outputs).toMatchObject({ decision: 'error', 'error-kind': 'registry', wrote: 'false' });
     // Two reads go out together; whichever is refused first is named. (The runner's command encoding turns % into %25.)
     const base = server.url.replace(/[.]/g, '\\.');
@@ -63,7 +63,7 @@ describe.runIf(inject('mlflowVersion').startsWith('3.'))('MLflow basic-auth app'
   it('a read-only user can evaluate, but promoting fails with 403 and changes nothing', async () => {
     const before = await versionsOf(py, model);
     const run = await gate(model, READER, '2');
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.outputs).toMatchObject({ decision: 'error', 'error-kind': 'registry', wrote: 'false' });
     expect(run.stdout).toMatch(/answered 403 \(permission denied: the credentials lack the permission\): Permission denied\. Nothing was written\./);
     expectNeverPrinted(run, READER.password);

@@ -41,7 +41,7 @@ describe('plan and apply', () => {
     const editedPath = `${path}.edited.json`;
     writeFileSync(editedPath, JSON.stringify(edited));
     const tampered = await step(model, { mode: 'apply', version: '2', plan: editedPath });
-    expect(tampered.code).toBe(1);
+    expect(tampered.code).toBe(4);
     expect(tampered.outputs).toMatchObject({ decision: 'conflict', 'error-kind': 'conflict', wrote: 'false' });
     expect(tampered.stdout).toContain('refusing to apply the plan: the registry writes differ from the plan');
 

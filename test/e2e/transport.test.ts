@@ -36,7 +36,7 @@ describe('transport, as a runner runs the Action', () => {
     const model = uniqueModel();
     await seed(py(), model);
     const refused = await gate(model, { 'tracking-uri': https.url, version: '2' });
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(3);
     expect(refused.outputs['error-kind']).toBe('registry');
     expect(refused.stdout).toContain(`GET ${https.url}/api/2.0/mlflow/registered-models/get?name=${encodeURIComponent(model)} failed: the server's TLS certificate was not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE)`);
     const before = https.requests;

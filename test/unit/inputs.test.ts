@@ -15,6 +15,7 @@ describe('readSettings', () => {
       models: [],
       tls: { insecure: false },
       extraHeaders: {},
+      transport: { connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxRetries: 3, minRetryDelayMs: 500, maxRetryDelayMs: 10_000, deadlineMs: 120_000 },
       registryFlavor: 'mlflow',
       version: 'latest',
       policyPath: '.github/promotion-policy.yml',
@@ -24,6 +25,18 @@ describe('readSettings', () => {
       notify: { notifyOn: ['promoted', 'rejected', 'rolled-back'] },
       rollback: { reason: '', force: false },
     });
+  });
+
+  it('reads timeouts and retries from their inputs, else from MLflow\'s variables, and refuses nonsense naming the input', () => {
+    expect(settings({ 'tracking-uri': URI, 'request-timeout': '2.5', retries: '0', 'retry-deadline': '10' }).transport).toMatchObject({ requestTimeoutMs: 2500, connectTimeoutMs: 2500, maxRetries: 0, deadlineMs: 10_000, minRetryDelayMs: 500 });
+    expect(settings({ 'tracking-uri': URI, 'request-timeout': '0.4' }).transport.minRetryDelayMs).toBe(100);
+    expect(settings({ 'tracking-uri': URI }, { MLFLOW_HTTP_REQUEST_TIMEOUT: '120', MLFLOW_HTTP_REQUEST_MAX_RETRIES: '7' }).transport).toMatchObject({ requestTimeoutMs: 120_000, maxRetries: 7 });
+    expect(settings({ 'tracking-uri': URI, retries: '1' }, { MLFLOW_HTTP_REQUEST_MAX_RETRIES: '7' }).transport.maxRetries).toBe(1);
+    expect(inputError({ 'tracking-uri': URI, retries: '1.5' })).toBe('input "retries" is "1.5"; it must be a whole number from 0 to 20');
+    expect(inputError({ 'tracking-uri': URI, retries: '-1' })).toContain('input "retries" is "-1"');
+    expect(inputError({ 'tracking-uri': URI, 'request-timeout': 'soon' })).toBe('input "request-timeout" is "soon"; it must be a number of seconds from 0.1 to 600');
+    expect(inputError({ 'tracking-uri': URI }, { MLFLOW_HTTP_REQUEST_TIMEOUT: '0' })).toContain('MLFLOW_HTTP_REQUEST_TIMEOUT is "0"');
+    expect(inputError({ 'tracking-uri': URI, 'request-timeout': '60', 'retry-deadline': '30' })).toContain('input "retry-deadline" (30 s) is shorter than request-timeout (60 s)');
   });
 
   it('reads the environment MLflow users already set, and an input beats it', () => {
