@@ -5,7 +5,7 @@
  * Pure: it is given the file's text, never reads the file system.
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import schema from '../../schema/promotion-policy.schema.json' with { type: 'json' };
 import { InputError, PolicyError, type PolicyProblem } from './errors.js';
 import { isGlob, matchesGlob } from './glob.js';
@@ -123,26 +123,71 @@ function validate(data: unknown): ErrorObject[] {
   return validator(data) ? [] : [...(validator.errors ?? [])];
 }
 
+/** A policy is a few kilobytes; anything near this is the wrong file (and would take long to parse). */
+export const MAX_POLICY_CHARS = 1_000_000;
+/** Deeper than any policy nests (rules sit 5 levels down), far below what would exhaust the stack. */
+export const MAX_POLICY_DEPTH = 32;
+/** YAML aliases may be expanded this many times in all ("billion laughs" expands them exponentially). */
+export const MAX_ALIAS_EXPANSIONS = 100;
+/** Problems listed at once: enough to fix a file, bounded for a file that is wrong everywhere. */
+export const MAX_PROBLEMS = 50;
+
 /** Parses and validates a policy file completely; throws a PolicyError listing every problem. */
 export function loadPolicyFile(text: string, file: string): PolicyFile {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const at = (offset: number, message: string): PolicyProblem => {
     const { line, col } = lines.linePos(offset);
     return { file, line, column: col, message };
   };
+  // Checks on the raw text, before the YAML parser sees it.
+  if (text.length > MAX_POLICY_CHARS) {
+    throw new PolicyError([{ file, line: 1, column: 1, message: `the policy file has ${text.length.toLocaleString('en-US')} characters; a policy may have at most ${MAX_POLICY_CHARS.toLocaleString('en-US')} (a few kilobytes is usual): is "${file}" the policy file?` }]);
+  }
+  const bad = firstForbiddenChar(text);
+  if (bad !== -1) {
+    const { line, column } = positionIn(text, bad);
+    const code = text.charCodeAt(bad);
+    const message =
+      code === 0xfffd
+        ? 'the policy file is not valid UTF-8 here (a byte sequence that is not UTF-8, or U+FFFD); save it as UTF-8'
+        : `the policy file has a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')}) here; YAML allows only tabs, line breaks and printable characters`;
+    throw new PolicyError([{ file, line, column, message }]);
+  }
+
+  // uniqueKeys is checked below in one pass: the parser's own check is quadratic in a mapping's size.
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  } catch (err) {
+    // The parser reports its problems as errors; this is for one it throws (a stack exhausted by nesting).
+    throw new PolicyError([{ file, line: 1, column: 1, message: yamlMessage('', err instanceof Error ? err.message : String(err)) }]);
+  }
   const atPath = (path: string[], message: string, key?: string): PolicyProblem =>
     at((key !== undefined ? keyNodeAt(doc, path, key) : nodeAt(doc, path))?.range?.[0] ?? 0, message);
 
   const syntax = doc.errors.map((e) => at(e.pos[0], yamlMessage(e.code, e.message)));
-  if (syntax.length > 0) throw new PolicyError(syntax);
+  if (syntax.length > 0) throw new PolicyError(bounded(syntax));
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     throw new PolicyError([{ file, line: 1, column: 1, message: 'the policy file is empty; it needs at least a `metrics:` mapping' }]);
   }
+  const structure = structureProblems(doc.contents, at);
+  if (structure.length > 0) throw new PolicyError(bounded(structure));
 
-  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
-  const schemaProblems = validate(data).flatMap((e) => describeSchemaError(e, doc, data, at));
-  if (schemaProblems.length > 0) throw new PolicyError(dedupe(schemaProblems));
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+  } catch (err) {
+    // yaml throws a ReferenceError when aliases expand beyond maxAliasCount.
+    const alias = firstAlias(doc.contents);
+    throw new PolicyError([
+      at(alias?.range?.[0] ?? 0, `the policy's YAML aliases expand too much (${err instanceof Error ? err.message : String(err)}); an alias may be expanded at most ${MAX_ALIAS_EXPANSIONS} times in all`),
+    ]);
+  }
+  // Only the first errors are described: placing each costs a walk of its mapping.
+  const schemaProblems = validate(data)
+    .slice(0, MAX_PROBLEMS * 4)
+    .flatMap((e) => describeSchemaError(e, doc, data, at));
+  if (schemaProblems.length > 0) throw new PolicyError(bounded(schemaProblems));
 
   const raw = data as RawPolicy;
   const problems: PolicyProblem[] = [];
@@ -151,6 +196,11 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
     for (const [metric, rule] of Object.entries(rs.metrics ?? {})) {
       const built = buildRule(metric, rule);
       if ('error' in built) {
+        // Placing a problem walks its mapping: past the listed ones, only count them.
+        if (problems.length > MAX_PROBLEMS) {
+          problems.push({ file, line: 0, column: 0, message: built.error });
+          continue;
+        }
         const where = [...path, 'metrics'];
         // A whole sub-mapping (compare) is pointed at by its key; a value (between, min) where it stands.
         const problem = !built.key
@@ -185,7 +235,7 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
   const base = [layer(raw.defaults ?? {}, ['defaults']), layer(pick(raw), [])];
   const gates = new Map(Object.entries(raw.gates ?? {}).map(([name, rs]) => [name, layer(rs, ['gates', name])]));
   const models = new Map(Object.entries(raw.models ?? {}).map(([pattern, rs]) => [pattern, layer(rs, ['models', pattern])]));
-  if (problems.length > 0) throw new PolicyError(dedupe(problems));
+  if (problems.length > 0) throw new PolicyError(bounded(problems));
 
   const hasMetrics = [...base, ...gates.values(), ...models.values()].some((l) => l.metrics.size > 0);
   if (!hasMetrics) throw new PolicyError([atPath([], 'the policy has no metric rules; add a `metrics:` mapping such as `accuracy: ">= 0.9"`')]);
@@ -355,6 +405,8 @@ function describeSchemaError(e: ErrorObject, doc: Document, data: unknown, at: A
   const node = nodeAt(doc, path);
   const offset = node?.range?.[0] ?? 0;
   const schemaNode = subSchemaAt(path);
+  // A key's own errors (its pattern, its length) are reported once, by its propertyNames error.
+  if (e.propertyName !== undefined && e.keyword !== 'propertyNames') return [];
   switch (e.keyword) {
     case 'if':
       return []; // the `then`/`else` branch reports the real problem
@@ -384,7 +436,6 @@ function describeSchemaError(e: ErrorObject, doc: Document, data: unknown, at: A
       }
       return [at(offset, `${name} ${e.message ?? 'is not valid'}`)];
     case 'pattern': {
-      if (e.propertyName !== undefined) return []; // reported once, by its propertyNames error
       if (path.at(-1) === 'alias' || path.at(-1) === 'previous_alias') {
         return [at(offset, `${name} is "${String(valueAt(data, path))}"; an MLflow alias has only letters, digits, _ and -`)];
       }
@@ -420,10 +471,92 @@ function describeSchemaError(e: ErrorObject, doc: Document, data: unknown, at: A
   }
 }
 
+const DUPLICATE_KEY = 'a key appears twice in the same mapping; each key may appear once';
+
 function yamlMessage(code: string, message: string): string {
-  if (code === 'DUPLICATE_KEY') return 'a key appears twice in the same mapping; each key may appear once';
+  if (code === 'DUPLICATE_KEY') return DUPLICATE_KEY;
   if (code === 'TAB_AS_INDENT') return 'a tab is used for indentation; YAML allows only spaces';
+  // The parser is recursive: very deep nesting exhausts the stack, which it reports as an error here.
+  if (/call stack/i.test(message)) return `the policy nests too deeply here (a policy nests at most ${MAX_POLICY_DEPTH} levels)`;
   return `YAML syntax: ${message.split('\n')[0]}`;
+}
+
+/**
+ * One pass over the parsed nodes, without recursion (a hostile file may nest thousands of levels):
+ * nesting deeper than MAX_POLICY_DEPTH, keys that are not plain scalars (a list or mapping as a key,
+ * an alias as a key), and keys that appear twice in a mapping.
+ */
+function structureProblems(root: unknown, at: At): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth: 1 }];
+  while (stack.length > 0 && problems.length <= MAX_PROBLEMS) {
+    const { node, depth } = stack.pop()!;
+    if (!isCollection(node)) continue;
+    if (depth > MAX_POLICY_DEPTH) {
+      problems.push(at(node.range?.[0] ?? 0, `the policy nests too deeply here (more than ${MAX_POLICY_DEPTH} levels; a policy needs about 6)`));
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const item of node.items) {
+      if (isPair(item)) {
+        const key = item.key;
+        if (key !== null && !isScalar(key)) {
+          const what = isAlias(key) ? 'an alias' : isMap(key) ? 'a mapping' : 'a list';
+          problems.push(at((key as Node).range?.[0] ?? 0, `a key must be a plain name, not ${what}`));
+        } else if (isScalar(key)) {
+          const name = String(key.value);
+          if (seen.has(name)) problems.push(at(key.range?.[0] ?? 0, DUPLICATE_KEY));
+          seen.add(name);
+        }
+        stack.push({ node: item.value, depth: depth + 1 });
+      } else {
+        stack.push({ node: item, depth: depth + 1 });
+      }
+    }
+  }
+  return problems;
+}
+
+function firstAlias(root: unknown): Node | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isAlias(node)) return node;
+    if (isCollection(node)) for (const item of [...node.items].reverse()) stack.push(isPair(item) ? item.value : item);
+  }
+  return undefined;
+}
+
+/**
+ * Where the text has U+FFFD (what decoding put for bytes that are not UTF-8) or a C0 control
+ * character other than tab, line feed and carriage return, or DEL; -1 if nowhere.
+ */
+function firstForbiddenChar(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd || c === 0x7f || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d)) return i;
+  }
+  return -1;
+}
+
+/** 1-based line and column of a character offset. */
+function positionIn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line += 1;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/** Every problem once, in file order, at most MAX_PROBLEMS of them and a line saying how many more. */
+function bounded(problems: PolicyProblem[]): PolicyProblem[] {
+  const listed = dedupe(problems.filter((p) => p.line > 0));
+  const more = Math.max(0, listed.length - MAX_PROBLEMS) + problems.filter((p) => p.line === 0).length;
+  const last = listed[Math.min(listed.length, MAX_PROBLEMS) - 1];
+  if (more === 0 || !last) return listed;
+  return [...listed.slice(0, MAX_PROBLEMS), { ...last, message: `and at least ${more} more problem(s) not listed; fix these first` }];
 }
 
 function pointerToPath(pointer: string): string[] {

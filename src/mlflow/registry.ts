@@ -78,7 +78,7 @@ export class MlflowRegistry implements Registry {
     do {
       // In LIKE, _ and % are wildcards too: the caller matches the names exactly.
       const res = await this.rest.get<{ registered_models?: Array<{ name: string }>; next_page_token?: string }>(`${this.prefix}registered-models/search`, {
-        ...(prefix ? { filter: `name LIKE ${quote(`${prefix}%`)}` } : {}),
+        ...(prefix ? { filter: `name LIKE ${likePattern(prefix, true)}` } : {}),
         max_results: 1000,
         page_token: pageToken,
       });
@@ -93,11 +93,12 @@ export class MlflowRegistry implements Registry {
     let pageToken: string | undefined;
     do {
       const res = await this.rest.get<{ model_versions?: ApiModelVersion[]; next_page_token?: string }>(`${this.prefix}model-versions/search`, {
-        filter: `name=${quote(name)}`,
+        filter: nameFilter(name),
         max_results: PAGE,
         page_token: pageToken,
       });
-      out.push(...(res.model_versions ?? []).map(toModelVersion));
+      // The filter may be a LIKE, which matches more than the name: keep the name's own versions.
+      out.push(...(res.model_versions ?? []).filter((v) => v.name === name).map(toModelVersion));
       pageToken = res.next_page_token || undefined;
     } while (pageToken);
     return out;
@@ -251,7 +252,26 @@ export function toDouble(v: number | string): number {
   return Number(v);
 }
 
-/** A string literal for MLflow's search filter: single-quoted, with quotes and backslashes escaped. */
-export function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/**
+ * MLflow's search filter for one model name. MLflow's parser takes a string literal's text as is,
+ * with no escapes (`'a\'b'` is not `a'b`, and `'a\b'` is `a\b`), so the name is quoted with a
+ * quote character it does not contain. A name with both quote characters, or ending in a backslash
+ * (which the tokenizer reads as escaping the closing quote), cannot be written as a literal: it is
+ * searched with LIKE, those characters as `_`, and the caller keeps only the exact name.
+ */
+export function nameFilter(name: string): string {
+  if (!name.endsWith('\\')) {
+    if (!name.includes("'")) return `name='${name}'`;
+    if (!name.includes('"')) return `name="${name}"`;
+  }
+  return `name LIKE ${likePattern(name, false)}`;
+}
+
+/**
+ * A LIKE pattern (single-quoted) matching at least every name equal to `text` (or starting with it):
+ * quotes and backslashes, which no literal can carry reliably, become `_`; `%` and `_` in the text
+ * are wildcards there too. A prefilter only: callers compare names exactly.
+ */
+export function likePattern(text: string, prefix: boolean): string {
+  return `'${text.replace(/['"\\]/g, '_')}${prefix ? '%' : ''}'`;
 }

@@ -91,8 +91,15 @@ def _version_dict(mv):
 
 
 def _model_filter(model):
-    quote = '"' if "'" in model else "'"
-    return f"name={quote}{model}{quote}"
+    # MLflow's filter parser takes a string literal's text as is (no escapes): quote with a
+    # character the name lacks; a name with both quotes (or ending in a backslash, which the
+    # tokenizer reads as escaping the closing quote) is found by LIKE with those characters
+    # as `_`, and the caller keeps only the exact name.
+    for quote in ("'", '"'):
+        if quote not in model and not model.endswith("\\"):
+            return f"name={quote}{model}{quote}"
+    pattern = "".join("_" if c in "'\"\\" else c for c in model)
+    return f"name LIKE '{pattern}'"
 
 
 # --- ops ------------------------------------------------------------------------
@@ -173,6 +180,89 @@ def op_seed_model(args):
     return out
 
 
+def op_seed_light(args):
+    """Versions registered straight from runs (no logged model, no artifacts): ~20 ms a version.
+
+    args: model, experiment, versions [{metrics, stage, version_tags, aliases, run_tags}], model_tags.
+    Metric values as in seed_model ("NaN", "Infinity", "-Infinity" accepted)."""
+    from mlflow.entities import Metric, RunTag
+
+    model = args["model"]
+    exp_name = args.get("experiment") or "hostile-input"
+    exp = client.get_experiment_by_name(exp_name)
+    exp_id = exp.experiment_id if exp else client.create_experiment(exp_name)
+    try:
+        client.create_registered_model(model)
+    except MlflowException as e:
+        if e.error_code != "RESOURCE_ALREADY_EXISTS":
+            raise
+    out = []
+    for spec in args.get("versions") or []:
+        run = client.create_run(exp_id)
+        run_id = run.info.run_id
+        now = int(time.time() * 1000)
+        metrics = [Metric(k, _num(v), now, 0) for k, v in (spec.get("metrics") or {}).items()]
+        tags = [RunTag(k, str(v)) for k, v in (spec.get("run_tags") or {}).items()]
+        if metrics or tags:
+            client.log_batch(run_id, metrics=metrics, tags=tags)
+        client.set_terminated(run_id, spec.get("run_status") or "FINISHED")
+        mv = client.create_model_version(model, f"runs:/{run_id}/model", run_id=run_id)
+        version = str(mv.version)
+        if spec.get("stage"):
+            client.transition_model_version_stage(model, version, spec["stage"], archive_existing_versions=False)
+        for k, v in (spec.get("version_tags") or {}).items():
+            client.set_model_version_tag(model, version, k, str(v))
+        for alias in spec.get("aliases") or []:
+            client.set_registered_model_alias(model, alias, version)
+        out.append({"version": version, "run_id": run_id})
+    for k, v in (args.get("model_tags") or {}).items():
+        client.set_registered_model_tag(model, k, str(v))
+    return out
+
+
+def op_log_history(args):
+    """Many steps of one metric in batches of 1,000 (MLflow's log_batch limit): values[i] at step i."""
+    from mlflow.entities import Metric
+
+    now = int(time.time() * 1000)
+    values = args["values"]
+    for start in range(0, len(values), 1000):
+        chunk = [Metric(args["key"], _num(v), now + start + i, start + i) for i, v in enumerate(values[start : start + 1000])]
+        client.log_batch(args["run_id"], metrics=chunk)
+    return len(values)
+
+
+def op_delete_run(args):
+    client.delete_run(args["run_id"])
+    return None
+
+
+def op_create_model(args):
+    """Registers a name as is (to learn whether the server accepts it)."""
+    return client.create_registered_model(args["model"]).name
+
+
+def op_snapshot(args):
+    """Everything the gate could write, for each model: its tags and aliases, and each version's
+    stage, status, tags and aliases. None for a model that does not exist."""
+    out = {}
+    for model in args["models"]:
+        m = op_get_model({"model": model})
+        if m is None:
+            out[model] = None
+            continue
+        versions = op_search_versions({"model": model})
+        out[model] = {
+            "tags": m["tags"],
+            "aliases": m["aliases"],
+            "versions": {
+                v["version"]: {"stage": v["current_stage"], "status": v["status"], "tags": v["tags"], "aliases": sorted(v["aliases"])}
+                for v in versions
+            },
+        }
+    return out
+
+
 def op_get_version(args):
     try:
         return _version_dict(client.get_model_version(args["model"], str(args["version"])))
@@ -190,7 +280,7 @@ def op_search_versions(args):
         page = client.search_model_versions(
             filter_string=_model_filter(model), max_results=200, page_token=token
         )
-        found.extend(page)
+        found.extend(mv for mv in page if mv.name == model)
         token = page.token
         if not token:
             break
