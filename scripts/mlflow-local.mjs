@@ -76,7 +76,7 @@ function tail(text, n = 40) {
 /**
  * Keeps the last `maxChars` characters written to it.
  */
-class TextTail {
+export class TextTail {
   /** @param {number} [maxChars] */
   constructor(maxChars = 64 * 1024) {
     this.maxChars = maxChars;
@@ -99,14 +99,16 @@ class TextTail {
  * Runs a command to completion, capturing stdout+stderr interleaved.
  * @param {string} cmd
  * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv }} [opts]
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, uid?: number, gid?: number }} [opts]
  * @returns {Promise<{ code: number | null, signal: NodeJS.Signals | null, output: string }>}
  */
-async function run(cmd, args, opts = {}) {
+export async function run(cmd, args, opts = {}) {
   const child = spawn(cmd, args, {
     cwd: opts.cwd ?? repoRoot,
     env: opts.env ?? childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
   });
   const out = new TextTail(256 * 1024);
   child.stdout.on('data', (d) => out.push(d));
@@ -121,7 +123,7 @@ async function run(cmd, args, opts = {}) {
 }
 
 /** @param {number} ms */
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** @param {number} t0 */
 const secondsSince = (t0) => ((performance.now() - t0) / 1000).toFixed(1);
@@ -351,6 +353,107 @@ function installExitHook() {
 }
 
 /**
+ * What to clean up if node exits (or dies of SIGINT/SIGTERM/SIGHUP) before a stop():
+ * process groups are SIGKILLed, plain pids SIGKILLed, temp dirs removed. Shared by
+ * every throwaway server started from here and from scripts/postgres-local.mjs.
+ */
+export const exitCleanup = {
+  /** @param {number} pgid a process group (a child spawned with `detached: true`) */
+  addGroup(pgid) {
+    installExitHook();
+    liveGroups.add(pgid);
+  },
+  /** @param {number} pgid */
+  deleteGroup(pgid) {
+    liveGroups.delete(pgid);
+  },
+  /** @param {string} dir */
+  addDir(dir) {
+    installExitHook();
+    liveDirs.add(dir);
+  },
+  /** @param {string} dir */
+  deleteDir(dir) {
+    liveDirs.delete(dir);
+  },
+};
+
+/**
+ * Ends a process group whose leader is `pid`: `signal` to the group, up to `graceMs` for the
+ * leader to exit (`exited` resolves when it does), then SIGKILL to whatever is left of the group.
+ * @param {number} pid
+ * @param {Promise<unknown>} exited
+ * @param {{ signal?: NodeJS.Signals, graceMs?: number, alreadyExited?: boolean }} [options]
+ */
+export async function stopProcessGroup(pid, exited, { signal = 'SIGTERM', graceMs = 5000, alreadyExited = false } = {}) {
+  if (!alreadyExited) {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // group already gone
+    }
+    if (!(await exitedWithin(exited, graceMs))) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // ignore
+      }
+      await exitedWithin(exited, 2000);
+    }
+  }
+  // the leader may exit before its children: make sure the whole group is gone
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing left
+  }
+}
+
+/**
+ * Whether `exited` settles within `ms` (the timer is cleared, so it does not keep node alive).
+ * @param {Promise<unknown>} exited
+ * @param {number} ms
+ * @returns {Promise<boolean>}
+ */
+async function exitedWithin(exited, ms) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return /** @type {boolean} */ (await Promise.race([exited.then(() => true), timeout]));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The pids of the live processes in process group `pgid` (from /proc; Linux only), with
+ * their command lines: to check how many server workers really run.
+ * @param {number} pgid
+ * @returns {Array<{ pid: number, ppid: number, cmdline: string }>}
+ */
+export function processGroupMembers(pgid) {
+  /** @type {Array<{ pid: number, ppid: number, cmdline: string }>} */
+  const found = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so split after the last ')'
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z' || Number(fields[2]) !== pgid) continue;
+      const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+      found.push({ pid: Number(name), ppid: Number(fields[1]), cmdline });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
+/**
  * @typedef {{ username: string, password: string }} MlflowCredentials
  */
 
@@ -410,16 +513,22 @@ function authIni(c) {
  * Starts a real `mlflow server` (SQLite backend, local artifact store, 1 worker) on a
  * free port of 127.0.0.1 and waits until `GET /health` answers OK.
  *
+ * `backendStoreUri` replaces the SQLite file in the temp folder (e.g. the `uri` of
+ * scripts/postgres-local.mjs's `startPostgres`); `workers` is `--workers` (MLflow 3 serves
+ * with uvicorn, whose supervisor then runs that many worker processes; the server's
+ * database migrations run once, in the `mlflow server` process, before they start).
+ *
  * With `auth`, runs MLflow's basic-auth app instead (`--app-name basic-auth`): writes
  * `<dir>/basic_auth.ini` (users in `<dir>/basic_auth.db`), points
  * `MLFLOW_AUTH_CONFIG_PATH` at it and gives the server a random
  * `MLFLOW_FLASK_SERVER_SECRET_KEY`. `/health` needs no credentials there either.
  *
- * @param {{ python?: string, log?: LogFn, timeoutMs?: number, extraArgs?: string[], auth?: MlflowAuthOptions }} [options]
+ * @param {{ python?: string, log?: LogFn, timeoutMs?: number, extraArgs?: string[], auth?: MlflowAuthOptions, backendStoreUri?: string, workers?: number }} [options]
  *   `python`: venv python (default: {@link ensureMlflowVenv}()).
  * @returns {Promise<MlflowServer>}
  */
-export async function startMlflowServer({ python, log = console.error, timeoutMs = 90_000, extraArgs = [], auth } = {}) {
+export async function startMlflowServer({ python, log = console.error, timeoutMs = 90_000, extraArgs = [], auth, backendStoreUri, workers = 1 } = {}) {
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`startMlflowServer: workers must be a whole number >= 1, not ${workers}`);
   const t0 = performance.now();
   python ??= await ensureMlflowVenv({ log });
   const mlflowBin = path.join(path.dirname(python), 'mlflow');
@@ -432,11 +541,11 @@ export async function startMlflowServer({ python, log = console.error, timeoutMs
   const url = `http://127.0.0.1:${port}`;
   const args = [
     'server',
-    '--backend-store-uri', `sqlite:///${path.join(dir, 'mlflow.db')}`,
+    '--backend-store-uri', backendStoreUri ?? `sqlite:///${path.join(dir, 'mlflow.db')}`,
     '--artifacts-destination', path.join(dir, 'artifacts'),
     '--host', '127.0.0.1',
     '--port', String(port),
-    '--workers', '1',
+    '--workers', String(workers),
     ...extraArgs,
   ];
   /** @type {MlflowCredentials | null} */
@@ -505,28 +614,7 @@ export async function startMlflowServer({ python, log = console.error, timeoutMs
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (!exited) {
-      try {
-        process.kill(-pid, 'SIGTERM');
-      } catch {
-        // group already gone
-      }
-      const killed = await Promise.race([exitPromise.then(() => true), sleep(5000).then(() => false)]);
-      if (!killed) {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          // ignore
-        }
-        await Promise.race([exitPromise, sleep(2000)]);
-      }
-    }
-    // the leader may exit before its children: make sure the whole group is gone
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // ESRCH: nothing left
-    }
+    await stopProcessGroup(pid, exitPromise, { alreadyExited: exited !== null });
     liveGroups.delete(pid);
     await new Promise((resolve) => logFile.end(resolve));
     await fsp.rm(dir, { recursive: true, force: true });
