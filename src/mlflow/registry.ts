@@ -31,7 +31,7 @@ interface ApiMetric {
   dataset_name?: string;
 }
 interface ApiRun {
-  info: { run_id: string; status?: string; experiment_id?: string };
+  info: { run_id: string; status?: string; experiment_id?: string; lifecycle_stage?: string };
   data?: { metrics?: ApiMetric[]; tags?: ApiTag[] };
   inputs?: { dataset_inputs?: Array<{ dataset?: { digest?: string } }> };
 }
@@ -116,7 +116,9 @@ export class MlflowRegistry implements Registry {
     return {
       runId: info.run_id,
       ...(info.experiment_id ? { experimentId: info.experiment_id } : {}),
-      status: info.status ?? 'UNKNOWN',
+      // A deleted run (in MLflow's trash; runs/get still answers) is no run to promote from: its status
+      // reads DELETED, so a run_status rule (FINISHED by default) makes the version ineligible.
+      status: info.lifecycle_stage === 'deleted' ? 'DELETED' : (info.status ?? 'UNKNOWN'),
       metrics: new Map((data?.metrics ?? []).map((m) => [m.key, toPoint(m)])),
       tags: tagsToRecord(data?.tags),
       datasetDigests: [...new Set((inputs?.dataset_inputs ?? []).flatMap((d) => (d.dataset?.digest ? [d.dataset.digest] : [])))],

@@ -242,7 +242,7 @@ def op_create_model(args):
     return client.create_registered_model(args["model"]).name
 
 
-def op_snapshot(args):
+def op_snapshot_many(args):
     """Everything the gate could write, for each model: its tags and aliases, and each version's
     stage, status, tags and aliases. None for a model that does not exist."""
     out = {}

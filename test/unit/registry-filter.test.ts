@@ -40,7 +40,7 @@ describe('nameFilter', () => {
   });
 });
 
-describe('searchModelVersions with a LIKE filter', () => {
+describe('MlflowRegistry over MockAgent: names and runs', () => {
   const ORIGIN = 'http://mlflow.test:5000';
   let agent: MockAgent;
   beforeEach(() => {
@@ -49,6 +49,15 @@ describe('searchModelVersions with a LIKE filter', () => {
   });
   afterEach(async () => {
     await agent.close();
+  });
+
+  it('a deleted run (still answered by runs/get) reads as status DELETED', async () => {
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/api/2.0/mlflow/runs/get?run_id=r1', method: 'GET' })
+      .reply(200, { run: { info: { run_id: 'r1', status: 'FINISHED', lifecycle_stage: 'deleted' }, data: { metrics: [{ key: 'acc', value: 0.9 }] } } });
+    const registry = new MlflowRegistry(new MlflowRestClient(ORIGIN, { kind: 'none' }, { dispatcher: agent }));
+    expect((await registry.getRun('r1'))?.status).toBe('DELETED');
   });
 
   it('keeps only the versions of the exact name', async () => {
