@@ -12,6 +12,7 @@
 // Every way starts from the same seeded registry, and the registry states they leave must agree.
 
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -45,7 +46,8 @@ const WAY_LABEL = {
  * @property {number} [models]           scheduled run: models; default 50
  * @property {number} [versions]         scheduled run: versions each; default 10
  * @property {number} [scheduleLatency]  scheduled run: injected latency, ms; default 50
- * @property {number} [scheduleRuns]     scheduled run: measured runs; default `runs`
+ * @property {number} [scheduleRuns]     scheduled run: measured runs of the Action; default `runs`
+ * @property {number} [pythonScheduleRuns]  scheduled run: measured runs of each Python way (minutes each at 50 ms); default 1
  * @property {Way[]} [ways]              default all four
  * @property {boolean} [warmup]          one unmeasured run of each way first (page cache, pyc); default true
  * @property {boolean} [pipInstall]      also time `pip install mlflow` / `mlflow-skinny` into fresh venvs (downloads); default false
@@ -182,8 +184,12 @@ export async function runBench(options = {}) {
     log = (/** @type {string} */ m) => console.error(m),
   } = options;
   const scheduleRuns = options.scheduleRuns ?? runs;
+  const pythonScheduleRuns = options.pythonScheduleRuns ?? 1;
   const node = nodeBinary();
   const t0 = performance.now();
+  const distSha = async () => createHash('sha256').update(await fsp.readFile(actionEntry)).digest('hex');
+  const distSha256 = await distSha();
+  const loadBefore = os.loadavg();
 
   const python = options.python ?? (await ensureMlflowVenv({ flavor: 'mlflow3', log }));
   const skinnyPython = ways.includes('skinny')
@@ -286,27 +292,30 @@ export async function runBench(options = {}) {
     /** @type {string[]} */
     const stateProblems = [];
     /**
-     * Measures each way `n` times (interleaved: way by way within a round) on one job.
+     * Measures each way `n(way)` times (interleaved: way by way within a round) on one job.
      * @param {'one' | 'sched'} job
      * @param {number} latencyMs
-     * @param {number} n
+     * @param {(way: Way) => number} runsOf
+     * @param {boolean} warm  one unmeasured run of each way first
      */
-    const measure = async (job, latencyMs, n) => {
+    const measure = async (job, latencyMs, runsOf, warm) => {
       const proxy = await startFaultProxy({ upstream: server.url, latencyMs });
       proxies.push(proxy);
-      if (warmup) for (const way of ways) await runWay(way, job, proxy);
+      if (warm) for (const way of ways) await runWay(way, job, proxy);
+      const n = Math.max(...ways.map(runsOf));
       /** @type {Record<string, Array<Awaited<ReturnType<typeof runWay>>>>} */
       const byWay = Object.fromEntries(ways.map((w) => [w, []]));
       /** @type {string | undefined} */
       let reference;
       for (let i = 0; i < n; i++) {
         for (const way of ways) {
+          if (i >= runsOf(way)) continue;
           const run = await runWay(way, job, proxy);
           const text = JSON.stringify(run.state);
           reference ??= text;
           if (text !== reference) stateProblems.push(`${job} at ${latencyMs} ms, run ${i + 1}: ${WAY_LABEL[way]} left another registry state than ${WAY_LABEL[/** @type {Way} */ (ways[0])]}:\n${text}\nvs\n${reference}`);
           byWay[way]?.push(run);
-          log(`[bench] ${job} ${latencyMs} ms run ${i + 1}/${n} ${way}: ${run.ms.toFixed(0)} ms, ${run.path.requests} requests, ${run.path.roundTrips} round trips`);
+          log(`[bench] ${job} ${latencyMs} ms run ${i + 1}/${runsOf(way)} ${way}: ${run.ms.toFixed(0)} ms, ${run.path.requests} requests, ${run.path.roundTrips} round trips`);
         }
       }
       await proxy.close();
@@ -316,6 +325,7 @@ export async function runBench(options = {}) {
           return [
             way,
             {
+              runs: list.length,
               ms: median(list.map((r) => r.ms)),
               rssKb: list.every((r) => r.rssKb !== null) ? median(list.map((r) => /** @type {number} */ (r.rssKb))) : null,
               firstRequestMs: median(list.flatMap((r) => (r.firstRequestMs === null ? [] : [r.firstRequestMs]))),
@@ -337,8 +347,9 @@ export async function runBench(options = {}) {
 
     /** @type {Record<string, any>} */
     const one = {};
-    for (const latency of latencies) one[latency] = await measure('one', latency, runs);
-    const sched = await measure('sched', scheduleLatency, scheduleRuns);
+    for (const latency of latencies) one[latency] = await measure('one', latency, () => runs, warmup);
+    // No warm-up here: the one-decision runs warmed every way up already.
+    const sched = await measure('sched', scheduleLatency, (way) => (way === 'action' ? scheduleRuns : pythonScheduleRuns), false);
     for (const [way, s] of Object.entries(sched)) {
       const concurrency = way === 'action' ? ACTION_CONCURRENCY : 1;
       s.concurrency = concurrency;
@@ -361,8 +372,10 @@ export async function runBench(options = {}) {
 
     return {
       when: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memGb: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node, mlflowServer: serverVersion },
-      options: { runs, latencies, models, versions, scheduleLatency, scheduleRuns, ways, warmup, pipInstall },
+      machine: { loadAverage: { before: loadBefore, after: os.loadavg() }, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memGb: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node, mlflowServer: serverVersion },
+      options: { runs, latencies, models, versions, scheduleLatency, scheduleRuns, pythonScheduleRuns, ways, warmup, pipInstall },
+      distSha256,
+      distChangedDuringRun: (await distSha()) !== distSha256,
       one,
       sched,
       bareNodeMs,
@@ -431,16 +444,19 @@ export function renderMarkdown(res) {
   row('one decision: peak memory (max RSS)', (w) => fmtMb(res.one[l0][w].rssKb));
   const s = res.sched;
   const sl = res.options.scheduleLatency;
-  row(`scheduled: ${res.options.models} models × ${res.options.versions} versions at ${sl} ms, start to exit (median of ${res.options.scheduleRuns})`, (w) => fmtMs(s[w].ms));
+  row(`scheduled: ${res.options.models} models × ${res.options.versions} versions at ${sl} ms, start to exit (median of n runs)`, (w) => `${fmtMs(s[w].ms)} (n=${s[w].runs})`);
   row('scheduled: requests; concurrency; requests × latency / concurrency', (w) => `${s[w].requests}; ${s[w].concurrency}; ${fmtMs(s[w].boundMs)}`);
   row('scheduled: time / (requests × latency / concurrency)', (w) => `${(s[w].ms / s[w].boundMs).toFixed(2)}×`);
   row('scheduled: most requests in flight at once', (w) => String(s[w].maxInFlight));
   row('scheduled: peak memory (max RSS)', (w) => fmtMb(s[w].rssKb));
   lines.push('');
   lines.push(`- bare \`node -e 0\` (Node ${res.machine.node}), start to exit: ${fmtMs(res.bareNodeMs)}; bare \`python -c pass\` (.venv/mlflow3): ${fmtMs(res.barePythonMs)}`);
-  lines.push(`- \`dist/index.js\`: ${res.distBytes.toLocaleString('en')} bytes (${(res.distBytes / 1e6).toFixed(2)} MB, ${(res.distBytes / 2 ** 20).toFixed(2)} MiB)`);
+  if (res.distChangedDuringRun) lines.push('- WARNING: dist/index.js changed while the benchmark ran; the Action figures mix two bundles');
+  lines.push(`- \`dist/index.js\` (sha256 ${res.distSha256.slice(0, 12)}): ${res.distBytes.toLocaleString('en')} bytes (${(res.distBytes / 1e6).toFixed(2)} MB, ${(res.distBytes / 2 ** 20).toFixed(2)} MiB)`);
   if (res.pip) for (const [pkg, p] of Object.entries(res.pip)) lines.push(`- fresh venv + \`pip install --no-cache-dir ${pkg}\`: ${p.seconds.toFixed(1)} s, ${p.sitePackagesMb} MB on disk (the Action: nothing, the runner has Node 24)`);
   lines.push(`- registry states after every run of every way: ${res.statesAgree ? 'identical (timestamps aside)' : `DIFFER (${res.stateProblems.length} runs)`}`);
+  const load = (/** @type {number[]} */ l) => l.map((x) => x.toFixed(1)).join(' ');
+  lines.push(`- load average (1, 5, 15 min) before: ${load(res.machine.loadAverage.before)}; after: ${load(res.machine.loadAverage.after)} (other processes share the machine)`);
   lines.push(`- machine: ${res.machine.cpus} × ${res.machine.cpuModel}, ${res.machine.memGb} GB; MLflow server ${res.machine.mlflowServer} (sqlite, 1 worker); total bench time ${res.seconds.toFixed(0)} s`);
   return lines.join('\n');
 }
@@ -449,7 +465,9 @@ const HELP = `Usage: npm run bench -- [options]    (npm run bench:smoke for the 
   --runs N               measured runs per figure, median reported (default 5)
   --latencies 0,50       injected latencies of the one-decision figures, ms (default 0,50)
   --models N --versions M  scheduled run size (default 50 x 10)
-  --schedule-latency MS  (default 50)    --schedule-runs N (default: --runs)
+  --schedule-latency MS  (default 50)
+  --schedule-runs N      runs of the Action's scheduled figure (default: --runs)
+  --python-schedule-runs N  runs of each Python way's scheduled figure (default 1: minutes each)
   --ways action,mlflow,skinny,requests   (default all)
   --no-warmup            no unmeasured first run of each way
   --pip-install          also time pip install of mlflow / mlflow-skinny into fresh venvs (downloads)
@@ -466,6 +484,7 @@ async function main() {
       versions: { type: 'string' },
       'schedule-latency': { type: 'string' },
       'schedule-runs': { type: 'string' },
+      'python-schedule-runs': { type: 'string' },
       ways: { type: 'string' },
       'no-warmup': { type: 'boolean' },
       'pip-install': { type: 'boolean' },
@@ -492,6 +511,7 @@ async function main() {
   set('versions', int(values.versions));
   set('scheduleLatency', int(values['schedule-latency']));
   set('scheduleRuns', int(values['schedule-runs']));
+  set('pythonScheduleRuns', int(values['python-schedule-runs']));
   set('ways', values.ways?.split(','));
   if (values['no-warmup']) opts.warmup = false;
   if (values['pip-install']) opts.pipInstall = true;
