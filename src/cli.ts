@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { EXIT_CODES, GateError, PolicyError, formatProblem } from './core/errors.js';
-import { makeRedactor, secretForms } from './core/redact.js';
+import { makeRedactor, safeLogText, secretForms } from './core/redact.js';
 import { checkRows, reportExitCode, type Report } from './core/report.js';
 import { readHistory, runGate } from './gate.js';
 import { readSettings } from './github/inputs.js';
@@ -111,7 +111,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     }
     const { report } = await runGate(
       gateRequest(settings, policyText, { ...ledgerContext(), actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli' }),
-      { ...(registry ? { registry } : {}), log: (m) => err(`${redact(m)}\n`) },
+      { ...(registry ? { registry } : {}), log: (m) => err(`${safeLogText(redact(m))}\n`) },
     );
     out(redact(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTerminal(report)));
     return reportExitCode(report, { failOnReject: true, askedByNumber: settings.version !== 'latest' });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { EXIT_CODES, GateError, InputError, PolicyError } from './core/errors.js';
 import { reportExitCode } from './core/report.js';
 import type { Registry } from './core/registry-model.js';
-import { secretForms, secretSet, type Redactor, type SecretSet } from './core/redact.js';
+import { safeLogText, secretForms, secretSet, type Redactor, type SecretSet } from './core/redact.js';
 import { readHistory, runGate } from './gate.js';
 import { commentMarker, renderComment } from './core/comment.js';
 import { commentOnPullRequest } from './github/pr-comment.js';
@@ -18,7 +18,7 @@ import { defaultBranchChecker } from './github/provenance.js';
 import { loadPolicyFile } from './core/policy.js';
 import { overallDecision, runScheduled, type ModelResult } from './schedule.js';
 import { forkWithoutServer, parseHeaders, readSettings, type EventInfo } from './github/inputs.js';
-import { annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeHistorySummary, writeReportSummary, writeScheduleSummary } from './github/report-writer.js';
+import { writeSummary, annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeHistorySummary, writeReportSummary, writeScheduleSummary } from './github/report-writer.js';
 import { connect, gateRequest, ledgerContext, readPolicy } from './wiring.js';
 import { formatHistoryLine } from './core/ledger.js';
 import { notify } from './notify.js';
@@ -34,6 +34,7 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
   const started = performance.now();
   const secrets = maskSecrets();
   const redact = secrets.redact;
+  info = (text: string) => core.info(safeLogText(redact(text)));
   try {
     const event = eventInfo();
     if (forkWithoutServer((name) => core.getInput(name), process.env, event)) {
@@ -41,7 +42,7 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
       core.notice(why);
       core.setOutput('decision', 'skipped');
       core.setOutput('wrote', 'false');
-      await core.summary.addHeading('MLflow promotion gate: ⏭️ Skipped', 2).addRaw(`<p>${why}</p>`, true).write();
+      await writeSummary(core.summary.addHeading('MLflow promotion gate: ⏭️ Skipped', 2).addRaw(`<p>${why}</p>`, true));
       return;
     }
     const settings = readSettings((name) => core.getInput(name), process.env, event);
@@ -59,7 +60,7 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
       core.setOutput('model', model);
       core.setOutput('history', JSON.stringify(history));
       await writeHistorySummary(model, history, redact);
-      core.info(history.length ? history.map(formatHistoryLine).join('\n') : `no history recorded for ${model}`);
+      info(history.length ? history.map(formatHistoryLine).join('\n') : `no history recorded for ${model}`);
       return;
     }
     const many = settings.models.length > 0 ? settings.models : settings.mode === 'audit' && settings.model ? [settings.model] : [];
@@ -67,14 +68,14 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     if (many.length > 0 && registry && (settings.mode === 'promote' || settings.mode === 'evaluate' || settings.mode === 'audit')) {
       const results = await runScheduled(
         { patterns: many, mode: settings.mode, auditRules: settings.auditRules, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() },
-        { registry, log: (m) => core.info(redact(m)) },
+        { registry, log: info },
       );
       await reportScheduled(results, settings.failOnReject, redact, settings.mode === 'audit');
       return;
     }
     const { report, planFile } = await runGate(
       { ...gateRequest(settings, policyText, ledgerContext()), ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}) },
-      { ...(registry ? { registry } : {}), log: (m) => core.info(redact(m)), ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}) },
+      { ...(registry ? { registry } : {}), log: info, ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}) },
     );
     setReportOutputs(report, redact);
     if (planFile) core.setOutput('plan-path', await writeJsonFile('plan', planFile, redact));
@@ -85,7 +86,7 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     if (event.pullRequest && token) {
       await commentOnPullRequest(token, event.pullRequest.number, commentMarker(report.model, settings.gate), redact(renderComment(report, commentMarker(report.model, settings.gate))));
     }
-    core.info(redact(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`));
+    info(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`);
     const exitCode = reportExitCode(report, { failOnReject: settings.failOnReject, askedByNumber: settings.version !== 'latest' });
     if (report.decision === 'rejected') {
       const why =
@@ -117,7 +118,7 @@ async function reportScheduled(results: ModelResult[], failOnReject: boolean, re
   core.setOutput('error-kind', results.find((r) => r.errorKind)?.errorKind ?? '');
   core.setOutput('results', redact(JSON.stringify(results)));
   await writeScheduleSummary(results, decision, redact);
-  for (const r of results) core.info(redact(`${r.model}: ${r.decision}${r.candidate ? ` (v${r.candidate})` : ''}: ${r.reasons.join('; ')}`));
+  for (const r of results) info(`${r.model}: ${r.decision}${r.candidate ? ` (v${r.candidate})` : ''}: ${r.reasons.join('; ')}`);
   const errors = results.filter((r) => r.decision === 'error' || r.decision === 'superseded');
   const rejected = results.filter((r) => r.decision === 'rejected');
   if (errors.length > 0) {
@@ -129,6 +130,9 @@ async function reportScheduled(results: ModelResult[], failOnReject: boolean, re
     process.exitCode = EXIT_CODES.rejected;
   }
 }
+
+/** The log, for text that holds registry values: redacted, and never read as a workflow command. */
+let info: (text: string) => void = (text) => core.info(safeLogText(text));
 
 async function fail(err: unknown, redact: Redactor): Promise<void> {
   const gateError = err instanceof GateError ? err : undefined;

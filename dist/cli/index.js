@@ -34000,6 +34000,17 @@ function secretSet(initial = []) {
         },
     };
 }
+/**
+ * Text for the runner's log from values it does not control (model names, tags, reasons): a line
+ * the runner would read as a workflow command (`::name::`, `##[name]`) is quoted, so a registry
+ * value with a line break cannot inject an annotation, a mask or an output.
+ */
+function safeLogText(text) {
+    return text
+        .split(/\r\n|\r|\n/)
+        .map((line) => (/^\s*(::|##\[)/.test(line) ? `| ${line}` : line))
+        .join('\n');
+}
 
 ;// CONCATENATED MODULE: ./src/core/registry-model.ts
 /** Stands for the version number a copy-version op creates, in the ops after it. */
@@ -34275,25 +34286,70 @@ function validate(data) {
     validator ??= new ajv.Ajv({ allErrors: true, strict: true }).compile(promotion_policy_schema_namespaceObject);
     return validator(data) ? [] : [...(validator.errors ?? [])];
 }
+/** A policy is a few kilobytes; anything near this is the wrong file (and would take long to parse). */
+const MAX_POLICY_CHARS = 1_000_000;
+/** Deeper than any policy nests (rules sit 5 levels down), far below what would exhaust the stack. */
+const MAX_POLICY_DEPTH = 32;
+/** YAML aliases may be expanded this many times in all ("billion laughs" expands them exponentially). */
+const MAX_ALIAS_EXPANSIONS = 100;
+/** Problems listed at once: enough to fix a file, bounded for a file that is wrong everywhere. */
+const MAX_PROBLEMS = 50;
 /** Parses and validates a policy file completely; throws a PolicyError listing every problem. */
 function loadPolicyFile(text, file) {
     const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
     const at = (offset, message) => {
         const { line, col } = lines.linePos(offset);
         return { file, line, column: col, message };
     };
+    // Checks on the raw text, before the YAML parser sees it.
+    if (text.length > MAX_POLICY_CHARS) {
+        throw new PolicyError([{ file, line: 1, column: 1, message: `the policy file has ${text.length.toLocaleString('en-US')} characters; a policy may have at most ${MAX_POLICY_CHARS.toLocaleString('en-US')} (a few kilobytes is usual): is "${file}" the policy file?` }]);
+    }
+    const bad = firstForbiddenChar(text);
+    if (bad !== -1) {
+        const { line, column } = positionIn(text, bad);
+        const code = text.charCodeAt(bad);
+        const message = code === 0xfffd
+            ? 'the policy file is not valid UTF-8 here (a byte sequence that is not UTF-8, or U+FFFD); save it as UTF-8'
+            : `the policy file has a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')}) here; YAML allows only tabs, line breaks and printable characters`;
+        throw new PolicyError([{ file, line, column, message }]);
+    }
+    // uniqueKeys is checked below in one pass: the parser's own check is quadratic in a mapping's size.
+    let doc;
+    try {
+        doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+    }
+    catch (err) {
+        // The parser reports its problems as errors; this is for one it throws (a stack exhausted by nesting).
+        throw new PolicyError([{ file, line: 1, column: 1, message: yamlMessage('', err instanceof Error ? err.message : String(err)) }]);
+    }
     const atPath = (path, message, key) => at((key !== undefined ? keyNodeAt(doc, path, key) : nodeAt(doc, path))?.range?.[0] ?? 0, message);
     const syntax = doc.errors.map((e) => at(e.pos[0], yamlMessage(e.code, e.message)));
     if (syntax.length > 0)
-        throw new PolicyError(syntax);
+        throw new PolicyError(bounded(syntax));
     if (doc.contents === null || ((0,dist/* isScalar */.jn)(doc.contents) && doc.contents.value === null)) {
         throw new PolicyError([{ file, line: 1, column: 1, message: 'the policy file is empty; it needs at least a `metrics:` mapping' }]);
     }
-    const data = doc.toJS({ maxAliasCount: 100 });
-    const schemaProblems = validate(data).flatMap((e) => describeSchemaError(e, doc, data, at));
+    const structure = structureProblems(doc.contents, at);
+    if (structure.length > 0)
+        throw new PolicyError(bounded(structure));
+    let data;
+    try {
+        data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+    }
+    catch (err) {
+        // yaml throws a ReferenceError when aliases expand beyond maxAliasCount.
+        const alias = firstAlias(doc.contents);
+        throw new PolicyError([
+            at(alias?.range?.[0] ?? 0, `the policy's YAML aliases expand too much (${err instanceof Error ? err.message : String(err)}); an alias may be expanded at most ${MAX_ALIAS_EXPANSIONS} times in all`),
+        ]);
+    }
+    // Only the first errors are described: placing each costs a walk of its mapping.
+    const schemaProblems = validate(data)
+        .slice(0, MAX_PROBLEMS * 4)
+        .flatMap((e) => describeSchemaError(e, doc, data, at));
     if (schemaProblems.length > 0)
-        throw new PolicyError(dedupe(schemaProblems));
+        throw new PolicyError(bounded(schemaProblems));
     const raw = data;
     const problems = [];
     const layer = (rs, path) => {
@@ -34301,6 +34357,11 @@ function loadPolicyFile(text, file) {
         for (const [metric, rule] of Object.entries(rs.metrics ?? {})) {
             const built = buildRule(metric, rule);
             if ('error' in built) {
+                // Placing a problem walks its mapping: past the listed ones, only count them.
+                if (problems.length > MAX_PROBLEMS) {
+                    problems.push({ file, line: 0, column: 0, message: built.error });
+                    continue;
+                }
                 const where = [...path, 'metrics'];
                 // A whole sub-mapping (compare) is pointed at by its key; a value (between, min) where it stands.
                 const problem = !built.key
@@ -34338,7 +34399,7 @@ function loadPolicyFile(text, file) {
     const gates = new Map(Object.entries(raw.gates ?? {}).map(([name, rs]) => [name, layer(rs, ['gates', name])]));
     const models = new Map(Object.entries(raw.models ?? {}).map(([pattern, rs]) => [pattern, layer(rs, ['models', pattern])]));
     if (problems.length > 0)
-        throw new PolicyError(dedupe(problems));
+        throw new PolicyError(bounded(problems));
     const hasMetrics = [...base, ...gates.values(), ...models.values()].some((l) => l.metrics.size > 0);
     if (!hasMetrics)
         throw new PolicyError([atPath([], 'the policy has no metric rules; add a `metrics:` mapping such as `accuracy: ">= 0.9"`')]);
@@ -34509,6 +34570,9 @@ function describeSchemaError(e, doc, data, at) {
     const node = nodeAt(doc, path);
     const offset = node?.range?.[0] ?? 0;
     const schemaNode = subSchemaAt(path);
+    // A key's own errors (its pattern, its length) are reported once, by its propertyNames error.
+    if (e.propertyName !== undefined && e.keyword !== 'propertyNames')
+        return [];
     switch (e.keyword) {
         case 'if':
             return []; // the `then`/`else` branch reports the real problem
@@ -34538,8 +34602,6 @@ function describeSchemaError(e, doc, data, at) {
             }
             return [at(offset, `${name} ${e.message ?? 'is not valid'}`)];
         case 'pattern': {
-            if (e.propertyName !== undefined)
-                return []; // reported once, by its propertyNames error
             if (path.at(-1) === 'alias' || path.at(-1) === 'previous_alias') {
                 return [at(offset, `${name} is "${String(valueAt(data, path))}"; an MLflow alias has only letters, digits, _ and -`)];
             }
@@ -34577,12 +34639,98 @@ function describeSchemaError(e, doc, data, at) {
             return [at(offset, `${name} ${e.message ?? 'is not valid'}`)];
     }
 }
+const DUPLICATE_KEY = 'a key appears twice in the same mapping; each key may appear once';
 function yamlMessage(code, message) {
     if (code === 'DUPLICATE_KEY')
-        return 'a key appears twice in the same mapping; each key may appear once';
+        return DUPLICATE_KEY;
     if (code === 'TAB_AS_INDENT')
         return 'a tab is used for indentation; YAML allows only spaces';
+    // The parser is recursive: very deep nesting exhausts the stack, which it reports as an error here.
+    if (/call stack/i.test(message))
+        return `the policy nests too deeply here (a policy nests at most ${MAX_POLICY_DEPTH} levels)`;
     return `YAML syntax: ${message.split('\n')[0]}`;
+}
+/**
+ * One pass over the parsed nodes, without recursion (a hostile file may nest thousands of levels):
+ * nesting deeper than MAX_POLICY_DEPTH, keys that are not plain scalars (a list or mapping as a key,
+ * an alias as a key), and keys that appear twice in a mapping.
+ */
+function structureProblems(root, at) {
+    const problems = [];
+    const stack = [{ node: root, depth: 1 }];
+    while (stack.length > 0 && problems.length <= MAX_PROBLEMS) {
+        const { node, depth } = stack.pop();
+        if (!(0,dist/* isCollection */.P3)(node))
+            continue;
+        if (depth > MAX_POLICY_DEPTH) {
+            problems.push(at(node.range?.[0] ?? 0, `the policy nests too deeply here (more than ${MAX_POLICY_DEPTH} levels; a policy needs about 6)`));
+            continue;
+        }
+        const seen = new Set();
+        for (const item of node.items) {
+            if ((0,dist/* isPair */.tO)(item)) {
+                const key = item.key;
+                if (key !== null && !(0,dist/* isScalar */.jn)(key)) {
+                    const what = (0,dist/* isAlias */.Vj)(key) ? 'an alias' : (0,dist/* isMap */.jh)(key) ? 'a mapping' : 'a list';
+                    problems.push(at(key.range?.[0] ?? 0, `a key must be a plain name, not ${what}`));
+                }
+                else if ((0,dist/* isScalar */.jn)(key)) {
+                    const name = String(key.value);
+                    if (seen.has(name))
+                        problems.push(at(key.range?.[0] ?? 0, DUPLICATE_KEY));
+                    seen.add(name);
+                }
+                stack.push({ node: item.value, depth: depth + 1 });
+            }
+            else {
+                stack.push({ node: item, depth: depth + 1 });
+            }
+        }
+    }
+    return problems;
+}
+function firstAlias(root) {
+    const stack = [root];
+    while (stack.length > 0) {
+        const node = stack.pop();
+        if ((0,dist/* isAlias */.Vj)(node))
+            return node;
+        if ((0,dist/* isCollection */.P3)(node))
+            for (const item of [...node.items].reverse())
+                stack.push((0,dist/* isPair */.tO)(item) ? item.value : item);
+    }
+    return undefined;
+}
+/**
+ * Where the text has U+FFFD (what decoding put for bytes that are not UTF-8) or a C0 control
+ * character other than tab, line feed and carriage return, or DEL; -1 if nowhere.
+ */
+function firstForbiddenChar(text) {
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 0xfffd || c === 0x7f || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d))
+            return i;
+    }
+    return -1;
+}
+/** 1-based line and column of a character offset. */
+function positionIn(text, offset) {
+    let line = 1;
+    let start = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+        line += 1;
+        start = i + 1;
+    }
+    return { line, column: offset - start + 1 };
+}
+/** Every problem once, in file order, at most MAX_PROBLEMS of them and a line saying how many more. */
+function bounded(problems) {
+    const listed = dedupe(problems.filter((p) => p.line > 0));
+    const more = Math.max(0, listed.length - MAX_PROBLEMS) + problems.filter((p) => p.line === 0).length;
+    const last = listed[Math.min(listed.length, MAX_PROBLEMS) - 1];
+    if (more === 0 || !last)
+        return listed;
+    return [...listed.slice(0, MAX_PROBLEMS), { ...last, message: `and at least ${more} more problem(s) not listed; fix these first` }];
 }
 function pointerToPath(pointer) {
     if (pointer === '')
@@ -34861,9 +35009,14 @@ function supersededRecord(model, version, holder, target) {
         { kind: 'set-tag', model, version, key: LEDGER.reason, value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`, record: true },
     ];
 }
-/** True when the version's ledger already records this decision (same decision, target and rule): a rerun writes nothing. */
-function alreadyRecorded(tags, entry) {
-    return tags[LEDGER.decision] === entry.decision && tags[LEDGER.target] === entry.target && (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash);
+/**
+ * True when the version's ledger already records this decision (same decision, target and
+ * rule) completely (every tag such a record has, given `ctx`): a rerun writes nothing. A record
+ * a run left half written is not: the next run writes it whole.
+ */
+function alreadyRecorded(tags, entry, ctx) {
+    const same = tags[LEDGER.decision] === entry.decision && tags[LEDGER.target] === entry.target && (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash);
+    return same && (!ctx || Object.keys(ledgerTags({ ...entry, previous: [] }, ctx)).every((key) => key in tags));
 }
 const HISTORY_MAX_VALUE = 5000;
 /** Reads the model's history tag; a missing or damaged tag is an empty history. */
@@ -34943,7 +35096,7 @@ function decide(state) {
     const hasAlias = !alias || (holderToBe !== undefined && aliasHolder === holderToBe.version);
     const record = (version, tags) => {
         // A run that died after moving the target but before recording it left no ledger entry: complete it.
-        if (!state.context || alreadyRecorded(tags, { decision: 'promoted', target: target, ruleHash: rule }))
+        if (!state.context || alreadyRecorded(tags, { decision: 'promoted', target: target, ruleHash: rule }, state.context))
             return [];
         const targetModel = dest?.model ?? state.model;
         const ledger = ledgerTags({ decision: 'promoted', target, previous: previousVersions, ruleHash: rule }, state.context);
@@ -34998,7 +35151,7 @@ function decide(state) {
     }
     reasons.push(...evaluation.failed.map((c) => c.message));
     const rejectedEntry = { decision: 'rejected', target, previous: previousVersions, ruleHash: rule };
-    const ledger = state.context && !alreadyRecorded(candidate.tags, rejectedEntry) ? ledgerTags(rejectedEntry, state.context) : {};
+    const ledger = state.context && !alreadyRecorded(candidate.tags, rejectedEntry, state.context) ? ledgerTags(rejectedEntry, state.context) : {};
     const plan = tagPlan({
         ...policy.onReject.tags,
         ...ledger,
@@ -35335,7 +35488,8 @@ async function runGate(req, deps) {
     }
     let decision = result.decision;
     let applied = [];
-    const writes = (req.mode === 'promote' || req.mode === 'apply') && (decision === 'promoted' || decision === 'rejected') && result.plan.length > 0;
+    // already-promoted writes only what completes the ledger record of an earlier run that stopped half way.
+    const writes = (req.mode === 'promote' || req.mode === 'apply') && (decision === 'promoted' || decision === 'rejected' || decision === 'already-promoted') && result.plan.length > 0;
     if (req.expectedHolder !== undefined && (req.mode === 'promote' || req.mode === 'apply')) {
         const holderNow = currentHolder(policy.target, targetVersions, targetAliases)?.version;
         if ((holderNow ?? 'none') !== req.expectedHolder) {
@@ -35590,14 +35744,16 @@ function copyOf(destVersions, source) {
     return copy ? { copy } : {};
 }
 /**
- * The evidence tags first (validation, checks; concurrently: MLflow has no batch call), then,
- * in plan order, the structural writes: creating a model, copying the version, the previous
- * alias, the alias, the stage; last the ledger record of what was done (concurrently).
- * If a run dies between them, the version carries its verdict but keeps its place, and a
- * rerun finds the tags in place (and the copy, by its tag) and makes only what is missing.
- * A write that fails is read back at once: if it landed all the same, the run goes on. Never
- * throws: returns the writes made (with the new copy's number in place of NEW_COPY, in plan
- * order) and the first failure, for the caller to read back.
+ * The writes, in phases, each one round trip (MLflow has no batch call, so a phase's writes go
+ * together): the evidence tags (validation, checks); the structural writes (creating a model,
+ * copying the version, the previous alias, then the alias and the stage together); last the
+ * ledger record of what was done, together with the read-back of everything before it.
+ * If a run dies between phases, the version carries its verdict but keeps its place, or has
+ * moved without its record; a rerun finds what is in place (the copy by its tag) and makes
+ * only what is missing. A write that fails is read back at once: if it landed all the same
+ * (a lost answer), the run goes on. Never throws: returns the writes made (the new copy's
+ * number in place of NEW_COPY, in plan order), the read-back of all but the record, and the
+ * first failure, for the caller to read back.
  */
 async function applyPlan(registry, plan, log) {
     const isEvidence = (op) => (op.kind === 'set-tag' && !op.record) || op.kind === 'delete-tag';
@@ -35605,18 +35761,22 @@ async function applyPlan(registry, plan, log) {
     const done = [];
     let copy;
     const resolved = (planned) => (copy && 'version' in planned && planned.version === NEW_COPY ? { ...planned, version: copy } : planned);
+    const inPlanOrder = () => [...done].sort((a, b) => a.index - b.index).map((d) => d.op);
     const write = async (planned) => {
         const op = resolved(planned);
         let version;
         try {
-            ({ version } = await registry.apply(op));
+            if (op.kind === 'set-model-tag' && op.key === LEDGER.history)
+                await writeHistory(registry, op, log);
+            else
+                ({ version } = await registry.apply(op));
         }
         catch (err) {
             // An ambiguous failure (a reset, a timeout, a repeat that raced its first attempt): read
             // the write back; if it is in place, go on. A copy's number is unknown, so it cannot be.
             if (op.kind === 'copy-version')
                 throw err;
-            const [check] = await readBack(registry, [op]).catch(() => [undefined]);
+            const check = await readBack(registry, [op]).then((r) => r.checks[0]).catch(() => undefined);
             if (!check || check.problem)
                 throw err;
             log(`The answer to "${describeOp(op)}" was lost (${messageOf(err)}), but the registry shows it in place`);
@@ -35633,18 +35793,61 @@ async function applyPlan(registry, plan, log) {
             throw failed.reason;
     };
     let failure;
+    let back;
     try {
         await together(plan.filter(isEvidence));
-        for (const op of plan.filter((o) => !isEvidence(o) && !isRecord(o)))
-            await write(op);
-        await together(plan.filter(isRecord));
+        for (const phase of structuralPhases(plan.filter((o) => !isEvidence(o) && !isRecord(o))))
+            await together(phase);
+        [, back] = await Promise.all([together(plan.filter(isRecord)), readBack(registry, inPlanOrder())]);
     }
     catch (err) {
         failure = err;
     }
     // What may have landed: every planned write whose version is known (a copy never answered has none).
     const attempted = plan.map(resolved).filter((op) => !('version' in op) || op.version !== NEW_COPY);
-    return { done: done.sort((a, b) => a.index - b.index).map((d) => d.op), attempted, ...(failure !== undefined ? { failure } : {}) };
+    return { done: inPlanOrder(), attempted, ...(back ? { back } : {}), ...(failure !== undefined ? { failure } : {}) };
+}
+/**
+ * The model's history tag: one value that every run rewrites from what it read, so racing runs
+ * can clash (MLflow's tag upsert is not atomic: a concurrent first write answers 400). On a
+ * failure it is read again, this run's entry is put first on what is there now, and written
+ * once more; if that fails too, the run goes on with a warning: the versions' own ledger tags
+ * are the record, the history only sums them up.
+ */
+async function writeHistory(registry, op, log) {
+    try {
+        await registry.apply(op);
+    }
+    catch (err) {
+        const entry = parseHistory(op.value)[0];
+        try {
+            const now = parseHistory((await registry.getRegisteredModel(op.model))?.tags[LEDGER.history]);
+            const merged = entry && !now.some((h) => h.version === entry.version && h.at === entry.at && h.decision === entry.decision) ? appendHistory(now, entry) : undefined;
+            if (merged)
+                await registry.apply({ ...op, value: merged });
+            log(`The history of ${op.model} was written again, onto what another run wrote (${messageOf(err)})`);
+        }
+        catch (again) {
+            log(`Warning: the history tag of ${op.model} was not updated (${messageOf(again)}); the versions' ledger tags record the decision`);
+        }
+    }
+}
+/**
+ * The structural writes in round trips: each alone, but for the moves of one version (its
+ * alias and its stage), which go together. The previous alias is for the old holder, so it
+ * goes first: the old holder is never without a handle.
+ */
+function structuralPhases(ops) {
+    const phases = [];
+    for (const op of ops) {
+        const last = phases.at(-1)?.[0];
+        const isMove = (o) => o.kind === 'set-alias' || o.kind === 'transition-stage';
+        if (last && isMove(op) && isMove(last) && 'version' in last && last.version === op.version)
+            phases.at(-1).push(op);
+        else
+            phases.push([op]);
+    }
+    return phases;
 }
 /**
  * Writes the plan, then reads back every version and model written: the decision reported is
@@ -35653,10 +35856,11 @@ async function applyPlan(registry, plan, log) {
  * A move that another run overtook is `superseded`, and the version's ledger says so.
  */
 async function writeAndVerify(registry, decision, plan, log) {
-    const { done, attempted, failure } = await applyPlan(registry, plan, log);
-    let checks;
+    const { done, attempted, back: readAlong, failure } = await applyPlan(registry, plan, log);
+    let back;
     try {
-        checks = await readBack(registry, failure === undefined ? done : attempted);
+        // After a failure, everything that may have landed is read back now.
+        back = failure === undefined && readAlong ? readAlong : await readBack(registry, attempted);
     }
     catch (err) {
         const why = err.message;
@@ -35665,34 +35869,45 @@ async function writeAndVerify(registry, decision, plan, log) {
         }
         throw new GateError(errorKind(err), `every write was answered, but reading them back failed: ${why}. Running the gate again is safe: it converges.`, { wrote: true });
     }
-    const wrong = checks.filter((c) => c.problem);
+    const applied = failure === undefined ? done : attempted;
+    const move = moveOf(applied);
+    // A move that landed, or that another run overtook, is settled against racing runs first.
+    const moveChecks = back.checks.filter((c) => move && 'version' in c.op && c.op.version === move.version && (c.op.kind === 'transition-stage' || c.op.kind === 'set-alias'));
+    const moved = moveChecks.length > 0 && moveChecks.every((c) => !c.problem || c.holderNow !== undefined);
+    let settled;
+    if (move && moved && (failure === undefined || moveChecks.some((c) => c.holderNow !== undefined)))
+        settled = await settle(registry, move, back.views.get(move.model), log);
+    const others = back.checks.filter((c) => c.problem && !moveChecks.includes(c));
+    if (move && settled && settled.winner !== move.version) {
+        // Overtaken: another run's version holds the target. This version's ledger says so.
+        const target = [move.stage ? `stage ${move.stage}` : '', move.alias ? `alias @${move.alias}` : ''].filter(Boolean).join(' and ');
+        if (!settled.winner)
+            throw new GateError('conflict', `after writing, nothing holds ${target} of ${move.model}: another process is changing it. Running the gate again is safe: it converges.`, { wrote: true });
+        const record = supersededRecord(move.model, move.version, settled.winner, target);
+        const written = await Promise.allSettled(record.map((op) => registry.apply(op)));
+        const recorded = record.filter((_, i) => written[i].status === 'fulfilled');
+        if (recorded.length < record.length)
+            log(`Could not record the supersession on ${move.model} v${move.version}; the registry still shows it was overtaken`);
+        const why = `${move.model} v${move.version} was moved to ${target}, but when read back v${settled.winner} held it: another run promoted it meanwhile (give every run on this model one concurrency group)`;
+        log(why);
+        return { decision: 'superseded', applied: [...applied, ...settled.writes, ...recorded], reasons: [why, ...others.map((c) => c.problem)] };
+    }
+    const settledWrites = settled?.writes ?? [];
     if (failure !== undefined) {
-        const landed = checks.filter((c) => !c.problem).map((c) => c.op);
+        const wrong = back.checks.filter((c) => c.problem);
+        const landed = back.checks.filter((c) => !c.problem).map((c) => c.op);
         if (wrong.length === 0) {
             log(`A write failed (${messageOf(failure)}), but reading the registry back shows every write in place`);
-            return { decision, applied: attempted, reasons: [] };
+            return { decision, applied: [...attempted, ...settledWrites], reasons: [] };
         }
         const inPlace = landed.length > 0 ? `in place: ${landed.map(describeOp).join('; ')}` : 'none of the writes is in place';
         throw new GateError(errorKind(failure), `${messageOf(failure)}. Read back, ${inPlace}; missing: ${wrong.map((c) => c.problem).join('; ')}. Running the gate again is safe: it converges.`, {
             wrote: landed.length > 0,
         });
     }
-    if (wrong.length === 0)
-        return { decision, applied: done, reasons: [] };
-    const overtaken = wrong.find((c) => c.holderNow !== undefined && 'version' in c.op);
-    if (overtaken && 'version' in overtaken.op) {
-        const { model, version } = overtaken.op;
-        const target = overtaken.op.kind === 'set-alias' ? `alias @${overtaken.op.alias}` : overtaken.op.kind === 'transition-stage' ? `stage ${overtaken.op.stage}` : 'the target';
-        const record = supersededRecord(model, version, overtaken.holderNow, target);
-        const written = await Promise.allSettled(record.map((op) => registry.apply(op)));
-        const recorded = record.filter((_, i) => written[i].status === 'fulfilled');
-        if (recorded.length < record.length)
-            log(`Could not record the supersession on ${model} v${version}; the registry still shows it was overtaken`);
-        const why = `${model} v${version} was moved to ${target}, but when read back v${overtaken.holderNow} held it: another run promoted it meanwhile (give every run on this model one concurrency group)`;
-        log(why);
-        return { decision: 'superseded', applied: [...done, ...recorded], reasons: [why, ...wrong.filter((c) => c !== overtaken).map((c) => c.problem)] };
-    }
-    throw new GateError('conflict', `after writing, the registry does not hold what the gate decided: ${wrong.map((c) => c.problem).join('; ')}. Another process may be changing it.`, { wrote: true });
+    if (others.length === 0)
+        return { decision, applied: [...done, ...settledWrites], reasons: [] };
+    throw new GateError('conflict', `after writing, the registry does not hold what the gate decided: ${others.map((c) => c.problem).join('; ')}. Another process may be changing it.`, { wrote: true });
 }
 function messageOf(err) {
     return err instanceof Error ? err.message : String(err);
@@ -35703,18 +35918,33 @@ function errorKind(err) {
 function alreadyWritten(done) {
     return done.length > 0 ? `Answered: ${done.map(describeOp).join('; ')}. ` : '';
 }
-/** Reads back the versions and models the writes touched (together), and checks each write against them. */
+/**
+ * Reads back the versions and models the writes touched (all at once: one round trip), and
+ * checks each write against them. Where a stage moved, every version of the model is read (one
+ * search), so the holders of the stage are known too: racing runs can each land in a stage,
+ * since MLflow's archive_existing_versions is no compare-and-swap.
+ */
 async function readBack(registry, ops) {
-    const versionKeys = [...new Set(ops.flatMap((op) => ('version' in op && op.kind !== 'set-alias' ? [`${op.model}\u0000${op.version}`] : [])))];
+    const searched = [...new Set(ops.flatMap((op) => (op.kind === 'transition-stage' ? [op.model] : [])))];
+    const versionKeys = [...new Set(ops.flatMap((op) => ('version' in op && op.kind !== 'set-alias' && !searched.includes(op.model) ? [`${op.model}\u0000${op.version}`] : [])))];
     const modelNames = [...new Set(ops.flatMap((op) => (op.kind === 'set-alias' || op.kind === 'set-model-tag' || op.kind === 'create-model' ? [op.model] : [])))];
-    const [versions, models] = await Promise.all([
+    const [searches, versions, models] = await Promise.all([
+        Promise.all(searched.map((m) => registry.searchModelVersions(m))),
         Promise.all(versionKeys.map((k) => registry.getModelVersion(...k.split('\u0000')))),
         Promise.all(modelNames.map((m) => registry.getRegisteredModel(m))),
     ]);
-    const versionOf = (model, version) => versions[versionKeys.indexOf(`${model}\u0000${version}`)];
-    const modelOf = (model) => models[modelNames.indexOf(model)];
+    const views = new Map();
+    const view = (m) => views.get(m) ?? views.set(m, { versions: [] }).get(m);
+    searched.forEach((m, i) => (view(m).versions = searches[i]));
+    versionKeys.forEach((k, i) => {
+        const v = versions[i];
+        if (v)
+            view(v.name).versions.push(v);
+    });
+    modelNames.forEach((m, i) => (view(m).registered = models[i] ?? null));
+    const versionOf = (model, version) => views.get(model)?.versions.find((v) => v.version === version);
+    const modelOf = (model) => views.get(model)?.registered;
     const checks = [];
-    const stageHoldersNow = new Map();
     for (const op of ops) {
         if (op.kind === 'create-model') {
             checks.push(modelOf(op.model) ? { op } : { op, problem: `model ${op.model} does not exist` });
@@ -35726,7 +35956,9 @@ async function readBack(registry, ops) {
             continue;
         }
         if (op.kind === 'set-model-tag') {
-            checks.push(modelOf(op.model)?.tags[op.key] === op.value ? { op } : { op, problem: `tag ${op.key} of the registered model ${op.model} is not as written` });
+            // The history is a summary of the versions' own ledger tags, which racing runs rewrite in
+            // turn: it is written best effort (see writeHistory), never a reason to doubt a decision.
+            checks.push(op.key === LEDGER.history || modelOf(op.model)?.tags[op.key] === op.value ? { op } : { op, problem: `tag ${op.key} of the registered model ${op.model} is not as written` });
             continue;
         }
         if (op.kind === 'copy-version') {
@@ -35743,13 +35975,8 @@ async function readBack(registry, ops) {
                 checks.push({ op });
                 continue;
             }
-            // Who holds the stage now? Another run's move overtook this one (one more read, only here).
-            if (!stageHoldersNow.has(op.model))
-                stageHoldersNow.set(op.model, registry.searchModelVersions(op.model));
-            const holder = (await stageHoldersNow.get(op.model))
-                .filter((v) => v.stage.toLowerCase() === op.stage.toLowerCase() && v.version !== op.version)
-                .sort(registry_model_byVersionNumber)
-                .at(-1);
+            // Another run's move overtook this one: who holds the stage now?
+            const holder = views.get(op.model).versions.filter((v) => v.stage.toLowerCase() === op.stage.toLowerCase()).sort(registry_model_byVersionNumber).at(-1);
             checks.push({ op, problem: `${op.model} v${op.version} is in stage ${after.stage}, not ${op.stage}`, ...(holder ? { holderNow: holder.version } : {}) });
             continue;
         }
@@ -35758,7 +35985,56 @@ async function readBack(registry, ops) {
         if (op.kind === 'delete-tag')
             checks.push(op.key in after.tags ? { op, problem: `tag ${op.key} of ${op.model} v${op.version} is still set` } : { op });
     }
-    return checks;
+    return { checks, views };
+}
+/** The version this plan moves into the target (its stage, its alias), if it moves one. */
+function moveOf(ops) {
+    const transition = ops.find((op) => op.kind === 'transition-stage' && op.stage.toLowerCase() !== 'archived');
+    const aliasOp = ops.filter((op) => op.kind === 'set-alias').at(-1);
+    const version = transition?.version ?? aliasOp?.version;
+    if (!version || version === NEW_COPY)
+        return undefined;
+    const model = transition?.model ?? aliasOp.model;
+    const alias = aliasOp && aliasOp.version === version ? aliasOp.alias : undefined;
+    return { model, version, ...(transition ? { stage: transition.stage, archiveExisting: transition.archiveExisting } : {}), ...(alias ? { alias } : {}) };
+}
+/**
+ * After a move, settles a race: MLflow has no compare-and-swap, so runs that moved at the same
+ * moment can each land (an alias is one value, the last writer's; a stage can end with several
+ * versions in it). Every run applies one rule to what it reads back: the alias holder wins when
+ * the target has an alias, else the highest version in the stage. The winner archives the
+ * others left in the stage (or, holding the alias but archived by a racer, takes the stage back);
+ * a loser still in the stage archives itself. Archiving is idempotent, so runs that settle the
+ * same race together agree.
+ */
+async function settle(registry, move, view, log) {
+    const versions = view?.versions ?? [];
+    const inStage = move.stage ? versions.filter((v) => v.stage.toLowerCase() === move.stage.toLowerCase()).sort(registry_model_byVersionNumber).map((v) => v.version) : [];
+    const winner = move.alias ? view?.registered?.aliases[move.alias] : inStage.at(-1);
+    const writes = [];
+    const to = (version, stage, archiveExisting) => ({ kind: 'transition-stage', model: move.model, version, stage, archiveExisting });
+    // A stage that keeps several versions (archive_existing: false) has no race to settle.
+    if (move.stage && !move.archiveExisting) {
+        const kept = move.alias ? winner : inStage.includes(move.version) ? move.version : inStage.at(-1);
+        return { ...(kept ? { winner: kept } : {}), writes };
+    }
+    if (move.stage && winner === move.version) {
+        if (!inStage.includes(move.version))
+            writes.push(to(move.version, move.stage, true));
+        else
+            writes.push(...inStage.filter((v) => v !== move.version).map((v) => to(v, 'Archived', false)));
+    }
+    else if (move.stage && inStage.includes(move.version)) {
+        writes.push(to(move.version, 'Archived', false));
+    }
+    if (writes.length > 0) {
+        log(`Runs raced on ${move.model}: ${inStage.length ? `v${inStage.join(', v')} in stage ${move.stage}` : `nothing in stage ${move.stage}`}${move.alias ? `, @${move.alias} on ${winner ? `v${winner}` : 'nothing'}` : ''}; settling: ${writes.map(describeOp).join('; ')}`);
+        const results = await Promise.allSettled(writes.map((op) => registry.apply(op)));
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed)
+            throw new GateError(errorKind(failed.reason), `settling a race with another run failed: ${messageOf(failed.reason)}. Running the gate again is safe: it converges.`, { wrote: true });
+    }
+    return { ...(winner ? { winner } : {}), writes };
 }
 /** `mode: history`: the model's ledger history, newest first. */
 async function readHistory(registry, model) {
@@ -35988,9 +36264,11 @@ function transportError(where, err, deadlineMs) {
                 ? 'timed out connecting'
                 : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
                     ? 'timed out waiting for the answer (input request-timeout)'
-                    : code && TLS_CODES.has(code)
-                        ? `the server's TLS certificate was not trusted (${code}); give its CA bundle as tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)`
-                        : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;
+                    : code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG'
+                        ? 'the server does not speak TLS here: is the URL http://, not https://?'
+                        : code && TLS_CODES.has(code)
+                            ? `the server's TLS certificate was not trusted (${code}); give its CA bundle as tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)`
+                            : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;
     return new RegistryError(`${where} failed: ${why}`);
 }
 
@@ -36193,14 +36471,20 @@ function stripUserInfo(raw) {
 }
 /** Inputs beat the environment; within one source, Basic beats Bearer, as in MLflow's own client. */
 function resolveAuth(getInput, env) {
-    const fromInputs = authFrom(getInput('tracking-username'), getInput('tracking-password'), getInput('tracking-token'), 'inputs "tracking-username" and "tracking-password"');
+    const fromInputs = authFrom(getInput('tracking-username'), getInput('tracking-password'), getInput('tracking-token'), 'inputs "tracking-username" and "tracking-password"', ['input "tracking-username"', 'input "tracking-password"', 'input "tracking-token"']);
     if (fromInputs)
         return fromInputs;
-    return (authFrom(env['MLFLOW_TRACKING_USERNAME'] ?? '', env['MLFLOW_TRACKING_PASSWORD'] ?? '', env['MLFLOW_TRACKING_TOKEN'] ?? '', 'MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD') ?? {
+    return (authFrom(env['MLFLOW_TRACKING_USERNAME'] ?? '', env['MLFLOW_TRACKING_PASSWORD'] ?? '', env['MLFLOW_TRACKING_TOKEN'] ?? '', 'MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD', ['MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD', 'MLFLOW_TRACKING_TOKEN']) ?? {
         kind: 'none',
     });
 }
-function authFrom(username, password, token, names) {
+function authFrom(username, password, token, names, sources) {
+    // A credential goes into a header: a line break or control character there is a paste error (never echoed).
+    [username.trim(), password, token.trim()].forEach((value, i) => {
+        // eslint-disable-next-line no-control-regex
+        if (/[\u0000-\u001f\u007f]/.test(value))
+            throw new InputError(`${sources[i]} holds a line break or another control character; credentials go into a request header, so check how the secret was pasted (its value is not shown)`);
+    });
     const u = username.trim();
     if (u || password) {
         if (!u || !password)
@@ -36393,7 +36677,7 @@ class MlflowRegistry {
         do {
             // In LIKE, _ and % are wildcards too: the caller matches the names exactly.
             const res = await this.rest.get(`${this.prefix}registered-models/search`, {
-                ...(prefix ? { filter: `name LIKE ${quote(`${prefix}%`)}` } : {}),
+                ...(prefix ? { filter: `name LIKE ${likePattern(prefix, true)}` } : {}),
                 max_results: 1000,
                 page_token: pageToken,
             });
@@ -36407,11 +36691,12 @@ class MlflowRegistry {
         let pageToken;
         do {
             const res = await this.rest.get(`${this.prefix}model-versions/search`, {
-                filter: `name=${quote(name)}`,
+                filter: nameFilter(name),
                 max_results: PAGE,
                 page_token: pageToken,
             });
-            out.push(...(res.model_versions ?? []).map(toModelVersion));
+            // The filter may be a LIKE, which matches more than the name: keep the name's own versions.
+            out.push(...(res.model_versions ?? []).filter((v) => v.name === name).map(toModelVersion));
             pageToken = res.next_page_token || undefined;
         } while (pageToken);
         return out;
@@ -36428,7 +36713,9 @@ class MlflowRegistry {
         return {
             runId: info.run_id,
             ...(info.experiment_id ? { experimentId: info.experiment_id } : {}),
-            status: info.status ?? 'UNKNOWN',
+            // A deleted run (in MLflow's trash; runs/get still answers) is no run to promote from: its status
+            // reads DELETED, so a run_status rule (FINISHED by default) makes the version ineligible.
+            status: info.lifecycle_stage === 'deleted' ? 'DELETED' : (info.status ?? 'UNKNOWN'),
             metrics: new Map((data?.metrics ?? []).map((m) => [m.key, toPoint(m)])),
             tags: tagsToRecord(data?.tags),
             datasetDigests: [...new Set((inputs?.dataset_inputs ?? []).flatMap((d) => (d.dataset?.digest ? [d.dataset.digest] : [])))],
@@ -36564,9 +36851,29 @@ function toDouble(v) {
         return -Infinity;
     return Number(v);
 }
-/** A string literal for MLflow's search filter: single-quoted, with quotes and backslashes escaped. */
-function quote(value) {
-    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/**
+ * MLflow's search filter for one model name. MLflow's parser takes a string literal's text as is,
+ * with no escapes (`'a\'b'` is not `a'b`, and `'a\b'` is `a\b`), so the name is quoted with a
+ * quote character it does not contain. A name with both quote characters, or ending in a backslash
+ * (which the tokenizer reads as escaping the closing quote), cannot be written as a literal: it is
+ * searched with LIKE, those characters as `_`, and the caller keeps only the exact name.
+ */
+function nameFilter(name) {
+    if (!name.endsWith('\\')) {
+        if (!name.includes("'"))
+            return `name='${name}'`;
+        if (!name.includes('"'))
+            return `name="${name}"`;
+    }
+    return `name LIKE ${likePattern(name, false)}`;
+}
+/**
+ * A LIKE pattern (single-quoted) matching at least every name equal to `text` (or starting with it):
+ * quotes and backslashes, which no literal can carry reliably, become `_`; `%` and `_` in the text
+ * are wildcards there too. A prefilter only: callers compare names exactly.
+ */
+function likePattern(text, prefix) {
+    return `'${text.replace(/['"\\]/g, '_')}${prefix ? '%' : ''}'`;
 }
 
 ;// CONCATENATED MODULE: ./src/wiring.ts
@@ -36756,7 +37063,7 @@ async function main(argv, out = (s) => process.stdout.write(s), err = (s) => pro
             out(values.json ? `${JSON.stringify(history, null, 2)}\n` : history.map(formatHistoryLine).join('\n') + '\n');
             return EXIT.ok;
         }
-        const { report } = await runGate(gateRequest(settings, policyText, { ...ledgerContext(), actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli' }), { ...(registry ? { registry } : {}), log: (m) => err(`${redact(m)}\n`) });
+        const { report } = await runGate(gateRequest(settings, policyText, { ...ledgerContext(), actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli' }), { ...(registry ? { registry } : {}), log: (m) => err(`${safeLogText(redact(m))}\n`) });
         out(redact(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTerminal(report)));
         return reportExitCode(report, { failOnReject: true, askedByNumber: settings.version !== 'latest' });
     }
@@ -41385,8 +41692,8 @@ __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
-__webpack_unused_export__ = identity.isCollection;
+exports.Vj = identity.isAlias;
+exports.P3 = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;
 __webpack_unused_export__ = identity.isNode;

@@ -94,7 +94,7 @@ export function decide(state: GateState): GateDecision {
   const hasAlias = !alias || (holderToBe !== undefined && aliasHolder === holderToBe.version);
   const record = (version: string, tags: Record<string, string>): RegistryOp[] => {
     // A run that died after moving the target but before recording it left no ledger entry: complete it.
-    if (!state.context || alreadyRecorded(tags, { decision: 'promoted', target: target, ruleHash: rule })) return [];
+    if (!state.context || alreadyRecorded(tags, { decision: 'promoted', target: target, ruleHash: rule }, state.context)) return [];
     const targetModel = dest?.model ?? state.model;
     const ledger = ledgerTags({ decision: 'promoted', target, previous: previousVersions, ruleHash: rule }, state.context);
     const first = state.history?.[0];
@@ -151,7 +151,7 @@ export function decide(state: GateState): GateDecision {
 
   reasons.push(...evaluation.failed.map((c) => c.message));
   const rejectedEntry = { decision: 'rejected', target, previous: previousVersions, ruleHash: rule } as const;
-  const ledger = state.context && !alreadyRecorded(candidate.tags, rejectedEntry) ? ledgerTags(rejectedEntry, state.context) : {};
+  const ledger = state.context && !alreadyRecorded(candidate.tags, rejectedEntry, state.context) ? ledgerTags(rejectedEntry, state.context) : {};
   const plan = tagPlan({
     ...policy.onReject.tags,
     ...ledger,

@@ -94,9 +94,14 @@ export function supersededRecord(model: string, version: string, holder: string,
   ];
 }
 
-/** True when the version's ledger already records this decision (same decision, target and rule): a rerun writes nothing. */
-export function alreadyRecorded(tags: Record<string, string>, entry: { decision: LedgerDecision; target: string; ruleHash?: string }): boolean {
-  return tags[LEDGER.decision] === entry.decision && tags[LEDGER.target] === entry.target && (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash);
+/**
+ * True when the version's ledger already records this decision (same decision, target and
+ * rule) completely (every tag such a record has, given `ctx`): a rerun writes nothing. A record
+ * a run left half written is not: the next run writes it whole.
+ */
+export function alreadyRecorded(tags: Record<string, string>, entry: { decision: LedgerDecision; target: string; ruleHash?: string }, ctx?: LedgerContext): boolean {
+  const same = tags[LEDGER.decision] === entry.decision && tags[LEDGER.target] === entry.target && (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash);
+  return same && (!ctx || Object.keys(ledgerTags({ ...entry, previous: [] }, ctx)).every((key) => key in tags));
 }
 
 export interface HistoryEntry {

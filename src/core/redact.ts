@@ -49,3 +49,15 @@ export function secretSet(initial: string[] = []): SecretSet {
     },
   };
 }
+
+/**
+ * Text for the runner's log from values it does not control (model names, tags, reasons): a line
+ * the runner would read as a workflow command (`::name::`, `##[name]`) is quoted, so a registry
+ * value with a line break cannot inject an annotation, a mask or an output.
+ */
+export function safeLogText(text: string): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((line) => (/^\s*(::|##\[)/.test(line) ? `| ${line}` : line))
+    .join('\n');
+}

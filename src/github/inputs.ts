@@ -240,16 +240,21 @@ function stripUserInfo(raw: string): string {
 
 /** Inputs beat the environment; within one source, Basic beats Bearer, as in MLflow's own client. */
 export function resolveAuth(getInput: GetInput, env: Env): Auth {
-  const fromInputs = authFrom(getInput('tracking-username'), getInput('tracking-password'), getInput('tracking-token'), 'inputs "tracking-username" and "tracking-password"');
+  const fromInputs = authFrom(getInput('tracking-username'), getInput('tracking-password'), getInput('tracking-token'), 'inputs "tracking-username" and "tracking-password"', ['input "tracking-username"', 'input "tracking-password"', 'input "tracking-token"']);
   if (fromInputs) return fromInputs;
   return (
-    authFrom(env['MLFLOW_TRACKING_USERNAME'] ?? '', env['MLFLOW_TRACKING_PASSWORD'] ?? '', env['MLFLOW_TRACKING_TOKEN'] ?? '', 'MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD') ?? {
+    authFrom(env['MLFLOW_TRACKING_USERNAME'] ?? '', env['MLFLOW_TRACKING_PASSWORD'] ?? '', env['MLFLOW_TRACKING_TOKEN'] ?? '', 'MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD', ['MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD', 'MLFLOW_TRACKING_TOKEN']) ?? {
       kind: 'none',
     }
   );
 }
 
-function authFrom(username: string, password: string, token: string, names: string): Auth | undefined {
+function authFrom(username: string, password: string, token: string, names: string, sources: [string, string, string]): Auth | undefined {
+  // A credential goes into a header: a line break or control character there is a paste error (never echoed).
+  [username.trim(), password, token.trim()].forEach((value, i) => {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(value)) throw new InputError(`${sources[i]} holds a line break or another control character; credentials go into a request header, so check how the secret was pasted (its value is not shown)`);
+  });
   const u = username.trim();
   if (u || password) {
     if (!u || !password) throw new InputError(`${names} go together: set both or neither`);

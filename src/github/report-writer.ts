@@ -63,14 +63,14 @@ export async function writeReportSummary(report: Report, redact: Redactor, elaps
     );
   }
   if (elapsedMs !== undefined) s.addRaw(`<p>Took ${(elapsedMs / 1000).toFixed(2)} s.</p>`, true);
-  await s.write();
+  await writeSummary(s);
 }
 
 export async function writeErrorSummary(kind: string, message: string, problems: PolicyProblem[], redact: Redactor): Promise<void> {
   const e = (t: string) => escapeCell(redact(t));
   const s = core.summary.addHeading('MLflow promotion gate: ❌ Error', 2).addRaw(`<p><b>${e(kind)} error</b>: ${e(problems.length > 0 ? `${problems.length} problem(s) in the policy` : message)}</p>`, true);
   if (problems.length > 0) s.addList(problems.map((p) => e(`${p.file}:${p.line}:${p.column}: ${p.message}`)));
-  await s.write();
+  await writeSummary(s);
 }
 
 /** GitHub shows at most 10 error annotations a step; the summary lists every problem. */
@@ -83,23 +83,36 @@ export function annotateProblems(problems: PolicyProblem[], redact: Redactor): v
 /** The scheduled run's table: one row a model. */
 export async function writeScheduleSummary(results: Array<{ model: string; candidate?: string; decision: string; reasons: string[] }>, decision: string, redact: Redactor): Promise<void> {
   const e = (t: string) => escapeCell(redact(t));
-  await core.summary
+  const s = core.summary
     .addHeading(`MLflow promotion gate: ${e(HEADLINE[decision] ?? decision)} (${results.length} models)`, 2)
     .addTable([
       ['Model', 'Candidate', 'Decision', 'Why'].map((h) => ({ data: h, header: true })),
       ...results.map((r) => [e(r.model), e(r.candidate ? `v${r.candidate}` : '—'), e(HEADLINE[r.decision] ?? r.decision), e(r.reasons.join('; '))]),
-    ])
-    .write();
+    ]);
+  await writeSummary(s);
 }
 
 /** `mode: history`: the ledger's history of the model as a table. */
 export async function writeHistorySummary(model: string, history: HistoryEntry[], redact: Redactor): Promise<void> {
   const e = (t: string) => escapeCell(redact(t));
-  await core.summary
+  const s = core.summary
     .addHeading(`MLflow promotion gate: history of ${e(model)}`, 2)
     .addTable([
       ['When', 'Version', 'Decision', 'Target', 'Replaced', 'By', 'Reason'].map((h) => ({ data: h, header: true })),
       ...history.map((h) => [e(h.at), e(`v${h.version}`), e(h.decision), e(h.target), e(h.previous.map((p) => `v${p}`).join(', ') || '—'), e(h.by), e(h.reason ?? '')]),
-    ])
-    .write();
+    ]);
+  await writeSummary(s);
+}
+
+/**
+ * Writes the job summary; where the runner gives none (GITHUB_STEP_SUMMARY unset: a local run,
+ * an old runner), says so once instead of failing the step.
+ */
+export async function writeSummary(s: typeof core.summary): Promise<void> {
+  try {
+    await s.write();
+  } catch (err) {
+    s.emptyBuffer();
+    core.warning(`No job summary was written: ${(err as Error).message}`);
+  }
 }

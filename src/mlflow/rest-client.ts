@@ -221,6 +221,8 @@ function transportError(where: string, err: unknown, deadlineMs: number): Regist
           ? 'timed out connecting'
           : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
             ? 'timed out waiting for the answer (input request-timeout)'
+            : code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG'
+              ? 'the server does not speak TLS here: is the URL http://, not https://?'
             : code && TLS_CODES.has(code)
               ? `the server's TLS certificate was not trusted (${code}); give its CA bundle as tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)`
               : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;

@@ -180,13 +180,20 @@ describe('model names', () => {
     expectError(run, 'registry', 'answered 400', `Invalid model name '${name}'. Names cannot contain '/' or ':'`);
   });
 
-  // Found by this file: a model name is logged raw ("Candidate: NAME version ..." in src/gate.ts,
-  // "Decision: ... for NAME" in src/main.ts, "NAME: ..." for scheduled runs), so a name with a line
-  // break (MLflow accepts one; MLflow 2 also accepts "::") starts a log line that the runner reads as a
-  // workflow command (e.g. "\n::error file=...::" annotations, "##[warning]" lines). The same goes for a
-  // ledger history's "by" and "reason" printed by mode history. Fix there: quote every value that comes
-  // from the registry or an input with JSON.stringify when it holds a control character.
-  it.todo('a name with a line break and ::warning:: or ##[warning]: no workflow command injected into the log (fix in src/gate.ts, src/main.ts, src/schedule.ts)');
+  // Found by this file: a model name was logged raw, so a name with a line break (MLflow accepts
+  // one; MLflow 2 also accepts "::") started a log line the runner reads as a workflow command. The
+  // log now quotes such lines (safeLogText in src/core/redact.ts).
+  it('a name with a line break and ::warning:: or ##[warning]: no workflow command injected into the log', async () => {
+    // MLflow 3 refuses ':' in a name; MLflow 2 takes it.
+    for (const [i, cmd] of (MLFLOW_MAJOR >= 3 ? ['##[warning]'] : ['::warning::', '##[warning]']).entries()) {
+      const name = `inject-${ID}-${i}\n${cmd}INJECTED-${ID}`;
+      await seed(name, [{ metrics: { accuracy: 0.95 }, stage: 'Production' }, { metrics: { accuracy: 0.93 } }]);
+      const run = await gate({ version: '2' }, { policy: policyFor(name) });
+      expect(run.outputs['decision'], run.stdout).toBe('promoted');
+      expect(run.stdout).toContain(`| ${cmd}INJECTED-${ID}`);
+      expectNoInjectedCommand(run, `INJECTED-${ID}`);
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -303,7 +310,7 @@ describe('inputs and policies that must write nothing', () => {
       expectError(run, 'policy', fragment);
       if (col > 0) expect(run.stdout).toContain(`${annotation(line, col)}`);
       else expect(run.stdout).toContain(`line=${line},endLine=${line},col=`);
-      expect(run.endedAt - run.startedAt).toBeLessThan(5_000);
+      expect(run.endedAt - run.startedAt).toBeLessThan(12_000);
       await expectReadOnlyUnchanged();
     });
 
@@ -368,18 +375,13 @@ describe('inputs and policies that must write nothing', () => {
       await expectReadOnlyUnchanged();
     });
 
-    it('a token with a line break: an error, the token printed nowhere, nothing written', async () => {
+    it('a token with a line break: an input error naming tracking-token, the token printed nowhere, nothing written', async () => {
       const token = `tok-${ID}-first\nsecond-line-${ID}`;
       const run = await gate({ model: RO, version: '2', 'tracking-token': token }, { policy: policyFor(RO) });
-      expectError(run, 'registry', 'authorization header');
+      expectError(run, 'input', 'input "tracking-token" holds a line break or another control character');
       expectAbsent(run, `second-line-${ID}`, token);
       await expectReadOnlyUnchanged();
     });
-    // Found by this file: the error above is kind "registry" (undici: UND_ERR_INVALID_ARG) and does not
-    // name the input. Fix in src/github/inputs.ts (authFrom): refuse a token or password holding a control
-    // character with InputError('input "tracking-token" (or MLFLOW_TRACKING_TOKEN) has a line break or
-    // control character; ...') without echoing the value.
-    it.todo('a token with a line break is an input error naming tracking-token (fix in src/github/inputs.ts authFrom)');
   });
 });
 

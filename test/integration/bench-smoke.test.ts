@@ -26,8 +26,8 @@ describe('bench/run.mjs, smoke mode', () => {
       expect(one.writes, way).toBe(13);
       expect(one.roundTrips, way).toBeGreaterThanOrEqual(one.roundTripsBeforeWrite);
       expect(one.log.length, way).toBe(one.requests);
-      expect(res.sched[way].ms, way).toBeGreaterThan(0);
-      expect(res.sched[way].requests, way).toBeGreaterThan(0);
+      expect(res.sched[way]!.ms, way).toBeGreaterThan(0);
+      expect(res.sched[way]!.requests, way).toBeGreaterThan(0);
     }
     expect(res.distBytes).toBeGreaterThan(0);
     expect(res.bareNodeMs).toBeGreaterThan(0);

@@ -136,4 +136,49 @@ describe('writes are guarded against a registry that changed', () => {
     expect(v2.tags).toEqual({});
     expect(v2.current_stage).toBe('None');
   });
+
+  it('a move another run overtook before the read-back is reported superseded, and the ledger says so', async () => {
+    const model = uniqueModel();
+    await seed(py(), model, [{ metrics: { accuracy: 0.91 }, stage: 'Production' }, { metrics: { accuracy: 0.95 } }, { metrics: { accuracy: 0.96 } }]);
+    // Another run promotes v3 (archiving the rest) right after this run moved v2.
+    const racing = Object.create(registry) as typeof registry;
+    racing.apply = async (op) => {
+      const done = await registry.apply(op);
+      if (op.kind === 'transition-stage' && op.version === '2') await py().call('transition', { model, version: '3', stage: 'Production', archive_existing: true });
+      return done;
+    };
+    const { report } = await runGate(
+      { model, version: '2', mode: 'promote', policyFile: 'p.yml', policyText: 'metrics:\n  accuracy: ">= 0.9"\n', context: { now: '2026-11-26T07:00:00.000Z', actor: 'octocat' } },
+      { registry: racing, log: () => {} },
+    );
+    expect(report).toMatchObject({ decision: 'superseded', errorKind: 'conflict', wrote: true });
+    expect(report.reasons[0]).toContain(`${model} v2 was moved to stage Production, but when read back v3 held it`);
+    expect(await stagesOf(py(), model)).toEqual({ '1': 'Archived', '2': 'Archived', '3': 'Production' });
+    const v2 = (await py().call('search_versions', { model })).find((v: { version: string }) => v.version === '2');
+    expect(v2.tags).toMatchObject({ 'mlflow_gate.decision': 'superseded', 'mlflow_gate.superseded_by': '3', validation: 'passed' });
+  });
+
+  it('two runs that both landed in the stage settle on the highest version: the lower archives itself, the higher archives the other', async () => {
+    for (const [mine, theirs] of [['2', '3'], ['3', '2']] as const) {
+      const model = uniqueModel();
+      await seed(py(), model, [{ metrics: { accuracy: 0.91 }, stage: 'Production' }, { metrics: { accuracy: 0.95 } }, { metrics: { accuracy: 0.96 } }]);
+      // The other run's transition lands beside this one's (MLflow's archive_existing_versions takes no lock).
+      const racing = Object.create(registry) as typeof registry;
+      racing.apply = async (op) => {
+        const done = await registry.apply(op);
+        if (op.kind === 'transition-stage' && op.version === mine) await py().call('transition', { model, version: theirs, stage: 'Production', archive_existing: false });
+        return done;
+      };
+      const { report } = await runGate(
+        { model, version: mine, mode: 'promote', policyFile: 'p.yml', policyText: 'metrics:\n  accuracy: ">= 0.9"\n', context: { now: '2026-11-26T07:00:00.000Z', actor: 'octocat' } },
+        { registry: racing, log: () => {} },
+      );
+      expect(report.decision).toBe(mine === '3' ? 'promoted' : 'superseded');
+      expect(await stagesOf(py(), model)).toEqual({ '1': 'Archived', [mine]: mine === '3' ? 'Production' : 'Archived', [theirs]: theirs === '3' ? 'Production' : 'Archived' });
+      if (mine === '2') {
+        const v2 = (await py().call('search_versions', { model })).find((v: { version: string }) => v.version === '2');
+        expect(v2.tags).toMatchObject({ 'mlflow_gate.decision': 'superseded', 'mlflow_gate.superseded_by': '3' });
+      }
+    }
+  });
 });

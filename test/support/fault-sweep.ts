@@ -129,6 +129,8 @@ export interface SweepOptions {
   extraInputs?: Record<string, string>;
   prefix?: string;
   log?: (m: string) => void;
+  /** Only these request numbers (to look into one finding). */
+  only?: number[];
 }
 
 /** Short timeouts: a delayed answer costs about a second, not half a minute. */
@@ -178,7 +180,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       for (const p of cleanProblems) findings.push({ scenario: sc.name, request: 0, kind: 'none', what: 'clean run', problem: p });
       log(`[sweep] ${sc.name}: the clean run made ${requests.length} requests (${clean.outputs['decision']})`);
 
-      const cases = requests.flatMap((req, i) => (opts.sample && i % opts.sample !== 0 ? [] : kinds.map((kind) => ({ n: i + 1, req, kind, model: `${prefix}-${sc.name}-${i + 1}-${kind}` }))));
+      const cases = requests.flatMap((req, i) => ((opts.sample && i % opts.sample !== 0) || (opts.only && !opts.only.includes(i + 1)) ? [] : kinds.map((kind) => ({ n: i + 1, req, kind, model: `${prefix}-${sc.name}-${i + 1}-${kind}` }))));
       await sc.seed(cases.map((c) => c.model), ctx);
       let next = 0;
       const worker = async (w: number) => {
@@ -201,6 +203,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
               const again = await run(c.model, opts.serverUrl, sc.inputs);
               reran += 1;
               for (const p of printedProblems(again)) add(`second run: ${p}`);
+              if (process.env['SWEEP_DEBUG']) log(`[sweep] ${c.model}: first run ${faulted.outputs['decision']}: ${faulted.stdout.slice(-1500)}\nsecond run ${again.outputs['decision']}: ${again.stdout.slice(-1500)}`);
               const diff = differences(reference, normalise(await snapshot(py, c.model), c.model));
               if (diff.length) add(`a second run did not converge to the clean run's state: ${diff.slice(0, 5).join('; ')}`);
             }

@@ -59,10 +59,27 @@ describe('the ledger in the plan', () => {
     expect(d.reasons).toContain('its ledger entry was missing (an earlier run stopped after the move): recording it');
   });
 
-  it('with its entry in place, nothing is written', () => {
-    const tags = { [LEDGER.decision]: 'promoted', [LEDGER.target]: 'stage:Production', [LEDGER.ruleHash]: ruleHash(state().policy) };
+  it('with its entry in place, nothing is written; an entry a run left half written is written whole', () => {
+    const tags = {
+      [LEDGER.decision]: 'promoted',
+      [LEDGER.target]: 'stage:Production',
+      [LEDGER.ruleHash]: ruleHash(state().policy),
+      [LEDGER.previous]: '2',
+      [LEDGER.at]: 'earlier',
+      [LEDGER.by]: 'someone',
+      [LEDGER.runUrl]: 'https://github.com/acme/models/actions/runs/41',
+      [LEDGER.commit]: 'def456',
+    };
     const history: HistoryEntry[] = [{ version: '3', decision: 'promoted', target: 'stage:Production', previous: [], at: 'x', by: 'y' }];
-    expect(decide(state({ candidate: version('3', 'Production', tags), holders: [version('3', 'Production', tags)], history })).plan).toEqual([]);
+    const rerun = (t: Record<string, string>) => decide(state({ candidate: version('3', 'Production', t), holders: [version('3', 'Production', t)], history }));
+    expect(rerun(tags).plan).toEqual([]);
+    // The run that moved it stopped after writing some of its record (found by the fault sweep).
+    for (const missing of [LEDGER.at, LEDGER.runUrl, LEDGER.target]) {
+      const { [missing]: _gone, ...partial } = tags;
+      const d = rerun(partial);
+      expect(d.decision).toBe('already-promoted');
+      expect(d.plan.map((op) => (op.kind === 'set-tag' ? op.key : op.kind)).sort()).toEqual(Object.keys(tags).sort());
+    }
   });
 
   it('a rejection records the decision with the evidence; a rerun under the same rule writes nothing', () => {
