@@ -39084,8 +39084,12 @@ function supersededRecord(model, version, holder, target) {
  * a run left half written is not: the next run writes it whole.
  */
 function alreadyRecorded(tags, entry, ctx) {
-    const same = tags[LEDGER.decision] === entry.decision && tags[LEDGER.target] === entry.target && (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash);
-    return same && (!ctx || Object.keys(ledgerTags({ ...entry, previous: [] }, ctx)).every((key) => key in tags));
+    const same = tags[LEDGER.decision] === entry.decision &&
+        tags[LEDGER.target] === entry.target &&
+        (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
+        (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
+        (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, 1000));
+    return same && (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags));
 }
 const HISTORY_MAX_VALUE = 5000;
 /** Reads the model's history tag; a missing or damaged tag is an empty history. */
@@ -39163,16 +39167,23 @@ function decide(state) {
         reasons.push(`version ${candidate.version} has no source run, so it has no metrics`);
     const inStage = !stage || (holderToBe !== undefined && holderToBe.stage.toLowerCase() === stage.toLowerCase());
     const hasAlias = !alias || (holderToBe !== undefined && aliasHolder === holderToBe.version);
-    const record = (version, tags) => {
+    // What the version replaced is known before the move: without a copy it is written with the
+    // evidence, so a record a run left half written is completed with it (found by the fault sweep).
+    const early = Boolean(state.context) && !dest;
+    const record = (version, tags, opts = {}) => {
         // A run that died after moving the target but before recording it left no ledger entry: complete it.
         if (!state.context || alreadyRecorded(tags, { decision: 'promoted', target: target, ruleHash: rule }, state.context))
             return [];
         const targetModel = dest?.model ?? state.model;
-        const ledger = ledgerTags({ decision: 'promoted', target, previous: previousVersions, ruleHash: rule }, state.context);
+        const recorded = tags[LEDGER.previous];
+        const previous = opts.completing && recorded !== undefined ? recorded.split(',').filter(Boolean) : previousVersions;
+        const ledger = ledgerTags({ decision: 'promoted', target, previous, ruleHash: rule }, state.context);
+        if (early && !opts.completing)
+            delete ledger[LEDGER.previous];
         const first = state.history?.[0];
         const historyOp = first && first.version === version && first.target === target
             ? []
-            : [{ kind: 'set-model-tag', model: targetModel, key: LEDGER.history, value: appendHistory(state.history ?? [], { version, decision: 'promoted', target, previous: previousVersions, at: state.context.now, by: state.context.actor ?? 'unknown' }) }];
+            : [{ kind: 'set-model-tag', model: targetModel, key: LEDGER.history, value: appendHistory(state.history ?? [], { version, decision: 'promoted', target, previous, at: state.context.now, by: state.context.actor ?? 'unknown' }) }];
         return [...Object.entries(ledger).map(([key, value]) => ({ kind: 'set-tag', model: targetModel, version, key, value, record: true })), ...historyOp];
     };
     const target = targetKey(policy.target);
@@ -39182,7 +39193,7 @@ function decide(state) {
         reasons.push(`${what} already holds ${describeTarget(policy.target)}; nothing to do`);
         if (!evaluation.passed)
             reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
-        const plan = record(holderToBe.version, holderToBe.tags);
+        const plan = record(holderToBe.version, holderToBe.tags, { completing: true });
         if (plan.length > 0)
             reasons.push('its ledger entry was missing (an earlier run stopped after the move): recording it');
         return { decision: 'already-promoted', evaluation, previousVersions, plan, reasons };
@@ -39203,6 +39214,8 @@ function decide(state) {
                 [TAGS.checks]: checksTag(evaluation.checks),
                 [TAGS.policy]: policy.file,
                 [TAGS.failedChecks]: null,
+                // The ledger facts known before the move; and what an earlier record said that this one does not.
+                ...(early ? { [LEDGER.previous]: previousVersions.join(','), [LEDGER.supersededBy]: null, [LEDGER.reason]: null } : {}),
             }),
             ...(dest && !dest.exists ? [{ kind: 'create-model', model }] : []),
             ...(dest && !dest.copy
@@ -39339,7 +39352,11 @@ function currentHolder(target, versions, aliases, except) {
 function planRollback(s) {
     const key = targetKey(s.target);
     const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
-    const current = currentHolder(s.target, s.versions, s.aliases);
+    const holder = currentHolder(s.target, s.versions, s.aliases);
+    const interrupted = s.requested === undefined ? interruptedRollback(s, holder) : undefined;
+    if (interrupted)
+        return rollbackPlan(s, interrupted.restore, interrupted.withdrawn, true);
+    const current = holder;
     const wanted = s.requested ?? previousFromLedger(s, current);
     if (!wanted) {
         throw new Error(`the ledger records no version that held ${where} of "${s.model}" before ${current ? `v${current.version}` : 'now'}; give the version to restore (input "version")`);
@@ -39365,25 +39382,75 @@ function planRollback(s) {
     if (refusals.length > 0) {
         throw new Error(`refusing to restore version ${restore.version} of "${s.model}" to ${where}: ${refusals.join('; ')}${restore.status === 'READY' ? '. Set force: true to restore it anyway' : ''}`);
     }
+    return rollbackPlan(s, restore, current, false);
+}
+/**
+ * The writes of a rollback: the moves (those not in place yet), the records of both versions,
+ * the history. `completing`: an earlier rollback moved the target but stopped before its record
+ * was whole; this run finishes it rather than rolling back once more.
+ */
+function rollbackPlan(s, restore, current, completing) {
+    const key = targetKey(s.target);
+    const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
     const ctx = s.context;
     const model = s.model;
     const previous = current ? [current.version] : [];
     const record = (version, tags) => Object.entries(tags).map(([k, value]) => ({ kind: 'set-tag', model, version, key: k, value, record: true }));
+    const first = s.history[0];
+    const historyDone = completing && first?.version === restore.version && first.decision === 'restored' && first.target === key;
     const plan = [
-        ...(s.target.alias ? [{ kind: 'set-alias', model, alias: s.target.alias, version: restore.version }] : []),
-        ...(s.target.stage ? [{ kind: 'transition-stage', model, version: restore.version, stage: s.target.stage, archiveExisting: true }] : []),
+        ...(s.target.alias && s.aliases[s.target.alias] !== restore.version ? [{ kind: 'set-alias', model, alias: s.target.alias, version: restore.version }] : []),
+        ...(s.target.stage && restore.stage.toLowerCase() !== s.target.stage.toLowerCase() ? [{ kind: 'transition-stage', model, version: restore.version, stage: s.target.stage, archiveExisting: true }] : []),
         ...record(restore.version, ledgerTags({ decision: 'restored', target: key, previous, reason: s.reason }, ctx)),
         // The withdrawn version is marked, so a scheduled gate does not promote it again until a new decision.
         ...(current ? record(current.version, ledgerTags({ decision: 'rolled-back', target: key, previous: [], reason: s.reason }, ctx)) : []),
-        {
-            kind: 'set-model-tag',
-            model,
-            key: LEDGER.history,
-            value: appendHistory(s.history, { version: restore.version, decision: 'restored', target: key, previous, at: ctx.now, by: ctx.actor ?? 'unknown', reason: s.reason }),
-        },
+        ...(historyDone
+            ? []
+            : [
+                {
+                    kind: 'set-model-tag',
+                    model,
+                    key: LEDGER.history,
+                    value: appendHistory(s.history, { version: restore.version, decision: 'restored', target: key, previous, at: ctx.now, by: ctx.actor ?? 'unknown', reason: s.reason }),
+                },
+            ]),
     ];
-    const reasons = [`restoring v${restore.version} to ${where}${current ? `, withdrawing v${current.version}` : ''}: ${s.reason}`];
+    const reasons = [
+        completing
+            ? `completing an earlier rollback that stopped half way: v${restore.version} holds ${where}${current ? ` in place of v${current.version}` : ''}; recording it: ${s.reason}`
+            : `restoring v${restore.version} to ${where}${current ? `, withdrawing v${current.version}` : ''}: ${s.reason}`,
+    ];
     return { ...(current ? { current } : {}), restore, plan, reasons };
+}
+/**
+ * A rollback that moved the target (or part of it) but stopped before its record was whole: the
+ * holder carries an unfinished `restored` record, or carries none while the ledger's latest entry
+ * for the target is the version that had replaced it. Then this run completes that rollback.
+ */
+function interruptedRollback(s, holder) {
+    if (!holder)
+        return undefined;
+    const key = targetKey(s.target);
+    const find = (v) => (v ? s.versions.find((x) => x.version === v) : undefined);
+    const last = s.history.find((h) => h.target === key);
+    const begun = (holder.tags[LEDGER.decision] === 'restored' && holder.tags[LEDGER.target] === key) || (last?.version === holder.version && last.decision === 'restored');
+    if (begun) {
+        // Which version it withdrew: its record says, else the history entry it wrote.
+        const fromTag = holder.tags[LEDGER.decision] === 'restored' ? (holder.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).at(-1) : undefined;
+        const withdrawn = find(fromTag ?? (last?.version === holder.version ? last.previous.at(-1) : undefined));
+        const previous = withdrawn ? [withdrawn.version] : [];
+        const recorded = alreadyRecorded(holder.tags, { decision: 'restored', target: key, previous, reason: s.reason }, s.context) &&
+            (!withdrawn || alreadyRecorded(withdrawn.tags, { decision: 'rolled-back', target: key, previous: [], reason: s.reason }, s.context)) &&
+            last?.version === holder.version &&
+            last.decision === 'restored';
+        return recorded ? undefined : { restore: holder, ...(withdrawn ? { withdrawn } : {}) };
+    }
+    // No record at all: the ledger's latest entry is the version that had replaced the holder.
+    if (last && last.version !== holder.version && last.previous.includes(holder.version)) {
+        const withdrawn = find(last.version);
+        return { restore: holder, ...(withdrawn ? { withdrawn } : {}) };
+    }
+    return undefined;
 }
 /** The version the current holder replaced: its ledger tag, else the model's history. */
 function previousFromLedger(s, current) {
@@ -39943,8 +40010,10 @@ async function writeAndVerify(registry, decision, plan, log) {
     // A move that landed, or that another run overtook, is settled against racing runs first.
     const moveChecks = back.checks.filter((c) => move && 'version' in c.op && c.op.version === move.version && (c.op.kind === 'transition-stage' || c.op.kind === 'set-alias'));
     const moved = moveChecks.length > 0 && moveChecks.every((c) => !c.problem || c.holderNow !== undefined);
+    // Only after the moves were answered: after a failure, a move that is not in place may simply
+    // not have landed (that is no race), and the error reports it.
     let settled;
-    if (move && moved && (failure === undefined || moveChecks.some((c) => c.holderNow !== undefined)))
+    if (move && moved && failure === undefined)
         settled = await settle(registry, move, back.views.get(move.model), log);
     const others = back.checks.filter((c) => c.problem && !moveChecks.includes(c));
     if (move && settled && settled.winner !== move.version) {

@@ -511,8 +511,10 @@ async function writeAndVerify(registry: Registry, decision: Decision, plan: Regi
   // A move that landed, or that another run overtook, is settled against racing runs first.
   const moveChecks = back.checks.filter((c) => move && 'version' in c.op && c.op.version === move.version && (c.op.kind === 'transition-stage' || c.op.kind === 'set-alias'));
   const moved = moveChecks.length > 0 && moveChecks.every((c) => !c.problem || c.holderNow !== undefined);
+  // Only after the moves were answered: after a failure, a move that is not in place may simply
+  // not have landed (that is no race), and the error reports it.
   let settled: Awaited<ReturnType<typeof settle>> | undefined;
-  if (move && moved && (failure === undefined || moveChecks.some((c) => c.holderNow !== undefined))) settled = await settle(registry, move, back.views.get(move.model), log);
+  if (move && moved && failure === undefined) settled = await settle(registry, move, back.views.get(move.model), log);
   const others = back.checks.filter((c) => c.problem && !moveChecks.includes(c));
 
   if (move && settled && settled.winner !== move.version) {

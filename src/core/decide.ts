@@ -92,16 +92,22 @@ export function decide(state: GateState): GateDecision {
 
   const inStage = !stage || (holderToBe !== undefined && holderToBe.stage.toLowerCase() === stage.toLowerCase());
   const hasAlias = !alias || (holderToBe !== undefined && aliasHolder === holderToBe.version);
-  const record = (version: string, tags: Record<string, string>): RegistryOp[] => {
+  // What the version replaced is known before the move: without a copy it is written with the
+  // evidence, so a record a run left half written is completed with it (found by the fault sweep).
+  const early = Boolean(state.context) && !dest;
+  const record = (version: string, tags: Record<string, string>, opts: { completing?: boolean } = {}): RegistryOp[] => {
     // A run that died after moving the target but before recording it left no ledger entry: complete it.
     if (!state.context || alreadyRecorded(tags, { decision: 'promoted', target: target, ruleHash: rule }, state.context)) return [];
     const targetModel = dest?.model ?? state.model;
-    const ledger = ledgerTags({ decision: 'promoted', target, previous: previousVersions, ruleHash: rule }, state.context);
+    const recorded = tags[LEDGER.previous];
+    const previous = opts.completing && recorded !== undefined ? recorded.split(',').filter(Boolean) : previousVersions;
+    const ledger = ledgerTags({ decision: 'promoted', target, previous, ruleHash: rule }, state.context);
+    if (early && !opts.completing) delete ledger[LEDGER.previous];
     const first = state.history?.[0];
     const historyOp: RegistryOp[] =
       first && first.version === version && first.target === target
         ? []
-        : [{ kind: 'set-model-tag', model: targetModel, key: LEDGER.history, value: appendHistory(state.history ?? [], { version, decision: 'promoted', target, previous: previousVersions, at: state.context.now, by: state.context.actor ?? 'unknown' }) }];
+        : [{ kind: 'set-model-tag', model: targetModel, key: LEDGER.history, value: appendHistory(state.history ?? [], { version, decision: 'promoted', target, previous, at: state.context.now, by: state.context.actor ?? 'unknown' }) }];
     return [...Object.entries(ledger).map(([key, value]) => ({ kind: 'set-tag', model: targetModel, version, key, value, record: true }) as const), ...historyOp];
   };
   const target = targetKey(policy.target);
@@ -111,7 +117,7 @@ export function decide(state: GateState): GateDecision {
     const what = dest ? `its copy ${dest.model} v${holderToBe.version}` : `version ${candidate.version}`;
     reasons.push(`${what} already holds ${describeTarget(policy.target)}; nothing to do`);
     if (!evaluation.passed) reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
-    const plan = record(holderToBe.version, holderToBe.tags);
+    const plan = record(holderToBe.version, holderToBe.tags, { completing: true });
     if (plan.length > 0) reasons.push('its ledger entry was missing (an earlier run stopped after the move): recording it');
     return { decision: 'already-promoted', evaluation, previousVersions, plan, reasons };
   }
@@ -133,6 +139,8 @@ export function decide(state: GateState): GateDecision {
         [TAGS.checks]: checksTag(evaluation.checks),
         [TAGS.policy]: policy.file,
         [TAGS.failedChecks]: null,
+        // The ledger facts known before the move; and what an earlier record said that this one does not.
+        ...(early ? { [LEDGER.previous]: previousVersions.join(','), [LEDGER.supersededBy]: null, [LEDGER.reason]: null } : {}),
       }),
       ...(dest && !dest.exists ? [{ kind: 'create-model', model } as const] : []),
       ...(dest && !dest.copy

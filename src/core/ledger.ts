@@ -99,9 +99,18 @@ export function supersededRecord(model: string, version: string, holder: string,
  * rule) completely (every tag such a record has, given `ctx`): a rerun writes nothing. A record
  * a run left half written is not: the next run writes it whole.
  */
-export function alreadyRecorded(tags: Record<string, string>, entry: { decision: LedgerDecision; target: string; ruleHash?: string }, ctx?: LedgerContext): boolean {
-  const same = tags[LEDGER.decision] === entry.decision && tags[LEDGER.target] === entry.target && (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash);
-  return same && (!ctx || Object.keys(ledgerTags({ ...entry, previous: [] }, ctx)).every((key) => key in tags));
+export function alreadyRecorded(
+  tags: Record<string, string>,
+  entry: { decision: LedgerDecision; target: string; ruleHash?: string; previous?: string[]; reason?: string },
+  ctx?: LedgerContext,
+): boolean {
+  const same =
+    tags[LEDGER.decision] === entry.decision &&
+    tags[LEDGER.target] === entry.target &&
+    (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
+    (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
+    (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, 1000));
+  return same && (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags));
 }
 
 export interface HistoryEntry {

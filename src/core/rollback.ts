@@ -2,7 +2,7 @@
  * Rollback: put back the version that held a target before the current one (from
  * the ledger), or a given one, in one step. Pure: it is given the registry state.
  */
-import { appendHistory, LEDGER, ledgerTags, targetKey, type HistoryEntry, type LedgerContext } from './ledger.js';
+import { alreadyRecorded, appendHistory, LEDGER, ledgerTags, targetKey, type HistoryEntry, type LedgerContext } from './ledger.js';
 import { currentHolder, type TargetRef } from './holders.js';
 import type { ModelVersion, RegistryOp } from './registry-model.js';
 
@@ -33,7 +33,10 @@ export interface RollbackPlan {
 export function planRollback(s: RollbackState): RollbackPlan {
   const key = targetKey(s.target);
   const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
-  const current = currentHolder(s.target, s.versions, s.aliases);
+  const holder = currentHolder(s.target, s.versions, s.aliases);
+  const interrupted = s.requested === undefined ? interruptedRollback(s, holder) : undefined;
+  if (interrupted) return rollbackPlan(s, interrupted.restore, interrupted.withdrawn, true);
+  const current = holder;
   const wanted = s.requested ?? previousFromLedger(s, current);
   if (!wanted) {
     throw new Error(
@@ -57,26 +60,78 @@ export function planRollback(s: RollbackState): RollbackPlan {
     throw new Error(`refusing to restore version ${restore.version} of "${s.model}" to ${where}: ${refusals.join('; ')}${restore.status === 'READY' ? '. Set force: true to restore it anyway' : ''}`);
   }
 
+  return rollbackPlan(s, restore, current, false);
+}
+
+/**
+ * The writes of a rollback: the moves (those not in place yet), the records of both versions,
+ * the history. `completing`: an earlier rollback moved the target but stopped before its record
+ * was whole; this run finishes it rather than rolling back once more.
+ */
+function rollbackPlan(s: RollbackState, restore: ModelVersion, current: ModelVersion | undefined, completing: boolean): RollbackPlan {
+  const key = targetKey(s.target);
+  const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
   const ctx = s.context;
   const model = s.model;
   const previous = current ? [current.version] : [];
   const record = (version: string, tags: Record<string, string>): RegistryOp[] =>
     Object.entries(tags).map(([k, value]) => ({ kind: 'set-tag', model, version, key: k, value, record: true }) as const);
+  const first = s.history[0];
+  const historyDone = completing && first?.version === restore.version && first.decision === 'restored' && first.target === key;
   const plan: RegistryOp[] = [
-    ...(s.target.alias ? [{ kind: 'set-alias', model, alias: s.target.alias, version: restore.version } as const] : []),
-    ...(s.target.stage ? [{ kind: 'transition-stage', model, version: restore.version, stage: s.target.stage, archiveExisting: true } as const] : []),
+    ...(s.target.alias && s.aliases[s.target.alias] !== restore.version ? [{ kind: 'set-alias', model, alias: s.target.alias, version: restore.version } as const] : []),
+    ...(s.target.stage && restore.stage.toLowerCase() !== s.target.stage.toLowerCase() ? [{ kind: 'transition-stage', model, version: restore.version, stage: s.target.stage, archiveExisting: true } as const] : []),
     ...record(restore.version, ledgerTags({ decision: 'restored', target: key, previous, reason: s.reason }, ctx)),
     // The withdrawn version is marked, so a scheduled gate does not promote it again until a new decision.
     ...(current ? record(current.version, ledgerTags({ decision: 'rolled-back', target: key, previous: [], reason: s.reason }, ctx)) : []),
-    {
-      kind: 'set-model-tag',
-      model,
-      key: LEDGER.history,
-      value: appendHistory(s.history, { version: restore.version, decision: 'restored', target: key, previous, at: ctx.now, by: ctx.actor ?? 'unknown', reason: s.reason }),
-    },
+    ...(historyDone
+      ? []
+      : [
+          {
+            kind: 'set-model-tag',
+            model,
+            key: LEDGER.history,
+            value: appendHistory(s.history, { version: restore.version, decision: 'restored', target: key, previous, at: ctx.now, by: ctx.actor ?? 'unknown', reason: s.reason }),
+          } as const,
+        ]),
   ];
-  const reasons = [`restoring v${restore.version} to ${where}${current ? `, withdrawing v${current.version}` : ''}: ${s.reason}`];
+  const reasons = [
+    completing
+      ? `completing an earlier rollback that stopped half way: v${restore.version} holds ${where}${current ? ` in place of v${current.version}` : ''}; recording it: ${s.reason}`
+      : `restoring v${restore.version} to ${where}${current ? `, withdrawing v${current.version}` : ''}: ${s.reason}`,
+  ];
   return { ...(current ? { current } : {}), restore, plan, reasons };
+}
+
+/**
+ * A rollback that moved the target (or part of it) but stopped before its record was whole: the
+ * holder carries an unfinished `restored` record, or carries none while the ledger's latest entry
+ * for the target is the version that had replaced it. Then this run completes that rollback.
+ */
+function interruptedRollback(s: RollbackState, holder: ModelVersion | undefined): { restore: ModelVersion; withdrawn?: ModelVersion } | undefined {
+  if (!holder) return undefined;
+  const key = targetKey(s.target);
+  const find = (v: string | undefined) => (v ? s.versions.find((x) => x.version === v) : undefined);
+  const last = s.history.find((h) => h.target === key);
+  const begun = (holder.tags[LEDGER.decision] === 'restored' && holder.tags[LEDGER.target] === key) || (last?.version === holder.version && last.decision === 'restored');
+  if (begun) {
+    // Which version it withdrew: its record says, else the history entry it wrote.
+    const fromTag = holder.tags[LEDGER.decision] === 'restored' ? (holder.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).at(-1) : undefined;
+    const withdrawn = find(fromTag ?? (last?.version === holder.version ? last.previous.at(-1) : undefined));
+    const previous = withdrawn ? [withdrawn.version] : [];
+    const recorded =
+      alreadyRecorded(holder.tags, { decision: 'restored', target: key, previous, reason: s.reason }, s.context) &&
+      (!withdrawn || alreadyRecorded(withdrawn.tags, { decision: 'rolled-back', target: key, previous: [], reason: s.reason }, s.context)) &&
+      last?.version === holder.version &&
+      last.decision === 'restored';
+    return recorded ? undefined : { restore: holder, ...(withdrawn ? { withdrawn } : {}) };
+  }
+  // No record at all: the ledger's latest entry is the version that had replaced the holder.
+  if (last && last.version !== holder.version && last.previous.includes(holder.version)) {
+    const withdrawn = find(last.version);
+    return { restore: holder, ...(withdrawn ? { withdrawn } : {}) };
+  }
+  return undefined;
 }
 
 /** The version the current holder replaced: its ledger tag, else the model's history. */

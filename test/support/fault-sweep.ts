@@ -260,7 +260,9 @@ export function checkRun(sc: SweepScenario, pre: Snapshot, post: Snapshot, clean
   // The ledger tells the truth: a promotion or restoration recorded in this run is in place.
   for (const [n, v] of Object.entries(post.versions)) {
     const d = v.tags['mlflow_gate.decision'];
-    const fresh = v.tags['mlflow_gate.decided_at'] !== pre.versions[n]?.tags['mlflow_gate.decided_at'];
+    // Recorded by this run: the decision changed (a record begun but not finished may have
+    // rewritten the time and left an older decision, which stays true of its own time).
+    const fresh = d !== pre.versions[n]?.tags['mlflow_gate.decision'];
     if (fresh && (d === 'promoted' || d === 'restored') && !holds(n)) problems.push(`the ledger says v${n} was ${d} but it does not hold Production and @champion (${describeHolders(post)})`);
     if (fresh && d === 'rolled-back' && (v.stage === 'Production' || post.aliases['champion'] === n)) problems.push(`the ledger says v${n} was rolled back but it still holds the target`);
   }

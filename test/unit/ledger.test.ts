@@ -41,15 +41,29 @@ describe('the ledger in the plan', () => {
     expect(record).toEqual({
       [LEDGER.decision]: 'promoted',
       [LEDGER.target]: 'stage:Production',
-      [LEDGER.previous]: '2',
       [LEDGER.at]: ctx.now,
       [LEDGER.by]: 'octocat',
       [LEDGER.runUrl]: ctx.runUrl,
       [LEDGER.commit]: 'abc123',
       [LEDGER.ruleHash]: ruleHash(state().policy),
     });
+    // What it replaced is known before the move, so it goes with the evidence: a record a run left
+    // half written is completed with it.
+    const evidence = d.plan.slice(0, kinds.indexOf('transition-stage'));
+    expect(evidence).toContainEqual({ kind: 'set-tag', model: 'm', version: '3', key: LEDGER.previous, value: '2' });
     const history = d.plan.find((op) => op.kind === 'set-model-tag');
     expect(history && JSON.parse(history.value)).toEqual([{ version: '3', decision: 'promoted', target: 'stage:Production', previous: ['2'], at: ctx.now, by: 'octocat' }]);
+  });
+
+  it('a record completed by a later run keeps what the version replaced; a new promotion clears an old supersession', () => {
+    const moved = version('3', 'Production', { [LEDGER.previous]: '2', [LEDGER.decision]: 'promoted' });
+    const d = decide(state({ candidate: moved, holders: [moved] }));
+    expect(d.decision).toBe('already-promoted');
+    expect(d.plan).toContainEqual(expect.objectContaining({ key: LEDGER.previous, value: '2' }));
+    const stale = version('3', 'None', { [LEDGER.decision]: 'superseded', [LEDGER.supersededBy]: '4', [LEDGER.reason]: 'raced' });
+    const again = decide(state({ candidate: stale }));
+    expect(again.plan).toContainEqual({ kind: 'delete-tag', model: 'm', version: '3', key: LEDGER.supersededBy });
+    expect(again.plan).toContainEqual({ kind: 'delete-tag', model: 'm', version: '3', key: LEDGER.reason });
   });
 
   it('a version already in the target with no ledger entry gets one (a run died after the move)', () => {
