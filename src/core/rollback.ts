@@ -119,9 +119,13 @@ function interruptedRollback(s: RollbackState, holder: ModelVersion | undefined)
     const fromTag = holder.tags[LEDGER.decision] === 'restored' ? (holder.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).at(-1) : undefined;
     const withdrawn = find(fromTag ?? (last?.version === holder.version ? last.previous.at(-1) : undefined));
     const previous = withdrawn ? [withdrawn.version] : [];
+    // Whole: every tag there, with the values that tie the two versions together (the reason may be
+    // another request's: this may be a new rollback, not a rerun).
+    const whole = (tags: Record<string, string>, decision: 'restored' | 'rolled-back', prev: string[]) =>
+      alreadyRecorded(tags, { decision, target: key, previous: prev }, s.context) && LEDGER.reason in tags;
     const recorded =
-      alreadyRecorded(holder.tags, { decision: 'restored', target: key, previous, reason: s.reason }, s.context) &&
-      (!withdrawn || alreadyRecorded(withdrawn.tags, { decision: 'rolled-back', target: key, previous: [], reason: s.reason }, s.context)) &&
+      whole(holder.tags, 'restored', previous) &&
+      (!withdrawn || whole(withdrawn.tags, 'rolled-back', [])) &&
       last?.version === holder.version &&
       last.decision === 'restored';
     return recorded ? undefined : { restore: holder, ...(withdrawn ? { withdrawn } : {}) };

@@ -3,9 +3,12 @@
  * page of comments), edited in place, never piled up. A failure is a warning.
  */
 import * as core from '@actions/core';
-import * as github from '@actions/github';
+
+/** @actions/github (Octokit) loads only when a run comments: most runs never do, and it is most of the bundle. */
+export const loadGithub = () => import('@actions/github');
 
 export async function upsertComment(token: string, issueNumber: number, marker: string, body: string): Promise<'created' | 'updated'> {
+  const github = await loadGithub();
   const octokit = github.getOctokit(token);
   const { owner, repo } = github.context.repo;
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });

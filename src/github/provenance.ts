@@ -2,10 +2,11 @@
  * Provenance on GitHub: is a commit reachable from the repository's default branch?
  * Compare default...commit: "behind" or "identical" means it is an ancestor.
  */
-import * as github from '@actions/github';
+import { loadGithub } from './pr-comment.js';
 
 export function defaultBranchChecker(token: string): (sha: string) => Promise<{ onDefaultBranch: boolean; defaultBranch: string }> {
   return async (sha) => {
+    const github = await loadGithub();
     const octokit = github.getOctokit(token);
     const { owner, repo } = github.context.repo;
     const fromPayload = (github.context.payload.repository as { default_branch?: string } | undefined)?.default_branch;
