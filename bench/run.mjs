@@ -11,7 +11,6 @@
 //   requests  bench/python/gate_requests.py: MLflow's REST API with plain requests (.venv/mlflow3's python)
 // Every way starts from the same seeded registry, and the registry states they leave must agree.
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -21,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureMlflowVenv, repoRoot, startMlflowServer } from '../scripts/mlflow-local.mjs';
 import { isWrite, sequentialRoundTrips, startFaultProxy } from '../scripts/fault-proxy.mjs';
-import { actionEntry, RUNNER_IDENTITY, runAction } from '../scripts/run-action.mjs';
+import { actionEntry, RUNNER_IDENTITY, runAction, spawnCollected } from '../scripts/run-action.mjs';
 import { eachLimited, registryState, reseedModel, seedRuns } from './seed.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -101,21 +100,10 @@ async function readRss(file) {
 async function timedSpawn(cmd, args, { cwd, env }) {
   const rssFile = path.join(cwd, `.rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const full = hasTime ? [TIME_BIN, '-f', '%M', '-o', rssFile, cmd, ...args] : [cmd, ...args];
-  const startedAt = performance.now();
-  const child = spawn(/** @type {string} */ (full[0]), full.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  /** @type {number} */
-  const code = await new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (c) => resolve(c ?? -1));
-  });
-  const endedAt = performance.now();
+  const { code, stdout, stderr, startedAt, endedAt } = await spawnCollected(/** @type {string} */ (full[0]), full.slice(1), { cwd, env });
   const rssKb = await readRss(rssFile);
   await fsp.rm(rssFile, { force: true });
-  return { code, startedAt, endedAt, rssKb, stdout, stderr };
+  return { code: code ?? -1, startedAt, endedAt, rssKb, stdout, stderr };
 }
 
 /**

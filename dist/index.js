@@ -38729,8 +38729,8 @@ async function runGate(req, deps) {
     // filter); for promotion by copy, the destination model and its versions as well.
     const destName = policy.target.model && policy.target.model !== model ? policy.target.model : undefined;
     const [registered, versions, destRegistered, destVersions] = await Promise.all([
-        registry.getRegisteredModel(model),
-        registry.searchModelVersions(model),
+        req.prefetched && req.prefetched.model === model ? req.prefetched.registered : registry.getRegisteredModel(model),
+        req.prefetched && req.prefetched.model === model ? req.prefetched.versions : registry.searchModelVersions(model),
         destName ? registry.getRegisteredModel(destName) : null,
         destName ? registry.searchModelVersions(destName) : [],
     ]);
@@ -39193,7 +39193,7 @@ async function writeAndVerify(registry, decision, plan, log) {
     const settledWrites = settled?.writes ?? [];
     if (failure !== undefined) {
         const wrong = back.checks.filter((c) => c.problem);
-        const landed = back.checks.filter((c) => !c.problem).map((c) => c.op);
+        const landed = back.checks.filter((c) => !c.problem && !c.unchecked).map((c) => c.op);
         if (wrong.length === 0) {
             log(`A write failed (${messageOf(failure)}), but reading the registry back shows every write in place`);
             return { decision, applied: [...attempted, ...settledWrites], reasons: [] };
@@ -39256,7 +39256,10 @@ async function readBack(registry, ops) {
         if (op.kind === 'set-model-tag') {
             // The history is a summary of the versions' own ledger tags, which racing runs rewrite in
             // turn: it is written best effort (see writeHistory), never a reason to doubt a decision.
-            checks.push(op.key === LEDGER.history || modelOf(op.model)?.tags[op.key] === op.value ? { op } : { op, problem: `tag ${op.key} of the registered model ${op.model} is not as written` });
+            if (op.key === LEDGER.history)
+                checks.push({ op, unchecked: true });
+            else
+                checks.push(modelOf(op.model)?.tags[op.key] === op.value ? { op } : { op, problem: `tag ${op.key} of the registered model ${op.model} is not as written` });
             continue;
         }
         if (op.kind === 'copy-version') {
@@ -39586,7 +39589,18 @@ async function gateModel(model, req, file, registry, log) {
         let last;
         let wrote = false;
         for (const v of pending) {
-            const { report } = await runGate({ model, version: v.version, mode: req.mode, policyFile: req.policyFile, policyText: req.policyText, ...(req.gate ? { gate: req.gate } : {}), ...(req.context ? { context: req.context } : {}) }, { registry, log: (m) => log(`[${model}] ${m}`) });
+            const { report } = await runGate({
+                model,
+                version: v.version,
+                mode: req.mode,
+                policyFile: req.policyFile,
+                policyText: req.policyText,
+                ...(req.gate ? { gate: req.gate } : {}),
+                ...(req.context ? { context: req.context } : {}),
+                // Decided on what was just read: an earlier candidate's rejection tagged only itself, and the
+                // loop ends at the first move; the re-check before any write reads the registry again.
+                prefetched: { model, registered, versions },
+            }, { registry, log: (m) => log(`[${model}] ${m}`) });
             wrote ||= report.wrote;
             last = { model, candidate: v.version, decision: report.decision, wrote, reasons: report.reasons, ...(report.errorKind ? { errorKind: report.errorKind } : {}) };
             if (report.decision === 'superseded' || report.decision === 'promoted' || report.decision === 'passed' || report.decision === 'already-promoted')

@@ -30,9 +30,11 @@ export function isWrite(req) {
  */
 
 /**
- * @param {{ upstream: string, latencyMs?: number, delayMs?: number, retryAfterSeconds?: number, fault?: FaultRule }} opts
+ * `hold`: awaited before a request goes on (after it is recorded), e.g. a starting line that lets
+ * racing processes through together.
+ * @param {{ upstream: string, latencyMs?: number, delayMs?: number, retryAfterSeconds?: number, fault?: FaultRule, hold?: (req: ProxiedRequest) => Promise<void> }} opts
  */
-export async function startFaultProxy({ upstream, latencyMs = 0, delayMs = 3000, retryAfterSeconds = 1, fault } = /** @type {any} */ ({})) {
+export async function startFaultProxy({ upstream, latencyMs = 0, delayMs = 3000, retryAfterSeconds = 1, fault, hold } = /** @type {any} */ ({})) {
   const target = new URL(upstream);
   /** @type {ProxiedRequest[]} */
   let requests = [];
@@ -70,6 +72,7 @@ export async function startFaultProxy({ upstream, latencyMs = 0, delayMs = 3000,
     const kind = pick(entry);
     if (kind) entry.fault = kind;
     try {
+      if (hold) await hold(entry);
       if (latencyMs > 0) await sleep(latencyMs);
       if (kind === 'reset-before') {
         req.socket.destroy();

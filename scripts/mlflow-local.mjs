@@ -285,6 +285,30 @@ export async function ensureMlflowVenv({
 }
 
 /**
+ * Watches a server process: `exitPromise` resolves when it exits (or could not start);
+ * `exitState()` is its exit, or null while it runs (a function, so type narrowing does not
+ * assume the callbacks never ran).
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {(err: Error) => void} [onSpawnError]
+ */
+export function watchExit(child, onSpawnError = () => {}) {
+  /** @type {{ code: number | null, signal: NodeJS.Signals | null } | null} */
+  let exited = null;
+  const exitPromise = new Promise((resolve) => {
+    child.on('error', (err) => {
+      onSpawnError(err);
+      exited ??= { code: null, signal: null };
+      resolve(undefined);
+    });
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(undefined);
+    });
+  });
+  return { exitPromise, exitState: () => exited };
+}
+
+/**
  * Asks the OS for a free TCP port on 127.0.0.1.
  * @returns {Promise<number>}
  */
@@ -594,27 +618,15 @@ export async function startMlflowServer({ python, log = console.error, timeoutMs
       logFile.write(d);
     });
   }
-  /** @type {{ code: number | null, signal: NodeJS.Signals | null } | null} */
-  let exited = null;
   /** @type {Error | null} */
   let spawnError = null;
-  const exitPromise = new Promise((resolve) => {
-    child.on('error', (err) => {
-      spawnError = err;
-      exited ??= { code: null, signal: null };
-      resolve(undefined);
-    });
-    child.on('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve(undefined);
-    });
-  });
+  const { exitPromise, exitState } = watchExit(child, (err) => (spawnError = err));
 
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await stopProcessGroup(pid, exitPromise, { alreadyExited: exited !== null });
+    await stopProcessGroup(pid, exitPromise, { alreadyExited: exitState() !== null });
     liveGroups.delete(pid);
     await new Promise((resolve) => logFile.end(resolve));
     await fsp.rm(dir, { recursive: true, force: true });
@@ -624,8 +636,6 @@ export async function startMlflowServer({ python, log = console.error, timeoutMs
   const deadline = Date.now() + timeoutMs;
   /** @type {string | undefined} */
   let lastProblem;
-  /** (a function, so type narrowing does not assume the callbacks never ran) */
-  const exitState = () => exited;
   for (;;) {
     const ex = exitState();
     if (ex) {

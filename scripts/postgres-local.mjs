@@ -15,7 +15,7 @@ import fsp from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { exitCleanup, freePort, run, sleep, stopProcessGroup, TextTail } from './mlflow-local.mjs';
+import { exitCleanup, freePort, run, sleep, stopProcessGroup, TextTail, watchExit } from './mlflow-local.mjs';
 
 /**
  * @typedef {object} LocalPostgres
@@ -136,33 +136,20 @@ export async function startPostgres({ database = 'mlflow', log = console.error, 
       logFile.write(d);
     });
   }
-  /** @type {{ code: number | null, signal: NodeJS.Signals | null } | null} */
-  let exited = null;
-  const exitPromise = new Promise((resolve) => {
-    child.on('error', (err) => {
-      output.push(`\n[spawn error] ${err.message}\n`);
-      exited ??= { code: null, signal: null };
-      resolve(undefined);
-    });
-    child.on('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve(undefined);
-    });
-  });
+  const { exitPromise, exitState } = watchExit(child, (err) => output.push(`\n[spawn error] ${err.message}\n`));
 
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     // SIGINT: PostgreSQL's fast shutdown (ends sessions, removes its shared memory)
-    await stopProcessGroup(pid, exitPromise, { signal: 'SIGINT', graceMs: 10_000, alreadyExited: exited !== null });
+    await stopProcessGroup(pid, exitPromise, { signal: 'SIGINT', graceMs: 10_000, alreadyExited: exitState() !== null });
     exitCleanup.deleteGroup(pid);
     await new Promise((resolve) => logFile.end(resolve));
     await fsp.rm(dir, { recursive: true, force: true });
     exitCleanup.deleteDir(dir);
   };
 
-  const exitState = () => exited;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ex = exitState();

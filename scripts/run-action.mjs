@@ -84,20 +84,32 @@ export async function runAction({ inputs, files = {}, env = {}, event, eventName
   }
 
   const [cmd, ...args] = [...prefix, node, entry];
+  const { code, stdout, stderr, startedAt, endedAt } = await spawnCollected(/** @type {string} */ (cmd), args, { cwd: workspace, env: childEnv });
+  const outputFile = await fsp.readFile(outputPath, 'utf8');
+  const summary = await fsp.readFile(summaryPath, 'utf8');
+  return { code, stdout, stderr, outputs: parseOutputFile(outputFile), outputFile, summary, workspace, startedAt, endedAt };
+}
+
+/**
+ * Runs a command to its end, collecting its output, timed from spawn to exit.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd: string, env: NodeJS.ProcessEnv }} opts
+ * @returns {Promise<{ code: number | null, stdout: string, stderr: string, startedAt: number, endedAt: number }>}
+ */
+export async function spawnCollected(cmd, args, { cwd, env }) {
   const startedAt = performance.now();
-  const child = spawn(/** @type {string} */ (cmd), args, { cwd: workspace, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
+  /** @type {number | null} */
   const code = await new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (c) => resolve(c));
   });
-  const endedAt = performance.now();
-  const outputFile = await fsp.readFile(outputPath, 'utf8');
-  const summary = await fsp.readFile(summaryPath, 'utf8');
-  return { code, stdout, stderr, outputs: parseOutputFile(outputFile), outputFile, summary, workspace, startedAt, endedAt };
+  return { code, stdout, stderr, startedAt, endedAt: performance.now() };
 }
 
 /**

@@ -30,6 +30,8 @@ export interface GateRequest {
   context?: LedgerContext;
   /** Promote only if this version (or `none`) holds the target now. */
   expectedHolder?: string;
+  /** The model and its versions as the caller has just read them (a scheduled run): not fetched again. */
+  prefetched?: { model: string; registered: Awaited<ReturnType<Registry['getRegisteredModel']>>; versions: ModelVersion[] };
   /** Apply: the plan file made by mode plan. */
   planFile?: PlanFile;
   /** Rollback: the target (else the policy's), why, and whether to skip the safety checks. */
@@ -83,8 +85,8 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   // filter); for promotion by copy, the destination model and its versions as well.
   const destName = policy.target.model && policy.target.model !== model ? policy.target.model : undefined;
   const [registered, versions, destRegistered, destVersions] = await Promise.all([
-    registry.getRegisteredModel(model),
-    registry.searchModelVersions(model),
+    req.prefetched && req.prefetched.model === model ? req.prefetched.registered : registry.getRegisteredModel(model),
+    req.prefetched && req.prefetched.model === model ? req.prefetched.versions : registry.searchModelVersions(model),
     destName ? registry.getRegisteredModel(destName) : null,
     destName ? registry.searchModelVersions(destName) : [],
   ]);
@@ -485,6 +487,8 @@ interface ReadBack {
   problem?: string;
   /** For a move to a stage or alias that did not stick: the version that holds it now (another run's). */
   holderNow?: string;
+  /** Not checked (the history tag): neither a problem nor evidence that anything landed. */
+  unchecked?: true;
 }
 
 /**
@@ -532,7 +536,7 @@ async function writeAndVerify(registry: Registry, decision: Decision, plan: Regi
   const settledWrites = settled?.writes ?? [];
   if (failure !== undefined) {
     const wrong = back.checks.filter((c) => c.problem);
-    const landed = back.checks.filter((c) => !c.problem).map((c) => c.op);
+    const landed = back.checks.filter((c) => !c.problem && !c.unchecked).map((c) => c.op);
     if (wrong.length === 0) {
       log(`A write failed (${messageOf(failure)}), but reading the registry back shows every write in place`);
       return { decision, applied: [...attempted, ...settledWrites], reasons: [] };
@@ -603,7 +607,8 @@ async function readBack(registry: Registry, ops: RegistryOp[]): Promise<{ checks
     if (op.kind === 'set-model-tag') {
       // The history is a summary of the versions' own ledger tags, which racing runs rewrite in
       // turn: it is written best effort (see writeHistory), never a reason to doubt a decision.
-      checks.push(op.key === LEDGER.history || modelOf(op.model)?.tags[op.key] === op.value ? { op } : { op, problem: `tag ${op.key} of the registered model ${op.model} is not as written` });
+      if (op.key === LEDGER.history) checks.push({ op, unchecked: true });
+      else checks.push(modelOf(op.model)?.tags[op.key] === op.value ? { op } : { op, problem: `tag ${op.key} of the registered model ${op.model} is not as written` });
       continue;
     }
     if (op.kind === 'copy-version') {

@@ -70,7 +70,18 @@ async function gateModel(model: string, req: ScheduleRequest, file: ReturnType<t
     let wrote = false;
     for (const v of pending) {
       const { report } = await runGate(
-        { model, version: v.version, mode: req.mode, policyFile: req.policyFile, policyText: req.policyText, ...(req.gate ? { gate: req.gate } : {}), ...(req.context ? { context: req.context } : {}) },
+        {
+          model,
+          version: v.version,
+          mode: req.mode,
+          policyFile: req.policyFile,
+          policyText: req.policyText,
+          ...(req.gate ? { gate: req.gate } : {}),
+          ...(req.context ? { context: req.context } : {}),
+          // Decided on what was just read: an earlier candidate's rejection tagged only itself, and the
+          // loop ends at the first move; the re-check before any write reads the registry again.
+          prefetched: { model, registered, versions },
+        },
         { registry, log: (m) => log(`[${model}] ${m}`) },
       );
       wrote ||= report.wrote;

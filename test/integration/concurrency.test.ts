@@ -22,8 +22,6 @@
 // Every contradiction is collected, so a failure shows the whole race.
 //
 // MLflow 3 only (the PostgreSQL driver is in the mlflow3 lock): excluded from real-mlflow2.
-import http from 'node:http';
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MlflowPy, processGroupMembers, startMlflowServer } from '../../scripts/mlflow-local.mjs';
 import { startPostgres } from '../../scripts/postgres-local.mjs';
@@ -108,10 +106,10 @@ async function prepare(backend: Backend): Promise<Bench> {
   }
   const py = await MlflowPy.start({ python, trackingUri: server.url });
   stops.push(() => py.close());
-  const proxy = await startFaultProxy({ upstream: server.url, latencyMs: LATENCY_MS });
+  const line = startingLine(RACERS, STARTING_LINE_MS);
+  stops.push(async () => line.close());
+  const proxy = await startFaultProxy({ upstream: server.url, latencyMs: LATENCY_MS, hold: line.hold });
   stops.push(() => proxy.close());
-  const line = await startStartingLine(proxy.url, RACERS, STARTING_LINE_MS);
-  stops.push(() => line.close());
   const models = {} as Record<Target['kind'], string>;
   for (const target of TARGETS) models[target.kind] = `race-${target.kind}-${backend.postgres ? 'pg' : 'sqlite'}-${process.pid}`;
   // v1 holds the target; v2..v11 all pass the policy (accuracy 0.915..0.96). seed_fast: a run with
@@ -161,7 +159,7 @@ for (const backend of BACKENDS) {
             const version = String(index + 2);
             const run = await runAction({
               inputs: {
-                'tracking-uri': line.url,
+                'tracking-uri': proxy.url,
                 model,
                 version,
                 policy: POLICY_PATH,
@@ -340,25 +338,24 @@ async function lastUpdatedTimestamp(url: string, model: string, version: string)
 }
 
 interface StartingLine {
-  url: string;
+  /** The recording proxy's hold: a request waits here until the line opens. */
+  hold(req: ProxiedRequest): Promise<void>;
   /** Closes the line again for the next race. */
   reset(): void;
   /** How many processes had sent a request when it opened. */
   arrived(): number;
   /** How long it held the first request. */
   heldMs(): number;
-  close(): Promise<void>;
+  close(): void;
 }
 
 /**
- * A starting line in front of the recording proxy: it holds every request until each of `parties`
+ * A starting line in the recording proxy: it holds every request until each of `parties`
  * processes (by its X-Gate-Run header) has sent one, or `timeoutMs` after the first, then lets
  * everything through. Processes spawned together on a loaded 2-core machine start up to a second
  * or two apart; without it, the first could finish before the last has read anything.
  */
-async function startStartingLine(upstream: string, parties: number, timeoutMs: number): Promise<StartingLine> {
-  const target = new URL(upstream);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function startingLine(parties: number, timeoutMs: number): StartingLine {
   let seen = new Set<string>();
   let first: number | undefined;
   let openedAt: number | undefined;
@@ -384,40 +381,22 @@ async function startStartingLine(upstream: string, parties: number, timeoutMs: n
     });
   };
   reset();
-  const server = http.createServer((req, res) => {
-    seen.add(String(req.headers[GATE_RUN]));
-    if (first === undefined) {
-      first = performance.now();
-      timer = setTimeout(() => open(), timeoutMs);
-    }
-    if (seen.size >= parties) open();
-    void opened.then(() => {
-      const headers = { ...req.headers };
-      delete headers['connection'];
-      delete headers['keep-alive'];
-      const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent }, (upRes) => {
-        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-        upRes.pipe(res);
-      });
-      up.on('error', () => res.destroy());
-      req.pipe(up);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    url: `http://127.0.0.1:${port}`,
+    hold(req) {
+      seen.add(String(req.headers[GATE_RUN]));
+      if (first === undefined) {
+        first = performance.now();
+        timer = setTimeout(() => open(), timeoutMs);
+      }
+      if (seen.size >= parties) open();
+      return opened;
+    },
     reset,
     arrived: () => arrivedAtOpen,
     heldMs: () => (first !== undefined && openedAt !== undefined ? openedAt - first : 0),
-    async close() {
+    close() {
       clearTimeout(timer);
       open();
-      server.closeAllConnections();
-      agent.destroy();
-      await new Promise((resolve) => server.close(resolve));
     },
   };
 }

@@ -377,41 +377,19 @@ def op_validate_thresholds(args):
 
 
 def op_seed_fast(args):
-    """Many models quickly, as a registry that grew over time looks: a run with metrics and
-    create_model_version (no artifacts, no log_model), then stages, tags and aliases.
-    args: {"models": [{"model", "existing", "versions": [{"metrics", "stage", "version_tags", "aliases"}], "model_tags"}]}"""
-    exp_name = args.get("experiment") or "seed-fast"
-    exp = client.get_experiment_by_name(exp_name)
-    exp_id = exp.experiment_id if exp else client.create_experiment(exp_name)
-    out = []
-    for spec in args["models"]:
-        model = spec["model"]
-        if not spec.get("existing"):
-            client.create_registered_model(model)
-        versions = []
-        for v in spec.get("versions") or []:
-            run = client.create_run(exp_id)
-            run_id = run.info.run_id
-            now = int(time.time() * 1000)
-            metrics = [
-                mlflow.entities.Metric(k, _num(val), now, 0) for k, val in (v.get("metrics") or {}).items()
-            ]
-            if metrics:
-                client.log_batch(run_id, metrics=metrics)
-            client.set_terminated(run_id, v.get("run_status") or "FINISHED")
-            mv = client.create_model_version(model, f"runs:/{run_id}/model", run_id=run_id)
-            version = str(mv.version)
-            if v.get("stage"):
-                client.transition_model_version_stage(model, version, v["stage"], archive_existing_versions=False)
-            for k, val in (v.get("version_tags") or {}).items():
-                client.set_model_version_tag(model, version, k, str(val))
-            for alias in v.get("aliases") or []:
-                client.set_registered_model_alias(model, alias, version)
-            versions.append({"version": version, "run_id": run_id})
-        for k, val in (spec.get("model_tags") or {}).items():
-            client.set_registered_model_tag(model, k, str(val))
-        out.append({"model": model, "versions": versions})
-    return out
+    """Many models quickly, as a registry that grew over time looks (seed_light for each).
+    args: {"experiment", "models": [{"model", "versions": [{"metrics", "stage", "version_tags", "aliases"}], "model_tags"}]}
+    (a model that exists already gets the new versions)."""
+    experiment = args.get("experiment") or "seed-fast"
+    return [
+        {
+            "model": spec["model"],
+            "versions": op_seed_light(
+                {"model": spec["model"], "experiment": experiment, "versions": spec.get("versions"), "model_tags": spec.get("model_tags")}
+            ),
+        }
+        for spec in args["models"]
+    ]
 
 
 def op_snapshot(args):
