@@ -39165,16 +39165,24 @@ async function writeAndVerify(registry, decision, plan, log) {
         }
         throw new GateError(errorKind(err), `every write was answered, but reading them back failed: ${why}. Running the gate again is safe: it converges.`, { wrote: true });
     }
-    const applied = failure === undefined ? done : attempted;
-    const move = moveOf(applied);
-    // A move that landed, or that another run overtook, is settled against racing runs first.
+    if (failure !== undefined) {
+        // No race is settled here: a move that is not in place may simply not have landed.
+        const wrong = back.checks.filter((c) => c.problem);
+        const landed = back.checks.filter((c) => !c.problem && !c.unchecked).map((c) => c.op);
+        if (wrong.length === 0) {
+            log(`A write failed (${messageOf(failure)}), but reading the registry back shows every write in place`);
+            return { decision, applied: attempted, reasons: [] };
+        }
+        const inPlace = landed.length > 0 ? `in place: ${landed.map(describeOp).join('; ')}` : 'none of the writes is in place';
+        throw new GateError(errorKind(failure), `${messageOf(failure)}. Read back, ${inPlace}; missing: ${wrong.map((c) => c.problem).join('; ')}. Running the gate again is safe: it converges.`, {
+            wrote: landed.length > 0,
+        });
+    }
+    // Every write was answered: a move that landed, or that another run overtook, is settled against racing runs.
+    const move = moveOf(done);
     const moveChecks = back.checks.filter((c) => move && 'version' in c.op && c.op.version === move.version && (c.op.kind === 'transition-stage' || c.op.kind === 'set-alias'));
     const moved = moveChecks.length > 0 && moveChecks.every((c) => !c.problem || c.holderNow !== undefined);
-    // Only after the moves were answered: after a failure, a move that is not in place may simply
-    // not have landed (that is no race), and the error reports it.
-    let settled;
-    if (move && moved && failure === undefined)
-        settled = await settle(registry, move, back.views.get(move.model), log);
+    const settled = move && moved ? await settle(registry, move, back.views.get(move.model), log) : undefined;
     const others = back.checks.filter((c) => c.problem && !moveChecks.includes(c));
     if (move && settled && settled.winner !== move.version) {
         // Overtaken: another run's version holds the target. This version's ledger says so.
@@ -39188,23 +39196,10 @@ async function writeAndVerify(registry, decision, plan, log) {
             log(`Could not record the supersession on ${move.model} v${move.version}; the registry still shows it was overtaken`);
         const why = `${move.model} v${move.version} was moved to ${target}, but when read back v${settled.winner} held it: another run promoted it meanwhile (give every run on this model one concurrency group)`;
         log(why);
-        return { decision: 'superseded', applied: [...applied, ...settled.writes, ...recorded], reasons: [why, ...others.map((c) => c.problem)] };
-    }
-    const settledWrites = settled?.writes ?? [];
-    if (failure !== undefined) {
-        const wrong = back.checks.filter((c) => c.problem);
-        const landed = back.checks.filter((c) => !c.problem && !c.unchecked).map((c) => c.op);
-        if (wrong.length === 0) {
-            log(`A write failed (${messageOf(failure)}), but reading the registry back shows every write in place`);
-            return { decision, applied: [...attempted, ...settledWrites], reasons: [] };
-        }
-        const inPlace = landed.length > 0 ? `in place: ${landed.map(describeOp).join('; ')}` : 'none of the writes is in place';
-        throw new GateError(errorKind(failure), `${messageOf(failure)}. Read back, ${inPlace}; missing: ${wrong.map((c) => c.problem).join('; ')}. Running the gate again is safe: it converges.`, {
-            wrote: landed.length > 0,
-        });
+        return { decision: 'superseded', applied: [...done, ...settled.writes, ...recorded], reasons: [why, ...others.map((c) => c.problem)] };
     }
     if (others.length === 0)
-        return { decision, applied: [...done, ...settledWrites], reasons: [] };
+        return { decision, applied: [...done, ...(settled?.writes ?? [])], reasons: [] };
     throw new GateError('conflict', `after writing, the registry does not hold what the gate decided: ${others.map((c) => c.problem).join('; ')}. Another process may be changing it.`, { wrote: true });
 }
 function messageOf(err) {
@@ -40716,7 +40711,7 @@ async function run(deps = {}) {
     const started = performance.now();
     const secrets = maskSecrets();
     const redact = secrets.redact;
-    main_info = (text) => info(safeLogText(redact(text)));
+    const info = logger(redact);
     try {
         const event = eventInfo();
         if (forkWithoutServer((name) => getInput(name), process.env, event)) {
@@ -40743,18 +40738,18 @@ async function run(deps = {}) {
             setOutput('model', model);
             setOutput('history', JSON.stringify(history));
             await writeHistorySummary(model, history, redact);
-            main_info(history.length ? history.map(formatHistoryLine).join('\n') : `no history recorded for ${model}`);
+            info(history.length ? history.map(formatHistoryLine).join('\n') : `no history recorded for ${model}`);
             return;
         }
         const many = settings.models.length > 0 ? settings.models : settings.mode === 'audit' && settings.model ? [settings.model] : [];
         if (settings.mode === 'audit' && many.length === 0)
             throw new InputError('mode "audit" needs the input "models" (or "model")');
         if (many.length > 0 && registry && (settings.mode === 'promote' || settings.mode === 'evaluate' || settings.mode === 'audit')) {
-            const results = await runScheduled({ patterns: many, mode: settings.mode, auditRules: settings.auditRules, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() }, { registry, log: main_info });
+            const results = await runScheduled({ patterns: many, mode: settings.mode, auditRules: settings.auditRules, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() }, { registry, log: info });
             await reportScheduled(results, settings.failOnReject, redact, settings.mode === 'audit');
             return;
         }
-        const { report, planFile } = await runGate({ ...gateRequest(settings, policyText, ledgerContext()), ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}) }, { ...(registry ? { registry } : {}), log: main_info, ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}) });
+        const { report, planFile } = await runGate({ ...gateRequest(settings, policyText, ledgerContext()), ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}) }, { ...(registry ? { registry } : {}), log: info, ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}) });
         setReportOutputs(report, redact);
         if (planFile)
             setOutput('plan-path', await writeJsonFile('plan', planFile, redact));
@@ -40765,7 +40760,7 @@ async function run(deps = {}) {
         if (event.pullRequest && token) {
             await commentOnPullRequest(token, event.pullRequest.number, commentMarker(report.model, settings.gate), redact(renderComment(report, commentMarker(report.model, settings.gate))));
         }
-        main_info(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`);
+        info(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`);
         const exitCode = reportExitCode(report, { failOnReject: settings.failOnReject, askedByNumber: settings.version !== 'latest' });
         if (report.decision === 'rejected') {
             const why = report.mode === 'lint'
@@ -40802,8 +40797,9 @@ async function reportScheduled(results, failOnReject, redact, audit) {
     setOutput('error-kind', results.find((r) => r.errorKind)?.errorKind ?? '');
     setOutput('results', redact(JSON.stringify(results)));
     await writeScheduleSummary(results, decision, redact);
+    const info = logger(redact);
     for (const r of results)
-        main_info(`${r.model}: ${r.decision}${r.candidate ? ` (v${r.candidate})` : ''}: ${r.reasons.join('; ')}`);
+        info(`${r.model}: ${r.decision}${r.candidate ? ` (v${r.candidate})` : ''}: ${r.reasons.join('; ')}`);
     const errors = results.filter((r) => r.decision === 'error' || r.decision === 'superseded');
     const rejected = results.filter((r) => r.decision === 'rejected');
     if (errors.length > 0) {
@@ -40817,7 +40813,9 @@ async function reportScheduled(results, failOnReject, redact, audit) {
     }
 }
 /** The log, for text that holds registry values: redacted, and never read as a workflow command. */
-let main_info = (text) => info(safeLogText(text));
+function logger(redact) {
+    return (text) => info(safeLogText(redact(text)));
+}
 async function fail(err, redact) {
     const gateError = err instanceof GateError ? err : undefined;
     const kind = gateError?.kind ?? 'registry';

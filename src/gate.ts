@@ -510,15 +510,24 @@ async function writeAndVerify(registry: Registry, decision: Decision, plan: Regi
     }
     throw new GateError(errorKind(err), `every write was answered, but reading them back failed: ${why}. Running the gate again is safe: it converges.`, { wrote: true });
   }
-  const applied = failure === undefined ? done : attempted;
-  const move = moveOf(applied);
-  // A move that landed, or that another run overtook, is settled against racing runs first.
+  if (failure !== undefined) {
+    // No race is settled here: a move that is not in place may simply not have landed.
+    const wrong = back.checks.filter((c) => c.problem);
+    const landed = back.checks.filter((c) => !c.problem && !c.unchecked).map((c) => c.op);
+    if (wrong.length === 0) {
+      log(`A write failed (${messageOf(failure)}), but reading the registry back shows every write in place`);
+      return { decision, applied: attempted, reasons: [] };
+    }
+    const inPlace = landed.length > 0 ? `in place: ${landed.map(describeOp).join('; ')}` : 'none of the writes is in place';
+    throw new GateError(errorKind(failure), `${messageOf(failure)}. Read back, ${inPlace}; missing: ${wrong.map((c) => c.problem).join('; ')}. Running the gate again is safe: it converges.`, {
+      wrote: landed.length > 0,
+    });
+  }
+  // Every write was answered: a move that landed, or that another run overtook, is settled against racing runs.
+  const move = moveOf(done);
   const moveChecks = back.checks.filter((c) => move && 'version' in c.op && c.op.version === move.version && (c.op.kind === 'transition-stage' || c.op.kind === 'set-alias'));
   const moved = moveChecks.length > 0 && moveChecks.every((c) => !c.problem || c.holderNow !== undefined);
-  // Only after the moves were answered: after a failure, a move that is not in place may simply
-  // not have landed (that is no race), and the error reports it.
-  let settled: Awaited<ReturnType<typeof settle>> | undefined;
-  if (move && moved && failure === undefined) settled = await settle(registry, move, back.views.get(move.model), log);
+  const settled = move && moved ? await settle(registry, move, back.views.get(move.model), log) : undefined;
   const others = back.checks.filter((c) => c.problem && !moveChecks.includes(c));
 
   if (move && settled && settled.winner !== move.version) {
@@ -531,22 +540,9 @@ async function writeAndVerify(registry: Registry, decision: Decision, plan: Regi
     if (recorded.length < record.length) log(`Could not record the supersession on ${move.model} v${move.version}; the registry still shows it was overtaken`);
     const why = `${move.model} v${move.version} was moved to ${target}, but when read back v${settled.winner} held it: another run promoted it meanwhile (give every run on this model one concurrency group)`;
     log(why);
-    return { decision: 'superseded', applied: [...applied, ...settled.writes, ...recorded], reasons: [why, ...others.map((c) => c.problem!)] };
+    return { decision: 'superseded', applied: [...done, ...settled.writes, ...recorded], reasons: [why, ...others.map((c) => c.problem!)] };
   }
-  const settledWrites = settled?.writes ?? [];
-  if (failure !== undefined) {
-    const wrong = back.checks.filter((c) => c.problem);
-    const landed = back.checks.filter((c) => !c.problem && !c.unchecked).map((c) => c.op);
-    if (wrong.length === 0) {
-      log(`A write failed (${messageOf(failure)}), but reading the registry back shows every write in place`);
-      return { decision, applied: [...attempted, ...settledWrites], reasons: [] };
-    }
-    const inPlace = landed.length > 0 ? `in place: ${landed.map(describeOp).join('; ')}` : 'none of the writes is in place';
-    throw new GateError(errorKind(failure), `${messageOf(failure)}. Read back, ${inPlace}; missing: ${wrong.map((c) => c.problem).join('; ')}. Running the gate again is safe: it converges.`, {
-      wrote: landed.length > 0,
-    });
-  }
-  if (others.length === 0) return { decision, applied: [...done, ...settledWrites], reasons: [] };
+  if (others.length === 0) return { decision, applied: [...done, ...(settled?.writes ?? [])], reasons: [] };
   throw new GateError('conflict', `after writing, the registry does not hold what the gate decided: ${others.map((c) => c.problem).join('; ')}. Another process may be changing it.`, { wrote: true });
 }
 

@@ -34,7 +34,7 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
   const started = performance.now();
   const secrets = maskSecrets();
   const redact = secrets.redact;
-  info = (text: string) => core.info(safeLogText(redact(text)));
+  const info = logger(redact);
   try {
     const event = eventInfo();
     if (forkWithoutServer((name) => core.getInput(name), process.env, event)) {
@@ -118,6 +118,7 @@ async function reportScheduled(results: ModelResult[], failOnReject: boolean, re
   core.setOutput('error-kind', results.find((r) => r.errorKind)?.errorKind ?? '');
   core.setOutput('results', redact(JSON.stringify(results)));
   await writeScheduleSummary(results, decision, redact);
+  const info = logger(redact);
   for (const r of results) info(`${r.model}: ${r.decision}${r.candidate ? ` (v${r.candidate})` : ''}: ${r.reasons.join('; ')}`);
   const errors = results.filter((r) => r.decision === 'error' || r.decision === 'superseded');
   const rejected = results.filter((r) => r.decision === 'rejected');
@@ -132,7 +133,9 @@ async function reportScheduled(results: ModelResult[], failOnReject: boolean, re
 }
 
 /** The log, for text that holds registry values: redacted, and never read as a workflow command. */
-let info: (text: string) => void = (text) => core.info(safeLogText(text));
+function logger(redact: Redactor): (text: string) => void {
+  return (text) => core.info(safeLogText(redact(text)));
+}
 
 async function fail(err: unknown, redact: Redactor): Promise<void> {
   const gateError = err instanceof GateError ? err : undefined;

@@ -1,8 +1,8 @@
 // MLflow's search filter takes a string literal's text as is (no escapes), so a model name is
 // quoted with a quote character it lacks, or searched with LIKE and matched exactly in our code.
 // What the real server does with each form is shown by test/e2e/hostile-input.test.ts.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MockAgent } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { useMockAgent } from '../support/mock-agent.js';
 import { likePattern, MlflowRegistry, nameFilter } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
 
@@ -42,32 +42,25 @@ describe('nameFilter', () => {
 
 describe('MlflowRegistry over MockAgent: names and runs', () => {
   const ORIGIN = 'http://mlflow.test:5000';
-  let agent: MockAgent;
-  beforeEach(() => {
-    agent = new MockAgent();
-    agent.disableNetConnect();
-  });
-  afterEach(async () => {
-    await agent.close();
-  });
+  const mock = useMockAgent();
 
   it('a deleted run (still answered by runs/get) reads as status DELETED', async () => {
-    agent
+    mock()
       .get(ORIGIN)
       .intercept({ path: '/api/2.0/mlflow/runs/get?run_id=r1', method: 'GET' })
       .reply(200, { run: { info: { run_id: 'r1', status: 'FINISHED', lifecycle_stage: 'deleted' }, data: { metrics: [{ key: 'acc', value: 0.9 }] } } });
-    const registry = new MlflowRegistry(new MlflowRestClient(ORIGIN, { kind: 'none' }, { dispatcher: agent }));
+    const registry = new MlflowRegistry(new MlflowRestClient(ORIGIN, { kind: 'none' }, { dispatcher: mock() }));
     expect((await registry.getRun('r1'))?.status).toBe('DELETED');
   });
 
   it('keeps only the versions of the exact name', async () => {
     const name = `both ' and "`;
     const filter = new URLSearchParams({ filter: "name LIKE 'both _ and _'", max_results: '1000' }).toString();
-    agent
+    mock()
       .get(ORIGIN)
       .intercept({ path: `/api/2.0/mlflow/model-versions/search?${filter}`, method: 'GET' })
       .reply(200, { model_versions: [{ name, version: '1' }, { name: `both " and '`, version: '7' }, { name: 'both x and y', version: '8' }] });
-    const registry = new MlflowRegistry(new MlflowRestClient(ORIGIN, { kind: 'none' }, { dispatcher: agent }));
+    const registry = new MlflowRegistry(new MlflowRestClient(ORIGIN, { kind: 'none' }, { dispatcher: mock() }));
     const versions = await registry.searchModelVersions(name);
     expect(versions.map((v) => [v.name, v.version])).toEqual([[name, '1']]);
   });
