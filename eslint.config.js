@@ -9,7 +9,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -22,7 +25,10 @@ export default tseslint.config(
           patterns: [
             { group: ['@actions/*'], message: 'src/core is pure: the GitHub glue lives in src/github.' },
             { group: ['undici', 'node:http', 'node:https'], message: 'src/core is pure: HTTP lives in src/mlflow.' },
-            { group: ['node:fs', 'node:fs/*', 'fs', 'fs/*'], message: 'src/core is pure: it is given text, it reads no files.' },
+            {
+              group: ['node:fs', 'node:fs/*', 'fs', 'fs/*'],
+              message: 'src/core is pure: it is given text, it reads no files.',
+            },
           ],
         },
       ],

@@ -33,7 +33,14 @@ export default defineConfig({
           // validate_evaluation_results, MLflow's basic-auth app (the 2.22 venv has no auth extra), the
           // concurrency test (its PostgreSQL driver, psycopg2-binary, is in the mlflow3 lock only), and the
           // benchmark's smoke run (the benchmark runs against MLflow 3 and its .venv/mlflow3).
-          exclude: ['test/integration/mlflow-infra.test.ts', 'test/integration/differential.test.ts', 'test/integration/basic-auth-server.test.ts', 'test/e2e/auth.test.ts', 'test/integration/concurrency.test.ts', 'test/integration/bench-smoke.test.ts'],
+          exclude: [
+            'test/integration/mlflow-infra.test.ts',
+            'test/integration/differential.test.ts',
+            'test/integration/basic-auth-server.test.ts',
+            'test/e2e/auth.test.ts',
+            'test/integration/concurrency.test.ts',
+            'test/integration/bench-smoke.test.ts',
+          ],
           globalSetup: ['test/support/global-setup.ts'],
           setupFiles: ['test/support/tag-mlflow-version.ts'],
         },

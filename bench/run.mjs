@@ -70,7 +70,9 @@ export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   if (s.length === 0) return NaN;
   const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? /** @type {number} */ (s[mid]) : (/** @type {number} */ (s[mid - 1]) + /** @type {number} */ (s[mid])) / 2;
+  return s.length % 2
+    ? /** @type {number} */ (s[mid])
+    : /** @type {number} */ (s[mid - 1] + /** @type {number} */ (s[mid])) / 2;
 }
 
 /** The node binary that runs the Action: Node 24 (this process, when run through npm scripts). */
@@ -78,7 +80,9 @@ function nodeBinary() {
   if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath;
   const local = path.join(repoRoot, 'node_modules', '.bin', 'node');
   if (fs.existsSync(local)) return local;
-  throw new Error('Node 24 is needed to run dist/index.js: run the benchmark with `npm run bench` (or node_modules/.bin/node)');
+  throw new Error(
+    'Node 24 is needed to run dist/index.js: run the benchmark with `npm run bench` (or node_modules/.bin/node)',
+  );
 }
 
 const hasTime = fs.existsSync(TIME_BIN);
@@ -100,7 +104,11 @@ async function readRss(file) {
 async function timedSpawn(cmd, args, { cwd, env }) {
   const rssFile = path.join(cwd, `.rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const full = hasTime ? [TIME_BIN, '-f', '%M', '-o', rssFile, cmd, ...args] : [cmd, ...args];
-  const { code, stdout, stderr, startedAt, endedAt } = await spawnCollected(/** @type {string} */ (full[0]), full.slice(1), { cwd, env });
+  const { code, stdout, stderr, startedAt, endedAt } = await spawnCollected(
+    /** @type {string} */ (full[0]),
+    full.slice(1),
+    { cwd, env },
+  );
   const rssKb = await readRss(rssFile);
   await fsp.rm(rssFile, { force: true });
   return { code: code ?? -1, startedAt, endedAt, rssKb, stdout, stderr };
@@ -128,7 +136,9 @@ export function criticalPath(requests) {
 /** @param {string} p  request path with query, shortened for the report */
 function shortPath(p) {
   const u = new URL(p, 'http://x');
-  const q = [...u.searchParams.entries()].filter(([k]) => k !== 'max_results').map(([k, v]) => `${k}=${v.length > 40 ? `${v.slice(0, 37)}...` : v}`);
+  const q = [...u.searchParams.entries()]
+    .filter(([k]) => k !== 'max_results')
+    .map(([k, v]) => `${k}=${v.length > 40 ? `${v.slice(0, 37)}...` : v}`);
   return `${u.pathname.replace('/api/2.0/mlflow/', '')}${q.length ? `?${q.join('&')}` : ''}`;
 }
 
@@ -175,13 +185,21 @@ export async function runBench(options = {}) {
   const pythonScheduleRuns = options.pythonScheduleRuns ?? 1;
   const node = nodeBinary();
   const t0 = performance.now();
-  const distSha = async () => createHash('sha256').update(await fsp.readFile(actionEntry)).digest('hex');
+  const distSha = async () =>
+    createHash('sha256')
+      .update(await fsp.readFile(actionEntry))
+      .digest('hex');
   const distSha256 = await distSha();
   const loadBefore = os.loadavg();
 
   const python = options.python ?? (await ensureMlflowVenv({ flavor: 'mlflow3', log }));
   const skinnyPython = ways.includes('skinny')
-    ? await ensureMlflowVenv({ flavor: 'bench-skinny', lockFile: path.join(benchDir, 'requirements-skinny.txt'), check: 'import mlflow; print(mlflow.__version__)', log })
+    ? await ensureMlflowVenv({
+        flavor: 'bench-skinny',
+        lockFile: path.join(benchDir, 'requirements-skinny.txt'),
+        check: 'import mlflow; print(mlflow.__version__)',
+        log,
+      })
     : undefined;
   const server = options.url ? { url: options.url, stop: async () => {} } : await startMlflowServer({ python, log });
   const serverVersion = (await (await fetch(`${server.url}/version`)).text()).trim();
@@ -203,7 +221,9 @@ export async function runBench(options = {}) {
     const runsByKind = await seedRuns(server.url, `${prefix}-runs`);
     const oneKinds = /** @type {const} */ (['holder', 'pass', 'fail']);
     /** Versions of each scheduled model: 1 holds Production, the newest fails (with 3 or more), the rest pass. */
-    const schedKinds = Array.from({ length: versions }, (_, i) => (i === 0 ? 'holder' : i === versions - 1 && versions >= 3 ? 'fail' : 'pass'));
+    const schedKinds = Array.from({ length: versions }, (_, i) =>
+      i === 0 ? 'holder' : i === versions - 1 && versions >= 3 ? 'fail' : 'pass',
+    );
     const schedModels = Array.from({ length: models }, (_, i) => `${schedPrefix}${String(i).padStart(2, '0')}`);
 
     /** @type {Record<'one' | 'sched', { reseed: () => Promise<void>, state: () => Promise<unknown>, action: Record<string, string>, python: string[] }>} */
@@ -215,7 +235,8 @@ export async function runBench(options = {}) {
         python: ['--model', oneModel, '--version', '2'],
       },
       sched: {
-        reseed: () => eachLimited(schedModels, 8, (m) => reseedModel(server.url, m, /** @type {any} */ (schedKinds), runsByKind)),
+        reseed: () =>
+          eachLimited(schedModels, 8, (m) => reseedModel(server.url, m, /** @type {any} */ (schedKinds), runsByKind)),
         state: async () => Promise.all(schedModels.map((m) => registryState(server.url, m))),
         action: { models: `${schedPrefix}*`, 'fail-on-reject': 'false' },
         python: ['--models', `${schedPrefix}*`],
@@ -249,21 +270,40 @@ export async function runBench(options = {}) {
       if (way === 'action') {
         const rssFile = path.join(root, `.rss-action`);
         const run = await runAction({
-          inputs: { 'tracking-uri': proxy.url, policy: POLICY_PATH, mode: 'promote', 'fail-on-reject': 'true', 'github-token': '', ...jobs[job].action },
+          inputs: {
+            'tracking-uri': proxy.url,
+            policy: POLICY_PATH,
+            mode: 'promote',
+            'fail-on-reject': 'true',
+            'github-token': '',
+            ...jobs[job].action,
+          },
           files: { [POLICY_PATH]: policies[job] },
           node,
           prefix: hasTime ? [TIME_BIN, '-f', '%M', '-o', rssFile] : [],
         });
-        r = { code: run.code ?? -1, startedAt: run.startedAt, endedAt: run.endedAt, rssKb: await readRss(rssFile), output: `${run.stdout}\n${run.stderr}` };
+        r = {
+          code: run.code ?? -1,
+          startedAt: run.startedAt,
+          endedAt: run.endedAt,
+          rssKb: await readRss(rssFile),
+          output: `${run.stdout}\n${run.stderr}`,
+        };
         await fsp.rm(path.dirname(run.workspace), { recursive: true, force: true });
       } else {
         const py = way === 'skinny' ? /** @type {string} */ (skinnyPython) : python;
         const script = path.join(benchDir, 'python', way === 'requests' ? 'gate_requests.py' : 'gate_mlflow.py');
-        const run = await timedSpawn(py, [script, '--policy', POLICY_PATH, ...jobs[job].python], { cwd: workspace, env: pythonEnv(proxy.url) });
+        const run = await timedSpawn(py, [script, '--policy', POLICY_PATH, ...jobs[job].python], {
+          cwd: workspace,
+          env: pythonEnv(proxy.url),
+        });
         r = { ...run, output: `${run.stdout}\n${run.stderr}` };
       }
       const requests = proxy.requests.map((q) => ({ ...q, headers: {} }));
-      const first = requests.reduce((/** @type {number | null} */ min, q) => (min === null || q.start < min ? q.start : min), null);
+      const first = requests.reduce(
+        (/** @type {number | null} */ min, q) => (min === null || q.start < min ? q.start : min),
+        null,
+      );
       if (r.code !== 0) throw new Error(`${WAY_LABEL[way]} (${job}) exited with ${r.code}:\n${r.output.slice(-3000)}`);
       return {
         ms: r.endedAt - r.startedAt,
@@ -301,9 +341,14 @@ export async function runBench(options = {}) {
           const run = await runWay(way, job, proxy);
           const text = JSON.stringify(run.state);
           reference ??= text;
-          if (text !== reference) stateProblems.push(`${job} at ${latencyMs} ms, run ${i + 1}: ${WAY_LABEL[way]} left another registry state than ${WAY_LABEL[/** @type {Way} */ (ways[0])]}:\n${text}\nvs\n${reference}`);
+          if (text !== reference)
+            stateProblems.push(
+              `${job} at ${latencyMs} ms, run ${i + 1}: ${WAY_LABEL[way]} left another registry state than ${WAY_LABEL[/** @type {Way} */ (ways[0])]}:\n${text}\nvs\n${reference}`,
+            );
           byWay[way]?.push(run);
-          log(`[bench] ${job} ${latencyMs} ms run ${i + 1}/${runsOf(way)} ${way}: ${run.ms.toFixed(0)} ms, ${run.path.requests} requests, ${run.path.roundTrips} round trips`);
+          log(
+            `[bench] ${job} ${latencyMs} ms run ${i + 1}/${runsOf(way)} ${way}: ${run.ms.toFixed(0)} ms, ${run.path.requests} requests, ${run.path.roundTrips} round trips`,
+          );
         }
       }
       await proxy.close();
@@ -315,7 +360,9 @@ export async function runBench(options = {}) {
             {
               runs: list.length,
               ms: median(list.map((r) => r.ms)),
-              rssKb: list.every((r) => r.rssKb !== null) ? median(list.map((r) => /** @type {number} */ (r.rssKb))) : null,
+              rssKb: list.every((r) => r.rssKb !== null)
+                ? median(list.map((r) => /** @type {number} */ (r.rssKb)))
+                : null,
               firstRequestMs: median(list.flatMap((r) => (r.firstRequestMs === null ? [] : [r.firstRequestMs]))),
               requests: median(list.map((r) => r.path.requests)),
               reads: median(list.map((r) => r.path.reads)),
@@ -337,7 +384,12 @@ export async function runBench(options = {}) {
     const one = {};
     for (const latency of latencies) one[latency] = await measure('one', latency, () => runs, warmup);
     // No warm-up here: the one-decision runs warmed every way up already.
-    const sched = await measure('sched', scheduleLatency, (way) => (way === 'action' ? scheduleRuns : pythonScheduleRuns), false);
+    const sched = await measure(
+      'sched',
+      scheduleLatency,
+      (way) => (way === 'action' ? scheduleRuns : pythonScheduleRuns),
+      false,
+    );
     for (const [way, s] of Object.entries(sched)) {
       const concurrency = way === 'action' ? ACTION_CONCURRENCY : 1;
       s.concurrency = concurrency;
@@ -348,7 +400,10 @@ export async function runBench(options = {}) {
     const bare = async (/** @type {string} */ cmd, /** @type {string[]} */ args) => {
       const times = [];
       for (let i = 0; i < Math.max(runs, 5) + 1; i++) {
-        const r = await timedSpawn(cmd, args, { cwd: workspace, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+        const r = await timedSpawn(cmd, args, {
+          cwd: workspace,
+          env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        });
         if (i > 0) times.push(r.endedAt - r.startedAt);
       }
       return median(times);
@@ -360,8 +415,26 @@ export async function runBench(options = {}) {
 
     return {
       when: new Date().toISOString(),
-      machine: { loadAverage: { before: loadBefore, after: os.loadavg() }, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memGb: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node, mlflowServer: serverVersion },
-      options: { runs, latencies, models, versions, scheduleLatency, scheduleRuns, pythonScheduleRuns, ways, warmup, pipInstall },
+      machine: {
+        loadAverage: { before: loadBefore, after: os.loadavg() },
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? '',
+        memGb: Math.round(os.totalmem() / 2 ** 30),
+        node: process.versions.node,
+        mlflowServer: serverVersion,
+      },
+      options: {
+        runs,
+        latencies,
+        models,
+        versions,
+        scheduleLatency,
+        scheduleRuns,
+        pythonScheduleRuns,
+        ways,
+        warmup,
+        pipInstall,
+      },
       distSha256,
       distChangedDuringRun: (await distSha()) !== distSha256,
       one,
@@ -392,11 +465,20 @@ async function timePipInstalls(root, log) {
   const out = {};
   for (const pkg of ['mlflow==3.17.2', 'mlflow-skinny==3.17.2']) {
     const venv = path.join(root, `pip-${pkg.split('==')[0]}`);
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, PIP_NO_CACHE_DIR: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PIP_NO_CACHE_DIR: '1',
+      PIP_DISABLE_PIP_VERSION_CHECK: '1',
+    };
     const t = performance.now();
     const mk = await timedSpawn(process.env.MLFLOW_BASE_PYTHON || 'python3', ['-m', 'venv', venv], { cwd: root, env });
     if (mk.code !== 0) throw new Error(`python3 -m venv failed: ${mk.stderr}`);
-    const pip = await timedSpawn(path.join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--no-cache-dir', '--progress-bar', 'off', pkg], { cwd: root, env });
+    const pip = await timedSpawn(
+      path.join(venv, 'bin', 'python'),
+      ['-m', 'pip', 'install', '--no-cache-dir', '--progress-bar', 'off', pkg],
+      { cwd: root, env },
+    );
     if (pip.code !== 0) throw new Error(`pip install ${pkg} failed:\n${(pip.stdout + pip.stderr).slice(-2000)}`);
     const seconds = (performance.now() - t) / 1000;
     const du = await timedSpawn('du', ['-sm', venv], { cwd: root, env });
@@ -418,34 +500,70 @@ export function renderMarkdown(res) {
   const ways = res.options.ways;
   const lines = [];
   const lat = res.options.latencies;
-  lines.push(`| figure (median of ${res.options.runs}) | ${ways.map((w) => WAY_LABEL[w]).join(' | ')} |`, `|---|${ways.map(() => '---:').join('|')}|`);
-  const row = (/** @type {string} */ name, /** @type {(w: string) => string} */ cell) => lines.push(`| ${name} | ${ways.map(cell).join(' | ')} |`);
+  lines.push(
+    `| figure (median of ${res.options.runs}) | ${ways.map((w) => WAY_LABEL[w]).join(' | ')} |`,
+    `|---|${ways.map(() => '---:').join('|')}|`,
+  );
+  const row = (/** @type {string} */ name, /** @type {(w: string) => string} */ cell) =>
+    lines.push(`| ${name} | ${ways.map(cell).join(' | ')} |`);
   for (const l of lat) {
     const base = res.one[l].mlflow?.ms;
-    row(`one decision, cold start to exit, ${l} ms latency`, (w) => `${fmtMs(res.one[l][w].ms)}${base && w !== 'mlflow' ? ` (${(base / res.one[l][w].ms).toFixed(1)}× faster than mlflow)` : ''}`);
+    row(
+      `one decision, cold start to exit, ${l} ms latency`,
+      (w) =>
+        `${fmtMs(res.one[l][w].ms)}${base && w !== 'mlflow' ? ` (${(base / res.one[l][w].ms).toFixed(1)}× faster than mlflow)` : ''}`,
+    );
   }
   const l0 = /** @type {number} */ (lat[0]);
-  row('one decision: requests (reads + writes)', (w) => `${res.one[l0][w].requests} (${res.one[l0][w].reads} + ${res.one[l0][w].writes})`);
+  row(
+    'one decision: requests (reads + writes)',
+    (w) => `${res.one[l0][w].requests} (${res.one[l0][w].reads} + ${res.one[l0][w].writes})`,
+  );
   const lr = /** @type {number} */ (lat.at(-1));
-  row(`one decision: sequential round trips, total (before first write + from it), at ${lr} ms`, (w) => `${res.one[lr][w].roundTrips} (${res.one[lr][w].roundTripsBeforeWrite} + ${res.one[lr][w].roundTripsFromWrite})`);
+  row(
+    `one decision: sequential round trips, total (before first write + from it), at ${lr} ms`,
+    (w) =>
+      `${res.one[lr][w].roundTrips} (${res.one[lr][w].roundTripsBeforeWrite} + ${res.one[lr][w].roundTripsFromWrite})`,
+  );
   row(`one decision: process start to first request, ${l0} ms`, (w) => fmtMs(res.one[l0][w].firstRequestMs));
   row('one decision: peak memory (max RSS)', (w) => fmtMb(res.one[l0][w].rssKb));
   const s = res.sched;
   const sl = res.options.scheduleLatency;
-  row(`scheduled: ${res.options.models} models × ${res.options.versions} versions at ${sl} ms, start to exit (median of n runs)`, (w) => `${fmtMs(s[w].ms)} (n=${s[w].runs})`);
-  row('scheduled: requests; concurrency; requests × latency / concurrency', (w) => `${s[w].requests}; ${s[w].concurrency}; ${fmtMs(s[w].boundMs)}`);
+  row(
+    `scheduled: ${res.options.models} models × ${res.options.versions} versions at ${sl} ms, start to exit (median of n runs)`,
+    (w) => `${fmtMs(s[w].ms)} (n=${s[w].runs})`,
+  );
+  row(
+    'scheduled: requests; concurrency; requests × latency / concurrency',
+    (w) => `${s[w].requests}; ${s[w].concurrency}; ${fmtMs(s[w].boundMs)}`,
+  );
   row('scheduled: time / (requests × latency / concurrency)', (w) => `${(s[w].ms / s[w].boundMs).toFixed(2)}×`);
   row('scheduled: most requests in flight at once', (w) => String(s[w].maxInFlight));
   row('scheduled: peak memory (max RSS)', (w) => fmtMb(s[w].rssKb));
   lines.push('');
-  lines.push(`- bare \`node -e 0\` (Node ${res.machine.node}), start to exit: ${fmtMs(res.bareNodeMs)}; bare \`python -c pass\` (.venv/mlflow3): ${fmtMs(res.barePythonMs)}`);
-  if (res.distChangedDuringRun) lines.push('- WARNING: dist/index.js changed while the benchmark ran; the Action figures mix two bundles');
-  lines.push(`- \`dist/index.js\` (sha256 ${res.distSha256.slice(0, 12)}): ${res.distBytes.toLocaleString('en')} bytes (${(res.distBytes / 1e6).toFixed(2)} MB, ${(res.distBytes / 2 ** 20).toFixed(2)} MiB)`);
-  if (res.pip) for (const [pkg, p] of Object.entries(res.pip)) lines.push(`- fresh venv + \`pip install --no-cache-dir ${pkg}\`: ${p.seconds.toFixed(1)} s, ${p.sitePackagesMb} MB on disk (the Action: nothing, the runner has Node 24)`);
-  lines.push(`- registry states after every run of every way: ${res.statesAgree ? 'identical (timestamps aside)' : `DIFFER (${res.stateProblems.length} runs)`}`);
+  lines.push(
+    `- bare \`node -e 0\` (Node ${res.machine.node}), start to exit: ${fmtMs(res.bareNodeMs)}; bare \`python -c pass\` (.venv/mlflow3): ${fmtMs(res.barePythonMs)}`,
+  );
+  if (res.distChangedDuringRun)
+    lines.push('- WARNING: dist/index.js changed while the benchmark ran; the Action figures mix two bundles');
+  lines.push(
+    `- \`dist/index.js\` (sha256 ${res.distSha256.slice(0, 12)}): ${res.distBytes.toLocaleString('en')} bytes (${(res.distBytes / 1e6).toFixed(2)} MB, ${(res.distBytes / 2 ** 20).toFixed(2)} MiB)`,
+  );
+  if (res.pip)
+    for (const [pkg, p] of Object.entries(res.pip))
+      lines.push(
+        `- fresh venv + \`pip install --no-cache-dir ${pkg}\`: ${p.seconds.toFixed(1)} s, ${p.sitePackagesMb} MB on disk (the Action: nothing, the runner has Node 24)`,
+      );
+  lines.push(
+    `- registry states after every run of every way: ${res.statesAgree ? 'identical (timestamps aside)' : `DIFFER (${res.stateProblems.length} runs)`}`,
+  );
   const load = (/** @type {number[]} */ l) => l.map((x) => x.toFixed(1)).join(' ');
-  lines.push(`- load average (1, 5, 15 min) before: ${load(res.machine.loadAverage.before)}; after: ${load(res.machine.loadAverage.after)} (other processes share the machine)`);
-  lines.push(`- machine: ${res.machine.cpus} × ${res.machine.cpuModel}, ${res.machine.memGb} GB; MLflow server ${res.machine.mlflowServer} (sqlite, 1 worker); total bench time ${res.seconds.toFixed(0)} s`);
+  lines.push(
+    `- load average (1, 5, 15 min) before: ${load(res.machine.loadAverage.before)}; after: ${load(res.machine.loadAverage.after)} (other processes share the machine)`,
+  );
+  lines.push(
+    `- machine: ${res.machine.cpus} × ${res.machine.cpuModel}, ${res.machine.memGb} GB; MLflow server ${res.machine.mlflowServer} (sqlite, 1 worker); total bench time ${res.seconds.toFixed(0)} s`,
+  );
   return lines.join('\n');
 }
 
@@ -509,7 +627,9 @@ async function main() {
   if (values.json) await fsp.writeFile(values.json, `${JSON.stringify(res, null, 2)}\n`);
   console.log(renderMarkdown(res));
   for (const l of res.options.latencies) {
-    console.log(`\nRequests of the median Action run, one decision at ${l} ms (ms from process start):\n${res.one[l].action?.log.join('\n') ?? ''}`);
+    console.log(
+      `\nRequests of the median Action run, one decision at ${l} ms (ms from process start):\n${res.one[l].action?.log.join('\n') ?? ''}`,
+    );
   }
   if (!res.statesAgree) {
     console.error(res.stateProblems.join('\n\n'));
@@ -519,7 +639,15 @@ async function main() {
 
 /** The smoke run: proves the harness works, measures nothing worth quoting. @returns {BenchOptions} */
 export function smokeOptions() {
-  return { runs: 1, latencies: [0], models: 2, versions: 2, scheduleLatency: 0, ways: ['action', 'mlflow', 'requests'], warmup: false };
+  return {
+    runs: 1,
+    latencies: [0],
+    models: 2,
+    versions: 2,
+    scheduleLatency: 0,
+    ways: ['action', 'mlflow', 'requests'],
+    warmup: false,
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -44,13 +44,25 @@ export async function mlflowCall(url, method, path, body = {}, { missingOk = fal
  * @returns {Promise<Record<keyof typeof RUN_METRICS, { runId: string, source: string }>>}
  */
 export async function seedRuns(url, experimentName) {
-  const found = await mlflowCall(url, 'GET', 'experiments/get-by-name', { experiment_name: experimentName }, { missingOk: true });
-  const experimentId = found ? found.experiment.experiment_id : (await mlflowCall(url, 'POST', 'experiments/create', { name: experimentName })).experiment_id;
+  const found = await mlflowCall(
+    url,
+    'GET',
+    'experiments/get-by-name',
+    { experiment_name: experimentName },
+    { missingOk: true },
+  );
+  const experimentId = found
+    ? found.experiment.experiment_id
+    : (await mlflowCall(url, 'POST', 'experiments/create', { name: experimentName })).experiment_id;
   /** @type {any} */
   const out = {};
   for (const [kind, metrics] of Object.entries(RUN_METRICS)) {
     const now = Date.now();
-    const { run } = await mlflowCall(url, 'POST', 'runs/create', { experiment_id: experimentId, start_time: now, run_name: `bench-${kind}` });
+    const { run } = await mlflowCall(url, 'POST', 'runs/create', {
+      experiment_id: experimentId,
+      start_time: now,
+      run_name: `bench-${kind}`,
+    });
     const runId = run.info.run_id;
     await mlflowCall(url, 'POST', 'runs/log-batch', {
       run_id: runId,
@@ -78,7 +90,12 @@ export async function reseedModel(url, model, kinds, runs, holderStage = 'Produc
     const { runId, source } = runs[kind];
     await mlflowCall(url, 'POST', 'model-versions/create', { name: model, source, run_id: runId });
   }
-  await mlflowCall(url, 'POST', 'model-versions/transition-stage', { name: model, version: '1', stage: holderStage, archive_existing_versions: false });
+  await mlflowCall(url, 'POST', 'model-versions/transition-stage', {
+    name: model,
+    version: '1',
+    stage: holderStage,
+    archive_existing_versions: false,
+  });
 }
 
 /**
@@ -113,10 +130,14 @@ export async function registryState(url, model) {
     mlflowCall(url, 'GET', 'model-versions/search', { filter: `name='${model}'`, max_results: 1000 }),
   ]);
   const tags = (/** @type {Array<{ key: string, value?: string }> | undefined} */ list) =>
-    Object.fromEntries((list ?? []).map((t) => [t.key, t.value ?? '']).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    Object.fromEntries(
+      (list ?? []).map((t) => [t.key, t.value ?? '']).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
   const modelTags = tags(got.registered_model.tags);
   if (modelTags['mlflow_gate.history']) {
-    modelTags['mlflow_gate.history'] = JSON.stringify(JSON.parse(modelTags['mlflow_gate.history']).map((/** @type {any} */ e) => ({ ...e, at: TIME })));
+    modelTags['mlflow_gate.history'] = JSON.stringify(
+      JSON.parse(modelTags['mlflow_gate.history']).map((/** @type {any} */ e) => ({ ...e, at: TIME })),
+    );
   }
   const versions = (search.model_versions ?? [])
     .map((/** @type {any} */ v) => {

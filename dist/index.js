@@ -37177,7 +37177,8 @@ class PolicyError extends GateError {
         const first = problems[0];
         const head = problems.length === 1 && first
             ? `Policy error: ${formatProblem(first)}`
-            : `Policy ${first?.file ?? ''} has ${problems.length} errors:\n` + problems.map((p) => `  ${formatProblem(p)}`).join('\n');
+            : `Policy ${first?.file ?? ''} has ${problems.length} errors:\n` +
+                problems.map((p) => `  ${formatProblem(p)}`).join('\n');
         super('policy', head);
         this.name = 'PolicyError';
         this.problems = problems;
@@ -37293,7 +37294,10 @@ function buildReport(args) {
         model: args.model,
         version: args.version,
         modelUri: modelUri(args.model, args.version),
-        target: { ...(args.target.stage ? { stage: args.target.stage } : {}), ...(args.target.alias ? { alias: args.target.alias } : {}) },
+        target: {
+            ...(args.target.stage ? { stage: args.target.stage } : {}),
+            ...(args.target.alias ? { alias: args.target.alias } : {}),
+        },
         previousVersions: result.previousVersions,
         wrote: args.applied.length > 0,
         checks: result.evaluation.checks.map(({ bounds: _b, observed, baseline, change, ...c }) => ({
@@ -37332,7 +37336,9 @@ function lineageOf(serverUrl, model, version, run) {
     const commit = run.tags['mlflow.source.git.commit'];
     return {
         runId: run.runId,
-        ...(run.experimentId ? { experimentId: run.experimentId, runUrl: `${serverUrl}/#/experiments/${run.experimentId}/runs/${run.runId}` } : {}),
+        ...(run.experimentId
+            ? { experimentId: run.experimentId, runUrl: `${serverUrl}/#/experiments/${run.experimentId}/runs/${run.runId}` }
+            : {}),
         ...(commit ? { sourceCommit: commit } : {}),
         versionUrl: `${serverUrl}/#/models/${encodeURIComponent(model)}/versions/${version}`,
     };
@@ -37341,10 +37347,15 @@ function lineageOf(serverUrl, model, version, run) {
 function jsonNumber(n) {
     return n === null || Number.isFinite(n) ? n : formatNumber(n);
 }
-const MARK = { pass: '✅ pass', fail: '❌ fail', missing: '❌ missing', warn: '⚠️ missing (optional)' };
+const MARK = {
+    pass: '✅ pass',
+    fail: '❌ fail',
+    missing: '❌ missing',
+    warn: '⚠️ missing (optional)',
+};
 /** The checks table: a header row, then one row a check, as plain text cells (the adapter escapes them). */
 function checkRows(report) {
-    const num = (v) => (v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v);
+    const num = (v) => v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v;
     const withCompare = report.checks.some((c) => c.baseline);
     return [
         ['Metric', 'Candidate', 'Rule', ...(withCompare ? ['Holder', 'Change'] : []), 'Verdict', 'Detail'],
@@ -37355,7 +37366,9 @@ function checkRows(report) {
             ...(withCompare
                 ? [
                     c.baseline ? `v${c.baseline.version}: ${num(c.baseline.value)}` : '—',
-                    c.change ? `${signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${c.change.relative >= 0 ? '+' : ''}${formatPercent(c.change.relative)})` : ''}` : '—',
+                    c.change
+                        ? `${signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${c.change.relative >= 0 ? '+' : ''}${formatPercent(c.change.relative)})` : ''}`
+                        : '—',
                 ]
                 : []),
             MARK[c.verdict],
@@ -37481,7 +37494,9 @@ function isGlob(pattern) {
     return /[*?]/.test(pattern);
 }
 function globToRegExp(pattern) {
-    const body = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+    const body = [...pattern]
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
     return new RegExp(`^${body}$`, 'su');
 }
 function matchesGlob(pattern, name) {
@@ -37529,7 +37544,14 @@ function loadPolicyFile(text, file) {
     };
     // Checks on the raw text, before the YAML parser sees it.
     if (text.length > MAX_POLICY_CHARS) {
-        throw new PolicyError([{ file, line: 1, column: 1, message: `the policy file has ${text.length.toLocaleString('en-US')} characters; a policy may have at most ${MAX_POLICY_CHARS.toLocaleString('en-US')} (a few kilobytes is usual): is "${file}" the policy file?` }]);
+        throw new PolicyError([
+            {
+                file,
+                line: 1,
+                column: 1,
+                message: `the policy file has ${text.length.toLocaleString('en-US')} characters; a policy may have at most ${MAX_POLICY_CHARS.toLocaleString('en-US')} (a few kilobytes is usual): is "${file}" the policy file?`,
+            },
+        ]);
     }
     const bad = firstForbiddenChar(text);
     if (bad !== -1) {
@@ -37547,14 +37569,18 @@ function loadPolicyFile(text, file) {
     }
     catch (err) {
         // The parser reports its problems as errors; this is for one it throws (a stack exhausted by nesting).
-        throw new PolicyError([{ file, line: 1, column: 1, message: yamlMessage('', err instanceof Error ? err.message : String(err)) }]);
+        throw new PolicyError([
+            { file, line: 1, column: 1, message: yamlMessage('', err instanceof Error ? err.message : String(err)) },
+        ]);
     }
     const atPath = (path, message, key) => at((key !== undefined ? keyNodeAt(doc, path, key) : nodeAt(doc, path))?.range?.[0] ?? 0, message);
     const syntax = doc.errors.map((e) => at(e.pos[0], yamlMessage(e.code, e.message)));
     if (syntax.length > 0)
         throw new PolicyError(bounded(syntax));
     if (doc.contents === null || ((0,dist/* isScalar */.jn)(doc.contents) && doc.contents.value === null)) {
-        throw new PolicyError([{ file, line: 1, column: 1, message: 'the policy file is empty; it needs at least a `metrics:` mapping' }]);
+        throw new PolicyError([
+            { file, line: 1, column: 1, message: 'the policy file is empty; it needs at least a `metrics:` mapping' },
+        ]);
     }
     const structure = structureProblems(doc.contents, at);
     if (structure.length > 0)
@@ -37628,7 +37654,9 @@ function loadPolicyFile(text, file) {
         throw new PolicyError(bounded(problems));
     const hasMetrics = [...base, ...gates.values(), ...models.values()].some((l) => l.metrics.size > 0);
     if (!hasMetrics)
-        throw new PolicyError([atPath([], 'the policy has no metric rules; add a `metrics:` mapping such as `accuracy: ">= 0.9"`')]);
+        throw new PolicyError([
+            atPath([], 'the policy has no metric rules; add a `metrics:` mapping such as `accuracy: ">= 0.9"`'),
+        ]);
     return {
         file,
         ...(raw.model !== undefined ? { model: raw.model } : {}),
@@ -37703,7 +37731,11 @@ function mergeLayers(layers) {
     const metrics = new Map();
     for (const l of layers) {
         raw.target = { ...raw.target, ...l.raw.target };
-        raw.candidate = { ...raw.candidate, ...l.raw.candidate, tags: { ...raw.candidate?.tags, ...l.raw.candidate?.tags } };
+        raw.candidate = {
+            ...raw.candidate,
+            ...l.raw.candidate,
+            tags: { ...raw.candidate?.tags, ...l.raw.candidate?.tags },
+        };
         raw.on_reject = { tags: { ...raw.on_reject?.tags, ...l.raw.on_reject?.tags } };
         for (const [k, v] of l.metrics)
             metrics.set(k, v);
@@ -37716,7 +37748,14 @@ function buildRule(metric, rule) {
         if ('error' in bound)
             return { error: `metrics.${metric}: ${bound.error}` };
         const gib = impliedDirection([bound]);
-        return { metric, bounds: [bound], required: true, ...(gib !== undefined ? { greaterIsBetter: gib } : {}), aggregate: 'latest', text: formatBound(bound) };
+        return {
+            metric,
+            bounds: [bound],
+            required: true,
+            ...(gib !== undefined ? { greaterIsBetter: gib } : {}),
+            aggregate: 'latest',
+            text: formatBound(bound),
+        };
     }
     const bounds = [];
     if (rule.min !== undefined)
@@ -37737,19 +37776,35 @@ function buildRule(metric, rule) {
     const implied = rule.between ? undefined : impliedDirection(bounds);
     const gib = rule.greater_is_better ?? implied;
     if (rule.greater_is_better !== undefined && implied !== undefined && rule.greater_is_better !== implied) {
-        return { error: `metrics.${metric}: greater_is_better: ${rule.greater_is_better} contradicts ${rule.min !== undefined ? 'min' : 'max'}, which says ${implied ? 'higher' : 'lower'} is better`, key: 'greater_is_better' };
+        return {
+            error: `metrics.${metric}: greater_is_better: ${rule.greater_is_better} contradicts ${rule.min !== undefined ? 'min' : 'max'}, which says ${implied ? 'higher' : 'lower'} is better`,
+            key: 'greater_is_better',
+        };
     }
     let compare;
     if (rule.compare) {
         const c = rule.compare;
         if (gib === undefined) {
-            return { error: `metrics.${metric}: compare needs to know which way is better; add greater_is_better: true or false`, key: 'compare' };
+            return {
+                error: `metrics.${metric}: compare needs to know which way is better; add greater_is_better: true or false`,
+                key: 'compare',
+            };
         }
-        if (c.max_regression !== undefined && (c.min_absolute_change !== undefined || c.min_relative_change !== undefined)) {
-            return { error: `metrics.${metric}.compare: max_regression (a tolerance) cannot go with min_absolute_change or min_relative_change (a required improvement); choose one`, key: 'compare' };
+        if (c.max_regression !== undefined &&
+            (c.min_absolute_change !== undefined || c.min_relative_change !== undefined)) {
+            return {
+                error: `metrics.${metric}.compare: max_regression (a tolerance) cannot go with min_absolute_change or min_relative_change (a required improvement); choose one`,
+                key: 'compare',
+            };
         }
-        if (c.min_absolute_change === undefined && c.min_relative_change === undefined && c.max_regression === undefined && !c.same_dataset) {
-            return { error: `metrics.${metric}.compare says nothing to check; give min_absolute_change, min_relative_change, max_regression or same_dataset`, key: 'compare' };
+        if (c.min_absolute_change === undefined &&
+            c.min_relative_change === undefined &&
+            c.max_regression === undefined &&
+            !c.same_dataset) {
+            return {
+                error: `metrics.${metric}.compare says nothing to check; give min_absolute_change, min_relative_change, max_regression or same_dataset`,
+                key: 'compare',
+            };
         }
         compare = {
             ...(c.min_absolute_change !== undefined ? { minAbsoluteChange: c.min_absolute_change } : {}),
@@ -37808,7 +37863,9 @@ function describeSchemaError(e, doc, data, at) {
             const near = nearest(key, allowed);
             const keyNode = keyNodeAt(doc, path, key);
             const hint = near ? ` Did you mean "${near}"?` : '';
-            return [at(keyNode?.range?.[0] ?? offset, `unknown key "${key}" in ${name}; allowed keys are: ${allowed.join(', ')}.${hint}`)];
+            return [
+                at(keyNode?.range?.[0] ?? offset, `unknown key "${key}" in ${name}; allowed keys are: ${allowed.join(', ')}.${hint}`),
+            ];
         }
         case 'required': {
             const missing = String(e.params.missingProperty);
@@ -37817,19 +37874,25 @@ function describeSchemaError(e, doc, data, at) {
         case 'type': {
             const value = valueAt(data, path);
             if (path.length === 2 && path[0] === 'metrics') {
-                return [at(offset, `${name} must be a threshold such as ">= 0.9" or a mapping with min, max or between, not ${describeValue(value)}`)];
+                return [
+                    at(offset, `${name} must be a threshold such as ">= 0.9" or a mapping with min, max or between, not ${describeValue(value)}`),
+                ];
             }
             const expected = String(e.params.type);
             return [at(offset, `${name} must be ${article(expected)}, not ${describeValue(value)}`)];
         }
         case 'not':
             if (path.at(-1) === 'alias' || path.at(-1) === 'previous_alias') {
-                return [at(offset, `${name} is "${String(valueAt(data, path))}", a name MLflow reserves ("latest" and v<digits> refer to versions); choose another alias`)];
+                return [
+                    at(offset, `${name} is "${String(valueAt(data, path))}", a name MLflow reserves ("latest" and v<digits> refer to versions); choose another alias`),
+                ];
             }
             return [at(offset, `${name} ${e.message ?? 'is not valid'}`)];
         case 'pattern': {
             if (path.at(-1) === 'alias' || path.at(-1) === 'previous_alias') {
-                return [at(offset, `${name} is "${String(valueAt(data, path))}"; an MLflow alias has only letters, digits, _ and -`)];
+                return [
+                    at(offset, `${name} is "${String(valueAt(data, path))}"; an MLflow alias has only letters, digits, _ and -`),
+                ];
             }
             const value = valueAt(data, path);
             const parsed = typeof value === 'string' ? parseThreshold(value) : undefined;
@@ -37841,7 +37904,9 @@ function describeSchemaError(e, doc, data, at) {
             return [at(offset, `${name} is ${JSON.stringify(valueAt(data, path))}; it must be one of ${allowed.join(', ')}`)];
         }
         case 'const':
-            return [at(offset, `${name} must be ${JSON.stringify(e.params['allowedValue'])}, not ${JSON.stringify(valueAt(data, path))}`)];
+            return [
+                at(offset, `${name} must be ${JSON.stringify(e.params['allowedValue'])}, not ${JSON.stringify(valueAt(data, path))}`),
+            ];
         case 'minProperties':
             return [at(offset, `${name} must not be empty`)];
         case 'minItems':
@@ -37856,7 +37921,9 @@ function describeSchemaError(e, doc, data, at) {
             if (parent === 'gates')
                 return [at(where, `gate name "${key}" may have only letters, digits, _ and -`)];
             if (parent === 'tags')
-                return [at(where, `tag key "${key}" may have only letters, digits, _ - . / and spaces, at most 250 characters`)];
+                return [
+                    at(where, `tag key "${key}" may have only letters, digits, _ - . / and spaces, at most 250 characters`),
+                ];
             if (parent === 'models')
                 return [at(where, `model name or pattern "${key}" must not be empty`)];
             return [at(where, `metric name "${key}" must be 1 to 250 characters long`)];
@@ -37956,7 +38023,10 @@ function bounded(problems) {
     const last = listed[Math.min(listed.length, MAX_PROBLEMS) - 1];
     if (more === 0 || !last)
         return listed;
-    return [...listed.slice(0, MAX_PROBLEMS), { ...last, message: `and at least ${more} more problem(s) not listed; fix these first` }];
+    return [
+        ...listed.slice(0, MAX_PROBLEMS),
+        { ...last, message: `and at least ${more} more problem(s) not listed; fix these first` },
+    ];
 }
 function pointerToPath(pointer) {
     if (pointer === '')
@@ -38077,8 +38147,20 @@ function checkRule(rule, observed, baseline) {
     };
     if (observed === undefined) {
         return rule.required
-            ? { ...base, observed: null, verdict: 'missing', notes: [], message: `${rule.metric} is missing from the run; the policy requires ${rule.text}` }
-            : { ...base, observed: null, verdict: 'warn', notes: [], message: `${rule.metric} is missing from the run; the rule is optional, so this is a warning` };
+            ? {
+                ...base,
+                observed: null,
+                verdict: 'missing',
+                notes: [],
+                message: `${rule.metric} is missing from the run; the policy requires ${rule.text}`,
+            }
+            : {
+                ...base,
+                observed: null,
+                verdict: 'warn',
+                notes: [],
+                message: `${rule.metric} is missing from the run; the rule is optional, so this is a warning`,
+            };
     }
     const value = observed.value;
     const failures = [];
@@ -38105,14 +38187,29 @@ function checkRule(rule, observed, baseline) {
         compared = result.fields;
     }
     const verdict = failures.length > 0 ? 'fail' : 'pass';
-    const message = failures.length > 0 ? failures.join('; ') : `${rule.metric} = ${formatNumber(value)} meets ${rule.text}${notes.length ? ` (${notes.join('; ')})` : ''}`;
-    return { ...base, observed: value, source: observed.source, ...compared, verdict, ...(shortfall !== undefined ? { shortfall } : {}), message, notes };
+    const message = failures.length > 0
+        ? failures.join('; ')
+        : `${rule.metric} = ${formatNumber(value)} meets ${rule.text}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+    return {
+        ...base,
+        observed: value,
+        source: observed.source,
+        ...compared,
+        verdict,
+        ...(shortfall !== undefined ? { shortfall } : {}),
+        message,
+        notes,
+    };
 }
 function compare(rule, c, candidate, baseline) {
     const m = rule.metric;
     if (!baseline) {
         return c.requireBaseline
-            ? { failures: [`${m}: no version holds the target, and the policy requires one to compare with`], notes: [], fields: {} }
+            ? {
+                failures: [`${m}: no version holds the target, and the policy requires one to compare with`],
+                notes: [],
+                fields: {},
+            }
             : { failures: [], notes: ['no version holds the target, so the comparison passes'], fields: {} };
     }
     const held = baseline.metrics.get(m);
@@ -38187,7 +38284,9 @@ const LEDGER = {
 };
 /** A target as the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
 function targetKey(t) {
-    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : ''].filter(Boolean).join('+');
+    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
+        .filter(Boolean)
+        .join('+');
 }
 /**
  * A hash of the rules that applied to this model: the resolved policy, canonical
@@ -38197,7 +38296,10 @@ function ruleHash(policy) {
     const { file: _file, metrics, ...rules } = policy;
     // The order of rules in the file means nothing either.
     const sorted = [...metrics].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(canonicalJson({ ...rules, metrics: sorted })).digest('hex').slice(0, 16)}`;
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256')
+        .update(canonicalJson({ ...rules, metrics: sorted }))
+        .digest('hex')
+        .slice(0, 16)}`;
 }
 function canonicalJson(value) {
     if (Array.isArray(value))
@@ -38232,7 +38334,14 @@ function supersededRecord(model, version, holder, target) {
     return [
         { kind: 'set-tag', model, version, key: LEDGER.decision, value: 'superseded', record: true },
         { kind: 'set-tag', model, version, key: LEDGER.supersededBy, value: holder, record: true },
-        { kind: 'set-tag', model, version, key: LEDGER.reason, value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`, record: true },
+        {
+            kind: 'set-tag',
+            model,
+            version,
+            key: LEDGER.reason,
+            value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`,
+            record: true,
+        },
     ];
 }
 /**
@@ -38246,7 +38355,8 @@ function alreadyRecorded(tags, entry, ctx) {
         (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
         (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
         (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, 1000));
-    return same && (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags));
+    return (same &&
+        (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags)));
 }
 const HISTORY_MAX_VALUE = 5000;
 /** Reads the model's history tag; a missing or damaged tag is an empty history. */
@@ -38255,7 +38365,9 @@ function parseHistory(raw) {
         return [];
     try {
         const parsed = JSON.parse(raw);
-        return Array.isArray(parsed) ? parsed.filter((e) => e && typeof e === 'object' && typeof e.version === 'string') : [];
+        return Array.isArray(parsed)
+            ? parsed.filter((e) => e && typeof e === 'object' && typeof e.version === 'string')
+            : [];
     }
     catch {
         return [];
@@ -38292,7 +38404,17 @@ function formatHistoryLine(h) {
  * The one list of `decision` values, for every mode. README.md documents each;
  * add values only by extending this list there too.
  */
-const DECISIONS = ['promoted', 'already-promoted', 'passed', 'rejected', 'skipped', 'rolled-back', 'superseded', 'conflict', 'error'];
+const DECISIONS = [
+    'promoted',
+    'already-promoted',
+    'passed',
+    'rejected',
+    'skipped',
+    'rolled-back',
+    'superseded',
+    'conflict',
+    'error',
+];
 /** Tag names the Action writes: a stable, documented contract. */
 const TAGS = {
     validation: 'validation',
@@ -38329,7 +38451,8 @@ function decide(state) {
     const early = Boolean(state.context) && !dest;
     const record = (version, tags, opts = {}) => {
         // A run that died after moving the target but before recording it left no ledger entry: complete it.
-        if (!state.context || alreadyRecorded(tags, { decision: 'promoted', target: target, ruleHash: rule }, state.context))
+        if (!state.context ||
+            alreadyRecorded(tags, { decision: 'promoted', target: target, ruleHash: rule }, state.context))
             return [];
         const targetModel = dest?.model ?? state.model;
         const recorded = tags[LEDGER.previous];
@@ -38340,8 +38463,25 @@ function decide(state) {
         const first = state.history?.[0];
         const historyOp = first && first.version === version && first.target === target
             ? []
-            : [{ kind: 'set-model-tag', model: targetModel, key: LEDGER.history, value: appendHistory(state.history ?? [], { version, decision: 'promoted', target, previous, at: state.context.now, by: state.context.actor ?? 'unknown' }) }];
-        return [...Object.entries(ledger).map(([key, value]) => ({ kind: 'set-tag', model: targetModel, version, key, value, record: true })), ...historyOp];
+            : [
+                {
+                    kind: 'set-model-tag',
+                    model: targetModel,
+                    key: LEDGER.history,
+                    value: appendHistory(state.history ?? [], {
+                        version,
+                        decision: 'promoted',
+                        target,
+                        previous,
+                        at: state.context.now,
+                        by: state.context.actor ?? 'unknown',
+                    }),
+                },
+            ];
+        return [
+            ...Object.entries(ledger).map(([key, value]) => ({ kind: 'set-tag', model: targetModel, version, key, value, record: true })),
+            ...historyOp,
+        ];
     };
     const target = targetKey(policy.target);
     const rule = ruleHash(policy);
@@ -38372,25 +38512,49 @@ function decide(state) {
                 [TAGS.policy]: policy.file,
                 [TAGS.failedChecks]: null,
                 // The ledger facts known before the move; and what an earlier record said that this one does not.
-                ...(early ? { [LEDGER.previous]: previousVersions.join(','), [LEDGER.supersededBy]: null, [LEDGER.reason]: null } : {}),
+                ...(early
+                    ? { [LEDGER.previous]: previousVersions.join(','), [LEDGER.supersededBy]: null, [LEDGER.reason]: null }
+                    : {}),
             }),
             ...(dest && !dest.exists ? [{ kind: 'create-model', model }] : []),
             ...(dest && !dest.copy
-                ? [{ kind: 'copy-version', model, source, ...(candidate.runId ? { runId: candidate.runId } : {}), tags: { [TAGS.copiedFrom]: source, [TAGS.validation]: 'passed' } }]
+                ? [
+                    {
+                        kind: 'copy-version',
+                        model,
+                        source,
+                        ...(candidate.runId ? { runId: candidate.runId } : {}),
+                        tags: { [TAGS.copiedFrom]: source, [TAGS.validation]: 'passed' },
+                    },
+                ]
                 : []),
             // The old holder gets its handle before the alias moves, so it is never without one.
-            ...(alias && previousAlias && aliasHolder && aliasHolder !== version && state.modelAliases[previousAlias] !== aliasHolder
+            ...(alias &&
+                previousAlias &&
+                aliasHolder &&
+                aliasHolder !== version &&
+                state.modelAliases[previousAlias] !== aliasHolder
                 ? [{ kind: 'set-alias', model, alias: previousAlias, version: aliasHolder }]
                 : []),
             ...(alias && !hasAlias ? [{ kind: 'set-alias', model, alias, version }] : []),
-            ...(stage && !inStage ? [{ kind: 'transition-stage', model, version, stage, archiveExisting: policy.target.archiveExisting }] : []),
+            ...(stage && !inStage
+                ? [{ kind: 'transition-stage', model, version, stage, archiveExisting: policy.target.archiveExisting }]
+                : []),
             ...record(version, holderToBe?.tags ?? {}),
         ];
-        return { decision: mode === 'promote' || mode === 'apply' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
+        return {
+            decision: mode === 'promote' || mode === 'apply' ? 'promoted' : 'passed',
+            evaluation,
+            previousVersions,
+            plan,
+            reasons,
+        };
     }
     reasons.push(...evaluation.failed.map((c) => c.message));
     const rejectedEntry = { decision: 'rejected', target, previous: previousVersions, ruleHash: rule };
-    const ledger = state.context && !alreadyRecorded(candidate.tags, rejectedEntry, state.context) ? ledgerTags(rejectedEntry, state.context) : {};
+    const ledger = state.context && !alreadyRecorded(candidate.tags, rejectedEntry, state.context)
+        ? ledgerTags(rejectedEntry, state.context)
+        : {};
     const plan = tagPlan({
         ...policy.onReject.tags,
         ...ledger,
@@ -38418,7 +38582,9 @@ function planTags(model, version, desired) {
 }
 /** `accuracy=0.93 (>= 0.9) pass; f1=missing (>= 0.88) missing`, bounded to MLflow's limit. */
 function checksTag(checks) {
-    return clip(checks.map((c) => `${c.metric}=${c.observed === null ? 'missing' : formatNumber(c.observed)} (${c.rule}) ${c.verdict}`).join('; '));
+    return clip(checks
+        .map((c) => `${c.metric}=${c.observed === null ? 'missing' : formatNumber(c.observed)} (${c.rule}) ${c.verdict}`)
+        .join('; '));
 }
 function failedChecksTag(failed) {
     return clip(failed.map((c) => c.message).join('; '));
@@ -38446,22 +38612,36 @@ function observe(rules, run, histories = new Map(), loggedModel) {
         // a copy of the run's metrics to the model at log_model time, and that copy is not the latest step.
         const fromModel = (loggedModel?.metrics ?? []).filter((p) => p.key === rule.metric && p.datasetName !== undefined && onDataset(p));
         if (rule.aggregate === 'latest' && fromModel.length > 0) {
-            const p = fromModel.reduce((a, b) => (b.step > a.step || (b.step === a.step && b.timestamp > a.timestamp) ? b : a));
+            const p = fromModel.reduce((a, b) => b.step > a.step || (b.step === a.step && b.timestamp > a.timestamp) ? b : a);
             const on = p.datasetName ? `, dataset ${p.datasetName}` : '';
-            out.set(rule.metric, { value: p.value, timestamp: p.timestamp, datasets: datasetsOf(p), source: `logged model ${loggedModel.modelId} (step ${p.step}${on})` });
+            out.set(rule.metric, {
+                value: p.value,
+                timestamp: p.timestamp,
+                datasets: datasetsOf(p),
+                source: `logged model ${loggedModel.modelId} (step ${p.step}${on})`,
+            });
             continue;
         }
         if (rule.aggregate === 'latest') {
             const p = run.metrics.get(rule.metric);
             if (p && onDataset(p))
-                out.set(rule.metric, { value: p.value, timestamp: p.timestamp, datasets: datasetsOf(p), source: `run ${run.runId} (step ${p.step})` });
+                out.set(rule.metric, {
+                    value: p.value,
+                    timestamp: p.timestamp,
+                    datasets: datasetsOf(p),
+                    source: `run ${run.runId} (step ${p.step})`,
+                });
             continue;
         }
         const points = (histories.get(rule.metric) ?? []).filter(onDataset);
         if (points.length === 0)
             continue;
         const values = points.map((p) => p.value);
-        const value = rule.aggregate === 'min' ? Math.min(...values) : rule.aggregate === 'max' ? Math.max(...values) : values.reduce((a, b) => a + b, 0) / values.length;
+        const value = rule.aggregate === 'min'
+            ? Math.min(...values)
+            : rule.aggregate === 'max'
+                ? Math.max(...values)
+                : values.reduce((a, b) => a + b, 0) / values.length;
         out.set(rule.metric, {
             value,
             timestamp: Math.max(...points.map((p) => p.timestamp)),
@@ -38527,7 +38707,8 @@ function planRollback(s) {
     if (restore.status !== 'READY')
         refusals.push(`it is ${restore.status}, not READY`);
     if (!s.force) {
-        const promoted = ['promoted', 'restored', 'rolled-back'].includes(restore.tags[LEDGER.decision] ?? '') || s.history.some((h) => h.version === restore.version && h.target === key);
+        const promoted = ['promoted', 'restored', 'rolled-back'].includes(restore.tags[LEDGER.decision] ?? '') ||
+            s.history.some((h) => h.version === restore.version && h.target === key);
         if (!promoted)
             refusals.push('the gate never promoted it to this target');
         if (restore.tags[LEDGER.decision] === 'rolled-back') {
@@ -38556,11 +38737,25 @@ function rollbackPlan(s, restore, current, completing) {
     const first = s.history[0];
     const historyDone = completing && first?.version === restore.version && first.decision === 'restored' && first.target === key;
     const plan = [
-        ...(s.target.alias && s.aliases[s.target.alias] !== restore.version ? [{ kind: 'set-alias', model, alias: s.target.alias, version: restore.version }] : []),
-        ...(s.target.stage && restore.stage.toLowerCase() !== s.target.stage.toLowerCase() ? [{ kind: 'transition-stage', model, version: restore.version, stage: s.target.stage, archiveExisting: true }] : []),
+        ...(s.target.alias && s.aliases[s.target.alias] !== restore.version
+            ? [{ kind: 'set-alias', model, alias: s.target.alias, version: restore.version }]
+            : []),
+        ...(s.target.stage && restore.stage.toLowerCase() !== s.target.stage.toLowerCase()
+            ? [
+                {
+                    kind: 'transition-stage',
+                    model,
+                    version: restore.version,
+                    stage: s.target.stage,
+                    archiveExisting: true,
+                },
+            ]
+            : []),
         ...record(restore.version, ledgerTags({ decision: 'restored', target: key, previous, reason: s.reason }, ctx)),
         // The withdrawn version is marked, so a scheduled gate does not promote it again until a new decision.
-        ...(current ? record(current.version, ledgerTags({ decision: 'rolled-back', target: key, previous: [], reason: s.reason }, ctx)) : []),
+        ...(current
+            ? record(current.version, ledgerTags({ decision: 'rolled-back', target: key, previous: [], reason: s.reason }, ctx))
+            : []),
         ...(historyDone
             ? []
             : [
@@ -38568,7 +38763,15 @@ function rollbackPlan(s, restore, current, completing) {
                     kind: 'set-model-tag',
                     model,
                     key: LEDGER.history,
-                    value: appendHistory(s.history, { version: restore.version, decision: 'restored', target: key, previous, at: ctx.now, by: ctx.actor ?? 'unknown', reason: s.reason }),
+                    value: appendHistory(s.history, {
+                        version: restore.version,
+                        decision: 'restored',
+                        target: key,
+                        previous,
+                        at: ctx.now,
+                        by: ctx.actor ?? 'unknown',
+                        reason: s.reason,
+                    }),
                 },
             ]),
     ];
@@ -38590,10 +38793,13 @@ function interruptedRollback(s, holder) {
     const key = targetKey(s.target);
     const find = (v) => (v ? s.versions.find((x) => x.version === v) : undefined);
     const last = s.history.find((h) => h.target === key);
-    const begun = (holder.tags[LEDGER.decision] === 'restored' && holder.tags[LEDGER.target] === key) || (last?.version === holder.version && last.decision === 'restored');
+    const begun = (holder.tags[LEDGER.decision] === 'restored' && holder.tags[LEDGER.target] === key) ||
+        (last?.version === holder.version && last.decision === 'restored');
     if (begun) {
         // Which version it withdrew: its record says, else the history entry it wrote.
-        const fromTag = holder.tags[LEDGER.decision] === 'restored' ? (holder.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).at(-1) : undefined;
+        const fromTag = holder.tags[LEDGER.decision] === 'restored'
+            ? (holder.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).at(-1)
+            : undefined;
         const withdrawn = find(fromTag ?? (last?.version === holder.version ? last.previous.at(-1) : undefined));
         const previous = withdrawn ? [withdrawn.version] : [];
         // Whole: every tag there, with the values that tie the two versions together (the reason may be
@@ -38639,7 +38845,9 @@ const OURS = (key) => key === TAGS.validation || key.startsWith('mlflow_gate.');
 function fingerprint(candidate, holders, aliasHolder) {
     return {
         candidateStage: candidate.stage,
-        candidateTags: Object.fromEntries(Object.entries(candidate.tags).filter(([k]) => !OURS(k)).sort(([a], [b]) => (a < b ? -1 : 1))),
+        candidateTags: Object.fromEntries(Object.entries(candidate.tags)
+            .filter(([k]) => !OURS(k))
+            .sort(([a], [b]) => (a < b ? -1 : 1))),
         holders: holders.map((h) => h.version).sort((a, b) => Number(a) - Number(b)),
         ...(aliasHolder ? { aliasHolder } : {}),
     };
@@ -38647,7 +38855,8 @@ function fingerprint(candidate, holders, aliasHolder) {
 /** The operations a plan file carries: the ledger record is left to the apply. */
 function plannedOperations(plan) {
     const ledgerKeys = new Set(Object.values(LEDGER));
-    return plan.filter((op) => !(op.kind === 'set-tag' && (op.record || ledgerKeys.has(op.key))) && !(op.kind === 'set-model-tag' && op.key === LEDGER.history));
+    return plan.filter((op) => !(op.kind === 'set-tag' && (op.record || ledgerKeys.has(op.key))) &&
+        !(op.kind === 'set-model-tag' && op.key === LEDGER.history));
 }
 /** Reads a plan file's JSON, or says what is wrong with it. */
 function parsePlanFile(text, where) {
@@ -38658,7 +38867,11 @@ function parsePlanFile(text, where) {
     catch {
         throw new Error(`${where} is not JSON`);
     }
-    if (data.format !== 'mlflow-promotion-gate/plan@1' || !data.model || !data.version || !Array.isArray(data.operations) || !data.state) {
+    if (data.format !== 'mlflow-promotion-gate/plan@1' ||
+        !data.model ||
+        !data.version ||
+        !Array.isArray(data.operations) ||
+        !data.state) {
         throw new Error(`${where} is not a plan written by mode "plan" (format mlflow-promotion-gate/plan@1)`);
     }
     return data;
@@ -38743,14 +38956,23 @@ async function runGate(req, deps) {
     // The target lives in the destination model when promoting by copy.
     const targetVersions = destName ? destVersions : versions;
     const targetAliases = destName ? (destRegistered?.aliases ?? {}) : registered.aliases;
-    const destination = destName ? { model: destName, exists: destRegistered !== null, ...copyOf(destVersions, modelUri(model, candidate.version)) } : undefined;
+    const destination = destName
+        ? { model: destName, exists: destRegistered !== null, ...copyOf(destVersions, modelUri(model, candidate.version)) }
+        : undefined;
     const holders = stageHolders(policy.target, targetVersions);
     const except = destination ? destination.copy?.version : candidate.version;
-    const baselineHolder = policy.metrics.some((r) => r.compare) ? currentHolder(policy.target, targetVersions, targetAliases, except) : undefined;
+    const baselineHolder = policy.metrics.some((r) => r.compare)
+        ? currentHolder(policy.target, targetVersions, targetAliases, except)
+        : undefined;
     // Round trip 2, all at once: the candidate's run, the holder's run, and any metric histories.
-    const [cand, base] = await Promise.all([readRun(registry, policy, candidate), baselineHolder ? readRun(registry, policy, baselineHolder) : undefined]);
+    const [cand, base] = await Promise.all([
+        readRun(registry, policy, candidate),
+        baselineHolder ? readRun(registry, policy, baselineHolder) : undefined,
+    ]);
     const baseline = baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
-    const provenance = policy.candidate.sourceCommit ? await checkProvenance(cand.run?.tags['mlflow.source.git.commit'], deps.isOnDefaultBranch) : undefined;
+    const provenance = policy.candidate.sourceCommit
+        ? await checkProvenance(cand.run?.tags['mlflow.source.git.commit'], deps.isOnDefaultBranch)
+        : undefined;
     const result = decide({
         policy,
         model,
@@ -38785,7 +39007,9 @@ async function runGate(req, deps) {
     let decision = result.decision;
     let applied = [];
     // already-promoted writes only what completes the ledger record of an earlier run that stopped half way.
-    const writes = (req.mode === 'promote' || req.mode === 'apply') && (decision === 'promoted' || decision === 'rejected' || decision === 'already-promoted') && result.plan.length > 0;
+    const writes = (req.mode === 'promote' || req.mode === 'apply') &&
+        (decision === 'promoted' || decision === 'rejected' || decision === 'already-promoted') &&
+        result.plan.length > 0;
     if (req.expectedHolder !== undefined && (req.mode === 'promote' || req.mode === 'apply')) {
         const holderNow = currentHolder(policy.target, targetVersions, targetAliases)?.version;
         if ((holderNow ?? 'none') !== req.expectedHolder) {
@@ -38810,7 +39034,12 @@ async function runGate(req, deps) {
         ...(cand.run ? { run: { id: cand.run.runId, status: cand.run.status } } : {}),
         ...(cand.run ? { lineage: lineageOf(registry.url, model, candidate.version, cand.run) } : {}),
     });
-    return { report, policy, result, ...(req.mode === 'plan' ? { planFile: { format: 'mlflow-promotion-gate/plan@1', ...planned } } : {}) };
+    return {
+        report,
+        policy,
+        result,
+        ...(req.mode === 'plan' ? { planFile: { format: 'mlflow-promotion-gate/plan@1', ...planned } } : {}),
+    };
 }
 /**
  * Rollback: the version that held the target before the current one (from the ledger), or the
@@ -38826,14 +39055,23 @@ async function runRollback(req, { registry, log }) {
     if (!model)
         throw new InputError('rollback needs the model: set the input "model"');
     const policy = rb.target ? undefined : file?.resolve(model, req.gate);
-    const target = rb.target ?? (policy ? { ...(policy.target.stage ? { stage: policy.target.stage } : {}), ...(policy.target.alias ? { alias: policy.target.alias } : {}) } : undefined);
+    const target = rb.target ??
+        (policy
+            ? {
+                ...(policy.target.stage ? { stage: policy.target.stage } : {}),
+                ...(policy.target.alias ? { alias: policy.target.alias } : {}),
+            }
+            : undefined);
     if (!target)
         throw new InputError('rollback needs the target: set the input "target" (e.g. stage:Production or alias:champion), or give the policy file');
     if (!rb.reason.trim())
         throw new InputError('rollback needs a reason: set the input "reason" (it is recorded in the ledger)');
     if (target.stage && !registry.supportsStages)
         throw new InputError(`the registry at ${registry.url} has aliases only: roll back an alias`);
-    const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
+    const [registered, versions] = await Promise.all([
+        registry.getRegisteredModel(model),
+        registry.searchModelVersions(model),
+    ]);
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
     let planned;
@@ -38863,7 +39101,16 @@ async function runRollback(req, { registry, log }) {
     };
     const { decision, applied, reasons } = await writeAndVerify(registry, 'rolled-back', planned.plan, log);
     result.reasons.unshift(...reasons);
-    const report = buildReport({ mode: 'rollback', model, version: planned.restore.version, target, policyFile: req.policyFile, result, decision, applied });
+    const report = buildReport({
+        mode: 'rollback',
+        model,
+        version: planned.restore.version,
+        target,
+        policyFile: req.policyFile,
+        result,
+        decision,
+        applied,
+    });
     return { report, ...(policy ? { policy } : {}), result };
 }
 /**
@@ -38881,11 +39128,33 @@ async function runLint(req, { registry, log }) {
     const summary = `policy ${req.policyFile} is valid: ${policy.metrics.length} metric rule(s) for ${model ? `"${model}"` : 'any model'}${file.gates.length ? `, gates ${file.gates.join(', ')}` : ''}`;
     log(summary);
     const empty = 'passed';
-    const lintResult = (version, result) => ({ report: buildReport({ mode: 'lint', model: model ?? '', version, target: policy.target, policyFile: req.policyFile, result, decision: result.decision, applied: [] }), policy, result });
-    const nothing = (reason) => lintResult('', { decision: empty, evaluation: { passed: true, checks: [], failed: [] }, previousVersions: [], plan: [], reasons: [summary, reason] });
+    const lintResult = (version, result) => ({
+        report: buildReport({
+            mode: 'lint',
+            model: model ?? '',
+            version,
+            target: policy.target,
+            policyFile: req.policyFile,
+            result,
+            decision: result.decision,
+            applied: [],
+        }),
+        policy,
+        result,
+    });
+    const nothing = (reason) => lintResult('', {
+        decision: empty,
+        evaluation: { passed: true, checks: [], failed: [] },
+        previousVersions: [],
+        plan: [],
+        reasons: [summary, reason],
+    });
     if (!registry || !model)
         return nothing(registry ? 'no model named, so no holder was evaluated' : 'no tracking server given, so no holder was evaluated');
-    const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
+    const [registered, versions] = await Promise.all([
+        registry.getRegisteredModel(model),
+        registry.searchModelVersions(model),
+    ]);
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
     const where = describeTarget(policy.target);
@@ -38894,13 +39163,20 @@ async function runLint(req, { registry, log }) {
         return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
     const { run, observed } = await readRun(registry, policy, holder);
     const evaluation = evaluateMetrics(policy.metrics, observed);
-    const verdict = evaluation.passed ? `the holder v${holder.version} of ${where} passes this policy` : `the holder v${holder.version} of ${where} would NOT pass this policy`;
+    const verdict = evaluation.passed
+        ? `the holder v${holder.version} of ${where} passes this policy`
+        : `the holder v${holder.version} of ${where} would NOT pass this policy`;
     return lintResult(holder.version, {
         decision: evaluation.passed ? 'passed' : 'rejected',
         evaluation,
         previousVersions: [],
         plan: [],
-        reasons: [summary, verdict, ...evaluation.failed.map((c) => c.message), ...(run ? [] : [`v${holder.version} has no readable run`])],
+        reasons: [
+            summary,
+            verdict,
+            ...evaluation.failed.map((c) => c.message),
+            ...(run ? [] : [`v${holder.version} has no readable run`]),
+        ],
     });
 }
 function resolveModel(input, fromPolicy, file, hasModelMap) {
@@ -38951,7 +39227,9 @@ function pickCandidate(model, selector, versions, aliases) {
         const ready = inStage.filter((v) => v.status === 'READY').at(-1);
         if (ready)
             return ready;
-        const stages = sorted.map((v) => `v${v.version} ${v.stage}${v.status === 'READY' ? '' : ` (${v.status})`}`).join(', ');
+        const stages = sorted
+            .map((v) => `v${v.version} ${v.stage}${v.status === 'READY' ? '' : ` (${v.status})`}`)
+            .join(', ');
         throw new InputError(`no READY version of "${model}" is in stage ${arg}; ${stages ? `the versions are: ${stages}` : 'it has no versions'}`);
     }
     if (kind === 'alias') {
@@ -39056,7 +39334,7 @@ async function applyPlan(registry, plan, log) {
     const isRecord = (op) => (op.kind === 'set-tag' && op.record === true) || op.kind === 'set-model-tag';
     const done = [];
     let copy;
-    const resolved = (planned) => (copy && 'version' in planned && planned.version === NEW_COPY ? { ...planned, version: copy } : planned);
+    const resolved = (planned) => copy && 'version' in planned && planned.version === NEW_COPY ? { ...planned, version: copy } : planned;
     const inPlanOrder = () => [...done].sort((a, b) => a.index - b.index).map((d) => d.op);
     const write = async (planned) => {
         const op = resolved(planned);
@@ -39072,7 +39350,9 @@ async function applyPlan(registry, plan, log) {
             // the write back; if it is in place, go on. A copy's number is unknown, so it cannot be.
             if (op.kind === 'copy-version')
                 throw err;
-            const check = await readBack(registry, [op]).then((r) => r.checks[0]).catch(() => undefined);
+            const check = await readBack(registry, [op])
+                .then((r) => r.checks[0])
+                .catch(() => undefined);
             if (!check || check.problem)
                 throw err;
             log(`The answer to "${describeOp(op)}" was lost (${messageOf(err)}), but the registry shows it in place`);
@@ -39118,7 +39398,9 @@ async function writeHistory(registry, op, log) {
         const entry = parseHistory(op.value)[0];
         try {
             const now = parseHistory((await registry.getRegisteredModel(op.model))?.tags[LEDGER.history]);
-            const merged = entry && !now.some((h) => h.version === entry.version && h.at === entry.at && h.decision === entry.decision) ? appendHistory(now, entry) : undefined;
+            const merged = entry && !now.some((h) => h.version === entry.version && h.at === entry.at && h.decision === entry.decision)
+                ? appendHistory(now, entry)
+                : undefined;
             if (merged)
                 await registry.apply({ ...op, value: merged });
             log(`The history of ${op.model} was written again, onto what another run wrote (${messageOf(err)})`);
@@ -39180,13 +39462,18 @@ async function writeAndVerify(registry, decision, plan, log) {
     }
     // Every write was answered: a move that landed, or that another run overtook, is settled against racing runs.
     const move = moveOf(done);
-    const moveChecks = back.checks.filter((c) => move && 'version' in c.op && c.op.version === move.version && (c.op.kind === 'transition-stage' || c.op.kind === 'set-alias'));
+    const moveChecks = back.checks.filter((c) => move &&
+        'version' in c.op &&
+        c.op.version === move.version &&
+        (c.op.kind === 'transition-stage' || c.op.kind === 'set-alias'));
     const moved = moveChecks.length > 0 && moveChecks.every((c) => !c.problem || c.holderNow !== undefined);
     const settled = move && moved ? await settle(registry, move, back.views.get(move.model), log) : undefined;
     const others = back.checks.filter((c) => c.problem && !moveChecks.includes(c));
     if (move && settled && settled.winner !== move.version) {
         // Overtaken: another run's version holds the target. This version's ledger says so.
-        const target = [move.stage ? `stage ${move.stage}` : '', move.alias ? `alias @${move.alias}` : ''].filter(Boolean).join(' and ');
+        const target = [move.stage ? `stage ${move.stage}` : '', move.alias ? `alias @${move.alias}` : '']
+            .filter(Boolean)
+            .join(' and ');
         if (!settled.winner)
             throw new GateError('conflict', `after writing, nothing holds ${target} of ${move.model}: another process is changing it. Running the gate again is safe: it converges.`, { wrote: true });
         const record = supersededRecord(move.model, move.version, settled.winner, target);
@@ -39196,7 +39483,11 @@ async function writeAndVerify(registry, decision, plan, log) {
             log(`Could not record the supersession on ${move.model} v${move.version}; the registry still shows it was overtaken`);
         const why = `${move.model} v${move.version} was moved to ${target}, but when read back v${settled.winner} held it: another run promoted it meanwhile (give every run on this model one concurrency group)`;
         log(why);
-        return { decision: 'superseded', applied: [...done, ...settled.writes, ...recorded], reasons: [why, ...others.map((c) => c.problem)] };
+        return {
+            decision: 'superseded',
+            applied: [...done, ...settled.writes, ...recorded],
+            reasons: [why, ...others.map((c) => c.problem)],
+        };
     }
     if (others.length === 0)
         return { decision, applied: [...done, ...(settled?.writes ?? [])], reasons: [] };
@@ -39219,8 +39510,14 @@ function alreadyWritten(done) {
  */
 async function readBack(registry, ops) {
     const searched = [...new Set(ops.flatMap((op) => (op.kind === 'transition-stage' ? [op.model] : [])))];
-    const versionKeys = [...new Set(ops.flatMap((op) => ('version' in op && op.kind !== 'set-alias' && !searched.includes(op.model) ? [`${op.model}\u0000${op.version}`] : [])))];
-    const modelNames = [...new Set(ops.flatMap((op) => (op.kind === 'set-alias' || op.kind === 'set-model-tag' || op.kind === 'create-model' ? [op.model] : [])))];
+    const versionKeys = [
+        ...new Set(ops.flatMap((op) => 'version' in op && op.kind !== 'set-alias' && !searched.includes(op.model)
+            ? [`${op.model}\u0000${op.version}`]
+            : [])),
+    ];
+    const modelNames = [
+        ...new Set(ops.flatMap((op) => op.kind === 'set-alias' || op.kind === 'set-model-tag' || op.kind === 'create-model' ? [op.model] : [])),
+    ];
     const [searches, versions, models] = await Promise.all([
         Promise.all(searched.map((m) => registry.searchModelVersions(m))),
         Promise.all(versionKeys.map((k) => registry.getModelVersion(...k.split('\u0000')))),
@@ -39245,7 +39542,13 @@ async function readBack(registry, ops) {
         }
         if (op.kind === 'set-alias') {
             const now = modelOf(op.model)?.aliases[op.alias];
-            checks.push(now === op.version ? { op } : { op, problem: `alias @${op.alias} of ${op.model} points at ${now ? `v${now}` : 'nothing'}, not v${op.version}`, ...(now ? { holderNow: now } : {}) });
+            checks.push(now === op.version
+                ? { op }
+                : {
+                    op,
+                    problem: `alias @${op.alias} of ${op.model} points at ${now ? `v${now}` : 'nothing'}, not v${op.version}`,
+                    ...(now ? { holderNow: now } : {}),
+                });
             continue;
         }
         if (op.kind === 'set-model-tag') {
@@ -39254,7 +39557,9 @@ async function readBack(registry, ops) {
             if (op.key === LEDGER.history)
                 checks.push({ op, unchecked: true });
             else
-                checks.push(modelOf(op.model)?.tags[op.key] === op.value ? { op } : { op, problem: `tag ${op.key} of the registered model ${op.model} is not as written` });
+                checks.push(modelOf(op.model)?.tags[op.key] === op.value
+                    ? { op }
+                    : { op, problem: `tag ${op.key} of the registered model ${op.model} is not as written` });
             continue;
         }
         if (op.kind === 'copy-version') {
@@ -39272,12 +39577,25 @@ async function readBack(registry, ops) {
                 continue;
             }
             // Another run's move overtook this one: who holds the stage now?
-            const holder = views.get(op.model).versions.filter((v) => v.stage.toLowerCase() === op.stage.toLowerCase()).sort(byVersionNumber).at(-1);
-            checks.push({ op, problem: `${op.model} v${op.version} is in stage ${after.stage}, not ${op.stage}`, ...(holder ? { holderNow: holder.version } : {}) });
+            const holder = views
+                .get(op.model)
+                .versions.filter((v) => v.stage.toLowerCase() === op.stage.toLowerCase())
+                .sort(byVersionNumber)
+                .at(-1);
+            checks.push({
+                op,
+                problem: `${op.model} v${op.version} is in stage ${after.stage}, not ${op.stage}`,
+                ...(holder ? { holderNow: holder.version } : {}),
+            });
             continue;
         }
         if (op.kind === 'set-tag')
-            checks.push(after.tags[op.key] === op.value ? { op } : { op, problem: `tag ${op.key} of ${op.model} v${op.version} is ${JSON.stringify(after.tags[op.key] ?? null)}` });
+            checks.push(after.tags[op.key] === op.value
+                ? { op }
+                : {
+                    op,
+                    problem: `tag ${op.key} of ${op.model} v${op.version} is ${JSON.stringify(after.tags[op.key] ?? null)}`,
+                });
         if (op.kind === 'delete-tag')
             checks.push(op.key in after.tags ? { op, problem: `tag ${op.key} of ${op.model} v${op.version} is still set` } : { op });
     }
@@ -39292,7 +39610,12 @@ function moveOf(ops) {
         return undefined;
     const model = transition?.model ?? aliasOp.model;
     const alias = aliasOp && aliasOp.version === version ? aliasOp.alias : undefined;
-    return { model, version, ...(transition ? { stage: transition.stage, archiveExisting: transition.archiveExisting } : {}), ...(alias ? { alias } : {}) };
+    return {
+        model,
+        version,
+        ...(transition ? { stage: transition.stage, archiveExisting: transition.archiveExisting } : {}),
+        ...(alias ? { alias } : {}),
+    };
 }
 /**
  * After a move, settles a race: MLflow has no compare-and-swap, so runs that moved at the same
@@ -39305,10 +39628,21 @@ function moveOf(ops) {
  */
 async function settle(registry, move, view, log) {
     const versions = view?.versions ?? [];
-    const inStage = move.stage ? versions.filter((v) => v.stage.toLowerCase() === move.stage.toLowerCase()).sort(byVersionNumber).map((v) => v.version) : [];
+    const inStage = move.stage
+        ? versions
+            .filter((v) => v.stage.toLowerCase() === move.stage.toLowerCase())
+            .sort(byVersionNumber)
+            .map((v) => v.version)
+        : [];
     const winner = move.alias ? view?.registered?.aliases[move.alias] : inStage.at(-1);
     const writes = [];
-    const to = (version, stage, archiveExisting) => ({ kind: 'transition-stage', model: move.model, version, stage, archiveExisting });
+    const to = (version, stage, archiveExisting) => ({
+        kind: 'transition-stage',
+        model: move.model,
+        version,
+        stage,
+        archiveExisting,
+    });
     // A stage that keeps several versions (archive_existing: false) has no race to settle.
     if (move.stage && !move.archiveExisting) {
         const kept = move.alias ? winner : inStage.includes(move.version) ? move.version : inStage.at(-1);
@@ -39373,7 +39707,11 @@ function renderComment(report, marker, limit = COMMENT_LIMIT) {
         '',
     ];
     const [header, ...rows] = checkRows(report);
-    const table = (rs) => [`| ${header.map(e).join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rs.map((r) => `| ${r.map(e).join(' | ')} |`)];
+    const table = (rs) => [
+        `| ${header.map(e).join(' | ')} |`,
+        `|${header.map(() => ' --- ').join('|')}|`,
+        ...rs.map((r) => `| ${r.map(e).join(' | ')} |`),
+    ];
     const l = report.lineage;
     const lineage = l
         ? [
@@ -39385,7 +39723,11 @@ function renderComment(report, marker, limit = COMMENT_LIMIT) {
         ]
         : [];
     const changes = report.applied.length > 0 ? report.applied : report.plan;
-    const plan = ['', `**Registry changes ${report.applied.length > 0 ? 'made' : report.mode === 'promote' ? 'planned' : 'that promote mode would make'}**`, ...(changes.length ? changes.map((c) => `- ${e(c)}`) : ['- none'])];
+    const plan = [
+        '',
+        `**Registry changes ${report.applied.length > 0 ? 'made' : report.mode === 'promote' ? 'planned' : 'that promote mode would make'}**`,
+        ...(changes.length ? changes.map((c) => `- ${e(c)}`) : ['- none']),
+    ];
     const why = report.reasons.length ? ['', '**Why**', ...report.reasons.map((r) => `- ${e(r)}`)] : [];
     let body = [...head, ...table(rows), ...why, ...lineage, ...plan].join('\n');
     if (body.length <= limit)
@@ -39429,7 +39771,12 @@ async function upsertComment(token, issueNumber, marker, body) {
     const github = await loadGithub();
     const octokit = github.getOctokit(token);
     const { owner, repo } = github.context.repo;
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: issueNumber,
+        per_page: 100,
+    });
     // Ours starts with the marker (a person quoting it does not) and, with the workflow's token, is the bot's.
     const marked = comments.filter((c) => c.body?.startsWith(marker));
     const mine = marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
@@ -39465,7 +39812,11 @@ function defaultBranchChecker(token) {
         const fromPayload = github.context.payload.repository?.default_branch;
         const defaultBranch = fromPayload ?? (await octokit.rest.repos.get({ owner, repo })).data.default_branch;
         try {
-            const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${defaultBranch}...${sha}` });
+            const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+                owner,
+                repo,
+                basehead: `${defaultBranch}...${sha}`,
+            });
             return { onDefaultBranch: data.status === 'behind' || data.status === 'identical', defaultBranch };
         }
         catch (err) {
@@ -39525,7 +39876,9 @@ function auditHolder(target, holder, currentRuleHash) {
     const where = `v${holder.version}, which holds ${key}`;
     const decision = t[LEDGER.decision];
     if (decision !== 'promoted' && decision !== 'restored') {
-        return [`${where}, has no ledger entry of a promotion or restore by the gate (mlflow_gate.decision=${decision ?? 'unset'}): it was moved there by hand or by another tool`];
+        return [
+            `${where}, has no ledger entry of a promotion or restore by the gate (mlflow_gate.decision=${decision ?? 'unset'}): it was moved there by hand or by another tool`,
+        ];
     }
     const reasons = [];
     if (t[LEDGER.target] !== key)
@@ -39573,14 +39926,28 @@ async function runScheduled(req, { registry, log }) {
 async function gateModel(model, req, file, registry, log) {
     try {
         const policy = file.resolve(model, req.gate);
-        const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
+        const [registered, versions] = await Promise.all([
+            registry.getRegisteredModel(model),
+            registry.searchModelVersions(model),
+        ]);
         if (!registered)
-            return { model, decision: 'error', wrote: false, errorKind: 'input', reasons: [`model "${model}" does not exist in the registry at ${registry.url}`] };
+            return {
+                model,
+                decision: 'error',
+                wrote: false,
+                errorKind: 'input',
+                reasons: [`model "${model}" does not exist in the registry at ${registry.url}`],
+            };
         if (req.mode === 'audit')
             return auditModel(model, policy, versions, registered.aliases, req.auditRules ?? false);
         const pending = pendingVersions(versions, policy.target, registered.aliases, req.force);
         if (pending.length === 0)
-            return { model, decision: 'skipped', wrote: false, reasons: ['nothing new: no READY version newer than the holder that the ledger has not decided'] };
+            return {
+                model,
+                decision: 'skipped',
+                wrote: false,
+                reasons: ['nothing new: no READY version newer than the holder that the ledger has not decided'],
+            };
         let last;
         let wrote = false;
         for (const v of pending) {
@@ -39597,15 +39964,31 @@ async function gateModel(model, req, file, registry, log) {
                 prefetched: { model, registered, versions },
             }, { registry, log: (m) => log(`[${model}] ${m}`) });
             wrote ||= report.wrote;
-            last = { model, candidate: v.version, decision: report.decision, wrote, reasons: report.reasons, ...(report.errorKind ? { errorKind: report.errorKind } : {}) };
-            if (report.decision === 'superseded' || report.decision === 'promoted' || report.decision === 'passed' || report.decision === 'already-promoted')
+            last = {
+                model,
+                candidate: v.version,
+                decision: report.decision,
+                wrote,
+                reasons: report.reasons,
+                ...(report.errorKind ? { errorKind: report.errorKind } : {}),
+            };
+            if (report.decision === 'superseded' ||
+                report.decision === 'promoted' ||
+                report.decision === 'passed' ||
+                report.decision === 'already-promoted')
                 return last;
         }
         return last;
     }
     catch (err) {
         const e = err instanceof GateError ? err : undefined;
-        return { model, decision: 'error', wrote: e?.wrote ?? false, errorKind: e?.kind ?? 'registry', reasons: [err instanceof Error ? err.message : String(err)] };
+        return {
+            model,
+            decision: 'error',
+            wrote: e?.wrote ?? false,
+            errorKind: e?.kind ?? 'registry',
+            reasons: [err instanceof Error ? err.message : String(err)],
+        };
     }
 }
 /** Audit one model: every holder of its target must be accounted for by the ledger. */
@@ -39618,7 +40001,13 @@ function auditModel(model, policy, versions, aliases, withRules) {
     const newest = holders.at(-1).version;
     return problems.length > 0
         ? { model, candidate: newest, decision: 'rejected', wrote: false, reasons: problems }
-        : { model, candidate: newest, decision: 'passed', wrote: false, reasons: [`v${holders.map((h) => h.version).join(', v')} accounted for by the ledger`] };
+        : {
+            model,
+            candidate: newest,
+            decision: 'passed',
+            wrote: false,
+            reasons: [`v${holders.map((h) => h.version).join(', v')} accounted for by the ledger`],
+        };
 }
 /** The one `decision` output for a scheduled run: an error anywhere, else a promotion anywhere, else a rejection, else nothing. */
 function overallDecision(results) {
@@ -39646,7 +40035,11 @@ function overallDecision(results) {
 
 const DEFAULT_NOTIFY_ON = ['promoted', 'rejected', 'rolled-back'];
 function slackMessage(report, runUrl) {
-    const mark = report.decision === 'promoted' || report.decision === 'rolled-back' ? ':white_check_mark:' : report.decision === 'rejected' ? ':x:' : ':information_source:';
+    const mark = report.decision === 'promoted' || report.decision === 'rolled-back'
+        ? ':white_check_mark:'
+        : report.decision === 'rejected'
+            ? ':x:'
+            : ':information_source:';
     const why = report.reasons.slice(0, 3).join('; ');
     // Slack's mrkdwn: &, < and > must be escaped.
     const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -39677,10 +40070,30 @@ function signedWebhook(report, secret, delivery, timestamp) {
  */
 
 
-const DEFAULT_TRANSPORT = { connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxRetries: 3, minRetryDelayMs: 500, maxRetryDelayMs: 10_000, deadlineMs: 120_000 };
+const DEFAULT_TRANSPORT = {
+    connectTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    maxRetries: 3,
+    minRetryDelayMs: 500,
+    maxRetryDelayMs: 10_000,
+    deadlineMs: 120_000,
+};
 /** What undici's retry interceptor retries: these statuses, and these failures (undici's defaults plus timeouts). */
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
-const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN', 'EHOSTUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'];
+const RETRY_ERRORS = [
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'ENETDOWN',
+    'ENETUNREACH',
+    'EHOSTDOWN',
+    'EHOSTUNREACH',
+    'EPIPE',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+];
 const READS = ['GET', 'HEAD', 'OPTIONS'];
 /** A write that lands the same however often it is sent (a tag, an alias, a stage) may be retried too. */
 const REPEATABLE = [...READS, 'POST', 'PATCH', 'DELETE'];
@@ -39718,7 +40131,13 @@ class MlflowRestClient {
         };
         this.dispatcher =
             opts.dispatcher ??
-                (usesProxy(process.env) ? new undici.EnvHttpProxyAgent(agentOptions) : new undici.Agent({ connect: agentOptions.connect, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs })).compose(undici.interceptors.retry({
+                (usesProxy(process.env)
+                    ? new undici.EnvHttpProxyAgent(agentOptions)
+                    : new undici.Agent({
+                        connect: agentOptions.connect,
+                        headersTimeout: t.requestTimeoutMs,
+                        bodyTimeout: t.requestTimeoutMs,
+                    })).compose(undici.interceptors.retry({
                     maxRetries: t.maxRetries,
                     minTimeout: t.minRetryDelayMs,
                     maxTimeout: t.maxRetryDelayMs,
@@ -39767,7 +40186,10 @@ class MlflowRestClient {
                 signal: AbortSignal.timeout(this.deadlineMs),
                 // Jitter: each request's backoff is scaled by a random factor in [0.5, 1.5), so runs that
                 // failed together do not retry together.
-                retryOptions: { minTimeout: Math.round(this.minRetryDelayMs * (0.5 + Math.random())), ...(repeatable ? { methods: REPEATABLE } : {}) },
+                retryOptions: {
+                    minTimeout: Math.round(this.minRetryDelayMs * (0.5 + Math.random())),
+                    ...(repeatable ? { methods: REPEATABLE } : {}),
+                },
             });
         }
         catch (err) {
@@ -39879,7 +40301,7 @@ const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history', 'p
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 /** A pull request from a fork gets no secrets or variables: with no tracking server there is nothing to do. */
 function forkWithoutServer(getInput, env, event) {
-    return Boolean(event.pullRequest?.fork) && !getInput('tracking-uri').trim() && !(env['MLFLOW_TRACKING_URI'] ?? '').trim();
+    return (Boolean(event.pullRequest?.fork) && !getInput('tracking-uri').trim() && !(env['MLFLOW_TRACKING_URI'] ?? '').trim());
 }
 function readSettings(getInput, env, event = {}) {
     const input = (name) => getInput(name).trim();
@@ -39899,10 +40321,22 @@ function readSettings(getInput, env, event = {}) {
     const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
     const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
     const registryFlavor = registryRaw === 'databricks-uc' ? 'unity-catalog' : 'mlflow';
-    const databricks = rawTracking === 'databricks' || registryRaw === 'databricks-uc' ? databricksSettings(input, env, rawTracking) : undefined;
-    const uri = databricks ? databricks.host : mode === 'lint' && !rawTracking ? undefined : trackingUri(input('tracking-uri'), env);
-    const registryUri = registryRaw && registryRaw !== 'databricks-uc' && registryRaw !== 'databricks' ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw) : undefined;
-    const auth = databricks?.token ? { kind: 'bearer', token: databricks.token } : databricks ? { kind: 'none' } : resolveAuth(getInput, env);
+    const databricks = rawTracking === 'databricks' || registryRaw === 'databricks-uc'
+        ? databricksSettings(input, env, rawTracking)
+        : undefined;
+    const uri = databricks
+        ? databricks.host
+        : mode === 'lint' && !rawTracking
+            ? undefined
+            : trackingUri(input('tracking-uri'), env);
+    const registryUri = registryRaw && registryRaw !== 'databricks-uc' && registryRaw !== 'databricks'
+        ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw)
+        : undefined;
+    const auth = databricks?.token
+        ? { kind: 'bearer', token: databricks.token }
+        : databricks
+            ? { kind: 'none' }
+            : resolveAuth(getInput, env);
     const extraHeaders = parseHeaders(getInput('extra-headers'));
     if (auth.kind !== 'none' && Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')) {
         throw new InputError('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
@@ -39951,13 +40385,24 @@ function transportSettings(input, env) {
             return fallback;
         const source = fromInput ? `input "${name}"` : envName;
         const value = Number(raw);
-        if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value) || (check.integer && !Number.isInteger(value)) || value < check.min || value > check.max) {
+        if (!/^\d+(\.\d+)?$/.test(raw) ||
+            !Number.isFinite(value) ||
+            (check.integer && !Number.isInteger(value)) ||
+            value < check.min ||
+            value > check.max) {
             throw new InputError(`${source} is "${raw}"; it must be ${check.integer ? 'a whole number' : 'a number of seconds'} from ${check.min} to ${check.max}`);
         }
         return value;
     };
-    const requestTimeoutMs = number('request-timeout', 'MLFLOW_HTTP_REQUEST_TIMEOUT', DEFAULT_TRANSPORT.requestTimeoutMs / 1000, { min: 0.1, max: 600 }) * 1000;
-    const maxRetries = number('retries', 'MLFLOW_HTTP_REQUEST_MAX_RETRIES', DEFAULT_TRANSPORT.maxRetries, { integer: true, min: 0, max: 20 });
+    const requestTimeoutMs = number('request-timeout', 'MLFLOW_HTTP_REQUEST_TIMEOUT', DEFAULT_TRANSPORT.requestTimeoutMs / 1000, {
+        min: 0.1,
+        max: 600,
+    }) * 1000;
+    const maxRetries = number('retries', 'MLFLOW_HTTP_REQUEST_MAX_RETRIES', DEFAULT_TRANSPORT.maxRetries, {
+        integer: true,
+        min: 0,
+        max: 20,
+    });
     const deadlineMs = number('retry-deadline', undefined, DEFAULT_TRANSPORT.deadlineMs / 1000, { min: 0.1, max: 3600 }) * 1000;
     if (deadlineMs < requestTimeoutMs) {
         throw new InputError(`input "retry-deadline" (${deadlineMs / 1000} s) is shorter than request-timeout (${requestTimeoutMs / 1000} s): one attempt could never finish`);
@@ -40035,7 +40480,17 @@ function tlsSettings(input, env) {
     return { ...(caPath ? { caPath } : {}), ...(clientCertPath ? { clientCertPath } : {}), insecure };
 }
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const FORBIDDEN_HEADERS = new Set(['host', 'content-length', 'content-type', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer']);
+const FORBIDDEN_HEADERS = new Set([
+    'host',
+    'content-length',
+    'content-type',
+    'connection',
+    'transfer-encoding',
+    'keep-alive',
+    'upgrade',
+    'te',
+    'trailer',
+]);
 /** `extra-headers`: one `Name: value` a line; blank lines and lines starting with # are skipped. */
 function parseHeaders(raw) {
     const out = {};
@@ -40145,7 +40600,12 @@ function notifySettings(input) {
     const unknown = notifyOn.filter((d) => !DECISIONS.includes(d));
     if (unknown.length)
         throw new InputError(`input "notify-on" names ${unknown.join(', ')}; the decisions are ${DECISIONS.join(', ')}`);
-    return { ...(slack ? { slackWebhookUrl: slack } : {}), ...(hook ? { webhookUrl: hook } : {}), ...(secret ? { webhookSecret: secret } : {}), notifyOn };
+    return {
+        ...(slack ? { slackWebhookUrl: slack } : {}),
+        ...(hook ? { webhookUrl: hook } : {}),
+        ...(secret ? { webhookSecret: secret } : {}),
+        notifyOn,
+    };
 }
 /** The rollback target: stage:<Stage> or alias:<name>. */
 function parseTarget(raw) {
@@ -40241,7 +40701,9 @@ async function writeReportSummary(report, redact, elapsedMs) {
 }
 async function writeErrorSummary(kind, message, problems, redact) {
     const e = (t) => escapeCell(redact(t));
-    const s = summary.addHeading('MLflow promotion gate: ❌ Error', 2).addRaw(`<p><b>${e(kind)} error</b>: ${e(problems.length > 0 ? `${problems.length} problem(s) in the policy` : message)}</p>`, true);
+    const s = summary
+        .addHeading('MLflow promotion gate: ❌ Error', 2)
+        .addRaw(`<p><b>${e(kind)} error</b>: ${e(problems.length > 0 ? `${problems.length} problem(s) in the policy` : message)}</p>`, true);
     if (problems.length > 0)
         s.addList(problems.map((p) => e(`${p.file}:${p.line}:${p.column}: ${p.message}`)));
     await writeSummary(s);
@@ -40249,7 +40711,13 @@ async function writeErrorSummary(kind, message, problems, redact) {
 /** GitHub shows at most 10 error annotations a step; the summary lists every problem. */
 function annotateProblems(problems, redact) {
     for (const p of problems) {
-        error(redact(p.message), { title: 'Policy error', file: p.file, startLine: p.line, startColumn: p.column, endLine: p.line });
+        error(redact(p.message), {
+            title: 'Policy error',
+            file: p.file,
+            startLine: p.line,
+            startColumn: p.column,
+            endLine: p.line,
+        });
     }
 }
 /** The scheduled run's table: one row a model. */
@@ -40259,7 +40727,12 @@ async function writeScheduleSummary(results, decision, redact) {
         .addHeading(`MLflow promotion gate: ${e(report_writer_HEADLINE[decision] ?? decision)} (${results.length} models)`, 2)
         .addTable([
         ['Model', 'Candidate', 'Decision', 'Why'].map((h) => ({ data: h, header: true })),
-        ...results.map((r) => [e(r.model), e(r.candidate ? `v${r.candidate}` : '—'), e(report_writer_HEADLINE[r.decision] ?? r.decision), e(r.reasons.join('; '))]),
+        ...results.map((r) => [
+            e(r.model),
+            e(r.candidate ? `v${r.candidate}` : '—'),
+            e(report_writer_HEADLINE[r.decision] ?? r.decision),
+            e(r.reasons.join('; ')),
+        ]),
     ]);
     await writeSummary(s);
 }
@@ -40270,7 +40743,15 @@ async function writeHistorySummary(model, history, redact) {
         .addHeading(`MLflow promotion gate: history of ${e(model)}`, 2)
         .addTable([
         ['When', 'Version', 'Decision', 'Target', 'Replaced', 'By', 'Reason'].map((h) => ({ data: h, header: true })),
-        ...history.map((h) => [e(h.at), e(`v${h.version}`), e(h.decision), e(h.target), e(h.previous.map((p) => `v${p}`).join(', ') || '—'), e(h.by), e(h.reason ?? '')]),
+        ...history.map((h) => [
+            e(h.at),
+            e(`v${h.version}`),
+            e(h.decision),
+            e(h.target),
+            e(h.previous.map((p) => `v${p}`).join(', ') || '—'),
+            e(h.by),
+            e(h.reason ?? ''),
+        ]),
     ]);
     await writeSummary(s);
 }
@@ -40331,7 +40812,9 @@ async function databricksToken(creds, dispatcher) {
         // described below
     }
     if (res.statusCode !== 200 || !body.access_token) {
-        const why = body.error ? `${body.error}${body.error_description ? `: ${body.error_description}` : ''}` : text.slice(0, 200) || 'no access token';
+        const why = body.error
+            ? `${body.error}${body.error_description ? `: ${body.error_description}` : ''}`
+            : text.slice(0, 200) || 'no access token';
         throw new RegistryError(`POST ${url} (OAuth client credentials) answered ${res.statusCode}: ${why}`, res.statusCode);
     }
     return body.access_token;
@@ -40364,7 +40847,11 @@ class MlflowRegistry {
         if (!res)
             return null;
         const m = res.registered_model;
-        return { name: m.name, aliases: Object.fromEntries((m.aliases ?? []).map((a) => [a.alias, a.version])), tags: tagsToRecord(m.tags) };
+        return {
+            name: m.name,
+            aliases: Object.fromEntries((m.aliases ?? []).map((a) => [a.alias, a.version])),
+            tags: tagsToRecord(m.tags),
+        };
     }
     async searchModelNames(prefix) {
         const out = [];
@@ -40413,7 +40900,9 @@ class MlflowRegistry {
             status: info.lifecycle_stage === 'deleted' ? 'DELETED' : (info.status ?? 'UNKNOWN'),
             metrics: new Map((data?.metrics ?? []).map((m) => [m.key, toPoint(m)])),
             tags: tagsToRecord(data?.tags),
-            datasetDigests: [...new Set((inputs?.dataset_inputs ?? []).flatMap((d) => (d.dataset?.digest ? [d.dataset.digest] : [])))],
+            datasetDigests: [
+                ...new Set((inputs?.dataset_inputs ?? []).flatMap((d) => (d.dataset?.digest ? [d.dataset.digest] : []))),
+            ],
         };
     }
     async getMetricHistory(runId, key) {
@@ -40615,7 +41104,9 @@ async function connect(settings, trackingUri, secrets) {
 /** Who and where, from the runner's environment (github.context reads the same variables). */
 function ledgerContext() {
     const env = process.env;
-    const runUrl = env['GITHUB_SERVER_URL'] && env['GITHUB_REPOSITORY'] && env['GITHUB_RUN_ID'] ? `${env['GITHUB_SERVER_URL']}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}` : undefined;
+    const runUrl = env['GITHUB_SERVER_URL'] && env['GITHUB_REPOSITORY'] && env['GITHUB_RUN_ID']
+        ? `${env['GITHUB_SERVER_URL']}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}`
+        : undefined;
     return {
         now: new Date().toISOString(),
         ...(env['GITHUB_ACTOR'] ? { actor: env['GITHUB_ACTOR'] } : {}),
@@ -40630,7 +41121,11 @@ async function readPolicy(policyPath) {
     }
     catch (err) {
         const code = err.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(err)})`;
+        const why = code === 'ENOENT'
+            ? 'does not exist'
+            : code === 'EISDIR'
+                ? 'is a folder'
+                : `cannot be read (${code ?? String(err)})`;
         throw new GateError('policy', `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`);
     }
 }
@@ -40674,7 +41169,9 @@ async function notify(report, s, ctx, warn) {
         }
     };
     if (s.slackWebhookUrl)
-        sends.push(post('Slack', s.slackWebhookUrl, JSON.stringify(slackMessage(report, ctx.runUrl)), { 'content-type': 'application/json' }));
+        sends.push(post('Slack', s.slackWebhookUrl, JSON.stringify(slackMessage(report, ctx.runUrl)), {
+            'content-type': 'application/json',
+        }));
     if (s.webhookUrl) {
         const d = signedWebhook(report, s.webhookSecret, (0,external_node_crypto_.randomUUID)(), ctx.now);
         sends.push(post('webhook', s.webhookUrl, d.body, d.headers));
@@ -40725,7 +41222,9 @@ async function run(deps = {}) {
         const settings = readSettings((name) => getInput(name), process.env, event);
         // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
         const policyOptional = (settings.mode === 'rollback' && settings.rollback.target) || settings.mode === 'history';
-        const policyText = policyOptional ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
+        const policyText = policyOptional
+            ? await readPolicy(settings.policyPath).catch(() => '')
+            : await readPolicy(settings.policyPath);
         const connected = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
         const registry = connected && deps.wrapRegistry ? deps.wrapRegistry(connected) : connected;
         if (settings.mode === 'history') {
@@ -40741,15 +41240,37 @@ async function run(deps = {}) {
             info(history.length ? history.map(formatHistoryLine).join('\n') : `no history recorded for ${model}`);
             return;
         }
-        const many = settings.models.length > 0 ? settings.models : settings.mode === 'audit' && settings.model ? [settings.model] : [];
+        const many = settings.models.length > 0
+            ? settings.models
+            : settings.mode === 'audit' && settings.model
+                ? [settings.model]
+                : [];
         if (settings.mode === 'audit' && many.length === 0)
             throw new InputError('mode "audit" needs the input "models" (or "model")');
-        if (many.length > 0 && registry && (settings.mode === 'promote' || settings.mode === 'evaluate' || settings.mode === 'audit')) {
-            const results = await runScheduled({ patterns: many, mode: settings.mode, auditRules: settings.auditRules, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() }, { registry, log: info });
+        if (many.length > 0 &&
+            registry &&
+            (settings.mode === 'promote' || settings.mode === 'evaluate' || settings.mode === 'audit')) {
+            const results = await runScheduled({
+                patterns: many,
+                mode: settings.mode,
+                auditRules: settings.auditRules,
+                policyFile: settings.policyPath,
+                policyText,
+                ...(settings.gate ? { gate: settings.gate } : {}),
+                force: settings.rollback.force,
+                context: ledgerContext(),
+            }, { registry, log: info });
             await reportScheduled(results, settings.failOnReject, redact, settings.mode === 'audit');
             return;
         }
-        const { report, planFile } = await runGate({ ...gateRequest(settings, policyText, ledgerContext()), ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}) }, { ...(registry ? { registry } : {}), log: info, ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}) });
+        const { report, planFile } = await runGate({
+            ...gateRequest(settings, policyText, ledgerContext()),
+            ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}),
+        }, {
+            ...(registry ? { registry } : {}),
+            log: info,
+            ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}),
+        });
         setReportOutputs(report, redact);
         if (planFile)
             setOutput('plan-path', await writeJsonFile('plan', planFile, redact));
@@ -40761,7 +41282,10 @@ async function run(deps = {}) {
             await commentOnPullRequest(token, event.pullRequest.number, commentMarker(report.model, settings.gate), redact(renderComment(report, commentMarker(report.model, settings.gate))));
         }
         info(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`);
-        const exitCode = reportExitCode(report, { failOnReject: settings.failOnReject, askedByNumber: settings.version !== 'latest' });
+        const exitCode = reportExitCode(report, {
+            failOnReject: settings.failOnReject,
+            askedByNumber: settings.version !== 'latest',
+        });
         if (report.decision === 'rejected') {
             const why = report.mode === 'lint'
                 ? `${report.reasons.join('; ')}`
@@ -40869,8 +41393,12 @@ function eventInfo() {
         // no readable payload: not a pull request as far as we can tell
     }
     const pr = payload.pull_request;
-    const fork = Boolean(pr?.head?.repo?.fork) || (pr?.head?.repo?.full_name !== undefined && pr.head.repo.full_name !== pr.base?.repo?.full_name);
-    return { ...(name ? { name } : {}), ...(pr?.number !== undefined ? { pullRequest: { number: pr.number, fork } } : {}) };
+    const fork = Boolean(pr?.head?.repo?.fork) ||
+        (pr?.head?.repo?.full_name !== undefined && pr.head.repo.full_name !== pr.base?.repo?.full_name);
+    return {
+        ...(name ? { name } : {}),
+        ...(pr?.number !== undefined ? { pullRequest: { number: pr.number, fork } } : {}),
+    };
 }
 /**
  * Masks every credential the inputs or the environment hold (before the
@@ -40880,10 +41408,26 @@ function eventInfo() {
 function maskSecrets() {
     const env = (name) => process.env[name] ?? '';
     const sources = [
-        { token: getInput('tracking-token'), username: getInput('tracking-username'), password: getInput('tracking-password') },
-        { token: env('MLFLOW_TRACKING_TOKEN'), username: env('MLFLOW_TRACKING_USERNAME'), password: env('MLFLOW_TRACKING_PASSWORD') },
-        { token: getInput('databricks-token'), username: getInput('databricks-client-id'), password: getInput('databricks-client-secret') },
-        { token: env('DATABRICKS_TOKEN'), username: env('DATABRICKS_CLIENT_ID'), password: env('DATABRICKS_CLIENT_SECRET') },
+        {
+            token: getInput('tracking-token'),
+            username: getInput('tracking-username'),
+            password: getInput('tracking-password'),
+        },
+        {
+            token: env('MLFLOW_TRACKING_TOKEN'),
+            username: env('MLFLOW_TRACKING_USERNAME'),
+            password: env('MLFLOW_TRACKING_PASSWORD'),
+        },
+        {
+            token: getInput('databricks-token'),
+            username: getInput('databricks-client-id'),
+            password: getInput('databricks-client-secret'),
+        },
+        {
+            token: env('DATABRICKS_TOKEN'),
+            username: env('DATABRICKS_CLIENT_ID'),
+            password: env('DATABRICKS_CLIENT_SECRET'),
+        },
     ];
     // Extra headers often carry credentials (identity-aware proxies): their values are secrets too.
     let headerValues = [];
@@ -40893,7 +41437,9 @@ function maskSecrets() {
     catch {
         // a malformed input is reported by readSettings
     }
-    const notifySecrets = ['slack-webhook-url', 'webhook-url', 'webhook-secret', 'github-token'].map((n) => getInput(n).trim()).filter((v) => v.length >= 4);
+    const notifySecrets = ['slack-webhook-url', 'webhook-url', 'webhook-secret', 'github-token']
+        .map((n) => getInput(n).trim())
+        .filter((v) => v.length >= 4);
     const forms = [
         ...headerValues,
         ...notifySecrets,

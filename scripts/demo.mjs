@@ -27,11 +27,13 @@ try {
     });
     const report = JSON.parse(run.outputs.report ?? '{}');
     console.log(`\n$ node dist/index.js   # version: "${version}"  -> exit code ${run.code}`);
-    console.log(`  decision=${run.outputs.decision}  wrote=${run.outputs.wrote}  previous-version=${run.outputs['previous-version'] || '(none)'}  model-uri=${run.outputs['model-uri']}`);
+    console.log(
+      `  decision=${run.outputs.decision}  wrote=${run.outputs.wrote}  previous-version=${run.outputs['previous-version'] || '(none)'}  model-uri=${run.outputs['model-uri']}`,
+    );
     for (const c of report.checks ?? []) console.log(`  ${c.verdict === 'pass' ? 'PASS' : 'FAIL'}  ${c.message}`);
     for (const a of report.applied ?? []) console.log(`  wrote: ${a}`);
   }
-  await printRegistry(py, '\nRegistry after the gate (read back with MLflow\'s Python client)');
+  await printRegistry(py, "\nRegistry after the gate (read back with MLflow's Python client)");
 } finally {
   await py?.close();
   await server.stop();
@@ -41,6 +43,8 @@ async function printRegistry(client, title) {
   console.log(`${title}:`);
   console.log('  version  stage       validation  failed checks');
   for (const v of await client.call('search_versions', { model: MODEL })) {
-    console.log(`  ${v.version.padEnd(7)}  ${v.current_stage.padEnd(10)}  ${(v.tags.validation ?? '-').padEnd(10)}  ${v.tags['mlflow_gate.failed_checks'] ?? ''}`);
+    console.log(
+      `  ${v.version.padEnd(7)}  ${v.current_stage.padEnd(10)}  ${(v.tags.validation ?? '-').padEnd(10)}  ${v.tags['mlflow_gate.failed_checks'] ?? ''}`,
+    );
   }
 }

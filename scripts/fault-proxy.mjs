@@ -17,7 +17,16 @@
 import http from 'node:http';
 import { once } from 'node:events';
 
-export const FAULT_KINDS = /** @type {const} */ (['503', '429', '429-retry-after', 'reset-before', 'reset-after', 'delay', 'html-200', 'truncate']);
+export const FAULT_KINDS = /** @type {const} */ ([
+  '503',
+  '429',
+  '429-retry-after',
+  'reset-before',
+  'reset-after',
+  'delay',
+  'html-200',
+  'truncate',
+]);
 
 /** Requests that change the registry (MLflow's REST API writes with POST, PATCH and DELETE). */
 export function isWrite(req) {
@@ -34,7 +43,9 @@ export function isWrite(req) {
  * racing processes through together.
  * @param {{ upstream: string, latencyMs?: number, delayMs?: number, retryAfterSeconds?: number, fault?: FaultRule, hold?: (req: ProxiedRequest) => Promise<void> }} opts
  */
-export async function startFaultProxy({ upstream, latencyMs = 0, delayMs = 3000, retryAfterSeconds = 1, fault, hold } = /** @type {any} */ ({})) {
+export async function startFaultProxy(
+  { upstream, latencyMs = 0, delayMs = 3000, retryAfterSeconds = 1, fault, hold } = /** @type {any} */ ({}),
+) {
   const target = new URL(upstream);
   /** @type {ProxiedRequest[]} */
   let requests = [];
@@ -60,7 +71,14 @@ export async function startFaultProxy({ upstream, latencyMs = 0, delayMs = 3000,
     for await (const c of req) chunks.push(c);
     const body = Buffer.concat(chunks);
     /** @type {ProxiedRequest} */
-    const entry = { n: ++count, method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: body.toString('utf8'), start: performance.now() };
+    const entry = {
+      n: ++count,
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: req.headers,
+      body: body.toString('utf8'),
+      start: performance.now(),
+    };
     requests.push(entry);
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
@@ -84,12 +102,19 @@ export async function startFaultProxy({ upstream, latencyMs = 0, delayMs = 3000,
           'content-type': 'application/json',
           ...(kind === '429-retry-after' ? { 'retry-after': String(retryAfterSeconds) } : {}),
         });
-        res.end(JSON.stringify({ error_code: status === 503 ? 'TEMPORARILY_UNAVAILABLE' : 'REQUEST_LIMIT_EXCEEDED', message: `injected ${kind}` }));
+        res.end(
+          JSON.stringify({
+            error_code: status === 503 ? 'TEMPORARILY_UNAVAILABLE' : 'REQUEST_LIMIT_EXCEEDED',
+            message: `injected ${kind}`,
+          }),
+        );
         return done(status);
       }
       if (kind === 'html-200') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end('<!doctype html><html><head><title>Sign in - Corporate SSO</title></head><body><form>Sign in</form></body></html>');
+        res.end(
+          '<!doctype html><html><head><title>Sign in - Corporate SSO</title></head><body><form>Sign in</form></body></html>',
+        );
         return done(200);
       }
       const answer = await forward(target, upstreamAgent, req, body);

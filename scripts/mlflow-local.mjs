@@ -210,9 +210,12 @@ export async function ensureMlflowVenv({
   try {
     lockText = await fsp.readFile(lockFile);
   } catch (err) {
-    throw new Error(`MLflow venv "${flavor}": cannot read lock file ${lockFile}: ${/** @type {Error} */ (err).message}`, {
-      cause: err,
-    });
+    throw new Error(
+      `MLflow venv "${flavor}": cannot read lock file ${lockFile}: ${/** @type {Error} */ (err).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   const wanted = createHash('sha256').update(lockText).digest('hex');
 
@@ -233,7 +236,9 @@ export async function ensureMlflowVenv({
 
   let reason = await staleReason();
   if (reason === null) {
-    log(`[mlflow-local] reusing venv .venv/${flavor} (lock sha256 ${wanted.slice(0, 12)}, checked in ${secondsSince(t0)} s)`);
+    log(
+      `[mlflow-local] reusing venv .venv/${flavor} (lock sha256 ${wanted.slice(0, 12)}, checked in ${secondsSince(t0)} s)`,
+    );
     return python;
   }
 
@@ -257,10 +262,17 @@ export async function ensureMlflowVenv({
       );
     }
     const pip = await run(python, [
-      '-m', 'pip', 'install',
-      '--disable-pip-version-check', '--no-input', '--progress-bar', 'off',
-      '--require-hashes', '--no-deps',
-      '-r', lockFile,
+      '-m',
+      'pip',
+      'install',
+      '--disable-pip-version-check',
+      '--no-input',
+      '--progress-bar',
+      'off',
+      '--require-hashes',
+      '--no-deps',
+      '-r',
+      lockFile,
     ]);
     if (pip.code !== 0) {
       throw new Error(
@@ -273,7 +285,9 @@ export async function ensureMlflowVenv({
       throw new Error(`MLflow venv "${flavor}": installed, but "${check}" failed:\n${tail(checked.output)}`);
     }
     await fsp.writeFile(stampFile, `${wanted}\n`);
-    log(`[mlflow-local] venv .venv/${flavor} ready: mlflow ${checked.output.trim()} (set-up took ${secondsSince(t0)} s)`);
+    log(
+      `[mlflow-local] venv .venv/${flavor} ready: mlflow ${checked.output.trim()} (set-up took ${secondsSince(t0)} s)`,
+    );
     return python;
   } catch (err) {
     // never leave a half-built venv that could look usable
@@ -409,7 +423,11 @@ export const exitCleanup = {
  * @param {Promise<unknown>} exited
  * @param {{ signal?: NodeJS.Signals, graceMs?: number, alreadyExited?: boolean }} [options]
  */
-export async function stopProcessGroup(pid, exited, { signal = 'SIGTERM', graceMs = 5000, alreadyExited = false } = {}) {
+export async function stopProcessGroup(
+  pid,
+  exited,
+  { signal = 'SIGTERM', graceMs = 5000, alreadyExited = false } = {},
+) {
   if (!alreadyExited) {
     try {
       process.kill(-pid, signal);
@@ -507,7 +525,8 @@ export const DEFAULT_AUTH_ADMIN_PASSWORD = 'gate-admin-password-1234';
 function authIni(c) {
   /** configparser: no newlines, `%` must be doubled (BasicInterpolation). @param {string} key @param {string} v */
   const value = (key, v) => {
-    if (/[\r\n]/.test(v) || v !== v.trim()) throw new Error(`startMlflowServer auth: ${key} must be one line without surrounding spaces`);
+    if (/[\r\n]/.test(v) || v !== v.trim())
+      throw new Error(`startMlflowServer auth: ${key} must be one line without surrounding spaces`);
     return v.replaceAll('%', '%%');
   };
   return [
@@ -551,8 +570,17 @@ function authIni(c) {
  *   `python`: venv python (default: {@link ensureMlflowVenv}()).
  * @returns {Promise<MlflowServer>}
  */
-export async function startMlflowServer({ python, log = console.error, timeoutMs = 90_000, extraArgs = [], auth, backendStoreUri, workers = 1 } = {}) {
-  if (!Number.isInteger(workers) || workers < 1) throw new Error(`startMlflowServer: workers must be a whole number >= 1, not ${workers}`);
+export async function startMlflowServer({
+  python,
+  log = console.error,
+  timeoutMs = 90_000,
+  extraArgs = [],
+  auth,
+  backendStoreUri,
+  workers = 1,
+} = {}) {
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new Error(`startMlflowServer: workers must be a whole number >= 1, not ${workers}`);
   const t0 = performance.now();
   python ??= await ensureMlflowVenv({ log });
   const mlflowBin = path.join(path.dirname(python), 'mlflow');
@@ -565,11 +593,16 @@ export async function startMlflowServer({ python, log = console.error, timeoutMs
   const url = `http://127.0.0.1:${port}`;
   const args = [
     'server',
-    '--backend-store-uri', backendStoreUri ?? `sqlite:///${path.join(dir, 'mlflow.db')}`,
-    '--artifacts-destination', path.join(dir, 'artifacts'),
-    '--host', '127.0.0.1',
-    '--port', String(port),
-    '--workers', String(workers),
+    '--backend-store-uri',
+    backendStoreUri ?? `sqlite:///${path.join(dir, 'mlflow.db')}`,
+    '--artifacts-destination',
+    path.join(dir, 'artifacts'),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--workers',
+    String(workers),
     ...extraArgs,
   ];
   /** @type {MlflowCredentials | null} */
@@ -923,9 +956,7 @@ export class MlflowPy {
    * @param {string} [extra]
    */
   #deadError(op, extra) {
-    const state = this.exited
-      ? `exited (${this.exited.code ?? this.exited.signal})`
-      : 'closed';
+    const state = this.exited ? `exited (${this.exited.code ?? this.exited.signal})` : 'closed';
     return new MlflowPyError(
       `mlflow_helper.py ${state}; cannot run "${op}"${extra ? `: ${extra}` : ''}. Last Python stderr:\n${this.stderr.lines()}`,
       { op, stderr: this.stderr.lines() },

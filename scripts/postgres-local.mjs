@@ -74,7 +74,9 @@ function postgresUser() {
   const passwd = fs.readFileSync('/etc/passwd', 'utf8');
   const line = passwd.split('\n').find((l) => l.startsWith('postgres:'));
   if (!line) {
-    throw new Error(`running as root, and there is no "postgres" user to run PostgreSQL as (initdb refuses root): ${INSTALL_HINT}, which creates it`);
+    throw new Error(
+      `running as root, and there is no "postgres" user to run PostgreSQL as (initdb refuses root): ${INSTALL_HINT}, which creates it`,
+    );
   }
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -86,7 +88,8 @@ function postgresUser() {
  * @returns {Promise<LocalPostgres>}
  */
 export async function startPostgres({ database = 'mlflow', log = console.error, timeoutMs = 60_000 } = {}) {
-  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`startPostgres: database name ${JSON.stringify(database)} must be a plain lower-case identifier`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(database))
+    throw new Error(`startPostgres: database name ${JSON.stringify(database)} must be a plain lower-case identifier`);
   const t0 = performance.now();
   const { binDir, version } = await findPostgresBinaries();
   const asUser = process.getuid?.() === 0 ? postgresUser() : undefined;
@@ -100,7 +103,17 @@ export async function startPostgres({ database = 'mlflow', log = console.error, 
 
   const init = await run(
     path.join(binDir, 'initdb'),
-    ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions'],
+    [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-sync',
+      '--no-instructions',
+    ],
     { cwd: dir, env, ...ids },
   );
   if (init.code !== 0) {
@@ -115,16 +128,25 @@ export async function startPostgres({ database = 'mlflow', log = console.error, 
   const child = spawn(
     path.join(binDir, 'postgres'),
     [
-      '-D', dataDir,
-      '-h', '127.0.0.1',
-      '-p', String(port),
-      '-k', dir, // the unix socket lives in the temp folder, not /var/run/postgresql
+      '-D',
+      dataDir,
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-k',
+      dir, // the unix socket lives in the temp folder, not /var/run/postgresql
       // a throwaway cluster: durability is not wanted, speed is
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
-      '-c', 'max_connections=200', // MLflow's pool (up to 15 a worker process) times the workers
-      '-c', 'logging_collector=off',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=200', // MLflow's pool (up to 15 a worker process) times the workers
+      '-c',
+      'logging_collector=off',
     ],
     { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...ids },
   );
@@ -143,7 +165,11 @@ export async function startPostgres({ database = 'mlflow', log = console.error, 
     if (stopped) return;
     stopped = true;
     // SIGINT: PostgreSQL's fast shutdown (ends sessions, removes its shared memory)
-    await stopProcessGroup(pid, exitPromise, { signal: 'SIGINT', graceMs: 10_000, alreadyExited: exitState() !== null });
+    await stopProcessGroup(pid, exitPromise, {
+      signal: 'SIGINT',
+      graceMs: 10_000,
+      alreadyExited: exitState() !== null,
+    });
     exitCleanup.deleteGroup(pid);
     await new Promise((resolve) => logFile.end(resolve));
     await fsp.rm(dir, { recursive: true, force: true });
@@ -156,25 +182,35 @@ export async function startPostgres({ database = 'mlflow', log = console.error, 
     if (ex) {
       const text = output.lines();
       await stop();
-      throw new Error(`postgres exited with ${ex.code ?? ex.signal} before accepting connections. Last output:\n${text}`);
+      throw new Error(
+        `postgres exited with ${ex.code ?? ex.signal} before accepting connections. Last output:\n${text}`,
+      );
     }
     if (/database system is ready to accept connections/.test(output.text) && (await canConnect(port))) break;
     if (Date.now() > deadline) {
       const text = output.lines();
       await stop();
-      throw new Error(`postgres did not accept connections on 127.0.0.1:${port} within ${timeoutMs / 1000} s. Last output:\n${text}`);
+      throw new Error(
+        `postgres did not accept connections on 127.0.0.1:${port} within ${timeoutMs / 1000} s. Last output:\n${text}`,
+      );
     }
     await sleep(100);
   }
 
-  const created = await run(path.join(binDir, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database], { env });
+  const created = await run(
+    path.join(binDir, 'createdb'),
+    ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database],
+    { env },
+  );
   if (created.code !== 0) {
     await stop();
     throw new Error(`createdb ${database} failed (exit ${created.code ?? created.signal}):\n${created.output}`);
   }
   const libpqUri = `postgresql://postgres@127.0.0.1:${port}/${database}`;
   const uri = libpqUri.replace(/^postgresql:/, 'postgresql+psycopg2:');
-  log(`[postgres-local] PostgreSQL ${version} ready at ${libpqUri} (pid ${pid}, data in ${dir}) after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `[postgres-local] PostgreSQL ${version} ready at ${libpqUri} (pid ${pid}, data in ${dir}) after ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return { uri, libpqUri, port, database, dir, pid, version, logTail: (n = 40) => output.lines(n), stop };
 }
 

@@ -46,7 +46,16 @@ export const RUNNER_IDENTITY = Object.freeze({
  * @param {string} [options.entry]                  the script to run; default dist/index.js (the fault sweep's broken variant is another)
  * @returns {Promise<ActionRun>}
  */
-export async function runAction({ inputs, files = {}, env = {}, event, eventName = 'workflow_dispatch', node = process.execPath, prefix = [], entry = actionEntry }) {
+export async function runAction({
+  inputs,
+  files = {},
+  env = {},
+  event,
+  eventName = 'workflow_dispatch',
+  node = process.execPath,
+  prefix = [],
+  entry = actionEntry,
+}) {
   const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'gate-run-'));
   const workspace = path.join(root, 'workspace');
   await fsp.mkdir(workspace, { recursive: true });
@@ -60,7 +69,10 @@ export async function runAction({ inputs, files = {}, env = {}, event, eventName
   const eventPath = path.join(root, 'event.json');
   await fsp.writeFile(outputPath, '');
   await fsp.writeFile(summaryPath, '');
-  await fsp.writeFile(eventPath, JSON.stringify(event ?? { inputs: {}, ref: 'refs/heads/main', repository: { full_name: 'acme/models' } }));
+  await fsp.writeFile(
+    eventPath,
+    JSON.stringify(event ?? { inputs: {}, ref: 'refs/heads/main', repository: { full_name: 'acme/models' } }),
+  );
 
   /** @type {NodeJS.ProcessEnv} */
   const childEnv = {
@@ -84,10 +96,23 @@ export async function runAction({ inputs, files = {}, env = {}, event, eventName
   }
 
   const [cmd, ...args] = [...prefix, node, entry];
-  const { code, stdout, stderr, startedAt, endedAt } = await spawnCollected(/** @type {string} */ (cmd), args, { cwd: workspace, env: childEnv });
+  const { code, stdout, stderr, startedAt, endedAt } = await spawnCollected(/** @type {string} */ (cmd), args, {
+    cwd: workspace,
+    env: childEnv,
+  });
   const outputFile = await fsp.readFile(outputPath, 'utf8');
   const summary = await fsp.readFile(summaryPath, 'utf8');
-  return { code, stdout, stderr, outputs: parseOutputFile(outputFile), outputFile, summary, workspace, startedAt, endedAt };
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(outputFile),
+    outputFile,
+    summary,
+    workspace,
+    startedAt,
+    endedAt,
+  };
 }
 
 /**

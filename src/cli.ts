@@ -71,13 +71,22 @@ Flags (the Action's inputs; MLflow's environment variables apply as in the Actio
 Exit codes: 0 done, 1 rejected, 2 bad input or policy, 3 registry unreachable or refusing, 4 conflict or superseded.
 `;
 
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { ...Object.fromEntries(STRING_FLAGS.map((f) => [f, { type: 'string' as const }])), force: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        ...Object.fromEntries(STRING_FLAGS.map((f) => [f, { type: 'string' as const }])),
+        force: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     err(`${(e as Error).message}\n\n${HELP}`);
@@ -90,19 +99,36 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   }
   const command = positionals[0] as Command | undefined;
   if (!command || !COMMANDS.includes(command) || positionals.length > 1) {
-    err(`${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}; one of ${COMMANDS.join(', ')}\n\n${HELP}`);
+    err(
+      `${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}; one of ${COMMANDS.join(', ')}\n\n${HELP}`,
+    );
     return EXIT.input;
   }
   const flags = values as Record<string, string | boolean | undefined>;
-  const getInput = (name: string) => (name === 'mode' ? command : typeof flags[name] === 'string' ? (flags[name] as string) : flags[name] === true ? 'true' : '');
-  const secrets = secretForms({ token: getInput('tracking-token') || process.env['MLFLOW_TRACKING_TOKEN'], username: getInput('tracking-username') || process.env['MLFLOW_TRACKING_USERNAME'], password: getInput('tracking-password') || process.env['MLFLOW_TRACKING_PASSWORD'] });
+  const getInput = (name: string) =>
+    name === 'mode'
+      ? command
+      : typeof flags[name] === 'string'
+        ? (flags[name] as string)
+        : flags[name] === true
+          ? 'true'
+          : '';
+  const secrets = secretForms({
+    token: getInput('tracking-token') || process.env['MLFLOW_TRACKING_TOKEN'],
+    username: getInput('tracking-username') || process.env['MLFLOW_TRACKING_USERNAME'],
+    password: getInput('tracking-password') || process.env['MLFLOW_TRACKING_PASSWORD'],
+  });
   const forms = [...secrets];
   const redact = (t: string) => makeRedactor(forms)(t);
   try {
     const settings = readSettings(getInput, process.env);
     const optional = command === 'history' || (command === 'rollback' && settings.rollback.target);
-    const policyText = optional ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
-    const registry = settings.trackingUri ? await connect(settings, settings.trackingUri, { add: (s) => forms.push(s) }) : undefined;
+    const policyText = optional
+      ? await readPolicy(settings.policyPath).catch(() => '')
+      : await readPolicy(settings.policyPath);
+    const registry = settings.trackingUri
+      ? await connect(settings, settings.trackingUri, { add: (s) => forms.push(s) })
+      : undefined;
     if (command === 'history') {
       if (!registry || !settings.model) throw new GateError('input', 'history needs --model and a tracking server');
       const history = await readHistory(registry, settings.model);
@@ -110,7 +136,10 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       return EXIT.ok;
     }
     const { report } = await runGate(
-      gateRequest(settings, policyText, { ...ledgerContext(), actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli' }),
+      gateRequest(settings, policyText, {
+        ...ledgerContext(),
+        actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli',
+      }),
       { ...(registry ? { registry } : {}), log: (m) => err(`${safeLogText(redact(m))}\n`) },
     );
     out(redact(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTerminal(report)));
@@ -130,13 +159,23 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
 export function renderTerminal(report: Report): string {
   const rows = checkRows(report);
   const widths = rows[0]!.map((_, i) => Math.min(48, Math.max(...rows.map((r) => r[i]!.length))));
-  const line = (r: string[]) => r.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [
     `${report.model || 'policy'}${report.version ? ` v${report.version}` : ''}: ${report.decision.toUpperCase()}`,
     '',
-    ...(rows.length > 1 ? [line(rows[0]!), line(rows[0]!.map((_, i) => '-'.repeat(widths[i]!))), ...rows.slice(1).map(line), ''] : []),
+    ...(rows.length > 1
+      ? [line(rows[0]!), line(rows[0]!.map((_, i) => '-'.repeat(widths[i]!))), ...rows.slice(1).map(line), '']
+      : []),
     ...report.reasons.map((r) => `- ${r}`),
-    ...(report.applied.length ? ['', 'Written:', ...report.applied.map((a) => `  ${a}`)] : report.plan.length ? ['', report.mode === 'promote' ? 'Planned:' : 'Would write (promote):', ...report.plan.map((p) => `  ${p}`)] : []),
+    ...(report.applied.length
+      ? ['', 'Written:', ...report.applied.map((a) => `  ${a}`)]
+      : report.plan.length
+        ? ['', report.mode === 'promote' ? 'Planned:' : 'Would write (promote):', ...report.plan.map((p) => `  ${p}`)]
+        : []),
     '',
   ].join('\n');
 }

@@ -8,12 +8,35 @@ import { decide, TAGS, type Decision, type GateDecision, type Mode } from './cor
 import { GateError, InputError, type ErrorKind } from './core/errors.js';
 import { evaluateMetrics, type Baseline, type Observations } from './core/evaluate.js';
 import { historiesNeeded, observe } from './core/observe.js';
-import { appendHistory, LEDGER, parseHistory, supersededRecord, type HistoryEntry, type LedgerContext } from './core/ledger.js';
+import {
+  appendHistory,
+  LEDGER,
+  parseHistory,
+  supersededRecord,
+  type HistoryEntry,
+  type LedgerContext,
+} from './core/ledger.js';
 import { planRollback, type RollbackTarget } from './core/rollback.js';
 import type { Provenance } from './core/eligibility.js';
-import { fingerprint, planDifferences, plannedOperations, type PlanFile, type RegistryFingerprint } from './core/plan-file.js';
+import {
+  fingerprint,
+  planDifferences,
+  plannedOperations,
+  type PlanFile,
+  type RegistryFingerprint,
+} from './core/plan-file.js';
 import { describeTarget, loadPolicyFile, type Policy } from './core/policy.js';
-import { byVersionNumber, describeOp, modelUri, NEW_COPY, type MetricPoint, type ModelVersion, type Registry, type RegistryOp, type RunData } from './core/registry-model.js';
+import {
+  byVersionNumber,
+  describeOp,
+  modelUri,
+  NEW_COPY,
+  type MetricPoint,
+  type ModelVersion,
+  type Registry,
+  type RegistryOp,
+  type RunData,
+} from './core/registry-model.js';
 import { buildReport, lineageOf, type Report } from './core/report.js';
 import { currentHolder, stageHolders } from './core/holders.js';
 
@@ -31,7 +54,11 @@ export interface GateRequest {
   /** Promote only if this version (or `none`) holds the target now. */
   expectedHolder?: string;
   /** The model and its versions as the caller has just read them (a scheduled run): not fetched again. */
-  prefetched?: { model: string; registered: Awaited<ReturnType<Registry['getRegisteredModel']>>; versions: ModelVersion[] };
+  prefetched?: {
+    model: string;
+    registered: Awaited<ReturnType<Registry['getRegisteredModel']>>;
+    versions: ModelVersion[];
+  };
   /** Apply: the plan file made by mode plan. */
   planFile?: PlanFile;
   /** Rollback: the target (else the policy's), why, and whether to skip the safety checks. */
@@ -65,15 +92,19 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   if (req.mode === 'lint') return runLint(req, deps);
   if (req.mode === 'rollback') return runRollback(req, deps);
   if (req.mode === 'history') throw new InputError('mode "history" reads the ledger: use readHistory');
-  if (req.mode === 'audit') throw new InputError('mode "audit" checks the holders of many models: use runScheduled (the input "models")');
+  if (req.mode === 'audit')
+    throw new InputError('mode "audit" checks the holders of many models: use runScheduled (the input "models")');
   const { registry, log } = deps;
-  if (!registry) throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
+  if (!registry)
+    throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
   // Every check on the inputs and the policy happens before the first request.
   const file = loadPolicyFile(req.policyText, req.policyFile);
   const model = resolveModel(req.model, file.model, req.policyFile, file.modelPatterns.length > 0);
   const policy = file.resolve(model, req.gate);
   if (policy.target.model && !registry.supportsStages) {
-    throw new InputError(`promotion by copy (target.model in ${req.policyFile}) is not supported on a Unity Catalog registry yet: Unity Catalog copies need its storage credentials flow`);
+    throw new InputError(
+      `promotion by copy (target.model in ${req.policyFile}) is not supported on a Unity Catalog registry yet: Unity Catalog copies need its storage credentials flow`,
+    );
   }
   if (policy.target.stage && !registry.supportsStages) {
     throw new InputError(
@@ -92,20 +123,33 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   ]);
   if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
   let candidate = pickCandidate(model, req.version, versions, registered.aliases);
-  if (candidate.status === 'PENDING_REGISTRATION') candidate = await waitForRegistration(registry, candidate, req.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS, log);
-  log(`Candidate: ${model} version ${candidate.version} (stage ${candidate.stage}, status ${candidate.status}, run ${candidate.runId ?? 'none'})`);
+  if (candidate.status === 'PENDING_REGISTRATION')
+    candidate = await waitForRegistration(registry, candidate, req.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS, log);
+  log(
+    `Candidate: ${model} version ${candidate.version} (stage ${candidate.stage}, status ${candidate.status}, run ${candidate.runId ?? 'none'})`,
+  );
   // The target lives in the destination model when promoting by copy.
   const targetVersions = destName ? destVersions : versions;
   const targetAliases = destName ? (destRegistered?.aliases ?? {}) : registered.aliases;
-  const destination = destName ? { model: destName, exists: destRegistered !== null, ...copyOf(destVersions, modelUri(model, candidate.version)) } : undefined;
+  const destination = destName
+    ? { model: destName, exists: destRegistered !== null, ...copyOf(destVersions, modelUri(model, candidate.version)) }
+    : undefined;
   const holders = stageHolders(policy.target, targetVersions);
   const except = destination ? destination.copy?.version : candidate.version;
-  const baselineHolder = policy.metrics.some((r) => r.compare) ? currentHolder(policy.target, targetVersions, targetAliases, except) : undefined;
+  const baselineHolder = policy.metrics.some((r) => r.compare)
+    ? currentHolder(policy.target, targetVersions, targetAliases, except)
+    : undefined;
 
   // Round trip 2, all at once: the candidate's run, the holder's run, and any metric histories.
-  const [cand, base] = await Promise.all([readRun(registry, policy, candidate), baselineHolder ? readRun(registry, policy, baselineHolder) : undefined]);
-  const baseline: Baseline | undefined = baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
-  const provenance = policy.candidate.sourceCommit ? await checkProvenance(cand.run?.tags['mlflow.source.git.commit'], deps.isOnDefaultBranch) : undefined;
+  const [cand, base] = await Promise.all([
+    readRun(registry, policy, candidate),
+    baselineHolder ? readRun(registry, policy, baselineHolder) : undefined,
+  ]);
+  const baseline: Baseline | undefined =
+    baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
+  const provenance = policy.candidate.sourceCommit
+    ? await checkProvenance(cand.run?.tags['mlflow.source.git.commit'], deps.isOnDefaultBranch)
+    : undefined;
   const result = decide({
     policy,
     model,
@@ -121,7 +165,8 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     history: parseHistory((destName ? destRegistered?.tags : registered.tags)?.[LEDGER.history]),
     ...(provenance ? { provenance } : {}),
   });
-  if (candidate.runId && !cand.run) result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
+  if (candidate.runId && !cand.run)
+    result.reasons.push(`run ${candidate.runId} of version ${candidate.version} was not found`);
 
   const planned: Omit<PlanFile, 'format'> = {
     model,
@@ -133,16 +178,26 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   if (req.mode === 'apply') {
     if (!req.planFile) throw new InputError('mode "apply" needs the input "plan" (the file mode "plan" wrote)');
     const differences = planDifferences(req.planFile, planned);
-    if (differences.length > 0) throw new GateError('conflict', `refusing to apply the plan: ${differences.join('; ')}. Nothing was written; make a new plan.`);
+    if (differences.length > 0)
+      throw new GateError(
+        'conflict',
+        `refusing to apply the plan: ${differences.join('; ')}. Nothing was written; make a new plan.`,
+      );
   }
   let decision: Decision = result.decision;
   let applied: RegistryOp[] = [];
   // already-promoted writes only what completes the ledger record of an earlier run that stopped half way.
-  const writes = (req.mode === 'promote' || req.mode === 'apply') && (decision === 'promoted' || decision === 'rejected' || decision === 'already-promoted') && result.plan.length > 0;
+  const writes =
+    (req.mode === 'promote' || req.mode === 'apply') &&
+    (decision === 'promoted' || decision === 'rejected' || decision === 'already-promoted') &&
+    result.plan.length > 0;
   if (req.expectedHolder !== undefined && (req.mode === 'promote' || req.mode === 'apply')) {
     const holderNow = currentHolder(policy.target, targetVersions, targetAliases)?.version;
     if ((holderNow ?? 'none') !== req.expectedHolder) {
-      throw new GateError('conflict', `expected-holder is ${req.expectedHolder}, but ${holderNow ? `v${holderNow}` : 'nothing'} holds ${describeTarget(policy.target)}; nothing was written`);
+      throw new GateError(
+        'conflict',
+        `expected-holder is ${req.expectedHolder}, but ${holderNow ? `v${holderNow}` : 'nothing'} holds ${describeTarget(policy.target)}; nothing was written`,
+      );
     }
   }
   if (writes) {
@@ -164,7 +219,12 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     ...(cand.run ? { run: { id: cand.run.runId, status: cand.run.status } } : {}),
     ...(cand.run ? { lineage: lineageOf(registry.url, model, candidate.version, cand.run)! } : {}),
   });
-  return { report, policy, result, ...(req.mode === 'plan' ? { planFile: { format: 'mlflow-promotion-gate/plan@1', ...planned } } : {}) };
+  return {
+    report,
+    policy,
+    result,
+    ...(req.mode === 'plan' ? { planFile: { format: 'mlflow-promotion-gate/plan@1', ...planned } } : {}),
+  };
 }
 
 /**
@@ -173,18 +233,34 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
  * file when the target is given.
  */
 async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promise<GateOutcome> {
-  if (!registry) throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
+  if (!registry)
+    throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
   const rb = req.rollback ?? { reason: '', force: false };
   const file = req.policyText ? loadPolicyFile(req.policyText, req.policyFile) : undefined;
   const model = req.model || file?.model;
   if (!model) throw new InputError('rollback needs the model: set the input "model"');
   const policy = rb.target ? undefined : file?.resolve(model, req.gate);
-  const target = rb.target ?? (policy ? { ...(policy.target.stage ? { stage: policy.target.stage } : {}), ...(policy.target.alias ? { alias: policy.target.alias } : {}) } : undefined);
-  if (!target) throw new InputError('rollback needs the target: set the input "target" (e.g. stage:Production or alias:champion), or give the policy file');
-  if (!rb.reason.trim()) throw new InputError('rollback needs a reason: set the input "reason" (it is recorded in the ledger)');
-  if (target.stage && !registry.supportsStages) throw new InputError(`the registry at ${registry.url} has aliases only: roll back an alias`);
+  const target =
+    rb.target ??
+    (policy
+      ? {
+          ...(policy.target.stage ? { stage: policy.target.stage } : {}),
+          ...(policy.target.alias ? { alias: policy.target.alias } : {}),
+        }
+      : undefined);
+  if (!target)
+    throw new InputError(
+      'rollback needs the target: set the input "target" (e.g. stage:Production or alias:champion), or give the policy file',
+    );
+  if (!rb.reason.trim())
+    throw new InputError('rollback needs a reason: set the input "reason" (it is recorded in the ledger)');
+  if (target.stage && !registry.supportsStages)
+    throw new InputError(`the registry at ${registry.url} has aliases only: roll back an alias`);
 
-  const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
+  const [registered, versions] = await Promise.all([
+    registry.getRegisteredModel(model),
+    registry.searchModelVersions(model),
+  ]);
   if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
   let planned;
   try {
@@ -212,7 +288,16 @@ async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promi
   };
   const { decision, applied, reasons } = await writeAndVerify(registry, 'rolled-back', planned.plan, log);
   result.reasons.unshift(...reasons);
-  const report = buildReport({ mode: 'rollback', model, version: planned.restore.version, target, policyFile: req.policyFile, result, decision, applied });
+  const report = buildReport({
+    mode: 'rollback',
+    model,
+    version: planned.restore.version,
+    target,
+    policyFile: req.policyFile,
+    result,
+    decision,
+    applied,
+  });
   return { report, ...(policy ? { policy } : {}), result };
 }
 
@@ -231,39 +316,85 @@ async function runLint(req: GateRequest, { registry, log }: GateDeps): Promise<G
   log(summary);
   const empty: Decision = 'passed';
   const lintResult = (version: string, result: GateDecision) =>
-    ({ report: buildReport({ mode: 'lint', model: model ?? '', version, target: policy.target, policyFile: req.policyFile, result, decision: result.decision, applied: [] }), policy, result }) satisfies GateOutcome;
+    ({
+      report: buildReport({
+        mode: 'lint',
+        model: model ?? '',
+        version,
+        target: policy.target,
+        policyFile: req.policyFile,
+        result,
+        decision: result.decision,
+        applied: [],
+      }),
+      policy,
+      result,
+    }) satisfies GateOutcome;
   const nothing = (reason: string): GateOutcome =>
-    lintResult('', { decision: empty, evaluation: { passed: true, checks: [], failed: [] }, previousVersions: [], plan: [], reasons: [summary, reason] });
+    lintResult('', {
+      decision: empty,
+      evaluation: { passed: true, checks: [], failed: [] },
+      previousVersions: [],
+      plan: [],
+      reasons: [summary, reason],
+    });
 
-  if (!registry || !model) return nothing(registry ? 'no model named, so no holder was evaluated' : 'no tracking server given, so no holder was evaluated');
-  const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
+  if (!registry || !model)
+    return nothing(
+      registry ? 'no model named, so no holder was evaluated' : 'no tracking server given, so no holder was evaluated',
+    );
+  const [registered, versions] = await Promise.all([
+    registry.getRegisteredModel(model),
+    registry.searchModelVersions(model),
+  ]);
   if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
   const where = describeTarget(policy.target);
   const holder = currentHolder(policy.target, versions, registered.aliases);
   if (!holder) return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
   const { run, observed } = await readRun(registry, policy, holder);
   const evaluation = evaluateMetrics(policy.metrics, observed);
-  const verdict = evaluation.passed ? `the holder v${holder.version} of ${where} passes this policy` : `the holder v${holder.version} of ${where} would NOT pass this policy`;
+  const verdict = evaluation.passed
+    ? `the holder v${holder.version} of ${where} passes this policy`
+    : `the holder v${holder.version} of ${where} would NOT pass this policy`;
   return lintResult(holder.version, {
     decision: evaluation.passed ? 'passed' : 'rejected',
     evaluation,
     previousVersions: [],
     plan: [],
-    reasons: [summary, verdict, ...evaluation.failed.map((c) => c.message), ...(run ? [] : [`v${holder.version} has no readable run`])],
+    reasons: [
+      summary,
+      verdict,
+      ...evaluation.failed.map((c) => c.message),
+      ...(run ? [] : [`v${holder.version} has no readable run`]),
+    ],
   });
 }
 
-function resolveModel(input: string | undefined, fromPolicy: string | undefined, file: string, hasModelMap: boolean): string {
+function resolveModel(
+  input: string | undefined,
+  fromPolicy: string | undefined,
+  file: string,
+  hasModelMap: boolean,
+): string {
   if (input && fromPolicy && input !== fromPolicy) {
-    throw new InputError(`input "model" is "${input}" but the policy ${file} is for "${fromPolicy}"; remove one or make them agree`);
+    throw new InputError(
+      `input "model" is "${input}" but the policy ${file} is for "${fromPolicy}"; remove one or make them agree`,
+    );
   }
   const model = input || fromPolicy;
-  if (!model) throw new InputError(`no model named: set the input "model"${hasModelMap ? ' (the policy has rules for several models)' : ` or the key "model" in ${file}`}`);
+  if (!model)
+    throw new InputError(
+      `no model named: set the input "model"${hasModelMap ? ' (the policy has rules for several models)' : ` or the key "model" in ${file}`}`,
+    );
   return model;
 }
 
 /** A version's run and its metrics as the rules read them (with histories where a rule aggregates). */
-async function readRun(registry: Registry, policy: Policy, version: ModelVersion): Promise<{ run: RunData | undefined; observed: Observations }> {
+async function readRun(
+  registry: Registry,
+  policy: Policy,
+  version: ModelVersion,
+): Promise<{ run: RunData | undefined; observed: Observations }> {
   if (!version.runId) return { run: undefined, observed: new Map() };
   const runId = version.runId;
   const keys = historiesNeeded(policy.metrics);
@@ -274,7 +405,8 @@ async function readRun(registry: Registry, policy: Policy, version: ModelVersion
   ]);
   if (!run) return { run: undefined, observed: new Map() };
   const byKey = new Map<string, MetricPoint[]>(keys.map((k, i) => [k, histories[i] ?? []]));
-  const loggedModel = version.modelId && loggedMetrics ? { modelId: version.modelId, metrics: loggedMetrics } : undefined;
+  const loggedModel =
+    version.modelId && loggedMetrics ? { modelId: version.modelId, metrics: loggedMetrics } : undefined;
   return { run, observed: observe(policy.metrics, run, byKey, loggedModel) };
 }
 
@@ -284,7 +416,12 @@ async function readRun(registry: Registry, policy: Policy, version: ModelVersion
  * version registered from that run). Exactly one version, or an error saying what was looked
  * for and what exists.
  */
-function pickCandidate(model: string, selector: string, versions: ModelVersion[], aliases: Record<string, string>): ModelVersion {
+function pickCandidate(
+  model: string,
+  selector: string,
+  versions: ModelVersion[],
+  aliases: Record<string, string>,
+): ModelVersion {
   const sorted = [...versions].sort(byVersionNumber);
   const existing = sorted.length > 0 ? `it has versions ${summariseVersions(sorted)}` : 'it has no versions';
   const [kind, ...rest] = selector.split(':');
@@ -298,20 +435,29 @@ function pickCandidate(model: string, selector: string, versions: ModelVersion[]
     const inStage = sorted.filter((v) => v.stage.toLowerCase() === arg.toLowerCase());
     const ready = inStage.filter((v) => v.status === 'READY').at(-1);
     if (ready) return ready;
-    const stages = sorted.map((v) => `v${v.version} ${v.stage}${v.status === 'READY' ? '' : ` (${v.status})`}`).join(', ');
-    throw new InputError(`no READY version of "${model}" is in stage ${arg}; ${stages ? `the versions are: ${stages}` : 'it has no versions'}`);
+    const stages = sorted
+      .map((v) => `v${v.version} ${v.stage}${v.status === 'READY' ? '' : ` (${v.status})`}`)
+      .join(', ');
+    throw new InputError(
+      `no READY version of "${model}" is in stage ${arg}; ${stages ? `the versions are: ${stages}` : 'it has no versions'}`,
+    );
   }
   if (kind === 'alias') {
     const held = aliases[arg];
     const found = held ? sorted.find((v) => v.version === held) : undefined;
     if (found) return found;
     const known = Object.entries(aliases).map(([a, v]) => `@${a} → v${v}`);
-    throw new InputError(`model "${model}" has no alias @${arg}; ${known.length ? `its aliases are ${known.join(', ')}` : 'it has no aliases'}`);
+    throw new InputError(
+      `model "${model}" has no alias @${arg}; ${known.length ? `its aliases are ${known.join(', ')}` : 'it has no aliases'}`,
+    );
   }
   if (kind === 'run') {
     const fromRun = sorted.filter((v) => v.runId === arg);
     if (fromRun.length === 1) return fromRun[0]!;
-    if (fromRun.length > 1) throw new InputError(`run ${arg} registered versions ${fromRun.map((v) => v.version).join(', ')} of "${model}"; give the version number`);
+    if (fromRun.length > 1)
+      throw new InputError(
+        `run ${arg} registered versions ${fromRun.map((v) => v.version).join(', ')} of "${model}"; give the version number`,
+      );
     throw new InputError(`no version of "${model}" was registered from run ${arg}; ${existing}`);
   }
   const found = sorted.find((v) => v.version === selector);
@@ -320,17 +466,28 @@ function pickCandidate(model: string, selector: string, versions: ModelVersion[]
 }
 
 /** MLflow creates versions asynchronously on some registries: wait, bounded, for PENDING_REGISTRATION to end. */
-async function waitForRegistration(registry: Registry, version: ModelVersion, timeoutMs: number, log: (m: string) => void): Promise<ModelVersion> {
+async function waitForRegistration(
+  registry: Registry,
+  version: ModelVersion,
+  timeoutMs: number,
+  log: (m: string) => void,
+): Promise<ModelVersion> {
   const deadline = Date.now() + timeoutMs;
   let current = version;
-  log(`Version ${version.version} is PENDING_REGISTRATION; waiting up to ${Math.round(timeoutMs / 1000)} s for it to be READY`);
+  log(
+    `Version ${version.version} is PENDING_REGISTRATION; waiting up to ${Math.round(timeoutMs / 1000)} s for it to be READY`,
+  );
   while (current.status === 'PENDING_REGISTRATION') {
     if (Date.now() >= deadline) {
-      throw new GateError('registry', `version ${version.version} of "${version.name}" was still PENDING_REGISTRATION after ${Math.round(timeoutMs / 1000)} s; run the gate again once it is READY`);
+      throw new GateError(
+        'registry',
+        `version ${version.version} of "${version.name}" was still PENDING_REGISTRATION after ${Math.round(timeoutMs / 1000)} s; run the gate again once it is READY`,
+      );
     }
     await new Promise((r) => setTimeout(r, Math.min(PENDING_POLL_MS, Math.max(0, deadline - Date.now()))));
     const next = await registry.getModelVersion(version.name, version.version);
-    if (!next) throw new InputError(`version ${version.version} of "${version.name}" disappeared while it was being registered`);
+    if (!next)
+      throw new InputError(`version ${version.version} of "${version.name}" disappeared while it was being registered`);
     current = next;
   }
   return current;
@@ -356,20 +513,42 @@ async function checkProvenance(commit: string | undefined, ask: GateDeps['isOnDe
  * since the evaluation, stop with a conflict (MLflow has no compare-and-swap: a concurrency
  * group per model is still required; this narrows the window and reports a race it sees).
  */
-async function recheck(registry: Registry, model: string, candidate: ModelVersion, targetModel: string, policy: Policy, before: RegistryFingerprint): Promise<void> {
+async function recheck(
+  registry: Registry,
+  model: string,
+  candidate: ModelVersion,
+  targetModel: string,
+  policy: Policy,
+  before: RegistryFingerprint,
+): Promise<void> {
   const [now, targetVersions, targetModelNow] = await Promise.all([
     registry.getModelVersion(model, candidate.version),
     policy.target.stage ? registry.searchModelVersions(targetModel) : Promise.resolve([]),
     policy.target.alias ? registry.getRegisteredModel(targetModel) : Promise.resolve(null),
   ]);
-  if (!now) throw new GateError('conflict', `version ${candidate.version} of "${model}" disappeared before the gate could write; nothing was written`);
-  const after = fingerprint(now, stageHolders(policy.target, targetVersions), policy.target.alias ? targetModelNow?.aliases[policy.target.alias] : undefined);
+  if (!now)
+    throw new GateError(
+      'conflict',
+      `version ${candidate.version} of "${model}" disappeared before the gate could write; nothing was written`,
+    );
+  const after = fingerprint(
+    now,
+    stageHolders(policy.target, targetVersions),
+    policy.target.alias ? targetModelNow?.aliases[policy.target.alias] : undefined,
+  );
   const changed: string[] = [];
-  if (after.candidateStage !== before.candidateStage) changed.push(`the candidate moved from ${before.candidateStage} to ${after.candidateStage}`);
+  if (after.candidateStage !== before.candidateStage)
+    changed.push(`the candidate moved from ${before.candidateStage} to ${after.candidateStage}`);
   if (JSON.stringify(after.holders) !== JSON.stringify(before.holders) || after.aliasHolder !== before.aliasHolder) {
-    changed.push(`the holder of ${describeTarget(policy.target)} changed (was ${[...before.holders, before.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...after.holders, after.aliasHolder].filter(Boolean).join(', ') || 'none'})`);
+    changed.push(
+      `the holder of ${describeTarget(policy.target)} changed (was ${[...before.holders, before.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...after.holders, after.aliasHolder].filter(Boolean).join(', ') || 'none'})`,
+    );
   }
-  if (changed.length > 0) throw new GateError('conflict', `the registry changed while the gate was deciding: ${changed.join('; ')}. Nothing was written; run the gate again.`);
+  if (changed.length > 0)
+    throw new GateError(
+      'conflict',
+      `the registry changed while the gate was deciding: ${changed.join('; ')}. Nothing was written; run the gate again.`,
+    );
 }
 
 /** The copy of `source` in the destination model made by an earlier run (by its ledger tag, or its source URI). */
@@ -397,12 +576,18 @@ async function applyPlan(
   registry: Registry,
   plan: RegistryOp[],
   log: (m: string) => void,
-): Promise<{ done: RegistryOp[]; attempted: RegistryOp[]; back?: Awaited<ReturnType<typeof readBack>>; failure?: unknown }> {
+): Promise<{
+  done: RegistryOp[];
+  attempted: RegistryOp[];
+  back?: Awaited<ReturnType<typeof readBack>>;
+  failure?: unknown;
+}> {
   const isEvidence = (op: RegistryOp) => (op.kind === 'set-tag' && !op.record) || op.kind === 'delete-tag';
   const isRecord = (op: RegistryOp) => (op.kind === 'set-tag' && op.record === true) || op.kind === 'set-model-tag';
   const done: Array<{ index: number; op: RegistryOp }> = [];
   let copy: string | undefined;
-  const resolved = (planned: RegistryOp) => (copy && 'version' in planned && planned.version === NEW_COPY ? { ...planned, version: copy } : planned);
+  const resolved = (planned: RegistryOp) =>
+    copy && 'version' in planned && planned.version === NEW_COPY ? { ...planned, version: copy } : planned;
   const inPlanOrder = () => [...done].sort((a, b) => a.index - b.index).map((d) => d.op);
   const write = async (planned: RegistryOp) => {
     const op = resolved(planned);
@@ -414,7 +599,9 @@ async function applyPlan(
       // An ambiguous failure (a reset, a timeout, a repeat that raced its first attempt): read
       // the write back; if it is in place, go on. A copy's number is unknown, so it cannot be.
       if (op.kind === 'copy-version') throw err;
-      const check = await readBack(registry, [op]).then((r) => r.checks[0]).catch(() => undefined);
+      const check = await readBack(registry, [op])
+        .then((r) => r.checks[0])
+        .catch(() => undefined);
       if (!check || check.problem) throw err;
       log(`The answer to "${describeOp(op)}" was lost (${messageOf(err)}), but the registry shows it in place`);
     }
@@ -448,18 +635,27 @@ async function applyPlan(
  * once more; if that fails too, the run goes on with a warning: the versions' own ledger tags
  * are the record, the history only sums them up.
  */
-async function writeHistory(registry: Registry, op: Extract<RegistryOp, { kind: 'set-model-tag' }>, log: (m: string) => void): Promise<void> {
+async function writeHistory(
+  registry: Registry,
+  op: Extract<RegistryOp, { kind: 'set-model-tag' }>,
+  log: (m: string) => void,
+): Promise<void> {
   try {
     await registry.apply(op);
   } catch (err) {
     const entry = parseHistory(op.value)[0];
     try {
       const now = parseHistory((await registry.getRegisteredModel(op.model))?.tags[LEDGER.history]);
-      const merged = entry && !now.some((h) => h.version === entry.version && h.at === entry.at && h.decision === entry.decision) ? appendHistory(now, entry) : undefined;
+      const merged =
+        entry && !now.some((h) => h.version === entry.version && h.at === entry.at && h.decision === entry.decision)
+          ? appendHistory(now, entry)
+          : undefined;
       if (merged) await registry.apply({ ...op, value: merged });
       log(`The history of ${op.model} was written again, onto what another run wrote (${messageOf(err)})`);
     } catch (again) {
-      log(`Warning: the history tag of ${op.model} was not updated (${messageOf(again)}); the versions' ledger tags record the decision`);
+      log(
+        `Warning: the history tag of ${op.model} was not updated (${messageOf(again)}); the versions' ledger tags record the decision`,
+      );
     }
   }
 }
@@ -497,7 +693,12 @@ interface ReadBack {
  * timeout: the write may or may not have landed) it reads back too, and reports what it finds.
  * A move that another run overtook is `superseded`, and the version's ledger says so.
  */
-async function writeAndVerify(registry: Registry, decision: Decision, plan: RegistryOp[], log: (m: string) => void): Promise<{ decision: Decision; applied: RegistryOp[]; reasons: string[] }> {
+async function writeAndVerify(
+  registry: Registry,
+  decision: Decision,
+  plan: RegistryOp[],
+  log: (m: string) => void,
+): Promise<{ decision: Decision; applied: RegistryOp[]; reasons: string[] }> {
   const { done, attempted, back: readAlong, failure } = await applyPlan(registry, plan, log);
   let back: Awaited<ReturnType<typeof readBack>>;
   try {
@@ -506,9 +707,17 @@ async function writeAndVerify(registry: Registry, decision: Decision, plan: Regi
   } catch (err) {
     const why = (err as Error).message;
     if (failure !== undefined) {
-      throw new GateError(errorKind(failure), `${messageOf(failure)}. Reading the registry back failed too (${why}), so whether the other writes landed is unknown. ${alreadyWritten(done)}Running the gate again is safe: it converges.`, { wrote: true });
+      throw new GateError(
+        errorKind(failure),
+        `${messageOf(failure)}. Reading the registry back failed too (${why}), so whether the other writes landed is unknown. ${alreadyWritten(done)}Running the gate again is safe: it converges.`,
+        { wrote: true },
+      );
     }
-    throw new GateError(errorKind(err), `every write was answered, but reading them back failed: ${why}. Running the gate again is safe: it converges.`, { wrote: true });
+    throw new GateError(
+      errorKind(err),
+      `every write was answered, but reading them back failed: ${why}. Running the gate again is safe: it converges.`,
+      { wrote: true },
+    );
   }
   if (failure !== undefined) {
     // No race is settled here: a move that is not in place may simply not have landed.
@@ -518,32 +727,61 @@ async function writeAndVerify(registry: Registry, decision: Decision, plan: Regi
       log(`A write failed (${messageOf(failure)}), but reading the registry back shows every write in place`);
       return { decision, applied: attempted, reasons: [] };
     }
-    const inPlace = landed.length > 0 ? `in place: ${landed.map(describeOp).join('; ')}` : 'none of the writes is in place';
-    throw new GateError(errorKind(failure), `${messageOf(failure)}. Read back, ${inPlace}; missing: ${wrong.map((c) => c.problem).join('; ')}. Running the gate again is safe: it converges.`, {
-      wrote: landed.length > 0,
-    });
+    const inPlace =
+      landed.length > 0 ? `in place: ${landed.map(describeOp).join('; ')}` : 'none of the writes is in place';
+    throw new GateError(
+      errorKind(failure),
+      `${messageOf(failure)}. Read back, ${inPlace}; missing: ${wrong.map((c) => c.problem).join('; ')}. Running the gate again is safe: it converges.`,
+      {
+        wrote: landed.length > 0,
+      },
+    );
   }
   // Every write was answered: a move that landed, or that another run overtook, is settled against racing runs.
   const move = moveOf(done);
-  const moveChecks = back.checks.filter((c) => move && 'version' in c.op && c.op.version === move.version && (c.op.kind === 'transition-stage' || c.op.kind === 'set-alias'));
+  const moveChecks = back.checks.filter(
+    (c) =>
+      move &&
+      'version' in c.op &&
+      c.op.version === move.version &&
+      (c.op.kind === 'transition-stage' || c.op.kind === 'set-alias'),
+  );
   const moved = moveChecks.length > 0 && moveChecks.every((c) => !c.problem || c.holderNow !== undefined);
   const settled = move && moved ? await settle(registry, move, back.views.get(move.model), log) : undefined;
   const others = back.checks.filter((c) => c.problem && !moveChecks.includes(c));
 
   if (move && settled && settled.winner !== move.version) {
     // Overtaken: another run's version holds the target. This version's ledger says so.
-    const target = [move.stage ? `stage ${move.stage}` : '', move.alias ? `alias @${move.alias}` : ''].filter(Boolean).join(' and ');
-    if (!settled.winner) throw new GateError('conflict', `after writing, nothing holds ${target} of ${move.model}: another process is changing it. Running the gate again is safe: it converges.`, { wrote: true });
+    const target = [move.stage ? `stage ${move.stage}` : '', move.alias ? `alias @${move.alias}` : '']
+      .filter(Boolean)
+      .join(' and ');
+    if (!settled.winner)
+      throw new GateError(
+        'conflict',
+        `after writing, nothing holds ${target} of ${move.model}: another process is changing it. Running the gate again is safe: it converges.`,
+        { wrote: true },
+      );
     const record = supersededRecord(move.model, move.version, settled.winner, target);
     const written = await Promise.allSettled(record.map((op) => registry.apply(op)));
     const recorded = record.filter((_, i) => written[i]!.status === 'fulfilled');
-    if (recorded.length < record.length) log(`Could not record the supersession on ${move.model} v${move.version}; the registry still shows it was overtaken`);
+    if (recorded.length < record.length)
+      log(
+        `Could not record the supersession on ${move.model} v${move.version}; the registry still shows it was overtaken`,
+      );
     const why = `${move.model} v${move.version} was moved to ${target}, but when read back v${settled.winner} held it: another run promoted it meanwhile (give every run on this model one concurrency group)`;
     log(why);
-    return { decision: 'superseded', applied: [...done, ...settled.writes, ...recorded], reasons: [why, ...others.map((c) => c.problem!)] };
+    return {
+      decision: 'superseded',
+      applied: [...done, ...settled.writes, ...recorded],
+      reasons: [why, ...others.map((c) => c.problem!)],
+    };
   }
   if (others.length === 0) return { decision, applied: [...done, ...(settled?.writes ?? [])], reasons: [] };
-  throw new GateError('conflict', `after writing, the registry does not hold what the gate decided: ${others.map((c) => c.problem).join('; ')}. Another process may be changing it.`, { wrote: true });
+  throw new GateError(
+    'conflict',
+    `after writing, the registry does not hold what the gate decided: ${others.map((c) => c.problem).join('; ')}. Another process may be changing it.`,
+    { wrote: true },
+  );
 }
 
 function messageOf(err: unknown): string {
@@ -570,10 +808,27 @@ interface ModelView {
  * search), so the holders of the stage are known too: racing runs can each land in a stage,
  * since MLflow's archive_existing_versions is no compare-and-swap.
  */
-async function readBack(registry: Registry, ops: RegistryOp[]): Promise<{ checks: ReadBack[]; views: Map<string, ModelView> }> {
+async function readBack(
+  registry: Registry,
+  ops: RegistryOp[],
+): Promise<{ checks: ReadBack[]; views: Map<string, ModelView> }> {
   const searched = [...new Set(ops.flatMap((op) => (op.kind === 'transition-stage' ? [op.model] : [])))];
-  const versionKeys = [...new Set(ops.flatMap((op) => ('version' in op && op.kind !== 'set-alias' && !searched.includes(op.model) ? [`${op.model}\u0000${op.version}`] : [])))];
-  const modelNames = [...new Set(ops.flatMap((op) => (op.kind === 'set-alias' || op.kind === 'set-model-tag' || op.kind === 'create-model' ? [op.model] : [])))];
+  const versionKeys = [
+    ...new Set(
+      ops.flatMap((op) =>
+        'version' in op && op.kind !== 'set-alias' && !searched.includes(op.model)
+          ? [`${op.model}\u0000${op.version}`]
+          : [],
+      ),
+    ),
+  ];
+  const modelNames = [
+    ...new Set(
+      ops.flatMap((op) =>
+        op.kind === 'set-alias' || op.kind === 'set-model-tag' || op.kind === 'create-model' ? [op.model] : [],
+      ),
+    ),
+  ];
   const [searches, versions, models] = await Promise.all([
     Promise.all(searched.map((m) => registry.searchModelVersions(m))),
     Promise.all(versionKeys.map((k) => registry.getModelVersion(...(k.split('\u0000') as [string, string])))),
@@ -597,14 +852,27 @@ async function readBack(registry: Registry, ops: RegistryOp[]): Promise<{ checks
     }
     if (op.kind === 'set-alias') {
       const now = modelOf(op.model)?.aliases[op.alias];
-      checks.push(now === op.version ? { op } : { op, problem: `alias @${op.alias} of ${op.model} points at ${now ? `v${now}` : 'nothing'}, not v${op.version}`, ...(now ? { holderNow: now } : {}) });
+      checks.push(
+        now === op.version
+          ? { op }
+          : {
+              op,
+              problem: `alias @${op.alias} of ${op.model} points at ${now ? `v${now}` : 'nothing'}, not v${op.version}`,
+              ...(now ? { holderNow: now } : {}),
+            },
+      );
       continue;
     }
     if (op.kind === 'set-model-tag') {
       // The history is a summary of the versions' own ledger tags, which racing runs rewrite in
       // turn: it is written best effort (see writeHistory), never a reason to doubt a decision.
       if (op.key === LEDGER.history) checks.push({ op, unchecked: true });
-      else checks.push(modelOf(op.model)?.tags[op.key] === op.value ? { op } : { op, problem: `tag ${op.key} of the registered model ${op.model} is not as written` });
+      else
+        checks.push(
+          modelOf(op.model)?.tags[op.key] === op.value
+            ? { op }
+            : { op, problem: `tag ${op.key} of the registered model ${op.model} is not as written` },
+        );
       continue;
     }
     if (op.kind === 'copy-version') {
@@ -622,25 +890,54 @@ async function readBack(registry: Registry, ops: RegistryOp[]): Promise<{ checks
         continue;
       }
       // Another run's move overtook this one: who holds the stage now?
-      const holder = views.get(op.model)!.versions.filter((v) => v.stage.toLowerCase() === op.stage.toLowerCase()).sort(byVersionNumber).at(-1);
-      checks.push({ op, problem: `${op.model} v${op.version} is in stage ${after.stage}, not ${op.stage}`, ...(holder ? { holderNow: holder.version } : {}) });
+      const holder = views
+        .get(op.model)!
+        .versions.filter((v) => v.stage.toLowerCase() === op.stage.toLowerCase())
+        .sort(byVersionNumber)
+        .at(-1);
+      checks.push({
+        op,
+        problem: `${op.model} v${op.version} is in stage ${after.stage}, not ${op.stage}`,
+        ...(holder ? { holderNow: holder.version } : {}),
+      });
       continue;
     }
-    if (op.kind === 'set-tag') checks.push(after.tags[op.key] === op.value ? { op } : { op, problem: `tag ${op.key} of ${op.model} v${op.version} is ${JSON.stringify(after.tags[op.key] ?? null)}` });
-    if (op.kind === 'delete-tag') checks.push(op.key in after.tags ? { op, problem: `tag ${op.key} of ${op.model} v${op.version} is still set` } : { op });
+    if (op.kind === 'set-tag')
+      checks.push(
+        after.tags[op.key] === op.value
+          ? { op }
+          : {
+              op,
+              problem: `tag ${op.key} of ${op.model} v${op.version} is ${JSON.stringify(after.tags[op.key] ?? null)}`,
+            },
+      );
+    if (op.kind === 'delete-tag')
+      checks.push(
+        op.key in after.tags ? { op, problem: `tag ${op.key} of ${op.model} v${op.version} is still set` } : { op },
+      );
   }
   return { checks, views };
 }
 
 /** The version this plan moves into the target (its stage, its alias), if it moves one. */
-function moveOf(ops: RegistryOp[]): { model: string; version: string; stage?: string; archiveExisting?: boolean; alias?: string } | undefined {
-  const transition = ops.find((op): op is Extract<RegistryOp, { kind: 'transition-stage' }> => op.kind === 'transition-stage' && op.stage.toLowerCase() !== 'archived');
+function moveOf(
+  ops: RegistryOp[],
+): { model: string; version: string; stage?: string; archiveExisting?: boolean; alias?: string } | undefined {
+  const transition = ops.find(
+    (op): op is Extract<RegistryOp, { kind: 'transition-stage' }> =>
+      op.kind === 'transition-stage' && op.stage.toLowerCase() !== 'archived',
+  );
   const aliasOp = ops.filter((op): op is Extract<RegistryOp, { kind: 'set-alias' }> => op.kind === 'set-alias').at(-1);
   const version = transition?.version ?? aliasOp?.version;
   if (!version || version === NEW_COPY) return undefined;
   const model = transition?.model ?? aliasOp!.model;
   const alias = aliasOp && aliasOp.version === version ? aliasOp.alias : undefined;
-  return { model, version, ...(transition ? { stage: transition.stage, archiveExisting: transition.archiveExisting } : {}), ...(alias ? { alias } : {}) };
+  return {
+    model,
+    version,
+    ...(transition ? { stage: transition.stage, archiveExisting: transition.archiveExisting } : {}),
+    ...(alias ? { alias } : {}),
+  };
 }
 
 /**
@@ -652,12 +949,28 @@ function moveOf(ops: RegistryOp[]): { model: string; version: string; stage?: st
  * a loser still in the stage archives itself. Archiving is idempotent, so runs that settle the
  * same race together agree.
  */
-async function settle(registry: Registry, move: NonNullable<ReturnType<typeof moveOf>>, view: ModelView | undefined, log: (m: string) => void): Promise<{ winner?: string; writes: RegistryOp[] }> {
+async function settle(
+  registry: Registry,
+  move: NonNullable<ReturnType<typeof moveOf>>,
+  view: ModelView | undefined,
+  log: (m: string) => void,
+): Promise<{ winner?: string; writes: RegistryOp[] }> {
   const versions = view?.versions ?? [];
-  const inStage = move.stage ? versions.filter((v) => v.stage.toLowerCase() === move.stage!.toLowerCase()).sort(byVersionNumber).map((v) => v.version) : [];
+  const inStage = move.stage
+    ? versions
+        .filter((v) => v.stage.toLowerCase() === move.stage!.toLowerCase())
+        .sort(byVersionNumber)
+        .map((v) => v.version)
+    : [];
   const winner = move.alias ? view?.registered?.aliases[move.alias] : inStage.at(-1);
   const writes: RegistryOp[] = [];
-  const to = (version: string, stage: string, archiveExisting: boolean): RegistryOp => ({ kind: 'transition-stage', model: move.model, version, stage, archiveExisting });
+  const to = (version: string, stage: string, archiveExisting: boolean): RegistryOp => ({
+    kind: 'transition-stage',
+    model: move.model,
+    version,
+    stage,
+    archiveExisting,
+  });
   // A stage that keeps several versions (archive_existing: false) has no race to settle.
   if (move.stage && !move.archiveExisting) {
     const kept = move.alias ? winner : inStage.includes(move.version) ? move.version : inStage.at(-1);
@@ -670,10 +983,17 @@ async function settle(registry: Registry, move: NonNullable<ReturnType<typeof mo
     writes.push(to(move.version, 'Archived', false));
   }
   if (writes.length > 0) {
-    log(`Runs raced on ${move.model}: ${inStage.length ? `v${inStage.join(', v')} in stage ${move.stage}` : `nothing in stage ${move.stage}`}${move.alias ? `, @${move.alias} on ${winner ? `v${winner}` : 'nothing'}` : ''}; settling: ${writes.map(describeOp).join('; ')}`);
+    log(
+      `Runs raced on ${move.model}: ${inStage.length ? `v${inStage.join(', v')} in stage ${move.stage}` : `nothing in stage ${move.stage}`}${move.alias ? `, @${move.alias} on ${winner ? `v${winner}` : 'nothing'}` : ''}; settling: ${writes.map(describeOp).join('; ')}`,
+    );
     const results = await Promise.allSettled(writes.map((op) => registry.apply(op)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw new GateError(errorKind(failed.reason), `settling a race with another run failed: ${messageOf(failed.reason)}. Running the gate again is safe: it converges.`, { wrote: true });
+    if (failed)
+      throw new GateError(
+        errorKind(failed.reason),
+        `settling a race with another run failed: ${messageOf(failed.reason)}. Running the gate again is safe: it converges.`,
+        { wrote: true },
+      );
   }
   return { ...(winner ? { winner } : {}), writes };
 }

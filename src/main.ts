@@ -18,7 +18,16 @@ import { defaultBranchChecker } from './github/provenance.js';
 import { loadPolicyFile } from './core/policy.js';
 import { overallDecision, runScheduled, type ModelResult } from './schedule.js';
 import { forkWithoutServer, parseHeaders, readSettings, type EventInfo } from './github/inputs.js';
-import { writeSummary, annotateProblems, setErrorOutputs, setReportOutputs, writeErrorSummary, writeHistorySummary, writeReportSummary, writeScheduleSummary } from './github/report-writer.js';
+import {
+  writeSummary,
+  annotateProblems,
+  setErrorOutputs,
+  setReportOutputs,
+  writeErrorSummary,
+  writeHistorySummary,
+  writeReportSummary,
+  writeScheduleSummary,
+} from './github/report-writer.js';
 import { connect, gateRequest, ledgerContext, readPolicy } from './wiring.js';
 import { formatHistoryLine } from './core/ledger.js';
 import { notify } from './notify.js';
@@ -38,7 +47,8 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
   try {
     const event = eventInfo();
     if (forkWithoutServer((name) => core.getInput(name), process.env, event)) {
-      const why = 'This pull request comes from a fork, which gets no secrets or variables: no tracking server is set, so the gate did not run. It runs on pull requests from this repository and after merge.';
+      const why =
+        'This pull request comes from a fork, which gets no secrets or variables: no tracking server is set, so the gate did not run. It runs on pull requests from this repository and after merge.';
       core.notice(why);
       core.setOutput('decision', 'skipped');
       core.setOutput('wrote', 'false');
@@ -48,7 +58,9 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     const settings = readSettings((name) => core.getInput(name), process.env, event);
     // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
     const policyOptional = (settings.mode === 'rollback' && settings.rollback.target) || settings.mode === 'history';
-    const policyText = policyOptional ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath);
+    const policyText = policyOptional
+      ? await readPolicy(settings.policyPath).catch(() => '')
+      : await readPolicy(settings.policyPath);
     const connected = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
     const registry = connected && deps.wrapRegistry ? deps.wrapRegistry(connected) : connected;
     if (settings.mode === 'history') {
@@ -63,19 +75,45 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
       info(history.length ? history.map(formatHistoryLine).join('\n') : `no history recorded for ${model}`);
       return;
     }
-    const many = settings.models.length > 0 ? settings.models : settings.mode === 'audit' && settings.model ? [settings.model] : [];
-    if (settings.mode === 'audit' && many.length === 0) throw new InputError('mode "audit" needs the input "models" (or "model")');
-    if (many.length > 0 && registry && (settings.mode === 'promote' || settings.mode === 'evaluate' || settings.mode === 'audit')) {
+    const many =
+      settings.models.length > 0
+        ? settings.models
+        : settings.mode === 'audit' && settings.model
+          ? [settings.model]
+          : [];
+    if (settings.mode === 'audit' && many.length === 0)
+      throw new InputError('mode "audit" needs the input "models" (or "model")');
+    if (
+      many.length > 0 &&
+      registry &&
+      (settings.mode === 'promote' || settings.mode === 'evaluate' || settings.mode === 'audit')
+    ) {
       const results = await runScheduled(
-        { patterns: many, mode: settings.mode, auditRules: settings.auditRules, policyFile: settings.policyPath, policyText, ...(settings.gate ? { gate: settings.gate } : {}), force: settings.rollback.force, context: ledgerContext() },
+        {
+          patterns: many,
+          mode: settings.mode,
+          auditRules: settings.auditRules,
+          policyFile: settings.policyPath,
+          policyText,
+          ...(settings.gate ? { gate: settings.gate } : {}),
+          force: settings.rollback.force,
+          context: ledgerContext(),
+        },
         { registry, log: info },
       );
       await reportScheduled(results, settings.failOnReject, redact, settings.mode === 'audit');
       return;
     }
     const { report, planFile } = await runGate(
-      { ...gateRequest(settings, policyText, ledgerContext()), ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}) },
-      { ...(registry ? { registry } : {}), log: info, ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}) },
+      {
+        ...gateRequest(settings, policyText, ledgerContext()),
+        ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}),
+      },
+      {
+        ...(registry ? { registry } : {}),
+        log: info,
+        ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}),
+      },
     );
     setReportOutputs(report, redact);
     if (planFile) core.setOutput('plan-path', await writeJsonFile('plan', planFile, redact));
@@ -84,10 +122,20 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
     await notify(report, settings.notify, ledgerContext(), (m) => core.warning(redact(m)));
     const token = githubToken();
     if (event.pullRequest && token) {
-      await commentOnPullRequest(token, event.pullRequest.number, commentMarker(report.model, settings.gate), redact(renderComment(report, commentMarker(report.model, settings.gate))));
+      await commentOnPullRequest(
+        token,
+        event.pullRequest.number,
+        commentMarker(report.model, settings.gate),
+        redact(renderComment(report, commentMarker(report.model, settings.gate))),
+      );
     }
-    info(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`);
-    const exitCode = reportExitCode(report, { failOnReject: settings.failOnReject, askedByNumber: settings.version !== 'latest' });
+    info(
+      `Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`,
+    );
+    const exitCode = reportExitCode(report, {
+      failOnReject: settings.failOnReject,
+      askedByNumber: settings.version !== 'latest',
+    });
     if (report.decision === 'rejected') {
       const why =
         report.mode === 'lint'
@@ -102,7 +150,8 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
       if (exitCode !== EXIT_CODES.ok) core.setFailed(redact(why));
       else core.notice(redact(why));
     }
-    if (report.decision === 'superseded') core.setFailed(redact(`conflict: ${report.reasons[0] ?? 'another run overtook this one'}`));
+    if (report.decision === 'superseded')
+      core.setFailed(redact(`conflict: ${report.reasons[0] ?? 'another run overtook this one'}`));
     // After setFailed (which sets 1): the code says why, as the CLI's does.
     if (exitCode !== EXIT_CODES.ok) process.exitCode = exitCode;
   } catch (err) {
@@ -111,7 +160,12 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
 }
 
 /** Outputs, summary and the step's result for a scheduled run over many models. */
-async function reportScheduled(results: ModelResult[], failOnReject: boolean, redact: Redactor, audit: boolean): Promise<void> {
+async function reportScheduled(
+  results: ModelResult[],
+  failOnReject: boolean,
+  redact: Redactor,
+  audit: boolean,
+): Promise<void> {
   const decision = overallDecision(results);
   core.setOutput('decision', decision);
   core.setOutput('wrote', String(results.some((r) => r.wrote)));
@@ -119,15 +173,24 @@ async function reportScheduled(results: ModelResult[], failOnReject: boolean, re
   core.setOutput('results', redact(JSON.stringify(results)));
   await writeScheduleSummary(results, decision, redact);
   const info = logger(redact);
-  for (const r of results) info(`${r.model}: ${r.decision}${r.candidate ? ` (v${r.candidate})` : ''}: ${r.reasons.join('; ')}`);
+  for (const r of results)
+    info(`${r.model}: ${r.decision}${r.candidate ? ` (v${r.candidate})` : ''}: ${r.reasons.join('; ')}`);
   const errors = results.filter((r) => r.decision === 'error' || r.decision === 'superseded');
   const rejected = results.filter((r) => r.decision === 'rejected');
   if (errors.length > 0) {
-    core.setFailed(redact(`${errors.length} of ${results.length} model(s) failed: ${errors.map((r) => `${r.model}: ${r.reasons[0] ?? ''}`).join('; ')}`));
+    core.setFailed(
+      redact(
+        `${errors.length} of ${results.length} model(s) failed: ${errors.map((r) => `${r.model}: ${r.reasons[0] ?? ''}`).join('; ')}`,
+      ),
+    );
     process.exitCode = EXIT_CODES[errors[0]!.errorKind ?? 'registry'];
   } else if (rejected.length > 0 && failOnReject) {
     const what = audit ? 'hold a version the ledger does not account for' : 'had only rejected candidates';
-    core.setFailed(redact(`${rejected.length} model(s) ${what}: ${rejected.map((r) => `${r.model} v${r.candidate}: ${r.reasons.join('; ')}`).join(' | ')}`));
+    core.setFailed(
+      redact(
+        `${rejected.length} model(s) ${what}: ${rejected.map((r) => `${r.model} v${r.candidate}: ${r.reasons.join('; ')}`).join(' | ')}`,
+      ),
+    );
     process.exitCode = EXIT_CODES.rejected;
   }
 }
@@ -140,7 +203,9 @@ function logger(redact: Redactor): (text: string) => void {
 async function fail(err: unknown, redact: Redactor): Promise<void> {
   const gateError = err instanceof GateError ? err : undefined;
   const kind = gateError?.kind ?? 'registry';
-  const message = redact(gateError ? gateError.message : `unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+  const message = redact(
+    gateError ? gateError.message : `unexpected error: ${err instanceof Error ? err.message : String(err)}`,
+  );
   const problems = err instanceof PolicyError ? err.problems : [];
   try {
     annotateProblems(problems, redact);
@@ -169,7 +234,9 @@ async function readPlanFile(planPath: string): Promise<PlanFile> {
   try {
     text = await readFile(full, 'utf8');
   } catch (err) {
-    throw new InputError(`input "plan": ${planPath} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new InputError(
+      `input "plan": ${planPath} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
   }
   try {
     return parsePlanFile(text, `input "plan" (${planPath})`);
@@ -181,7 +248,13 @@ async function readPlanFile(planPath: string): Promise<PlanFile> {
 /** The triggering event, from the payload at GITHUB_EVENT_PATH (github.context reads the same). */
 function eventInfo(): EventInfo {
   const name = process.env['GITHUB_EVENT_NAME'];
-  let payload: { pull_request?: { number?: number; head?: { repo?: { fork?: boolean; full_name?: string } }; base?: { repo?: { full_name?: string } } } } = {};
+  let payload: {
+    pull_request?: {
+      number?: number;
+      head?: { repo?: { fork?: boolean; full_name?: string } };
+      base?: { repo?: { full_name?: string } };
+    };
+  } = {};
   try {
     const path = process.env['GITHUB_EVENT_PATH'];
     if (path) payload = JSON.parse(readFileSync(path, 'utf8')) as typeof payload;
@@ -189,10 +262,14 @@ function eventInfo(): EventInfo {
     // no readable payload: not a pull request as far as we can tell
   }
   const pr = payload.pull_request;
-  const fork = Boolean(pr?.head?.repo?.fork) || (pr?.head?.repo?.full_name !== undefined && pr.head.repo.full_name !== pr.base?.repo?.full_name);
-  return { ...(name ? { name } : {}), ...(pr?.number !== undefined ? { pullRequest: { number: pr.number, fork } } : {}) };
+  const fork =
+    Boolean(pr?.head?.repo?.fork) ||
+    (pr?.head?.repo?.full_name !== undefined && pr.head.repo.full_name !== pr.base?.repo?.full_name);
+  return {
+    ...(name ? { name } : {}),
+    ...(pr?.number !== undefined ? { pullRequest: { number: pr.number, fork } } : {}),
+  };
 }
-
 
 /**
  * Masks every credential the inputs or the environment hold (before the
@@ -202,10 +279,26 @@ function eventInfo(): EventInfo {
 function maskSecrets(): SecretSet {
   const env = (name: string) => process.env[name] ?? '';
   const sources = [
-    { token: core.getInput('tracking-token'), username: core.getInput('tracking-username'), password: core.getInput('tracking-password') },
-    { token: env('MLFLOW_TRACKING_TOKEN'), username: env('MLFLOW_TRACKING_USERNAME'), password: env('MLFLOW_TRACKING_PASSWORD') },
-    { token: core.getInput('databricks-token'), username: core.getInput('databricks-client-id'), password: core.getInput('databricks-client-secret') },
-    { token: env('DATABRICKS_TOKEN'), username: env('DATABRICKS_CLIENT_ID'), password: env('DATABRICKS_CLIENT_SECRET') },
+    {
+      token: core.getInput('tracking-token'),
+      username: core.getInput('tracking-username'),
+      password: core.getInput('tracking-password'),
+    },
+    {
+      token: env('MLFLOW_TRACKING_TOKEN'),
+      username: env('MLFLOW_TRACKING_USERNAME'),
+      password: env('MLFLOW_TRACKING_PASSWORD'),
+    },
+    {
+      token: core.getInput('databricks-token'),
+      username: core.getInput('databricks-client-id'),
+      password: core.getInput('databricks-client-secret'),
+    },
+    {
+      token: env('DATABRICKS_TOKEN'),
+      username: env('DATABRICKS_CLIENT_ID'),
+      password: env('DATABRICKS_CLIENT_SECRET'),
+    },
   ];
   // Extra headers often carry credentials (identity-aware proxies): their values are secrets too.
   let headerValues: string[] = [];
@@ -214,7 +307,9 @@ function maskSecrets(): SecretSet {
   } catch {
     // a malformed input is reported by readSettings
   }
-  const notifySecrets = ['slack-webhook-url', 'webhook-url', 'webhook-secret', 'github-token'].map((n) => core.getInput(n).trim()).filter((v) => v.length >= 4);
+  const notifySecrets = ['slack-webhook-url', 'webhook-url', 'webhook-secret', 'github-token']
+    .map((n) => core.getInput(n).trim())
+    .filter((v) => v.length >= 4);
   const forms = [
     ...headerValues,
     ...notifySecrets,

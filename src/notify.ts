@@ -14,7 +14,12 @@ export interface NotifySettings {
   notifyOn: string[];
 }
 
-export async function notify(report: Report, s: NotifySettings, ctx: { runUrl?: string; now: string }, warn: (m: string) => void): Promise<void> {
+export async function notify(
+  report: Report,
+  s: NotifySettings,
+  ctx: { runUrl?: string; now: string },
+  warn: (m: string) => void,
+): Promise<void> {
   if (!s.notifyOn.includes(report.decision)) return;
   const sends: Array<Promise<void>> = [];
   const post = async (what: string, url: string, body: string, headers: Record<string, string>) => {
@@ -27,7 +32,12 @@ export async function notify(report: Report, s: NotifySettings, ctx: { runUrl?: 
       warn(`the ${what} notification could not be sent (${(err as { code?: string }).code ?? (err as Error).name})`);
     }
   };
-  if (s.slackWebhookUrl) sends.push(post('Slack', s.slackWebhookUrl, JSON.stringify(slackMessage(report, ctx.runUrl)), { 'content-type': 'application/json' }));
+  if (s.slackWebhookUrl)
+    sends.push(
+      post('Slack', s.slackWebhookUrl, JSON.stringify(slackMessage(report, ctx.runUrl)), {
+        'content-type': 'application/json',
+      }),
+    );
   if (s.webhookUrl) {
     const d = signedWebhook(report, s.webhookSecret, randomUUID(), ctx.now);
     sends.push(post('webhook', s.webhookUrl, d.body, d.headers));

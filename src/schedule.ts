@@ -39,7 +39,10 @@ export interface ModelResult {
   errorKind?: ErrorKind;
 }
 
-export async function runScheduled(req: ScheduleRequest, { registry, log }: { registry: Registry; log: (m: string) => void }): Promise<ModelResult[]> {
+export async function runScheduled(
+  req: ScheduleRequest,
+  { registry, log }: { registry: Registry; log: (m: string) => void },
+): Promise<ModelResult[]> {
   const file = loadPolicyFile(req.policyText, req.policyFile); // a bad policy stops everything, before any request
   const prefixes = [...new Set(req.patterns.filter(isGlob).map(likePrefix))];
   const names = (await Promise.all(prefixes.map((p) => registry.searchModelNames(p)))).flat();
@@ -58,14 +61,36 @@ export async function runScheduled(req: ScheduleRequest, { registry, log }: { re
   return results;
 }
 
-async function gateModel(model: string, req: ScheduleRequest, file: ReturnType<typeof loadPolicyFile>, registry: Registry, log: (m: string) => void): Promise<ModelResult> {
+async function gateModel(
+  model: string,
+  req: ScheduleRequest,
+  file: ReturnType<typeof loadPolicyFile>,
+  registry: Registry,
+  log: (m: string) => void,
+): Promise<ModelResult> {
   try {
     const policy = file.resolve(model, req.gate);
-    const [registered, versions] = await Promise.all([registry.getRegisteredModel(model), registry.searchModelVersions(model)]);
-    if (!registered) return { model, decision: 'error', wrote: false, errorKind: 'input', reasons: [`model "${model}" does not exist in the registry at ${registry.url}`] };
+    const [registered, versions] = await Promise.all([
+      registry.getRegisteredModel(model),
+      registry.searchModelVersions(model),
+    ]);
+    if (!registered)
+      return {
+        model,
+        decision: 'error',
+        wrote: false,
+        errorKind: 'input',
+        reasons: [`model "${model}" does not exist in the registry at ${registry.url}`],
+      };
     if (req.mode === 'audit') return auditModel(model, policy, versions, registered.aliases, req.auditRules ?? false);
     const pending = pendingVersions(versions, policy.target, registered.aliases, req.force);
-    if (pending.length === 0) return { model, decision: 'skipped', wrote: false, reasons: ['nothing new: no READY version newer than the holder that the ledger has not decided'] };
+    if (pending.length === 0)
+      return {
+        model,
+        decision: 'skipped',
+        wrote: false,
+        reasons: ['nothing new: no READY version newer than the holder that the ledger has not decided'],
+      };
     let last: ModelResult | undefined;
     let wrote = false;
     for (const v of pending) {
@@ -85,26 +110,58 @@ async function gateModel(model: string, req: ScheduleRequest, file: ReturnType<t
         { registry, log: (m) => log(`[${model}] ${m}`) },
       );
       wrote ||= report.wrote;
-      last = { model, candidate: v.version, decision: report.decision, wrote, reasons: report.reasons, ...(report.errorKind ? { errorKind: report.errorKind } : {}) };
-      if (report.decision === 'superseded' || report.decision === 'promoted' || report.decision === 'passed' || report.decision === 'already-promoted') return last;
+      last = {
+        model,
+        candidate: v.version,
+        decision: report.decision,
+        wrote,
+        reasons: report.reasons,
+        ...(report.errorKind ? { errorKind: report.errorKind } : {}),
+      };
+      if (
+        report.decision === 'superseded' ||
+        report.decision === 'promoted' ||
+        report.decision === 'passed' ||
+        report.decision === 'already-promoted'
+      )
+        return last;
     }
     return last!;
   } catch (err) {
     const e = err instanceof GateError ? err : undefined;
-    return { model, decision: 'error', wrote: e?.wrote ?? false, errorKind: e?.kind ?? 'registry', reasons: [err instanceof Error ? err.message : String(err)] };
+    return {
+      model,
+      decision: 'error',
+      wrote: e?.wrote ?? false,
+      errorKind: e?.kind ?? 'registry',
+      reasons: [err instanceof Error ? err.message : String(err)],
+    };
   }
 }
 
 /** Audit one model: every holder of its target must be accounted for by the ledger. */
-function auditModel(model: string, policy: Policy, versions: ModelVersion[], aliases: Record<string, string>, withRules: boolean): ModelResult {
+function auditModel(
+  model: string,
+  policy: Policy,
+  versions: ModelVersion[],
+  aliases: Record<string, string>,
+  withRules: boolean,
+): ModelResult {
   const t = policy.target;
   const holders = allHolders(t, versions, aliases);
-  if (holders.length === 0) return { model, decision: 'passed', wrote: false, reasons: [`nothing holds ${targetKey(t)}`] };
+  if (holders.length === 0)
+    return { model, decision: 'passed', wrote: false, reasons: [`nothing holds ${targetKey(t)}`] };
   const problems = holders.flatMap((h) => auditHolder(t, h, withRules ? ruleHash(policy) : undefined));
   const newest = holders.at(-1)!.version;
   return problems.length > 0
     ? { model, candidate: newest, decision: 'rejected', wrote: false, reasons: problems }
-    : { model, candidate: newest, decision: 'passed', wrote: false, reasons: [`v${holders.map((h) => h.version).join(', v')} accounted for by the ledger`] };
+    : {
+        model,
+        candidate: newest,
+        decision: 'passed',
+        wrote: false,
+        reasons: [`v${holders.map((h) => h.version).join(', v')} accounted for by the ledger`],
+      };
 }
 
 /** The one `decision` output for a scheduled run: an error anywhere, else a promotion anywhere, else a rejection, else nothing. */

@@ -13,7 +13,11 @@ import { MlflowRegistry } from './mlflow/registry.js';
 import { MlflowRestClient } from './mlflow/rest-client.js';
 
 /** The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server, with TLS and headers. */
-export async function connect(settings: Settings, trackingUri: string, secrets: { add(secret: string): void }): Promise<MlflowRegistry> {
+export async function connect(
+  settings: Settings,
+  trackingUri: string,
+  secrets: { add(secret: string): void },
+): Promise<MlflowRegistry> {
   const pem = async (path: string | undefined, what: string) => {
     if (!path) return undefined;
     try {
@@ -38,13 +42,20 @@ export async function connect(settings: Settings, trackingUri: string, secrets: 
     auth = { kind: 'bearer', token };
   }
   const tracking = new MlflowRestClient(trackingUri, auth, options);
-  return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking, tracking, settings.registryFlavor);
+  return new MlflowRegistry(
+    settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking,
+    tracking,
+    settings.registryFlavor,
+  );
 }
 
 /** Who and where, from the runner's environment (github.context reads the same variables). */
 export function ledgerContext(): LedgerContext {
   const env = process.env;
-  const runUrl = env['GITHUB_SERVER_URL'] && env['GITHUB_REPOSITORY'] && env['GITHUB_RUN_ID'] ? `${env['GITHUB_SERVER_URL']}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}` : undefined;
+  const runUrl =
+    env['GITHUB_SERVER_URL'] && env['GITHUB_REPOSITORY'] && env['GITHUB_RUN_ID']
+      ? `${env['GITHUB_SERVER_URL']}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}`
+      : undefined;
   return {
     now: new Date().toISOString(),
     ...(env['GITHUB_ACTOR'] ? { actor: env['GITHUB_ACTOR'] } : {}),
@@ -59,8 +70,16 @@ export async function readPolicy(policyPath: string): Promise<string> {
     return await readFile(full, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(err)})`;
-    throw new GateError('policy', `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`);
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is a folder'
+          : `cannot be read (${code ?? String(err)})`;
+    throw new GateError(
+      'policy',
+      `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`,
+    );
   }
 }
 

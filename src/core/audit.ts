@@ -13,13 +13,19 @@ export function auditHolder(target: Target, holder: ModelVersion, currentRuleHas
   const where = `v${holder.version}, which holds ${key}`;
   const decision = t[LEDGER.decision];
   if (decision !== 'promoted' && decision !== 'restored') {
-    return [`${where}, has no ledger entry of a promotion or restore by the gate (mlflow_gate.decision=${decision ?? 'unset'}): it was moved there by hand or by another tool`];
+    return [
+      `${where}, has no ledger entry of a promotion or restore by the gate (mlflow_gate.decision=${decision ?? 'unset'}): it was moved there by hand or by another tool`,
+    ];
   }
   const reasons: string[] = [];
-  if (t[LEDGER.target] !== key) reasons.push(`${where}, was ${decision} to ${t[LEDGER.target] ?? 'another target'}, not to this one`);
-  if (t['validation'] !== 'passed' && decision === 'promoted') reasons.push(`${where}, is not tagged validation=passed`);
+  if (t[LEDGER.target] !== key)
+    reasons.push(`${where}, was ${decision} to ${t[LEDGER.target] ?? 'another target'}, not to this one`);
+  if (t['validation'] !== 'passed' && decision === 'promoted')
+    reasons.push(`${where}, is not tagged validation=passed`);
   if (currentRuleHash && decision === 'promoted' && t[LEDGER.ruleHash] !== currentRuleHash) {
-    reasons.push(`${where}, was promoted under other rules (${t[LEDGER.ruleHash] ?? 'none recorded'}) than the current policy's (${currentRuleHash})`);
+    reasons.push(
+      `${where}, was promoted under other rules (${t[LEDGER.ruleHash] ?? 'none recorded'}) than the current policy's (${currentRuleHash})`,
+    );
   }
   return reasons;
 }

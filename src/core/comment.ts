@@ -33,7 +33,11 @@ export function renderComment(report: Report, marker: string, limit = COMMENT_LI
     '',
   ];
   const [header, ...rows] = checkRows(report);
-  const table = (rs: string[][]) => [`| ${header!.map(e).join(' | ')} |`, `|${header!.map(() => ' --- ').join('|')}|`, ...rs.map((r) => `| ${r.map(e).join(' | ')} |`)];
+  const table = (rs: string[][]) => [
+    `| ${header!.map(e).join(' | ')} |`,
+    `|${header!.map(() => ' --- ').join('|')}|`,
+    ...rs.map((r) => `| ${r.map(e).join(' | ')} |`),
+  ];
   const l = report.lineage;
   const lineage = l
     ? [
@@ -45,7 +49,11 @@ export function renderComment(report: Report, marker: string, limit = COMMENT_LI
       ]
     : [];
   const changes = report.applied.length > 0 ? report.applied : report.plan;
-  const plan = ['', `**Registry changes ${report.applied.length > 0 ? 'made' : report.mode === 'promote' ? 'planned' : 'that promote mode would make'}**`, ...(changes.length ? changes.map((c) => `- ${e(c)}`) : ['- none'])];
+  const plan = [
+    '',
+    `**Registry changes ${report.applied.length > 0 ? 'made' : report.mode === 'promote' ? 'planned' : 'that promote mode would make'}**`,
+    ...(changes.length ? changes.map((c) => `- ${e(c)}`) : ['- none']),
+  ];
   const why = report.reasons.length ? ['', '**Why**', ...report.reasons.map((r) => `- ${e(r)}`)] : [];
 
   let body = [...head, ...table(rows), ...why, ...lineage, ...plan].join('\n');

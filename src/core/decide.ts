@@ -5,7 +5,16 @@
  */
 import { ineligibility, type Provenance } from './eligibility.js';
 import { evaluateMetrics, type Baseline, type Check, type Evaluation, type Observations } from './evaluate.js';
-import { alreadyRecorded, appendHistory, LEDGER, ledgerTags, ruleHash, targetKey, type HistoryEntry, type LedgerContext } from './ledger.js';
+import {
+  alreadyRecorded,
+  appendHistory,
+  LEDGER,
+  ledgerTags,
+  ruleHash,
+  targetKey,
+  type HistoryEntry,
+  type LedgerContext,
+} from './ledger.js';
 import { describeTarget, type Policy } from './policy.js';
 import { modelUri, NEW_COPY, type ModelVersion, type RegistryOp, type RunData } from './registry-model.js';
 import { formatNumber } from './thresholds.js';
@@ -14,7 +23,17 @@ import { formatNumber } from './thresholds.js';
  * The one list of `decision` values, for every mode. README.md documents each;
  * add values only by extending this list there too.
  */
-export const DECISIONS = ['promoted', 'already-promoted', 'passed', 'rejected', 'skipped', 'rolled-back', 'superseded', 'conflict', 'error'] as const;
+export const DECISIONS = [
+  'promoted',
+  'already-promoted',
+  'passed',
+  'rejected',
+  'skipped',
+  'rolled-back',
+  'superseded',
+  'conflict',
+  'error',
+] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 /** promote: decide and write; evaluate: decide, write nothing; lint: check the policy (and the current holder against it). */
@@ -97,7 +116,11 @@ export function decide(state: GateState): GateDecision {
   const early = Boolean(state.context) && !dest;
   const record = (version: string, tags: Record<string, string>, opts: { completing?: boolean } = {}): RegistryOp[] => {
     // A run that died after moving the target but before recording it left no ledger entry: complete it.
-    if (!state.context || alreadyRecorded(tags, { decision: 'promoted', target: target, ruleHash: rule }, state.context)) return [];
+    if (
+      !state.context ||
+      alreadyRecorded(tags, { decision: 'promoted', target: target, ruleHash: rule }, state.context)
+    )
+      return [];
     const targetModel = dest?.model ?? state.model;
     const recorded = tags[LEDGER.previous];
     const previous = opts.completing && recorded !== undefined ? recorded.split(',').filter(Boolean) : previousVersions;
@@ -107,8 +130,27 @@ export function decide(state: GateState): GateDecision {
     const historyOp: RegistryOp[] =
       first && first.version === version && first.target === target
         ? []
-        : [{ kind: 'set-model-tag', model: targetModel, key: LEDGER.history, value: appendHistory(state.history ?? [], { version, decision: 'promoted', target, previous, at: state.context.now, by: state.context.actor ?? 'unknown' }) }];
-    return [...Object.entries(ledger).map(([key, value]) => ({ kind: 'set-tag', model: targetModel, version, key, value, record: true }) as const), ...historyOp];
+        : [
+            {
+              kind: 'set-model-tag',
+              model: targetModel,
+              key: LEDGER.history,
+              value: appendHistory(state.history ?? [], {
+                version,
+                decision: 'promoted',
+                target,
+                previous,
+                at: state.context.now,
+                by: state.context.actor ?? 'unknown',
+              }),
+            },
+          ];
+    return [
+      ...Object.entries(ledger).map(
+        ([key, value]) => ({ kind: 'set-tag', model: targetModel, version, key, value, record: true }) as const,
+      ),
+      ...historyOp,
+    ];
   };
   const target = targetKey(policy.target);
   const rule = ruleHash(policy);
@@ -116,9 +158,11 @@ export function decide(state: GateState): GateDecision {
   if (holderToBe && inStage && hasAlias) {
     const what = dest ? `its copy ${dest.model} v${holderToBe.version}` : `version ${candidate.version}`;
     reasons.push(`${what} already holds ${describeTarget(policy.target)}; nothing to do`);
-    if (!evaluation.passed) reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
+    if (!evaluation.passed)
+      reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
     const plan = record(holderToBe.version, holderToBe.tags, { completing: true });
-    if (plan.length > 0) reasons.push('its ledger entry was missing (an earlier run stopped after the move): recording it');
+    if (plan.length > 0)
+      reasons.push('its ledger entry was missing (an earlier run stopped after the move): recording it');
     return { decision: 'already-promoted', evaluation, previousVersions, plan, reasons };
   }
 
@@ -140,26 +184,51 @@ export function decide(state: GateState): GateDecision {
         [TAGS.policy]: policy.file,
         [TAGS.failedChecks]: null,
         // The ledger facts known before the move; and what an earlier record said that this one does not.
-        ...(early ? { [LEDGER.previous]: previousVersions.join(','), [LEDGER.supersededBy]: null, [LEDGER.reason]: null } : {}),
+        ...(early
+          ? { [LEDGER.previous]: previousVersions.join(','), [LEDGER.supersededBy]: null, [LEDGER.reason]: null }
+          : {}),
       }),
       ...(dest && !dest.exists ? [{ kind: 'create-model', model } as const] : []),
       ...(dest && !dest.copy
-        ? [{ kind: 'copy-version', model, source, ...(candidate.runId ? { runId: candidate.runId } : {}), tags: { [TAGS.copiedFrom]: source, [TAGS.validation]: 'passed' } } as const]
+        ? [
+            {
+              kind: 'copy-version',
+              model,
+              source,
+              ...(candidate.runId ? { runId: candidate.runId } : {}),
+              tags: { [TAGS.copiedFrom]: source, [TAGS.validation]: 'passed' },
+            } as const,
+          ]
         : []),
       // The old holder gets its handle before the alias moves, so it is never without one.
-      ...(alias && previousAlias && aliasHolder && aliasHolder !== version && state.modelAliases[previousAlias] !== aliasHolder
+      ...(alias &&
+      previousAlias &&
+      aliasHolder &&
+      aliasHolder !== version &&
+      state.modelAliases[previousAlias] !== aliasHolder
         ? [{ kind: 'set-alias', model, alias: previousAlias, version: aliasHolder } as const]
         : []),
       ...(alias && !hasAlias ? [{ kind: 'set-alias', model, alias, version } as const] : []),
-      ...(stage && !inStage ? [{ kind: 'transition-stage', model, version, stage, archiveExisting: policy.target.archiveExisting } as const] : []),
+      ...(stage && !inStage
+        ? [{ kind: 'transition-stage', model, version, stage, archiveExisting: policy.target.archiveExisting } as const]
+        : []),
       ...record(version, holderToBe?.tags ?? {}),
     ];
-    return { decision: mode === 'promote' || mode === 'apply' ? 'promoted' : 'passed', evaluation, previousVersions, plan, reasons };
+    return {
+      decision: mode === 'promote' || mode === 'apply' ? 'promoted' : 'passed',
+      evaluation,
+      previousVersions,
+      plan,
+      reasons,
+    };
   }
 
   reasons.push(...evaluation.failed.map((c) => c.message));
   const rejectedEntry = { decision: 'rejected', target, previous: previousVersions, ruleHash: rule } as const;
-  const ledger = state.context && !alreadyRecorded(candidate.tags, rejectedEntry, state.context) ? ledgerTags(rejectedEntry, state.context) : {};
+  const ledger =
+    state.context && !alreadyRecorded(candidate.tags, rejectedEntry, state.context)
+      ? ledgerTags(rejectedEntry, state.context)
+      : {};
   const plan = tagPlan({
     ...policy.onReject.tags,
     ...ledger,
@@ -187,7 +256,11 @@ export function planTags(model: string, version: ModelVersion, desired: Record<s
 
 /** `accuracy=0.93 (>= 0.9) pass; f1=missing (>= 0.88) missing`, bounded to MLflow's limit. */
 export function checksTag(checks: Check[]): string {
-  return clip(checks.map((c) => `${c.metric}=${c.observed === null ? 'missing' : formatNumber(c.observed)} (${c.rule}) ${c.verdict}`).join('; '));
+  return clip(
+    checks
+      .map((c) => `${c.metric}=${c.observed === null ? 'missing' : formatNumber(c.observed)} (${c.rule}) ${c.verdict}`)
+      .join('; '),
+  );
 }
 
 export function failedChecksTag(failed: Check[]): string {

@@ -52,7 +52,8 @@ export class PolicyError extends GateError {
     const head =
       problems.length === 1 && first
         ? `Policy error: ${formatProblem(first)}`
-        : `Policy ${first?.file ?? ''} has ${problems.length} errors:\n` + problems.map((p) => `  ${formatProblem(p)}`).join('\n');
+        : `Policy ${first?.file ?? ''} has ${problems.length} errors:\n` +
+          problems.map((p) => `  ${formatProblem(p)}`).join('\n');
     super('policy', head);
     this.name = 'PolicyError';
     this.problems = problems;

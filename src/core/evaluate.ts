@@ -78,8 +78,20 @@ function checkRule(rule: MetricRule, observed: Observed | undefined, baseline: B
   };
   if (observed === undefined) {
     return rule.required
-      ? { ...base, observed: null, verdict: 'missing', notes: [], message: `${rule.metric} is missing from the run; the policy requires ${rule.text}` }
-      : { ...base, observed: null, verdict: 'warn', notes: [], message: `${rule.metric} is missing from the run; the rule is optional, so this is a warning` };
+      ? {
+          ...base,
+          observed: null,
+          verdict: 'missing',
+          notes: [],
+          message: `${rule.metric} is missing from the run; the policy requires ${rule.text}`,
+        }
+      : {
+          ...base,
+          observed: null,
+          verdict: 'warn',
+          notes: [],
+          message: `${rule.metric} is missing from the run; the rule is optional, so this is a warning`,
+        };
   }
   const value = observed.value;
   const failures: string[] = [];
@@ -104,8 +116,20 @@ function checkRule(rule: MetricRule, observed: Observed | undefined, baseline: B
     compared = result.fields;
   }
   const verdict: Verdict = failures.length > 0 ? 'fail' : 'pass';
-  const message = failures.length > 0 ? failures.join('; ') : `${rule.metric} = ${formatNumber(value)} meets ${rule.text}${notes.length ? ` (${notes.join('; ')})` : ''}`;
-  return { ...base, observed: value, source: observed.source, ...compared, verdict, ...(shortfall !== undefined ? { shortfall } : {}), message, notes };
+  const message =
+    failures.length > 0
+      ? failures.join('; ')
+      : `${rule.metric} = ${formatNumber(value)} meets ${rule.text}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+  return {
+    ...base,
+    observed: value,
+    source: observed.source,
+    ...compared,
+    verdict,
+    ...(shortfall !== undefined ? { shortfall } : {}),
+    message,
+    notes,
+  };
 }
 
 function compare(
@@ -117,7 +141,11 @@ function compare(
   const m = rule.metric;
   if (!baseline) {
     return c.requireBaseline
-      ? { failures: [`${m}: no version holds the target, and the policy requires one to compare with`], notes: [], fields: {} }
+      ? {
+          failures: [`${m}: no version holds the target, and the policy requires one to compare with`],
+          notes: [],
+          fields: {},
+        }
       : { failures: [], notes: ['no version holds the target, so the comparison passes'], fields: {} };
   }
   const held = baseline.metrics.get(m);
@@ -138,21 +166,29 @@ function compare(
   if (c.sameDataset) {
     const shared = candidate.datasets.filter((d) => held.datasets.includes(d));
     if (candidate.datasets.length === 0 || held.datasets.length === 0) {
-      failures.push(`${m}: cannot tell whether candidate and holder were evaluated on the same dataset (no dataset recorded for the ${candidate.datasets.length === 0 ? 'candidate' : 'holder'})`);
+      failures.push(
+        `${m}: cannot tell whether candidate and holder were evaluated on the same dataset (no dataset recorded for the ${candidate.datasets.length === 0 ? 'candidate' : 'holder'})`,
+      );
     } else if (shared.length === 0) {
-      failures.push(`${m}: candidate and holder v${baseline.version} were evaluated on different datasets (${candidate.datasets.join(', ')} vs ${held.datasets.join(', ')})`);
+      failures.push(
+        `${m}: candidate and holder v${baseline.version} were evaluated on different datasets (${candidate.datasets.join(', ')} vs ${held.datasets.join(', ')})`,
+      );
     }
   }
   // The same comparisons as MLflow's validate_evaluation_results, so the two agree where they overlap.
   if (c.minAbsoluteChange !== undefined) {
     const ok = gib ? v >= b + c.minAbsoluteChange : v <= b - c.minAbsoluteChange;
-    if (!ok) failures.push(`${vs}; needs to be at least ${formatNumber(c.minAbsoluteChange)} ${gib ? 'higher' : 'lower'}`);
+    if (!ok)
+      failures.push(`${vs}; needs to be at least ${formatNumber(c.minAbsoluteChange)} ${gib ? 'higher' : 'lower'}`);
   }
   if (c.minRelativeChange !== undefined) {
     let ok: boolean;
     if (b === 0) ok = gib ? v >= b + ZERO_BASELINE_EPSILON : v <= b - ZERO_BASELINE_EPSILON;
     else ok = !((gib ? (v - b) / Math.abs(b) : (b - v) / Math.abs(b)) < c.minRelativeChange);
-    if (!ok) failures.push(`${vs}; needs to be at least ${formatPercent(c.minRelativeChange)} ${gib ? 'higher' : 'lower'}${b === 0 ? ' (the holder is 0, so any improvement counts)' : ''}`);
+    if (!ok)
+      failures.push(
+        `${vs}; needs to be at least ${formatPercent(c.minRelativeChange)} ${gib ? 'higher' : 'lower'}${b === 0 ? ' (the holder is 0, so any improvement counts)' : ''}`,
+      );
   }
   if (c.maxRegression !== undefined) {
     const ok = gib ? v >= b - c.maxRegression : v <= b + c.maxRegression;

@@ -16,13 +16,24 @@ export function stageHolders(target: TargetRef, versions: ModelVersion[]): Model
 }
 
 /** Every version holding the target (in its stage, or with its alias), oldest first. */
-export function allHolders(target: TargetRef, versions: ModelVersion[], aliases: Record<string, string>): ModelVersion[] {
+export function allHolders(
+  target: TargetRef,
+  versions: ModelVersion[],
+  aliases: Record<string, string>,
+): ModelVersion[] {
   const aliased = target.alias ? aliases[target.alias] : undefined;
-  return [...new Set([...stageHolders(target, versions), ...versions.filter((v) => v.version === aliased)])].sort(byVersionNumber);
+  return [...new Set([...stageHolders(target, versions), ...versions.filter((v) => v.version === aliased)])].sort(
+    byVersionNumber,
+  );
 }
 
 /** The holder: the alias holder when the target names an alias, else the newest version in the stage. */
-export function currentHolder(target: TargetRef, versions: ModelVersion[], aliases: Record<string, string>, except?: string): ModelVersion | undefined {
+export function currentHolder(
+  target: TargetRef,
+  versions: ModelVersion[],
+  aliases: Record<string, string>,
+  except?: string,
+): ModelVersion | undefined {
   if (target.alias) {
     const v = aliases[target.alias];
     return v && v !== except ? versions.find((x) => x.version === v) : undefined;

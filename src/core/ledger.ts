@@ -39,7 +39,9 @@ export type LedgerDecision = 'promoted' | 'rejected' | 'restored' | 'rolled-back
 
 /** A target as the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
 export function targetKey(t: { stage?: string; alias?: string; model?: string }): string {
-  return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : ''].filter(Boolean).join('+');
+  return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
+    .filter(Boolean)
+    .join('+');
 }
 
 /**
@@ -50,7 +52,10 @@ export function ruleHash(policy: Policy): string {
   const { file: _file, metrics, ...rules } = policy;
   // The order of rules in the file means nothing either.
   const sorted = [...metrics].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
-  return `sha256:${createHash('sha256').update(canonicalJson({ ...rules, metrics: sorted })).digest('hex').slice(0, 16)}`;
+  return `sha256:${createHash('sha256')
+    .update(canonicalJson({ ...rules, metrics: sorted }))
+    .digest('hex')
+    .slice(0, 16)}`;
 }
 
 export function canonicalJson(value: unknown): string {
@@ -90,7 +95,14 @@ export function supersededRecord(model: string, version: string, holder: string,
   return [
     { kind: 'set-tag', model, version, key: LEDGER.decision, value: 'superseded', record: true },
     { kind: 'set-tag', model, version, key: LEDGER.supersededBy, value: holder, record: true },
-    { kind: 'set-tag', model, version, key: LEDGER.reason, value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`, record: true },
+    {
+      kind: 'set-tag',
+      model,
+      version,
+      key: LEDGER.reason,
+      value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`,
+      record: true,
+    },
   ];
 }
 
@@ -110,7 +122,10 @@ export function alreadyRecorded(
     (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
     (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
     (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, 1000));
-  return same && (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags));
+  return (
+    same &&
+    (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags))
+  );
 }
 
 export interface HistoryEntry {
@@ -131,7 +146,11 @@ export function parseHistory(raw: string | undefined): HistoryEntry[] {
   if (!raw) return [];
   try {
     const parsed = JSON.parse(raw) as unknown;
-    return Array.isArray(parsed) ? (parsed.filter((e) => e && typeof e === 'object' && typeof (e as HistoryEntry).version === 'string') as HistoryEntry[]) : [];
+    return Array.isArray(parsed)
+      ? (parsed.filter(
+          (e) => e && typeof e === 'object' && typeof (e as HistoryEntry).version === 'string',
+        ) as HistoryEntry[])
+      : [];
   } catch {
     return [];
   }

@@ -10,7 +10,12 @@ import { describeTarget } from './policy.js';
 export const DEFAULT_NOTIFY_ON = ['promoted', 'rejected', 'rolled-back'];
 
 export function slackMessage(report: Report, runUrl?: string): { text: string } {
-  const mark = report.decision === 'promoted' || report.decision === 'rolled-back' ? ':white_check_mark:' : report.decision === 'rejected' ? ':x:' : ':information_source:';
+  const mark =
+    report.decision === 'promoted' || report.decision === 'rolled-back'
+      ? ':white_check_mark:'
+      : report.decision === 'rejected'
+        ? ':x:'
+        : ':information_source:';
   const why = report.reasons.slice(0, 3).join('; ');
   // Slack's mrkdwn: &, < and > must be escaped.
   const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -24,7 +29,12 @@ export interface SignedDelivery {
   headers: Record<string, string>;
 }
 
-export function signedWebhook(report: Report, secret: string | undefined, delivery: string, timestamp: string): SignedDelivery {
+export function signedWebhook(
+  report: Report,
+  secret: string | undefined,
+  delivery: string,
+  timestamp: string,
+): SignedDelivery {
   const body = JSON.stringify({ delivery, timestamp, event: 'mlflow-promotion-gate', report });
   return {
     body,

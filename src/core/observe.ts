@@ -27,23 +27,42 @@ export function observe(
     const onDataset = (p: MetricPoint) => !rule.dataset || p.datasetName === rule.dataset;
     // Only the logged model's evaluation metrics (those computed on a named dataset): MLflow 3 also links
     // a copy of the run's metrics to the model at log_model time, and that copy is not the latest step.
-    const fromModel = (loggedModel?.metrics ?? []).filter((p) => p.key === rule.metric && p.datasetName !== undefined && onDataset(p));
+    const fromModel = (loggedModel?.metrics ?? []).filter(
+      (p) => p.key === rule.metric && p.datasetName !== undefined && onDataset(p),
+    );
     if (rule.aggregate === 'latest' && fromModel.length > 0) {
-      const p = fromModel.reduce((a, b) => (b.step > a.step || (b.step === a.step && b.timestamp > a.timestamp) ? b : a));
+      const p = fromModel.reduce((a, b) =>
+        b.step > a.step || (b.step === a.step && b.timestamp > a.timestamp) ? b : a,
+      );
       const on = p.datasetName ? `, dataset ${p.datasetName}` : '';
-      out.set(rule.metric, { value: p.value, timestamp: p.timestamp, datasets: datasetsOf(p), source: `logged model ${loggedModel!.modelId} (step ${p.step}${on})` });
+      out.set(rule.metric, {
+        value: p.value,
+        timestamp: p.timestamp,
+        datasets: datasetsOf(p),
+        source: `logged model ${loggedModel!.modelId} (step ${p.step}${on})`,
+      });
       continue;
     }
     if (rule.aggregate === 'latest') {
       const p = run.metrics.get(rule.metric);
-      if (p && onDataset(p)) out.set(rule.metric, { value: p.value, timestamp: p.timestamp, datasets: datasetsOf(p), source: `run ${run.runId} (step ${p.step})` });
+      if (p && onDataset(p))
+        out.set(rule.metric, {
+          value: p.value,
+          timestamp: p.timestamp,
+          datasets: datasetsOf(p),
+          source: `run ${run.runId} (step ${p.step})`,
+        });
       continue;
     }
     const points = (histories.get(rule.metric) ?? []).filter(onDataset);
     if (points.length === 0) continue;
     const values = points.map((p) => p.value);
     const value =
-      rule.aggregate === 'min' ? Math.min(...values) : rule.aggregate === 'max' ? Math.max(...values) : values.reduce((a, b) => a + b, 0) / values.length;
+      rule.aggregate === 'min'
+        ? Math.min(...values)
+        : rule.aggregate === 'max'
+          ? Math.max(...values)
+          : values.reduce((a, b) => a + b, 0) / values.length;
     out.set(rule.metric, {
       value,
       timestamp: Math.max(...points.map((p) => p.timestamp)),

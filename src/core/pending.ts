@@ -9,10 +9,17 @@ import type { Target } from './policy.js';
 import { byVersionNumber, type ModelVersion } from './registry-model.js';
 
 /** Newest first: the gate tries them in this order and promotes the first that passes. */
-export function pendingVersions(versions: ModelVersion[], target: Target, aliases: Record<string, string>, force: boolean): ModelVersion[] {
+export function pendingVersions(
+  versions: ModelVersion[],
+  target: Target,
+  aliases: Record<string, string>,
+  force: boolean,
+): ModelVersion[] {
   const newest = Number(allHolders(target, versions, aliases).at(-1)?.version ?? 0);
   return versions
-    .filter((v) => v.status === 'READY' && Number(v.version) > newest && (force || v.tags[LEDGER.decision] === undefined))
+    .filter(
+      (v) => v.status === 'READY' && Number(v.version) > newest && (force || v.tags[LEDGER.decision] === undefined),
+    )
     .sort(byVersionNumber)
     .reverse();
 }

@@ -30,10 +30,18 @@ export interface RegistryFingerprint {
 
 const OURS = (key: string) => key === TAGS.validation || key.startsWith('mlflow_gate.');
 
-export function fingerprint(candidate: ModelVersion, holders: ModelVersion[], aliasHolder: string | undefined): RegistryFingerprint {
+export function fingerprint(
+  candidate: ModelVersion,
+  holders: ModelVersion[],
+  aliasHolder: string | undefined,
+): RegistryFingerprint {
   return {
     candidateStage: candidate.stage,
-    candidateTags: Object.fromEntries(Object.entries(candidate.tags).filter(([k]) => !OURS(k)).sort(([a], [b]) => (a < b ? -1 : 1))),
+    candidateTags: Object.fromEntries(
+      Object.entries(candidate.tags)
+        .filter(([k]) => !OURS(k))
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    ),
     holders: holders.map((h) => h.version).sort((a, b) => Number(a) - Number(b)),
     ...(aliasHolder ? { aliasHolder } : {}),
   };
@@ -42,7 +50,11 @@ export function fingerprint(candidate: ModelVersion, holders: ModelVersion[], al
 /** The operations a plan file carries: the ledger record is left to the apply. */
 export function plannedOperations(plan: RegistryOp[]): RegistryOp[] {
   const ledgerKeys = new Set<string>(Object.values(LEDGER));
-  return plan.filter((op) => !(op.kind === 'set-tag' && (op.record || ledgerKeys.has(op.key))) && !(op.kind === 'set-model-tag' && op.key === LEDGER.history));
+  return plan.filter(
+    (op) =>
+      !(op.kind === 'set-tag' && (op.record || ledgerKeys.has(op.key))) &&
+      !(op.kind === 'set-model-tag' && op.key === LEDGER.history),
+  );
 }
 
 /** Reads a plan file's JSON, or says what is wrong with it. */
@@ -53,7 +65,13 @@ export function parsePlanFile(text: string, where: string): PlanFile {
   } catch {
     throw new Error(`${where} is not JSON`);
   }
-  if (data.format !== 'mlflow-promotion-gate/plan@1' || !data.model || !data.version || !Array.isArray(data.operations) || !data.state) {
+  if (
+    data.format !== 'mlflow-promotion-gate/plan@1' ||
+    !data.model ||
+    !data.version ||
+    !Array.isArray(data.operations) ||
+    !data.state
+  ) {
     throw new Error(`${where} is not a plan written by mode "plan" (format mlflow-promotion-gate/plan@1)`);
   }
   return data as PlanFile;
@@ -62,13 +80,20 @@ export function parsePlanFile(text: string, where: string): PlanFile {
 /** Why a plan cannot be applied now; empty when it can. */
 export function planDifferences(file: PlanFile, now: Omit<PlanFile, 'format'>): string[] {
   const out: string[] = [];
-  if (file.model !== now.model || file.version !== now.version) out.push(`the plan is for ${file.model} v${file.version}, not ${now.model} v${now.version}`);
-  if (file.decision !== now.decision) out.push(`the plan says ${file.decision}, the policy on this ref says ${now.decision}`);
-  if (JSON.stringify(file.operations) !== JSON.stringify(now.operations)) out.push('the registry writes differ from the plan (the policy or the candidate changed)');
+  if (file.model !== now.model || file.version !== now.version)
+    out.push(`the plan is for ${file.model} v${file.version}, not ${now.model} v${now.version}`);
+  if (file.decision !== now.decision)
+    out.push(`the plan says ${file.decision}, the policy on this ref says ${now.decision}`);
+  if (JSON.stringify(file.operations) !== JSON.stringify(now.operations))
+    out.push('the registry writes differ from the plan (the policy or the candidate changed)');
   const a = file.state;
   const b = now.state;
-  if (a.candidateStage !== b.candidateStage) out.push(`the candidate moved from ${a.candidateStage} to ${b.candidateStage}`);
-  if (JSON.stringify(a.holders) !== JSON.stringify(b.holders) || a.aliasHolder !== b.aliasHolder) out.push(`the target's holder changed (was ${[...a.holders, a.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...b.holders, b.aliasHolder].filter(Boolean).join(', ') || 'none'})`);
+  if (a.candidateStage !== b.candidateStage)
+    out.push(`the candidate moved from ${a.candidateStage} to ${b.candidateStage}`);
+  if (JSON.stringify(a.holders) !== JSON.stringify(b.holders) || a.aliasHolder !== b.aliasHolder)
+    out.push(
+      `the target's holder changed (was ${[...a.holders, a.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...b.holders, b.aliasHolder].filter(Boolean).join(', ') || 'none'})`,
+    );
   if (JSON.stringify(a.candidateTags) !== JSON.stringify(b.candidateTags)) out.push("the candidate's tags changed");
   return out;
 }

@@ -5,7 +5,17 @@
  * Pure: it is given the file's text, never reads the file system.
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
 import schema from '../../schema/promotion-policy.schema.json' with { type: 'json' };
 import { InputError, PolicyError, type PolicyProblem } from './errors.js';
 import { isGlob, matchesGlob } from './glob.js';
@@ -92,11 +102,23 @@ interface RawRule {
   required?: boolean;
   aggregate?: Aggregate;
   dataset?: string;
-  compare?: { min_absolute_change?: number; min_relative_change?: number; max_regression?: number; same_dataset?: boolean; require_baseline?: boolean };
+  compare?: {
+    min_absolute_change?: number;
+    min_relative_change?: number;
+    max_regression?: number;
+    same_dataset?: boolean;
+    require_baseline?: boolean;
+  };
 }
 interface RawRuleset {
   target?: { stage?: TargetStage; archive_existing?: boolean; alias?: string; previous_alias?: string; model?: string };
-  candidate?: { from_stage?: string; run_status?: string; tags?: Record<string, string>; metrics_before_registration?: boolean; source_commit?: 'on_default_branch' };
+  candidate?: {
+    from_stage?: string;
+    run_status?: string;
+    tags?: Record<string, string>;
+    metrics_before_registration?: boolean;
+    source_commit?: 'on_default_branch';
+  };
   metrics?: Record<string, string | RawRule>;
   on_reject?: { tags?: Record<string, string> };
 }
@@ -141,7 +163,14 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
   };
   // Checks on the raw text, before the YAML parser sees it.
   if (text.length > MAX_POLICY_CHARS) {
-    throw new PolicyError([{ file, line: 1, column: 1, message: `the policy file has ${text.length.toLocaleString('en-US')} characters; a policy may have at most ${MAX_POLICY_CHARS.toLocaleString('en-US')} (a few kilobytes is usual): is "${file}" the policy file?` }]);
+    throw new PolicyError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        message: `the policy file has ${text.length.toLocaleString('en-US')} characters; a policy may have at most ${MAX_POLICY_CHARS.toLocaleString('en-US')} (a few kilobytes is usual): is "${file}" the policy file?`,
+      },
+    ]);
   }
   const bad = firstForbiddenChar(text);
   if (bad !== -1) {
@@ -160,7 +189,9 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
     doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   } catch (err) {
     // The parser reports its problems as errors; this is for one it throws (a stack exhausted by nesting).
-    throw new PolicyError([{ file, line: 1, column: 1, message: yamlMessage('', err instanceof Error ? err.message : String(err)) }]);
+    throw new PolicyError([
+      { file, line: 1, column: 1, message: yamlMessage('', err instanceof Error ? err.message : String(err)) },
+    ]);
   }
   const atPath = (path: string[], message: string, key?: string): PolicyProblem =>
     at((key !== undefined ? keyNodeAt(doc, path, key) : nodeAt(doc, path))?.range?.[0] ?? 0, message);
@@ -168,7 +199,9 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
   const syntax = doc.errors.map((e) => at(e.pos[0], yamlMessage(e.code, e.message)));
   if (syntax.length > 0) throw new PolicyError(bounded(syntax));
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    throw new PolicyError([{ file, line: 1, column: 1, message: 'the policy file is empty; it needs at least a `metrics:` mapping' }]);
+    throw new PolicyError([
+      { file, line: 1, column: 1, message: 'the policy file is empty; it needs at least a `metrics:` mapping' },
+    ]);
   }
   const structure = structureProblems(doc.contents, at);
   if (structure.length > 0) throw new PolicyError(bounded(structure));
@@ -180,7 +213,10 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
     // yaml throws a ReferenceError when aliases expand beyond maxAliasCount.
     const alias = firstAlias(doc.contents);
     throw new PolicyError([
-      at(alias?.range?.[0] ?? 0, `the policy's YAML aliases expand too much (${err instanceof Error ? err.message : String(err)}); an alias may be expanded at most ${MAX_ALIAS_EXPANSIONS} times in all`),
+      at(
+        alias?.range?.[0] ?? 0,
+        `the policy's YAML aliases expand too much (${err instanceof Error ? err.message : String(err)}); an alias may be expanded at most ${MAX_ALIAS_EXPANSIONS} times in all`,
+      ),
     ]);
   }
   // Only the first errors are described: placing each costs a walk of its mapping.
@@ -212,16 +248,38 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
       } else metrics.set(metric, built);
     }
     if (rs.target?.previous_alias && !rs.target.alias) {
-      problems.push(atPath([...path, 'target'], 'target.previous_alias needs target.alias: it names the alias the old holder of that alias gets', 'previous_alias'));
+      problems.push(
+        atPath(
+          [...path, 'target'],
+          'target.previous_alias needs target.alias: it names the alias the old holder of that alias gets',
+          'previous_alias',
+        ),
+      );
     }
     if (rs.target?.previous_alias && rs.target.previous_alias === rs.target.alias) {
-      problems.push(atPath([...path, 'target', 'previous_alias'], `target.previous_alias must differ from target.alias ("${rs.target.alias}")`));
+      problems.push(
+        atPath(
+          [...path, 'target', 'previous_alias'],
+          `target.previous_alias must differ from target.alias ("${rs.target.alias}")`,
+        ),
+      );
     }
     for (const [key, value] of Object.entries(rs.on_reject?.tags ?? {})) {
       if (key.startsWith(RESERVED_TAG_PREFIX)) {
-        problems.push(atPath([...path, 'on_reject', 'tags'], `on_reject.tags may not set "${key}": the gate writes ${RESERVED_TAG_PREFIX}* itself`, key));
+        problems.push(
+          atPath(
+            [...path, 'on_reject', 'tags'],
+            `on_reject.tags may not set "${key}": the gate writes ${RESERVED_TAG_PREFIX}* itself`,
+            key,
+          ),
+        );
       } else if (key === 'validation' && value !== 'failed') {
-        problems.push(atPath([...path, 'on_reject', 'tags', key], `on_reject.tags.validation is always "failed" on a rejection (the gate writes it); "${value}" would contradict it`));
+        problems.push(
+          atPath(
+            [...path, 'on_reject', 'tags', key],
+            `on_reject.tags.validation is always "failed" on a rejection (the gate writes it); "${value}" would contradict it`,
+          ),
+        );
       }
     }
     return { raw: rs, metrics };
@@ -234,11 +292,16 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
   }
   const base = [layer(raw.defaults ?? {}, ['defaults']), layer(pick(raw), [])];
   const gates = new Map(Object.entries(raw.gates ?? {}).map(([name, rs]) => [name, layer(rs, ['gates', name])]));
-  const models = new Map(Object.entries(raw.models ?? {}).map(([pattern, rs]) => [pattern, layer(rs, ['models', pattern])]));
+  const models = new Map(
+    Object.entries(raw.models ?? {}).map(([pattern, rs]) => [pattern, layer(rs, ['models', pattern])]),
+  );
   if (problems.length > 0) throw new PolicyError(bounded(problems));
 
   const hasMetrics = [...base, ...gates.values(), ...models.values()].some((l) => l.metrics.size > 0);
-  if (!hasMetrics) throw new PolicyError([atPath([], 'the policy has no metric rules; add a `metrics:` mapping such as `accuracy: ">= 0.9"`')]);
+  if (!hasMetrics)
+    throw new PolicyError([
+      atPath([], 'the policy has no metric rules; add a `metrics:` mapping such as `accuracy: ">= 0.9"`'),
+    ]);
 
   return {
     file,
@@ -249,9 +312,15 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
       const name = model ?? raw.model;
       const layers = [...base];
       if (gates.size > 0 || gate) {
-        if (!gate) throw new InputError(`the policy ${file} defines the gates ${[...gates.keys()].join(', ')}: set the input "gate" to one of them`);
+        if (!gate)
+          throw new InputError(
+            `the policy ${file} defines the gates ${[...gates.keys()].join(', ')}: set the input "gate" to one of them`,
+          );
         const g = gates.get(gate);
-        if (!g) throw new InputError(`input "gate" is "${gate}", but the policy ${file} ${gates.size > 0 ? `defines only ${[...gates.keys()].join(', ')}` : 'defines no gates'}`);
+        if (!g)
+          throw new InputError(
+            `input "gate" is "${gate}", but the policy ${file} ${gates.size > 0 ? `defines only ${[...gates.keys()].join(', ')}` : 'defines no gates'}`,
+          );
         layers.push(g);
       }
       if (name !== undefined) {
@@ -313,7 +382,11 @@ function mergeLayers(layers: Layer[]): Layer {
   const metrics = new Map<string, MetricRule>();
   for (const l of layers) {
     raw.target = { ...raw.target, ...l.raw.target };
-    raw.candidate = { ...raw.candidate, ...l.raw.candidate, tags: { ...raw.candidate?.tags, ...l.raw.candidate?.tags } };
+    raw.candidate = {
+      ...raw.candidate,
+      ...l.raw.candidate,
+      tags: { ...raw.candidate?.tags, ...l.raw.candidate?.tags },
+    };
     raw.on_reject = { tags: { ...raw.on_reject?.tags, ...l.raw.on_reject?.tags } };
     for (const [k, v] of l.metrics) metrics.set(k, v);
   }
@@ -325,36 +398,65 @@ function buildRule(metric: string, rule: string | RawRule): MetricRule | { error
     const bound = parseThreshold(rule);
     if ('error' in bound) return { error: `metrics.${metric}: ${bound.error}` };
     const gib = impliedDirection([bound]);
-    return { metric, bounds: [bound], required: true, ...(gib !== undefined ? { greaterIsBetter: gib } : {}), aggregate: 'latest', text: formatBound(bound) };
+    return {
+      metric,
+      bounds: [bound],
+      required: true,
+      ...(gib !== undefined ? { greaterIsBetter: gib } : {}),
+      aggregate: 'latest',
+      text: formatBound(bound),
+    };
   }
   const bounds: Bound[] = [];
   if (rule.min !== undefined) bounds.push({ op: '>=', value: rule.min });
   if (rule.max !== undefined) bounds.push({ op: '<=', value: rule.max });
   if (rule.between) {
     const [low, high] = rule.between;
-    if (low > high) return { error: `metrics.${metric}.between: the low end ${low} is above the high end ${high}`, key: 'between' };
+    if (low > high)
+      return { error: `metrics.${metric}.between: the low end ${low} is above the high end ${high}`, key: 'between' };
     bounds.push({ op: '>=', value: low }, { op: '<=', value: high });
   }
-  if (bounds.length === 0 && !rule.compare) return { error: `metrics.${metric} sets no threshold and no comparison; give min, max, between or compare` };
+  if (bounds.length === 0 && !rule.compare)
+    return { error: `metrics.${metric} sets no threshold and no comparison; give min, max, between or compare` };
   if (rule.min !== undefined && rule.max !== undefined && rule.min > rule.max) {
     return { error: `metrics.${metric}: min ${rule.min} is above max ${rule.max}, so no value can pass`, key: 'min' };
   }
   const implied = rule.between ? undefined : impliedDirection(bounds);
   const gib = rule.greater_is_better ?? implied;
   if (rule.greater_is_better !== undefined && implied !== undefined && rule.greater_is_better !== implied) {
-    return { error: `metrics.${metric}: greater_is_better: ${rule.greater_is_better} contradicts ${rule.min !== undefined ? 'min' : 'max'}, which says ${implied ? 'higher' : 'lower'} is better`, key: 'greater_is_better' };
+    return {
+      error: `metrics.${metric}: greater_is_better: ${rule.greater_is_better} contradicts ${rule.min !== undefined ? 'min' : 'max'}, which says ${implied ? 'higher' : 'lower'} is better`,
+      key: 'greater_is_better',
+    };
   }
   let compare: CompareRule | undefined;
   if (rule.compare) {
     const c = rule.compare;
     if (gib === undefined) {
-      return { error: `metrics.${metric}: compare needs to know which way is better; add greater_is_better: true or false`, key: 'compare' };
+      return {
+        error: `metrics.${metric}: compare needs to know which way is better; add greater_is_better: true or false`,
+        key: 'compare',
+      };
     }
-    if (c.max_regression !== undefined && (c.min_absolute_change !== undefined || c.min_relative_change !== undefined)) {
-      return { error: `metrics.${metric}.compare: max_regression (a tolerance) cannot go with min_absolute_change or min_relative_change (a required improvement); choose one`, key: 'compare' };
+    if (
+      c.max_regression !== undefined &&
+      (c.min_absolute_change !== undefined || c.min_relative_change !== undefined)
+    ) {
+      return {
+        error: `metrics.${metric}.compare: max_regression (a tolerance) cannot go with min_absolute_change or min_relative_change (a required improvement); choose one`,
+        key: 'compare',
+      };
     }
-    if (c.min_absolute_change === undefined && c.min_relative_change === undefined && c.max_regression === undefined && !c.same_dataset) {
-      return { error: `metrics.${metric}.compare says nothing to check; give min_absolute_change, min_relative_change, max_regression or same_dataset`, key: 'compare' };
+    if (
+      c.min_absolute_change === undefined &&
+      c.min_relative_change === undefined &&
+      c.max_regression === undefined &&
+      !c.same_dataset
+    ) {
+      return {
+        error: `metrics.${metric}.compare says nothing to check; give min_absolute_change, min_relative_change, max_regression or same_dataset`,
+        key: 'compare',
+      };
     }
     compare = {
       ...(c.min_absolute_change !== undefined ? { minAbsoluteChange: c.min_absolute_change } : {}),
@@ -388,8 +490,10 @@ export function describeCompare(c: CompareRule, greaterIsBetter: boolean): strin
   const better = greaterIsBetter ? 'above' : 'below';
   const parts: string[] = [];
   if (c.minAbsoluteChange !== undefined) parts.push(`at least ${c.minAbsoluteChange} ${better} the holder`);
-  if (c.minRelativeChange !== undefined) parts.push(`at least ${formatPercent(c.minRelativeChange)} ${better} the holder`);
-  if (c.maxRegression !== undefined) parts.push(`at most ${c.maxRegression} ${greaterIsBetter ? 'below' : 'above'} the holder`);
+  if (c.minRelativeChange !== undefined)
+    parts.push(`at least ${formatPercent(c.minRelativeChange)} ${better} the holder`);
+  if (c.maxRegression !== undefined)
+    parts.push(`at most ${c.maxRegression} ${greaterIsBetter ? 'below' : 'above'} the holder`);
   if (c.sameDataset) parts.push('on the same dataset as the holder');
   return parts.join(' and ');
 }
@@ -416,7 +520,12 @@ function describeSchemaError(e: ErrorObject, doc: Document, data: unknown, at: A
       const near = nearest(key, allowed);
       const keyNode = keyNodeAt(doc, path, key);
       const hint = near ? ` Did you mean "${near}"?` : '';
-      return [at(keyNode?.range?.[0] ?? offset, `unknown key "${key}" in ${name}; allowed keys are: ${allowed.join(', ')}.${hint}`)];
+      return [
+        at(
+          keyNode?.range?.[0] ?? offset,
+          `unknown key "${key}" in ${name}; allowed keys are: ${allowed.join(', ')}.${hint}`,
+        ),
+      ];
     }
     case 'required': {
       const missing = String((e.params as { missingProperty: string }).missingProperty);
@@ -425,23 +534,36 @@ function describeSchemaError(e: ErrorObject, doc: Document, data: unknown, at: A
     case 'type': {
       const value = valueAt(data, path);
       if (path.length === 2 && path[0] === 'metrics') {
-        return [at(offset, `${name} must be a threshold such as ">= 0.9" or a mapping with min, max or between, not ${describeValue(value)}`)];
+        return [
+          at(
+            offset,
+            `${name} must be a threshold such as ">= 0.9" or a mapping with min, max or between, not ${describeValue(value)}`,
+          ),
+        ];
       }
       const expected = String((e.params as { type: string | string[] }).type);
       return [at(offset, `${name} must be ${article(expected)}, not ${describeValue(value)}`)];
     }
     case 'not':
       if (path.at(-1) === 'alias' || path.at(-1) === 'previous_alias') {
-        return [at(offset, `${name} is "${String(valueAt(data, path))}", a name MLflow reserves ("latest" and v<digits> refer to versions); choose another alias`)];
+        return [
+          at(
+            offset,
+            `${name} is "${String(valueAt(data, path))}", a name MLflow reserves ("latest" and v<digits> refer to versions); choose another alias`,
+          ),
+        ];
       }
       return [at(offset, `${name} ${e.message ?? 'is not valid'}`)];
     case 'pattern': {
       if (path.at(-1) === 'alias' || path.at(-1) === 'previous_alias') {
-        return [at(offset, `${name} is "${String(valueAt(data, path))}"; an MLflow alias has only letters, digits, _ and -`)];
+        return [
+          at(offset, `${name} is "${String(valueAt(data, path))}"; an MLflow alias has only letters, digits, _ and -`),
+        ];
       }
       const value = valueAt(data, path);
       const parsed = typeof value === 'string' ? parseThreshold(value) : undefined;
-      const why = parsed && 'error' in parsed ? parsed.error : `"${String(value)}" does not match ${e.params['pattern']}`;
+      const why =
+        parsed && 'error' in parsed ? parsed.error : `"${String(value)}" does not match ${e.params['pattern']}`;
       return [at(offset, `${name}: ${why}`)];
     }
     case 'enum': {
@@ -449,7 +571,12 @@ function describeSchemaError(e: ErrorObject, doc: Document, data: unknown, at: A
       return [at(offset, `${name} is ${JSON.stringify(valueAt(data, path))}; it must be one of ${allowed.join(', ')}`)];
     }
     case 'const':
-      return [at(offset, `${name} must be ${JSON.stringify(e.params['allowedValue'])}, not ${JSON.stringify(valueAt(data, path))}`)];
+      return [
+        at(
+          offset,
+          `${name} must be ${JSON.stringify(e.params['allowedValue'])}, not ${JSON.stringify(valueAt(data, path))}`,
+        ),
+      ];
     case 'minProperties':
       return [at(offset, `${name} must not be empty`)];
     case 'minItems':
@@ -462,7 +589,10 @@ function describeSchemaError(e: ErrorObject, doc: Document, data: unknown, at: A
       const where = keyNodeAt(doc, path, key)?.range?.[0] ?? offset;
       const parent = path.at(-1);
       if (parent === 'gates') return [at(where, `gate name "${key}" may have only letters, digits, _ and -`)];
-      if (parent === 'tags') return [at(where, `tag key "${key}" may have only letters, digits, _ - . / and spaces, at most 250 characters`)];
+      if (parent === 'tags')
+        return [
+          at(where, `tag key "${key}" may have only letters, digits, _ - . / and spaces, at most 250 characters`),
+        ];
       if (parent === 'models') return [at(where, `model name or pattern "${key}" must not be empty`)];
       return [at(where, `metric name "${key}" must be 1 to 250 characters long`)];
     }
@@ -477,7 +607,8 @@ function yamlMessage(code: string, message: string): string {
   if (code === 'DUPLICATE_KEY') return DUPLICATE_KEY;
   if (code === 'TAB_AS_INDENT') return 'a tab is used for indentation; YAML allows only spaces';
   // The parser is recursive: very deep nesting exhausts the stack, which it reports as an error here.
-  if (/call stack/i.test(message)) return `the policy nests too deeply here (a policy nests at most ${MAX_POLICY_DEPTH} levels)`;
+  if (/call stack/i.test(message))
+    return `the policy nests too deeply here (a policy nests at most ${MAX_POLICY_DEPTH} levels)`;
   return `YAML syntax: ${message.split('\n')[0]}`;
 }
 
@@ -493,7 +624,12 @@ function structureProblems(root: unknown, at: At): PolicyProblem[] {
     const { node, depth } = stack.pop()!;
     if (!isCollection(node)) continue;
     if (depth > MAX_POLICY_DEPTH) {
-      problems.push(at(node.range?.[0] ?? 0, `the policy nests too deeply here (more than ${MAX_POLICY_DEPTH} levels; a policy needs about 6)`));
+      problems.push(
+        at(
+          node.range?.[0] ?? 0,
+          `the policy nests too deeply here (more than ${MAX_POLICY_DEPTH} levels; a policy needs about 6)`,
+        ),
+      );
       continue;
     }
     const seen = new Set<string>();
@@ -556,7 +692,10 @@ function bounded(problems: PolicyProblem[]): PolicyProblem[] {
   const more = Math.max(0, listed.length - MAX_PROBLEMS) + problems.filter((p) => p.line === 0).length;
   const last = listed[Math.min(listed.length, MAX_PROBLEMS) - 1];
   if (more === 0 || !last) return listed;
-  return [...listed.slice(0, MAX_PROBLEMS), { ...last, message: `and at least ${more} more problem(s) not listed; fix these first` }];
+  return [
+    ...listed.slice(0, MAX_PROBLEMS),
+    { ...last, message: `and at least ${more} more problem(s) not listed; fix these first` },
+  ];
 }
 
 function pointerToPath(pointer: string): string[] {
@@ -656,4 +795,3 @@ function dedupe(problems: PolicyProblem[]): PolicyProblem[] {
     })
     .sort((a, b) => a.line - b.line || a.column - b.column);
 }
-

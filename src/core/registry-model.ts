@@ -94,7 +94,9 @@ export interface Registry {
   /** False for registries with aliases only (Databricks Unity Catalog). */
   readonly supportsStages: boolean;
   /** null when the model does not exist. */
-  getRegisteredModel(name: string): Promise<{ name: string; aliases: Record<string, string>; tags: Record<string, string> } | null>;
+  getRegisteredModel(
+    name: string,
+  ): Promise<{ name: string; aliases: Record<string, string>; tags: Record<string, string> } | null>;
   /** Names of the registered models whose name starts with `prefix` (all pages; LIKE is only a prefilter). */
   searchModelNames(prefix: string): Promise<string[]>;
   /** Every version of the model, all pages. */

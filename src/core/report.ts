@@ -17,7 +17,13 @@ export interface Report {
   target: { stage?: string; alias?: string };
   previousVersions: string[];
   wrote: boolean;
-  checks: Array<Omit<Check, 'bounds' | 'observed' | 'baseline' | 'change'> & { observed: number | string | null; baseline?: { version: string; value: number | string | null }; change?: { absolute: number | string; relative: number | string | null } }>;
+  checks: Array<
+    Omit<Check, 'bounds' | 'observed' | 'baseline' | 'change'> & {
+      observed: number | string | null;
+      baseline?: { version: string; value: number | string | null };
+      change?: { absolute: number | string; relative: number | string | null };
+    }
+  >;
   reasons: string[];
   /** The writes the decision takes; `applied` says which were made. */
   plan: string[];
@@ -49,7 +55,10 @@ export function buildReport(args: {
     model: args.model,
     version: args.version,
     modelUri: modelUri(args.model, args.version),
-    target: { ...(args.target.stage ? { stage: args.target.stage } : {}), ...(args.target.alias ? { alias: args.target.alias } : {}) },
+    target: {
+      ...(args.target.stage ? { stage: args.target.stage } : {}),
+      ...(args.target.alias ? { alias: args.target.alias } : {}),
+    },
     previousVersions: result.previousVersions,
     wrote: args.applied.length > 0,
     checks: result.evaluation.checks.map(({ bounds: _b, observed, baseline, change, ...c }) => ({
@@ -73,7 +82,10 @@ export function buildReport(args: {
  * The exit code of a run that ended with a report: rejected (when rejections fail the step),
  * not eligible when the version was asked for by number, and superseded are failures.
  */
-export function reportExitCode(report: Pick<Report, 'decision'>, opts: { failOnReject: boolean; askedByNumber: boolean }): number {
+export function reportExitCode(
+  report: Pick<Report, 'decision'>,
+  opts: { failOnReject: boolean; askedByNumber: boolean },
+): number {
   if (report.decision === 'rejected') return opts.failOnReject ? EXIT_CODES.rejected : EXIT_CODES.ok;
   if (report.decision === 'skipped') return opts.askedByNumber ? EXIT_CODES.rejected : EXIT_CODES.ok;
   if (report.decision === 'superseded') return EXIT_CODES.conflict;
@@ -81,12 +93,19 @@ export function reportExitCode(report: Pick<Report, 'decision'>, opts: { failOnR
 }
 
 /** The candidate's lineage and MLflow UI links (MLflow's UI routes: #/experiments/ID/runs/RUN, #/models/NAME/versions/V). */
-export function lineageOf(serverUrl: string, model: string, version: string, run?: { runId: string; experimentId?: string; tags: Record<string, string> }): NonNullable<Report['lineage']> | undefined {
+export function lineageOf(
+  serverUrl: string,
+  model: string,
+  version: string,
+  run?: { runId: string; experimentId?: string; tags: Record<string, string> },
+): NonNullable<Report['lineage']> | undefined {
   if (!run) return undefined;
   const commit = run.tags['mlflow.source.git.commit'];
   return {
     runId: run.runId,
-    ...(run.experimentId ? { experimentId: run.experimentId, runUrl: `${serverUrl}/#/experiments/${run.experimentId}/runs/${run.runId}` } : {}),
+    ...(run.experimentId
+      ? { experimentId: run.experimentId, runUrl: `${serverUrl}/#/experiments/${run.experimentId}/runs/${run.runId}` }
+      : {}),
     ...(commit ? { sourceCommit: commit } : {}),
     versionUrl: `${serverUrl}/#/models/${encodeURIComponent(model)}/versions/${version}`,
   };
@@ -97,11 +116,17 @@ function jsonNumber(n: number | null): number | string | null {
   return n === null || Number.isFinite(n) ? n : formatNumber(n);
 }
 
-const MARK: Record<Check['verdict'], string> = { pass: '✅ pass', fail: '❌ fail', missing: '❌ missing', warn: '⚠️ missing (optional)' };
+const MARK: Record<Check['verdict'], string> = {
+  pass: '✅ pass',
+  fail: '❌ fail',
+  missing: '❌ missing',
+  warn: '⚠️ missing (optional)',
+};
 
 /** The checks table: a header row, then one row a check, as plain text cells (the adapter escapes them). */
 export function checkRows(report: Pick<Report, 'checks'>): string[][] {
-  const num = (v: number | string | null | undefined) => (v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v);
+  const num = (v: number | string | null | undefined) =>
+    v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v;
   const withCompare = report.checks.some((c) => c.baseline);
   return [
     ['Metric', 'Candidate', 'Rule', ...(withCompare ? ['Holder', 'Change'] : []), 'Verdict', 'Detail'],
@@ -112,7 +137,9 @@ export function checkRows(report: Pick<Report, 'checks'>): string[][] {
       ...(withCompare
         ? [
             c.baseline ? `v${c.baseline.version}: ${num(c.baseline.value)}` : '—',
-            c.change ? `${signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${c.change.relative >= 0 ? '+' : ''}${formatPercent(c.change.relative)})` : ''}` : '—',
+            c.change
+              ? `${signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${c.change.relative >= 0 ? '+' : ''}${formatPercent(c.change.relative)})` : ''}`
+              : '—',
           ]
         : []),
       MARK[c.verdict],

@@ -2,7 +2,15 @@
  * Rollback: put back the version that held a target before the current one (from
  * the ledger), or a given one, in one step. Pure: it is given the registry state.
  */
-import { alreadyRecorded, appendHistory, LEDGER, ledgerTags, targetKey, type HistoryEntry, type LedgerContext } from './ledger.js';
+import {
+  alreadyRecorded,
+  appendHistory,
+  LEDGER,
+  ledgerTags,
+  targetKey,
+  type HistoryEntry,
+  type LedgerContext,
+} from './ledger.js';
 import { currentHolder, type TargetRef } from './holders.js';
 import type { ModelVersion, RegistryOp } from './registry-model.js';
 
@@ -44,20 +52,29 @@ export function planRollback(s: RollbackState): RollbackPlan {
     );
   }
   const restore = s.versions.find((v) => v.version === wanted);
-  if (!restore) throw new Error(`version ${wanted} of "${s.model}" does not exist (it may have been deleted); nothing was changed`);
-  if (current && current.version === restore.version) throw new Error(`version ${restore.version} already holds ${where}; nothing to roll back`);
+  if (!restore)
+    throw new Error(`version ${wanted} of "${s.model}" does not exist (it may have been deleted); nothing was changed`);
+  if (current && current.version === restore.version)
+    throw new Error(`version ${restore.version} already holds ${where}; nothing to roll back`);
   const refusals: string[] = [];
   if (restore.status !== 'READY') refusals.push(`it is ${restore.status}, not READY`);
   if (!s.force) {
-    const promoted = ['promoted', 'restored', 'rolled-back'].includes(restore.tags[LEDGER.decision] ?? '') || s.history.some((h) => h.version === restore.version && h.target === key);
+    const promoted =
+      ['promoted', 'restored', 'rolled-back'].includes(restore.tags[LEDGER.decision] ?? '') ||
+      s.history.some((h) => h.version === restore.version && h.target === key);
     if (!promoted) refusals.push('the gate never promoted it to this target');
     if (restore.tags[LEDGER.decision] === 'rolled-back') {
-      refusals.push(`it was itself rolled back${restore.tags[LEDGER.reason] ? ` ("${restore.tags[LEDGER.reason]}")` : ''}`);
+      refusals.push(
+        `it was itself rolled back${restore.tags[LEDGER.reason] ? ` ("${restore.tags[LEDGER.reason]}")` : ''}`,
+      );
     }
-    if (restore.tags['validation'] !== 'passed') refusals.push(`it never passed validation (validation=${restore.tags['validation'] ?? 'unset'})`);
+    if (restore.tags['validation'] !== 'passed')
+      refusals.push(`it never passed validation (validation=${restore.tags['validation'] ?? 'unset'})`);
   }
   if (refusals.length > 0) {
-    throw new Error(`refusing to restore version ${restore.version} of "${s.model}" to ${where}: ${refusals.join('; ')}${restore.status === 'READY' ? '. Set force: true to restore it anyway' : ''}`);
+    throw new Error(
+      `refusing to restore version ${restore.version} of "${s.model}" to ${where}: ${refusals.join('; ')}${restore.status === 'READY' ? '. Set force: true to restore it anyway' : ''}`,
+    );
   }
 
   return rollbackPlan(s, restore, current, false);
@@ -68,22 +85,47 @@ export function planRollback(s: RollbackState): RollbackPlan {
  * the history. `completing`: an earlier rollback moved the target but stopped before its record
  * was whole; this run finishes it rather than rolling back once more.
  */
-function rollbackPlan(s: RollbackState, restore: ModelVersion, current: ModelVersion | undefined, completing: boolean): RollbackPlan {
+function rollbackPlan(
+  s: RollbackState,
+  restore: ModelVersion,
+  current: ModelVersion | undefined,
+  completing: boolean,
+): RollbackPlan {
   const key = targetKey(s.target);
   const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
   const ctx = s.context;
   const model = s.model;
   const previous = current ? [current.version] : [];
   const record = (version: string, tags: Record<string, string>): RegistryOp[] =>
-    Object.entries(tags).map(([k, value]) => ({ kind: 'set-tag', model, version, key: k, value, record: true }) as const);
+    Object.entries(tags).map(
+      ([k, value]) => ({ kind: 'set-tag', model, version, key: k, value, record: true }) as const,
+    );
   const first = s.history[0];
-  const historyDone = completing && first?.version === restore.version && first.decision === 'restored' && first.target === key;
+  const historyDone =
+    completing && first?.version === restore.version && first.decision === 'restored' && first.target === key;
   const plan: RegistryOp[] = [
-    ...(s.target.alias && s.aliases[s.target.alias] !== restore.version ? [{ kind: 'set-alias', model, alias: s.target.alias, version: restore.version } as const] : []),
-    ...(s.target.stage && restore.stage.toLowerCase() !== s.target.stage.toLowerCase() ? [{ kind: 'transition-stage', model, version: restore.version, stage: s.target.stage, archiveExisting: true } as const] : []),
+    ...(s.target.alias && s.aliases[s.target.alias] !== restore.version
+      ? [{ kind: 'set-alias', model, alias: s.target.alias, version: restore.version } as const]
+      : []),
+    ...(s.target.stage && restore.stage.toLowerCase() !== s.target.stage.toLowerCase()
+      ? [
+          {
+            kind: 'transition-stage',
+            model,
+            version: restore.version,
+            stage: s.target.stage,
+            archiveExisting: true,
+          } as const,
+        ]
+      : []),
     ...record(restore.version, ledgerTags({ decision: 'restored', target: key, previous, reason: s.reason }, ctx)),
     // The withdrawn version is marked, so a scheduled gate does not promote it again until a new decision.
-    ...(current ? record(current.version, ledgerTags({ decision: 'rolled-back', target: key, previous: [], reason: s.reason }, ctx)) : []),
+    ...(current
+      ? record(
+          current.version,
+          ledgerTags({ decision: 'rolled-back', target: key, previous: [], reason: s.reason }, ctx),
+        )
+      : []),
     ...(historyDone
       ? []
       : [
@@ -91,7 +133,15 @@ function rollbackPlan(s: RollbackState, restore: ModelVersion, current: ModelVer
             kind: 'set-model-tag',
             model,
             key: LEDGER.history,
-            value: appendHistory(s.history, { version: restore.version, decision: 'restored', target: key, previous, at: ctx.now, by: ctx.actor ?? 'unknown', reason: s.reason }),
+            value: appendHistory(s.history, {
+              version: restore.version,
+              decision: 'restored',
+              target: key,
+              previous,
+              at: ctx.now,
+              by: ctx.actor ?? 'unknown',
+              reason: s.reason,
+            }),
           } as const,
         ]),
   ];
@@ -108,15 +158,23 @@ function rollbackPlan(s: RollbackState, restore: ModelVersion, current: ModelVer
  * holder carries an unfinished `restored` record, or carries none while the ledger's latest entry
  * for the target is the version that had replaced it. Then this run completes that rollback.
  */
-function interruptedRollback(s: RollbackState, holder: ModelVersion | undefined): { restore: ModelVersion; withdrawn?: ModelVersion } | undefined {
+function interruptedRollback(
+  s: RollbackState,
+  holder: ModelVersion | undefined,
+): { restore: ModelVersion; withdrawn?: ModelVersion } | undefined {
   if (!holder) return undefined;
   const key = targetKey(s.target);
   const find = (v: string | undefined) => (v ? s.versions.find((x) => x.version === v) : undefined);
   const last = s.history.find((h) => h.target === key);
-  const begun = (holder.tags[LEDGER.decision] === 'restored' && holder.tags[LEDGER.target] === key) || (last?.version === holder.version && last.decision === 'restored');
+  const begun =
+    (holder.tags[LEDGER.decision] === 'restored' && holder.tags[LEDGER.target] === key) ||
+    (last?.version === holder.version && last.decision === 'restored');
   if (begun) {
     // Which version it withdrew: its record says, else the history entry it wrote.
-    const fromTag = holder.tags[LEDGER.decision] === 'restored' ? (holder.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).at(-1) : undefined;
+    const fromTag =
+      holder.tags[LEDGER.decision] === 'restored'
+        ? (holder.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).at(-1)
+        : undefined;
     const withdrawn = find(fromTag ?? (last?.version === holder.version ? last.previous.at(-1) : undefined));
     const previous = withdrawn ? [withdrawn.version] : [];
     // Whole: every tag there, with the values that tie the two versions together (the reason may be

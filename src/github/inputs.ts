@@ -63,7 +63,9 @@ const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 
 /** A pull request from a fork gets no secrets or variables: with no tracking server there is nothing to do. */
 export function forkWithoutServer(getInput: GetInput, env: Env, event: EventInfo): boolean {
-  return Boolean(event.pullRequest?.fork) && !getInput('tracking-uri').trim() && !(env['MLFLOW_TRACKING_URI'] ?? '').trim();
+  return (
+    Boolean(event.pullRequest?.fork) && !getInput('tracking-uri').trim() && !(env['MLFLOW_TRACKING_URI'] ?? '').trim()
+  );
 }
 
 export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}): Settings {
@@ -73,25 +75,51 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
-  if (models.length > 0 && model) throw new InputError('inputs "model" and "models" cannot both be set: "model" gates one version, "models" the pending versions of several');
+  if (models.length > 0 && model)
+    throw new InputError(
+      'inputs "model" and "models" cannot both be set: "model" gates one version, "models" the pending versions of several',
+    );
   const versionRaw = input('version');
-  if (models.length > 0 && versionRaw && versionRaw !== 'pending') throw new InputError(`input "version" is "${versionRaw}", but with "models" the gate takes every pending version: leave it unset or write "pending"`);
+  if (models.length > 0 && versionRaw && versionRaw !== 'pending')
+    throw new InputError(
+      `input "version" is "${versionRaw}", but with "models" the gate takes every pending version: leave it unset or write "pending"`,
+    );
   const gate = input('gate');
   // On a pull request the default is to decide and report, writing nothing.
   const mode = parseMode(input('mode'), PULL_REQUEST_EVENTS.includes(event.name ?? '') ? 'evaluate' : 'promote');
   const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
   const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
   const registryFlavor = registryRaw === 'databricks-uc' ? 'unity-catalog' : 'mlflow';
-  const databricks = rawTracking === 'databricks' || registryRaw === 'databricks-uc' ? databricksSettings(input, env, rawTracking) : undefined;
-  const uri = databricks ? databricks.host : mode === 'lint' && !rawTracking ? undefined : trackingUri(input('tracking-uri'), env);
-  const registryUri = registryRaw && registryRaw !== 'databricks-uc' && registryRaw !== 'databricks' ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw) : undefined;
-  const auth: Auth = databricks?.token ? { kind: 'bearer', token: databricks.token } : databricks ? { kind: 'none' } : resolveAuth(getInput, env);
+  const databricks =
+    rawTracking === 'databricks' || registryRaw === 'databricks-uc'
+      ? databricksSettings(input, env, rawTracking)
+      : undefined;
+  const uri = databricks
+    ? databricks.host
+    : mode === 'lint' && !rawTracking
+      ? undefined
+      : trackingUri(input('tracking-uri'), env);
+  const registryUri =
+    registryRaw && registryRaw !== 'databricks-uc' && registryRaw !== 'databricks'
+      ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw)
+      : undefined;
+  const auth: Auth = databricks?.token
+    ? { kind: 'bearer', token: databricks.token }
+    : databricks
+      ? { kind: 'none' }
+      : resolveAuth(getInput, env);
   const extraHeaders = parseHeaders(getInput('extra-headers'));
   if (auth.kind !== 'none' && Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')) {
-    throw new InputError('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
+    throw new InputError(
+      'input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them',
+    );
   }
-  if (mode === 'apply' && !input('plan')) throw new InputError('mode "apply" needs the input "plan": the path of the file mode "plan" wrote (output plan-path)');
-  if (gate && !/^[A-Za-z0-9_-]+$/.test(gate)) throw new InputError(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
+  if (mode === 'apply' && !input('plan'))
+    throw new InputError(
+      'mode "apply" needs the input "plan": the path of the file mode "plan" wrote (output plan-path)',
+    );
+  if (gate && !/^[A-Za-z0-9_-]+$/.test(gate))
+    throw new InputError(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
   return {
     ...(uri ? { trackingUri: uri } : {}),
     ...(registryUri && registryUri !== uri ? { registryUri } : {}),
@@ -126,22 +154,46 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
  * serve when the inputs are unset.
  */
 function transportSettings(input: (name: string) => string, env: Env): TransportOptions {
-  const number = (name: string, envName: string | undefined, fallback: number, check: { integer?: boolean; min: number; max: number }): number => {
+  const number = (
+    name: string,
+    envName: string | undefined,
+    fallback: number,
+    check: { integer?: boolean; min: number; max: number },
+  ): number => {
     const fromInput = input(name);
     const raw = fromInput || (envName ? (env[envName] ?? '').trim() : '');
     if (!raw) return fallback;
     const source = fromInput ? `input "${name}"` : envName!;
     const value = Number(raw);
-    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value) || (check.integer && !Number.isInteger(value)) || value < check.min || value > check.max) {
-      throw new InputError(`${source} is "${raw}"; it must be ${check.integer ? 'a whole number' : 'a number of seconds'} from ${check.min} to ${check.max}`);
+    if (
+      !/^\d+(\.\d+)?$/.test(raw) ||
+      !Number.isFinite(value) ||
+      (check.integer && !Number.isInteger(value)) ||
+      value < check.min ||
+      value > check.max
+    ) {
+      throw new InputError(
+        `${source} is "${raw}"; it must be ${check.integer ? 'a whole number' : 'a number of seconds'} from ${check.min} to ${check.max}`,
+      );
     }
     return value;
   };
-  const requestTimeoutMs = number('request-timeout', 'MLFLOW_HTTP_REQUEST_TIMEOUT', DEFAULT_TRANSPORT.requestTimeoutMs / 1000, { min: 0.1, max: 600 }) * 1000;
-  const maxRetries = number('retries', 'MLFLOW_HTTP_REQUEST_MAX_RETRIES', DEFAULT_TRANSPORT.maxRetries, { integer: true, min: 0, max: 20 });
-  const deadlineMs = number('retry-deadline', undefined, DEFAULT_TRANSPORT.deadlineMs / 1000, { min: 0.1, max: 3600 }) * 1000;
+  const requestTimeoutMs =
+    number('request-timeout', 'MLFLOW_HTTP_REQUEST_TIMEOUT', DEFAULT_TRANSPORT.requestTimeoutMs / 1000, {
+      min: 0.1,
+      max: 600,
+    }) * 1000;
+  const maxRetries = number('retries', 'MLFLOW_HTTP_REQUEST_MAX_RETRIES', DEFAULT_TRANSPORT.maxRetries, {
+    integer: true,
+    min: 0,
+    max: 20,
+  });
+  const deadlineMs =
+    number('retry-deadline', undefined, DEFAULT_TRANSPORT.deadlineMs / 1000, { min: 0.1, max: 3600 }) * 1000;
   if (deadlineMs < requestTimeoutMs) {
-    throw new InputError(`input "retry-deadline" (${deadlineMs / 1000} s) is shorter than request-timeout (${requestTimeoutMs / 1000} s): one attempt could never finish`);
+    throw new InputError(
+      `input "retry-deadline" (${deadlineMs / 1000} s) is shorter than request-timeout (${requestTimeoutMs / 1000} s): one attempt could never finish`,
+    );
   }
   return {
     ...DEFAULT_TRANSPORT,
@@ -157,7 +209,10 @@ function transportSettings(input: (name: string) => string, env: Env): Transport
 function trackingUri(fromInput: string, env: Env): string {
   const source = fromInput ? 'input "tracking-uri"' : 'MLFLOW_TRACKING_URI';
   const raw = fromInput || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
-  if (!raw) throw new InputError('input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI: give the URL of the MLflow tracking server, e.g. https://mlflow.example.com');
+  if (!raw)
+    throw new InputError(
+      'input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI: give the URL of the MLflow tracking server, e.g. https://mlflow.example.com',
+    );
   return httpUrl(source, raw);
 }
 
@@ -167,38 +222,59 @@ function httpUrl(source: string, raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new InputError(`${source} "${stripUserInfo(raw)}" is not a URL; write it with its scheme, e.g. https://${stripUserInfo(raw)}`);
+    throw new InputError(
+      `${source} "${stripUserInfo(raw)}" is not a URL; write it with its scheme, e.g. https://${stripUserInfo(raw)}`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     const hint =
       url.protocol === 'databricks:' || url.protocol === 'databricks-uc:'
         ? ' (Databricks workspaces are configured with tracking-uri "databricks" and databricks-host; profiles in ~/.databrickscfg are not read)'
         : '';
-    throw new InputError(`${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`);
+    throw new InputError(
+      `${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`,
+    );
   }
   if (url.username || url.password) {
-    throw new InputError(`${source} must not contain credentials; pass them as tracking-username and tracking-password (or tracking-token) from secrets`);
+    throw new InputError(
+      `${source} must not contain credentials; pass them as tracking-username and tracking-password (or tracking-token) from secrets`,
+    );
   }
   if (url.search || url.hash) throw new InputError(`${source} must not have a query string or fragment`);
   return url.toString().replace(/\/+$/, '');
 }
 
 /** `databricks` tracking (or `databricks-uc` registry): the workspace host and a token, or OAuth M2M client credentials. */
-function databricksSettings(input: (name: string) => string, env: Env, tracking: string): NonNullable<Settings['databricks']> {
+function databricksSettings(
+  input: (name: string) => string,
+  env: Env,
+  tracking: string,
+): NonNullable<Settings['databricks']> {
   if (tracking && tracking !== 'databricks') {
-    throw new InputError(`registry-uri "databricks-uc" needs tracking-uri "databricks" (Unity Catalog models are read with the workspace's tracking server), not "${stripUserInfo(tracking)}"`);
+    throw new InputError(
+      `registry-uri "databricks-uc" needs tracking-uri "databricks" (Unity Catalog models are read with the workspace's tracking server), not "${stripUserInfo(tracking)}"`,
+    );
   }
   const value = (name: string, variable: string) => input(name) || (env[variable] ?? '').trim();
   const hostRaw = value('databricks-host', 'DATABRICKS_HOST');
-  if (!hostRaw) throw new InputError('tracking-uri "databricks" needs the workspace URL: set databricks-host or DATABRICKS_HOST');
-  const host = httpUrl(input('databricks-host') ? 'input "databricks-host"' : 'DATABRICKS_HOST', /^https?:\/\//.test(hostRaw) ? hostRaw : `https://${hostRaw}`);
+  if (!hostRaw)
+    throw new InputError('tracking-uri "databricks" needs the workspace URL: set databricks-host or DATABRICKS_HOST');
+  const host = httpUrl(
+    input('databricks-host') ? 'input "databricks-host"' : 'DATABRICKS_HOST',
+    /^https?:\/\//.test(hostRaw) ? hostRaw : `https://${hostRaw}`,
+  );
   const token = value('databricks-token', 'DATABRICKS_TOKEN');
   const clientId = value('databricks-client-id', 'DATABRICKS_CLIENT_ID');
   const clientSecret = value('databricks-client-secret', 'DATABRICKS_CLIENT_SECRET');
   if (token) return { host, token };
   if (clientId && clientSecret) return { host, clientId, clientSecret };
-  if (clientId || clientSecret) throw new InputError('databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) go together: set both or neither');
-  throw new InputError('tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine');
+  if (clientId || clientSecret)
+    throw new InputError(
+      'databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) go together: set both or neither',
+    );
+  throw new InputError(
+    'tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine',
+  );
 }
 
 /** TLS options: each input beats its MLflow environment variable. */
@@ -206,16 +282,32 @@ function tlsSettings(input: (name: string) => string, env: Env): Settings['tls']
   const caPath = input('tracking-server-cert-path') || (env['MLFLOW_TRACKING_SERVER_CERT_PATH'] ?? '').trim();
   const clientCertPath = input('tracking-client-cert-path') || (env['MLFLOW_TRACKING_CLIENT_CERT_PATH'] ?? '').trim();
   const insecureRaw = input('tracking-insecure-tls') || (env['MLFLOW_TRACKING_INSECURE_TLS'] ?? '').trim();
-  const insecure = parseBoolean(input('tracking-insecure-tls') ? 'tracking-insecure-tls' : 'MLFLOW_TRACKING_INSECURE_TLS', insecureRaw.toLowerCase() === 'true' ? 'true' : insecureRaw.toLowerCase() === 'false' ? 'false' : insecureRaw, false);
+  const insecure = parseBoolean(
+    input('tracking-insecure-tls') ? 'tracking-insecure-tls' : 'MLFLOW_TRACKING_INSECURE_TLS',
+    insecureRaw.toLowerCase() === 'true' ? 'true' : insecureRaw.toLowerCase() === 'false' ? 'false' : insecureRaw,
+    false,
+  );
   if (insecure && caPath) {
     // As MLflow's own client: the two contradict each other.
-    throw new InputError('tracking-insecure-tls (MLFLOW_TRACKING_INSECURE_TLS) and tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH) cannot both be set');
+    throw new InputError(
+      'tracking-insecure-tls (MLFLOW_TRACKING_INSECURE_TLS) and tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH) cannot both be set',
+    );
   }
   return { ...(caPath ? { caPath } : {}), ...(clientCertPath ? { clientCertPath } : {}), insecure };
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const FORBIDDEN_HEADERS = new Set(['host', 'content-length', 'content-type', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer']);
+const FORBIDDEN_HEADERS = new Set([
+  'host',
+  'content-length',
+  'content-type',
+  'connection',
+  'transfer-encoding',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 
 /** `extra-headers`: one `Name: value` a line; blank lines and lines starting with # are skipped. */
 export function parseHeaders(raw: string): Record<string, string> {
@@ -226,9 +318,11 @@ export function parseHeaders(raw: string): Record<string, string> {
     const colon = text.indexOf(':');
     const name = colon > 0 ? text.slice(0, colon).trim() : '';
     if (!HEADER_NAME.test(name)) throw new InputError(`input "extra-headers" line ${i + 1} is not "Name: value"`);
-    if (FORBIDDEN_HEADERS.has(name.toLowerCase())) throw new InputError(`input "extra-headers" line ${i + 1} sets ${name}, which the Action manages itself`);
+    if (FORBIDDEN_HEADERS.has(name.toLowerCase()))
+      throw new InputError(`input "extra-headers" line ${i + 1} sets ${name}, which the Action manages itself`);
     const value = text.slice(colon + 1).trim();
-    if (/[\r\n\0]/.test(value)) throw new InputError(`input "extra-headers" line ${i + 1} has a control character in its value`);
+    if (/[\r\n\0]/.test(value))
+      throw new InputError(`input "extra-headers" line ${i + 1} has a control character in its value`);
     out[name] = value;
   });
   return out;
@@ -240,20 +334,41 @@ function stripUserInfo(raw: string): string {
 
 /** Inputs beat the environment; within one source, Basic beats Bearer, as in MLflow's own client. */
 export function resolveAuth(getInput: GetInput, env: Env): Auth {
-  const fromInputs = authFrom(getInput('tracking-username'), getInput('tracking-password'), getInput('tracking-token'), 'inputs "tracking-username" and "tracking-password"', ['input "tracking-username"', 'input "tracking-password"', 'input "tracking-token"']);
+  const fromInputs = authFrom(
+    getInput('tracking-username'),
+    getInput('tracking-password'),
+    getInput('tracking-token'),
+    'inputs "tracking-username" and "tracking-password"',
+    ['input "tracking-username"', 'input "tracking-password"', 'input "tracking-token"'],
+  );
   if (fromInputs) return fromInputs;
   return (
-    authFrom(env['MLFLOW_TRACKING_USERNAME'] ?? '', env['MLFLOW_TRACKING_PASSWORD'] ?? '', env['MLFLOW_TRACKING_TOKEN'] ?? '', 'MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD', ['MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD', 'MLFLOW_TRACKING_TOKEN']) ?? {
+    authFrom(
+      env['MLFLOW_TRACKING_USERNAME'] ?? '',
+      env['MLFLOW_TRACKING_PASSWORD'] ?? '',
+      env['MLFLOW_TRACKING_TOKEN'] ?? '',
+      'MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD',
+      ['MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD', 'MLFLOW_TRACKING_TOKEN'],
+    ) ?? {
       kind: 'none',
     }
   );
 }
 
-function authFrom(username: string, password: string, token: string, names: string, sources: [string, string, string]): Auth | undefined {
+function authFrom(
+  username: string,
+  password: string,
+  token: string,
+  names: string,
+  sources: [string, string, string],
+): Auth | undefined {
   // A credential goes into a header: a line break or control character there is a paste error (never echoed).
   [username.trim(), password, token.trim()].forEach((value, i) => {
     // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(value)) throw new InputError(`${sources[i]} holds a line break or another control character; credentials go into a request header, so check how the secret was pasted (its value is not shown)`);
+    if (/[\u0000-\u001f\u007f]/.test(value))
+      throw new InputError(
+        `${sources[i]} holds a line break or another control character; credentials go into a request header, so check how the secret was pasted (its value is not shown)`,
+      );
   });
   const u = username.trim();
   if (u || password) {
@@ -285,7 +400,9 @@ function parseVersion(raw: string): string {
     if (/^[\w-]{1,256}$/.test(arg)) return `run:${arg}`;
     throw new InputError(`input "version" is "${raw}"; give the run id after run:`);
   }
-  throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>`);
+  throw new InputError(
+    `input "version" is "${raw}"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>`,
+  );
 }
 
 function parseExpectedHolder(raw: string): string {
@@ -304,7 +421,8 @@ function notifySettings(input: (name: string) => string): Settings['notify'] {
     } catch {
       throw new InputError(`input "${name}" is not a URL`); // the value is a secret: not echoed
     }
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new InputError(`input "${name}" must be an http(s) URL`);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:')
+      throw new InputError(`input "${name}" must be an http(s) URL`);
     return raw;
   };
   const slack = url('slack-webhook-url');
@@ -315,8 +433,14 @@ function notifySettings(input: (name: string) => string): Settings['notify'] {
     .map((d) => d.trim())
     .filter(Boolean);
   const unknown = notifyOn.filter((d) => !(DECISIONS as readonly string[]).includes(d));
-  if (unknown.length) throw new InputError(`input "notify-on" names ${unknown.join(', ')}; the decisions are ${DECISIONS.join(', ')}`);
-  return { ...(slack ? { slackWebhookUrl: slack } : {}), ...(hook ? { webhookUrl: hook } : {}), ...(secret ? { webhookSecret: secret } : {}), notifyOn };
+  if (unknown.length)
+    throw new InputError(`input "notify-on" names ${unknown.join(', ')}; the decisions are ${DECISIONS.join(', ')}`);
+  return {
+    ...(slack ? { slackWebhookUrl: slack } : {}),
+    ...(hook ? { webhookUrl: hook } : {}),
+    ...(secret ? { webhookSecret: secret } : {}),
+    notifyOn,
+  };
 }
 
 /** The rollback target: stage:<Stage> or alias:<name>. */

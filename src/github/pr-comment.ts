@@ -7,11 +7,21 @@ import * as core from '@actions/core';
 /** @actions/github (Octokit) loads only when a run comments: most runs never do, and it is most of the bundle. */
 export const loadGithub = () => import('@actions/github');
 
-export async function upsertComment(token: string, issueNumber: number, marker: string, body: string): Promise<'created' | 'updated'> {
+export async function upsertComment(
+  token: string,
+  issueNumber: number,
+  marker: string,
+  body: string,
+): Promise<'created' | 'updated'> {
   const github = await loadGithub();
   const octokit = github.getOctokit(token);
   const { owner, repo } = github.context.repo;
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
   // Ours starts with the marker (a person quoting it does not) and, with the workflow's token, is the bot's.
   const marked = comments.filter((c) => c.body?.startsWith(marker));
   const mine = marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
@@ -23,12 +33,19 @@ export async function upsertComment(token: string, issueNumber: number, marker: 
   return 'created';
 }
 
-export async function commentOnPullRequest(token: string, issueNumber: number, marker: string, body: string): Promise<void> {
+export async function commentOnPullRequest(
+  token: string,
+  issueNumber: number,
+  marker: string,
+  body: string,
+): Promise<void> {
   try {
     const how = await upsertComment(token, issueNumber, marker, body);
     core.info(`Pull request #${issueNumber}: comment ${how}`);
   } catch (err) {
     const status = (err as { status?: number }).status;
-    core.warning(`Could not comment on pull request #${issueNumber}${status ? ` (GitHub answered ${status})` : ''}: ${(err as Error).message}. The job needs "permissions: pull-requests: write".`);
+    core.warning(
+      `Could not comment on pull request #${issueNumber}${status ? ` (GitHub answered ${status})` : ''}: ${(err as Error).message}. The job needs "permissions: pull-requests: write".`,
+    );
   }
 }

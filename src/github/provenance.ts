@@ -4,7 +4,9 @@
  */
 import { loadGithub } from './pr-comment.js';
 
-export function defaultBranchChecker(token: string): (sha: string) => Promise<{ onDefaultBranch: boolean; defaultBranch: string }> {
+export function defaultBranchChecker(
+  token: string,
+): (sha: string) => Promise<{ onDefaultBranch: boolean; defaultBranch: string }> {
   return async (sha) => {
     const github = await loadGithub();
     const octokit = github.getOctokit(token);
@@ -12,7 +14,11 @@ export function defaultBranchChecker(token: string): (sha: string) => Promise<{ 
     const fromPayload = (github.context.payload.repository as { default_branch?: string } | undefined)?.default_branch;
     const defaultBranch = fromPayload ?? (await octokit.rest.repos.get({ owner, repo })).data.default_branch;
     try {
-      const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${defaultBranch}...${sha}` });
+      const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+        owner,
+        repo,
+        basehead: `${defaultBranch}...${sha}`,
+      });
       return { onDefaultBranch: data.status === 'behind' || data.status === 'identical', defaultBranch };
     } catch (err) {
       if ((err as { status?: number }).status === 404) return { onDefaultBranch: false, defaultBranch }; // not a commit of this repository

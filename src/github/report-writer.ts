@@ -25,7 +25,12 @@ export function setErrorOutputs(kind: string, message: string, wrote: boolean, r
   core.setOutput('decision', kind === 'conflict' ? 'conflict' : 'error');
   core.setOutput('wrote', String(wrote));
   core.setOutput('error-kind', kind);
-  core.setOutput('report', redact(JSON.stringify({ decision: kind === 'conflict' ? 'conflict' : 'error', errorKind: kind, error: message, wrote })));
+  core.setOutput(
+    'report',
+    redact(
+      JSON.stringify({ decision: kind === 'conflict' ? 'conflict' : 'error', errorKind: kind, error: message, wrote }),
+    ),
+  );
 }
 
 const HEADLINE: Record<string, string> = {
@@ -51,9 +56,17 @@ export async function writeReportSummary(report: Report, redact: Redactor, elaps
   s.addTable([header!.map((h) => ({ data: e(h), header: true })), ...rows.map((r) => r.map(e))]);
   if (report.reasons.length > 0) s.addRaw('<p><b>Why</b></p>', true).addList(report.reasons.map(e));
   if (report.applied.length > 0) s.addRaw('<p><b>Registry changes made</b></p>', true).addList(report.applied.map(e));
-  else if (report.plan.length > 0) s.addRaw(`<p><b>Registry changes ${report.mode === 'promote' ? 'planned' : 'that promote mode would make'}</b> (none made)</p>`, true).addList(report.plan.map(e));
+  else if (report.plan.length > 0)
+    s.addRaw(
+      `<p><b>Registry changes ${report.mode === 'promote' ? 'planned' : 'that promote mode would make'}</b> (none made)</p>`,
+      true,
+    ).addList(report.plan.map(e));
   else s.addRaw('<p>No registry changes.</p>', true);
-  if (report.previousVersions.length > 0) s.addRaw(`<p>Previous holder(s) of ${e(describeTarget(report.target))}: ${e(report.previousVersions.join(', '))}</p>`, true);
+  if (report.previousVersions.length > 0)
+    s.addRaw(
+      `<p>Previous holder(s) of ${e(describeTarget(report.target))}: ${e(report.previousVersions.join(', '))}</p>`,
+      true,
+    );
   const l = report.lineage;
   if (l) {
     const run = l.runUrl ? `<a href="${e(l.runUrl)}">${e(l.runId)}</a>` : e(l.runId);
@@ -66,9 +79,19 @@ export async function writeReportSummary(report: Report, redact: Redactor, elaps
   await writeSummary(s);
 }
 
-export async function writeErrorSummary(kind: string, message: string, problems: PolicyProblem[], redact: Redactor): Promise<void> {
+export async function writeErrorSummary(
+  kind: string,
+  message: string,
+  problems: PolicyProblem[],
+  redact: Redactor,
+): Promise<void> {
   const e = (t: string) => escapeCell(redact(t));
-  const s = core.summary.addHeading('MLflow promotion gate: ❌ Error', 2).addRaw(`<p><b>${e(kind)} error</b>: ${e(problems.length > 0 ? `${problems.length} problem(s) in the policy` : message)}</p>`, true);
+  const s = core.summary
+    .addHeading('MLflow promotion gate: ❌ Error', 2)
+    .addRaw(
+      `<p><b>${e(kind)} error</b>: ${e(problems.length > 0 ? `${problems.length} problem(s) in the policy` : message)}</p>`,
+      true,
+    );
   if (problems.length > 0) s.addList(problems.map((p) => e(`${p.file}:${p.line}:${p.column}: ${p.message}`)));
   await writeSummary(s);
 }
@@ -76,18 +99,33 @@ export async function writeErrorSummary(kind: string, message: string, problems:
 /** GitHub shows at most 10 error annotations a step; the summary lists every problem. */
 export function annotateProblems(problems: PolicyProblem[], redact: Redactor): void {
   for (const p of problems) {
-    core.error(redact(p.message), { title: 'Policy error', file: p.file, startLine: p.line, startColumn: p.column, endLine: p.line });
+    core.error(redact(p.message), {
+      title: 'Policy error',
+      file: p.file,
+      startLine: p.line,
+      startColumn: p.column,
+      endLine: p.line,
+    });
   }
 }
 
 /** The scheduled run's table: one row a model. */
-export async function writeScheduleSummary(results: Array<{ model: string; candidate?: string; decision: string; reasons: string[] }>, decision: string, redact: Redactor): Promise<void> {
+export async function writeScheduleSummary(
+  results: Array<{ model: string; candidate?: string; decision: string; reasons: string[] }>,
+  decision: string,
+  redact: Redactor,
+): Promise<void> {
   const e = (t: string) => escapeCell(redact(t));
   const s = core.summary
     .addHeading(`MLflow promotion gate: ${e(HEADLINE[decision] ?? decision)} (${results.length} models)`, 2)
     .addTable([
       ['Model', 'Candidate', 'Decision', 'Why'].map((h) => ({ data: h, header: true })),
-      ...results.map((r) => [e(r.model), e(r.candidate ? `v${r.candidate}` : '—'), e(HEADLINE[r.decision] ?? r.decision), e(r.reasons.join('; '))]),
+      ...results.map((r) => [
+        e(r.model),
+        e(r.candidate ? `v${r.candidate}` : '—'),
+        e(HEADLINE[r.decision] ?? r.decision),
+        e(r.reasons.join('; ')),
+      ]),
     ]);
   await writeSummary(s);
 }
@@ -99,7 +137,15 @@ export async function writeHistorySummary(model: string, history: HistoryEntry[]
     .addHeading(`MLflow promotion gate: history of ${e(model)}`, 2)
     .addTable([
       ['When', 'Version', 'Decision', 'Target', 'Replaced', 'By', 'Reason'].map((h) => ({ data: h, header: true })),
-      ...history.map((h) => [e(h.at), e(`v${h.version}`), e(h.decision), e(h.target), e(h.previous.map((p) => `v${p}`).join(', ') || '—'), e(h.by), e(h.reason ?? '')]),
+      ...history.map((h) => [
+        e(h.at),
+        e(`v${h.version}`),
+        e(h.decision),
+        e(h.target),
+        e(h.previous.map((p) => `v${p}`).join(', ') || '—'),
+        e(h.by),
+        e(h.reason ?? ''),
+      ]),
     ]);
   await writeSummary(s);
 }

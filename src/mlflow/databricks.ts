@@ -19,7 +19,9 @@ export interface DatabricksCredentials {
 export async function databricksToken(creds: DatabricksCredentials, dispatcher?: Dispatcher): Promise<string> {
   if (creds.token) return creds.token;
   if (!creds.clientId || !creds.clientSecret) {
-    throw new RegistryError(`no Databricks credentials for ${creds.host}: set databricks-token, or databricks-client-id and databricks-client-secret`);
+    throw new RegistryError(
+      `no Databricks credentials for ${creds.host}: set databricks-token, or databricks-client-id and databricks-client-secret`,
+    );
   }
   const url = `${creds.host.replace(/\/+$/, '')}/oidc/v1/token`;
   let res: Dispatcher.ResponseData;
@@ -45,8 +47,13 @@ export async function databricksToken(creds: DatabricksCredentials, dispatcher?:
     // described below
   }
   if (res.statusCode !== 200 || !body.access_token) {
-    const why = body.error ? `${body.error}${body.error_description ? `: ${body.error_description}` : ''}` : text.slice(0, 200) || 'no access token';
-    throw new RegistryError(`POST ${url} (OAuth client credentials) answered ${res.statusCode}: ${why}`, res.statusCode);
+    const why = body.error
+      ? `${body.error}${body.error_description ? `: ${body.error_description}` : ''}`
+      : text.slice(0, 200) || 'no access token';
+    throw new RegistryError(
+      `POST ${url} (OAuth client credentials) answered ${res.statusCode}: ${why}`,
+      res.statusCode,
+    );
   }
   return body.access_token;
 }

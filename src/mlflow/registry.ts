@@ -65,11 +65,17 @@ export class MlflowRegistry implements Registry {
 
   async getRegisteredModel(name: string) {
     const res = await orNull(
-      this.rest.get<{ registered_model: { name: string; aliases?: Array<{ alias: string; version: string }>; tags?: ApiTag[] } }>(`${this.prefix}registered-models/get`, { name }),
+      this.rest.get<{
+        registered_model: { name: string; aliases?: Array<{ alias: string; version: string }>; tags?: ApiTag[] };
+      }>(`${this.prefix}registered-models/get`, { name }),
     );
     if (!res) return null;
     const m = res.registered_model;
-    return { name: m.name, aliases: Object.fromEntries((m.aliases ?? []).map((a) => [a.alias, a.version])), tags: tagsToRecord(m.tags) };
+    return {
+      name: m.name,
+      aliases: Object.fromEntries((m.aliases ?? []).map((a) => [a.alias, a.version])),
+      tags: tagsToRecord(m.tags),
+    };
   }
 
   async searchModelNames(prefix: string): Promise<string[]> {
@@ -77,11 +83,14 @@ export class MlflowRegistry implements Registry {
     let pageToken: string | undefined;
     do {
       // In LIKE, _ and % are wildcards too: the caller matches the names exactly.
-      const res = await this.rest.get<{ registered_models?: Array<{ name: string }>; next_page_token?: string }>(`${this.prefix}registered-models/search`, {
-        ...(prefix ? { filter: `name LIKE ${likePattern(prefix, true)}` } : {}),
-        max_results: 1000,
-        page_token: pageToken,
-      });
+      const res = await this.rest.get<{ registered_models?: Array<{ name: string }>; next_page_token?: string }>(
+        `${this.prefix}registered-models/search`,
+        {
+          ...(prefix ? { filter: `name LIKE ${likePattern(prefix, true)}` } : {}),
+          max_results: 1000,
+          page_token: pageToken,
+        },
+      );
       out.push(...(res.registered_models ?? []).map((m) => m.name));
       pageToken = res.next_page_token || undefined;
     } while (pageToken);
@@ -92,11 +101,14 @@ export class MlflowRegistry implements Registry {
     const out: ModelVersion[] = [];
     let pageToken: string | undefined;
     do {
-      const res = await this.rest.get<{ model_versions?: ApiModelVersion[]; next_page_token?: string }>(`${this.prefix}model-versions/search`, {
-        filter: nameFilter(name),
-        max_results: PAGE,
-        page_token: pageToken,
-      });
+      const res = await this.rest.get<{ model_versions?: ApiModelVersion[]; next_page_token?: string }>(
+        `${this.prefix}model-versions/search`,
+        {
+          filter: nameFilter(name),
+          max_results: PAGE,
+          page_token: pageToken,
+        },
+      );
       // The filter may be a LIKE, which matches more than the name: keep the name's own versions.
       out.push(...(res.model_versions ?? []).filter((v) => v.name === name).map(toModelVersion));
       pageToken = res.next_page_token || undefined;
@@ -105,7 +117,9 @@ export class MlflowRegistry implements Registry {
   }
 
   async getModelVersion(name: string, version: string): Promise<ModelVersion | null> {
-    const res = await orNull(this.rest.get<{ model_version: ApiModelVersion }>(`${this.prefix}model-versions/get`, { name, version }));
+    const res = await orNull(
+      this.rest.get<{ model_version: ApiModelVersion }>(`${this.prefix}model-versions/get`, { name, version }),
+    );
     return res ? toModelVersion(res.model_version) : null;
   }
 
@@ -121,7 +135,9 @@ export class MlflowRegistry implements Registry {
       status: info.lifecycle_stage === 'deleted' ? 'DELETED' : (info.status ?? 'UNKNOWN'),
       metrics: new Map((data?.metrics ?? []).map((m) => [m.key, toPoint(m)])),
       tags: tagsToRecord(data?.tags),
-      datasetDigests: [...new Set((inputs?.dataset_inputs ?? []).flatMap((d) => (d.dataset?.digest ? [d.dataset.digest] : [])))],
+      datasetDigests: [
+        ...new Set((inputs?.dataset_inputs ?? []).flatMap((d) => (d.dataset?.digest ? [d.dataset.digest] : []))),
+      ],
     };
   }
 
@@ -143,7 +159,12 @@ export class MlflowRegistry implements Registry {
 
   async getLoggedModelMetrics(modelId: string): Promise<MetricPoint[] | null> {
     try {
-      const res = await orNull(this.tracking.get<{ model: { data?: { metrics?: ApiMetric[] } } }>(`logged-models/${encodeURIComponent(modelId)}`, {}));
+      const res = await orNull(
+        this.tracking.get<{ model: { data?: { metrics?: ApiMetric[] } } }>(
+          `logged-models/${encodeURIComponent(modelId)}`,
+          {},
+        ),
+      );
       return res ? (res.model.data?.metrics ?? []).map(toPoint) : null;
     } catch (err) {
       // A server without logged models (MLflow 2, some hosted registries): the run's metrics serve.
@@ -159,11 +180,13 @@ export class MlflowRegistry implements Registry {
   async apply(op: RegistryOp): Promise<{ version?: string }> {
     switch (op.kind) {
       case 'create-model':
-        if (!this.supportsStages) throw new RegistryError('promotion by copy into a Unity Catalog model is not supported');
+        if (!this.supportsStages)
+          throw new RegistryError('promotion by copy into a Unity Catalog model is not supported');
         await this.rest.post('registered-models/create', { name: op.model });
         return {};
       case 'copy-version': {
-        if (!this.supportsStages) throw new RegistryError('promotion by copy into a Unity Catalog model is not supported');
+        if (!this.supportsStages)
+          throw new RegistryError('promotion by copy into a Unity Catalog model is not supported');
         const res = await this.rest.post<{ model_version: ApiModelVersion }>('model-versions/create', {
           name: op.model,
           source: op.source,
@@ -173,26 +196,47 @@ export class MlflowRegistry implements Registry {
         return { version: String(res.model_version.version) };
       }
       case 'set-tag':
-        await this.rest.post(`${this.prefix}model-versions/set-tag`, { name: op.model, version: op.version, key: op.key, value: op.value }, REPEATABLE);
+        await this.rest.post(
+          `${this.prefix}model-versions/set-tag`,
+          { name: op.model, version: op.version, key: op.key, value: op.value },
+          REPEATABLE,
+        );
         return {};
       case 'set-model-tag':
-        await this.rest.post(`${this.prefix}registered-models/set-tag`, { name: op.model, key: op.key, value: op.value }, REPEATABLE);
+        await this.rest.post(
+          `${this.prefix}registered-models/set-tag`,
+          { name: op.model, key: op.key, value: op.value },
+          REPEATABLE,
+        );
         return {};
       case 'delete-tag':
-        await this.rest.delete(`${this.prefix}model-versions/delete-tag`, { name: op.model, version: op.version, key: op.key }, REPEATABLE);
+        await this.rest.delete(
+          `${this.prefix}model-versions/delete-tag`,
+          { name: op.model, version: op.version, key: op.key },
+          REPEATABLE,
+        );
         return {};
       case 'transition-stage':
-        if (!this.supportsStages) throw new RegistryError(`${this.rest.baseUrl} is a Unity Catalog registry, which has no stages`);
-        await this.rest.post('model-versions/transition-stage', {
-          name: op.model,
-          version: op.version,
-          stage: op.stage,
-          archive_existing_versions: op.archiveExisting,
-        }, REPEATABLE);
+        if (!this.supportsStages)
+          throw new RegistryError(`${this.rest.baseUrl} is a Unity Catalog registry, which has no stages`);
+        await this.rest.post(
+          'model-versions/transition-stage',
+          {
+            name: op.model,
+            version: op.version,
+            stage: op.stage,
+            archive_existing_versions: op.archiveExisting,
+          },
+          REPEATABLE,
+        );
         return {};
       case 'set-alias':
         // An upsert: moving an alias is one atomic write.
-        await this.rest.post(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias, version: op.version }, REPEATABLE);
+        await this.rest.post(
+          `${this.prefix}registered-models/alias`,
+          { name: op.model, alias: op.alias, version: op.version },
+          REPEATABLE,
+        );
         return {};
     }
   }

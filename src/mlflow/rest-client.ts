@@ -7,7 +7,8 @@
 import { Agent, EnvHttpProxyAgent, errors as undiciErrors, interceptors, request, type Dispatcher } from 'undici';
 import { GateError } from '../core/errors.js';
 
-export type Auth = { kind: 'none' } | { kind: 'bearer'; token: string } | { kind: 'basic'; username: string; password: string };
+export type Auth =
+  { kind: 'none' } | { kind: 'bearer'; token: string } | { kind: 'basic'; username: string; password: string };
 
 export interface TransportOptions {
   /** Milliseconds to open a connection. */
@@ -32,11 +33,31 @@ export interface TlsOptions {
   insecure?: boolean;
 }
 
-export const DEFAULT_TRANSPORT: TransportOptions = { connectTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxRetries: 3, minRetryDelayMs: 500, maxRetryDelayMs: 10_000, deadlineMs: 120_000 };
+export const DEFAULT_TRANSPORT: TransportOptions = {
+  connectTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxRetries: 3,
+  minRetryDelayMs: 500,
+  maxRetryDelayMs: 10_000,
+  deadlineMs: 120_000,
+};
 
 /** What undici's retry interceptor retries: these statuses, and these failures (undici's defaults plus timeouts). */
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
-const RETRY_ERRORS = ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN', 'EHOSTUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'];
+const RETRY_ERRORS = [
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'ENETDOWN',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EHOSTUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+];
 const READS: Dispatcher.HttpMethod[] = ['GET', 'HEAD', 'OPTIONS'];
 /** A write that lands the same however often it is sent (a tag, an alias, a stage) may be retried too. */
 const REPEATABLE: Dispatcher.HttpMethod[] = [...READS, 'POST', 'PATCH', 'DELETE'];
@@ -65,7 +86,12 @@ export class MlflowRestClient {
   constructor(
     trackingUri: string,
     auth: Auth,
-    opts: { transport?: Partial<TransportOptions>; tls?: TlsOptions; dispatcher?: Dispatcher; extraHeaders?: Record<string, string> } = {},
+    opts: {
+      transport?: Partial<TransportOptions>;
+      tls?: TlsOptions;
+      dispatcher?: Dispatcher;
+      extraHeaders?: Record<string, string>;
+    } = {},
   ) {
     this.baseUrl = trackingUri.replace(/\/+$/, '');
     const t = { ...DEFAULT_TRANSPORT, ...opts.transport };
@@ -83,7 +109,14 @@ export class MlflowRestClient {
     };
     this.dispatcher =
       opts.dispatcher ??
-      (usesProxy(process.env) ? new EnvHttpProxyAgent(agentOptions) : new Agent({ connect: agentOptions.connect, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs })).compose(
+      (usesProxy(process.env)
+        ? new EnvHttpProxyAgent(agentOptions)
+        : new Agent({
+            connect: agentOptions.connect,
+            headersTimeout: t.requestTimeoutMs,
+            bodyTimeout: t.requestTimeoutMs,
+          })
+      ).compose(
         interceptors.retry({
           maxRetries: t.maxRetries,
           minTimeout: t.minRetryDelayMs,
@@ -100,7 +133,8 @@ export class MlflowRestClient {
     this.minRetryDelayMs = t.minRetryDelayMs;
     this.headers = { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate', ...(opts.extraHeaders ?? {}) };
     if (auth.kind === 'bearer') this.headers['authorization'] = `Bearer ${auth.token}`;
-    if (auth.kind === 'basic') this.headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    if (auth.kind === 'basic')
+      this.headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
   }
 
   get<T>(endpoint: string, query: Query): Promise<T> {
@@ -120,7 +154,12 @@ export class MlflowRestClient {
   }
 
   /** One request to `/api/2.0/mlflow/<endpoint>`; the parsed JSON answer, or a RegistryError. */
-  private async call<T>(method: Dispatcher.HttpMethod, endpoint: string, body?: unknown, repeatable = false): Promise<T> {
+  private async call<T>(
+    method: Dispatcher.HttpMethod,
+    endpoint: string,
+    body?: unknown,
+    repeatable = false,
+  ): Promise<T> {
     const url = `${this.baseUrl}/api/2.0/mlflow/${endpoint}`;
     const where = `${method} ${url}`;
     let res: Dispatcher.ResponseData;
@@ -134,7 +173,10 @@ export class MlflowRestClient {
         signal: AbortSignal.timeout(this.deadlineMs),
         // Jitter: each request's backoff is scaled by a random factor in [0.5, 1.5), so runs that
         // failed together do not retry together.
-        retryOptions: { minTimeout: Math.round(this.minRetryDelayMs * (0.5 + Math.random())), ...(repeatable ? { methods: REPEATABLE } : {}) },
+        retryOptions: {
+          minTimeout: Math.round(this.minRetryDelayMs * (0.5 + Math.random())),
+          ...(repeatable ? { methods: REPEATABLE } : {}),
+        },
       } as Parameters<typeof request>[1]);
     } catch (err) {
       throw transportError(where, err, this.deadlineMs);
@@ -149,14 +191,22 @@ export class MlflowRestClient {
     const json = parseJson(text, type);
     if (res.statusCode >= 200 && res.statusCode < 300) {
       if (json === undefined) {
-        throw new RegistryError(`${where} answered ${res.statusCode} but not with JSON (${describeBody(text, type)}); is the tracking URI an MLflow server, and not a login page or proxy?`, res.statusCode);
+        throw new RegistryError(
+          `${where} answered ${res.statusCode} but not with JSON (${describeBody(text, type)}); is the tracking URI an MLflow server, and not a login page or proxy?`,
+          res.statusCode,
+        );
       }
       return json as T;
     }
-    const mlflowError = json && typeof json === 'object' ? (json as { error_code?: unknown; message?: unknown }) : undefined;
+    const mlflowError =
+      json && typeof json === 'object' ? (json as { error_code?: unknown; message?: unknown }) : undefined;
     const code = typeof mlflowError?.error_code === 'string' ? mlflowError.error_code : undefined;
     const detail = code ? `${code}: ${String(mlflowError?.message ?? '')}` : describeBody(text, type);
-    throw new RegistryError(`${where} answered ${res.statusCode}${statusHint(res.statusCode)}: ${detail}`, res.statusCode, code);
+    throw new RegistryError(
+      `${where} answered ${res.statusCode}${statusHint(res.statusCode)}: ${detail}`,
+      res.statusCode,
+      code,
+    );
   }
 }
 
@@ -205,11 +255,16 @@ function transportError(where: string, err: unknown, deadlineMs: number): Regist
   if (err instanceof undiciErrors.RequestRetryError) {
     // Statuses worth a retry end here, retried (reads, repeatable writes) or not (a create).
     const tries = (err as { data?: { count?: number } }).data?.count ?? 1;
-    return new RegistryError(`${where} answered ${err.statusCode}${tries > 1 ? `, ${tries} times (out of retries)` : ''}`, err.statusCode);
+    return new RegistryError(
+      `${where} answered ${err.statusCode}${tries > 1 ? `, ${tries} times (out of retries)` : ''}`,
+      err.statusCode,
+    );
   }
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') {
-    return new RegistryError(`${where} failed: no answer within ${deadlineMs / 1000} s, retries included (input retry-deadline)`);
+    return new RegistryError(
+      `${where} failed: no answer within ${deadlineMs / 1000} s, retries included (input retry-deadline)`,
+    );
   }
   const code = e.code ?? e.cause?.code;
   const why =
@@ -223,8 +278,8 @@ function transportError(where: string, err: unknown, deadlineMs: number): Regist
             ? 'timed out waiting for the answer (input request-timeout)'
             : code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG'
               ? 'the server does not speak TLS here: is the URL http://, not https://?'
-            : code && TLS_CODES.has(code)
-              ? `the server's TLS certificate was not trusted (${code}); give its CA bundle as tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)`
-              : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;
+              : code && TLS_CODES.has(code)
+                ? `the server's TLS certificate was not trusted (${code}); give its CA bundle as tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)`
+                : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;
   return new RegistryError(`${where} failed: ${why}`);
 }

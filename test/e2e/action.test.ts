@@ -10,9 +10,20 @@ const { py, url } = usePython();
 const POLICY_PATH = '.github/promotion-policy.yml';
 const TOKEN = 'mlflow-s3cret-token-e2e';
 
-function gateRun(model: string, inputs: Record<string, string>, opts: { policy?: string; env?: Record<string, string> } = {}) {
+function gateRun(
+  model: string,
+  inputs: Record<string, string>,
+  opts: { policy?: string; env?: Record<string, string> } = {},
+) {
   return runAction({
-    inputs: { 'tracking-uri': url, 'tracking-token': TOKEN, model, policy: POLICY_PATH, 'fail-on-reject': 'true', ...inputs },
+    inputs: {
+      'tracking-uri': url,
+      'tracking-token': TOKEN,
+      model,
+      policy: POLICY_PATH,
+      'fail-on-reject': 'true',
+      ...inputs,
+    },
     files: { [POLICY_PATH]: opts.policy ?? policyFor(model) },
     ...(opts.env ? { env: opts.env } : {}),
   });
@@ -26,7 +37,15 @@ describe('dist/index.js as a runner runs it', () => {
     await seed(py(), model);
     const run = await gateRun(model, { version: '2' });
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(run.outputs).toMatchObject({ decision: 'promoted', wrote: 'true', 'error-kind': '', model, version: '2', 'previous-version': '1', 'model-uri': `models:/${model}/2` });
+    expect(run.outputs).toMatchObject({
+      decision: 'promoted',
+      wrote: 'true',
+      'error-kind': '',
+      model,
+      version: '2',
+      'previous-version': '1',
+      'model-uri': `models:/${model}/2`,
+    });
     const report = JSON.parse(run.outputs['report']!);
     expect(report.checks).toEqual([
       expect.objectContaining({ metric: 'accuracy', operator: '>=', threshold: 0.9, observed: 0.93, verdict: 'pass' }),
@@ -43,11 +62,24 @@ describe('dist/index.js as a runner runs it', () => {
     await seed(py(), model);
     const run = await gateRun(model, { version: '3' });
     expect(run.code).toBe(1);
-    expect(run.outputs).toMatchObject({ decision: 'rejected', wrote: 'true', 'error-kind': '', 'previous-version': '1' });
-    expect(run.stdout).toContain(`::error::${model} v3 was rejected by the policy: accuracy = 0.87 fails >= 0.9 by 0.03`);
+    expect(run.outputs).toMatchObject({
+      decision: 'rejected',
+      wrote: 'true',
+      'error-kind': '',
+      'previous-version': '1',
+    });
+    expect(run.stdout).toContain(
+      `::error::${model} v3 was rejected by the policy: accuracy = 0.87 fails >= 0.9 by 0.03`,
+    );
     expect(run.summary).toContain('❌ Rejected');
     const v3 = (await versionsOf(py(), model)).find((v) => v.version === '3')!;
-    expect(v3).toMatchObject({ current_stage: 'None', tags: expect.objectContaining({ validation: 'failed', 'mlflow_gate.failed_checks': 'accuracy = 0.87 fails >= 0.9 by 0.03' }) });
+    expect(v3).toMatchObject({
+      current_stage: 'None',
+      tags: expect.objectContaining({
+        validation: 'failed',
+        'mlflow_gate.failed_checks': 'accuracy = 0.87 fails >= 0.9 by 0.03',
+      }),
+    });
     expectNoSecret(run);
   });
 
@@ -86,11 +118,19 @@ describe('dist/index.js as a runner runs it', () => {
     const model = uniqueModel();
     await seed(py(), model);
     const before = await versionsOf(py(), model);
-    const run = await gateRun(model, { version: '2' }, { policy: `model: ${model}\nmetrics:\n  accuracy: "=> 0.90"\n  f1:\n    mni: 0.8\n` });
+    const run = await gateRun(
+      model,
+      { version: '2' },
+      { policy: `model: ${model}\nmetrics:\n  accuracy: "=> 0.90"\n  f1:\n    mni: 0.8\n` },
+    );
     expect(run.code).toBe(2);
     expect(run.outputs).toMatchObject({ decision: 'error', 'error-kind': 'policy', wrote: 'false' });
-    expect(run.stdout).toContain(`::error title=Policy error,file=${POLICY_PATH},line=3,endLine=3,col=13::metrics.accuracy: unknown operator "=>"`);
-    expect(run.stdout).toContain(`::error title=Policy error,file=${POLICY_PATH},line=5,endLine=5,col=5::unknown key "mni" in metrics.f1`);
+    expect(run.stdout).toContain(
+      `::error title=Policy error,file=${POLICY_PATH},line=3,endLine=3,col=13::metrics.accuracy: unknown operator "=>"`,
+    );
+    expect(run.stdout).toContain(
+      `::error title=Policy error,file=${POLICY_PATH},line=5,endLine=5,col=5::unknown key "mni" in metrics.f1`,
+    );
     expect(run.summary).toContain(`${POLICY_PATH}:5:5: unknown key &quot;mni&quot;`);
     expect(await versionsOf(py(), model)).toEqual(before);
   });
@@ -112,7 +152,9 @@ describe('dist/index.js as a runner runs it', () => {
     expect(run.stdout).toContain('::error::input error: input "version" is "abc"');
     const mismatch = await gateRun(model, { version: '2' }, { policy: policyFor('another-model') });
     expect(mismatch.outputs['error-kind']).toBe('input');
-    expect(mismatch.stdout).toContain(`input "model" is "${model}" but the policy ${POLICY_PATH} is for "another-model"`);
+    expect(mismatch.stdout).toContain(
+      `input "model" is "${model}" but the policy ${POLICY_PATH} is for "another-model"`,
+    );
     expect(await versionsOf(py(), model)).toEqual(before);
   });
 
@@ -125,28 +167,44 @@ describe('dist/index.js as a runner runs it', () => {
     expect(run.code).toBe(3);
     expect(run.outputs).toMatchObject({ decision: 'error', 'error-kind': 'registry' });
     // The model and its versions are read together: either may be the one that fails first.
-    expect(run.stdout).toMatch(/::error::registry error: GET http:\/\/127\.0\.0\.1:9\/api\/2\.0\/mlflow\/(registered-models\/get\?name=m|model-versions\/search\?filter=name%253D%2527m%2527&max_results=1000) failed: connection refused/);
+    expect(run.stdout).toMatch(
+      /::error::registry error: GET http:\/\/127\.0\.0\.1:9\/api\/2\.0\/mlflow\/(registered-models\/get\?name=m|model-versions\/search\?filter=name%253D%2527m%2527&max_results=1000) failed: connection refused/,
+    );
     expectNoSecret(run);
   });
 
   it('a password from the environment is masked, with its base64 form, everywhere', async () => {
     const model = uniqueModel();
     await seed(py(), model);
-    const run = await gateRun(model, { version: '3', 'tracking-token': '' }, { env: { MLFLOW_TRACKING_USERNAME: 'alice', MLFLOW_TRACKING_PASSWORD: 'pa55-w0rd-e2e' } });
+    const run = await gateRun(
+      model,
+      { version: '3', 'tracking-token': '' },
+      { env: { MLFLOW_TRACKING_USERNAME: 'alice', MLFLOW_TRACKING_PASSWORD: 'pa55-w0rd-e2e' } },
+    );
     expect(run.outputs['decision']).toBe('rejected');
     expectNoSecret(run, 'pa55-w0rd-e2e');
     expectNoSecret(run, Buffer.from('alice:pa55-w0rd-e2e').toString('base64'));
   });
 
   it('mode lint checks the policy file alone, with no tracking server', async () => {
-    const good = await runAction({ inputs: { mode: 'lint', policy: POLICY_PATH }, files: { [POLICY_PATH]: policyFor('churn-predictor') } });
+    const good = await runAction({
+      inputs: { mode: 'lint', policy: POLICY_PATH },
+      files: { [POLICY_PATH]: policyFor('churn-predictor') },
+    });
     expect(good.code, good.stdout).toBe(0);
     expect(good.outputs).toMatchObject({ decision: 'passed', wrote: 'false' });
-    expect(good.stdout).toContain('policy .github/promotion-policy.yml is valid: 2 metric rule(s) for "churn-predictor"');
-    const bad = await runAction({ inputs: { mode: 'lint', policy: POLICY_PATH }, files: { [POLICY_PATH]: 'metrics:\n  acc: ">= 0.9"\n  acc: ">= 0.8"\n' } });
+    expect(good.stdout).toContain(
+      'policy .github/promotion-policy.yml is valid: 2 metric rule(s) for "churn-predictor"',
+    );
+    const bad = await runAction({
+      inputs: { mode: 'lint', policy: POLICY_PATH },
+      files: { [POLICY_PATH]: 'metrics:\n  acc: ">= 0.9"\n  acc: ">= 0.8"\n' },
+    });
     expect(bad.code).toBe(2);
     expect(bad.outputs['error-kind']).toBe('policy');
-    expect(bad.stdout).toContain(`::error title=Policy error,file=${POLICY_PATH},line=3,endLine=3,col=3::a key appears twice`);
+    expect(bad.stdout).toContain(
+      `::error title=Policy error,file=${POLICY_PATH},line=3,endLine=3,col=3::a key appears twice`,
+    );
   });
 
   it('a version asked for by number that is not eligible fails the step as skipped, writing nothing', async () => {
@@ -157,7 +215,9 @@ describe('dist/index.js as a runner runs it', () => {
     const run = await gateRun(model, { version: '3' }, { policy });
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ decision: 'skipped', wrote: 'false', 'error-kind': '' });
-    expect(run.stdout).toContain(`::error::${model} v3 is not eligible, so it was skipped: version 3 is in stage None, but the policy promotes only from Staging`);
+    expect(run.stdout).toContain(
+      `::error::${model} v3 is not eligible, so it was skipped: version 3 is in stage None, but the policy promotes only from Staging`,
+    );
     expect(await versionsOf(py(), model)).toEqual(before);
   });
 
@@ -186,7 +246,17 @@ describe('dist/index.js as a runner runs it', () => {
       'mlflow_gate.previous_version': '1',
     });
     const dispatch = (inputs: Record<string, string>) =>
-      runAction({ inputs: { 'tracking-uri': url, model, mode: 'rollback', target: 'stage:Production', reason: 'bad predictions in EU', ...inputs }, eventName: 'workflow_dispatch' });
+      runAction({
+        inputs: {
+          'tracking-uri': url,
+          model,
+          mode: 'rollback',
+          target: 'stage:Production',
+          reason: 'bad predictions in EU',
+          ...inputs,
+        },
+        eventName: 'workflow_dispatch',
+      });
     // v1 was put in Production by hand, never by the gate: refused unless forced.
     const refused = await dispatch({});
     expect(refused.code).toBe(2);
@@ -194,12 +264,22 @@ describe('dist/index.js as a runner runs it', () => {
     expect(refused.stdout).toContain('refusing to restore version 1');
     const forced = await dispatch({ force: 'true' });
     expect(forced.code, forced.stdout).toBe(0);
-    expect(forced.outputs).toMatchObject({ decision: 'rolled-back', version: '1', 'previous-version': '2', wrote: 'true' });
+    expect(forced.outputs).toMatchObject({
+      decision: 'rolled-back',
+      version: '1',
+      'previous-version': '2',
+      wrote: 'true',
+    });
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Production', '2': 'Archived', '3': 'None' });
 
     const history = await runAction({ inputs: { 'tracking-uri': url, model, mode: 'history' } });
     expect(history.code, history.stdout).toBe(0);
-    expect(JSON.parse(history.outputs['history']!).map((h: { version: string; decision: string }) => [h.version, h.decision])).toEqual([
+    expect(
+      JSON.parse(history.outputs['history']!).map((h: { version: string; decision: string }) => [
+        h.version,
+        h.decision,
+      ]),
+    ).toEqual([
       ['1', 'restored'],
       ['2', 'promoted'],
     ]);
@@ -211,12 +291,19 @@ describe('dist/index.js as a runner runs it', () => {
     await seed(py(), `${family}-a`, [{ metrics: { accuracy: 0.95, f1: 0.9 } }]);
     await seed(py(), `${family}-b`, [{ metrics: { accuracy: 0.5, f1: 0.9 } }]);
     const run = await runAction({
-      inputs: { 'tracking-uri': url, models: `${family}-*\n# comments are skipped\n`, policy: POLICY_PATH, 'fail-on-reject': 'false' },
+      inputs: {
+        'tracking-uri': url,
+        models: `${family}-*\n# comments are skipped\n`,
+        policy: POLICY_PATH,
+        'fail-on-reject': 'false',
+      },
       files: { [POLICY_PATH]: 'models:\n  "*":\n    metrics:\n      accuracy: ">= 0.90"\n' },
     });
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs).toMatchObject({ decision: 'promoted', wrote: 'true' });
-    expect(JSON.parse(run.outputs['results']!).map((r: { model: string; decision: string }) => [r.model, r.decision])).toEqual([
+    expect(
+      JSON.parse(run.outputs['results']!).map((r: { model: string; decision: string }) => [r.model, r.decision]),
+    ).toEqual([
       [`${family}-a`, 'promoted'],
       [`${family}-b`, 'rejected'],
     ]);
@@ -228,7 +315,13 @@ describe('dist/index.js as a runner runs it', () => {
     const model = uniqueModel();
     await seed(py(), model);
     const before = await versionsOf(py(), model);
-    const pr = { pull_request: { number: 12, head: { repo: { fork: false, full_name: 'acme/models' } }, base: { repo: { full_name: 'acme/models' } } } };
+    const pr = {
+      pull_request: {
+        number: 12,
+        head: { repo: { fork: false, full_name: 'acme/models' } },
+        base: { repo: { full_name: 'acme/models' } },
+      },
+    };
     const run = await runAction({
       inputs: { 'tracking-uri': url, model, version: '2', policy: POLICY_PATH },
       files: { [POLICY_PATH]: policyFor(model) },
@@ -242,8 +335,19 @@ describe('dist/index.js as a runner runs it', () => {
   });
 
   it('a pull request from a fork (no secrets, no variables) succeeds with one clear notice', async () => {
-    const fork = { pull_request: { number: 13, head: { repo: { fork: true, full_name: 'stranger/models' } }, base: { repo: { full_name: 'acme/models' } } } };
-    const run = await runAction({ inputs: { model: 'm', policy: POLICY_PATH }, files: { [POLICY_PATH]: policyFor('m') }, event: fork, eventName: 'pull_request' });
+    const fork = {
+      pull_request: {
+        number: 13,
+        head: { repo: { fork: true, full_name: 'stranger/models' } },
+        base: { repo: { full_name: 'acme/models' } },
+      },
+    };
+    const run = await runAction({
+      inputs: { model: 'm', policy: POLICY_PATH },
+      files: { [POLICY_PATH]: policyFor('m') },
+      event: fork,
+      eventName: 'pull_request',
+    });
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs).toMatchObject({ decision: 'skipped', wrote: 'false' });
     expect(run.stdout).toContain('::notice::This pull request comes from a fork, which gets no secrets or variables');
@@ -256,7 +360,10 @@ describe('dist/index.js as a runner runs it', () => {
     const hostile = 'val|acc<script>`x`';
     await seed(py(), model, [{ metrics: { accuracy: 0.5 }, run_tags: { 'mlflow.source.git.commit': 'feedface' } }]);
     const policy = `model: ${model}\nmetrics:\n  accuracy: ">= 0.9"\n  "${hostile}": ">= 0.9"\n`;
-    const run = await runAction({ inputs: { 'tracking-uri': url, version: '1', policy: POLICY_PATH, mode: 'evaluate', 'fail-on-reject': 'false' }, files: { [POLICY_PATH]: policy } });
+    const run = await runAction({
+      inputs: { 'tracking-uri': url, version: '1', policy: POLICY_PATH, mode: 'evaluate', 'fail-on-reject': 'false' },
+      files: { [POLICY_PATH]: policy },
+    });
     expect(run.outputs['decision'], run.stdout).toBe('rejected');
     expect(run.summary).not.toContain('<script>');
     expect(run.summary).toContain('val&#124;acc&lt;script&gt;&#96;x&#96;');
@@ -264,4 +371,3 @@ describe('dist/index.js as a runner runs it', () => {
     expect(run.summary).toMatch(/Took \d+\.\d\d s\./);
   });
 });
-

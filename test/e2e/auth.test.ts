@@ -33,7 +33,9 @@ const gate = (model: string, creds: { username: string; password: string } | { t
       model,
       version,
       policy: POLICY_PATH,
-      ...('token' in creds ? { 'tracking-token': creds.token } : { 'tracking-username': creds.username, 'tracking-password': creds.password }),
+      ...('token' in creds
+        ? { 'tracking-token': creds.token }
+        : { 'tracking-username': creds.username, 'tracking-password': creds.password }),
     },
     files: { [POLICY_PATH]: policyFor(model) },
   });
@@ -47,7 +49,9 @@ describe.runIf(inject('mlflowVersion').startsWith('3.'))('MLflow basic-auth app'
     // Two reads go out together; whichever is refused first is named. (The runner's command encoding turns % into %25.)
     const base = server.url.replace(/[.]/g, '\\.');
     expect(run.stdout).toMatch(
-      new RegExp(`::error::registry error: GET ${base}/api/2\\.0/mlflow/(registered-models/get|model-versions/search)\\?\\S+ answered 401 \\(unauthenticated: check tracking-token or tracking-username/password\\): You are not authenticated\\.`),
+      new RegExp(
+        `::error::registry error: GET ${base}/api/2\\.0/mlflow/(registered-models/get|model-versions/search)\\?\\S+ answered 401 \\(unauthenticated: check tracking-token or tracking-username/password\\): You are not authenticated\\.`,
+      ),
     );
     expectNeverPrinted(run, 'not-the-password-999');
     expect(await versionsOf(py, model)).toEqual(before);
@@ -66,16 +70,17 @@ describe.runIf(inject('mlflowVersion').startsWith('3.'))('MLflow basic-auth app'
     expect(run.code).toBe(3);
     expect(run.outputs).toMatchObject({ decision: 'error', 'error-kind': 'registry', wrote: 'false' });
     // The refused write is read back: nothing is in place, and the error says so.
-    expect(run.stdout).toMatch(/answered 403 \(permission denied: the credentials lack the permission\): Permission denied\. Read back, none of the writes is in place; missing: tag validation of /);
+    expect(run.stdout).toMatch(
+      /answered 403 \(permission denied: the credentials lack the permission\): Permission denied\. Read back, none of the writes is in place; missing: tag validation of /,
+    );
     expectNeverPrinted(run, READER.password);
     expect(await versionsOf(py, model)).toEqual(before);
   });
-  it('the admin\'s credentials promote (last: it writes)', async () => {
+  it("the admin's credentials promote (last: it writes)", async () => {
     const run = await gate(model, server.admin!, '2');
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs['decision']).toBe('promoted');
     expectNeverPrinted(run, server.admin!.password);
     expectNeverPrinted(run, Buffer.from(`${server.admin!.username}:${server.admin!.password}`).toString('base64'));
   });
-
 });

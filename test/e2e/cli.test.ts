@@ -9,8 +9,14 @@ import { policyFor, seed, stagesOf, uniqueModel, usePython } from '../support/re
 const { py, url } = usePython();
 const CLI = path.resolve('dist/cli/index.js');
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -45,7 +51,15 @@ describe('the CLI', () => {
   it('promote writes, with the same engine as the Action', async () => {
     const model = uniqueModel();
     await seed(py(), model);
-    const run = await cli(['promote', '--policy', await policyFile(policyFor(model)), '--version', '2', '--tracking-uri', url]);
+    const run = await cli([
+      'promote',
+      '--policy',
+      await policyFile(policyFor(model)),
+      '--version',
+      '2',
+      '--tracking-uri',
+      url,
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Written:');
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Archived', '2': 'Production', '3': 'None' });
@@ -59,7 +73,15 @@ describe('the CLI', () => {
     const input = await cli(['evaluate', '--policy', badPolicy, '--version', 'abc', '--tracking-uri', url]);
     expect(input.code).toBe(2);
     expect(input.stderr).toContain('input error: input "version" is "abc"');
-    const down = await cli(['evaluate', '--policy', await policyFile(policyFor('m')), '--tracking-uri', 'http://127.0.0.1:9', '--tracking-token', 'cli-secret-9']);
+    const down = await cli([
+      'evaluate',
+      '--policy',
+      await policyFile(policyFor('m')),
+      '--tracking-uri',
+      'http://127.0.0.1:9',
+      '--tracking-token',
+      'cli-secret-9',
+    ]);
     expect(down.code).toBe(3);
     expect(down.stderr).toContain('registry error: GET http://127.0.0.1:9/api/2.0/mlflow/');
     expect(down.stderr + down.stdout).not.toContain('cli-secret-9');

@@ -12,8 +12,14 @@ const root = new URL('../../', import.meta.url);
 const POLICY = readFileSync(new URL('examples/promotion-policy.yml', root), 'utf8');
 
 /** The `with:` block of our step in an example workflow, expressions filled in, model names renamed. */
-function withBlock(file: string, values: Record<string, string>, rename: (text: string) => string): Record<string, string> {
-  const wf = parse(readFileSync(new URL(`examples/workflows/${file}`, root), 'utf8')) as { jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string> }> }> };
+function withBlock(
+  file: string,
+  values: Record<string, string>,
+  rename: (text: string) => string,
+): Record<string, string> {
+  const wf = parse(readFileSync(new URL(`examples/workflows/${file}`, root), 'utf8')) as {
+    jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string> }> }>;
+  };
   const step = Object.values(wf.jobs)
     .flatMap((j) => j.steps)
     .find((s) => s.uses?.startsWith('OWNER/mlflow-promotion-gate'))!;
@@ -40,14 +46,23 @@ describe('the example workflows, run as a runner runs them', () => {
       { metrics: { accuracy: 0.95, f1: 0.92 } },
     ]);
     const files = { '.github/promotion-policy.yml': rename(POLICY) };
-    const values = (version: string) => ({ 'vars.MLFLOW_TRACKING_URI': url, 'secrets.MLFLOW_TRACKING_TOKEN': 'example-token', 'inputs.version': version, 'inputs.reason': 'v3 misroutes EU traffic' });
+    const values = (version: string) => ({
+      'vars.MLFLOW_TRACKING_URI': url,
+      'secrets.MLFLOW_TRACKING_TOKEN': 'example-token',
+      'inputs.version': version,
+      'inputs.reason': 'v3 misroutes EU traffic',
+    });
 
     for (const version of ['2', '3']) {
       const run = await runAction({ inputs: withBlock('promote.yml', values(version), rename), files });
       expect(run.code, run.stdout).toBe(0);
       expect(run.outputs['decision']).toBe('promoted');
     }
-    const lint = await runAction({ inputs: withBlock('pull-request.yml', values(''), rename), files, eventName: 'pull_request' });
+    const lint = await runAction({
+      inputs: withBlock('pull-request.yml', values(''), rename),
+      files,
+      eventName: 'pull_request',
+    });
     expect(lint.code, lint.stdout).toBe(0);
     expect(lint.outputs).toMatchObject({ decision: 'passed', version: '3', wrote: 'false' });
 
@@ -59,17 +74,27 @@ describe('the example workflows, run as a runner runs them', () => {
 
   it('scheduled.yml gates the pending versions of every model its patterns match', async () => {
     const family = uniqueModel('ex');
-    const rename = (t: string) => t.replace(/churn-\*/g, `${family}-churn-*`).replace(/fraud-detector/g, `${family}-fraud`).replace(/churn-predictor/g, `${family}-churn-x`);
+    const rename = (t: string) =>
+      t
+        .replace(/churn-\*/g, `${family}-churn-*`)
+        .replace(/fraud-detector/g, `${family}-fraud`)
+        .replace(/churn-predictor/g, `${family}-churn-x`);
     await seed(py(), `${family}-churn-a`, [{ metrics: { accuracy: 0.95, f1: 0.9 } }]);
     await seed(py(), `${family}-fraud`, [{ metrics: { accuracy: 0.5, f1: 0.9 } }]);
     const policy = 'metrics:\n  accuracy: ">= 0.90"\n  f1: ">= 0.88"\n';
     const run = await runAction({
-      inputs: withBlock('scheduled.yml', { 'vars.MLFLOW_TRACKING_URI': url, 'secrets.MLFLOW_TRACKING_TOKEN': 'example-token' }, rename),
+      inputs: withBlock(
+        'scheduled.yml',
+        { 'vars.MLFLOW_TRACKING_URI': url, 'secrets.MLFLOW_TRACKING_TOKEN': 'example-token' },
+        rename,
+      ),
       files: { '.github/promotion-policy.yml': policy },
       eventName: 'schedule',
     });
     expect(run.code, run.stdout).toBe(0);
-    expect(JSON.parse(run.outputs['results']!).map((r: { model: string; decision: string }) => [r.model, r.decision])).toEqual([
+    expect(
+      JSON.parse(run.outputs['results']!).map((r: { model: string; decision: string }) => [r.model, r.decision]),
+    ).toEqual([
       [`${family}-churn-a`, 'promoted'],
       [`${family}-fraud`, 'rejected'],
     ]);

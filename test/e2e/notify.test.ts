@@ -39,14 +39,25 @@ describe('notifications', () => {
     received.length = 0;
     const slack = `${base}/services/T000/B000/slack-token-xyz`;
     const run = await runAction({
-      inputs: { 'tracking-uri': url, model, version: '2', policy: POLICY_PATH, 'slack-webhook-url': slack, 'webhook-url': `${base}/hook`, 'webhook-secret': SECRET },
+      inputs: {
+        'tracking-uri': url,
+        model,
+        version: '2',
+        policy: POLICY_PATH,
+        'slack-webhook-url': slack,
+        'webhook-url': `${base}/hook`,
+        'webhook-secret': SECRET,
+      },
       files: { [POLICY_PATH]: policyFor(model) },
     });
     expect(run.code, run.stdout).toBe(0);
     const hook = received.find((r) => r.path === '/hook')!;
     expect(hook.verified).toBe(true);
     const payload = JSON.parse(hook.body);
-    expect(payload).toMatchObject({ event: 'mlflow-promotion-gate', report: { decision: 'promoted', model, version: '2' } });
+    expect(payload).toMatchObject({
+      event: 'mlflow-promotion-gate',
+      report: { decision: 'promoted', model, version: '2' },
+    });
     expect(hook.headers['x-gate-delivery']).toBe(payload.delivery);
     expect(Date.parse(payload.timestamp)).toBeGreaterThan(Date.now() - 60_000);
     const message = JSON.parse(received.find((r) => r.path.startsWith('/services/'))!.body);
@@ -60,7 +71,14 @@ describe('notifications', () => {
     await seed(py(), model);
     received.length = 0;
     const refused = await runAction({
-      inputs: { 'tracking-uri': url, model, version: '3', policy: POLICY_PATH, 'webhook-url': `${base}/refuse`, 'fail-on-reject': 'false' },
+      inputs: {
+        'tracking-uri': url,
+        model,
+        version: '3',
+        policy: POLICY_PATH,
+        'webhook-url': `${base}/refuse`,
+        'fail-on-reject': 'false',
+      },
       files: { [POLICY_PATH]: policyFor(model) },
     });
     expect(refused.code).toBe(0);
@@ -68,7 +86,15 @@ describe('notifications', () => {
     expect(refused.stdout).toContain('::warning::the webhook notification was refused with status 500');
     received.length = 0;
     const filtered = await runAction({
-      inputs: { 'tracking-uri': url, model, version: '2', policy: POLICY_PATH, 'webhook-url': `${base}/hook`, 'notify-on': 'rejected', mode: 'evaluate' },
+      inputs: {
+        'tracking-uri': url,
+        model,
+        version: '2',
+        policy: POLICY_PATH,
+        'webhook-url': `${base}/hook`,
+        'notify-on': 'rejected',
+        mode: 'evaluate',
+      },
       files: { [POLICY_PATH]: policyFor(model) },
     });
     expect(filtered.outputs['decision']).toBe('passed');

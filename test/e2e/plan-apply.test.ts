@@ -9,7 +9,10 @@ const { py, url } = usePython();
 const POLICY_PATH = '.github/promotion-policy.yml';
 
 const step = (model: string, inputs: Record<string, string>, policy = policyFor(model)) =>
-  runAction({ inputs: { 'tracking-uri': url, model, policy: POLICY_PATH, ...inputs }, files: { [POLICY_PATH]: policy } });
+  runAction({
+    inputs: { 'tracking-uri': url, model, policy: POLICY_PATH, ...inputs },
+    files: { [POLICY_PATH]: policy },
+  });
 
 describe('plan and apply', () => {
   it('plan writes nothing and records the operations; apply performs exactly those', async () => {
@@ -21,8 +24,20 @@ describe('plan and apply', () => {
     expect(plan.outputs['decision']).toBe('passed');
     expect(await versionsOf(py(), model)).toEqual(before);
     const file = JSON.parse(readFileSync(plan.outputs['plan-path']!, 'utf8'));
-    expect(file).toMatchObject({ format: 'mlflow-promotion-gate/plan@1', model, version: '2', decision: 'passed', state: { candidateStage: 'Staging', holders: ['1'] } });
-    expect(file.operations.at(-1)).toEqual({ kind: 'transition-stage', model, version: '2', stage: 'Production', archiveExisting: true });
+    expect(file).toMatchObject({
+      format: 'mlflow-promotion-gate/plan@1',
+      model,
+      version: '2',
+      decision: 'passed',
+      state: { candidateStage: 'Staging', holders: ['1'] },
+    });
+    expect(file.operations.at(-1)).toEqual({
+      kind: 'transition-stage',
+      model,
+      version: '2',
+      stage: 'Production',
+      archiveExisting: true,
+    });
 
     const apply = await step(model, { mode: 'apply', version: '2', plan: plan.outputs['plan-path']! });
     expect(apply.code, apply.stdout).toBe(0);
@@ -37,7 +52,9 @@ describe('plan and apply', () => {
     const path = plan.outputs['plan-path']!;
 
     const edited = JSON.parse(readFileSync(path, 'utf8'));
-    edited.operations = edited.operations.map((op: { kind: string; stage?: string }) => (op.kind === 'transition-stage' ? { ...op, stage: 'Staging' } : op));
+    edited.operations = edited.operations.map((op: { kind: string; stage?: string }) =>
+      op.kind === 'transition-stage' ? { ...op, stage: 'Staging' } : op,
+    );
     const editedPath = `${path}.edited.json`;
     writeFileSync(editedPath, JSON.stringify(edited));
     const tampered = await step(model, { mode: 'apply', version: '2', plan: editedPath });

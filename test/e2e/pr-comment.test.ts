@@ -13,7 +13,13 @@ afterEach(async () => {
   await api?.stop();
 });
 
-const pr = { pull_request: { number: 12, head: { repo: { fork: false, full_name: 'acme/models' } }, base: { repo: { full_name: 'acme/models' } } } };
+const pr = {
+  pull_request: {
+    number: 12,
+    head: { repo: { fork: false, full_name: 'acme/models' } },
+    base: { repo: { full_name: 'acme/models' } },
+  },
+};
 
 describe('the pull-request comment', () => {
   it('is created once and edited in place, even when it sits on the second page of 100', async () => {
@@ -24,7 +30,14 @@ describe('the pull-request comment', () => {
     await seed(py(), model);
     const gate = (version: string) =>
       runAction({
-        inputs: { 'tracking-uri': url, model, version, policy: POLICY_PATH, 'github-token': 'ghs_comment_token_123', 'fail-on-reject': 'false' },
+        inputs: {
+          'tracking-uri': url,
+          model,
+          version,
+          policy: POLICY_PATH,
+          'github-token': 'ghs_comment_token_123',
+          'fail-on-reject': 'false',
+        },
         files: { [POLICY_PATH]: policyFor(model) },
         event: pr,
         eventName: 'pull_request',
@@ -40,19 +53,27 @@ describe('the pull-request comment', () => {
     expect(api.comments[3]!.body).toBe(`quoting: <!-- mlflow-promotion-gate: ${model} -->`);
     expect(api.comments).toHaveLength(151);
     expect(ours[0]!.body).toContain(`### MLflow promotion gate: ${model} v3 ❌ rejected`);
-    expect(ours[0]!.body).toContain('| accuracy | 0.87 | &gt;= 0.9 | ❌ fail | accuracy = 0.87 fails &gt;= 0.9 by 0.03 |');
-    expect(ours[0]!.body).toMatch(/- run \[`[0-9a-f]+`\]\(http:\/\/127\.0\.0\.1:\d+\/#\/experiments\/\d+\/runs\/[0-9a-f]+\)/);
+    expect(ours[0]!.body).toContain(
+      '| accuracy | 0.87 | &gt;= 0.9 | ❌ fail | accuracy = 0.87 fails &gt;= 0.9 by 0.03 |',
+    );
+    expect(ours[0]!.body).toMatch(
+      /- run \[`[0-9a-f]+`\]\(http:\/\/127\.0\.0\.1:\d+\/#\/experiments\/\d+\/runs\/[0-9a-f]+\)/,
+    );
     const writes = api.requests.filter((r) => r.method !== 'GET');
     expect(writes.map((r) => [r.method, r.path])).toEqual([
       ['POST', '/repos/acme/models/issues/12/comments'],
       ['PATCH', `/repos/acme/models/issues/comments/${ours[0]!.id}`],
     ]);
     // The second run read both pages to find it.
-    expect(api.requests.filter((r) => r.method === 'GET').map((r) => r.path)).toContain('/repos/acme/models/issues/12/comments?per_page=100&page=2');
+    expect(api.requests.filter((r) => r.method === 'GET').map((r) => r.path)).toContain(
+      '/repos/acme/models/issues/12/comments?per_page=100&page=2',
+    );
     expect(api.requests.every((r) => r.auth === 'token ghs_comment_token_123')).toBe(true);
     // Every request is one GitHub's published OpenAPI description knows, with a valid body.
     expect(openApiProblems(api.requests)).toEqual([]);
-    expect(openApiProblems([{ method: 'PATCH', path: '/repos/a/b/issues/comments/1', body: { text: 'x' } }])).not.toEqual([]); // the check can fail
+    expect(
+      openApiProblems([{ method: 'PATCH', path: '/repos/a/b/issues/comments/1', body: { text: 'x' } }]),
+    ).not.toEqual([]); // the check can fail
     expect(first.stdout).toContain('::add-mask::ghs_comment_token_123');
   });
 

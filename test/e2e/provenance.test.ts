@@ -11,7 +11,11 @@ const REVIEWED = 'a'.repeat(40);
 const BRANCH = 'b'.repeat(40);
 let api: Awaited<ReturnType<typeof startGitHubApi>>;
 beforeAll(async () => {
-  api = await startGitHubApi({ owner: 'acme', repo: 'models', commits: { [REVIEWED]: 'behind', [BRANCH]: 'diverged' } });
+  api = await startGitHubApi({
+    owner: 'acme',
+    repo: 'models',
+    commits: { [REVIEWED]: 'behind', [BRANCH]: 'diverged' },
+  });
 });
 afterAll(async () => api?.stop());
 
@@ -25,11 +29,18 @@ describe('provenance', () => {
     ]);
     const policy = `model: ${model}\ncandidate:\n  source_commit: on_default_branch\nmetrics:\n  accuracy: ">= 0.9"\n`;
     const gate = (version: string, token = 'ghs_provenance') =>
-      runAction({ inputs: { 'tracking-uri': url, version, policy: POLICY_PATH, 'github-token': token }, files: { [POLICY_PATH]: policy }, eventName: 'push', env: { GITHUB_API_URL: api.url } });
+      runAction({
+        inputs: { 'tracking-uri': url, version, policy: POLICY_PATH, 'github-token': token },
+        files: { [POLICY_PATH]: policy },
+        eventName: 'push',
+        env: { GITHUB_API_URL: api.url },
+      });
     const branch = await gate('2');
     expect(branch.code).toBe(1);
     expect(branch.outputs['decision']).toBe('skipped');
-    expect(branch.stdout).toContain(`the source commit ${BRANCH} of version 2 is not reachable from the default branch main`);
+    expect(branch.stdout).toContain(
+      `the source commit ${BRANCH} of version 2 is not reachable from the default branch main`,
+    );
     const foreign = await gate('3');
     expect(foreign.outputs['decision']).toBe('skipped');
     const noToken = await gate('1', '');

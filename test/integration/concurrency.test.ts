@@ -43,13 +43,20 @@ const BACKENDS: Backend[] = [
   { name: 'SQLite', workers: 2, postgres: false },
 ];
 
-type Target = { name: string; kind: 'stage' | 'alias'; ledger: string; policy: (model: string) => string; seedHolder: Partial<SeedVersion> };
+type Target = {
+  name: string;
+  kind: 'stage' | 'alias';
+  ledger: string;
+  policy: (model: string) => string;
+  seedHolder: Partial<SeedVersion>;
+};
 const TARGETS: Target[] = [
   {
     name: 'stage Production',
     kind: 'stage',
     ledger: 'stage:Production',
-    policy: (model) => `model: ${JSON.stringify(model)}\ntarget:\n  stage: Production\nmetrics:\n  accuracy: ">= 0.90"\n`,
+    policy: (model) =>
+      `model: ${JSON.stringify(model)}\ntarget:\n  stage: Production\nmetrics:\n  accuracy: ">= 0.90"\n`,
     seedHolder: { stage: 'Production' },
   },
   {
@@ -96,13 +103,20 @@ async function prepare(backend: Backend): Promise<Bench> {
     stops.push(pg.stop);
     backendStoreUri = pg.uri;
   }
-  const server = await startMlflowServer({ python, log, workers: backend.workers, ...(backendStoreUri ? { backendStoreUri } : {}) });
+  const server = await startMlflowServer({
+    python,
+    log,
+    workers: backend.workers,
+    ...(backendStoreUri ? { backendStoreUri } : {}),
+  });
   stops.push(server.stop);
   // uvicorn's supervisor runs one process per worker (multiprocessing's spawn_main)
   const members = processGroupMembers(server.pid);
   const workers = members.filter((p) => p.cmdline.includes('multiprocessing.spawn'));
   if (workers.length !== backend.workers) {
-    throw new Error(`${backend.name}: expected ${backend.workers} uvicorn worker processes, found ${workers.length}:\n${members.map((p) => p.cmdline).join('\n')}`);
+    throw new Error(
+      `${backend.name}: expected ${backend.workers} uvicorn worker processes, found ${workers.length}:\n${members.map((p) => p.cmdline).join('\n')}`,
+    );
   }
   const py = await MlflowPy.start({ python, trackingUri: server.url });
   stops.push(() => py.close());
@@ -111,7 +125,8 @@ async function prepare(backend: Backend): Promise<Bench> {
   const proxy = await startFaultProxy({ upstream: server.url, latencyMs: LATENCY_MS, hold: line.hold });
   stops.push(() => proxy.close());
   const models = {} as Record<Target['kind'], string>;
-  for (const target of TARGETS) models[target.kind] = `race-${target.kind}-${backend.postgres ? 'pg' : 'sqlite'}-${process.pid}`;
+  for (const target of TARGETS)
+    models[target.kind] = `race-${target.kind}-${backend.postgres ? 'pg' : 'sqlite'}-${process.pid}`;
   // v1 holds the target; v2..v11 all pass the policy (accuracy 0.915..0.96). seed_fast: a run with
   // metrics and create_model_version, no logged model (the gate reads metrics, never artifacts).
   const seeded: Array<{ model: string; versions: Array<{ version: string }> }> = await py.call('seed_fast', {
@@ -140,7 +155,13 @@ beforeAll(async () => {
 }, 80_000);
 
 afterAll(async () => {
-  await Promise.all(stops.reverse().map((stop) => stop().catch((err: unknown) => console.error(`[concurrency] clean-up: ${(err as Error).message}`))));
+  await Promise.all(
+    stops
+      .reverse()
+      .map((stop) =>
+        stop().catch((err: unknown) => console.error(`[concurrency] clean-up: ${(err as Error).message}`)),
+      ),
+  );
 });
 
 for (const backend of BACKENDS) {
@@ -175,7 +196,10 @@ for (const backend of BACKENDS) {
         const requests = [...proxy.requests];
         for (const r of requests) {
           const i = Number(r.headers[GATE_RUN]);
-          expect(Number.isInteger(i) && i >= 0 && i < RACERS, `a request without a valid ${GATE_RUN} header: ${r.method} ${r.path}`).toBe(true);
+          expect(
+            Number.isInteger(i) && i >= 0 && i < RACERS,
+            `a request without a valid ${GATE_RUN} header: ${r.method} ${r.path}`,
+          ).toBe(true);
           racers[i]!.requests.push(r);
         }
         const why = (r: Racer) =>
@@ -205,19 +229,37 @@ for (const backend of BACKENDS) {
         const readBeforeFirstMove = readBefore(firstMove);
         // Until the first move the registry holds what was seeded: each of these processes had read v1 as
         // the holder (its answer was complete) before any process moved anything.
-        check(readBeforeFirstMove >= 3, `only ${readBeforeFirstMove} processes had read the holder before the first move`);
+        check(
+          readBeforeFirstMove >= 3,
+          `only ${readBeforeFirstMove} processes had read the holder before the first move`,
+        );
 
         // --- the registry as MLflow's own client reads it
         const versions: PyVersion[] = await py.call('search_versions', { model });
         const byVersion = new Map(versions.map((v) => [v.version, v]));
-        const registered: { aliases: Record<string, string>; tags: Record<string, string> } = await py.call('get_model', { model });
+        const registered: { aliases: Record<string, string>; tags: Record<string, string> } = await py.call(
+          'get_model',
+          { model },
+        );
         const inProduction = versions.filter((v) => v.current_stage === 'Production').map((v) => v.version);
-        const holders = target.kind === 'stage' ? inProduction : [registered.aliases['champion']].filter((v): v is string => v !== undefined);
-        check(holders.length === 1, `MLflow: ${holders.length} versions hold ${target.name} (${holders.map((v) => `v${v}`).join(', ')}), not exactly one`);
+        const holders =
+          target.kind === 'stage'
+            ? inProduction
+            : [registered.aliases['champion']].filter((v): v is string => v !== undefined);
+        check(
+          holders.length === 1,
+          `MLflow: ${holders.length} versions hold ${target.name} (${holders.map((v) => `v${v}`).join(', ')}), not exactly one`,
+        );
         check(inProduction.length <= 1, `MLflow: ${inProduction.length} versions are in Production`);
         if (target.kind === 'alias') {
-          check(JSON.stringify(Object.keys(registered.aliases)) === '["champion"]', `aliases other than @champion: ${JSON.stringify(registered.aliases)}`);
-          check(versions.every((v) => v.current_stage === 'None'), 'an alias target moved a stage');
+          check(
+            JSON.stringify(Object.keys(registered.aliases)) === '["champion"]',
+            `aliases other than @champion: ${JSON.stringify(registered.aliases)}`,
+          );
+          check(
+            versions.every((v) => v.current_stage === 'None'),
+            'an alias target moved a stage',
+          );
         }
         check(!holders.includes('1'), `v1 still holds ${target.name}: nobody was promoted`);
         const holds = (v: string) => holders.includes(v);
@@ -229,18 +271,37 @@ for (const backend of BACKENDS) {
           tally[decision] = (tally[decision] ?? 0) + 1;
           const v = byVersion.get(r.version)!;
           const ledger = ledgerOf(v);
-          const said = (claim: string) => `${why(r)}: ${claim}; registry: v${r.version} ${v.current_stage}${registered.aliases['champion'] === r.version ? ' @champion' : ''} ${JSON.stringify(ledgerTagsOnly(ledger))}`;
+          const said = (claim: string) =>
+            `${why(r)}: ${claim}; registry: v${r.version} ${v.current_stage}${registered.aliases['champion'] === r.version ? ' @champion' : ''} ${JSON.stringify(ledgerTagsOnly(ledger))}`;
           const move = r.requests.find((q) => isWrite(q) && endpoint(q) === moveEndpoint);
           if (decision === 'promoted') {
-            check(r.run.code === 0 && r.run.outputs['wrote'] === 'true' && r.run.outputs['error-kind'] === '', said('promoted, but exit code, wrote or error-kind disagree'));
-            check(v.tags['validation'] === 'passed' && ledger['mlflow_gate.decision'] === 'promoted' && ledger['mlflow_gate.target'] === target.ledger, said('promoted, but the ledger does not record it'));
+            check(
+              r.run.code === 0 && r.run.outputs['wrote'] === 'true' && r.run.outputs['error-kind'] === '',
+              said('promoted, but exit code, wrote or error-kind disagree'),
+            );
+            check(
+              v.tags['validation'] === 'passed' &&
+                ledger['mlflow_gate.decision'] === 'promoted' &&
+                ledger['mlflow_gate.target'] === target.ledger,
+              said('promoted, but the ledger does not record it'),
+            );
             check(move !== undefined, said('promoted without moving its version'));
             if (!holds(r.version) && move) {
               // Taken by a later racer: only after this process's read-back. A move's transaction commits
               // somewhere between its request's start and end, so some other process's move must have
               // ended after this process's read-back began.
-              const readBackStart = Math.min(...r.requests.filter((q) => q.method === 'GET' && move.end !== undefined && q.start >= move.end).map((q) => q.start));
-              const later = racers.filter((o) => o !== r && o.requests.some((q) => isWrite(q) && endpoint(q) === moveEndpoint && (q.end ?? Infinity) > readBackStart));
+              const readBackStart = Math.min(
+                ...r.requests
+                  .filter((q) => q.method === 'GET' && move.end !== undefined && q.start >= move.end)
+                  .map((q) => q.start),
+              );
+              const later = racers.filter(
+                (o) =>
+                  o !== r &&
+                  o.requests.some(
+                    (q) => isWrite(q) && endpoint(q) === moveEndpoint && (q.end ?? Infinity) > readBackStart,
+                  ),
+              );
               const supersededLater = ledger['mlflow_gate.superseded_by'] !== undefined;
               let stamp = '';
               let stampedAfterMove = true;
@@ -253,27 +314,45 @@ for (const backend of BACKENDS) {
               }
               check(
                 supersededLater || (later.length > 0 && stampedAfterMove),
-                said(`promoted, but v${holders.join(', v')} holds ${target.name}, and no other move could have landed after its read-back began${stamp}`),
+                said(
+                  `promoted, but v${holders.join(', v')} holds ${target.name}, and no other move could have landed after its read-back began${stamp}`,
+                ),
               );
             }
           } else if (decision === 'superseded') {
-            check(r.run.code !== 0 && r.run.outputs['wrote'] === 'true' && r.run.outputs['error-kind'] === 'conflict', said('superseded, but exit code, wrote or error-kind disagree'));
+            check(
+              r.run.code !== 0 && r.run.outputs['wrote'] === 'true' && r.run.outputs['error-kind'] === 'conflict',
+              said('superseded, but exit code, wrote or error-kind disagree'),
+            );
             check(move !== undefined, said('superseded without moving its version'));
             check(!holds(r.version), said('superseded, but its version holds the target'));
             const by = ledger['mlflow_gate.superseded_by'];
-            check(ledger['mlflow_gate.decision'] === 'superseded' && by !== undefined && by !== r.version && byVersion.has(by), said(`superseded, but its ledger says ${ledger['mlflow_gate.decision']} superseded_by ${by}`));
+            check(
+              ledger['mlflow_gate.decision'] === 'superseded' &&
+                by !== undefined &&
+                by !== r.version &&
+                byVersion.has(by),
+              said(`superseded, but its ledger says ${ledger['mlflow_gate.decision']} superseded_by ${by}`),
+            );
             // the version that took the target was moved there by a gate too
             if (by !== undefined && byVersion.has(by)) {
-              check(['promoted', 'superseded'].includes(byVersion.get(by)!.tags['mlflow_gate.decision'] ?? ''), said(`superseded by v${by}, whose ledger records no move`));
+              check(
+                ['promoted', 'superseded'].includes(byVersion.get(by)!.tags['mlflow_gate.decision'] ?? ''),
+                said(`superseded by v${by}, whose ledger records no move`),
+              );
             }
             if (target.kind === 'stage') check(v.current_stage === 'Archived', said('superseded, but not Archived'));
           } else if (decision === 'conflict') {
             // nothing written to its version: no request that writes, no verdict, no ledger, no move
             const wrote = r.requests.filter(isWrite).map((q) => `${q.method} ${endpoint(q)}`);
             const wrong = [
-              ...(r.run.code !== 0 && r.run.outputs['wrote'] === 'false' && r.run.outputs['error-kind'] === 'conflict' ? [] : ['exit code, wrote or error-kind disagree']),
+              ...(r.run.code !== 0 && r.run.outputs['wrote'] === 'false' && r.run.outputs['error-kind'] === 'conflict'
+                ? []
+                : ['exit code, wrote or error-kind disagree']),
               ...(wrote.length === 0 ? [] : [`it sent ${wrote.length} writes (${[...new Set(wrote)].join(', ')})`]),
-              ...(Object.keys(v.tags).length === 0 && v.current_stage === 'None' && !holds(r.version) ? [] : ['its version was changed']),
+              ...(Object.keys(v.tags).length === 0 && v.current_stage === 'None' && !holds(r.version)
+                ? []
+                : ['its version was changed']),
             ];
             check(wrong.length === 0, said(`conflict, but ${wrong.join('; ')}`));
           } else {
@@ -285,13 +364,23 @@ for (const backend of BACKENDS) {
         const previousOf = (v: PyVersion) => (v.tags['mlflow_gate.previous_version'] ?? '').split(',').filter(Boolean);
         for (const v of versions) {
           if (holds(v.version)) {
-            check(v.version === '1' || (v.tags['validation'] === 'passed' && v.tags['mlflow_gate.decision'] === 'promoted' && v.tags['mlflow_gate.target'] === target.ledger), `the holder v${v.version} has no ledger record of its promotion: ${JSON.stringify(ledgerTagsOnly(ledgerOf(v)))}`);
+            check(
+              v.version === '1' ||
+                (v.tags['validation'] === 'passed' &&
+                  v.tags['mlflow_gate.decision'] === 'promoted' &&
+                  v.tags['mlflow_gate.target'] === target.ledger),
+              `the holder v${v.version} has no ledger record of its promotion: ${JSON.stringify(ledgerTagsOnly(ledgerOf(v)))}`,
+            );
             continue;
           }
           const ledger = ledgerOf(v);
           if (v.version === '1') {
             // the seeded holder: replaced by a promotion the ledger records
-            const replacedBy = versions.filter((o) => previousOf(o).includes('1') && ['promoted', 'superseded'].includes(o.tags['mlflow_gate.decision'] ?? ''));
+            const replacedBy = versions.filter(
+              (o) =>
+                previousOf(o).includes('1') &&
+                ['promoted', 'superseded'].includes(o.tags['mlflow_gate.decision'] ?? ''),
+            );
             check(replacedBy.length > 0, `v1 lost ${target.name} but no ledger record names it as the previous holder`);
             if (target.kind === 'stage') check(v.current_stage === 'Archived', `v1 is ${v.current_stage}`);
             continue;
@@ -299,16 +388,31 @@ for (const backend of BACKENDS) {
           const decision = ledger['mlflow_gate.decision'];
           if (decision === undefined) {
             // never written: a process that stopped at its re-check
-            check(Object.keys(v.tags).length === 0 && v.current_stage === 'None', `v${v.version} has no ledger record, but ${v.current_stage} ${JSON.stringify(v.tags)}`);
+            check(
+              Object.keys(v.tags).length === 0 && v.current_stage === 'None',
+              `v${v.version} has no ledger record, but ${v.current_stage} ${JSON.stringify(v.tags)}`,
+            );
           } else {
-            check(['promoted', 'superseded'].includes(decision) && ledger['mlflow_gate.target'] === target.ledger && previousOf(v).length > 0, `v${v.version}: ledger ${JSON.stringify(ledgerTagsOnly(ledger))}`);
-            if (target.kind === 'stage') check(v.current_stage === 'Archived', `v${v.version} has a ledger record and does not hold Production, but is ${v.current_stage}`);
+            check(
+              ['promoted', 'superseded'].includes(decision) &&
+                ledger['mlflow_gate.target'] === target.ledger &&
+                previousOf(v).length > 0,
+              `v${v.version}: ledger ${JSON.stringify(ledgerTagsOnly(ledger))}`,
+            );
+            if (target.kind === 'stage')
+              check(
+                v.current_stage === 'Archived',
+                `v${v.version} has a ledger record and does not hold Production, but is ${v.current_stage}`,
+              );
           }
         }
 
         const summary = `${backend.name}, ${target.name}: of ${RACERS} processes, ${readBeforeFirstWrite} had read the holder before the first write, ${readBeforeFirstMove} before the first move; decisions ${JSON.stringify(tally)}; holder ${holders.map((h) => `v${h}`).join(', ') || 'none'}; the starting line held the first requests ${line.heldMs().toFixed(0)} ms for ${line.arrived()} processes; ${requests.length} requests (max ${proxy.maxInFlight} in flight); race took ${raceSeconds.toFixed(1)} s`;
         console.log(summary);
-        expect(problems, `${summary}\n${versions.map((v) => `v${v.version} ${v.current_stage}${registered.aliases['champion'] === v.version ? ' @champion' : ''} ${JSON.stringify(ledgerTagsOnly(ledgerOf(v)))}`).join('\n')}`).toEqual([]);
+        expect(
+          problems,
+          `${summary}\n${versions.map((v) => `v${v.version} ${v.current_stage}${registered.aliases['champion'] === v.version ? ' @champion' : ''} ${JSON.stringify(ledgerTagsOnly(ledgerOf(v)))}`).join('\n')}`,
+        ).toEqual([]);
       }, 60_000);
     }
   });
@@ -321,7 +425,15 @@ function ledgerOf(v: PyVersion): Record<string, string> {
 
 /** The ledger tags without the ones every record has alike (who, when, where, which rules). */
 function ledgerTagsOnly(ledger: Record<string, string>): Record<string, string> {
-  const same = ['mlflow_gate.decided_by', 'mlflow_gate.run_url', 'mlflow_gate.commit', 'mlflow_gate.rule_hash', 'mlflow_gate.policy', 'mlflow_gate.checks', 'mlflow_gate.decided_at'];
+  const same = [
+    'mlflow_gate.decided_by',
+    'mlflow_gate.run_url',
+    'mlflow_gate.commit',
+    'mlflow_gate.rule_hash',
+    'mlflow_gate.policy',
+    'mlflow_gate.checks',
+    'mlflow_gate.decided_at',
+  ];
   return Object.fromEntries(Object.entries(ledger).filter(([k]) => !same.includes(k)));
 }
 

@@ -36,10 +36,24 @@ function generate(n: number, seed: number): Case[] {
   const cases: Case[] = [];
   for (let i = 0; i < n; i++) {
     const gib = r() < 0.5;
-    const baseline = pick([0, 0, -0.5, -3, 0.5, 0.8, 1, 12.5, Math.round(r() * 1000) / 1000, -Math.round(r() * 100) / 10]);
+    const baseline = pick([
+      0,
+      0,
+      -0.5,
+      -3,
+      0.5,
+      0.8,
+      1,
+      12.5,
+      Math.round(r() * 1000) / 1000,
+      -Math.round(r() * 100) / 10,
+    ]);
     const mac = r() < 0.5 ? pick([0.01, 0.05, 0.1, 1, Math.round(r() * 100) / 1000 + 0.001]) : undefined;
     const mrc = r() < 0.5 ? pick([0.0, 0.01, 0.05, 0.1, 0.5, 1.0, Math.round(r() * 100) / 100]) : undefined;
-    const threshold = r() < 0.5 || (mac === undefined && mrc === undefined) ? pick([baseline, baseline - 0.1, baseline + 0.1, 0, 0.9]) : undefined;
+    const threshold =
+      r() < 0.5 || (mac === undefined && mrc === undefined)
+        ? pick([baseline, baseline - 0.1, baseline + 0.1, 0, 0.9])
+        : undefined;
     const sign = gib ? 1 : -1;
     // Candidates at and around every boundary the rules draw, and elsewhere.
     const candidate = pick([
@@ -88,7 +102,8 @@ function ourVerdict(c: Case): boolean {
       : {}),
     text: 'generated',
   };
-  const observe = (v: Record<string, number>) => new Map(Object.entries(v).map(([k, value]) => [k, { value, datasets: [], source: 'generated' }]));
+  const observe = (v: Record<string, number>) =>
+    new Map(Object.entries(v).map(([k, value]) => [k, { value, datasets: [], source: 'generated' }]));
   return evaluateMetrics([rule], observe(c.candidate), { version: '1', metrics: observe(c.baseline) }).passed;
 }
 
@@ -97,13 +112,17 @@ describe('differential: our verdicts against mlflow.validate_evaluation_results'
     const cases = generate(400, 20261126);
     const theirs: boolean[] = await py().call('validate_thresholds', { cases });
     expect(theirs).toHaveLength(cases.length);
-    const disagreements = cases.map((c, i) => ({ c, ours: ourVerdict(c), theirs: theirs[i] })).filter((d) => d.ours !== d.theirs);
+    const disagreements = cases
+      .map((c, i) => ({ c, ours: ourVerdict(c), theirs: theirs[i] }))
+      .filter((d) => d.ours !== d.theirs);
     expect(disagreements).toEqual([]);
     // The sample must exercise both verdicts and every kind of rule, or agreement proves little.
     const passes = theirs.filter(Boolean).length;
     expect(passes).toBeGreaterThan(60);
     expect(cases.length - passes).toBeGreaterThan(60);
-    expect(cases.filter((c) => c.baseline['m'] === 0 && c.min_relative_change !== undefined).length).toBeGreaterThan(10);
+    expect(cases.filter((c) => c.baseline['m'] === 0 && c.min_relative_change !== undefined).length).toBeGreaterThan(
+      10,
+    );
     expect(cases.filter((c) => c.baseline['m']! < 0 && c.min_relative_change !== undefined).length).toBeGreaterThan(10);
     expect(cases.filter((c) => !c.greater_is_better && c.min_absolute_change !== undefined).length).toBeGreaterThan(20);
   });

@@ -31,12 +31,19 @@ describe('fault sweep', () => {
   it(
     `every fault at every request of a promote, a reject and a rollback leaves the registry consistent (MLflow ${major}: ${major === '3' ? 'every request' : 'every third request'})`,
     async () => {
-      const result = await runSweep({ serverUrl: url, python, ...(major === '3' ? {} : { sample: 3 }), prefix: `sweep${major}-${process.pid}`, log: (m) => console.log(m) });
+      const result = await runSweep({
+        serverUrl: url,
+        python,
+        ...(major === '3' ? {} : { sample: 3 }),
+        prefix: `sweep${major}-${process.pid}`,
+        log: (m) => console.log(m),
+      });
       record(`fault-sweep-mlflow${major}`, result);
       expect(result.findings).toEqual([]);
       // Every scenario injected its fault: the requests come from the clean runs, not a guess.
       expect(result.faultsInjected).toBe(result.scenarios);
-      for (const name of ['promote', 'reject', 'rollback']) expect(result.cleanRequests[name]!.length).toBeGreaterThan(5);
+      for (const name of ['promote', 'reject', 'rollback'])
+        expect(result.cleanRequests[name]!.length).toBeGreaterThan(5);
     },
     // About 7.5 minutes alone on 2 cores (MLflow 3, every request); more beside the other suites.
     1_800_000,
@@ -47,13 +54,24 @@ describe('fault sweep', () => {
     async () => {
       const entry = await buildBrokenAction();
       const promote = scenarios().filter((s) => s.name === 'promote');
-      const result = await runSweep({ serverUrl: url, python, scenarios: promote, kinds: ['503', 'reset-before'], entry, extraInputs: { retries: '0' }, prefix: `broken-${process.pid}`, workers: 4 });
+      const result = await runSweep({
+        serverUrl: url,
+        python,
+        scenarios: promote,
+        kinds: ['503', 'reset-before'],
+        entry,
+        extraInputs: { retries: '0' },
+        prefix: `broken-${process.pid}`,
+        workers: 4,
+      });
       record('fault-sweep-broken-variant', result);
       // The clean run of the broken variant is fine: only faults expose it.
       expect(result.findings.filter((f) => f.kind === 'none')).toEqual([]);
       expect(result.findings.length).toBeGreaterThan(0);
       // It reports a promotion the registry does not show.
-      expect(result.findings.map((f) => f.problem)).toContainEqual(expect.stringMatching(/^decision promoted but v2 does not hold Production and @champion/));
+      expect(result.findings.map((f) => f.problem)).toContainEqual(
+        expect.stringMatching(/^decision promoted but v2 does not hold Production and @champion/),
+      );
     },
     600_000,
   );

@@ -12,7 +12,16 @@ const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
 const log: string[] = [];
 const gate = (model: string, over: Partial<GateRequest> = {}) =>
-  runGate({ version: 'latest', mode: 'promote', policyFile: '.github/promotion-policy.yml', policyText: policyFor(model), ...over }, { registry, log: (m) => log.push(m) });
+  runGate(
+    {
+      version: 'latest',
+      mode: 'promote',
+      policyFile: '.github/promotion-policy.yml',
+      policyText: policyFor(model),
+      ...over,
+    },
+    { registry, log: (m) => log.push(m) },
+  );
 
 const gateError = (p: Promise<unknown>) => rejectionOf(p, GateError);
 
@@ -21,10 +30,19 @@ describe('gate against a real MLflow server', () => {
     const model = uniqueModel();
     await seed(py(), model);
     const { report } = await gate(model, { version: '2' });
-    expect(report).toMatchObject({ decision: 'promoted', version: '2', previousVersions: ['1'], wrote: true, modelUri: `models:/${model}/2` });
+    expect(report).toMatchObject({
+      decision: 'promoted',
+      version: '2',
+      previousVersions: ['1'],
+      wrote: true,
+      modelUri: `models:/${model}/2`,
+    });
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Archived', '2': 'Production', '3': 'None' });
     const v2 = (await versionsOf(py(), model)).find((v) => v.version === '2')!;
-    expect(v2.tags).toMatchObject({ validation: 'passed', 'mlflow_gate.checks': 'accuracy=0.93 (>= 0.9) pass; f1=0.9 (>= 0.88) pass' });
+    expect(v2.tags).toMatchObject({
+      validation: 'passed',
+      'mlflow_gate.checks': 'accuracy=0.93 (>= 0.9) pass; f1=0.9 (>= 0.88) pass',
+    });
     expect(v2.tags).not.toHaveProperty('mlflow_gate.failed_checks');
   });
 
@@ -39,7 +57,10 @@ describe('gate against a real MLflow server', () => {
     ]);
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Production', '2': 'Staging', '3': 'None' });
     const v3 = (await versionsOf(py(), model)).find((v) => v.version === '3')!;
-    expect(v3.tags).toMatchObject({ validation: 'failed', 'mlflow_gate.failed_checks': 'accuracy = 0.87 fails >= 0.9 by 0.03' });
+    expect(v3.tags).toMatchObject({
+      validation: 'failed',
+      'mlflow_gate.failed_checks': 'accuracy = 0.87 fails >= 0.9 by 0.03',
+    });
   });
 
   it('a metric the policy names but the run lacks fails that check as missing', async () => {
@@ -47,8 +68,14 @@ describe('gate against a real MLflow server', () => {
     await seed(py(), model, [{ metrics: { accuracy: 0.95 } }]);
     const { report } = await gate(model);
     expect(report.decision).toBe('rejected');
-    expect(report.checks.find((c) => c.metric === 'f1')).toMatchObject({ verdict: 'missing', observed: null, message: 'f1 is missing from the run; the policy requires >= 0.88' });
-    expect((await versionsOf(py(), model))[0]!.tags['mlflow_gate.failed_checks']).toBe('f1 is missing from the run; the policy requires >= 0.88');
+    expect(report.checks.find((c) => c.metric === 'f1')).toMatchObject({
+      verdict: 'missing',
+      observed: null,
+      message: 'f1 is missing from the run; the policy requires >= 0.88',
+    });
+    expect((await versionsOf(py(), model))[0]!.tags['mlflow_gate.failed_checks']).toBe(
+      'f1 is missing from the run; the policy requires >= 0.88',
+    );
   });
 
   it('an unknown model is an input error naming the model and the server, and writes nothing', async () => {

@@ -93,7 +93,14 @@ describe('seeded registry (v1 Production, v2 Staging, v3 None)', () => {
       model_tags: { team: 'infra' },
       versions: [
         {
-          metrics: { accuracy: 0.91, loss: [[0.5, 0], [0.4, 1], [0.3, 2]] },
+          metrics: {
+            accuracy: 0.91,
+            loss: [
+              [0.5, 0],
+              [0.4, 1],
+              [0.3, 2],
+            ],
+          },
           stage: 'Production',
           version_tags: { validated: 'true' },
           run_tags: { purpose: 'infra-test' },
@@ -235,8 +242,17 @@ describe('REST facts of MLflow 3.17 the REST client relies on', () => {
     const byVersion = Object.fromEntries(mvs.map((v) => [v.version, v]));
     expect(Object.keys(byVersion['1']!).sort()).toEqual(
       [
-        'creation_timestamp', 'current_stage', 'description', 'last_updated_timestamp', 'name',
-        'run_id', 'run_link', 'source', 'status', 'tags', 'version',
+        'creation_timestamp',
+        'current_stage',
+        'description',
+        'last_updated_timestamp',
+        'name',
+        'run_id',
+        'run_link',
+        'source',
+        'status',
+        'tags',
+        'version',
       ].sort(),
     );
     expect(byVersion['1']!.tags).toEqual([{ key: 'a', value: 'b' }]);
@@ -305,7 +321,9 @@ describe('REST facts of MLflow 3.17 the REST client relies on', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error_code).toBe('INVALID_PARAMETER_VALUE');
-    expect(bad.body.message).toBe('Invalid Model Version stage: Prod. Value must be one of None, Staging, Production, Archived.');
+    expect(bad.body.message).toBe(
+      'Invalid Model Version stage: Prod. Value must be one of None, Staging, Production, Archived.',
+    );
   });
 
   it('(c) model-versions/delete-tag for a missing key is 200 {}; the JSON body is required', async () => {
@@ -354,7 +372,10 @@ describe('REST facts of MLflow 3.17 the REST client relies on', () => {
     await py.call('seed_model', { model, versions: [{}] });
     for (const [path, body] of [
       ['model-versions/set-tag', { name: model, version: 1, key: 'k', value: 'v' }],
-      ['model-versions/transition-stage', { name: model, version: 1, stage: 'Staging', archive_existing_versions: false }],
+      [
+        'model-versions/transition-stage',
+        { name: model, version: 1, stage: 'Staging', archive_existing_versions: false },
+      ],
       ['registered-models/alias', { name: model, alias: 'champion', version: 1 }],
     ] as const) {
       const res = await rest('POST', path, { body });

@@ -34,7 +34,10 @@ const track = <D extends Dispatcher>(dispatcher: D): D => {
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'net-fixtures-'));
   tls = await makeTlsMaterial(dir);
-  [clientPem, otherCaPem] = await Promise.all([fs.readFile(tls.clientPemPath, 'utf8'), fs.readFile(tls.otherCaPath, 'utf8')]);
+  [clientPem, otherCaPem] = await Promise.all([
+    fs.readFile(tls.clientPemPath, 'utf8'),
+    fs.readFile(tls.otherCaPath, 'utf8'),
+  ]);
 });
 
 afterAll(async () => {
@@ -43,7 +46,11 @@ afterAll(async () => {
 });
 
 /** GET `url` with `dispatcher`: status and body text. */
-async function get(url: string, dispatcher: Dispatcher, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+async function get(
+  url: string,
+  dispatcher: Dispatcher,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   const answer = await request(url, { dispatcher, headers });
   return { status: answer.statusCode, text: await answer.body.text() };
 }
@@ -63,7 +70,9 @@ describe('makeTlsMaterial', () => {
   it('writes the CA, server, combined client PEM and other CA', async () => {
     expect(tls.caPem).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(await fs.readFile(tls.caPath, 'utf8')).toBe(tls.caPem);
-    expect(clientPem).toMatch(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----\n$/);
+    expect(clientPem).toMatch(
+      /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----\n$/,
+    );
     expect(await fs.readFile(tls.serverKeyPath, 'utf8')).toMatch(/PRIVATE KEY/);
     expect(await fs.readFile(tls.serverCertPath, 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(otherCaPem).not.toBe(tls.caPem);
@@ -131,7 +140,12 @@ describe('startTlsReverseProxy (server certificate)', () => {
 describe('startTlsReverseProxy (client certificate required)', () => {
   let proxy: TlsProxy;
   beforeAll(async () => {
-    proxy = await startTlsReverseProxy({ target: mlflowUrl, certPath: tls.serverCertPath, keyPath: tls.serverKeyPath, clientCaPath: tls.caPath });
+    proxy = await startTlsReverseProxy({
+      target: mlflowUrl,
+      certPath: tls.serverCertPath,
+      keyPath: tls.serverKeyPath,
+      clientCaPath: tls.caPath,
+    });
   });
   afterAll(() => proxy?.stop());
 
@@ -145,7 +159,9 @@ describe('startTlsReverseProxy (client certificate required)', () => {
     const error = await failure(get(`${proxy.url}/health`, track(new Agent({ connect: { ca: tls.caPem } }))));
     // TLS 1.3: the client's handshake ends before the server checks its certificate, so undici
     // sends the request and then sees the server hang up: UND_ERR_SOCKET 'other side closed'.
-    expect(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED']).toContain(error.code);
+    expect(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED']).toContain(
+      error.code,
+    );
     expect(proxy.requests).toBe(1);
   });
 });
@@ -199,7 +215,9 @@ describe('startForwardProxy', () => {
     const withRequestTls = track(new EnvHttpProxyAgent(options));
     expect(await get(`${tlsProxy.url}/health`, withRequestTls)).toEqual({ status: 200, text: 'OK' });
     expect(proxy.connects).toEqual([`127.0.0.1:${tlsProxy.port}`]);
-    const connectOnly = track(new EnvHttpProxyAgent({ httpsProxy: proxy.url, noProxy: '', connect: { ca: tls.caPem } }));
+    const connectOnly = track(
+      new EnvHttpProxyAgent({ httpsProxy: proxy.url, noProxy: '', connect: { ca: tls.caPem } }),
+    );
     expect((await failure(get(`${tlsProxy.url}/health`, connectOnly))).code).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
   });
 

@@ -9,7 +9,10 @@ import { seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/r
 const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
 const gate = (model: string, policyText: string, over: Partial<GateRequest> = {}) =>
-  runGate({ model, version: 'latest', mode: 'promote', policyFile: 'policy.yml', policyText, ...over }, { registry, log: () => {} });
+  runGate(
+    { model, version: 'latest', mode: 'promote', policyFile: 'policy.yml', policyText, ...over },
+    { registry, log: () => {} },
+  );
 
 const COMPARE = `metrics:
   auc:
@@ -33,7 +36,12 @@ describe('policy rules against a real MLflow server', () => {
     ]);
     const two = await gate(model, COMPARE, { version: '2' });
     expect(two.report.decision).toBe('rejected');
-    expect(two.report.checks[0]).toMatchObject({ metric: 'auc', observed: 0.905, baseline: { version: '1', value: 0.9 }, verdict: 'fail' });
+    expect(two.report.checks[0]).toMatchObject({
+      metric: 'auc',
+      observed: 0.905,
+      baseline: { version: '1', value: 0.9 },
+      verdict: 'fail',
+    });
     expect(two.report.checks[0]!.message).toContain('needs to be at least 1% higher');
     const three = await gate(model, COMPARE, { version: '3' });
     expect(three.report.checks.map((c) => c.verdict)).toEqual(['pass', 'fail']);
@@ -49,16 +57,39 @@ describe('policy rules against a real MLflow server', () => {
     const lax = await gate(model, COMPARE, { mode: 'evaluate' });
     expect(lax.report.decision).toBe('passed');
     expect(lax.report.checks[0]!.notes).toEqual(['no version holds the target, so the comparison passes']);
-    const strict = await gate(model, COMPARE.replace('min_relative_change: 0.01', 'min_relative_change: 0.01\n      require_baseline: true'), { mode: 'evaluate' });
+    const strict = await gate(
+      model,
+      COMPARE.replace('min_relative_change: 0.01', 'min_relative_change: 0.01\n      require_baseline: true'),
+      { mode: 'evaluate' },
+    );
     expect(strict.report.decision).toBe('rejected');
   });
 
   it('aggregates read the whole history through metrics/get-history', async () => {
     const model = uniqueModel();
-    await seed(py(), model, [{ metrics: { loss: [[0.9, 0], [0.2, 1], [0.1, 2]], acc: [[0.6, 0], [0.9, 1], [0.95, 2]] } }]);
+    await seed(py(), model, [
+      {
+        metrics: {
+          loss: [
+            [0.9, 0],
+            [0.2, 1],
+            [0.1, 2],
+          ],
+          acc: [
+            [0.6, 0],
+            [0.9, 1],
+            [0.95, 2],
+          ],
+        },
+      },
+    ]);
     const latest = await gate(model, 'metrics:\n  loss: "<= 0.5"\n  acc: ">= 0.9"\n', { mode: 'evaluate' });
     expect(latest.report.checks.map((c) => c.observed)).toEqual([0.1, 0.95]);
-    const agg = await gate(model, 'metrics:\n  loss:\n    max: 0.5\n    aggregate: max\n  acc:\n    min: 0.8\n    aggregate: mean\n', { mode: 'evaluate' });
+    const agg = await gate(
+      model,
+      'metrics:\n  loss:\n    max: 0.5\n    aggregate: max\n  acc:\n    min: 0.8\n    aggregate: mean\n',
+      { mode: 'evaluate' },
+    );
     expect(agg.report.checks[0]).toMatchObject({ observed: 0.9, verdict: 'fail' });
     expect(agg.report.checks[0]!.source).toMatch(/max of 3 steps/);
     expect(agg.report.checks[1]!.observed).toBeCloseTo((0.6 + 0.9 + 0.95) / 3, 12);
@@ -70,13 +101,24 @@ describe('policy rules against a real MLflow server', () => {
       { metrics: { accuracy: 0.95 }, stage: 'Staging', run_tags: { reviewed: 'true' } },
       { metrics: { accuracy: 0.95 } },
       { metrics: { accuracy: 0.95 }, stage: 'Staging', run_status: 'FAILED' },
-      { metrics: { accuracy: 0.95 }, stage: 'Staging', version_tags: { reviewed: 'true' }, late_metrics: { accuracy: 0.99 } },
+      {
+        metrics: { accuracy: 0.95 },
+        stage: 'Staging',
+        version_tags: { reviewed: 'true' },
+        late_metrics: { accuracy: 0.99 },
+      },
     ]);
-    const policy = 'candidate:\n  from_stage: Staging\n  tags:\n    reviewed: "true"\n  metrics_before_registration: true\nmetrics:\n  accuracy: ">= 0.9"\n';
+    const policy =
+      'candidate:\n  from_stage: Staging\n  tags:\n    reviewed: "true"\n  metrics_before_registration: true\nmetrics:\n  accuracy: ">= 0.9"\n';
     const before = await versionsOf(py(), model);
     const two = await gate(model, policy, { version: '2' });
     expect(two.report.decision).toBe('skipped');
-    expect(two.report.reasons).toEqual(expect.arrayContaining(['version 2 is in stage None, but the policy promotes only from Staging', 'version 2 (and its run) lacks the tag reviewed="true"']));
+    expect(two.report.reasons).toEqual(
+      expect.arrayContaining([
+        'version 2 is in stage None, but the policy promotes only from Staging',
+        'version 2 (and its run) lacks the tag reviewed="true"',
+      ]),
+    );
     const three = await gate(model, policy, { version: '3' });
     expect(three.report.reasons.join('; ')).toMatch(/is FAILED, not FINISHED/);
     const four = await gate(model, policy, { version: '4' });
@@ -86,15 +128,22 @@ describe('policy rules against a real MLflow server', () => {
     expect(one.report.decision).toBe('promoted'); // the tag on the run counts
   });
 
-  it('same_dataset compares the runs\' dataset digests', async () => {
+  it("same_dataset compares the runs' dataset digests", async () => {
     const model = uniqueModel();
-    const evalSet = { name: 'eval', rows: [[1, 2], [3, 4]] };
+    const evalSet = {
+      name: 'eval',
+      rows: [
+        [1, 2],
+        [3, 4],
+      ],
+    };
     await seed(py(), model, [
       { metrics: { auc: 0.8 }, stage: 'Production', dataset: evalSet },
       { metrics: { auc: 0.9 }, dataset: { name: 'eval', rows: [[9, 9]] } },
       { metrics: { auc: 0.9 }, dataset: evalSet },
     ]);
-    const policy = 'metrics:\n  auc:\n    min: 0.5\n    compare:\n      min_absolute_change: 0.05\n      same_dataset: true\n';
+    const policy =
+      'metrics:\n  auc:\n    min: 0.5\n    compare:\n      min_absolute_change: 0.05\n      same_dataset: true\n';
     const other = await gate(model, policy, { version: '2', mode: 'evaluate' });
     expect(other.report.decision).toBe('rejected');
     expect(other.report.checks[0]!.message).toMatch(/were evaluated on different datasets/);
@@ -105,7 +154,8 @@ describe('policy rules against a real MLflow server', () => {
   it('named gates: staging then production, each with its own target and rules', async () => {
     const model = uniqueModel();
     await seed(py(), model, [{ metrics: { accuracy: 0.85 } }]);
-    const policy = 'defaults:\n  metrics:\n    accuracy: ">= 0.8"\ngates:\n  staging:\n    target: {stage: Staging}\n  production:\n    candidate: {from_stage: Staging}\n    metrics:\n      accuracy: ">= 0.9"\n';
+    const policy =
+      'defaults:\n  metrics:\n    accuracy: ">= 0.8"\ngates:\n  staging:\n    target: {stage: Staging}\n  production:\n    candidate: {from_stage: Staging}\n    metrics:\n      accuracy: ">= 0.9"\n';
     expect((await gate(model, policy, { gate: 'staging' })).report.decision).toBe('promoted');
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Staging' });
     expect((await gate(model, policy, { gate: 'production' })).report.decision).toBe('rejected');
@@ -121,7 +171,10 @@ describe('policy rules against a real MLflow server', () => {
     const tighter = await gate(model, 'metrics:\n  accuracy: ">= 0.95"\n', { mode: 'lint' });
     expect(tighter.report.decision).toBe('rejected');
     expect(tighter.report.reasons).toContain('the holder v1 of stage Production would NOT pass this policy');
-    const offline = await runGate({ model, version: 'latest', mode: 'lint', policyFile: 'p.yml', policyText: 'metrics:\n  accuracy: ">= 0.95"\n' }, { log: () => {} });
+    const offline = await runGate(
+      { model, version: 'latest', mode: 'lint', policyFile: 'p.yml', policyText: 'metrics:\n  accuracy: ">= 0.95"\n' },
+      { log: () => {} },
+    );
     expect(offline.report.decision).toBe('passed');
     expect(offline.report.reasons[1]).toBe('no tracking server given, so no holder was evaluated');
     expect(await versionsOf(py(), model)).toEqual(before);
@@ -130,25 +183,35 @@ describe('policy rules against a real MLflow server', () => {
   it('on_reject tags are written with the rejection', async () => {
     const model = uniqueModel();
     await seed(py(), model, [{ metrics: { accuracy: 0.5 } }]);
-    await gate(model, 'metrics:\n  accuracy: ">= 0.9"\non_reject:\n  tags:\n    validation: failed\n    needs_review: "yes"\n');
+    await gate(
+      model,
+      'metrics:\n  accuracy: ">= 0.9"\non_reject:\n  tags:\n    validation: failed\n    needs_review: "yes"\n',
+    );
     expect((await versionsOf(py(), model))[0]!.tags).toMatchObject({ validation: 'failed', needs_review: 'yes' });
   });
 
-  it.runIf(inject('mlflowVersion').startsWith('3.'))('MLflow 3: a rule reads the logged model\'s metric on its dataset, and says so', async () => {
-    const model = uniqueModel();
-    await seed(py(), model, [
-      {
-        metrics: { accuracy: 0.5 },
-        model_metrics: [
-          { key: 'accuracy', value: 0.97, dataset: { name: 'train', rows: [[1, 1]] } },
-          { key: 'accuracy', value: 0.91, dataset: { name: 'test', rows: [[2, 2]] } },
-        ],
-      },
-    ]);
-    const onTest = await gate(model, 'metrics:\n  accuracy:\n    min: 0.9\n    dataset: test\n', { mode: 'evaluate' });
-    expect(onTest.report.checks[0]).toMatchObject({ observed: 0.91, verdict: 'pass' });
-    expect(onTest.report.checks[0]!.source).toMatch(/^logged model m-[0-9a-f]+ \(step 0, dataset test\)$/);
-    const onHoldout = await gate(model, 'metrics:\n  accuracy:\n    min: 0.9\n    dataset: holdout\n', { mode: 'evaluate' });
-    expect(onHoldout.report.checks[0]).toMatchObject({ verdict: 'missing' });
-  });
+  it.runIf(inject('mlflowVersion').startsWith('3.'))(
+    "MLflow 3: a rule reads the logged model's metric on its dataset, and says so",
+    async () => {
+      const model = uniqueModel();
+      await seed(py(), model, [
+        {
+          metrics: { accuracy: 0.5 },
+          model_metrics: [
+            { key: 'accuracy', value: 0.97, dataset: { name: 'train', rows: [[1, 1]] } },
+            { key: 'accuracy', value: 0.91, dataset: { name: 'test', rows: [[2, 2]] } },
+          ],
+        },
+      ]);
+      const onTest = await gate(model, 'metrics:\n  accuracy:\n    min: 0.9\n    dataset: test\n', {
+        mode: 'evaluate',
+      });
+      expect(onTest.report.checks[0]).toMatchObject({ observed: 0.91, verdict: 'pass' });
+      expect(onTest.report.checks[0]!.source).toMatch(/^logged model m-[0-9a-f]+ \(step 0, dataset test\)$/);
+      const onHoldout = await gate(model, 'metrics:\n  accuracy:\n    min: 0.9\n    dataset: holdout\n', {
+        mode: 'evaluate',
+      });
+      expect(onHoldout.report.checks[0]).toMatchObject({ verdict: 'missing' });
+    },
+  );
 });

@@ -8,13 +8,37 @@ import { policyFor, seed, stagesOf, uniqueModel, usePython, versionsOf } from '.
 
 const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
-const context = { now: '2026-11-26T12:00:00.000Z', actor: 'octocat', runUrl: 'https://github.com/acme/models/actions/runs/7', sha: 'feedbeef' };
+const context = {
+  now: '2026-11-26T12:00:00.000Z',
+  actor: 'octocat',
+  runUrl: 'https://github.com/acme/models/actions/runs/7',
+  sha: 'feedbeef',
+};
 const gate = (model: string, over: Partial<GateRequest> = {}) =>
-  runGate({ model, version: 'latest', mode: 'promote', policyFile: 'policy.yml', policyText: policyFor(model), context, ...over }, { registry, log: () => {} });
-const rollback = (model: string, reason: string, over: Partial<GateRequest> = {}, target: { stage?: string; alias?: string } = { stage: 'Production' }) =>
-  gate(model, { mode: 'rollback', policyText: '', rollback: { target, reason, force: false }, ...over });
+  runGate(
+    {
+      model,
+      version: 'latest',
+      mode: 'promote',
+      policyFile: 'policy.yml',
+      policyText: policyFor(model),
+      context,
+      ...over,
+    },
+    { registry, log: () => {} },
+  );
+const rollback = (
+  model: string,
+  reason: string,
+  over: Partial<GateRequest> = {},
+  target: { stage?: string; alias?: string } = { stage: 'Production' },
+) => gate(model, { mode: 'rollback', policyText: '', rollback: { target, reason, force: false }, ...over });
 const tagsOf = async (model: string, v: string) => (await versionsOf(py(), model)).find((x) => x.version === v)!.tags;
-const PASSING = [{ metrics: { accuracy: 0.91, f1: 0.89 } }, { metrics: { accuracy: 0.92, f1: 0.9 } }, { metrics: { accuracy: 0.93, f1: 0.9 } }];
+const PASSING = [
+  { metrics: { accuracy: 0.91, f1: 0.89 } },
+  { metrics: { accuracy: 0.92, f1: 0.9 } },
+  { metrics: { accuracy: 0.93, f1: 0.9 } },
+];
 
 describe('ledger and rollback against a real MLflow server', () => {
   it('promote v2 then v3; roll back to v2 from the ledger; roll back again to an explicit version', async () => {
@@ -37,8 +61,15 @@ describe('ledger and rollback against a real MLflow server', () => {
     const back = await rollback(model, 'v3 breaks the fraud dashboard');
     expect(back.report).toMatchObject({ decision: 'rolled-back', version: '2', previousVersions: ['3'], wrote: true });
     expect(await stagesOf(py(), model)).toEqual({ '1': 'None', '2': 'Production', '3': 'Archived' });
-    expect(await tagsOf(model, '3')).toMatchObject({ 'mlflow_gate.decision': 'rolled-back', 'mlflow_gate.reason': 'v3 breaks the fraud dashboard' });
-    expect(await tagsOf(model, '2')).toMatchObject({ 'mlflow_gate.decision': 'restored', 'mlflow_gate.previous_version': '3', 'mlflow_gate.reason': 'v3 breaks the fraud dashboard' });
+    expect(await tagsOf(model, '3')).toMatchObject({
+      'mlflow_gate.decision': 'rolled-back',
+      'mlflow_gate.reason': 'v3 breaks the fraud dashboard',
+    });
+    expect(await tagsOf(model, '2')).toMatchObject({
+      'mlflow_gate.decision': 'restored',
+      'mlflow_gate.previous_version': '3',
+      'mlflow_gate.reason': 'v3 breaks the fraud dashboard',
+    });
 
     const history = JSON.parse((await py().call('get_model', { model })).tags['mlflow_gate.history']);
     expect(history.map((h: { version: string; decision: string }) => [h.version, h.decision])).toEqual([
@@ -51,7 +82,10 @@ describe('ledger and rollback against a real MLflow server', () => {
     const refused = await rollback(model, 'try v3 again').catch((e: GateError) => e);
     expect((refused as GateError).message).toContain('refusing to restore version 3');
     expect((refused as GateError).message).toContain('it was itself rolled back ("v3 breaks the fraud dashboard")');
-    const again = await rollback(model, 'dashboard fixed', { rollback: { target: { stage: 'Production' }, reason: 'dashboard fixed', force: true }, version: '3' });
+    const again = await rollback(model, 'dashboard fixed', {
+      rollback: { target: { stage: 'Production' }, reason: 'dashboard fixed', force: true },
+      version: '3',
+    });
     expect(again.report).toMatchObject({ decision: 'rolled-back', version: '3' });
     expect(await stagesOf(py(), model)).toEqual({ '1': 'None', '2': 'Archived', '3': 'Production' });
   });
@@ -67,7 +101,9 @@ describe('ledger and rollback against a real MLflow server', () => {
       `refusing to restore version 1 of "${model}" to stage Production: the gate never promoted it to this target; it never passed validation (validation=unset). Set force: true to restore it anyway`,
     );
     const missing = await rollback(model, 'why not', { version: '9' }).catch((e: GateError) => e);
-    expect((missing as GateError).message).toBe(`version 9 of "${model}" does not exist (it may have been deleted); nothing was changed`);
+    expect((missing as GateError).message).toBe(
+      `version 9 of "${model}" does not exist (it may have been deleted); nothing was changed`,
+    );
     const noPrevious = await rollback(model, 'why not').catch((e: GateError) => e);
     expect((noPrevious as GateError).message).toContain('the ledger records no version that held stage Production');
     expect(await versionsOf(py(), model)).toEqual(before);

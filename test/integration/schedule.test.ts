@@ -13,11 +13,25 @@ describe('scheduled promotion against a real MLflow server', () => {
   it('three models with mixed outcomes; the second run writes nothing', async () => {
     const family = uniqueModel('sched');
     const [good, bad, quiet] = [`${family}-good`, `${family}-bad`, `${family}-quiet`];
-    await seed(py(), good, [{ metrics: { accuracy: 0.91 }, stage: 'Production' }, { metrics: { accuracy: 0.95 } }, { metrics: { accuracy: 0.97 } }]);
+    await seed(py(), good, [
+      { metrics: { accuracy: 0.91 }, stage: 'Production' },
+      { metrics: { accuracy: 0.95 } },
+      { metrics: { accuracy: 0.97 } },
+    ]);
     await seed(py(), bad, [{ metrics: { accuracy: 0.5 } }]);
     await seed(py(), quiet, [{ metrics: { accuracy: 0.99 }, stage: 'Production' }]);
     const policy = `models:\n  "${family}-*":\n    metrics:\n      accuracy: ">= 0.9"\n  "${family}-bad":\n    metrics:\n      accuracy: ">= 0.9"\n      f1: ">= 0.5"\n`;
-    const run = () => runScheduled({ patterns: [`${family}-*`, `${family}-missing`], mode: 'promote', policyFile: 'p.yml', policyText: policy, force: false }, { registry, log: () => {} });
+    const run = () =>
+      runScheduled(
+        {
+          patterns: [`${family}-*`, `${family}-missing`],
+          mode: 'promote',
+          policyFile: 'p.yml',
+          policyText: policy,
+          force: false,
+        },
+        { registry, log: () => {} },
+      );
 
     const first = await run();
     expect(first.map((r) => [r.model, r.decision, r.candidate ?? null])).toEqual([
@@ -44,13 +58,17 @@ describe('scheduled promotion against a real MLflow server', () => {
     expect(await Promise.all([good, bad, quiet].map((m) => versionsOf(py(), m)))).toEqual(snapshot);
   });
 
-  it('audit flags a version moved to Production behind the gate\'s back', async () => {
+  it("audit flags a version moved to Production behind the gate's back", async () => {
     const family = uniqueModel('audit');
     const [gated, byHand] = [`${family}-gated`, `${family}-byhand`];
     await seed(py(), gated, [{ metrics: { accuracy: 0.95 } }]);
     await seed(py(), byHand, [{ metrics: { accuracy: 0.95 } }, { metrics: { accuracy: 0.2 } }]);
     const policy = 'metrics:\n  accuracy: ">= 0.9"\n';
-    const gate = (mode: 'promote' | 'audit') => runScheduled({ patterns: [`${family}-*`], mode, policyFile: 'p.yml', policyText: policy, force: false }, { registry, log: () => {} });
+    const gate = (mode: 'promote' | 'audit') =>
+      runScheduled(
+        { patterns: [`${family}-*`], mode, policyFile: 'p.yml', policyText: policy, force: false },
+        { registry, log: () => {} },
+      );
     await gate('promote');
     // Someone uses MLflow's own client to put v2, which the gate rejected, in Production.
     await py().call('transition', { model: byHand, version: '2', stage: 'Production', archive_existing: true });
@@ -65,9 +83,13 @@ describe('scheduled promotion against a real MLflow server', () => {
     expect(audit.some((r) => r.wrote)).toBe(false);
     // With audit-rules, a holder passed by other rules than today's is flagged too.
     const stricter = 'metrics:\n  accuracy: ">= 0.92"\n';
-    const byRules = await runScheduled({ patterns: [gated], mode: 'audit', auditRules: true, policyFile: 'p.yml', policyText: stricter, force: false }, { registry, log: () => {} });
+    const byRules = await runScheduled(
+      { patterns: [gated], mode: 'audit', auditRules: true, policyFile: 'p.yml', policyText: stricter, force: false },
+      { registry, log: () => {} },
+    );
     expect(byRules[0]!.decision).toBe('rejected');
-    expect(byRules[0]!.reasons[0]).toMatch(/was promoted under other rules \(sha256:[0-9a-f]+\) than the current policy's \(sha256:[0-9a-f]+\)/);
+    expect(byRules[0]!.reasons[0]).toMatch(
+      /was promoted under other rules \(sha256:[0-9a-f]+\) than the current policy's \(sha256:[0-9a-f]+\)/,
+    );
   });
 });
-

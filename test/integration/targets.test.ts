@@ -9,8 +9,12 @@ import { seed, stagesOf, uniqueModel, usePython } from '../support/registry-fixt
 const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
 const gate = (model: string, policyText: string, over: Partial<GateRequest> = {}) =>
-  runGate({ model, version: 'latest', mode: 'promote', policyFile: 'policy.yml', policyText, ...over }, { registry, log: () => {} });
-const aliasesOf = async (model: string): Promise<Record<string, string>> => (await py().call('get_model', { model })).aliases;
+  runGate(
+    { model, version: 'latest', mode: 'promote', policyFile: 'policy.yml', policyText, ...over },
+    { registry, log: () => {} },
+  );
+const aliasesOf = async (model: string): Promise<Record<string, string>> =>
+  (await py().call('get_model', { model })).aliases;
 
 const ALIAS = 'target:\n  alias: champion\n  previous_alias: previous-champion\nmetrics:\n  accuracy: ">= 0.9"\n';
 const BOTH = 'target:\n  alias: champion\n  stage: Production\nmetrics:\n  accuracy: ">= 0.9"\n';
@@ -18,10 +22,7 @@ const BOTH = 'target:\n  alias: champion\n  stage: Production\nmetrics:\n  accur
 describe('targets and selectors against a real MLflow server', () => {
   it('alias mode moves @champion, gives the old holder @previous-champion, touches no stage', async () => {
     const model = uniqueModel();
-    await seed(py(), model, [
-      { metrics: { accuracy: 0.91 }, aliases: ['champion'] },
-      { metrics: { accuracy: 0.95 } },
-    ]);
+    await seed(py(), model, [{ metrics: { accuracy: 0.91 }, aliases: ['champion'] }, { metrics: { accuracy: 0.95 } }]);
     const { report } = await gate(model, ALIAS, { version: '2' });
     expect(report).toMatchObject({ decision: 'promoted', previousVersions: ['1'], target: { alias: 'champion' } });
     expect(await aliasesOf(model)).toEqual({ champion: '2', 'previous-champion': '1' });
@@ -37,7 +38,8 @@ describe('targets and selectors against a real MLflow server', () => {
       { metrics: { auc: 0.95 }, stage: 'Production' },
       { metrics: { auc: 0.92 } },
     ]);
-    const policy = 'target:\n  alias: champion\nmetrics:\n  auc:\n    min: 0.5\n    compare:\n      min_absolute_change: 0.01\n';
+    const policy =
+      'target:\n  alias: champion\nmetrics:\n  auc:\n    min: 0.5\n    compare:\n      min_absolute_change: 0.01\n';
     const { report } = await gate(model, policy, { version: '3', mode: 'evaluate' });
     expect(report.checks[0]).toMatchObject({ baseline: { version: '1', value: 0.9 }, verdict: 'pass' });
   });
@@ -74,9 +76,13 @@ describe('targets and selectors against a real MLflow server', () => {
       }
       throw new Error('no error');
     };
-    expect(await fail('stage:Production')).toBe(`no READY version of "${model}" is in stage Production; the versions are: v1 Staging, v2 Staging, v3 None`);
+    expect(await fail('stage:Production')).toBe(
+      `no READY version of "${model}" is in stage Production; the versions are: v1 Staging, v2 Staging, v3 None`,
+    );
     expect(await fail('alias:nope')).toBe(`model "${model}" has no alias @nope; its aliases are @challenger → v2`);
-    expect(await fail('run:0000')).toBe(`no version of "${model}" was registered from run 0000; it has versions 1, 2, 3`);
+    expect(await fail('run:0000')).toBe(
+      `no version of "${model}" was registered from run 0000; it has versions 1, 2, 3`,
+    );
   });
 
   it('promotion by copy: a new version of the production model, linked to its origin, holding the alias; a rerun converges', async () => {
@@ -86,10 +92,20 @@ describe('targets and selectors against a real MLflow server', () => {
     const policy = `target:\n  model: ${prod}\n  alias: champion\n  previous_alias: previous-champion\nmetrics:\n  accuracy: ">= 0.9"\n`;
     const first = await gate(model, policy, { version: '1' });
     expect(first.report).toMatchObject({ decision: 'promoted', wrote: true });
-    expect(first.report.applied).toEqual(expect.arrayContaining([`create the registered model ${prod}`, `copy models:/${model}/1 into ${prod} as a new version`, `point alias @champion of ${prod} at v1`]));
+    expect(first.report.applied).toEqual(
+      expect.arrayContaining([
+        `create the registered model ${prod}`,
+        `copy models:/${model}/1 into ${prod} as a new version`,
+        `point alias @champion of ${prod} at v1`,
+      ]),
+    );
     const copies = await py().call('search_versions', { model: prod });
     expect(copies).toHaveLength(1);
-    expect(copies[0]).toMatchObject({ version: '1', source: `models:/${model}/1`, tags: { 'mlflow_gate.copied_from': `models:/${model}/1`, validation: 'passed' } });
+    expect(copies[0]).toMatchObject({
+      version: '1',
+      source: `models:/${model}/1`,
+      tags: { 'mlflow_gate.copied_from': `models:/${model}/1`, validation: 'passed' },
+    });
     expect(await aliasesOf(prod)).toEqual({ champion: '1' });
     const again = await gate(model, policy, { version: '1' });
     expect(again.report).toMatchObject({ decision: 'already-promoted', wrote: false });
@@ -100,7 +116,6 @@ describe('targets and selectors against a real MLflow server', () => {
     expect(await aliasesOf(model)).toEqual({}); // the development model is untouched
   });
 });
-
 
 describe('writes are guarded against a registry that changed', () => {
   it('expected-holder: a promotion stops with conflict when another version holds the target', async () => {
@@ -117,13 +132,18 @@ describe('writes are guarded against a registry that changed', () => {
 
   it('a version moved into the target between the decision and the write is seen, and nothing is written', async () => {
     const model = uniqueModel();
-    await seed(py(), model, [{ metrics: { accuracy: 0.91 }, stage: 'Production' }, { metrics: { accuracy: 0.95 } }, { metrics: { accuracy: 0.5 } }]);
+    await seed(py(), model, [
+      { metrics: { accuracy: 0.91 }, stage: 'Production' },
+      { metrics: { accuracy: 0.95 } },
+      { metrics: { accuracy: 0.5 } },
+    ]);
     // Another process moves v3 to Production right after the gate has read the registry.
     let reads = 0;
     const racing = Object.create(registry) as typeof registry;
     racing.searchModelVersions = async (name: string) => {
       const versions = await registry.searchModelVersions(name);
-      if (++reads === 1) await py().call('transition', { model, version: '3', stage: 'Production', archive_existing: false });
+      if (++reads === 1)
+        await py().call('transition', { model, version: '3', stage: 'Production', archive_existing: false });
       return versions;
     };
     const err = await runGate(
@@ -139,42 +159,77 @@ describe('writes are guarded against a registry that changed', () => {
 
   it('a move another run overtook before the read-back is reported superseded, and the ledger says so', async () => {
     const model = uniqueModel();
-    await seed(py(), model, [{ metrics: { accuracy: 0.91 }, stage: 'Production' }, { metrics: { accuracy: 0.95 } }, { metrics: { accuracy: 0.96 } }]);
+    await seed(py(), model, [
+      { metrics: { accuracy: 0.91 }, stage: 'Production' },
+      { metrics: { accuracy: 0.95 } },
+      { metrics: { accuracy: 0.96 } },
+    ]);
     // Another run promotes v3 (archiving the rest) right after this run moved v2.
     const racing = Object.create(registry) as typeof registry;
     racing.apply = async (op) => {
       const done = await registry.apply(op);
-      if (op.kind === 'transition-stage' && op.version === '2') await py().call('transition', { model, version: '3', stage: 'Production', archive_existing: true });
+      if (op.kind === 'transition-stage' && op.version === '2')
+        await py().call('transition', { model, version: '3', stage: 'Production', archive_existing: true });
       return done;
     };
     const { report } = await runGate(
-      { model, version: '2', mode: 'promote', policyFile: 'p.yml', policyText: 'metrics:\n  accuracy: ">= 0.9"\n', context: { now: '2026-11-26T07:00:00.000Z', actor: 'octocat' } },
+      {
+        model,
+        version: '2',
+        mode: 'promote',
+        policyFile: 'p.yml',
+        policyText: 'metrics:\n  accuracy: ">= 0.9"\n',
+        context: { now: '2026-11-26T07:00:00.000Z', actor: 'octocat' },
+      },
       { registry: racing, log: () => {} },
     );
     expect(report).toMatchObject({ decision: 'superseded', errorKind: 'conflict', wrote: true });
     expect(report.reasons[0]).toContain(`${model} v2 was moved to stage Production, but when read back v3 held it`);
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Archived', '2': 'Archived', '3': 'Production' });
     const v2 = (await py().call('search_versions', { model })).find((v: { version: string }) => v.version === '2');
-    expect(v2.tags).toMatchObject({ 'mlflow_gate.decision': 'superseded', 'mlflow_gate.superseded_by': '3', validation: 'passed' });
+    expect(v2.tags).toMatchObject({
+      'mlflow_gate.decision': 'superseded',
+      'mlflow_gate.superseded_by': '3',
+      validation: 'passed',
+    });
   });
 
   it('two runs that both landed in the stage settle on the highest version: the lower archives itself, the higher archives the other', async () => {
-    for (const [mine, theirs] of [['2', '3'], ['3', '2']] as const) {
+    for (const [mine, theirs] of [
+      ['2', '3'],
+      ['3', '2'],
+    ] as const) {
       const model = uniqueModel();
-      await seed(py(), model, [{ metrics: { accuracy: 0.91 }, stage: 'Production' }, { metrics: { accuracy: 0.95 } }, { metrics: { accuracy: 0.96 } }]);
+      await seed(py(), model, [
+        { metrics: { accuracy: 0.91 }, stage: 'Production' },
+        { metrics: { accuracy: 0.95 } },
+        { metrics: { accuracy: 0.96 } },
+      ]);
       // The other run's transition lands beside this one's (MLflow's archive_existing_versions takes no lock).
       const racing = Object.create(registry) as typeof registry;
       racing.apply = async (op) => {
         const done = await registry.apply(op);
-        if (op.kind === 'transition-stage' && op.version === mine) await py().call('transition', { model, version: theirs, stage: 'Production', archive_existing: false });
+        if (op.kind === 'transition-stage' && op.version === mine)
+          await py().call('transition', { model, version: theirs, stage: 'Production', archive_existing: false });
         return done;
       };
       const { report } = await runGate(
-        { model, version: mine, mode: 'promote', policyFile: 'p.yml', policyText: 'metrics:\n  accuracy: ">= 0.9"\n', context: { now: '2026-11-26T07:00:00.000Z', actor: 'octocat' } },
+        {
+          model,
+          version: mine,
+          mode: 'promote',
+          policyFile: 'p.yml',
+          policyText: 'metrics:\n  accuracy: ">= 0.9"\n',
+          context: { now: '2026-11-26T07:00:00.000Z', actor: 'octocat' },
+        },
         { registry: racing, log: () => {} },
       );
       expect(report.decision).toBe(mine === '3' ? 'promoted' : 'superseded');
-      expect(await stagesOf(py(), model)).toEqual({ '1': 'Archived', [mine]: mine === '3' ? 'Production' : 'Archived', [theirs]: theirs === '3' ? 'Production' : 'Archived' });
+      expect(await stagesOf(py(), model)).toEqual({
+        '1': 'Archived',
+        [mine]: mine === '3' ? 'Production' : 'Archived',
+        [theirs]: theirs === '3' ? 'Production' : 'Archived',
+      });
       if (mine === '2') {
         const v2 = (await py().call('search_versions', { model })).find((v: { version: string }) => v.version === '2');
         expect(v2.tags).toMatchObject({ 'mlflow_gate.decision': 'superseded', 'mlflow_gate.superseded_by': '3' });

@@ -80,7 +80,10 @@ export interface SweepResult {
 export function scenarios(): SweepScenario[] {
   const holder = { metrics: { accuracy: 0.95, f1: 0.9 }, stage: 'Production', aliases: ['champion'] };
   const seedTwo = (py: MlflowPy, models: string[], second: Record<string, number>) =>
-    py.call('seed_fast', { experiment: 'fault-sweep', models: models.map((model) => ({ model, versions: [holder, { metrics: second }] })) });
+    py.call('seed_fast', {
+      experiment: 'fault-sweep',
+      models: models.map((model) => ({ model, versions: [holder, { metrics: second }] })),
+    });
   return [
     {
       name: 'promote',
@@ -104,10 +107,19 @@ export function scenarios(): SweepScenario[] {
       seed: async (models, ctx) => {
         // Both promoted by the gate (a scheduled run over all the models, twice), so its ledger
         // knows v1 as the holder before v2.
-        for (const [existing, metrics] of [[false, { accuracy: 0.95, f1: 0.9 }], [true, { accuracy: 0.93, f1: 0.91 }]] as const) {
-          await ctx.py.call('seed_fast', { experiment: 'fault-sweep', models: models.map((model) => ({ model, existing, versions: [{ metrics }] })) });
+        for (const [existing, metrics] of [
+          [false, { accuracy: 0.95, f1: 0.9 }],
+          [true, { accuracy: 0.93, f1: 0.91 }],
+        ] as const) {
+          await ctx.py.call('seed_fast', {
+            experiment: 'fault-sweep',
+            models: models.map((model) => ({ model, existing, versions: [{ metrics }] })),
+          });
           const run = await ctx.run('', ctx.serverUrl, { models: models.join('\n') });
-          if (run.outputs['decision'] !== 'promoted' || run.code !== 0) throw new Error(`seeding the rollback scenario: the scheduled promotion said ${run.outputs['decision']}: ${run.stdout.slice(-3000)}`);
+          if (run.outputs['decision'] !== 'promoted' || run.code !== 0)
+            throw new Error(
+              `seeding the rollback scenario: the scheduled promotion said ${run.outputs['decision']}: ${run.stdout.slice(-3000)}`,
+            );
         }
       },
     },
@@ -145,12 +157,26 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   // Short timeouts through the fault proxy; the defaults for seeding and second runs.
   const run = (model: string, url: string, inputs: Record<string, string>) =>
     runAction({
-      inputs: { 'tracking-uri': url, 'tracking-token': SWEEP_TOKEN, ...(model ? { model } : {}), policy: POLICY_PATH, ...(url === opts.serverUrl ? {} : FAST_TRANSPORT), ...opts.extraInputs, ...inputs },
+      inputs: {
+        'tracking-uri': url,
+        'tracking-token': SWEEP_TOKEN,
+        ...(model ? { model } : {}),
+        policy: POLICY_PATH,
+        ...(url === opts.serverUrl ? {} : FAST_TRANSPORT),
+        ...opts.extraInputs,
+        ...inputs,
+      },
       files: { [POLICY_PATH]: SWEEP_POLICY },
       ...(opts.entry ? { entry: opts.entry } : {}),
     });
-  const pys = await Promise.all(Array.from({ length: workers }, () => MlflowPy.start({ python: opts.python, trackingUri: opts.serverUrl })));
-  const proxies = await Promise.all(Array.from({ length: workers }, () => startFaultProxy({ upstream: opts.serverUrl, delayMs: 2000, retryAfterSeconds: 1 })));
+  const pys = await Promise.all(
+    Array.from({ length: workers }, () => MlflowPy.start({ python: opts.python, trackingUri: opts.serverUrl })),
+  );
+  const proxies = await Promise.all(
+    Array.from({ length: workers }, () =>
+      startFaultProxy({ upstream: opts.serverUrl, delayMs: 2000, retryAfterSeconds: 1 }),
+    ),
+  );
   const findings: Finding[] = [];
   const cleanRequests: Record<string, string[]> = {};
   let count = 0;
@@ -172,23 +198,35 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       const cleanAfter = await snapshot(pys[0]!, cleanModel);
       const reference = normalise(cleanAfter, cleanModel);
       const cleanProblems = checkRun(sc, before, cleanAfter, cleanAfter, clean);
-      if (clean.outputs['decision'] !== sc.clean.decision || clean.code !== sc.clean.code) cleanProblems.push(`the clean run said ${clean.outputs['decision']} (exit ${clean.code}), expected ${sc.clean.decision} (exit ${sc.clean.code}): ${clean.stdout.slice(-2000)}`);
+      if (clean.outputs['decision'] !== sc.clean.decision || clean.code !== sc.clean.code)
+        cleanProblems.push(
+          `the clean run said ${clean.outputs['decision']} (exit ${clean.code}), expected ${sc.clean.decision} (exit ${sc.clean.code}): ${clean.stdout.slice(-2000)}`,
+        );
       const cleanAgain = await run(cleanModel, opts.serverUrl, sc.inputs);
       cleanProblems.push(...printedProblems(cleanAgain));
       const drift = differences(reference, normalise(await snapshot(pys[0]!, cleanModel), cleanModel));
       if (drift.length) cleanProblems.push(`a second clean run changed the registry: ${drift.slice(0, 5).join('; ')}`);
-      for (const p of cleanProblems) findings.push({ scenario: sc.name, request: 0, kind: 'none', what: 'clean run', problem: p });
+      for (const p of cleanProblems)
+        findings.push({ scenario: sc.name, request: 0, kind: 'none', what: 'clean run', problem: p });
       log(`[sweep] ${sc.name}: the clean run made ${requests.length} requests (${clean.outputs['decision']})`);
 
-      const cases = requests.flatMap((req, i) => ((opts.sample && i % opts.sample !== 0) || (opts.only && !opts.only.includes(i + 1)) ? [] : kinds.map((kind) => ({ n: i + 1, req, kind, model: `${prefix}-${sc.name}-${i + 1}-${kind}` }))));
-      await sc.seed(cases.map((c) => c.model), ctx);
+      const cases = requests.flatMap((req, i) =>
+        (opts.sample && i % opts.sample !== 0) || (opts.only && !opts.only.includes(i + 1))
+          ? []
+          : kinds.map((kind) => ({ n: i + 1, req, kind, model: `${prefix}-${sc.name}-${i + 1}-${kind}` })),
+      );
+      await sc.seed(
+        cases.map((c) => c.model),
+        ctx,
+      );
       let next = 0;
       const worker = async (w: number) => {
         const py = pys[w]!;
         const proxy = proxies[w]!;
         while (next < cases.length) {
           const c = cases[next++]!;
-          const add = (problem: string) => findings.push({ scenario: sc.name, request: c.n, kind: c.kind, what: c.req, problem });
+          const add = (problem: string) =>
+            findings.push({ scenario: sc.name, request: c.n, kind: c.kind, what: c.req, problem });
           try {
             const pre = await snapshot(py, c.model);
             proxy.reset({ at: c.n, kind: c.kind });
@@ -203,9 +241,13 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
               const again = await run(c.model, opts.serverUrl, sc.inputs);
               reran += 1;
               for (const p of printedProblems(again)) add(`second run: ${p}`);
-              if (process.env['SWEEP_DEBUG']) log(`[sweep] ${c.model}: first run ${faulted.outputs['decision']}: ${faulted.stdout.slice(-1500)}\nsecond run ${again.outputs['decision']}: ${again.stdout.slice(-1500)}`);
+              if (process.env['SWEEP_DEBUG'])
+                log(
+                  `[sweep] ${c.model}: first run ${faulted.outputs['decision']}: ${faulted.stdout.slice(-1500)}\nsecond run ${again.outputs['decision']}: ${again.stdout.slice(-1500)}`,
+                );
               const diff = differences(reference, normalise(await snapshot(py, c.model), c.model));
-              if (diff.length) add(`a second run did not converge to the clean run's state: ${diff.slice(0, 5).join('; ')}`);
+              if (diff.length)
+                add(`a second run did not converge to the clean run's state: ${diff.slice(0, 5).join('; ')}`);
             }
           } catch (err) {
             add(`the harness failed: ${(err as Error).message}`);
@@ -220,7 +262,15 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     await Promise.all(proxies.map((p) => p.close()));
     await Promise.all(pys.map((p) => p.close()));
   }
-  return { scenarios: count, faultsInjected: injected, findings, cleanRequests, endedClean: converged, reran, seconds: Math.round((performance.now() - t0) / 100) / 10 };
+  return {
+    scenarios: count,
+    faultsInjected: injected,
+    findings,
+    cleanRequests,
+    endedClean: converged,
+    reran,
+    seconds: Math.round((performance.now() - t0) / 100) / 10,
+  };
 }
 
 export async function snapshot(py: MlflowPy, model: string): Promise<Snapshot> {
@@ -231,31 +281,56 @@ const EXIT_BY_KIND: Record<string, number> = { input: 2, policy: 2, registry: 3,
 const SUCCESS = new Set(['promoted', 'already-promoted', 'rolled-back']);
 
 /** What one run's outputs, exit code and log must agree with: the registry before (pre) and after (post). */
-export function checkRun(sc: SweepScenario, pre: Snapshot, post: Snapshot, cleanFinal: Snapshot, run: ActionRun): string[] {
+export function checkRun(
+  sc: SweepScenario,
+  pre: Snapshot,
+  post: Snapshot,
+  cleanFinal: Snapshot,
+  run: ActionRun,
+): string[] {
   const problems: string[] = [...printedProblems(run)];
   const decision = run.outputs['decision'] ?? '(none)';
   const kind = run.outputs['error-kind'] ?? '';
   const wrote = run.outputs['wrote'];
-  const inProduction = Object.entries(post.versions).filter(([, v]) => v.stage === 'Production').map(([n]) => n);
+  const inProduction = Object.entries(post.versions)
+    .filter(([, v]) => v.stage === 'Production')
+    .map(([n]) => n);
   if (inProduction.length > 1) problems.push(`versions ${inProduction.join(' and ')} are all in Production`);
   const holds = (v: string) => post.versions[v]?.stage === 'Production' && post.aliases['champion'] === v;
 
   // The exit code says what the decision says.
-  const expectedCode = SUCCESS.has(decision) ? 0 : decision === 'rejected' ? 1 : decision === 'conflict' || decision === 'superseded' ? 4 : decision === 'error' ? EXIT_BY_KIND[kind] : undefined;
+  const expectedCode = SUCCESS.has(decision)
+    ? 0
+    : decision === 'rejected'
+      ? 1
+      : decision === 'conflict' || decision === 'superseded'
+        ? 4
+        : decision === 'error'
+          ? EXIT_BY_KIND[kind]
+          : undefined;
   if (expectedCode === undefined) problems.push(`unexpected decision "${decision}" (error-kind "${kind}")`);
-  else if (run.code !== expectedCode) problems.push(`decision ${decision}${kind ? ` (${kind})` : ''} but exit code ${run.code}, expected ${expectedCode}`);
+  else if (run.code !== expectedCode)
+    problems.push(
+      `decision ${decision}${kind ? ` (${kind})` : ''} but exit code ${run.code}, expected ${expectedCode}`,
+    );
 
   // The decision says what the registry holds.
-  if (SUCCESS.has(decision) && !holds(sc.subject)) problems.push(`decision ${decision} but v${sc.subject} does not hold Production and @champion (${describeHolders(post)})`);
+  if (SUCCESS.has(decision) && !holds(sc.subject))
+    problems.push(
+      `decision ${decision} but v${sc.subject} does not hold Production and @champion (${describeHolders(post)})`,
+    );
   if (decision === 'rejected') {
-    if (post.versions[sc.subject]?.tags['validation'] !== 'failed') problems.push(`decision rejected but v${sc.subject} is not tagged validation=failed`);
-    if (holds(sc.subject) || post.versions[sc.subject]?.stage === 'Production') problems.push(`decision rejected but v${sc.subject} is in Production`);
+    if (post.versions[sc.subject]?.tags['validation'] !== 'failed')
+      problems.push(`decision rejected but v${sc.subject} is not tagged validation=failed`);
+    if (holds(sc.subject) || post.versions[sc.subject]?.stage === 'Production')
+      problems.push(`decision rejected but v${sc.subject} is in Production`);
   }
   if ((decision === 'error' || decision === 'conflict') && wrote === 'false') {
     const diff = differences(pre, post);
     if (diff.length) problems.push(`wrote: false, but the registry changed: ${diff.slice(0, 5).join('; ')}`);
   }
-  if (wrote === 'false' && SUCCESS.has(decision) && decision !== 'already-promoted') problems.push(`decision ${decision} with wrote: false`);
+  if (wrote === 'false' && SUCCESS.has(decision) && decision !== 'already-promoted')
+    problems.push(`decision ${decision} with wrote: false`);
 
   // The ledger tells the truth: a promotion or restoration recorded in this run is in place.
   for (const [n, v] of Object.entries(post.versions)) {
@@ -263,17 +338,23 @@ export function checkRun(sc: SweepScenario, pre: Snapshot, post: Snapshot, clean
     // Recorded by this run: the decision changed (a record begun but not finished may have
     // rewritten the time and left an older decision, which stays true of its own time).
     const fresh = d !== pre.versions[n]?.tags['mlflow_gate.decision'];
-    if (fresh && (d === 'promoted' || d === 'restored') && !holds(n)) problems.push(`the ledger says v${n} was ${d} but it does not hold Production and @champion (${describeHolders(post)})`);
-    if (fresh && d === 'rolled-back' && (v.stage === 'Production' || post.aliases['champion'] === n)) problems.push(`the ledger says v${n} was rolled back but it still holds the target`);
+    if (fresh && (d === 'promoted' || d === 'restored') && !holds(n))
+      problems.push(
+        `the ledger says v${n} was ${d} but it does not hold Production and @champion (${describeHolders(post)})`,
+      );
+    if (fresh && d === 'rolled-back' && (v.stage === 'Production' || post.aliases['champion'] === n))
+      problems.push(`the ledger says v${n} was rolled back but it still holds the target`);
   }
 
   // No tag lost: every tag there before is still there, unless a clean run removes it too.
   for (const [n, v] of Object.entries(pre.versions)) {
     for (const key of Object.keys(v.tags)) {
-      if (!(key in (post.versions[n]?.tags ?? {})) && key in (cleanFinal.versions[n]?.tags ?? {})) problems.push(`tag ${key} of v${n} was lost`);
+      if (!(key in (post.versions[n]?.tags ?? {})) && key in (cleanFinal.versions[n]?.tags ?? {}))
+        problems.push(`tag ${key} of v${n} was lost`);
     }
   }
-  for (const key of Object.keys(pre.tags)) if (!(key in post.tags) && key in cleanFinal.tags) problems.push(`model tag ${key} was lost`);
+  for (const key of Object.keys(pre.tags))
+    if (!(key in post.tags) && key in cleanFinal.tags) problems.push(`model tag ${key} was lost`);
   return problems;
 }
 
@@ -292,12 +373,15 @@ export function printedProblems(run: ActionRun): string[] {
   ] as const) {
     if (text.includes(SWEEP_TOKEN)) problems.push(`the token appears in the ${where}`);
   }
-  if (/^\s+at .+:\d+:\d+\)?$/m.test(run.stdout + run.stderr)) problems.push(`a stack trace was printed: ${(run.stdout + run.stderr).slice(0, 600)}`);
+  if (/^\s+at .+:\d+:\d+\)?$/m.test(run.stdout + run.stderr))
+    problems.push(`a stack trace was printed: ${(run.stdout + run.stderr).slice(0, 600)}`);
   return problems;
 }
 
 function describeHolders(s: Snapshot): string {
-  const prod = Object.entries(s.versions).filter(([, v]) => v.stage === 'Production').map(([n]) => `v${n}`);
+  const prod = Object.entries(s.versions)
+    .filter(([, v]) => v.stage === 'Production')
+    .map(([n]) => `v${n}`);
   return `Production: ${prod.join(', ') || 'none'}; @champion: ${s.aliases['champion'] ? `v${s.aliases['champion']}` : 'none'}`;
 }
 
@@ -309,16 +393,29 @@ export function normalise(s: Snapshot, model: string): Snapshot {
       Object.entries(t).map(([k, v]) => {
         if (k === 'mlflow_gate.decided_at') return [k, '<time>'];
         if (k === 'mlflow_gate.rule_hash') return [k, '<hash of the rules for this model>'];
-        if (k === 'mlflow_gate.history') return [k, JSON.stringify((JSON.parse(v) as Array<Record<string, unknown>>).map((e) => ({ ...e, at: '<time>' })))];
+        if (k === 'mlflow_gate.history')
+          return [
+            k,
+            JSON.stringify((JSON.parse(v) as Array<Record<string, unknown>>).map((e) => ({ ...e, at: '<time>' }))),
+          ];
         return [k, text(v)];
       }),
     );
-  return { tags: tags(s.tags), aliases: { ...s.aliases }, versions: Object.fromEntries(Object.entries(s.versions).map(([n, v]) => [n, { ...v, tags: tags(v.tags) }])) };
+  return {
+    tags: tags(s.tags),
+    aliases: { ...s.aliases },
+    versions: Object.fromEntries(Object.entries(s.versions).map(([n, v]) => [n, { ...v, tags: tags(v.tags) }])),
+  };
 }
 
 function denormalise(s: Snapshot, model: string): Snapshot {
-  const tags = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.split('<model>').join(model)]));
-  return { tags: tags(s.tags), aliases: s.aliases, versions: Object.fromEntries(Object.entries(s.versions).map(([n, v]) => [n, { ...v, tags: tags(v.tags) }])) };
+  const tags = (t: Record<string, string>) =>
+    Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.split('<model>').join(model)]));
+  return {
+    tags: tags(s.tags),
+    aliases: s.aliases,
+    versions: Object.fromEntries(Object.entries(s.versions).map(([n, v]) => [n, { ...v, tags: tags(v.tags) }])),
+  };
 }
 
 /** Every difference between two snapshots, as readable lines. */
@@ -326,7 +423,10 @@ export function differences(a: Snapshot, b: Snapshot): string[] {
   const out: string[] = [];
   const cmp = (where: string, x: Record<string, string>, y: Record<string, string>) => {
     for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) {
-      if (x[k] !== y[k]) out.push(`${where} ${k}: ${JSON.stringify(x[k] ?? null).slice(0, 120)} → ${JSON.stringify(y[k] ?? null).slice(0, 120)}`);
+      if (x[k] !== y[k])
+        out.push(
+          `${where} ${k}: ${JSON.stringify(x[k] ?? null).slice(0, 120)} → ${JSON.stringify(y[k] ?? null).slice(0, 120)}`,
+        );
     }
   };
   cmp('model tag', a.tags, b.tags);

@@ -8,7 +8,11 @@ import http from 'node:http';
  */
 export async function startGitHubApi({ owner, repo, issue = 1, existing = 0, defaultBranch = 'main', commits = {} }) {
   /** @type {Array<{ id: number, body: string, user: { login: string, type: string } }>} */
-  const comments = Array.from({ length: existing }, (_, i) => ({ id: i + 1, body: `comment ${i + 1} by a person`, user: { login: 'alice', type: 'User' } }));
+  const comments = Array.from({ length: existing }, (_, i) => ({
+    id: i + 1,
+    body: `comment ${i + 1} by a person`,
+    user: { login: 'alice', type: 'User' },
+  }));
   /** @type {Array<{ method: string, path: string, body?: unknown, auth?: string }>} */
   const requests = [];
   let nextId = existing + 1;
@@ -18,7 +22,12 @@ export async function startGitHubApi({ owner, repo, issue = 1, existing = 0, def
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const body = raw ? JSON.parse(raw) : undefined;
-      requests.push({ method: req.method ?? '', path: url.pathname + url.search, ...(body ? { body } : {}), auth: req.headers.authorization });
+      requests.push({
+        method: req.method ?? '',
+        path: url.pathname + url.search,
+        ...(body ? { body } : {}),
+        auth: req.headers.authorization,
+      });
       const send = (status, data, headers = {}) => {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(data));
@@ -29,7 +38,12 @@ export async function startGitHubApi({ owner, repo, issue = 1, existing = 0, def
         const page = Number(url.searchParams.get('page') ?? 1);
         const slice = comments.slice((page - 1) * perPage, page * perPage);
         const last = Math.max(1, Math.ceil(comments.length / perPage));
-        const link = page < last ? { link: `<http://${req.headers.host}${list}?per_page=${perPage}&page=${page + 1}>; rel="next", <http://${req.headers.host}${list}?per_page=${perPage}&page=${last}>; rel="last"` } : {};
+        const link =
+          page < last
+            ? {
+                link: `<http://${req.headers.host}${list}?per_page=${perPage}&page=${page + 1}>; rel="next", <http://${req.headers.host}${list}?per_page=${perPage}&page=${last}>; rel="last"`,
+              }
+            : {};
         return send(200, slice, link);
       }
       if (req.method === 'POST' && url.pathname === list) {
@@ -37,11 +51,14 @@ export async function startGitHubApi({ owner, repo, issue = 1, existing = 0, def
         comments.push(c);
         return send(201, c);
       }
-      if (req.method === 'GET' && url.pathname === `/repos/${owner}/${repo}`) return send(200, { name: repo, full_name: `${owner}/${repo}`, default_branch: defaultBranch });
+      if (req.method === 'GET' && url.pathname === `/repos/${owner}/${repo}`)
+        return send(200, { name: repo, full_name: `${owner}/${repo}`, default_branch: defaultBranch });
       const cmp = new RegExp(`^/repos/${owner}/${repo}/compare/([^.]+)\\.\\.\\.(.+)$`).exec(url.pathname);
       if (req.method === 'GET' && cmp) {
         const status = cmp[1] === defaultBranch ? commits[decodeURIComponent(cmp[2])] : undefined;
-        return status ? send(200, { status, ahead_by: status === 'behind' ? 0 : 1, behind_by: 1 }) : send(404, { message: 'No common ancestor between main and the commit.' });
+        return status
+          ? send(200, { status, ahead_by: status === 'behind' ? 0 : 1, behind_by: 1 })
+          : send(404, { message: 'No common ancestor between main and the commit.' });
       }
       const m = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname);
       if (req.method === 'PATCH' && m) {

@@ -42,13 +42,16 @@ export function openApiProblems(requests: Array<{ method: string; path: string; 
       continue;
     }
     const query = new Set((op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
-    for (const name of url.searchParams.keys()) if (!query.has(name)) problems.push(`${r.method} ${template}: undeclared query parameter ${name}`);
+    for (const name of url.searchParams.keys())
+      if (!query.has(name)) problems.push(`${r.method} ${template}: undeclared query parameter ${name}`);
     const schema = op.requestBody?.content['application/json']?.schema;
     if (r.body !== undefined) {
       if (!schema) problems.push(`${r.method} ${template}: sends a body the operation does not take`);
       else if (!ajv.validate(schema, r.body)) problems.push(`${r.method} ${template}: body ${ajv.errorsText()}`);
     } else if (schema && (schema as { required?: string[] }).required?.length) {
-      problems.push(`${r.method} ${template}: no body, but ${(schema as { required: string[] }).required.join(', ')} required`);
+      problems.push(
+        `${r.method} ${template}: no body, but ${(schema as { required: string[] }).required.join(', ')} required`,
+      );
     }
   }
   return problems;

@@ -36,7 +36,9 @@ function openssl(args, cwd) {
   return new Promise((resolve, reject) => {
     execFile('openssl', args, { cwd, timeout: 30_000 }, (error, _stdout, stderr) => {
       if (error) {
-        reject(new Error(`openssl ${args.join(' ')} failed: ${String(stderr).trim() || error.message}`, { cause: error }));
+        reject(
+          new Error(`openssl ${args.join(' ')} failed: ${String(stderr).trim() || error.message}`, { cause: error }),
+        );
       } else {
         resolve();
       }
@@ -56,10 +58,23 @@ const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-n
 function makeCa(cwd, name, cn) {
   return openssl(
     [
-      'req', '-x509', ...EC_KEY, '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${cn}`,
-      '-addext', 'basicConstraints=critical,CA:TRUE',
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-      '-addext', 'subjectKeyIdentifier=hash',
+      'req',
+      '-x509',
+      ...EC_KEY,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${cn}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      '-addext',
+      'subjectKeyIdentifier=hash',
     ],
     cwd,
   );
@@ -82,9 +97,23 @@ async function makeLeaf(cwd, name, cn, extensions, caReady) {
   ]);
   await openssl(
     [
-      'x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key',
-      '-set_serial', `0x${randomBytes(12).toString('hex')}`, '-days', '2', '-sha256',
-      '-extfile', extFile, '-out', `${name}.pem`,
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      `0x${randomBytes(12).toString('hex')}`,
+      '-days',
+      '2',
+      '-sha256',
+      '-extfile',
+      extFile,
+      '-out',
+      `${name}.pem`,
     ],
     cwd,
   );
@@ -99,7 +128,11 @@ async function makeLeaf(cwd, name, cn, extensions, caReady) {
  */
 export async function makeTlsMaterial(dir) {
   await fsp.mkdir(dir, { recursive: true });
-  const common = ['subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid,issuer', 'basicConstraints=critical,CA:FALSE'];
+  const common = [
+    'subjectKeyIdentifier=hash',
+    'authorityKeyIdentifier=keyid,issuer',
+    'basicConstraints=critical,CA:FALSE',
+  ];
   const caReady = makeCa(dir, 'ca', 'mlflow-promotion-gate test CA');
   // Don't leave the CA's rejection unhandled while the leaves wait for it.
   caReady.catch(() => {});
@@ -110,10 +143,21 @@ export async function makeTlsMaterial(dir) {
       dir,
       'server',
       'localhost',
-      [...common, 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=serverAuth', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
+      [
+        ...common,
+        'keyUsage=critical,digitalSignature',
+        'extendedKeyUsage=serverAuth',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
       caReady,
     ),
-    makeLeaf(dir, 'client', 'mlflow-promotion-gate test client', [...common, 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth'], caReady),
+    makeLeaf(
+      dir,
+      'client',
+      'mlflow-promotion-gate test client',
+      [...common, 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth'],
+      caReady,
+    ),
   ]);
   const [caPem, clientCert, clientKey] = await Promise.all(
     ['ca.pem', 'client.pem', 'client.key'].map((file) => fsp.readFile(path.join(dir, file), 'utf8')),
@@ -131,7 +175,16 @@ export async function makeTlsMaterial(dir) {
 }
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) a proxy must not forward. `transfer-encoding` is kept: Node re-frames it. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'upgrade',
+]);
 
 /**
  * @param {http.IncomingHttpHeaders} headers
@@ -263,8 +316,10 @@ async function listenOnLoopback(server) {
  */
 export async function startTlsReverseProxy({ target, certPath, keyPath, clientCaPath }) {
   const targetUrl = new URL(target);
-  if (targetUrl.protocol !== 'http:') throw new Error(`startTlsReverseProxy: target must be an http URL, got ${target}`);
-  if (!isLoopback(targetUrl.hostname.replace(/^\[|\]$/g, ''))) throw new Error(`startTlsReverseProxy: target must be a loopback address, got ${target}`);
+  if (targetUrl.protocol !== 'http:')
+    throw new Error(`startTlsReverseProxy: target must be an http URL, got ${target}`);
+  if (!isLoopback(targetUrl.hostname.replace(/^\[|\]$/g, '')))
+    throw new Error(`startTlsReverseProxy: target must be a loopback address, got ${target}`);
   const [cert, key, clientCa] = await Promise.all([
     fsp.readFile(certPath),
     fsp.readFile(keyPath),

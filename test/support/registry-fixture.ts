@@ -58,7 +58,11 @@ export function uniqueModel(base = 'churn-predictor'): string {
   return `${base}-${process.pid}-${counter}`;
 }
 
-export async function seed(py: MlflowPy, model: string, versions: SeedVersion[] = CHURN): Promise<Array<{ version: string; run_id: string }>> {
+export async function seed(
+  py: MlflowPy,
+  model: string,
+  versions: SeedVersion[] = CHURN,
+): Promise<Array<{ version: string; run_id: string }>> {
   return py.call('seed_model', { model, versions });
 }
 

@@ -9,6 +9,8 @@ export function obs(values: Record<string, number>, datasets: string[] = []): Ob
 
 /** A FINISHED run with these latest values. */
 export function runData(values: Record<string, number>, over: Partial<RunData> = {}): RunData {
-  const metrics = new Map<string, MetricPoint>(Object.entries(values).map(([k, value]) => [k, { value, timestamp: 1000, step: 0 }]));
+  const metrics = new Map<string, MetricPoint>(
+    Object.entries(values).map(([k, value]) => [k, { value, timestamp: 1000, step: 0 }]),
+  );
   return { runId: 'r', status: 'FINISHED', metrics, tags: {}, datasetDigests: [], ...over };
 }

@@ -16,9 +16,25 @@ const report = (checks: Report['checks']): Report => ({
   plan: ['set tag validation="failed" on churn v3'],
   applied: [],
   policy: '.github/promotion-policy.yml',
-  lineage: { runId: 'abc', experimentId: '1', runUrl: 'http://mlflow/#/experiments/1/runs/abc', versionUrl: 'http://mlflow/#/models/churn/versions/3', sourceCommit: 'deadbeef' },
+  lineage: {
+    runId: 'abc',
+    experimentId: '1',
+    runUrl: 'http://mlflow/#/experiments/1/runs/abc',
+    versionUrl: 'http://mlflow/#/models/churn/versions/3',
+    sourceCommit: 'deadbeef',
+  },
 });
-const check = (metric: string): Report['checks'][number] => ({ metric, rule: '>= 0.9', operator: '>=', threshold: 0.9, observed: 0.5, verdict: 'fail', required: true, message: `${metric} = 0.5 fails >= 0.9 by 0.4`, notes: [] });
+const check = (metric: string): Report['checks'][number] => ({
+  metric,
+  rule: '>= 0.9',
+  operator: '>=',
+  threshold: 0.9,
+  observed: 0.5,
+  verdict: 'fail',
+  required: true,
+  message: `${metric} = 0.5 fails >= 0.9 by 0.4`,
+  notes: [],
+});
 
 describe('the pull-request comment', () => {
   it('escapes hostile metric names, tag values and reasons', () => {
@@ -30,7 +46,7 @@ describe('the pull-request comment', () => {
     expect(body).toContain('- source commit: `deadbeef`');
   });
 
-  it('stays within GitHub\'s 65,536 characters, folding the checks into <details>', () => {
+  it("stays within GitHub's 65,536 characters, folding the checks into <details>", () => {
     const many = Array.from({ length: 3000 }, (_, i) => check(`metric_with_a_rather_long_name_${i}`));
     const body = renderComment(report(many), commentMarker('m'));
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);

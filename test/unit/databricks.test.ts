@@ -29,7 +29,12 @@ function on(method: string, path: string, answer: unknown, status = 200) {
     .intercept({ method, path: (p) => p === path || p.startsWith(`${path}?`) })
     .reply(status, (opts) => {
       const headers = opts.headers as Record<string, string>;
-      seen.push({ method, path: opts.path, ...(opts.body ? { body: tryJson(String(opts.body)) } : {}), auth: headers['authorization'] });
+      seen.push({
+        method,
+        path: opts.path,
+        ...(opts.body ? { body: tryJson(String(opts.body)) } : {}),
+        auth: headers['authorization'],
+      });
       return answer;
     });
 }
@@ -47,14 +52,23 @@ describe('Databricks OAuth machine-to-machine', () => {
     const token = await databricksToken({ host: HOST, clientId: 'sp-id', clientSecret: 'sp-secret' }, agent);
     expect(token).toBe('dapi-oauth-token');
     expect(seen).toEqual([
-      { method: 'POST', path: '/oidc/v1/token', body: 'grant_type=client_credentials&scope=all-apis', auth: `Basic ${Buffer.from('sp-id:sp-secret').toString('base64')}` },
+      {
+        method: 'POST',
+        path: '/oidc/v1/token',
+        body: 'grant_type=client_credentials&scope=all-apis',
+        auth: `Basic ${Buffer.from('sp-id:sp-secret').toString('base64')}`,
+      },
     ]);
   });
 
   it('a refused exchange names the URL and the status, not the secret', async () => {
     on('POST', '/oidc/v1/token', { error: 'invalid_client', error_description: 'Client authentication failed' }, 401);
-    const err = await databricksToken({ host: HOST, clientId: 'sp-id', clientSecret: 'sp-secret' }, agent).catch((e: Error) => e);
-    expect((err as Error).message).toBe(`POST ${HOST}/oidc/v1/token (OAuth client credentials) answered 401: invalid_client: Client authentication failed`);
+    const err = await databricksToken({ host: HOST, clientId: 'sp-id', clientSecret: 'sp-secret' }, agent).catch(
+      (e: Error) => e,
+    );
+    expect((err as Error).message).toBe(
+      `POST ${HOST}/oidc/v1/token (OAuth client credentials) answered 401: invalid_client: Client authentication failed`,
+    );
     expect((err as Error).message).not.toContain('sp-secret');
   });
 });
@@ -77,9 +91,18 @@ describe('Unity Catalog (aliases only)', () => {
 
   it('promotes by moving the alias through the unity-catalog endpoints, with the OAuth token', async () => {
     on('POST', '/oidc/v1/token', { access_token: 'oauth-token-xyz' });
-    on('GET', `${API}/unity-catalog/registered-models/get`, { registered_model: { name: 'main.ml.churn', aliases: [{ alias: 'champion', version: '1' }] } });
-    on('GET', `${API}/unity-catalog/model-versions/search`, { model_versions: [version('1', [{ alias: 'champion', version: '1' }]), version('2')] });
-    on('GET', `${API}/runs/get`, { run: { info: { run_id: 'r2', status: 'FINISHED' }, data: { metrics: [{ key: 'accuracy', value: 0.95, timestamp: 0, step: 0 }] } } });
+    on('GET', `${API}/unity-catalog/registered-models/get`, {
+      registered_model: { name: 'main.ml.churn', aliases: [{ alias: 'champion', version: '1' }] },
+    });
+    on('GET', `${API}/unity-catalog/model-versions/search`, {
+      model_versions: [version('1', [{ alias: 'champion', version: '1' }]), version('2')],
+    });
+    on('GET', `${API}/runs/get`, {
+      run: {
+        info: { run_id: 'r2', status: 'FINISHED' },
+        data: { metrics: [{ key: 'accuracy', value: 0.95, timestamp: 0, step: 0 }] },
+      },
+    });
     // The registry as the writes leave it, so the read-back sees what was written.
     const versionTags: Record<string, string> = {};
     const modelTags: Record<string, string> = {};
@@ -89,43 +112,75 @@ describe('Unity Catalog (aliases only)', () => {
       .reply(200, (opts) => {
         const b = JSON.parse(String(opts.body)) as { key: string; value: string };
         versionTags[b.key] = b.value;
-        seen.push({ method: 'POST', path: opts.path, body: b, auth: (opts.headers as Record<string, string>)['authorization'] });
+        seen.push({
+          method: 'POST',
+          path: opts.path,
+          body: b,
+          auth: (opts.headers as Record<string, string>)['authorization'],
+        });
         return {};
       })
       .persist();
     pool.intercept({ method: 'POST', path: `${API}/unity-catalog/registered-models/set-tag` }).reply(200, (opts) => {
       const b = JSON.parse(String(opts.body)) as { key: string; value: string };
       modelTags[b.key] = b.value;
-      seen.push({ method: 'POST', path: opts.path, body: b, auth: (opts.headers as Record<string, string>)['authorization'] });
+      seen.push({
+        method: 'POST',
+        path: opts.path,
+        body: b,
+        auth: (opts.headers as Record<string, string>)['authorization'],
+      });
       return {};
     });
     let champion = '1';
     pool.intercept({ method: 'POST', path: `${API}/unity-catalog/registered-models/alias` }).reply(200, (opts) => {
       const b = JSON.parse(String(opts.body)) as { version: string };
       champion = b.version;
-      seen.push({ method: 'POST', path: opts.path, body: b, auth: (opts.headers as Record<string, string>)['authorization'] });
+      seen.push({
+        method: 'POST',
+        path: opts.path,
+        body: b,
+        auth: (opts.headers as Record<string, string>)['authorization'],
+      });
       return {};
     });
     // Read again just before writing, and read back after.
     pool
       .intercept({ method: 'GET', path: (p) => p.startsWith(`${API}/unity-catalog/model-versions/get?`) })
       .reply(200, () => ({
-        model_version: { ...version('2', champion === '2' ? [{ alias: 'champion', version: '2' }] : []), tags: Object.entries(versionTags).map(([key, value]) => ({ key, value })) },
+        model_version: {
+          ...version('2', champion === '2' ? [{ alias: 'champion', version: '2' }] : []),
+          tags: Object.entries(versionTags).map(([key, value]) => ({ key, value })),
+        },
       }))
       .persist();
     pool
       .intercept({ method: 'GET', path: (p) => p.startsWith(`${API}/unity-catalog/registered-models/get?`) })
       .reply(200, () => ({
-        registered_model: { name: 'main.ml.churn', aliases: [{ alias: 'champion', version: champion }], tags: Object.entries(modelTags).map(([key, value]) => ({ key, value })) },
+        registered_model: {
+          name: 'main.ml.churn',
+          aliases: [{ alias: 'champion', version: champion }],
+          tags: Object.entries(modelTags).map(([key, value]) => ({ key, value })),
+        },
       }))
       .persist();
 
     const token = await databricksToken({ host: HOST, clientId: 'id', clientSecret: 'secret' }, agent);
-    const { report } = await runGate({ version: '2', mode: 'promote', policyFile: 'p.yml', policyText: policy }, { registry: uc(token), log: () => {} });
+    const { report } = await runGate(
+      { version: '2', mode: 'promote', policyFile: 'p.yml', policyText: policy },
+      { registry: uc(token), log: () => {} },
+    );
     expect(report).toMatchObject({ decision: 'promoted', previousVersions: ['1'], target: { alias: 'champion' } });
     expect(seen.slice(1).every((r) => r.auth === 'Bearer oauth-token-xyz')).toBe(true);
-    expect(seen.find((r) => r.path.endsWith('/registered-models/alias'))).toMatchObject({ body: { name: 'main.ml.churn', alias: 'champion', version: '2' } });
-    expect(seen.filter((r) => r.path.endsWith('/model-versions/set-tag')).map((r) => (r.body as { key: string }).key).sort()).toEqual([
+    expect(seen.find((r) => r.path.endsWith('/registered-models/alias'))).toMatchObject({
+      body: { name: 'main.ml.churn', alias: 'champion', version: '2' },
+    });
+    expect(
+      seen
+        .filter((r) => r.path.endsWith('/model-versions/set-tag'))
+        .map((r) => (r.body as { key: string }).key)
+        .sort(),
+    ).toEqual([
       'mlflow_gate.checks',
       'mlflow_gate.decided_at',
       'mlflow_gate.decided_by',
@@ -136,26 +191,55 @@ describe('Unity Catalog (aliases only)', () => {
       'mlflow_gate.target',
       'validation',
     ]);
-    expect(seen.find((r) => r.path.endsWith('/registered-models/set-tag'))).toMatchObject({ body: { name: 'main.ml.churn', key: 'mlflow_gate.history' } });
+    expect(seen.find((r) => r.path.endsWith('/registered-models/set-tag'))).toMatchObject({
+      body: { name: 'main.ml.churn', key: 'mlflow_gate.history' },
+    });
     expect(seen.some((r) => r.path.includes('transition-stage'))).toBe(false);
     agent.assertNoPendingInterceptors();
   });
 
   it('a stage target is refused before any request: Unity Catalog has no stages', async () => {
-    const err = await runGate({ version: '2', mode: 'promote', policyFile: 'p.yml', policyText: 'model: main.ml.churn\nmetrics:\n  accuracy: ">= 0.9"\n' }, { registry: uc('t'), log: () => {} }).catch((e: Error) => e);
+    const err = await runGate(
+      {
+        version: '2',
+        mode: 'promote',
+        policyFile: 'p.yml',
+        policyText: 'model: main.ml.churn\nmetrics:\n  accuracy: ">= 0.9"\n',
+      },
+      { registry: uc('t'), log: () => {} },
+    ).catch((e: Error) => e);
     expect(err).toBeInstanceOf(InputError);
-    expect((err as Error).message).toContain('(Unity Catalog) has aliases only, but the policy p.yml promotes to stage Production');
+    expect((err as Error).message).toContain(
+      '(Unity Catalog) has aliases only, but the policy p.yml promotes to stage Production',
+    );
     expect(seen).toEqual([]);
   });
 });
 
 describe('the Databricks workspace registry (stages)', () => {
-  it('uses MLflow\'s own endpoints on the workspace, with the access token', async () => {
+  it("uses MLflow's own endpoints on the workspace, with the access token", async () => {
     on('GET', `${API}/registered-models/get`, { registered_model: { name: 'churn' } });
-    on('GET', `${API}/model-versions/search`, { model_versions: [{ name: 'churn', version: '1', current_stage: 'Staging', status: 'READY', run_id: 'r1' }] });
-    on('GET', `${API}/runs/get`, { run: { info: { run_id: 'r1', status: 'FINISHED' }, data: { metrics: [{ key: 'accuracy', value: 0.95, timestamp: 0, step: 0 }] } } });
-    const registry = new MlflowRegistry(new MlflowRestClient(HOST, { kind: 'bearer', token: 'dapi-token' }, { dispatcher: agent }));
-    const { report } = await runGate({ version: '1', mode: 'evaluate', policyFile: 'p.yml', policyText: 'model: churn\nmetrics:\n  accuracy: ">= 0.9"\n' }, { registry, log: () => {} });
+    on('GET', `${API}/model-versions/search`, {
+      model_versions: [{ name: 'churn', version: '1', current_stage: 'Staging', status: 'READY', run_id: 'r1' }],
+    });
+    on('GET', `${API}/runs/get`, {
+      run: {
+        info: { run_id: 'r1', status: 'FINISHED' },
+        data: { metrics: [{ key: 'accuracy', value: 0.95, timestamp: 0, step: 0 }] },
+      },
+    });
+    const registry = new MlflowRegistry(
+      new MlflowRestClient(HOST, { kind: 'bearer', token: 'dapi-token' }, { dispatcher: agent }),
+    );
+    const { report } = await runGate(
+      {
+        version: '1',
+        mode: 'evaluate',
+        policyFile: 'p.yml',
+        policyText: 'model: churn\nmetrics:\n  accuracy: ">= 0.9"\n',
+      },
+      { registry, log: () => {} },
+    );
     expect(report.decision).toBe('passed');
     expect(report.plan).toContain('move churn v1 to stage Production (archiving the versions there now)');
     expect(seen.map((r) => [r.method, r.path.split('?')[0], r.auth])).toEqual([
@@ -167,16 +251,27 @@ describe('the Databricks workspace registry (stages)', () => {
 });
 
 describe('inputs for Databricks', () => {
-  const settings = (inputs: Record<string, string>, env: Record<string, string> = {}) => readSettings((n) => inputs[n] ?? '', env);
+  const settings = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+    readSettings((n) => inputs[n] ?? '', env);
   it('tracking-uri databricks takes the host and token from the environment', () => {
-    expect(settings({ 'tracking-uri': 'databricks' }, { DATABRICKS_HOST: 'adb-1.azuredatabricks.net', DATABRICKS_TOKEN: 'dapi1' })).toMatchObject({
+    expect(
+      settings(
+        { 'tracking-uri': 'databricks' },
+        { DATABRICKS_HOST: 'adb-1.azuredatabricks.net', DATABRICKS_TOKEN: 'dapi1' },
+      ),
+    ).toMatchObject({
       trackingUri: 'https://adb-1.azuredatabricks.net',
       auth: { kind: 'bearer', token: 'dapi1' },
       registryFlavor: 'mlflow',
     });
   });
   it('registry-uri databricks-uc selects Unity Catalog; client credentials select OAuth', () => {
-    expect(settings({ 'tracking-uri': 'databricks', 'registry-uri': 'databricks-uc' }, { DATABRICKS_HOST: HOST, DATABRICKS_CLIENT_ID: 'id', DATABRICKS_CLIENT_SECRET: 's' })).toMatchObject({
+    expect(
+      settings(
+        { 'tracking-uri': 'databricks', 'registry-uri': 'databricks-uc' },
+        { DATABRICKS_HOST: HOST, DATABRICKS_CLIENT_ID: 'id', DATABRICKS_CLIENT_SECRET: 's' },
+      ),
+    ).toMatchObject({
       trackingUri: HOST,
       auth: { kind: 'none' },
       databricks: { host: HOST, clientId: 'id', clientSecret: 's' },
@@ -184,8 +279,12 @@ describe('inputs for Databricks', () => {
     });
   });
   it('says what is missing', () => {
-    expect(() => settings({ 'tracking-uri': 'databricks' })).toThrow('needs the workspace URL: set databricks-host or DATABRICKS_HOST');
+    expect(() => settings({ 'tracking-uri': 'databricks' })).toThrow(
+      'needs the workspace URL: set databricks-host or DATABRICKS_HOST',
+    );
     expect(() => settings({ 'tracking-uri': 'databricks' }, { DATABRICKS_HOST: HOST })).toThrow('needs credentials');
-    expect(() => settings({ 'tracking-uri': 'databricks' }, { DATABRICKS_HOST: HOST, DATABRICKS_CLIENT_ID: 'id' })).toThrow('go together');
+    expect(() =>
+      settings({ 'tracking-uri': 'databricks' }, { DATABRICKS_HOST: HOST, DATABRICKS_CLIENT_ID: 'id' }),
+    ).toThrow('go together');
   });
 });

@@ -5,7 +5,10 @@ import { loadPolicy } from '../../src/core/policy.js';
 import { NEW_COPY, type ModelVersion } from '../../src/core/registry-model.js';
 import { obs, runData } from './builders.js';
 
-const policy = loadPolicy('model: churn-predictor\nmetrics:\n  accuracy: ">= 0.90"\n  f1: ">= 0.88"\n', '.github/promotion-policy.yml');
+const policy = loadPolicy(
+  'model: churn-predictor\nmetrics:\n  accuracy: ">= 0.90"\n  f1: ">= 0.88"\n',
+  '.github/promotion-policy.yml',
+);
 const version = (v: string, stage = 'None', tags: Record<string, string> = {}): ModelVersion => ({
   name: 'churn-predictor',
   version: v,
@@ -34,8 +37,20 @@ describe('decide', () => {
     expect(d.previousVersions).toEqual(['2']);
     expect(d.plan).toEqual([
       { kind: 'set-tag', model: 'churn-predictor', version: '3', key: 'validation', value: 'passed' },
-      { kind: 'set-tag', model: 'churn-predictor', version: '3', key: 'mlflow_gate.checks', value: 'accuracy=0.93 (>= 0.9) pass; f1=0.9 (>= 0.88) pass' },
-      { kind: 'set-tag', model: 'churn-predictor', version: '3', key: 'mlflow_gate.policy', value: '.github/promotion-policy.yml' },
+      {
+        kind: 'set-tag',
+        model: 'churn-predictor',
+        version: '3',
+        key: 'mlflow_gate.checks',
+        value: 'accuracy=0.93 (>= 0.9) pass; f1=0.9 (>= 0.88) pass',
+      },
+      {
+        kind: 'set-tag',
+        model: 'churn-predictor',
+        version: '3',
+        key: 'mlflow_gate.policy',
+        value: '.github/promotion-policy.yml',
+      },
       { kind: 'transition-stage', model: 'churn-predictor', version: '3', stage: 'Production', archiveExisting: true },
     ]);
   });
@@ -48,15 +63,40 @@ describe('decide', () => {
     const d = decide(state({ metrics: { accuracy: 0.87, f1: 0.9 } }));
     expect(d.decision).toBe('rejected');
     expect(d.plan.some((op) => op.kind === 'transition-stage')).toBe(false);
-    expect(d.plan).toContainEqual({ kind: 'set-tag', model: 'churn-predictor', version: '3', key: TAGS.validation, value: 'failed' });
-    expect(d.plan).toContainEqual({ kind: 'set-tag', model: 'churn-predictor', version: '3', key: TAGS.failedChecks, value: 'accuracy = 0.87 fails >= 0.9 by 0.03' });
+    expect(d.plan).toContainEqual({
+      kind: 'set-tag',
+      model: 'churn-predictor',
+      version: '3',
+      key: TAGS.validation,
+      value: 'failed',
+    });
+    expect(d.plan).toContainEqual({
+      kind: 'set-tag',
+      model: 'churn-predictor',
+      version: '3',
+      key: TAGS.failedChecks,
+      value: 'accuracy = 0.87 fails >= 0.9 by 0.03',
+    });
     expect(d.reasons).toEqual(['accuracy = 0.87 fails >= 0.9 by 0.03']);
   });
 
   it('a version that failed before and passes now loses its stale failure tags', () => {
-    const d = decide(state({ candidate: version('3', 'Staging', { validation: 'failed', [TAGS.failedChecks]: 'old' }) }));
-    expect(d.plan).toContainEqual({ kind: 'delete-tag', model: 'churn-predictor', version: '3', key: TAGS.failedChecks });
-    expect(d.plan).toContainEqual({ kind: 'set-tag', model: 'churn-predictor', version: '3', key: 'validation', value: 'passed' });
+    const d = decide(
+      state({ candidate: version('3', 'Staging', { validation: 'failed', [TAGS.failedChecks]: 'old' }) }),
+    );
+    expect(d.plan).toContainEqual({
+      kind: 'delete-tag',
+      model: 'churn-predictor',
+      version: '3',
+      key: TAGS.failedChecks,
+    });
+    expect(d.plan).toContainEqual({
+      kind: 'set-tag',
+      model: 'churn-predictor',
+      version: '3',
+      key: 'validation',
+      value: 'passed',
+    });
   });
 
   it('a rerun over the state the first run left plans no tag writes (converges)', () => {
@@ -102,7 +142,10 @@ describe('tags', () => {
     ]);
   });
   it('tag values stay within MLflow 5000-character limit', () => {
-    const many = loadPolicy('metrics:\n' + Array.from({ length: 300 }, (_, i) => `  metric_with_a_long_name_${i}: ">= 0.5"`).join('\n'), 'p.yml');
+    const many = loadPolicy(
+      'metrics:\n' + Array.from({ length: 300 }, (_, i) => `  metric_with_a_long_name_${i}: ">= 0.5"`).join('\n'),
+      'p.yml',
+    );
     const tag = checksTag(evaluateMetrics(many.metrics, obs({})).checks);
     expect(tag.length).toBeLessThanOrEqual(MAX_TAG_VALUE);
     expect(tag.endsWith('(truncated)')).toBe(true);
@@ -110,7 +153,10 @@ describe('tags', () => {
 });
 
 describe('alias targets', () => {
-  const aliasPolicy = loadPolicy('target:\n  alias: champion\n  previous_alias: previous-champion\nmetrics:\n  accuracy: ">= 0.9"\n', 'p.yml');
+  const aliasPolicy = loadPolicy(
+    'target:\n  alias: champion\n  previous_alias: previous-champion\nmetrics:\n  accuracy: ">= 0.9"\n',
+    'p.yml',
+  );
   const both = loadPolicy('target:\n  alias: champion\n  stage: Production\nmetrics:\n  accuracy: ">= 0.9"\n', 'p.yml');
 
   it('moves the alias, after giving the old holder the previous alias; no stage change', () => {
@@ -125,7 +171,9 @@ describe('alias targets', () => {
 
   it('with no holder there is no previous alias to give', () => {
     const d = decide(state({ policy: aliasPolicy, holders: [], modelAliases: {} }));
-    expect(d.plan.filter((op) => op.kind === 'set-alias')).toEqual([{ kind: 'set-alias', model: 'churn-predictor', alias: 'champion', version: '3' }]);
+    expect(d.plan.filter((op) => op.kind === 'set-alias')).toEqual([
+      { kind: 'set-alias', model: 'churn-predictor', alias: 'champion', version: '3' },
+    ]);
     expect(d.previousVersions).toEqual([]);
   });
 
@@ -137,17 +185,32 @@ describe('alias targets', () => {
   it('alias and stage together: both move, and both holders are previous versions', () => {
     const d = decide(state({ policy: both, holders: [version('1', 'Production')], modelAliases: { champion: '2' } }));
     expect(d.previousVersions).toEqual(['1', '2']);
-    expect(d.plan.filter((op) => op.kind !== 'set-tag').map((op) => op.kind)).toEqual(['set-alias', 'transition-stage']);
-    const half = decide(state({ policy: both, candidate: version('3', 'Production'), holders: [version('3', 'Production')], modelAliases: { champion: '2' } }));
+    expect(d.plan.filter((op) => op.kind !== 'set-tag').map((op) => op.kind)).toEqual([
+      'set-alias',
+      'transition-stage',
+    ]);
+    const half = decide(
+      state({
+        policy: both,
+        candidate: version('3', 'Production'),
+        holders: [version('3', 'Production')],
+        modelAliases: { champion: '2' },
+      }),
+    );
     expect(half.decision).toBe('promoted');
     expect(half.plan.filter((op) => op.kind !== 'set-tag').map((op) => op.kind)).toEqual(['set-alias']);
   });
 });
 
 describe('promotion by copy', () => {
-  const copyPolicy = loadPolicy('target:\n  model: prod.churn\n  alias: champion\nmetrics:\n  accuracy: ">= 0.9"\n', 'p.yml');
+  const copyPolicy = loadPolicy(
+    'target:\n  model: prod.churn\n  alias: champion\nmetrics:\n  accuracy: ">= 0.9"\n',
+    'p.yml',
+  );
   it('creates the model if needed, copies the candidate with a ledger link, then moves the alias to the copy', () => {
-    const d = decide(state({ policy: copyPolicy, holders: [], modelAliases: {}, destination: { model: 'prod.churn', exists: false } }));
+    const d = decide(
+      state({ policy: copyPolicy, holders: [], modelAliases: {}, destination: { model: 'prod.churn', exists: false } }),
+    );
     expect(d.decision).toBe('promoted');
     expect(d.plan.filter((op) => op.kind !== 'set-tag')).toEqual([
       { kind: 'create-model', model: 'prod.churn' },
@@ -163,11 +226,26 @@ describe('promotion by copy', () => {
   });
   it('a rerun finds the copy and only moves what is missing; then it is already-promoted', () => {
     const copy = { ...version('7'), name: 'prod.churn' };
-    const d = decide(state({ policy: copyPolicy, holders: [], modelAliases: { champion: '6' }, destination: { model: 'prod.churn', exists: true, copy } }));
-    expect(d.plan.filter((op) => op.kind !== 'set-tag')).toEqual([{ kind: 'set-alias', model: 'prod.churn', alias: 'champion', version: '7' }]);
+    const d = decide(
+      state({
+        policy: copyPolicy,
+        holders: [],
+        modelAliases: { champion: '6' },
+        destination: { model: 'prod.churn', exists: true, copy },
+      }),
+    );
+    expect(d.plan.filter((op) => op.kind !== 'set-tag')).toEqual([
+      { kind: 'set-alias', model: 'prod.churn', alias: 'champion', version: '7' },
+    ]);
     expect(d.previousVersions).toEqual(['6']);
-    const done = decide(state({ policy: copyPolicy, holders: [], modelAliases: { champion: '7' }, destination: { model: 'prod.churn', exists: true, copy } }));
+    const done = decide(
+      state({
+        policy: copyPolicy,
+        holders: [],
+        modelAliases: { champion: '7' },
+        destination: { model: 'prod.churn', exists: true, copy },
+      }),
+    );
     expect(done.decision).toBe('already-promoted');
   });
 });
-

@@ -22,7 +22,11 @@ describe('satisfies, at the boundary and one ulp either side', () => {
   it.each(cases)('%s %s', (op, value, below, equal, above) => {
     expect(ulpDown(value)).toBeLessThan(value);
     expect(ulpUp(value)).toBeGreaterThan(value);
-    expect([satisfies(ulpDown(value), { op, value }), satisfies(value, { op, value }), satisfies(ulpUp(value), { op, value })]).toEqual([below, equal, above]);
+    expect([
+      satisfies(ulpDown(value), { op, value }),
+      satisfies(value, { op, value }),
+      satisfies(ulpUp(value), { op, value }),
+    ]).toEqual([below, equal, above]);
   });
   it('NaN meets no bound, not even !=', () => {
     for (const op of ['>=', '>', '<=', '<', '==', '!='] as const) expect(satisfies(NaN, { op, value: 1 })).toBe(false);
@@ -60,7 +64,7 @@ describe('evaluateMetrics', () => {
   const policy = rules('metrics:\n  accuracy: ">= 0.90"\n  f1: ">= 0.88"\n');
 
   it('passes when every threshold is met (the issue example: 0.93 and 0.90)', () => {
-    const e = evaluateMetrics(policy, obs({ 'accuracy': 0.93, 'f1': 0.9 }));
+    const e = evaluateMetrics(policy, obs({ accuracy: 0.93, f1: 0.9 }));
     expect(e.passed).toBe(true);
     expect(e.checks.map((c) => [c.metric, c.operator, c.threshold, c.observed, c.verdict])).toEqual([
       ['accuracy', '>=', 0.9, 0.93, 'pass'],
@@ -69,7 +73,7 @@ describe('evaluateMetrics', () => {
   });
 
   it('fails with the shortfall (accuracy 0.87 is 0.03 short)', () => {
-    const e = evaluateMetrics(policy, obs({ 'accuracy': 0.87, 'f1': 0.9 }));
+    const e = evaluateMetrics(policy, obs({ accuracy: 0.87, f1: 0.9 }));
     expect(e.passed).toBe(false);
     expect(e.failed).toHaveLength(1);
     expect(e.failed[0]!.message).toBe('accuracy = 0.87 fails >= 0.9 by 0.03');
@@ -77,7 +81,7 @@ describe('evaluateMetrics', () => {
   });
 
   it('reports every failure at once, and a missing metric says it is missing', () => {
-    const e = evaluateMetrics(policy, obs({ 'accuracy': 0.5 }));
+    const e = evaluateMetrics(policy, obs({ accuracy: 0.5 }));
     expect(e.failed.map((c) => c.verdict)).toEqual(['fail', 'missing']);
     expect(e.failed[1]!.message).toBe('f1 is missing from the run; the policy requires >= 0.88');
   });
@@ -90,18 +94,23 @@ describe('evaluateMetrics', () => {
 
   it('lower is better: <= passes below and fails above', () => {
     const r = rules('metrics:\n  latency_p95_ms: "<= 50"\n');
-    expect(evaluateMetrics(r, obs({ 'latency_p95_ms': 42 })).passed).toBe(true);
-    const e = evaluateMetrics(r, obs({ 'latency_p95_ms': 51.5 }));
+    expect(evaluateMetrics(r, obs({ latency_p95_ms: 42 })).passed).toBe(true);
+    const e = evaluateMetrics(r, obs({ latency_p95_ms: 51.5 }));
     expect(e.failed[0]!.message).toBe('latency_p95_ms = 51.5 fails <= 50 by 1.5');
   });
 
   it('between checks both ends', () => {
     const r = rules('metrics:\n  calib:\n    between: [0.4, 0.6]\n');
-    expect([0.39, 0.4, 0.6, 0.61].map((v) => evaluateMetrics(r, obs({ 'calib': v })).passed)).toEqual([false, true, true, false]);
+    expect([0.39, 0.4, 0.6, 0.61].map((v) => evaluateMetrics(r, obs({ calib: v })).passed)).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('a NaN metric fails with a message that says so', () => {
-    const e = evaluateMetrics(policy, obs({ 'accuracy': NaN, 'f1': 0.9 }));
+    const e = evaluateMetrics(policy, obs({ accuracy: NaN, f1: 0.9 }));
     expect(e.failed[0]!.message).toContain('accuracy is NaN');
   });
 });

@@ -1,13 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type GateState } from '../../src/core/decide.js';
-import { appendHistory, HISTORY_MAX_VALUE, LEDGER, parseHistory, ruleHash, targetKey, type HistoryEntry } from '../../src/core/ledger.js';
+import {
+  appendHistory,
+  HISTORY_MAX_VALUE,
+  LEDGER,
+  parseHistory,
+  ruleHash,
+  targetKey,
+  type HistoryEntry,
+} from '../../src/core/ledger.js';
 import { loadPolicy } from '../../src/core/policy.js';
 import type { ModelVersion } from '../../src/core/registry-model.js';
 import { obs, runData } from './builders.js';
 
 const POLICY = 'model: m\nmetrics:\n  accuracy: ">= 0.90"\n  f1: ">= 0.88"\n';
-const ctx = { now: '2026-11-26T10:00:00.000Z', actor: 'octocat', runUrl: 'https://github.com/acme/models/actions/runs/42', sha: 'abc123' };
-const version = (v: string, stage = 'None', tags: Record<string, string> = {}): ModelVersion => ({ name: 'm', version: v, stage, status: 'READY', runId: `r${v}`, tags, aliases: [] });
+const ctx = {
+  now: '2026-11-26T10:00:00.000Z',
+  actor: 'octocat',
+  runUrl: 'https://github.com/acme/models/actions/runs/42',
+  sha: 'abc123',
+};
+const version = (v: string, stage = 'None', tags: Record<string, string> = {}): ModelVersion => ({
+  name: 'm',
+  version: v,
+  stage,
+  status: 'READY',
+  runId: `r${v}`,
+  tags,
+  aliases: [],
+});
 const state = (over: Partial<GateState> = {}): GateState => ({
   policy: loadPolicy(POLICY, 'p.yml'),
   model: 'm',
@@ -25,7 +46,9 @@ const state = (over: Partial<GateState> = {}): GateState => ({
 describe('rule hash', () => {
   it('ignores comments, key order, formatting and the file name; changes with a rule', () => {
     const a = ruleHash(loadPolicy(POLICY, 'a.yml'));
-    const b = ruleHash(loadPolicy('# reviewed by alice\nmetrics:\n  f1:   ">=0.88"   # f1\n  accuracy: ">= 0.9"\nmodel: m\n', 'b.yml'));
+    const b = ruleHash(
+      loadPolicy('# reviewed by alice\nmetrics:\n  f1:   ">=0.88"   # f1\n  accuracy: ">= 0.9"\nmodel: m\n', 'b.yml'),
+    );
     expect(a).toMatch(/^sha256:[0-9a-f]{16}$/);
     expect(b).toBe(a);
     expect(ruleHash(loadPolicy(POLICY.replace('0.90', '0.91'), 'a.yml'))).not.toBe(a);
@@ -37,7 +60,9 @@ describe('the ledger in the plan', () => {
     const d = decide(state());
     const kinds = d.plan.map((op) => (op.kind === 'set-tag' && op.record ? 'record' : op.kind));
     expect(kinds.indexOf('transition-stage')).toBeLessThan(kinds.indexOf('record'));
-    const record = Object.fromEntries(d.plan.flatMap((op) => (op.kind === 'set-tag' && op.record ? [[op.key, op.value]] : [])));
+    const record = Object.fromEntries(
+      d.plan.flatMap((op) => (op.kind === 'set-tag' && op.record ? [[op.key, op.value]] : [])),
+    );
     expect(record).toEqual({
       [LEDGER.decision]: 'promoted',
       [LEDGER.target]: 'stage:Production',
@@ -52,7 +77,9 @@ describe('the ledger in the plan', () => {
     const evidence = d.plan.slice(0, kinds.indexOf('transition-stage'));
     expect(evidence).toContainEqual({ kind: 'set-tag', model: 'm', version: '3', key: LEDGER.previous, value: '2' });
     const history = d.plan.find((op) => op.kind === 'set-model-tag');
-    expect(history && JSON.parse(history.value)).toEqual([{ version: '3', decision: 'promoted', target: 'stage:Production', previous: ['2'], at: ctx.now, by: 'octocat' }]);
+    expect(history && JSON.parse(history.value)).toEqual([
+      { version: '3', decision: 'promoted', target: 'stage:Production', previous: ['2'], at: ctx.now, by: 'octocat' },
+    ]);
   });
 
   it('a record completed by a later run keeps what the version replaced; a new promotion clears an old supersession', () => {
@@ -60,7 +87,11 @@ describe('the ledger in the plan', () => {
     const d = decide(state({ candidate: moved, holders: [moved] }));
     expect(d.decision).toBe('already-promoted');
     expect(d.plan).toContainEqual(expect.objectContaining({ key: LEDGER.previous, value: '2' }));
-    const stale = version('3', 'None', { [LEDGER.decision]: 'superseded', [LEDGER.supersededBy]: '4', [LEDGER.reason]: 'raced' });
+    const stale = version('3', 'None', {
+      [LEDGER.decision]: 'superseded',
+      [LEDGER.supersededBy]: '4',
+      [LEDGER.reason]: 'raced',
+    });
     const again = decide(state({ candidate: stale }));
     expect(again.plan).toContainEqual({ kind: 'delete-tag', model: 'm', version: '3', key: LEDGER.supersededBy });
     expect(again.plan).toContainEqual({ kind: 'delete-tag', model: 'm', version: '3', key: LEDGER.reason });
@@ -84,8 +115,11 @@ describe('the ledger in the plan', () => {
       [LEDGER.runUrl]: 'https://github.com/acme/models/actions/runs/41',
       [LEDGER.commit]: 'def456',
     };
-    const history: HistoryEntry[] = [{ version: '3', decision: 'promoted', target: 'stage:Production', previous: [], at: 'x', by: 'y' }];
-    const rerun = (t: Record<string, string>) => decide(state({ candidate: version('3', 'Production', t), holders: [version('3', 'Production', t)], history }));
+    const history: HistoryEntry[] = [
+      { version: '3', decision: 'promoted', target: 'stage:Production', previous: [], at: 'x', by: 'y' },
+    ];
+    const rerun = (t: Record<string, string>) =>
+      decide(state({ candidate: version('3', 'Production', t), holders: [version('3', 'Production', t)], history }));
     expect(rerun(tags).plan).toEqual([]);
     // The run that moved it stopped after writing some of its record (found by the fault sweep).
     for (const missing of [LEDGER.at, LEDGER.runUrl, LEDGER.target]) {
@@ -102,15 +136,24 @@ describe('the ledger in the plan', () => {
     const tags = Object.fromEntries(first.plan.flatMap((op) => (op.kind === 'set-tag' ? [[op.key, op.value]] : [])));
     expect(tags[LEDGER.decision]).toBe('rejected');
     expect(tags[LEDGER.by]).toBe('octocat');
-    expect(decide({ ...bad, candidate: version('3', 'None', tags), context: { ...ctx, now: 'later' } }).plan).toEqual([]);
+    expect(decide({ ...bad, candidate: version('3', 'None', tags), context: { ...ctx, now: 'later' } }).plan).toEqual(
+      [],
+    );
   });
 });
 
 describe('history', () => {
-  it('keeps the newest first and fits MLflow\'s 5,000-character limit', () => {
+  it("keeps the newest first and fits MLflow's 5,000-character limit", () => {
     let text = '';
     for (let i = 1; i <= 60; i++) {
-      text = appendHistory(parseHistory(text), { version: String(i), decision: 'promoted', target: targetKey({ alias: 'champion' }), previous: [String(i - 1)], at: new Date(i * 1e9).toISOString(), by: 'a-rather-long-actor-name' });
+      text = appendHistory(parseHistory(text), {
+        version: String(i),
+        decision: 'promoted',
+        target: targetKey({ alias: 'champion' }),
+        previous: [String(i - 1)],
+        at: new Date(i * 1e9).toISOString(),
+        by: 'a-rather-long-actor-name',
+      });
       expect(text.length).toBeLessThanOrEqual(HISTORY_MAX_VALUE);
     }
     const h = parseHistory(text);

@@ -25,14 +25,32 @@ const BILLION_LAUGHS = [
 
 describe('hostile policy files', () => {
   it.each<[string, string, number, number, string]>([
-    ['bytes that are not UTF-8 (decoded as U+FFFD)', 'metrics:\n  acc\uFFFD\uFFFD: ">= 0.9"\n', 2, 6, 'not valid UTF-8'],
+    [
+      'bytes that are not UTF-8 (decoded as U+FFFD)',
+      'metrics:\n  acc\uFFFD\uFFFD: ">= 0.9"\n',
+      2,
+      6,
+      'not valid UTF-8',
+    ],
     ['a NUL byte', 'metrics:\n  acc: ">= 0.9\u0000"\n', 2, 15, 'control character (U+0000)'],
     ['an escape character', 'model: "x\u001b[31m"\nmetrics:\n  a: ">1"\n', 1, 10, 'control character (U+001B)'],
     ['a list as a key', 'metrics:\n  ? [a, b]\n  : ">= 1"\n', 2, 5, 'a key must be a plain name, not a list'],
     ['an alias as a key', 'x: &k acc\nmetrics:\n  *k : ">= 1"\n', 3, 3, 'a key must be a plain name, not an alias'],
-    ['block nesting 40 deep', `metrics:\n  a:\n${Array.from({ length: 40 }, (_, i) => `${' '.repeat(2 * i + 4)}k${i}:`).join('\n')} 1\n`, 33, 65, 'nests too deeply'],
+    [
+      'block nesting 40 deep',
+      `metrics:\n  a:\n${Array.from({ length: 40 }, (_, i) => `${' '.repeat(2 * i + 4)}k${i}:`).join('\n')} 1\n`,
+      33,
+      65,
+      'nests too deeply',
+    ],
     ['a billion laughs', BILLION_LAUGHS, 2, 8, 'aliases expand too much'],
-    ['a duplicate key in a large mapping', `metrics:\n${Array.from({ length: 2000 }, (_, i) => `  m${i}: ">= 1"`).join('\n')}\n  m7: ">= 2"\n`, 2002, 3, 'a key appears twice'],
+    [
+      'a duplicate key in a large mapping',
+      `metrics:\n${Array.from({ length: 2000 }, (_, i) => `  m${i}: ">= 1"`).join('\n')}\n  m7: ">= 2"\n`,
+      2002,
+      3,
+      'a key appears twice',
+    ],
   ])('%s', (_name, text, line, column, fragment) => {
     const { value: problems, ms } = timed(() => problemsOf(text));
     const hit = problems.find((p) => p.message.includes(fragment));
@@ -44,7 +62,14 @@ describe('hostile policy files', () => {
   it('refuses a file over the size limit before parsing it, fast', () => {
     const text = `metrics:\n  acc: ">= 0.9"\n${'# padding\n'.repeat(1_100_000)}`;
     const { value: problems, ms } = timed(() => problemsOf(text));
-    expect(problems).toEqual([{ file: 'policy.yml', line: 1, column: 1, message: expect.stringContaining(`a policy may have at most ${MAX_POLICY_CHARS.toLocaleString('en-US')}`) }]);
+    expect(problems).toEqual([
+      {
+        file: 'policy.yml',
+        line: 1,
+        column: 1,
+        message: expect.stringContaining(`a policy may have at most ${MAX_POLICY_CHARS.toLocaleString('en-US')}`),
+      },
+    ]);
     expect(ms).toBeLessThan(15_000);
   });
 
@@ -75,7 +100,11 @@ describe('hostile policy files', () => {
   it('a key longer than 250 characters is one problem, not two', () => {
     const problems = problemsOf(`metrics:\n  ${'k'.repeat(300)}: ">= 1"\n`);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ line: 2, column: 3, message: expect.stringContaining('must be 1 to 250 characters') });
+    expect(problems[0]).toMatchObject({
+      line: 2,
+      column: 3,
+      message: expect.stringContaining('must be 1 to 250 characters'),
+    });
   });
 
   it('accepts a byte order mark, CRLF line ends, and metric names in any script', () => {
@@ -84,7 +113,11 @@ describe('hostile policy files', () => {
   });
 
   it('a threshold written as a bare string or number names the rule where it stands', () => {
-    expect(problemsOf('metrics:\n  acc: "0.9"\n')).toEqual([{ file: 'policy.yml', line: 2, column: 8, message: expect.stringContaining('threshold "0.9" has no operator') }]);
-    expect(problemsOf('metrics:\n  acc: 0.9\n')).toEqual([{ file: 'policy.yml', line: 2, column: 8, message: expect.stringContaining('not number 0.9') }]);
+    expect(problemsOf('metrics:\n  acc: "0.9"\n')).toEqual([
+      { file: 'policy.yml', line: 2, column: 8, message: expect.stringContaining('threshold "0.9" has no operator') },
+    ]);
+    expect(problemsOf('metrics:\n  acc: 0.9\n')).toEqual([
+      { file: 'policy.yml', line: 2, column: 8, message: expect.stringContaining('not number 0.9') },
+    ]);
   });
 });

@@ -23,12 +23,25 @@ describe('the full policy of the policy-language issue, exactly as written', () 
   it('means what its comments say', () => {
     expect(policy.model).toBe('churn-predictor');
     expect(policy.target).toEqual({ stage: 'Production', archiveExisting: true });
-    expect(policy.candidate).toEqual({ fromStage: 'Staging', runStatus: 'FINISHED', tags: { reviewed: 'true' }, metricsBeforeRegistration: false });
+    expect(policy.candidate).toEqual({
+      fromStage: 'Staging',
+      runStatus: 'FINISHED',
+      tags: { reviewed: 'true' },
+      metricsBeforeRegistration: false,
+    });
     expect(rule('latency_p95_ms')).toMatchObject({ bounds: [{ op: '<=', value: 50 }], greaterIsBetter: false });
     expect(rule('accuracy').greaterIsBetter).toBe(true);
-    expect(rule('auc')).toMatchObject({ bounds: [{ op: '>=', value: 0.8 }], greaterIsBetter: true, compare: { minRelativeChange: 0.01, sameDataset: false, requireBaseline: false } });
+    expect(rule('auc')).toMatchObject({
+      bounds: [{ op: '>=', value: 0.8 }],
+      greaterIsBetter: true,
+      compare: { minRelativeChange: 0.01, sameDataset: false, requireBaseline: false },
+    });
     expect(rule('auc').text).toBe('>= 0.8 and at least 1% above the holder');
-    expect(rule('log_loss')).toMatchObject({ bounds: [{ op: '<=', value: 0.35 }], greaterIsBetter: false, compare: { maxRegression: 0.02 } });
+    expect(rule('log_loss')).toMatchObject({
+      bounds: [{ op: '<=', value: 0.35 }],
+      greaterIsBetter: false,
+      compare: { maxRegression: 0.02 },
+    });
     expect(rule('log_loss').text).toBe('<= 0.35 and at most 0.02 above the holder');
     expect(rule('recall')).toMatchObject({ required: false });
     expect(policy.onReject).toEqual({ tags: { validation: 'failed' } });
@@ -61,7 +74,8 @@ describe('layers: defaults, gates and models', () => {
     '      f1: ">= 0.5"',
   ].join('\n');
   const file = loadPolicyFile(text, 'p.yml');
-  const rules = (model: string, gate: string) => Object.fromEntries(file.resolve(model, gate).metrics.map((r) => [r.metric, r.text]));
+  const rules = (model: string, gate: string) =>
+    Object.fromEntries(file.resolve(model, gate).metrics.map((r) => [r.metric, r.text]));
 
   it('lists gates and model patterns', () => {
     expect(file.gates).toEqual(['staging', 'production']);
@@ -85,7 +99,9 @@ describe('layers: defaults, gates and models', () => {
   it('a policy with gates needs the gate input, and names the gates', () => {
     expect(() => file.resolve('x')).toThrow(InputError);
     expect(() => file.resolve('x')).toThrow('defines the gates staging, production: set the input "gate"');
-    expect(() => file.resolve('x', 'prod')).toThrow('input "gate" is "prod", but the policy p.yml defines only staging, production');
+    expect(() => file.resolve('x', 'prod')).toThrow(
+      'input "gate" is "prod", but the policy p.yml defines only staging, production',
+    );
     expect(() => loadPolicy('metrics:\n  a: ">1"\n', 'q.yml', { gate: 'staging' })).toThrow('defines no gates');
   });
 
@@ -96,7 +112,11 @@ describe('layers: defaults, gates and models', () => {
       throw new Error('resolved');
     } catch (err) {
       expect(err).toBeInstanceOf(PolicyError);
-      expect((err as PolicyError).problems[0]).toMatchObject({ line: 1, column: 1, message: 'no metric rules apply to model "churn"' });
+      expect((err as PolicyError).problems[0]).toMatchObject({
+        line: 1,
+        column: 1,
+        message: 'no metric rules apply to model "churn"',
+      });
     }
   });
 
@@ -110,7 +130,10 @@ describe('layers: defaults, gates and models', () => {
 
 describe('compare against the current holder', () => {
   const policy = (metrics: string) => loadPolicy(`metrics:\n${metrics}`, 'p.yml').metrics;
-  const holder = (values: Record<string, number>, datasets: string[] = []) => ({ version: '2', metrics: obs(values, datasets) });
+  const holder = (values: Record<string, number>, datasets: string[] = []) => ({
+    version: '2',
+    metrics: obs(values, datasets),
+  });
 
   it('min_relative_change: 1% above the holder, at the boundary', () => {
     const r = policy('  auc:\n    min: 0.8\n    compare:\n      min_relative_change: 0.01\n');
@@ -120,7 +143,9 @@ describe('compare against the current holder', () => {
     const check = evaluateMetrics(r, obs({ auc: 0.9089 }), holder({ auc: 0.9 })).checks[0]!;
     expect(check.baseline).toEqual({ version: '2', value: 0.9 });
     expect(check.change?.absolute).toBeCloseTo(0.0089, 12);
-    expect(check.message).toBe('auc = 0.9089 vs holder v2 = 0.9 (change +0.0089, +0.9889%); needs to be at least 1% higher');
+    expect(check.message).toBe(
+      'auc = 0.9089 vs holder v2 = 0.9 (change +0.0089, +0.9889%); needs to be at least 1% higher',
+    );
   });
 
   it('a baseline of 0 falls back to "any improvement", as MLflow does', () => {
@@ -156,13 +181,19 @@ describe('compare against the current holder', () => {
     const e = evaluateMetrics(lax, obs({ auc: 0.85 }));
     expect(e.passed).toBe(true);
     expect(e.checks[0]!.notes).toEqual(['no version holds the target, so the comparison passes']);
-    const strict = policy('  auc:\n    min: 0.8\n    compare:\n      min_relative_change: 0.01\n      require_baseline: true\n');
-    expect(evaluateMetrics(strict, obs({ auc: 0.85 })).failed[0]!.message).toBe('auc: no version holds the target, and the policy requires one to compare with');
+    const strict = policy(
+      '  auc:\n    min: 0.8\n    compare:\n      min_relative_change: 0.01\n      require_baseline: true\n',
+    );
+    expect(evaluateMetrics(strict, obs({ auc: 0.85 })).failed[0]!.message).toBe(
+      'auc: no version holds the target, and the policy requires one to compare with',
+    );
   });
 
   it('a holder that lacks the metric fails the comparison', () => {
     const r = policy('  auc:\n    min: 0.8\n    compare:\n      min_relative_change: 0.01\n');
-    expect(evaluateMetrics(r, obs({ auc: 0.85 }), holder({})).failed[0]!.message).toBe('auc: the holder v2 has no value for auc to compare with');
+    expect(evaluateMetrics(r, obs({ auc: 0.85 }), holder({})).failed[0]!.message).toBe(
+      'auc: the holder v2 has no value for auc to compare with',
+    );
   });
 
   it('same_dataset compares dataset digests', () => {
@@ -171,23 +202,38 @@ describe('compare against the current holder', () => {
     expect(evaluateMetrics(r, obs({ auc: 0.9 }, ['d1']), holder({ auc: 0.85 }, ['d2'])).failed[0]!.message).toBe(
       'auc: candidate and holder v2 were evaluated on different datasets (d1 vs d2)',
     );
-    expect(evaluateMetrics(r, obs({ auc: 0.9 }), holder({ auc: 0.85 }, ['d2'])).failed[0]!.message).toContain('no dataset recorded for the candidate');
+    expect(evaluateMetrics(r, obs({ auc: 0.9 }), holder({ auc: 0.85 }, ['d2'])).failed[0]!.message).toContain(
+      'no dataset recorded for the candidate',
+    );
   });
 });
 
 describe('aggregates over the metric history', () => {
-  const rules = loadPolicy('metrics:\n  loss:\n    max: 1\n    aggregate: max\n  acc:\n    min: 0\n    aggregate: mean\n  f1: ">= 0"\n', 'p.yml').metrics;
+  const rules = loadPolicy(
+    'metrics:\n  loss:\n    max: 1\n    aggregate: max\n  acc:\n    min: 0\n    aggregate: mean\n  f1: ">= 0"\n',
+    'p.yml',
+  ).metrics;
   it('reads min, max or mean of the history, latest from runs/get', () => {
     expect(historiesNeeded(rules)).toEqual(['loss', 'acc']);
     const run = runData({ loss: 0.1, acc: 0.9, f1: 0.5 });
     const points = (vs: number[]) => vs.map((value, step) => ({ value, step, timestamp: 100 + step }));
-    const o = observe(rules, run, new Map([['loss', points([0.9, 0.5, 0.1])], ['acc', points([0.7, 0.8, 0.9])]]));
+    const o = observe(
+      rules,
+      run,
+      new Map([
+        ['loss', points([0.9, 0.5, 0.1])],
+        ['acc', points([0.7, 0.8, 0.9])],
+      ]),
+    );
     expect(o.get('loss')).toMatchObject({ value: 0.9, timestamp: 102, source: 'run r (max of 3 steps)' });
     expect(o.get('acc')!.value).toBeCloseTo(0.8, 12);
     expect(o.get('f1')).toMatchObject({ value: 0.5, source: 'run r (step 0)' });
   });
-  it('MLflow 3: the logged model\'s value on the rule\'s dataset beats the run\'s', () => {
-    const r = loadPolicy('metrics:\n  accuracy:\n    min: 0.9\n    dataset: test\n  f1: ">= 0"\n  auc: ">= 0"\n', 'p.yml').metrics;
+  it("MLflow 3: the logged model's value on the rule's dataset beats the run's", () => {
+    const r = loadPolicy(
+      'metrics:\n  accuracy:\n    min: 0.9\n    dataset: test\n  f1: ">= 0"\n  auc: ">= 0"\n',
+      'p.yml',
+    ).metrics;
     const run = runData({ accuracy: 0.5, f1: 0.4, auc: 0.7 });
     const metrics = [
       { key: 'accuracy', value: 0.99, step: 0, timestamp: 1, datasetName: 'train', datasetDigest: 'dtrain' },
@@ -198,7 +244,11 @@ describe('aggregates over the metric history', () => {
       { key: 'auc', value: 0.1, step: 0, timestamp: 0 },
     ];
     const o = observe(r, run, new Map(), { modelId: 'm-1', metrics });
-    expect(o.get('accuracy')).toMatchObject({ value: 0.93, datasets: ['dtest'], source: 'logged model m-1 (step 0, dataset test)' });
+    expect(o.get('accuracy')).toMatchObject({
+      value: 0.93,
+      datasets: ['dtest'],
+      source: 'logged model m-1 (step 0, dataset test)',
+    });
     expect(o.get('f1')).toMatchObject({ value: 0.85, source: 'logged model m-1 (step 1, dataset test)' });
     expect(o.get('auc')).toMatchObject({ value: 0.7, source: 'run r (step 0)' });
     expect(r[0]!.text).toBe('>= 0.9 (on test)');
@@ -206,7 +256,12 @@ describe('aggregates over the metric history', () => {
 
   it('a rule on a dataset with no value on it is missing', () => {
     const r = loadPolicy('metrics:\n  accuracy:\n    min: 0.9\n    dataset: holdout\n', 'p.yml').metrics;
-    expect(observe(r, runData({ accuracy: 0.95 }), new Map(), { modelId: 'm-1', metrics: [{ key: 'accuracy', value: 1, step: 0, timestamp: 0, datasetName: 'test' }] }).size).toBe(0);
+    expect(
+      observe(r, runData({ accuracy: 0.95 }), new Map(), {
+        modelId: 'm-1',
+        metrics: [{ key: 'accuracy', value: 1, step: 0, timestamp: 0, datasetName: 'test' }],
+      }).size,
+    ).toBe(0);
   });
 
   it('a metric with no history is missing', () => {
@@ -215,7 +270,16 @@ describe('aggregates over the metric history', () => {
 });
 
 describe('eligibility', () => {
-  const version = (over: Partial<ModelVersion> = {}): ModelVersion => ({ name: 'm', version: '3', stage: 'Staging', status: 'READY', tags: {}, aliases: [], createdAt: 5000, ...over });
+  const version = (over: Partial<ModelVersion> = {}): ModelVersion => ({
+    name: 'm',
+    version: '3',
+    stage: 'Staging',
+    status: 'READY',
+    tags: {},
+    aliases: [],
+    createdAt: 5000,
+    ...over,
+  });
   const rules = loadPolicy(FULL, 'p.yml').candidate;
 
   it('an eligible version has no reasons', () => {
@@ -233,9 +297,14 @@ describe('eligibility', () => {
     expect(ineligibility(rules, version(), runData({}, { tags: { reviewed: 'true' } }), obs({}))).toEqual([]);
   });
   it('metrics logged after registration make the version ineligible', () => {
-    const strict = loadPolicy('candidate:\n  metrics_before_registration: true\nmetrics:\n  a: ">= 0"\n', 'p.yml').candidate;
+    const strict = loadPolicy(
+      'candidate:\n  metrics_before_registration: true\nmetrics:\n  a: ">= 0"\n',
+      'p.yml',
+    ).candidate;
     const late = new Map([['a', { value: 1, timestamp: 6000, datasets: [], source: 's' }]]);
-    expect(ineligibility(strict, version(), runData({}), late)).toEqual(['a was logged at 1970-01-01T00:00:06.000Z, after version 3 was registered at 1970-01-01T00:00:05.000Z']);
+    expect(ineligibility(strict, version(), runData({}), late)).toEqual([
+      'a was logged at 1970-01-01T00:00:06.000Z, after version 3 was registered at 1970-01-01T00:00:05.000Z',
+    ]);
     const early = new Map([['a', { value: 1, timestamp: 4000, datasets: [], source: 's' }]]);
     expect(ineligibility(strict, version(), runData({}), early)).toEqual([]);
   });

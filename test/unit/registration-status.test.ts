@@ -17,20 +17,47 @@ beforeEach(() => {
 });
 afterEach(async () => agent.close());
 
-const mv = (status: string, stage = 'None') => ({ name: 'm', version: '1', current_stage: stage, status, run_id: 'r1', creation_timestamp: 1 });
+const mv = (status: string, stage = 'None') => ({
+  name: 'm',
+  version: '1',
+  current_stage: stage,
+  status,
+  run_id: 'r1',
+  creation_timestamp: 1,
+});
 function serve(statuses: string[]) {
   const pool = agent.get(ORIGIN);
-  pool.intercept({ path: `${API}/registered-models/get?name=m`, method: 'GET' }).reply(200, { registered_model: { name: 'm' } });
-  pool.intercept({ path: (p) => p.startsWith(`${API}/model-versions/search`), method: 'GET' }).reply(200, { model_versions: [mv(statuses[0]!)] });
-  for (const s of statuses.slice(1)) pool.intercept({ path: `${API}/model-versions/get?name=m&version=1`, method: 'GET' }).reply(200, { model_version: mv(s) });
   pool
-    .intercept({ path: `${API}/runs/get?run_id=r1`, method: 'GET' })
-    .reply(200, { run: { info: { run_id: 'r1', status: 'FINISHED' }, data: { metrics: [{ key: 'acc', value: 0.95, timestamp: 0, step: 0 }] } } });
+    .intercept({ path: `${API}/registered-models/get?name=m`, method: 'GET' })
+    .reply(200, { registered_model: { name: 'm' } });
+  pool
+    .intercept({ path: (p) => p.startsWith(`${API}/model-versions/search`), method: 'GET' })
+    .reply(200, { model_versions: [mv(statuses[0]!)] });
+  for (const s of statuses.slice(1))
+    pool
+      .intercept({ path: `${API}/model-versions/get?name=m&version=1`, method: 'GET' })
+      .reply(200, { model_version: mv(s) });
+  pool.intercept({ path: `${API}/runs/get?run_id=r1`, method: 'GET' }).reply(200, {
+    run: {
+      info: { run_id: 'r1', status: 'FINISHED' },
+      data: { metrics: [{ key: 'acc', value: 0.95, timestamp: 0, step: 0 }] },
+    },
+  });
 }
 const gate = (pendingTimeoutMs: number) =>
   runGate(
-    { model: 'm', version: '1', mode: 'evaluate', policyFile: 'p.yml', policyText: 'metrics:\n  acc: ">= 0.9"\n', pendingTimeoutMs },
-    { registry: new MlflowRegistry(new MlflowRestClient(ORIGIN, { kind: 'none' }, { dispatcher: agent })), log: () => {} },
+    {
+      model: 'm',
+      version: '1',
+      mode: 'evaluate',
+      policyFile: 'p.yml',
+      policyText: 'metrics:\n  acc: ">= 0.9"\n',
+      pendingTimeoutMs,
+    },
+    {
+      registry: new MlflowRegistry(new MlflowRestClient(ORIGIN, { kind: 'none' }, { dispatcher: agent })),
+      log: () => {},
+    },
   );
 
 describe('registration status', () => {
@@ -43,7 +70,12 @@ describe('registration status', () => {
 
   it('waiting is bounded, and the message says what to do', async () => {
     serve(['PENDING_REGISTRATION', 'PENDING_REGISTRATION', 'PENDING_REGISTRATION']);
-    await expect(gate(1)).rejects.toThrow(new GateError('registry', 'version 1 of "m" was still PENDING_REGISTRATION after 0 s; run the gate again once it is READY'));
+    await expect(gate(1)).rejects.toThrow(
+      new GateError(
+        'registry',
+        'version 1 of "m" was still PENDING_REGISTRATION after 0 s; run the gate again once it is READY',
+      ),
+    );
   });
 
   it('a FAILED_REGISTRATION version is not eligible: skipped with the reason, nothing written', async () => {

@@ -48,7 +48,12 @@ describe('MlflowRegistry over MockAgent: names and runs', () => {
     mock()
       .get(ORIGIN)
       .intercept({ path: '/api/2.0/mlflow/runs/get?run_id=r1', method: 'GET' })
-      .reply(200, { run: { info: { run_id: 'r1', status: 'FINISHED', lifecycle_stage: 'deleted' }, data: { metrics: [{ key: 'acc', value: 0.9 }] } } });
+      .reply(200, {
+        run: {
+          info: { run_id: 'r1', status: 'FINISHED', lifecycle_stage: 'deleted' },
+          data: { metrics: [{ key: 'acc', value: 0.9 }] },
+        },
+      });
     const registry = new MlflowRegistry(new MlflowRestClient(ORIGIN, { kind: 'none' }, { dispatcher: mock() }));
     expect((await registry.getRun('r1'))?.status).toBe('DELETED');
   });
@@ -59,7 +64,13 @@ describe('MlflowRegistry over MockAgent: names and runs', () => {
     mock()
       .get(ORIGIN)
       .intercept({ path: `/api/2.0/mlflow/model-versions/search?${filter}`, method: 'GET' })
-      .reply(200, { model_versions: [{ name, version: '1' }, { name: `both " and '`, version: '7' }, { name: 'both x and y', version: '8' }] });
+      .reply(200, {
+        model_versions: [
+          { name, version: '1' },
+          { name: `both " and '`, version: '7' },
+          { name: 'both x and y', version: '8' },
+        ],
+      });
     const registry = new MlflowRegistry(new MlflowRestClient(ORIGIN, { kind: 'none' }, { dispatcher: mock() }));
     const versions = await registry.searchModelVersions(name);
     expect(versions.map((v) => [v.name, v.version])).toEqual([[name, '1']]);

@@ -36,8 +36,16 @@ afterEach(async () => {
   }
 });
 
-const fast: Partial<TransportOptions> = { requestTimeoutMs: 300, connectTimeoutMs: 300, minRetryDelayMs: 20, maxRetryDelayMs: 2000, maxRetries: 3, deadlineMs: 10_000 };
-const client = (url: string, transport: Partial<TransportOptions> = fast) => new MlflowRestClient(url, { kind: 'bearer', token: 'tok-never-printed' }, { transport });
+const fast: Partial<TransportOptions> = {
+  requestTimeoutMs: 300,
+  connectTimeoutMs: 300,
+  minRetryDelayMs: 20,
+  maxRetryDelayMs: 2000,
+  maxRetries: 3,
+  deadlineMs: 10_000,
+};
+const client = (url: string, transport: Partial<TransportOptions> = fast) =>
+  new MlflowRestClient(url, { kind: 'bearer', token: 'tok-never-printed' }, { transport });
 
 describe('transport retries and timeouts (undici retry interceptor)', () => {
   it('retries a read on 503 and 502, then succeeds', async () => {
@@ -53,7 +61,10 @@ describe('transport retries and timeouts (undici retry interceptor)', () => {
     expect(s.seen.map((r) => r.method)).toEqual(['POST', 'POST', 'POST']);
 
     const c = await scripted([{ status: 503 }]);
-    const err = await rejectionOf(new MlflowRegistry(client(c.url)).apply({ kind: 'create-model', model: 'm' }), RegistryError);
+    const err = await rejectionOf(
+      new MlflowRegistry(client(c.url)).apply({ kind: 'create-model', model: 'm' }),
+      RegistryError,
+    );
     expect(c.seen).toHaveLength(1);
     expect(err.status).toBe(503);
     expect(err.message).toContain(`POST ${c.url}/api/2.0/mlflow/registered-models/create answered 503`);
@@ -61,7 +72,10 @@ describe('transport retries and timeouts (undici retry interceptor)', () => {
   });
 
   it('honours Retry-After (in seconds) between attempts', async () => {
-    const s = await scripted([{ status: 429, headers: { 'retry-after': '1' } }, { status: 200, body: {} }]);
+    const s = await scripted([
+      { status: 429, headers: { 'retry-after': '1' } },
+      { status: 200, body: {} },
+    ]);
     await client(s.url).get('x', {});
     expect(s.seen).toHaveLength(2);
     expect(s.seen[1]!.at - s.seen[0]!.at).toBeGreaterThanOrEqual(950);
@@ -93,9 +107,14 @@ describe('transport retries and timeouts (undici retry interceptor)', () => {
   it('bounds one request with all its retries by the deadline', async () => {
     const s = await scripted(['hang', 'hang', 'hang', 'hang', 'hang', 'hang', 'hang', 'hang']);
     const t0 = performance.now();
-    const err = await rejectionOf(client(s.url, { ...fast, maxRetries: 20, deadlineMs: 800 }).get('x', {}), RegistryError);
+    const err = await rejectionOf(
+      client(s.url, { ...fast, maxRetries: 20, deadlineMs: 800 }).get('x', {}),
+      RegistryError,
+    );
     expect(performance.now() - t0).toBeLessThan(2000);
-    expect(err.message).toBe(`GET ${s.url}/api/2.0/mlflow/x failed: no answer within 0.8 s, retries included (input retry-deadline)`);
+    expect(err.message).toBe(
+      `GET ${s.url}/api/2.0/mlflow/x failed: no answer within 0.8 s, retries included (input retry-deadline)`,
+    );
   });
 
   it('does not retry a refusal (4xx other than 408 and 429)', async () => {

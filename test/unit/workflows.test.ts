@@ -8,7 +8,10 @@ import { parse } from 'yaml';
 const root = new URL('../../', import.meta.url);
 const read = (rel: string) => readFileSync(new URL(rel, root), 'utf8');
 const workflows = readdirSync(new URL('examples/workflows/', root)).filter((f) => f.endsWith('.yml'));
-const action = parse(read('action.yml')) as { inputs: Record<string, { default?: string }>; outputs: Record<string, unknown> };
+const action = parse(read('action.yml')) as {
+  inputs: Record<string, { default?: string }>;
+  outputs: Record<string, unknown>;
+};
 
 interface Step {
   uses?: string;
@@ -26,22 +29,37 @@ describe('action.yml and the example workflows', () => {
   });
 
   it('inputs whose default depends on the environment have no default in action.yml', () => {
-    for (const name of ['mode', 'version', 'tracking-uri', 'tracking-token', 'tracking-username', 'tracking-password', 'model', 'registry-uri']) {
+    for (const name of [
+      'mode',
+      'version',
+      'tracking-uri',
+      'tracking-token',
+      'tracking-username',
+      'tracking-password',
+      'model',
+      'registry-uri',
+    ]) {
       expect(action.inputs[name], name).toBeDefined();
       expect(action.inputs[name]!.default, name).toBeUndefined();
     }
   });
 
   it('the validator can fail: a broken workflow is refused', () => {
-    expect(validateWorkflow('on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps: 3\n').errors.length).toBeGreaterThan(0);
+    expect(
+      validateWorkflow('on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps: 3\n').errors.length,
+    ).toBeGreaterThan(0);
   });
 
   it.each(workflows)('examples/workflows/%s is a valid workflow whose with: keys are inputs of the action', (file) => {
     const text = read(`examples/workflows/${file}`);
     expect(validateWorkflow(text).errors).toEqual([]);
     const wf = parse(text) as { jobs: Record<string, { steps: Step[] }> };
-    const ours = Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith('OWNER/mlflow-promotion-gate')));
+    const ours = Object.values(wf.jobs).flatMap((j) =>
+      j.steps.filter((s) => s.uses?.startsWith('OWNER/mlflow-promotion-gate')),
+    );
     expect(ours.length).toBeGreaterThan(0);
-    for (const step of ours) for (const key of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs), `${file}: ${key}`).toContain(key);
+    for (const step of ours)
+      for (const key of Object.keys(step.with ?? {}))
+        expect(Object.keys(action.inputs), `${file}: ${key}`).toContain(key);
   });
 });
