@@ -34174,7 +34174,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6757);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6701);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34183,7 +34183,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6757:
+/***/ 6701:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37188,6 +37188,57 @@ function formatProblem(p) {
     return `${p.file}:${p.line}:${p.column}: ${p.message}`;
 }
 
+;// CONCATENATED MODULE: ./src/core/redact.ts
+const REDACTED = '***';
+/** The forms in which a secret may leak: as is, URL-encoded, and the Basic-auth base64 of user:password. */
+function secretForms(secrets) {
+    const forms = new Set();
+    for (const s of [secrets.token, secrets.password]) {
+        if (s) {
+            forms.add(s);
+            forms.add(encodeURIComponent(s));
+        }
+    }
+    if (secrets.username !== undefined && secrets.password) {
+        forms.add(Buffer.from(`${secrets.username}:${secrets.password}`).toString('base64'));
+    }
+    // Short fragments would redact ordinary words; a secret shorter than 4 characters is still masked whole.
+    return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
+}
+function makeRedactor(forms) {
+    return secretSet(forms).redact;
+}
+function secretSet(initial = []) {
+    let forms = [];
+    const add = (secret) => {
+        if (!secret || forms.includes(secret))
+            return;
+        // Longest first, so a secret that contains another is replaced whole.
+        forms = [...forms, secret].sort((a, b) => b.length - a.length);
+    };
+    initial.forEach(add);
+    return {
+        add,
+        redact: (text) => {
+            let out = text;
+            for (const f of forms)
+                out = out.split(f).join(REDACTED);
+            return out;
+        },
+    };
+}
+/**
+ * Text for the runner's log from values it does not control (model names, tags, reasons): a line
+ * the runner would read as a workflow command (`::name::`, `##[name]`) is quoted, so a registry
+ * value with a line break cannot inject an annotation, a mask or an output.
+ */
+function safeLogText(text) {
+    return text
+        .split(/\r\n|\r|\n/)
+        .map((line) => (/^\s*(::|##\[)/.test(line) ? `| ${line}` : line))
+        .join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/core/registry-model.ts
 /** Stands for the version number a copy-version op creates, in the ops after it. */
 const NEW_COPY = 'new copy';
@@ -37389,97 +37440,6 @@ function escapeCell(text) {
         .replace(/\|/g, '&#124;')
         .replace(/`/g, '&#96;')
         .replace(/\r?\n/g, ' ');
-}
-
-;// CONCATENATED MODULE: ./src/core/redact.ts
-const REDACTED = '***';
-/** The forms in which a secret may leak: as is, URL-encoded, and the Basic-auth base64 of user:password. */
-function secretForms(secrets) {
-    const forms = new Set();
-    for (const s of [secrets.token, secrets.password]) {
-        if (s) {
-            forms.add(s);
-            forms.add(encodeURIComponent(s));
-        }
-    }
-    if (secrets.username !== undefined && secrets.password) {
-        forms.add(Buffer.from(`${secrets.username}:${secrets.password}`).toString('base64'));
-    }
-    // Short fragments would redact ordinary words; a secret shorter than 4 characters is still masked whole.
-    return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
-}
-function makeRedactor(forms) {
-    return secretSet(forms).redact;
-}
-function secretSet(initial = []) {
-    let forms = [];
-    const add = (secret) => {
-        if (!secret || forms.includes(secret))
-            return;
-        // Longest first, so a secret that contains another is replaced whole.
-        forms = [...forms, secret].sort((a, b) => b.length - a.length);
-    };
-    initial.forEach(add);
-    return {
-        add,
-        redact: (text) => {
-            let out = text;
-            for (const f of forms)
-                out = out.split(f).join(REDACTED);
-            return out;
-        },
-    };
-}
-/**
- * Text for the runner's log from values it does not control (model names, tags, reasons): a line
- * the runner would read as a workflow command (`::name::`, `##[name]`) is quoted, so a registry
- * value with a line break cannot inject an annotation, a mask or an output.
- */
-function safeLogText(text) {
-    return text
-        .split(/\r\n|\r|\n/)
-        .map((line) => (/^\s*(::|##\[)/.test(line) ? `| ${line}` : line))
-        .join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/core/eligibility.ts
-function ineligibility(rules, version, run, observed, provenance) {
-    const reasons = [];
-    const v = `version ${version.version}`;
-    if (rules.fromStage && version.stage.toLowerCase() !== rules.fromStage.toLowerCase()) {
-        reasons.push(`${v} is in stage ${version.stage}, but the policy promotes only from ${rules.fromStage}`);
-    }
-    if (rules.runStatus !== 'any') {
-        if (!run)
-            reasons.push(`${v} has no source run, so its run status cannot be ${rules.runStatus}`);
-        else if (run.status !== rules.runStatus)
-            reasons.push(`the source run ${run.runId} of ${v} is ${run.status}, not ${rules.runStatus}`);
-    }
-    for (const [key, want] of Object.entries(rules.tags)) {
-        const have = version.tags[key] ?? run?.tags[key];
-        if (have !== want)
-            reasons.push(`${v} (and its run) ${have === undefined ? 'lacks the tag' : `has ${key}=${JSON.stringify(have)}, not the tag`} ${key}=${JSON.stringify(want)}`);
-    }
-    if (rules.metricsBeforeRegistration && version.createdAt !== undefined) {
-        for (const [metric, o] of observed) {
-            if (o.timestamp !== undefined && o.timestamp > version.createdAt) {
-                reasons.push(`${metric} was logged at ${iso(o.timestamp)}, after ${v} was registered at ${iso(version.createdAt)}`);
-            }
-        }
-    }
-    if (rules.sourceCommit === 'on_default_branch') {
-        const commit = provenance?.commit;
-        if (!commit)
-            reasons.push(`the source run of ${v} has no mlflow.source.git.commit tag, so its provenance cannot be checked`);
-        else if (provenance?.onDefaultBranch === undefined)
-            reasons.push(`could not check whether commit ${commit} is on the default branch: ${provenance?.why ?? 'no answer'}`);
-        else if (!provenance.onDefaultBranch)
-            reasons.push(`the source commit ${commit} of ${v} is not reachable from the default branch${provenance.defaultBranch ? ` ${provenance.defaultBranch}` : ''}: it was trained from an unreviewed branch`);
-    }
-    return reasons;
-}
-function iso(ms) {
-    return new Date(ms).toISOString();
 }
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
@@ -38121,6 +38081,453 @@ function dedupe(problems) {
         .sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
+;// CONCATENATED MODULE: ./src/core/comment.ts
+/**
+ * The pull-request comment: the decision, every check, the lineage and the plan, as
+ * GitHub Markdown, bounded to GitHub's 65,536 characters. Pure.
+ */
+
+
+const COMMENT_LIMIT = 65_536;
+const HEADLINE = {
+    promoted: '✅ promoted',
+    'already-promoted': '✅ already promoted',
+    passed: '✅ would be promoted',
+    rejected: '❌ rejected',
+    skipped: '⏭️ skipped',
+    'rolled-back': '↩️ rolled back',
+    superseded: '⚠️ superseded by another run',
+    conflict: '⚠️ conflict',
+    error: '❌ error',
+};
+/** The hidden marker that finds this gate's comment again (one a model and gate). */
+function commentMarker(model, gate) {
+    return `<!-- mlflow-promotion-gate: ${escapeCell(model)}${gate ? ` gate=${escapeCell(gate)}` : ''} -->`;
+}
+function renderComment(report, marker, limit = COMMENT_LIMIT) {
+    const e = escapeCell;
+    const head = [
+        marker,
+        `### MLflow promotion gate: ${e(report.model)} v${e(report.version)} ${HEADLINE[report.decision] ?? e(report.decision)}`,
+        '',
+        `Target: **${e(describeTarget(report.target))}** · mode \`${e(report.mode)}\` · policy \`${e(report.policy)}\``,
+        '',
+    ];
+    const [header, ...rows] = checkRows(report);
+    const table = (rs) => [
+        `| ${header.map(e).join(' | ')} |`,
+        `|${header.map(() => ' --- ').join('|')}|`,
+        ...rs.map((r) => `| ${r.map(e).join(' | ')} |`),
+    ];
+    const l = report.lineage;
+    const lineage = l
+        ? [
+            '',
+            '**Lineage**',
+            `- run ${l.runUrl ? `[\`${e(l.runId)}\`](${l.runUrl})` : `\`${e(l.runId)}\``}${l.experimentId ? ` in experiment \`${e(l.experimentId)}\`` : ''}`,
+            `- source commit: ${l.sourceCommit ? `\`${e(l.sourceCommit)}\`` : 'not recorded (tag mlflow.source.git.commit)'}`,
+            `- [model version in MLflow](${l.versionUrl})`,
+        ]
+        : [];
+    const changes = report.applied.length > 0 ? report.applied : report.plan;
+    const plan = [
+        '',
+        `**Registry changes ${report.applied.length > 0 ? 'made' : report.mode === 'promote' ? 'planned' : 'that promote mode would make'}**`,
+        ...(changes.length ? changes.map((c) => `- ${e(c)}`) : ['- none']),
+    ];
+    const why = report.reasons.length ? ['', '**Why**', ...report.reasons.map((r) => `- ${e(r)}`)] : [];
+    let body = [...head, ...table(rows), ...why, ...lineage, ...plan].join('\n');
+    if (body.length <= limit)
+        return body;
+    // Too long: the checks fold into <details>, as many rows as fit, and the rest are counted.
+    const fixed = [...head, ...why.slice(0, 6), ...lineage, ...plan.slice(0, 12)].join('\n');
+    const room = limit - fixed.length - 400;
+    const kept = [];
+    let used = 0;
+    for (const r of rows) {
+        const line = `| ${r.map(e).join(' | ')} |`.length + 1;
+        if (used + line > room)
+            break;
+        kept.push(r);
+        used += line;
+    }
+    const more = rows.length - kept.length;
+    body = [
+        ...head,
+        `<details><summary>${rows.length} checks${more ? ` (${more} not shown: see the job summary)` : ''}</summary>`,
+        '',
+        ...table(kept),
+        '',
+        '</details>',
+        ...why.slice(0, 6),
+        ...lineage,
+        ...plan.slice(0, 12),
+    ].join('\n');
+    return body.slice(0, limit);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/ledger.ts
+
+const LEDGER = {
+    decision: 'mlflow_gate.decision',
+    target: 'mlflow_gate.target',
+    previous: 'mlflow_gate.previous_version',
+    at: 'mlflow_gate.decided_at',
+    by: 'mlflow_gate.decided_by',
+    runUrl: 'mlflow_gate.run_url',
+    commit: 'mlflow_gate.commit',
+    ruleHash: 'mlflow_gate.rule_hash',
+    reason: 'mlflow_gate.reason',
+    /** On a version this run moved, found moved on by another run when it read back: the version that holds the target now. */
+    supersededBy: 'mlflow_gate.superseded_by',
+    /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
+    history: 'mlflow_gate.history',
+};
+/** A target as the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
+function targetKey(t) {
+    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
+        .filter(Boolean)
+        .join('+');
+}
+/**
+ * A hash of the rules that applied to this model: the resolved policy, canonical
+ * (sorted keys, no file name), so a comment-only edit of the policy file changes nothing.
+ */
+function ruleHash(policy) {
+    const { file: _file, metrics, ...rules } = policy;
+    // The order of rules in the file means nothing either.
+    const sorted = [...metrics].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256')
+        .update(canonicalJson({ ...rules, metrics: sorted }))
+        .digest('hex')
+        .slice(0, 16)}`;
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, v]) => v !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+}
+/** The ledger tags of one decision on one version. */
+function ledgerTags(entry, ctx) {
+    return {
+        [LEDGER.decision]: entry.decision,
+        [LEDGER.target]: entry.target,
+        [LEDGER.previous]: entry.previous.join(','),
+        [LEDGER.at]: ctx.now,
+        [LEDGER.by]: ctx.actor ?? 'unknown',
+        ...(ctx.runUrl ? { [LEDGER.runUrl]: ctx.runUrl } : {}),
+        ...(ctx.sha ? { [LEDGER.commit]: ctx.sha } : {}),
+        ...(entry.ruleHash ? { [LEDGER.ruleHash]: entry.ruleHash } : {}),
+        ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, 1000) } : {}),
+    };
+}
+/**
+ * The record of a race lost: this run moved `version` to the target, but by the time it read
+ * back another run had moved `holder` there. The version's ledger says so.
+ */
+function supersededRecord(model, version, holder, target) {
+    return [
+        { kind: 'set-tag', model, version, key: LEDGER.decision, value: 'superseded', record: true },
+        { kind: 'set-tag', model, version, key: LEDGER.supersededBy, value: holder, record: true },
+        {
+            kind: 'set-tag',
+            model,
+            version,
+            key: LEDGER.reason,
+            value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`,
+            record: true,
+        },
+    ];
+}
+/**
+ * True when the version's ledger already records this decision (same decision, target and
+ * rule) completely (every tag such a record has, given `ctx`): a rerun writes nothing. A record
+ * a run left half written is not: the next run writes it whole.
+ */
+function alreadyRecorded(tags, entry, ctx) {
+    const same = tags[LEDGER.decision] === entry.decision &&
+        tags[LEDGER.target] === entry.target &&
+        (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
+        (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
+        (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, 1000));
+    return (same &&
+        (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags)));
+}
+const HISTORY_MAX_VALUE = 5000;
+/** Reads the model's history tag; a missing or damaged tag is an empty history. */
+function parseHistory(raw) {
+    if (!raw)
+        return [];
+    try {
+        const parsed = JSON.parse(raw);
+        return Array.isArray(parsed)
+            ? parsed.filter((e) => e && typeof e === 'object' && typeof e.version === 'string')
+            : [];
+    }
+    catch {
+        return [];
+    }
+}
+/** The history with a new entry first, as many entries as fit in MLflow's 5,000-character tag value (at most `max`). */
+function appendHistory(history, entry, max = 20) {
+    let entries = [entry, ...history].slice(0, max);
+    let text = JSON.stringify(entries);
+    while (text.length > HISTORY_MAX_VALUE && entries.length > 1) {
+        entries = entries.slice(0, -1);
+        text = JSON.stringify(entries);
+    }
+    return text;
+}
+/** One history entry as a line for a log or a terminal. */
+function formatHistoryLine(h) {
+    return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/selector.ts
+/**
+ * The version selector (the `version` input): parsed once, from the input, into one type that
+ * every mode uses, and resolved against a model's versions here. Pure.
+ *
+ * - a number: that version;
+ * - `latest`: the highest version number (in rollback: the version the ledger says held the
+ *   target before the current holder);
+ * - `pending`: each version not yet decided (scheduled promotion);
+ * - `stage:<Stage>`: the newest READY version in that stage;
+ * - `alias:<name>`: the version holding that alias;
+ * - `run:<run id>`: the version registered from that run.
+ */
+
+
+const STAGES = ['None', 'Staging', 'Production', 'Archived'];
+/** An alias name as MLflow accepts it (and as the `target` input takes it). */
+const ALIAS_NAME = /^[\w-]{1,255}$/;
+/**
+ * Parses the `version` input; normalised (stage names capitalised, numbers without leading
+ * zeros). `source` names the input in errors.
+ */
+function parseSelector(raw, source = 'input "version"') {
+    const text = raw.trim();
+    if (text === '' || text === 'latest')
+        return { kind: 'latest' };
+    if (text === 'pending')
+        return { kind: 'pending' };
+    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
+        return { kind: 'number', version: String(Number(text)) };
+    }
+    const [kind, ...rest] = text.split(':');
+    const arg = rest.join(':').trim();
+    if (kind === 'stage') {
+        const stage = STAGES.find((s) => s.toLowerCase() === arg.toLowerCase());
+        if (stage)
+            return { kind: 'stage', stage };
+        throw new InputError(`${source} is "${raw}"; the stage must be one of ${STAGES.join(', ')}`);
+    }
+    if (kind === 'alias') {
+        if (ALIAS_NAME.test(arg))
+            return { kind: 'alias', alias: arg };
+        throw new InputError(`${source} is "${raw}"; an alias has only letters, digits, _ and -`);
+    }
+    if (kind === 'run') {
+        if (/^[\w-]{1,256}$/.test(arg))
+            return { kind: 'run', runId: arg };
+        throw new InputError(`${source} is "${raw}"; give the run id after run:`);
+    }
+    throw new InputError(`${source} is "${raw}"; it must be a version number (1, 2, ...), "latest", "pending", stage:<Stage>, alias:<name> or run:<run id>`);
+}
+/** The selector as the input writes it. */
+function formatSelector(s) {
+    switch (s.kind) {
+        case 'number':
+            return s.version;
+        case 'latest':
+        case 'pending':
+            return s.kind;
+        case 'stage':
+            return `stage:${s.stage}`;
+        case 'alias':
+            return `alias:${s.alias}`;
+        case 'run':
+            return `run:${s.runId}`;
+    }
+}
+/**
+ * Whether a version it names that is not eligible fails the step: a version asked for by
+ * itself (a number, a run) must be eligible; one found by position (`latest`, a stage, an
+ * alias) that is not yet eligible is only noted.
+ */
+function skipFails(s) {
+    return s.kind === 'number' || s.kind === 'run';
+}
+/**
+ * The one version a selector names, or an InputError saying what was looked for and what
+ * exists. `pending` names no single version (the caller gates each pending version instead).
+ */
+function selectVersion(model, selector, versions, aliases) {
+    const sorted = [...versions].sort(byVersionNumber);
+    const existing = sorted.length > 0 ? `it has versions ${summariseVersions(sorted)}` : 'it has no versions';
+    switch (selector.kind) {
+        case 'pending':
+            throw new InputError('version "pending" names no single version: it is for scheduled runs (input "models")');
+        case 'latest': {
+            const latest = sorted.at(-1);
+            if (!latest)
+                throw new InputError(`model "${model}" has no versions to gate`);
+            return latest;
+        }
+        case 'stage': {
+            const stage = selector.stage.toLowerCase();
+            const ready = sorted.filter((v) => v.stage.toLowerCase() === stage && v.status === 'READY').at(-1);
+            if (ready)
+                return ready;
+            const stages = sorted
+                .map((v) => `v${v.version} ${v.stage}${v.status === 'READY' ? '' : ` (${v.status})`}`)
+                .join(', ');
+            throw new InputError(`no READY version of "${model}" is in stage ${selector.stage}; ${stages ? `the versions are: ${stages}` : 'it has no versions'}`);
+        }
+        case 'alias': {
+            const held = aliases[selector.alias];
+            const found = held ? sorted.find((v) => v.version === held) : undefined;
+            if (found)
+                return found;
+            const known = Object.entries(aliases).map(([a, v]) => `@${a} → v${v}`);
+            throw new InputError(`model "${model}" has no alias @${selector.alias}; ${known.length ? `its aliases are ${known.join(', ')}` : 'it has no aliases'}`);
+        }
+        case 'run': {
+            const fromRun = sorted.filter((v) => v.runId === selector.runId);
+            if (fromRun.length === 1)
+                return fromRun[0];
+            if (fromRun.length > 1) {
+                throw new InputError(`run ${selector.runId} registered versions ${fromRun.map((v) => v.version).join(', ')} of "${model}"; give the version number`);
+            }
+            throw new InputError(`no version of "${model}" was registered from run ${selector.runId}; ${existing}`);
+        }
+        case 'number': {
+            const found = sorted.find((v) => v.version === selector.version);
+            if (!found)
+                throw new InputError(`version ${selector.version} of model "${model}" does not exist; ${existing}`);
+            return found;
+        }
+    }
+}
+function summariseVersions(sorted) {
+    const nums = sorted.map((v) => v.version);
+    return nums.length <= 10 ? nums.join(', ') : `${nums.slice(0, 5).join(', ')}, ..., ${nums.slice(-3).join(', ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/verdict.ts
+
+
+/**
+ * A run that ended with one report: the exit code, and what the step says. A version that is
+ * not eligible fails the step only when it was asked for by itself (`skipFails`).
+ */
+function reportVerdict(report, opts) {
+    const exitCode = reportExitCode(report, { failOnReject: opts.failOnReject, askedByNumber: opts.skipFails });
+    const level = (quiet) => (exitCode !== EXIT_CODES.ok ? 'failed' : quiet);
+    if (report.decision === 'rejected') {
+        const message = report.mode === 'lint'
+            ? report.reasons.join('; ')
+            : `${report.model} v${report.version} was rejected by the policy: ${report.reasons.join('; ')}`;
+        return { exitCode, verdict: { level: level('warning'), message } };
+    }
+    if (report.decision === 'skipped') {
+        const message = `${report.model} v${report.version} is not eligible, so it was skipped: ${report.reasons.join('; ')}`;
+        return { exitCode, verdict: { level: level('notice'), message } };
+    }
+    if (report.decision === 'superseded') {
+        return {
+            exitCode,
+            verdict: { level: 'failed', message: `conflict: ${report.reasons[0] ?? 'another run overtook this one'}` },
+        };
+    }
+    return { exitCode };
+}
+/** The one `decision` of a scheduled run: an error anywhere, else a promotion anywhere, else a rejection, else nothing. */
+function overallDecision(results) {
+    const has = (d) => results.some((r) => r.decision === d);
+    if (has('error'))
+        return 'error';
+    if (has('superseded'))
+        return 'superseded';
+    if (has('promoted'))
+        return 'promoted';
+    if (has('rejected'))
+        return 'rejected';
+    if (has('passed'))
+        return 'passed';
+    return results.length > 0 && results.every((r) => r.decision === 'already-promoted') ? 'already-promoted' : 'skipped';
+}
+/** A scheduled run or an audit: it fails when any model failed, and on rejections unless they may pass. */
+function scheduledVerdict(results, opts) {
+    const errors = results.filter((r) => r.decision === 'error' || r.decision === 'superseded');
+    const rejected = results.filter((r) => r.decision === 'rejected');
+    if (errors.length > 0) {
+        return {
+            exitCode: EXIT_CODES[errors[0].errorKind ?? 'registry'],
+            verdict: {
+                level: 'failed',
+                message: `${errors.length} of ${results.length} model(s) failed: ${errors.map((r) => `${r.model}: ${r.reasons[0] ?? ''}`).join('; ')}`,
+            },
+        };
+    }
+    if (rejected.length > 0) {
+        const what = opts.audit ? 'hold a version the ledger does not account for' : 'had only rejected candidates';
+        const message = `${rejected.length} model(s) ${what}: ${rejected.map((r) => `${r.model} v${r.candidate}: ${r.reasons.join('; ')}`).join(' | ')}`;
+        return opts.failOnReject
+            ? { exitCode: EXIT_CODES.rejected, verdict: { level: 'failed', message } }
+            : { exitCode: EXIT_CODES.ok, verdict: { level: 'warning', message } };
+    }
+    return { exitCode: EXIT_CODES.ok };
+}
+
+;// CONCATENATED MODULE: ./src/core/eligibility.ts
+function ineligibility(rules, version, run, observed, provenance) {
+    const reasons = [];
+    const v = `version ${version.version}`;
+    if (rules.fromStage && version.stage.toLowerCase() !== rules.fromStage.toLowerCase()) {
+        reasons.push(`${v} is in stage ${version.stage}, but the policy promotes only from ${rules.fromStage}`);
+    }
+    if (rules.runStatus !== 'any') {
+        if (!run)
+            reasons.push(`${v} has no source run, so its run status cannot be ${rules.runStatus}`);
+        else if (run.status !== rules.runStatus)
+            reasons.push(`the source run ${run.runId} of ${v} is ${run.status}, not ${rules.runStatus}`);
+    }
+    for (const [key, want] of Object.entries(rules.tags)) {
+        const have = version.tags[key] ?? run?.tags[key];
+        if (have !== want)
+            reasons.push(`${v} (and its run) ${have === undefined ? 'lacks the tag' : `has ${key}=${JSON.stringify(have)}, not the tag`} ${key}=${JSON.stringify(want)}`);
+    }
+    if (rules.metricsBeforeRegistration && version.createdAt !== undefined) {
+        for (const [metric, o] of observed) {
+            if (o.timestamp !== undefined && o.timestamp > version.createdAt) {
+                reasons.push(`${metric} was logged at ${iso(o.timestamp)}, after ${v} was registered at ${iso(version.createdAt)}`);
+            }
+        }
+    }
+    if (rules.sourceCommit === 'on_default_branch') {
+        const commit = provenance?.commit;
+        if (!commit)
+            reasons.push(`the source run of ${v} has no mlflow.source.git.commit tag, so its provenance cannot be checked`);
+        else if (provenance?.onDefaultBranch === undefined)
+            reasons.push(`could not check whether commit ${commit} is on the default branch: ${provenance?.why ?? 'no answer'}`);
+        else if (!provenance.onDefaultBranch)
+            reasons.push(`the source commit ${commit} of ${v} is not reachable from the default branch${provenance.defaultBranch ? ` ${provenance.defaultBranch}` : ''}: it was trained from an unreviewed branch`);
+    }
+    return reasons;
+}
+function iso(ms) {
+    return new Date(ms).toISOString();
+}
+
 ;// CONCATENATED MODULE: ./src/core/evaluate.ts
 /**
  * Evaluation of a candidate's metrics against the policy's rules, and against
@@ -38261,131 +38668,6 @@ function compare(rule, c, candidate, baseline) {
 }
 function evaluate_signed(n) {
     return `${n >= 0 ? '+' : ''}${formatNumber(n)}`;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/core/ledger.ts
-
-const LEDGER = {
-    decision: 'mlflow_gate.decision',
-    target: 'mlflow_gate.target',
-    previous: 'mlflow_gate.previous_version',
-    at: 'mlflow_gate.decided_at',
-    by: 'mlflow_gate.decided_by',
-    runUrl: 'mlflow_gate.run_url',
-    commit: 'mlflow_gate.commit',
-    ruleHash: 'mlflow_gate.rule_hash',
-    reason: 'mlflow_gate.reason',
-    /** On a version this run moved, found moved on by another run when it read back: the version that holds the target now. */
-    supersededBy: 'mlflow_gate.superseded_by',
-    /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
-    history: 'mlflow_gate.history',
-};
-/** A target as the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
-function targetKey(t) {
-    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
-        .filter(Boolean)
-        .join('+');
-}
-/**
- * A hash of the rules that applied to this model: the resolved policy, canonical
- * (sorted keys, no file name), so a comment-only edit of the policy file changes nothing.
- */
-function ruleHash(policy) {
-    const { file: _file, metrics, ...rules } = policy;
-    // The order of rules in the file means nothing either.
-    const sorted = [...metrics].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256')
-        .update(canonicalJson({ ...rules, metrics: sorted }))
-        .digest('hex')
-        .slice(0, 16)}`;
-}
-function canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonicalJson).join(',')}]`;
-    if (value && typeof value === 'object') {
-        const entries = Object.entries(value)
-            .filter(([, v]) => v !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-    }
-    return JSON.stringify(value);
-}
-/** The ledger tags of one decision on one version. */
-function ledgerTags(entry, ctx) {
-    return {
-        [LEDGER.decision]: entry.decision,
-        [LEDGER.target]: entry.target,
-        [LEDGER.previous]: entry.previous.join(','),
-        [LEDGER.at]: ctx.now,
-        [LEDGER.by]: ctx.actor ?? 'unknown',
-        ...(ctx.runUrl ? { [LEDGER.runUrl]: ctx.runUrl } : {}),
-        ...(ctx.sha ? { [LEDGER.commit]: ctx.sha } : {}),
-        ...(entry.ruleHash ? { [LEDGER.ruleHash]: entry.ruleHash } : {}),
-        ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, 1000) } : {}),
-    };
-}
-/**
- * The record of a race lost: this run moved `version` to the target, but by the time it read
- * back another run had moved `holder` there. The version's ledger says so.
- */
-function supersededRecord(model, version, holder, target) {
-    return [
-        { kind: 'set-tag', model, version, key: LEDGER.decision, value: 'superseded', record: true },
-        { kind: 'set-tag', model, version, key: LEDGER.supersededBy, value: holder, record: true },
-        {
-            kind: 'set-tag',
-            model,
-            version,
-            key: LEDGER.reason,
-            value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`,
-            record: true,
-        },
-    ];
-}
-/**
- * True when the version's ledger already records this decision (same decision, target and
- * rule) completely (every tag such a record has, given `ctx`): a rerun writes nothing. A record
- * a run left half written is not: the next run writes it whole.
- */
-function alreadyRecorded(tags, entry, ctx) {
-    const same = tags[LEDGER.decision] === entry.decision &&
-        tags[LEDGER.target] === entry.target &&
-        (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
-        (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
-        (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, 1000));
-    return (same &&
-        (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags)));
-}
-const HISTORY_MAX_VALUE = 5000;
-/** Reads the model's history tag; a missing or damaged tag is an empty history. */
-function parseHistory(raw) {
-    if (!raw)
-        return [];
-    try {
-        const parsed = JSON.parse(raw);
-        return Array.isArray(parsed)
-            ? parsed.filter((e) => e && typeof e === 'object' && typeof e.version === 'string')
-            : [];
-    }
-    catch {
-        return [];
-    }
-}
-/** The history with a new entry first, as many entries as fit in MLflow's 5,000-character tag value (at most `max`). */
-function appendHistory(history, entry, max = 20) {
-    let entries = [entry, ...history].slice(0, max);
-    let text = JSON.stringify(entries);
-    while (text.length > HISTORY_MAX_VALUE && entries.length > 1) {
-        entries = entries.slice(0, -1);
-        text = JSON.stringify(entries);
-    }
-    return text;
-}
-/** One history entry as a line for a log or a terminal. */
-function formatHistoryLine(h) {
-    return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/decide.ts
@@ -38914,6 +39196,7 @@ function planDifferences(file, now) {
 
 
 
+
 const DEFAULT_PENDING_TIMEOUT_MS = 120_000;
 const PENDING_POLL_MS = 2_000;
 async function runGate(req, deps) {
@@ -38949,7 +39232,7 @@ async function runGate(req, deps) {
     ]);
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
-    let candidate = pickCandidate(model, req.version, versions, registered.aliases);
+    let candidate = selectVersion(model, req.version, versions, registered.aliases);
     if (candidate.status === 'PENDING_REGISTRATION')
         candidate = await waitForRegistration(registry, candidate, req.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS, log);
     log(`Candidate: ${model} version ${candidate.version} (stage ${candidate.stage}, status ${candidate.status}, run ${candidate.runId ?? 'none'})`);
@@ -39082,7 +39365,12 @@ async function runRollback(req, { registry, log }) {
             versions,
             aliases: registered.aliases,
             history: parseHistory(registered.tags[LEDGER.history]),
-            ...(req.version !== 'latest' ? { requested: req.version } : {}),
+            // The version to restore: a number as given (the plan says if it is gone), another selector resolved.
+            ...(req.version.kind === 'number'
+                ? { requested: req.version.version }
+                : req.version.kind !== 'latest'
+                    ? { requested: selectVersion(model, req.version, versions, registered.aliases).version }
+                    : {}),
             reason: rb.reason.trim(),
             force: rb.force,
             context: req.context ?? { now: new Date().toISOString() },
@@ -39205,54 +39493,6 @@ async function readRun(registry, policy, version) {
     const loggedModel = version.modelId && loggedMetrics ? { modelId: version.modelId, metrics: loggedMetrics } : undefined;
     return { run, observed: observe(policy.metrics, run, byKey, loggedModel) };
 }
-/**
- * The `version` input: a number; `latest` (the highest number); `stage:<Stage>` (the newest
- * READY version in that stage); `alias:<name>` (the version holding it); `run:<run id>` (the
- * version registered from that run). Exactly one version, or an error saying what was looked
- * for and what exists.
- */
-function pickCandidate(model, selector, versions, aliases) {
-    const sorted = [...versions].sort(byVersionNumber);
-    const existing = sorted.length > 0 ? `it has versions ${summariseVersions(sorted)}` : 'it has no versions';
-    const [kind, ...rest] = selector.split(':');
-    const arg = rest.join(':');
-    if (selector === 'latest') {
-        const latest = sorted.at(-1);
-        if (!latest)
-            throw new InputError(`model "${model}" has no versions to gate`);
-        return latest;
-    }
-    if (kind === 'stage') {
-        const inStage = sorted.filter((v) => v.stage.toLowerCase() === arg.toLowerCase());
-        const ready = inStage.filter((v) => v.status === 'READY').at(-1);
-        if (ready)
-            return ready;
-        const stages = sorted
-            .map((v) => `v${v.version} ${v.stage}${v.status === 'READY' ? '' : ` (${v.status})`}`)
-            .join(', ');
-        throw new InputError(`no READY version of "${model}" is in stage ${arg}; ${stages ? `the versions are: ${stages}` : 'it has no versions'}`);
-    }
-    if (kind === 'alias') {
-        const held = aliases[arg];
-        const found = held ? sorted.find((v) => v.version === held) : undefined;
-        if (found)
-            return found;
-        const known = Object.entries(aliases).map(([a, v]) => `@${a} → v${v}`);
-        throw new InputError(`model "${model}" has no alias @${arg}; ${known.length ? `its aliases are ${known.join(', ')}` : 'it has no aliases'}`);
-    }
-    if (kind === 'run') {
-        const fromRun = sorted.filter((v) => v.runId === arg);
-        if (fromRun.length === 1)
-            return fromRun[0];
-        if (fromRun.length > 1)
-            throw new InputError(`run ${arg} registered versions ${fromRun.map((v) => v.version).join(', ')} of "${model}"; give the version number`);
-        throw new InputError(`no version of "${model}" was registered from run ${arg}; ${existing}`);
-    }
-    const found = sorted.find((v) => v.version === selector);
-    if (!found)
-        throw new InputError(`version ${selector} of model "${model}" does not exist; ${existing}`);
-    return found;
-}
 /** MLflow creates versions asynchronously on some registries: wait, bounded, for PENDING_REGISTRATION to end. */
 async function waitForRegistration(registry, version, timeoutMs, log) {
     const deadline = Date.now() + timeoutMs;
@@ -39269,10 +39509,6 @@ async function waitForRegistration(registry, version, timeoutMs, log) {
         current = next;
     }
     return current;
-}
-function summariseVersions(sorted) {
-    const nums = sorted.map((v) => v.version);
-    return nums.length <= 10 ? nums.join(', ') : `${nums.slice(0, 5).join(', ')}, ..., ${nums.slice(-3).join(', ')}`;
 }
 async function checkProvenance(commit, ask) {
     if (!commit)
@@ -39674,91 +39910,6 @@ async function readHistory(registry, model) {
     return parseHistory(registered.tags[LEDGER.history]);
 }
 
-;// CONCATENATED MODULE: ./src/core/comment.ts
-/**
- * The pull-request comment: the decision, every check, the lineage and the plan, as
- * GitHub Markdown, bounded to GitHub's 65,536 characters. Pure.
- */
-
-
-const COMMENT_LIMIT = 65_536;
-const HEADLINE = {
-    promoted: '✅ promoted',
-    'already-promoted': '✅ already promoted',
-    passed: '✅ would be promoted',
-    rejected: '❌ rejected',
-    skipped: '⏭️ skipped',
-    'rolled-back': '↩️ rolled back',
-    superseded: '⚠️ superseded by another run',
-    conflict: '⚠️ conflict',
-    error: '❌ error',
-};
-/** The hidden marker that finds this gate's comment again (one a model and gate). */
-function commentMarker(model, gate) {
-    return `<!-- mlflow-promotion-gate: ${escapeCell(model)}${gate ? ` gate=${escapeCell(gate)}` : ''} -->`;
-}
-function renderComment(report, marker, limit = COMMENT_LIMIT) {
-    const e = escapeCell;
-    const head = [
-        marker,
-        `### MLflow promotion gate: ${e(report.model)} v${e(report.version)} ${HEADLINE[report.decision] ?? e(report.decision)}`,
-        '',
-        `Target: **${e(describeTarget(report.target))}** · mode \`${e(report.mode)}\` · policy \`${e(report.policy)}\``,
-        '',
-    ];
-    const [header, ...rows] = checkRows(report);
-    const table = (rs) => [
-        `| ${header.map(e).join(' | ')} |`,
-        `|${header.map(() => ' --- ').join('|')}|`,
-        ...rs.map((r) => `| ${r.map(e).join(' | ')} |`),
-    ];
-    const l = report.lineage;
-    const lineage = l
-        ? [
-            '',
-            '**Lineage**',
-            `- run ${l.runUrl ? `[\`${e(l.runId)}\`](${l.runUrl})` : `\`${e(l.runId)}\``}${l.experimentId ? ` in experiment \`${e(l.experimentId)}\`` : ''}`,
-            `- source commit: ${l.sourceCommit ? `\`${e(l.sourceCommit)}\`` : 'not recorded (tag mlflow.source.git.commit)'}`,
-            `- [model version in MLflow](${l.versionUrl})`,
-        ]
-        : [];
-    const changes = report.applied.length > 0 ? report.applied : report.plan;
-    const plan = [
-        '',
-        `**Registry changes ${report.applied.length > 0 ? 'made' : report.mode === 'promote' ? 'planned' : 'that promote mode would make'}**`,
-        ...(changes.length ? changes.map((c) => `- ${e(c)}`) : ['- none']),
-    ];
-    const why = report.reasons.length ? ['', '**Why**', ...report.reasons.map((r) => `- ${e(r)}`)] : [];
-    let body = [...head, ...table(rows), ...why, ...lineage, ...plan].join('\n');
-    if (body.length <= limit)
-        return body;
-    // Too long: the checks fold into <details>, as many rows as fit, and the rest are counted.
-    const fixed = [...head, ...why.slice(0, 6), ...lineage, ...plan.slice(0, 12)].join('\n');
-    const room = limit - fixed.length - 400;
-    const kept = [];
-    let used = 0;
-    for (const r of rows) {
-        const line = `| ${r.map(e).join(' | ')} |`.length + 1;
-        if (used + line > room)
-            break;
-        kept.push(r);
-        used += line;
-    }
-    const more = rows.length - kept.length;
-    body = [
-        ...head,
-        `<details><summary>${rows.length} checks${more ? ` (${more} not shown: see the job summary)` : ''}</summary>`,
-        '',
-        ...table(kept),
-        '',
-        '</details>',
-        ...why.slice(0, 6),
-        ...lineage,
-        ...plan.slice(0, 12),
-    ].join('\n');
-    return body.slice(0, limit);
-}
-
 ;// CONCATENATED MODULE: ./src/github/pr-comment.ts
 /**
  * One sticky comment on the pull request: found again by its hidden marker (every
@@ -39825,6 +39976,77 @@ function defaultBranchChecker(token) {
             throw err;
         }
     };
+}
+
+;// CONCATENATED MODULE: ./src/core/notification.ts
+/**
+ * Notifications of a decision: a Slack message, and a JSON webhook signed as GitHub
+ * signs its own (X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>), so
+ * existing receivers verify it and can reject replays by delivery id and timestamp. Pure.
+ */
+
+
+const DEFAULT_NOTIFY_ON = ['promoted', 'rejected', 'rolled-back'];
+function slackMessage(report, runUrl) {
+    const mark = report.decision === 'promoted' || report.decision === 'rolled-back'
+        ? ':white_check_mark:'
+        : report.decision === 'rejected'
+            ? ':x:'
+            : ':information_source:';
+    const why = report.reasons.slice(0, 3).join('; ');
+    // Slack's mrkdwn: &, < and > must be escaped.
+    const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return {
+        text: `${mark} *${esc(report.model)}* v${esc(report.version)}: *${report.decision}* (${esc(describeTarget(report.target))})${why ? `\n${esc(why)}` : ''}${runUrl ? `\n<${runUrl}|workflow run>` : ''}`,
+    };
+}
+function signedWebhook(report, secret, delivery, timestamp) {
+    const body = JSON.stringify({ delivery, timestamp, event: 'mlflow-promotion-gate', report });
+    return {
+        body,
+        headers: {
+            'content-type': 'application/json',
+            'user-agent': 'mlflow-promotion-gate',
+            'x-gate-delivery': delivery,
+            'x-gate-timestamp': timestamp,
+            ...(secret ? { 'x-hub-signature-256': `sha256=${(0,external_node_crypto_.createHmac)('sha256', secret).update(body).digest('hex')}` } : {}),
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/notify.ts
+/**
+ * Sends the notifications the inputs ask for. A notification that fails is a
+ * warning, never a changed decision.
+ */
+
+
+
+async function notify(report, s, ctx, warn) {
+    if (!s.notifyOn.includes(report.decision))
+        return;
+    const sends = [];
+    const post = async (what, url, body, headers) => {
+        try {
+            const res = await (0,undici.request)(url, { method: 'POST', body, headers, headersTimeout: 10_000, bodyTimeout: 10_000 });
+            await res.body.dump();
+            if (res.statusCode >= 300)
+                warn(`the ${what} notification was refused with status ${res.statusCode}`);
+        }
+        catch (err) {
+            // The URL is a secret (Slack's carries its token): never in the message.
+            warn(`the ${what} notification could not be sent (${err.code ?? err.name})`);
+        }
+    };
+    if (s.slackWebhookUrl)
+        sends.push(post('Slack', s.slackWebhookUrl, JSON.stringify(slackMessage(report, ctx.runUrl)), {
+            'content-type': 'application/json',
+        }));
+    if (s.webhookUrl) {
+        const d = signedWebhook(report, s.webhookSecret, (0,external_node_crypto_.randomUUID)(), ctx.now);
+        sends.push(post('webhook', s.webhookUrl, d.body, d.headers));
+    }
+    await Promise.all(sends);
 }
 
 ;// CONCATENATED MODULE: ./src/core/pending.ts
@@ -39953,7 +40175,7 @@ async function gateModel(model, req, file, registry, log) {
         for (const v of pending) {
             const { report } = await runGate({
                 model,
-                version: v.version,
+                version: { kind: 'number', version: v.version },
                 mode: req.mode,
                 policyFile: req.policyFile,
                 policyText: req.policyText,
@@ -40008,57 +40230,6 @@ function auditModel(model, policy, versions, aliases, withRules) {
             wrote: false,
             reasons: [`v${holders.map((h) => h.version).join(', v')} accounted for by the ledger`],
         };
-}
-/** The one `decision` output for a scheduled run: an error anywhere, else a promotion anywhere, else a rejection, else nothing. */
-function overallDecision(results) {
-    const has = (d) => results.some((r) => r.decision === d);
-    if (has('error'))
-        return 'error';
-    if (has('superseded'))
-        return 'superseded';
-    if (has('promoted'))
-        return 'promoted';
-    if (has('rejected'))
-        return 'rejected';
-    if (has('passed'))
-        return 'passed';
-    return results.length > 0 && results.every((r) => r.decision === 'already-promoted') ? 'already-promoted' : 'skipped';
-}
-
-;// CONCATENATED MODULE: ./src/core/notification.ts
-/**
- * Notifications of a decision: a Slack message, and a JSON webhook signed as GitHub
- * signs its own (X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>), so
- * existing receivers verify it and can reject replays by delivery id and timestamp. Pure.
- */
-
-
-const DEFAULT_NOTIFY_ON = ['promoted', 'rejected', 'rolled-back'];
-function slackMessage(report, runUrl) {
-    const mark = report.decision === 'promoted' || report.decision === 'rolled-back'
-        ? ':white_check_mark:'
-        : report.decision === 'rejected'
-            ? ':x:'
-            : ':information_source:';
-    const why = report.reasons.slice(0, 3).join('; ');
-    // Slack's mrkdwn: &, < and > must be escaped.
-    const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    return {
-        text: `${mark} *${esc(report.model)}* v${esc(report.version)}: *${report.decision}* (${esc(describeTarget(report.target))})${why ? `\n${esc(why)}` : ''}${runUrl ? `\n<${runUrl}|workflow run>` : ''}`,
-    };
-}
-function signedWebhook(report, secret, delivery, timestamp) {
-    const body = JSON.stringify({ delivery, timestamp, event: 'mlflow-promotion-gate', report });
-    return {
-        body,
-        headers: {
-            'content-type': 'application/json',
-            'user-agent': 'mlflow-promotion-gate',
-            'x-gate-delivery': delivery,
-            'x-gate-timestamp': timestamp,
-            ...(secret ? { 'x-hub-signature-256': `sha256=${(0,external_node_crypto_.createHmac)('sha256', secret).update(body).digest('hex')}` } : {}),
-        },
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/mlflow/rest-client.ts
@@ -40282,491 +40453,6 @@ function transportError(where, err, deadlineMs) {
                             ? `the server's TLS certificate was not trusted (${code}); give its CA bundle as tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)`
                             : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;
     return new RegistryError(`${where} failed: ${why}`);
-}
-
-;// CONCATENATED MODULE: ./src/github/inputs.ts
-/**
- * Builds one typed Settings object from the Action's inputs and the
- * environment, validating every input with a message that names it (as
- * actions/checkout's input-helper does). An explicit input beats the
- * environment; inputs whose default depends on the environment or the event
- * have no default in action.yml and are resolved here.
- */
-
-
-
-
-const DEFAULT_POLICY = '.github/promotion-policy.yml';
-const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history', 'plan', 'apply'];
-const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
-/** A pull request from a fork gets no secrets or variables: with no tracking server there is nothing to do. */
-function forkWithoutServer(getInput, env, event) {
-    return (Boolean(event.pullRequest?.fork) && !getInput('tracking-uri').trim() && !(env['MLFLOW_TRACKING_URI'] ?? '').trim());
-}
-function readSettings(getInput, env, event = {}) {
-    const input = (name) => getInput(name).trim();
-    const model = input('model');
-    const models = getInput('models')
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith('#'));
-    if (models.length > 0 && model)
-        throw new InputError('inputs "model" and "models" cannot both be set: "model" gates one version, "models" the pending versions of several');
-    const versionRaw = input('version');
-    if (models.length > 0 && versionRaw && versionRaw !== 'pending')
-        throw new InputError(`input "version" is "${versionRaw}", but with "models" the gate takes every pending version: leave it unset or write "pending"`);
-    const gate = input('gate');
-    // On a pull request the default is to decide and report, writing nothing.
-    const mode = parseMode(input('mode'), PULL_REQUEST_EVENTS.includes(event.name ?? '') ? 'evaluate' : 'promote');
-    const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
-    const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
-    const registryFlavor = registryRaw === 'databricks-uc' ? 'unity-catalog' : 'mlflow';
-    const databricks = rawTracking === 'databricks' || registryRaw === 'databricks-uc'
-        ? databricksSettings(input, env, rawTracking)
-        : undefined;
-    const uri = databricks
-        ? databricks.host
-        : mode === 'lint' && !rawTracking
-            ? undefined
-            : trackingUri(input('tracking-uri'), env);
-    const registryUri = registryRaw && registryRaw !== 'databricks-uc' && registryRaw !== 'databricks'
-        ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw)
-        : undefined;
-    const auth = databricks?.token
-        ? { kind: 'bearer', token: databricks.token }
-        : databricks
-            ? { kind: 'none' }
-            : resolveAuth(getInput, env);
-    const extraHeaders = parseHeaders(getInput('extra-headers'));
-    if (auth.kind !== 'none' && Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')) {
-        throw new InputError('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
-    }
-    if (mode === 'apply' && !input('plan'))
-        throw new InputError('mode "apply" needs the input "plan": the path of the file mode "plan" wrote (output plan-path)');
-    if (gate && !/^[A-Za-z0-9_-]+$/.test(gate))
-        throw new InputError(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
-    return {
-        ...(uri ? { trackingUri: uri } : {}),
-        ...(registryUri && registryUri !== uri ? { registryUri } : {}),
-        auth,
-        tls: tlsSettings(input, env),
-        extraHeaders,
-        transport: transportSettings(input, env),
-        ...(databricks ? { databricks } : {}),
-        registryFlavor,
-        ...(model ? { model } : {}),
-        models,
-        version: models.length > 0 ? 'pending' : parseVersion(versionRaw),
-        ...(gate ? { gate } : {}),
-        policyPath: input('policy') || DEFAULT_POLICY,
-        mode,
-        ...(input('plan') ? { planPath: input('plan') } : {}),
-        ...(input('expected-holder') ? { expectedHolder: parseExpectedHolder(input('expected-holder')) } : {}),
-        auditRules: parseBoolean('audit-rules', input('audit-rules'), false),
-        notify: notifySettings(input),
-        rollback: {
-            ...(input('target') ? { target: parseTarget(input('target')) } : {}),
-            reason: input('reason'),
-            force: parseBoolean('force', input('force'), false),
-        },
-        failOnReject: parseBoolean('fail-on-reject', input('fail-on-reject'), true),
-    };
-}
-/**
- * request-timeout (seconds, one attempt), retries, retry-deadline (seconds, one request with
- * all its retries); MLflow's own MLFLOW_HTTP_REQUEST_TIMEOUT and MLFLOW_HTTP_REQUEST_MAX_RETRIES
- * serve when the inputs are unset.
- */
-function transportSettings(input, env) {
-    const number = (name, envName, fallback, check) => {
-        const fromInput = input(name);
-        const raw = fromInput || (envName ? (env[envName] ?? '').trim() : '');
-        if (!raw)
-            return fallback;
-        const source = fromInput ? `input "${name}"` : envName;
-        const value = Number(raw);
-        if (!/^\d+(\.\d+)?$/.test(raw) ||
-            !Number.isFinite(value) ||
-            (check.integer && !Number.isInteger(value)) ||
-            value < check.min ||
-            value > check.max) {
-            throw new InputError(`${source} is "${raw}"; it must be ${check.integer ? 'a whole number' : 'a number of seconds'} from ${check.min} to ${check.max}`);
-        }
-        return value;
-    };
-    const requestTimeoutMs = number('request-timeout', 'MLFLOW_HTTP_REQUEST_TIMEOUT', DEFAULT_TRANSPORT.requestTimeoutMs / 1000, {
-        min: 0.1,
-        max: 600,
-    }) * 1000;
-    const maxRetries = number('retries', 'MLFLOW_HTTP_REQUEST_MAX_RETRIES', DEFAULT_TRANSPORT.maxRetries, {
-        integer: true,
-        min: 0,
-        max: 20,
-    });
-    const deadlineMs = number('retry-deadline', undefined, DEFAULT_TRANSPORT.deadlineMs / 1000, { min: 0.1, max: 3600 }) * 1000;
-    if (deadlineMs < requestTimeoutMs) {
-        throw new InputError(`input "retry-deadline" (${deadlineMs / 1000} s) is shorter than request-timeout (${requestTimeoutMs / 1000} s): one attempt could never finish`);
-    }
-    return {
-        ...DEFAULT_TRANSPORT,
-        connectTimeoutMs: Math.min(DEFAULT_TRANSPORT.connectTimeoutMs, requestTimeoutMs),
-        requestTimeoutMs,
-        maxRetries,
-        // Short timeouts (tests, a local server) get short waits between attempts too.
-        minRetryDelayMs: Math.min(DEFAULT_TRANSPORT.minRetryDelayMs, requestTimeoutMs / 4),
-        deadlineMs,
-    };
-}
-function trackingUri(fromInput, env) {
-    const source = fromInput ? 'input "tracking-uri"' : 'MLFLOW_TRACKING_URI';
-    const raw = fromInput || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
-    if (!raw)
-        throw new InputError('input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI: give the URL of the MLflow tracking server, e.g. https://mlflow.example.com');
-    return httpUrl(source, raw);
-}
-/** An http(s) URL without credentials, query or fragment; `source` names the input or variable in errors. */
-function httpUrl(source, raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new InputError(`${source} "${stripUserInfo(raw)}" is not a URL; write it with its scheme, e.g. https://${stripUserInfo(raw)}`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        const hint = url.protocol === 'databricks:' || url.protocol === 'databricks-uc:'
-            ? ' (Databricks workspaces are configured with tracking-uri "databricks" and databricks-host; profiles in ~/.databrickscfg are not read)'
-            : '';
-        throw new InputError(`${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`);
-    }
-    if (url.username || url.password) {
-        throw new InputError(`${source} must not contain credentials; pass them as tracking-username and tracking-password (or tracking-token) from secrets`);
-    }
-    if (url.search || url.hash)
-        throw new InputError(`${source} must not have a query string or fragment`);
-    return url.toString().replace(/\/+$/, '');
-}
-/** `databricks` tracking (or `databricks-uc` registry): the workspace host and a token, or OAuth M2M client credentials. */
-function databricksSettings(input, env, tracking) {
-    if (tracking && tracking !== 'databricks') {
-        throw new InputError(`registry-uri "databricks-uc" needs tracking-uri "databricks" (Unity Catalog models are read with the workspace's tracking server), not "${stripUserInfo(tracking)}"`);
-    }
-    const value = (name, variable) => input(name) || (env[variable] ?? '').trim();
-    const hostRaw = value('databricks-host', 'DATABRICKS_HOST');
-    if (!hostRaw)
-        throw new InputError('tracking-uri "databricks" needs the workspace URL: set databricks-host or DATABRICKS_HOST');
-    const host = httpUrl(input('databricks-host') ? 'input "databricks-host"' : 'DATABRICKS_HOST', /^https?:\/\//.test(hostRaw) ? hostRaw : `https://${hostRaw}`);
-    const token = value('databricks-token', 'DATABRICKS_TOKEN');
-    const clientId = value('databricks-client-id', 'DATABRICKS_CLIENT_ID');
-    const clientSecret = value('databricks-client-secret', 'DATABRICKS_CLIENT_SECRET');
-    if (token)
-        return { host, token };
-    if (clientId && clientSecret)
-        return { host, clientId, clientSecret };
-    if (clientId || clientSecret)
-        throw new InputError('databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) go together: set both or neither');
-    throw new InputError('tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine');
-}
-/** TLS options: each input beats its MLflow environment variable. */
-function tlsSettings(input, env) {
-    const caPath = input('tracking-server-cert-path') || (env['MLFLOW_TRACKING_SERVER_CERT_PATH'] ?? '').trim();
-    const clientCertPath = input('tracking-client-cert-path') || (env['MLFLOW_TRACKING_CLIENT_CERT_PATH'] ?? '').trim();
-    const insecureRaw = input('tracking-insecure-tls') || (env['MLFLOW_TRACKING_INSECURE_TLS'] ?? '').trim();
-    const insecure = parseBoolean(input('tracking-insecure-tls') ? 'tracking-insecure-tls' : 'MLFLOW_TRACKING_INSECURE_TLS', insecureRaw.toLowerCase() === 'true' ? 'true' : insecureRaw.toLowerCase() === 'false' ? 'false' : insecureRaw, false);
-    if (insecure && caPath) {
-        // As MLflow's own client: the two contradict each other.
-        throw new InputError('tracking-insecure-tls (MLFLOW_TRACKING_INSECURE_TLS) and tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH) cannot both be set');
-    }
-    return { ...(caPath ? { caPath } : {}), ...(clientCertPath ? { clientCertPath } : {}), insecure };
-}
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const FORBIDDEN_HEADERS = new Set([
-    'host',
-    'content-length',
-    'content-type',
-    'connection',
-    'transfer-encoding',
-    'keep-alive',
-    'upgrade',
-    'te',
-    'trailer',
-]);
-/** `extra-headers`: one `Name: value` a line; blank lines and lines starting with # are skipped. */
-function parseHeaders(raw) {
-    const out = {};
-    raw.split(/\r?\n/).forEach((line, i) => {
-        const text = line.trim();
-        if (!text || text.startsWith('#'))
-            return;
-        const colon = text.indexOf(':');
-        const name = colon > 0 ? text.slice(0, colon).trim() : '';
-        if (!HEADER_NAME.test(name))
-            throw new InputError(`input "extra-headers" line ${i + 1} is not "Name: value"`);
-        if (FORBIDDEN_HEADERS.has(name.toLowerCase()))
-            throw new InputError(`input "extra-headers" line ${i + 1} sets ${name}, which the Action manages itself`);
-        const value = text.slice(colon + 1).trim();
-        if (/[\r\n\0]/.test(value))
-            throw new InputError(`input "extra-headers" line ${i + 1} has a control character in its value`);
-        out[name] = value;
-    });
-    return out;
-}
-function stripUserInfo(raw) {
-    return raw.replace(/\/\/[^/@]*@/, '//').replace(/^[^/@]*@/, '');
-}
-/** Inputs beat the environment; within one source, Basic beats Bearer, as in MLflow's own client. */
-function resolveAuth(getInput, env) {
-    const fromInputs = authFrom(getInput('tracking-username'), getInput('tracking-password'), getInput('tracking-token'), 'inputs "tracking-username" and "tracking-password"', ['input "tracking-username"', 'input "tracking-password"', 'input "tracking-token"']);
-    if (fromInputs)
-        return fromInputs;
-    return (authFrom(env['MLFLOW_TRACKING_USERNAME'] ?? '', env['MLFLOW_TRACKING_PASSWORD'] ?? '', env['MLFLOW_TRACKING_TOKEN'] ?? '', 'MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD', ['MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD', 'MLFLOW_TRACKING_TOKEN']) ?? {
-        kind: 'none',
-    });
-}
-function authFrom(username, password, token, names, sources) {
-    // A credential goes into a header: a line break or control character there is a paste error (never echoed).
-    [username.trim(), password, token.trim()].forEach((value, i) => {
-        // eslint-disable-next-line no-control-regex
-        if (/[\u0000-\u001f\u007f]/.test(value))
-            throw new InputError(`${sources[i]} holds a line break or another control character; credentials go into a request header, so check how the secret was pasted (its value is not shown)`);
-    });
-    const u = username.trim();
-    if (u || password) {
-        if (!u || !password)
-            throw new InputError(`${names} go together: set both or neither`);
-        return { kind: 'basic', username: u, password };
-    }
-    if (token.trim())
-        return { kind: 'bearer', token: token.trim() };
-    return undefined;
-}
-const STAGES = ['None', 'Staging', 'Production', 'Archived'];
-/** A number, latest, stage:<Stage>, alias:<name> or run:<run id>; normalised (stage names capitalised, numbers without leading zeros). */
-function parseVersion(raw) {
-    if (raw === '' || raw === 'latest')
-        return 'latest';
-    if (/^\d+$/.test(raw) && Number(raw) >= 1 && Number.isSafeInteger(Number(raw)))
-        return String(Number(raw));
-    const [kind, ...rest] = raw.split(':');
-    const arg = rest.join(':').trim();
-    if (kind === 'stage') {
-        const stage = STAGES.find((s) => s.toLowerCase() === arg.toLowerCase());
-        if (stage)
-            return `stage:${stage}`;
-        throw new InputError(`input "version" is "${raw}"; the stage must be one of ${STAGES.join(', ')}`);
-    }
-    if (kind === 'alias') {
-        if (/^[\w-]{1,255}$/.test(arg))
-            return `alias:${arg}`;
-        throw new InputError(`input "version" is "${raw}"; an alias has only letters, digits, _ and -`);
-    }
-    if (kind === 'run') {
-        if (/^[\w-]{1,256}$/.test(arg))
-            return `run:${arg}`;
-        throw new InputError(`input "version" is "${raw}"; give the run id after run:`);
-    }
-    throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>`);
-}
-function parseExpectedHolder(raw) {
-    if (raw === 'none')
-        return raw;
-    if (/^\d+$/.test(raw) && Number(raw) >= 1)
-        return String(Number(raw));
-    throw new InputError(`input "expected-holder" is "${raw}"; it must be a version number or "none"`);
-}
-function notifySettings(input) {
-    const url = (name) => {
-        const raw = input(name);
-        if (!raw)
-            return undefined;
-        let u;
-        try {
-            u = new URL(raw);
-        }
-        catch {
-            throw new InputError(`input "${name}" is not a URL`); // the value is a secret: not echoed
-        }
-        if (u.protocol !== 'https:' && u.protocol !== 'http:')
-            throw new InputError(`input "${name}" must be an http(s) URL`);
-        return raw;
-    };
-    const slack = url('slack-webhook-url');
-    const hook = url('webhook-url');
-    const secret = input('webhook-secret');
-    const notifyOn = (input('notify-on') || DEFAULT_NOTIFY_ON.join(','))
-        .split(',')
-        .map((d) => d.trim())
-        .filter(Boolean);
-    const unknown = notifyOn.filter((d) => !DECISIONS.includes(d));
-    if (unknown.length)
-        throw new InputError(`input "notify-on" names ${unknown.join(', ')}; the decisions are ${DECISIONS.join(', ')}`);
-    return {
-        ...(slack ? { slackWebhookUrl: slack } : {}),
-        ...(hook ? { webhookUrl: hook } : {}),
-        ...(secret ? { webhookSecret: secret } : {}),
-        notifyOn,
-    };
-}
-/** The rollback target: stage:<Stage> or alias:<name>. */
-function parseTarget(raw) {
-    const [kind, ...rest] = raw.split(':');
-    const arg = rest.join(':').trim();
-    if (kind === 'stage') {
-        const stage = ['Staging', 'Production'].find((s) => s.toLowerCase() === arg.toLowerCase());
-        if (stage)
-            return { stage };
-    }
-    if (kind === 'alias' && /^[\w-]{1,255}$/.test(arg))
-        return { alias: arg };
-    throw new InputError(`input "target" is "${raw}"; it must be stage:Production, stage:Staging or alias:<name>`);
-}
-function parseMode(raw, fallback) {
-    if (raw === '')
-        return fallback;
-    if (MODES.includes(raw))
-        return raw;
-    throw new InputError(`input "mode" is "${raw}"; it must be one of ${MODES.join(', ')}`);
-}
-/** The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */
-function parseBoolean(name, raw, fallback) {
-    if (raw === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(raw))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(raw))
-        return false;
-    throw new InputError(`input "${name}" is "${raw}"; it must be true or false`);
-}
-
-;// CONCATENATED MODULE: ./src/github/report-writer.ts
-/**
- * Writes what the gate decided where GitHub shows it: step outputs, the job
- * summary and annotations. Everything passes through the redactor first.
- */
-
-
-
-function setReportOutputs(report, redact) {
-    setOutput('decision', report.decision);
-    setOutput('wrote', String(report.wrote));
-    setOutput('error-kind', report.errorKind ?? '');
-    setOutput('model', report.model);
-    setOutput('version', report.version);
-    setOutput('previous-version', report.previousVersions.join(','));
-    setOutput('model-uri', report.modelUri);
-    setOutput('report', redact(JSON.stringify(report)));
-}
-function setErrorOutputs(kind, message, wrote, redact) {
-    // A registry that changed under the gate is its own decision; every other failure is an error.
-    setOutput('decision', kind === 'conflict' ? 'conflict' : 'error');
-    setOutput('wrote', String(wrote));
-    setOutput('error-kind', kind);
-    setOutput('report', redact(JSON.stringify({ decision: kind === 'conflict' ? 'conflict' : 'error', errorKind: kind, error: message, wrote })));
-}
-const report_writer_HEADLINE = {
-    promoted: '✅ Promoted',
-    'already-promoted': '✅ Already promoted',
-    passed: '✅ Passed (nothing written)',
-    rejected: '❌ Rejected',
-    skipped: '⏭️ Skipped',
-    superseded: '⚠️ Superseded by another run',
-    conflict: '⚠️ Conflict',
-    error: '❌ Error',
-};
-async function writeReportSummary(report, redact, elapsedMs) {
-    const e = (t) => escapeCell(redact(t));
-    const s = summary
-        .addHeading(`MLflow promotion gate: ${e(report_writer_HEADLINE[report.decision] ?? report.decision)}`, 2)
-        .addRaw(`<p><b>${e(report.model)}</b> version <b>${e(report.version)}</b> → <b>${e(describeTarget(report.target))}</b> (mode ${e(report.mode)}, policy <code>${e(report.policy)}</code>)</p>`, true);
-    const [header, ...rows] = checkRows(report);
-    s.addTable([header.map((h) => ({ data: e(h), header: true })), ...rows.map((r) => r.map(e))]);
-    if (report.reasons.length > 0)
-        s.addRaw('<p><b>Why</b></p>', true).addList(report.reasons.map(e));
-    if (report.applied.length > 0)
-        s.addRaw('<p><b>Registry changes made</b></p>', true).addList(report.applied.map(e));
-    else if (report.plan.length > 0)
-        s.addRaw(`<p><b>Registry changes ${report.mode === 'promote' ? 'planned' : 'that promote mode would make'}</b> (none made)</p>`, true).addList(report.plan.map(e));
-    else
-        s.addRaw('<p>No registry changes.</p>', true);
-    if (report.previousVersions.length > 0)
-        s.addRaw(`<p>Previous holder(s) of ${e(describeTarget(report.target))}: ${e(report.previousVersions.join(', '))}</p>`, true);
-    const l = report.lineage;
-    if (l) {
-        const run = l.runUrl ? `<a href="${e(l.runUrl)}">${e(l.runId)}</a>` : e(l.runId);
-        s.addRaw(`<p><b>Lineage</b>: run ${run}${l.experimentId ? ` in experiment ${e(l.experimentId)}` : ''}; source commit ${l.sourceCommit ? `<code>${e(l.sourceCommit)}</code>` : 'not recorded'}; <a href="${e(l.versionUrl)}">model version in MLflow</a></p>`, true);
-    }
-    if (elapsedMs !== undefined)
-        s.addRaw(`<p>Took ${(elapsedMs / 1000).toFixed(2)} s.</p>`, true);
-    await writeSummary(s);
-}
-async function writeErrorSummary(kind, message, problems, redact) {
-    const e = (t) => escapeCell(redact(t));
-    const s = summary
-        .addHeading('MLflow promotion gate: ❌ Error', 2)
-        .addRaw(`<p><b>${e(kind)} error</b>: ${e(problems.length > 0 ? `${problems.length} problem(s) in the policy` : message)}</p>`, true);
-    if (problems.length > 0)
-        s.addList(problems.map((p) => e(`${p.file}:${p.line}:${p.column}: ${p.message}`)));
-    await writeSummary(s);
-}
-/** GitHub shows at most 10 error annotations a step; the summary lists every problem. */
-function annotateProblems(problems, redact) {
-    for (const p of problems) {
-        error(redact(p.message), {
-            title: 'Policy error',
-            file: p.file,
-            startLine: p.line,
-            startColumn: p.column,
-            endLine: p.line,
-        });
-    }
-}
-/** The scheduled run's table: one row a model. */
-async function writeScheduleSummary(results, decision, redact) {
-    const e = (t) => escapeCell(redact(t));
-    const s = summary
-        .addHeading(`MLflow promotion gate: ${e(report_writer_HEADLINE[decision] ?? decision)} (${results.length} models)`, 2)
-        .addTable([
-        ['Model', 'Candidate', 'Decision', 'Why'].map((h) => ({ data: h, header: true })),
-        ...results.map((r) => [
-            e(r.model),
-            e(r.candidate ? `v${r.candidate}` : '—'),
-            e(report_writer_HEADLINE[r.decision] ?? r.decision),
-            e(r.reasons.join('; ')),
-        ]),
-    ]);
-    await writeSummary(s);
-}
-/** `mode: history`: the ledger's history of the model as a table. */
-async function writeHistorySummary(model, history, redact) {
-    const e = (t) => escapeCell(redact(t));
-    const s = summary
-        .addHeading(`MLflow promotion gate: history of ${e(model)}`, 2)
-        .addTable([
-        ['When', 'Version', 'Decision', 'Target', 'Replaced', 'By', 'Reason'].map((h) => ({ data: h, header: true })),
-        ...history.map((h) => [
-            e(h.at),
-            e(`v${h.version}`),
-            e(h.decision),
-            e(h.target),
-            e(h.previous.map((p) => `v${p}`).join(', ') || '—'),
-            e(h.by),
-            e(h.reason ?? ''),
-        ]),
-    ]);
-    await writeSummary(s);
-}
-/**
- * Writes the job summary; where the runner gives none (GITHUB_STEP_SUMMARY unset: a local run,
- * an old runner), says so once instead of failing the step.
- */
-async function writeSummary(s) {
-    try {
-        await s.write();
-    }
-    catch (err) {
-        s.emptyBuffer();
-        warning(`No job summary was written: ${err.message}`);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/mlflow/databricks.ts
@@ -41071,6 +40757,7 @@ function likePattern(text, prefix) {
 
 
 
+
 /** The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server, with TLS and headers. */
 async function connect(settings, trackingUri, secrets) {
     const pem = async (path, what) => {
@@ -41129,67 +40816,646 @@ async function readPolicy(policyPath) {
         throw new GateError('policy', `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`);
     }
 }
-/** The gate request the settings describe (the Action and the CLI build it the same way). */
-function gateRequest(settings, policyText, context) {
-    return {
+/** The plan file mode "plan" wrote (mode "apply"), read and checked before any request. */
+async function readPlanFile(planPath) {
+    const full = external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), planPath);
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(full, 'utf8');
+    }
+    catch (err) {
+        throw new InputError(`input "plan": ${planPath} cannot be read (${err.code ?? String(err)})`);
+    }
+    try {
+        return parsePlanFile(text, `input "plan" (${planPath})`);
+    }
+    catch (err) {
+        throw new InputError(err.message);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dispatch.ts
+
+
+
+
+
+
+
+
+
+async function runMode(settings, door) {
+    // Every file is read and checked before the first request.
+    const policyOptional = settings.mode === 'history' || (settings.mode === 'rollback' && settings.rollback.target !== undefined);
+    const policyText = policyOptional
+        ? await readPolicy(settings.policyPath).catch(() => '')
+        : await readPolicy(settings.policyPath);
+    const planFile = settings.mode === 'apply' && settings.planPath ? await readPlanFile(settings.planPath) : undefined;
+    const many = manyModels(settings, policyText);
+    if (many)
+        loadPolicyFile(policyText, settings.policyPath); // a bad policy stops everything, before any request
+    const connected = settings.trackingUri ? await connect(settings, settings.trackingUri, door.secrets) : undefined;
+    const registry = connected && door.wrapRegistry ? door.wrapRegistry(connected) : connected;
+    if (settings.mode === 'history') {
+        const model = settings.model ?? (policyText ? loadPolicyFile(policyText, settings.policyPath).model : undefined);
+        if (!model)
+            throw new InputError('mode "history" needs the input "model" (or a policy file that names one)');
+        if (!registry)
+            throw new InputError('mode "history" needs a tracking server: set the input "tracking-uri"');
+        return { kind: 'history', model, history: await readHistory(registry, model), exitCode: 0 };
+    }
+    if (many) {
+        if (!registry)
+            throw new InputError(`mode "${settings.mode}" over many models needs a tracking server`);
+        const mode = settings.mode; // readSettings allows no other with "models"
+        const results = await runScheduled({
+            patterns: many,
+            mode,
+            auditRules: settings.auditRules,
+            policyFile: settings.policyPath,
+            policyText,
+            ...(settings.gate ? { gate: settings.gate } : {}),
+            force: settings.force,
+            context: door.context,
+        }, { registry, log: door.log });
+        const audit = mode === 'audit';
+        return {
+            kind: 'scheduled',
+            audit,
+            decision: overallDecision(results),
+            results,
+            ...scheduledVerdict(results, { failOnReject: settings.failOnReject, audit }),
+        };
+    }
+    const { report, planFile: written } = await runGate({
         ...(settings.model ? { model: settings.model } : {}),
         ...(settings.gate ? { gate: settings.gate } : {}),
         version: settings.version,
         mode: settings.mode,
         policyFile: settings.policyPath,
         policyText,
-        context,
-        rollback: settings.rollback,
+        context: door.context,
+        rollback: { ...settings.rollback, force: settings.force },
         ...(settings.expectedHolder ? { expectedHolder: settings.expectedHolder } : {}),
+        ...(planFile ? { planFile } : {}),
+    }, {
+        ...(registry ? { registry } : {}),
+        log: door.log,
+        ...(settings.githubToken ? { isOnDefaultBranch: defaultBranchChecker(settings.githubToken) } : {}),
+    });
+    await notify(report, settings.notify, door.context, door.warn);
+    return {
+        kind: 'report',
+        report,
+        ...(written ? { planFile: written } : {}),
+        ...reportVerdict(report, { failOnReject: settings.failOnReject, skipFails: skipFails(settings.version) }),
     };
 }
-
-;// CONCATENATED MODULE: ./src/notify.ts
 /**
- * Sends the notifications the inputs ask for. A notification that fails is a
- * warning, never a changed decision.
+ * The models a run gates at once, if it gates many: the input `models`; in audit mode, or with
+ * version `pending`, the one model named (by the input or the policy).
+ */
+function manyModels(settings, policyText) {
+    if (settings.models.length > 0)
+        return settings.models;
+    if (settings.mode !== 'audit' && settings.version.kind !== 'pending')
+        return undefined;
+    const model = settings.model ?? (policyText ? loadPolicyFile(policyText, settings.policyPath).model : undefined);
+    if (!model) {
+        throw new InputError(settings.mode === 'audit'
+            ? 'mode "audit" needs the input "models" (or "model", or a policy file that names one)'
+            : 'version "pending" needs the input "model" or "models" (or a policy file that names one)');
+    }
+    return [model];
+}
+
+;// CONCATENATED MODULE: ./src/github/inputs.ts
+/**
+ * Builds one typed Settings object from the Action's inputs and the
+ * environment, validating every input with a message that names it (as
+ * actions/checkout's input-helper does). An explicit input beats the
+ * environment; inputs whose default depends on the environment or the event
+ * have no default in action.yml and are resolved here.
  */
 
 
 
-async function notify(report, s, ctx, warn) {
-    if (!s.notifyOn.includes(report.decision))
-        return;
-    const sends = [];
-    const post = async (what, url, body, headers) => {
-        try {
-            const res = await (0,undici.request)(url, { method: 'POST', body, headers, headersTimeout: 10_000, bodyTimeout: 10_000 });
-            await res.body.dump();
-            if (res.statusCode >= 300)
-                warn(`the ${what} notification was refused with status ${res.statusCode}`);
-        }
-        catch (err) {
-            // The URL is a secret (Slack's carries its token): never in the message.
-            warn(`the ${what} notification could not be sent (${err.code ?? err.name})`);
-        }
-    };
-    if (s.slackWebhookUrl)
-        sends.push(post('Slack', s.slackWebhookUrl, JSON.stringify(slackMessage(report, ctx.runUrl)), {
-            'content-type': 'application/json',
-        }));
-    if (s.webhookUrl) {
-        const d = signedWebhook(report, s.webhookSecret, (0,external_node_crypto_.randomUUID)(), ctx.now);
-        sends.push(post('webhook', s.webhookUrl, d.body, d.headers));
+
+
+
+const DEFAULT_POLICY = '.github/promotion-policy.yml';
+const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history', 'plan', 'apply'];
+/** The modes that take many models (input "models", or version "pending"). */
+const SCHEDULED_MODES = ['promote', 'evaluate', 'audit'];
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/** A pull request from a fork gets no secrets or variables: with no tracking server there is nothing to do. */
+function forkWithoutServer(getInput, env, event) {
+    return (Boolean(event.pullRequest?.fork) && !getInput('tracking-uri').trim() && !(env['MLFLOW_TRACKING_URI'] ?? '').trim());
+}
+function readSettings(getInput, env, event = {}) {
+    const input = (name) => getInput(name).trim();
+    const model = input('model');
+    const models = getInput('models')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'));
+    if (models.length > 0 && model)
+        throw new InputError('inputs "model" and "models" cannot both be set: "model" gates one version, "models" the pending versions of several');
+    const versionInput = input('version');
+    const version = models.length > 0 && !versionInput ? { kind: 'pending' } : parseSelector(versionInput);
+    if (models.length > 0 && version.kind !== 'pending')
+        throw new InputError(`input "version" is "${versionInput}", but with "models" the gate takes every pending version: leave it unset or write "pending"`);
+    const gate = input('gate');
+    // On a pull request the default is to decide and report, writing nothing.
+    const mode = parseMode(input('mode'), PULL_REQUEST_EVENTS.includes(event.name ?? '') ? 'evaluate' : 'promote');
+    const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
+    const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
+    const registryFlavor = registryRaw === 'databricks-uc' ? 'unity-catalog' : 'mlflow';
+    const databricks = rawTracking === 'databricks' || registryRaw === 'databricks-uc'
+        ? databricksSettings(input, env, rawTracking)
+        : undefined;
+    const uri = databricks
+        ? databricks.host
+        : mode === 'lint' && !rawTracking
+            ? undefined
+            : trackingUri(input('tracking-uri'), env);
+    const registryUri = registryRaw && registryRaw !== 'databricks-uc' && registryRaw !== 'databricks'
+        ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw)
+        : undefined;
+    const auth = databricks?.token
+        ? { kind: 'bearer', token: databricks.token }
+        : databricks
+            ? { kind: 'none' }
+            : resolveAuth(getInput, env);
+    const extraHeaders = parseHeaders(getInput('extra-headers'));
+    if (auth.kind !== 'none' && Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')) {
+        throw new InputError('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
     }
-    await Promise.all(sends);
+    // Inputs that make no sense together are errors naming both, before anything else happens.
+    if (models.length > 0 && !SCHEDULED_MODES.includes(mode))
+        throw new InputError(`input "models" gates many models, which mode "${mode}" does not do (input "mode"): use mode ${SCHEDULED_MODES.join(', ')} with "models", or name one model with "model"`);
+    if (version.kind === 'pending' && !SCHEDULED_MODES.includes(mode))
+        throw new InputError(`input "version" is "pending", which mode "${mode}" does not take (input "mode"): "pending" gates every undecided version, in mode ${SCHEDULED_MODES.filter((m) => m !== 'audit').join(' or ')}`);
+    if (mode === 'apply' && !input('plan'))
+        throw new InputError('mode "apply" needs the input "plan": the path of the file mode "plan" wrote (output plan-path)');
+    if (gate && !/^[A-Za-z0-9_-]+$/.test(gate))
+        throw new InputError(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
+    return {
+        ...(uri ? { trackingUri: uri } : {}),
+        ...(registryUri && registryUri !== uri ? { registryUri } : {}),
+        auth,
+        tls: tlsSettings(input, env),
+        extraHeaders,
+        transport: transportSettings(input, env),
+        ...(databricks ? { databricks } : {}),
+        registryFlavor,
+        ...(model ? { model } : {}),
+        models,
+        version,
+        ...(gate ? { gate } : {}),
+        policyPath: input('policy') || DEFAULT_POLICY,
+        mode,
+        ...(input('plan') ? { planPath: input('plan') } : {}),
+        ...(input('expected-holder') ? { expectedHolder: parseExpectedHolder(input('expected-holder')) } : {}),
+        auditRules: parseBoolean('audit-rules', input('audit-rules'), false),
+        notify: notifySettings(input),
+        rollback: {
+            ...(input('target') ? { target: parseTarget(input('target')) } : {}),
+            reason: input('reason'),
+        },
+        force: parseBoolean('force', input('force'), false),
+        ...(input('github-token') ? { githubToken: input('github-token') } : {}),
+        failOnReject: parseBoolean('fail-on-reject', input('fail-on-reject'), true),
+    };
+}
+/**
+ * request-timeout (seconds, one attempt), retries, retry-deadline (seconds, one request with
+ * all its retries); MLflow's own MLFLOW_HTTP_REQUEST_TIMEOUT and MLFLOW_HTTP_REQUEST_MAX_RETRIES
+ * serve when the inputs are unset.
+ */
+function transportSettings(input, env) {
+    const number = (name, envName, fallback, check) => {
+        const fromInput = input(name);
+        const raw = fromInput || (envName ? (env[envName] ?? '').trim() : '');
+        if (!raw)
+            return fallback;
+        const source = fromInput ? `input "${name}"` : envName;
+        const value = Number(raw);
+        if (!/^\d+(\.\d+)?$/.test(raw) ||
+            !Number.isFinite(value) ||
+            (check.integer && !Number.isInteger(value)) ||
+            value < check.min ||
+            value > check.max) {
+            throw new InputError(`${source} is "${raw}"; it must be ${check.integer ? 'a whole number' : 'a number of seconds'} from ${check.min} to ${check.max}`);
+        }
+        return value;
+    };
+    const requestTimeoutMs = number('request-timeout', 'MLFLOW_HTTP_REQUEST_TIMEOUT', DEFAULT_TRANSPORT.requestTimeoutMs / 1000, {
+        min: 0.1,
+        max: 600,
+    }) * 1000;
+    const maxRetries = number('retries', 'MLFLOW_HTTP_REQUEST_MAX_RETRIES', DEFAULT_TRANSPORT.maxRetries, {
+        integer: true,
+        min: 0,
+        max: 20,
+    });
+    const deadlineMs = number('retry-deadline', undefined, DEFAULT_TRANSPORT.deadlineMs / 1000, { min: 0.1, max: 3600 }) * 1000;
+    if (deadlineMs < requestTimeoutMs) {
+        throw new InputError(`input "retry-deadline" (${deadlineMs / 1000} s) is shorter than request-timeout (${requestTimeoutMs / 1000} s): one attempt could never finish`);
+    }
+    return {
+        ...DEFAULT_TRANSPORT,
+        connectTimeoutMs: Math.min(DEFAULT_TRANSPORT.connectTimeoutMs, requestTimeoutMs),
+        requestTimeoutMs,
+        maxRetries,
+        // Short timeouts (tests, a local server) get short waits between attempts too.
+        minRetryDelayMs: Math.min(DEFAULT_TRANSPORT.minRetryDelayMs, requestTimeoutMs / 4),
+        deadlineMs,
+    };
+}
+function trackingUri(fromInput, env) {
+    const source = fromInput ? 'input "tracking-uri"' : 'MLFLOW_TRACKING_URI';
+    const raw = fromInput || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
+    if (!raw)
+        throw new InputError('input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI: give the URL of the MLflow tracking server, e.g. https://mlflow.example.com');
+    return httpUrl(source, raw);
+}
+/** An http(s) URL without credentials, query or fragment; `source` names the input or variable in errors. */
+function httpUrl(source, raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new InputError(`${source} "${stripUserInfo(raw)}" is not a URL; write it with its scheme, e.g. https://${stripUserInfo(raw)}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        const hint = url.protocol === 'databricks:' || url.protocol === 'databricks-uc:'
+            ? ' (Databricks workspaces are configured with tracking-uri "databricks" and databricks-host; profiles in ~/.databrickscfg are not read)'
+            : '';
+        throw new InputError(`${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`);
+    }
+    if (url.username || url.password) {
+        throw new InputError(`${source} must not contain credentials; pass them as tracking-username and tracking-password (or tracking-token) from secrets`);
+    }
+    if (url.search || url.hash)
+        throw new InputError(`${source} must not have a query string or fragment`);
+    return url.toString().replace(/\/+$/, '');
+}
+/** `databricks` tracking (or `databricks-uc` registry): the workspace host and a token, or OAuth M2M client credentials. */
+function databricksSettings(input, env, tracking) {
+    if (tracking && tracking !== 'databricks') {
+        throw new InputError(`registry-uri "databricks-uc" needs tracking-uri "databricks" (Unity Catalog models are read with the workspace's tracking server), not "${stripUserInfo(tracking)}"`);
+    }
+    const value = (name, variable) => input(name) || (env[variable] ?? '').trim();
+    const hostRaw = value('databricks-host', 'DATABRICKS_HOST');
+    if (!hostRaw)
+        throw new InputError('tracking-uri "databricks" needs the workspace URL: set databricks-host or DATABRICKS_HOST');
+    const host = httpUrl(input('databricks-host') ? 'input "databricks-host"' : 'DATABRICKS_HOST', /^https?:\/\//.test(hostRaw) ? hostRaw : `https://${hostRaw}`);
+    const token = value('databricks-token', 'DATABRICKS_TOKEN');
+    const clientId = value('databricks-client-id', 'DATABRICKS_CLIENT_ID');
+    const clientSecret = value('databricks-client-secret', 'DATABRICKS_CLIENT_SECRET');
+    if (token)
+        return { host, token };
+    if (clientId && clientSecret)
+        return { host, clientId, clientSecret };
+    if (clientId || clientSecret)
+        throw new InputError('databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) go together: set both or neither');
+    throw new InputError('tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine');
+}
+/** TLS options: each input beats its MLflow environment variable. */
+function tlsSettings(input, env) {
+    const caPath = input('tracking-server-cert-path') || (env['MLFLOW_TRACKING_SERVER_CERT_PATH'] ?? '').trim();
+    const clientCertPath = input('tracking-client-cert-path') || (env['MLFLOW_TRACKING_CLIENT_CERT_PATH'] ?? '').trim();
+    const insecureRaw = input('tracking-insecure-tls') || (env['MLFLOW_TRACKING_INSECURE_TLS'] ?? '').trim();
+    const insecure = parseBoolean(input('tracking-insecure-tls') ? 'tracking-insecure-tls' : 'MLFLOW_TRACKING_INSECURE_TLS', insecureRaw.toLowerCase() === 'true' ? 'true' : insecureRaw.toLowerCase() === 'false' ? 'false' : insecureRaw, false);
+    if (insecure && caPath) {
+        // As MLflow's own client: the two contradict each other.
+        throw new InputError('tracking-insecure-tls (MLFLOW_TRACKING_INSECURE_TLS) and tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH) cannot both be set');
+    }
+    return { ...(caPath ? { caPath } : {}), ...(clientCertPath ? { clientCertPath } : {}), insecure };
+}
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const FORBIDDEN_HEADERS = new Set([
+    'host',
+    'content-length',
+    'content-type',
+    'connection',
+    'transfer-encoding',
+    'keep-alive',
+    'upgrade',
+    'te',
+    'trailer',
+]);
+/** `extra-headers`: one `Name: value` a line; blank lines and lines starting with # are skipped. */
+function parseHeaders(raw) {
+    const out = {};
+    raw.split(/\r?\n/).forEach((line, i) => {
+        const text = line.trim();
+        if (!text || text.startsWith('#'))
+            return;
+        const colon = text.indexOf(':');
+        const name = colon > 0 ? text.slice(0, colon).trim() : '';
+        if (!HEADER_NAME.test(name))
+            throw new InputError(`input "extra-headers" line ${i + 1} is not "Name: value"`);
+        if (FORBIDDEN_HEADERS.has(name.toLowerCase()))
+            throw new InputError(`input "extra-headers" line ${i + 1} sets ${name}, which the Action manages itself`);
+        const value = text.slice(colon + 1).trim();
+        if (/[\r\n\0]/.test(value))
+            throw new InputError(`input "extra-headers" line ${i + 1} has a control character in its value`);
+        out[name] = value;
+    });
+    return out;
+}
+function stripUserInfo(raw) {
+    return raw.replace(/\/\/[^/@]*@/, '//').replace(/^[^/@]*@/, '');
+}
+/** Inputs beat the environment; within one source, Basic beats Bearer, as in MLflow's own client. */
+function resolveAuth(getInput, env) {
+    const fromInputs = authFrom(getInput('tracking-username'), getInput('tracking-password'), getInput('tracking-token'), 'inputs "tracking-username" and "tracking-password"', ['input "tracking-username"', 'input "tracking-password"', 'input "tracking-token"']);
+    if (fromInputs)
+        return fromInputs;
+    return (authFrom(env['MLFLOW_TRACKING_USERNAME'] ?? '', env['MLFLOW_TRACKING_PASSWORD'] ?? '', env['MLFLOW_TRACKING_TOKEN'] ?? '', 'MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD', ['MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD', 'MLFLOW_TRACKING_TOKEN']) ?? {
+        kind: 'none',
+    });
+}
+function authFrom(username, password, token, names, sources) {
+    // A credential goes into a header: a line break or control character there is a paste error (never echoed).
+    [username.trim(), password, token.trim()].forEach((value, i) => {
+        // eslint-disable-next-line no-control-regex
+        if (/[\u0000-\u001f\u007f]/.test(value))
+            throw new InputError(`${sources[i]} holds a line break or another control character; credentials go into a request header, so check how the secret was pasted (its value is not shown)`);
+    });
+    const u = username.trim();
+    if (u || password) {
+        if (!u || !password)
+            throw new InputError(`${names} go together: set both or neither`);
+        return { kind: 'basic', username: u, password };
+    }
+    if (token.trim())
+        return { kind: 'bearer', token: token.trim() };
+    return undefined;
+}
+function parseExpectedHolder(raw) {
+    if (raw === 'none')
+        return raw;
+    if (/^\d+$/.test(raw) && Number(raw) >= 1)
+        return String(Number(raw));
+    throw new InputError(`input "expected-holder" is "${raw}"; it must be a version number or "none"`);
+}
+function notifySettings(input) {
+    const url = (name) => {
+        const raw = input(name);
+        if (!raw)
+            return undefined;
+        let u;
+        try {
+            u = new URL(raw);
+        }
+        catch {
+            throw new InputError(`input "${name}" is not a URL`); // the value is a secret: not echoed
+        }
+        if (u.protocol !== 'https:' && u.protocol !== 'http:')
+            throw new InputError(`input "${name}" must be an http(s) URL`);
+        return raw;
+    };
+    const slack = url('slack-webhook-url');
+    const hook = url('webhook-url');
+    const secret = input('webhook-secret');
+    const notifyOn = (input('notify-on') || DEFAULT_NOTIFY_ON.join(','))
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean);
+    const unknown = notifyOn.filter((d) => !DECISIONS.includes(d));
+    if (unknown.length)
+        throw new InputError(`input "notify-on" names ${unknown.join(', ')}; the decisions are ${DECISIONS.join(', ')}`);
+    return {
+        ...(slack ? { slackWebhookUrl: slack } : {}),
+        ...(hook ? { webhookUrl: hook } : {}),
+        ...(secret ? { webhookSecret: secret } : {}),
+        notifyOn,
+    };
+}
+/** The rollback target: stage:<Stage> or alias:<name>. */
+function parseTarget(raw) {
+    const [kind, ...rest] = raw.split(':');
+    const arg = rest.join(':').trim();
+    if (kind === 'stage') {
+        const stage = ['Staging', 'Production'].find((s) => s.toLowerCase() === arg.toLowerCase());
+        if (stage)
+            return { stage };
+    }
+    if (kind === 'alias' && ALIAS_NAME.test(arg))
+        return { alias: arg };
+    throw new InputError(`input "target" is "${raw}"; it must be stage:Production, stage:Staging or alias:<name>`);
+}
+function parseMode(raw, fallback) {
+    if (raw === '')
+        return fallback;
+    if (MODES.includes(raw))
+        return raw;
+    throw new InputError(`input "mode" is "${raw}"; it must be one of ${MODES.join(', ')}`);
+}
+/**
+ * Every credential the inputs and the environment hold, in each form it may leak in (as is,
+ * URL-encoded, Basic auth's base64): MLflow's and Databricks' credentials, extra-header values
+ * (identity-aware proxies put credentials there), webhook URLs and secrets, the GitHub token.
+ * Read before the inputs are validated (a bad input may be the error), by both front doors:
+ * the Action masks each in the runner's log, and both redact them from everything they print.
+ */
+function secretInputs(getInput, env) {
+    const value = (name) => env[name] ?? '';
+    const sources = [
+        {
+            token: getInput('tracking-token'),
+            username: getInput('tracking-username'),
+            password: getInput('tracking-password'),
+        },
+        {
+            token: value('MLFLOW_TRACKING_TOKEN'),
+            username: value('MLFLOW_TRACKING_USERNAME'),
+            password: value('MLFLOW_TRACKING_PASSWORD'),
+        },
+        {
+            token: getInput('databricks-token'),
+            username: getInput('databricks-client-id'),
+            password: getInput('databricks-client-secret'),
+        },
+        {
+            token: value('DATABRICKS_TOKEN'),
+            username: value('DATABRICKS_CLIENT_ID'),
+            password: value('DATABRICKS_CLIENT_SECRET'),
+        },
+    ];
+    let headerValues = [];
+    try {
+        headerValues = Object.values(parseHeaders(getInput('extra-headers'))).filter((v) => v.length >= 4);
+    }
+    catch {
+        // a malformed input is reported by readSettings
+    }
+    const others = ['slack-webhook-url', 'webhook-url', 'webhook-secret', 'github-token']
+        .map((n) => getInput(n).trim())
+        .filter((v) => v.length >= 4);
+    return [
+        ...new Set([
+            ...headerValues,
+            ...others,
+            ...sources.flatMap((s) => [
+                ...secretForms({ token: s.token, password: s.password }),
+                ...secretForms({ token: s.token.trim(), username: s.username.trim(), password: s.password }),
+            ]),
+        ]),
+    ];
+}
+/** The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */
+function parseBoolean(name, raw, fallback) {
+    if (raw === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(raw))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(raw))
+        return false;
+    throw new InputError(`input "${name}" is "${raw}"; it must be true or false`);
+}
+
+;// CONCATENATED MODULE: ./src/github/report-writer.ts
+/**
+ * Writes what the gate decided where GitHub shows it: step outputs, the job
+ * summary and annotations. Everything passes through the redactor first.
+ */
+
+
+
+function setReportOutputs(report, redact) {
+    setOutput('decision', report.decision);
+    setOutput('wrote', String(report.wrote));
+    setOutput('error-kind', report.errorKind ?? '');
+    setOutput('model', report.model);
+    setOutput('version', report.version);
+    setOutput('previous-version', report.previousVersions.join(','));
+    setOutput('model-uri', report.modelUri);
+    setOutput('report', redact(JSON.stringify(report)));
+}
+function setErrorOutputs(kind, message, wrote, redact) {
+    // A registry that changed under the gate is its own decision; every other failure is an error.
+    setOutput('decision', kind === 'conflict' ? 'conflict' : 'error');
+    setOutput('wrote', String(wrote));
+    setOutput('error-kind', kind);
+    setOutput('report', redact(JSON.stringify({ decision: kind === 'conflict' ? 'conflict' : 'error', errorKind: kind, error: message, wrote })));
+}
+const report_writer_HEADLINE = {
+    promoted: '✅ Promoted',
+    'already-promoted': '✅ Already promoted',
+    passed: '✅ Passed (nothing written)',
+    rejected: '❌ Rejected',
+    skipped: '⏭️ Skipped',
+    superseded: '⚠️ Superseded by another run',
+    conflict: '⚠️ Conflict',
+    error: '❌ Error',
+};
+async function writeReportSummary(report, redact, elapsedMs) {
+    const e = (t) => escapeCell(redact(t));
+    const s = summary
+        .addHeading(`MLflow promotion gate: ${e(report_writer_HEADLINE[report.decision] ?? report.decision)}`, 2)
+        .addRaw(`<p><b>${e(report.model)}</b> version <b>${e(report.version)}</b> → <b>${e(describeTarget(report.target))}</b> (mode ${e(report.mode)}, policy <code>${e(report.policy)}</code>)</p>`, true);
+    const [header, ...rows] = checkRows(report);
+    s.addTable([header.map((h) => ({ data: e(h), header: true })), ...rows.map((r) => r.map(e))]);
+    if (report.reasons.length > 0)
+        s.addRaw('<p><b>Why</b></p>', true).addList(report.reasons.map(e));
+    if (report.applied.length > 0)
+        s.addRaw('<p><b>Registry changes made</b></p>', true).addList(report.applied.map(e));
+    else if (report.plan.length > 0)
+        s.addRaw(`<p><b>Registry changes ${report.mode === 'promote' ? 'planned' : 'that promote mode would make'}</b> (none made)</p>`, true).addList(report.plan.map(e));
+    else
+        s.addRaw('<p>No registry changes.</p>', true);
+    if (report.previousVersions.length > 0)
+        s.addRaw(`<p>Previous holder(s) of ${e(describeTarget(report.target))}: ${e(report.previousVersions.join(', '))}</p>`, true);
+    const l = report.lineage;
+    if (l) {
+        const run = l.runUrl ? `<a href="${e(l.runUrl)}">${e(l.runId)}</a>` : e(l.runId);
+        s.addRaw(`<p><b>Lineage</b>: run ${run}${l.experimentId ? ` in experiment ${e(l.experimentId)}` : ''}; source commit ${l.sourceCommit ? `<code>${e(l.sourceCommit)}</code>` : 'not recorded'}; <a href="${e(l.versionUrl)}">model version in MLflow</a></p>`, true);
+    }
+    if (elapsedMs !== undefined)
+        s.addRaw(`<p>Took ${(elapsedMs / 1000).toFixed(2)} s.</p>`, true);
+    await writeSummary(s);
+}
+async function writeErrorSummary(kind, message, problems, redact) {
+    const e = (t) => escapeCell(redact(t));
+    const s = summary
+        .addHeading('MLflow promotion gate: ❌ Error', 2)
+        .addRaw(`<p><b>${e(kind)} error</b>: ${e(problems.length > 0 ? `${problems.length} problem(s) in the policy` : message)}</p>`, true);
+    if (problems.length > 0)
+        s.addList(problems.map((p) => e(`${p.file}:${p.line}:${p.column}: ${p.message}`)));
+    await writeSummary(s);
+}
+/** GitHub shows at most 10 error annotations a step; the summary lists every problem. */
+function annotateProblems(problems, redact) {
+    for (const p of problems) {
+        error(redact(p.message), {
+            title: 'Policy error',
+            file: p.file,
+            startLine: p.line,
+            startColumn: p.column,
+            endLine: p.line,
+        });
+    }
+}
+/** The scheduled run's table: one row a model. */
+async function writeScheduleSummary(results, decision, redact) {
+    const e = (t) => escapeCell(redact(t));
+    const s = summary
+        .addHeading(`MLflow promotion gate: ${e(report_writer_HEADLINE[decision] ?? decision)} (${results.length} models)`, 2)
+        .addTable([
+        ['Model', 'Candidate', 'Decision', 'Why'].map((h) => ({ data: h, header: true })),
+        ...results.map((r) => [
+            e(r.model),
+            e(r.candidate ? `v${r.candidate}` : '—'),
+            e(report_writer_HEADLINE[r.decision] ?? r.decision),
+            e(r.reasons.join('; ')),
+        ]),
+    ]);
+    await writeSummary(s);
+}
+/** `mode: history`: the ledger's history of the model as a table. */
+async function writeHistorySummary(model, history, redact) {
+    const e = (t) => escapeCell(redact(t));
+    const s = summary
+        .addHeading(`MLflow promotion gate: history of ${e(model)}`, 2)
+        .addTable([
+        ['When', 'Version', 'Decision', 'Target', 'Replaced', 'By', 'Reason'].map((h) => ({ data: h, header: true })),
+        ...history.map((h) => [
+            e(h.at),
+            e(`v${h.version}`),
+            e(h.decision),
+            e(h.target),
+            e(h.previous.map((p) => `v${p}`).join(', ') || '—'),
+            e(h.by),
+            e(h.reason ?? ''),
+        ]),
+    ]);
+    await writeSummary(s);
+}
+/**
+ * Writes the job summary; where the runner gives none (GITHUB_STEP_SUMMARY unset: a local run,
+ * an old runner), says so once instead of failing the step.
+ */
+async function writeSummary(s) {
+    try {
+        await s.write();
+    }
+    catch (err) {
+        s.emptyBuffer();
+        warning(`No job summary was written: ${err.message}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
- * The Action's entry: read the settings, wire the adapters, run the gate,
- * report. It only dispatches; the logic lives in gate.ts and core/.
+ * The Action's front door: the inputs (through the input helper), the runner's log, outputs,
+ * job summary and pull-request comment. The mode itself runs in dispatch.ts, which the CLI
+ * calls too; this file only translates and renders.
  */
-
-
-
-
-
-
 
 
 
@@ -41220,120 +41486,62 @@ async function run(deps = {}) {
             return;
         }
         const settings = readSettings((name) => getInput(name), process.env, event);
-        // A rollback given its target needs no policy file (a dispatch job often does not check out the repository).
-        const policyOptional = (settings.mode === 'rollback' && settings.rollback.target) || settings.mode === 'history';
-        const policyText = policyOptional
-            ? await readPolicy(settings.policyPath).catch(() => '')
-            : await readPolicy(settings.policyPath);
-        const connected = settings.trackingUri ? await connect(settings, settings.trackingUri, secrets) : undefined;
-        const registry = connected && deps.wrapRegistry ? deps.wrapRegistry(connected) : connected;
-        if (settings.mode === 'history') {
-            const model = settings.model ?? (policyText ? loadPolicyFile(policyText, settings.policyPath).model : undefined);
-            if (!model || !registry)
-                throw new InputError('mode "history" needs the input "model" and a tracking server');
-            const history = await readHistory(registry, model);
+        const context = ledgerContext();
+        const outcome = await runMode(settings, {
+            log: info,
+            warn: (m) => warning(redact(m)),
+            secrets,
+            context,
+            ...(deps.wrapRegistry ? { wrapRegistry: deps.wrapRegistry } : {}),
+        });
+        if (outcome.kind === 'history') {
             setOutput('decision', 'passed');
             setOutput('wrote', 'false');
-            setOutput('model', model);
-            setOutput('history', JSON.stringify(history));
-            await writeHistorySummary(model, history, redact);
-            info(history.length ? history.map(formatHistoryLine).join('\n') : `no history recorded for ${model}`);
-            return;
+            setOutput('model', outcome.model);
+            setOutput('history', JSON.stringify(outcome.history));
+            await writeHistorySummary(outcome.model, outcome.history, redact);
+            info(outcome.history.length
+                ? outcome.history.map(formatHistoryLine).join('\n')
+                : `no history recorded for ${outcome.model}`);
         }
-        const many = settings.models.length > 0
-            ? settings.models
-            : settings.mode === 'audit' && settings.model
-                ? [settings.model]
-                : [];
-        if (settings.mode === 'audit' && many.length === 0)
-            throw new InputError('mode "audit" needs the input "models" (or "model")');
-        if (many.length > 0 &&
-            registry &&
-            (settings.mode === 'promote' || settings.mode === 'evaluate' || settings.mode === 'audit')) {
-            const results = await runScheduled({
-                patterns: many,
-                mode: settings.mode,
-                auditRules: settings.auditRules,
-                policyFile: settings.policyPath,
-                policyText,
-                ...(settings.gate ? { gate: settings.gate } : {}),
-                force: settings.rollback.force,
-                context: ledgerContext(),
-            }, { registry, log: info });
-            await reportScheduled(results, settings.failOnReject, redact, settings.mode === 'audit');
-            return;
+        else if (outcome.kind === 'scheduled') {
+            const { results, decision } = outcome;
+            setOutput('decision', decision);
+            setOutput('wrote', String(results.some((r) => r.wrote)));
+            setOutput('error-kind', results.find((r) => r.errorKind)?.errorKind ?? '');
+            setOutput('results', redact(JSON.stringify(results)));
+            await writeScheduleSummary(results, decision, redact);
+            for (const r of results)
+                info(`${r.model}: ${r.decision}${r.candidate ? ` (v${r.candidate})` : ''}: ${r.reasons.join('; ')}`);
         }
-        const { report, planFile } = await runGate({
-            ...gateRequest(settings, policyText, ledgerContext()),
-            ...(settings.planPath ? { planFile: await readPlanFile(settings.planPath) } : {}),
-        }, {
-            ...(registry ? { registry } : {}),
-            log: info,
-            ...(githubToken() ? { isOnDefaultBranch: defaultBranchChecker(githubToken()) } : {}),
-        });
-        setReportOutputs(report, redact);
-        if (planFile)
-            setOutput('plan-path', await writeJsonFile('plan', planFile, redact));
-        setOutput('report-path', await writeJsonFile('report', report, redact));
-        await writeReportSummary(report, redact, performance.now() - started);
-        await notify(report, settings.notify, ledgerContext(), (m) => warning(redact(m)));
-        const token = githubToken();
-        if (event.pullRequest && token) {
-            await commentOnPullRequest(token, event.pullRequest.number, commentMarker(report.model, settings.gate), redact(renderComment(report, commentMarker(report.model, settings.gate))));
+        else {
+            const { report, planFile } = outcome;
+            setReportOutputs(report, redact);
+            if (planFile)
+                setOutput('plan-path', await writeJsonFile('plan', planFile, redact, settings.planPath));
+            setOutput('report-path', await writeJsonFile('report', report, redact));
+            await writeReportSummary(report, redact, performance.now() - started);
+            if (event.pullRequest && settings.githubToken) {
+                const marker = commentMarker(report.model, settings.gate);
+                await commentOnPullRequest(settings.githubToken, event.pullRequest.number, marker, redact(renderComment(report, marker)));
+            }
+            info(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`);
         }
-        info(`Decision: ${report.decision} for ${report.model} v${report.version}${report.wrote ? ` (${report.applied.length} registry writes)` : ' (no registry writes)'}`);
-        const exitCode = reportExitCode(report, {
-            failOnReject: settings.failOnReject,
-            askedByNumber: settings.version !== 'latest',
-        });
-        if (report.decision === 'rejected') {
-            const why = report.mode === 'lint'
-                ? `${report.reasons.join('; ')}`
-                : `${report.model} v${report.version} was rejected by the policy: ${report.reasons.join('; ')}`;
-            if (exitCode !== EXIT_CODES.ok)
-                setFailed(redact(why));
+        const v = outcome.verdict;
+        if (v) {
+            if (v.level === 'failed')
+                setFailed(redact(v.message));
+            else if (v.level === 'warning')
+                warning(redact(v.message));
             else
-                warning(redact(why));
+                notice(redact(v.message));
         }
-        if (report.decision === 'skipped') {
-            // A version asked for by number must be eligible; `latest` that is not yet eligible is only noted.
-            const why = `${report.model} v${report.version} is not eligible, so it was skipped: ${report.reasons.join('; ')}`;
-            if (exitCode !== EXIT_CODES.ok)
-                setFailed(redact(why));
-            else
-                notice(redact(why));
-        }
-        if (report.decision === 'superseded')
-            setFailed(redact(`conflict: ${report.reasons[0] ?? 'another run overtook this one'}`));
         // After setFailed (which sets 1): the code says why, as the CLI's does.
-        if (exitCode !== EXIT_CODES.ok)
-            process.exitCode = exitCode;
+        if (outcome.exitCode !== EXIT_CODES.ok)
+            process.exitCode = outcome.exitCode;
     }
     catch (err) {
         await fail(err, redact);
-    }
-}
-/** Outputs, summary and the step's result for a scheduled run over many models. */
-async function reportScheduled(results, failOnReject, redact, audit) {
-    const decision = overallDecision(results);
-    setOutput('decision', decision);
-    setOutput('wrote', String(results.some((r) => r.wrote)));
-    setOutput('error-kind', results.find((r) => r.errorKind)?.errorKind ?? '');
-    setOutput('results', redact(JSON.stringify(results)));
-    await writeScheduleSummary(results, decision, redact);
-    const info = logger(redact);
-    for (const r of results)
-        info(`${r.model}: ${r.decision}${r.candidate ? ` (v${r.candidate})` : ''}: ${r.reasons.join('; ')}`);
-    const errors = results.filter((r) => r.decision === 'error' || r.decision === 'superseded');
-    const rejected = results.filter((r) => r.decision === 'rejected');
-    if (errors.length > 0) {
-        setFailed(redact(`${errors.length} of ${results.length} model(s) failed: ${errors.map((r) => `${r.model}: ${r.reasons[0] ?? ''}`).join('; ')}`));
-        process.exitCode = EXIT_CODES[errors[0].errorKind ?? 'registry'];
-    }
-    else if (rejected.length > 0 && failOnReject) {
-        const what = audit ? 'hold a version the ledger does not account for' : 'had only rejected candidates';
-        setFailed(redact(`${rejected.length} model(s) ${what}: ${rejected.map((r) => `${r.model} v${r.candidate}: ${r.reasons.join('; ')}`).join(' | ')}`));
-        process.exitCode = EXIT_CODES.rejected;
     }
 }
 /** The log, for text that holds registry values: redacted, and never read as a workflow command. */
@@ -41355,30 +41563,13 @@ async function fail(err, redact) {
         process.exitCode = EXIT_CODES[kind];
     }
 }
-function githubToken() {
-    return getInput('github-token').trim();
-}
-/** A JSON file for later steps (the report, a plan), in the runner's temp folder. */
-async function writeJsonFile(what, data, redact) {
-    const file = external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), `mlflow-promotion-gate-${what}-${process.pid}.json`);
+/** A JSON file for later steps (the report, a plan): at `wanted` in the workspace, else in the runner's temp folder. */
+async function writeJsonFile(what, data, redact, wanted) {
+    const file = wanted
+        ? external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), wanted)
+        : external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), `mlflow-promotion-gate-${what}-${process.pid}.json`);
     await (0,promises_namespaceObject.writeFile)(file, redact(JSON.stringify(data, null, 2)));
     return file;
-}
-async function readPlanFile(planPath) {
-    const full = external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), planPath);
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(full, 'utf8');
-    }
-    catch (err) {
-        throw new InputError(`input "plan": ${planPath} cannot be read (${err.code ?? String(err)})`);
-    }
-    try {
-        return parsePlanFile(text, `input "plan" (${planPath})`);
-    }
-    catch (err) {
-        throw new InputError(err.message);
-    }
 }
 /** The triggering event, from the payload at GITHUB_EVENT_PATH (github.context reads the same). */
 function eventInfo() {
@@ -41401,59 +41592,17 @@ function eventInfo() {
     };
 }
 /**
- * Masks every credential the inputs or the environment hold (before the
- * inputs are validated: a bad input may be the error) in the runner's log, and
- * returns the redactor for outputs, files and the summary.
+ * Masks every credential the inputs or the environment hold (before the inputs are validated:
+ * a bad input may be the error) in the runner's log, and returns the redactor for outputs,
+ * files and the summary. The CLI redacts the same set (secretInputs).
  */
 function maskSecrets() {
-    const env = (name) => process.env[name] ?? '';
-    const sources = [
-        {
-            token: getInput('tracking-token'),
-            username: getInput('tracking-username'),
-            password: getInput('tracking-password'),
-        },
-        {
-            token: env('MLFLOW_TRACKING_TOKEN'),
-            username: env('MLFLOW_TRACKING_USERNAME'),
-            password: env('MLFLOW_TRACKING_PASSWORD'),
-        },
-        {
-            token: getInput('databricks-token'),
-            username: getInput('databricks-client-id'),
-            password: getInput('databricks-client-secret'),
-        },
-        {
-            token: env('DATABRICKS_TOKEN'),
-            username: env('DATABRICKS_CLIENT_ID'),
-            password: env('DATABRICKS_CLIENT_SECRET'),
-        },
-    ];
-    // Extra headers often carry credentials (identity-aware proxies): their values are secrets too.
-    let headerValues = [];
-    try {
-        headerValues = Object.values(parseHeaders(getInput('extra-headers'))).filter((v) => v.length >= 4);
-    }
-    catch {
-        // a malformed input is reported by readSettings
-    }
-    const notifySecrets = ['slack-webhook-url', 'webhook-url', 'webhook-secret', 'github-token']
-        .map((n) => getInput(n).trim())
-        .filter((v) => v.length >= 4);
-    const forms = [
-        ...headerValues,
-        ...notifySecrets,
-        ...sources.flatMap((s) => [
-            ...secretForms({ token: s.token, password: s.password }),
-            ...secretForms({ token: s.token.trim(), username: s.username.trim(), password: s.password }),
-        ]),
-    ];
     const set = secretSet();
     const add = (secret) => {
         core_setSecret(secret);
         set.add(secret);
     };
-    new Set(forms).forEach(add);
+    secretInputs((name) => getInput(name), process.env).forEach(add);
     return { add, redact: set.redact };
 }
 

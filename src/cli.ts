@@ -1,75 +1,113 @@
 /**
- * The same engine as a command, for a person writing a policy at their terminal:
+ * The command line's front door, for a person at a terminal or a job outside GitHub Actions:
  *   mlflow-promotion-gate evaluate --policy p.yml --model churn --version 3
- * Flags are the Action's inputs (--tracking-uri, --model, ...); MLflow's environment
- * variables serve as in the Action. Exit codes: 0 done (promoted, passed, rolled back,
- * nothing to do), 1 rejected (or not eligible when asked by number), 2 bad input or
- * policy, 3 registry unreachable or refusing, 4 conflict.
+ * The command is the Action's `mode`; every other input is a flag of the same name, read by
+ * the same input helper, with MLflow's environment variables as in the Action. The mode runs
+ * in dispatch.ts, as the Action's does: the same decisions, exit codes and redaction. This file
+ * only translates flags and renders for a terminal.
  */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT_CODES, GateError, PolicyError, formatProblem } from './core/errors.js';
-import { makeRedactor, safeLogText, secretForms } from './core/redact.js';
-import { checkRows, reportExitCode, type Report } from './core/report.js';
-import { readHistory, runGate } from './gate.js';
-import { readSettings } from './github/inputs.js';
-import { connect, gateRequest, ledgerContext, readPolicy } from './wiring.js';
 import { formatHistoryLine } from './core/ledger.js';
+import { safeLogText, secretSet } from './core/redact.js';
+import { checkRows, type Report } from './core/report.js';
+import type { ModelResult } from './core/verdict.js';
+import { runMode, type Outcome } from './dispatch.js';
+import { MODES, readSettings, secretInputs } from './github/inputs.js';
+import { ledgerContext } from './wiring.js';
+import type { Mode } from './core/decide.js';
 
-const COMMANDS = ['evaluate', 'lint', 'promote', 'rollback', 'history'] as const;
-type Command = (typeof COMMANDS)[number];
 export const EXIT = EXIT_CODES;
 
-const STRING_FLAGS = [
+/** Every input of action.yml but `mode` (the command), as a flag; test/unit/cli-flags.test.ts holds them equal. */
+export const STRING_FLAGS = [
   'tracking-uri',
   'tracking-token',
   'tracking-username',
   'tracking-password',
   'registry-uri',
+  'databricks-host',
+  'databricks-token',
+  'databricks-client-id',
+  'databricks-client-secret',
   'tracking-server-cert-path',
   'tracking-client-cert-path',
   'extra-headers',
   'model',
   'version',
-  'policy',
   'gate',
+  'policy',
   'target',
   'reason',
-  'expected-holder',
   'request-timeout',
   'retries',
   'retry-deadline',
+  'expected-holder',
+  'plan',
+  'github-token',
+  'slack-webhook-url',
+  'webhook-url',
+  'webhook-secret',
+  'notify-on',
 ] as const;
+/** Flags given as many times as there are values (the Action's one-a-line inputs). */
+export const LIST_FLAGS = ['models'] as const;
+export const BOOLEAN_FLAGS = ['tracking-insecure-tls', 'force', 'audit-rules', 'fail-on-reject'] as const;
 
 const HELP = `mlflow-promotion-gate <command> [flags]
 
-Commands:
-  evaluate   decide and report; write nothing (the default on a pull request)
-  lint       check the policy file; with a server, how the current holder fares under it
+Commands (the Action's modes):
+  evaluate   decide and report; write nothing (the Action's default on a pull request)
   promote    decide, then write to the registry
+  lint       check the policy file; with a server, how the current holder fares under it
+  plan       decide and write the registry changes to a file (--plan, default promotion-plan.json); write nothing
+  apply      recompute, check that --plan still matches the registry, then make exactly those changes
   rollback   restore the previous holder of --target (or --version); needs --reason
   history    print the model's promotion history from the ledger
+  audit      check that the holder of each model's target was put there by the gate; write nothing
+  With --models (or --version pending), evaluate and promote gate the pending versions of each model.
 
-Flags (the Action's inputs; MLflow's environment variables apply as in the Action):
-  --tracking-uri URL          MLflow server (else MLFLOW_TRACKING_URI)
+Server (MLflow's environment variables apply as in the Action):
+  --tracking-uri URL          MLflow tracking server (else MLFLOW_TRACKING_URI); "databricks" for a workspace
   --tracking-token T          Bearer token (else MLFLOW_TRACKING_TOKEN)
   --tracking-username U, --tracking-password P   Basic auth (else MLFLOW_TRACKING_USERNAME/PASSWORD)
-  --registry-uri URL          registry server, if another (else MLFLOW_REGISTRY_URI)
+  --registry-uri URL          registry server, if another (else MLFLOW_REGISTRY_URI); "databricks-uc" for Unity Catalog
+  --databricks-host URL       workspace URL (else DATABRICKS_HOST)
+  --databricks-token T        workspace token (else DATABRICKS_TOKEN)
+  --databricks-client-id ID, --databricks-client-secret S   OAuth machine-to-machine (else DATABRICKS_CLIENT_ID/SECRET)
+  --tracking-server-cert-path PEM, --tracking-client-cert-path PEM, --tracking-insecure-tls   TLS
+  --extra-headers 'Name: value'   extra request headers, one a line (values are secrets: redacted)
+  --request-timeout S         seconds for one attempt of a request (default 30)
+  --retries N                 retries of a request that is safe to repeat (default 3)
+  --retry-deadline S          seconds for one request with its retries (default 120)
+
+What to gate:
   --model NAME                registered model (else the policy's model)
-  --version V                 number, latest, stage:S, alias:A or run:ID (default latest)
+  --models PATTERN            a model name or glob; repeat for several (scheduled run, audit)
+  --version V                 number, latest, pending, stage:S, alias:A or run:ID (default latest);
+                              in rollback, the version to restore (latest: the previous holder, from the ledger)
   --policy PATH               policy file (default .github/promotion-policy.yml)
   --gate NAME                 the policy's named gate
-  --target stage:S|alias:A    rollback target
-  --reason TEXT               rollback reason
-  --force                     rollback: skip the safety checks
   --expected-holder V|none    promote only if this version holds the target now
-  --request-timeout S         seconds for one attempt of a request (default 30)
-  --retries N                 retries of a failed request that is safe to repeat (default 3)
-  --retry-deadline S          seconds for one request with its retries (default 120)
-  --json                      print the report as JSON
+  --plan PATH                 plan: where to write the plan; apply: the plan to apply
+  --target stage:S|alias:A    rollback target (else the policy's)
+  --reason TEXT               rollback reason (recorded in the ledger)
+  --force                     rollback: skip the safety checks; scheduled: gate versions the ledger decided
+  --audit-rules               audit: also flag holders promoted under other rules
+  --no-fail-on-reject         exit 0 on a rejection
+
+Reporting:
+  --github-token T            to check candidate.source_commit against the default branch
+  --slack-webhook-url URL, --webhook-url URL, --webhook-secret S, --notify-on LIST   notifications
+  --json                      print the report (or the results) as JSON
   -h, --help                  this text
 
 Exit codes: 0 done, 1 rejected, 2 bad input or policy, 3 registry unreachable or refusing, 4 conflict or superseded.
 `;
+
+const DEFAULT_PLAN = 'promotion-plan.json';
 
 export async function main(
   argv: string[],
@@ -81,9 +119,11 @@ export async function main(
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
+      allowNegative: true,
       options: {
         ...Object.fromEntries(STRING_FLAGS.map((f) => [f, { type: 'string' as const }])),
-        force: { type: 'boolean' },
+        ...Object.fromEntries(LIST_FLAGS.map((f) => [f, { type: 'string' as const, multiple: true }])),
+        ...Object.fromEntries(BOOLEAN_FLAGS.map((f) => [f, { type: 'boolean' as const }])),
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -97,53 +137,39 @@ export async function main(
     out(HELP);
     return EXIT.ok;
   }
-  const command = positionals[0] as Command | undefined;
-  if (!command || !COMMANDS.includes(command) || positionals.length > 1) {
+  const command = positionals[0];
+  if (!command || !(MODES as readonly string[]).includes(command) || positionals.length > 1) {
     err(
-      `${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}; one of ${COMMANDS.join(', ')}\n\n${HELP}`,
+      `${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}; one of ${MODES.join(', ')}\n\n${HELP}`,
     );
     return EXIT.input;
   }
-  const flags = values as Record<string, string | boolean | undefined>;
-  const getInput = (name: string) =>
-    name === 'mode'
-      ? command
-      : typeof flags[name] === 'string'
-        ? (flags[name] as string)
-        : flags[name] === true
-          ? 'true'
-          : '';
-  const secrets = secretForms({
-    token: getInput('tracking-token') || process.env['MLFLOW_TRACKING_TOKEN'],
-    username: getInput('tracking-username') || process.env['MLFLOW_TRACKING_USERNAME'],
-    password: getInput('tracking-password') || process.env['MLFLOW_TRACKING_PASSWORD'],
-  });
-  const forms = [...secrets];
-  const redact = (t: string) => makeRedactor(forms)(t);
+  const flags = values as Record<string, string | string[] | boolean | undefined>;
+  // The flags as the Action's inputs: a list is one a line, a boolean true or false.
+  const getInput = (name: string): string => {
+    if (name === 'mode') return command;
+    const v = flags[name];
+    return Array.isArray(v) ? v.join('\n') : typeof v === 'boolean' ? String(v) : (v ?? '');
+  };
+  // The same secrets as the Action masks, redacted from everything printed.
+  const secrets = secretSet(secretInputs(getInput, process.env));
+  const redact = secrets.redact;
   try {
     const settings = readSettings(getInput, process.env);
-    const optional = command === 'history' || (command === 'rollback' && settings.rollback.target);
-    const policyText = optional
-      ? await readPolicy(settings.policyPath).catch(() => '')
-      : await readPolicy(settings.policyPath);
-    const registry = settings.trackingUri
-      ? await connect(settings, settings.trackingUri, { add: (s) => forms.push(s) })
-      : undefined;
-    if (command === 'history') {
-      if (!registry || !settings.model) throw new GateError('input', 'history needs --model and a tracking server');
-      const history = await readHistory(registry, settings.model);
-      out(values.json ? `${JSON.stringify(history, null, 2)}\n` : history.map(formatHistoryLine).join('\n') + '\n');
-      return EXIT.ok;
+    const outcome = await runMode(settings, {
+      log: (m) => err(`${safeLogText(redact(m))}\n`),
+      warn: (m) => err(`warning: ${safeLogText(redact(m))}\n`),
+      secrets,
+      context: { ...ledgerContext(), actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli' },
+    });
+    if (outcome.kind === 'report' && outcome.planFile) {
+      const file = path.resolve(settings.planPath ?? DEFAULT_PLAN);
+      await writeFile(file, redact(JSON.stringify(outcome.planFile, null, 2)));
+      err(`Plan written to ${file}; apply it with: mlflow-promotion-gate apply --plan ${file}\n`);
     }
-    const { report } = await runGate(
-      gateRequest(settings, policyText, {
-        ...ledgerContext(),
-        actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli',
-      }),
-      { ...(registry ? { registry } : {}), log: (m) => err(`${safeLogText(redact(m))}\n`) },
-    );
-    out(redact(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTerminal(report)));
-    return reportExitCode(report, { failOnReject: true, askedByNumber: settings.version !== 'latest' });
+    out(redact(values.json ? `${JSON.stringify(jsonOf(outcome), null, 2)}\n` : renderOutcome(outcome, settings.mode)));
+    if (outcome.verdict?.level === 'failed') err(`${redact(outcome.verdict.message)}\n`);
+    return outcome.exitCode;
   } catch (e) {
     if (e instanceof PolicyError) {
       err(`${e.problems.map((p) => redact(formatProblem(p))).join('\n')}\n`);
@@ -153,6 +179,31 @@ export async function main(
     err(`${kind} error: ${redact((e as Error).message)}\n`);
     return EXIT[kind];
   }
+}
+
+function jsonOf(outcome: Outcome): unknown {
+  if (outcome.kind === 'report') return outcome.report;
+  if (outcome.kind === 'history') return outcome.history;
+  return { decision: outcome.decision, results: outcome.results };
+}
+
+function renderOutcome(outcome: Outcome, mode: Mode): string {
+  if (outcome.kind === 'report') return renderTerminal(outcome.report);
+  if (outcome.kind === 'history') {
+    return outcome.history.length
+      ? `${outcome.history.map(formatHistoryLine).join('\n')}\n`
+      : `no history recorded for ${outcome.model}\n`;
+  }
+  return renderResults(outcome.results, outcome.decision, mode);
+}
+
+/** A scheduled run or an audit: one line a model. */
+function renderResults(results: ModelResult[], decision: string, mode: Mode): string {
+  const lines = results.map(
+    (r) =>
+      `${r.model}${r.candidate ? ` v${r.candidate}` : ''}: ${r.decision.toUpperCase()}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`,
+  );
+  return [`${mode} over ${results.length} model(s): ${decision.toUpperCase()}`, '', ...lines, ''].join('\n');
 }
 
 /** A readable table for a terminal. */

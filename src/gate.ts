@@ -39,12 +39,13 @@ import {
 } from './core/registry-model.js';
 import { buildReport, lineageOf, type Report } from './core/report.js';
 import { currentHolder, stageHolders } from './core/holders.js';
+import { selectVersion, type VersionSelector } from './core/selector.js';
 
 export interface GateRequest {
   /** The model named by the input, if any; the policy's `model` otherwise. */
   model?: string;
-  /** A version number, or `latest`. */
-  version: string;
+  /** The candidate (in rollback: the version to restore; `latest`, the ledger's previous holder). */
+  version: VersionSelector;
   /** The named gate of the policy to apply, if it defines several. */
   gate?: string;
   /** How long to wait for a PENDING_REGISTRATION candidate to become READY. */
@@ -122,7 +123,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     destName ? registry.searchModelVersions(destName) : [],
   ]);
   if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
-  let candidate = pickCandidate(model, req.version, versions, registered.aliases);
+  let candidate = selectVersion(model, req.version, versions, registered.aliases);
   if (candidate.status === 'PENDING_REGISTRATION')
     candidate = await waitForRegistration(registry, candidate, req.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS, log);
   log(
@@ -270,7 +271,12 @@ async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promi
       versions,
       aliases: registered.aliases,
       history: parseHistory(registered.tags[LEDGER.history]),
-      ...(req.version !== 'latest' ? { requested: req.version } : {}),
+      // The version to restore: a number as given (the plan says if it is gone), another selector resolved.
+      ...(req.version.kind === 'number'
+        ? { requested: req.version.version }
+        : req.version.kind !== 'latest'
+          ? { requested: selectVersion(model, req.version, versions, registered.aliases).version }
+          : {}),
       reason: rb.reason.trim(),
       force: rb.force,
       context: req.context ?? { now: new Date().toISOString() },
@@ -410,61 +416,6 @@ async function readRun(
   return { run, observed: observe(policy.metrics, run, byKey, loggedModel) };
 }
 
-/**
- * The `version` input: a number; `latest` (the highest number); `stage:<Stage>` (the newest
- * READY version in that stage); `alias:<name>` (the version holding it); `run:<run id>` (the
- * version registered from that run). Exactly one version, or an error saying what was looked
- * for and what exists.
- */
-function pickCandidate(
-  model: string,
-  selector: string,
-  versions: ModelVersion[],
-  aliases: Record<string, string>,
-): ModelVersion {
-  const sorted = [...versions].sort(byVersionNumber);
-  const existing = sorted.length > 0 ? `it has versions ${summariseVersions(sorted)}` : 'it has no versions';
-  const [kind, ...rest] = selector.split(':');
-  const arg = rest.join(':');
-  if (selector === 'latest') {
-    const latest = sorted.at(-1);
-    if (!latest) throw new InputError(`model "${model}" has no versions to gate`);
-    return latest;
-  }
-  if (kind === 'stage') {
-    const inStage = sorted.filter((v) => v.stage.toLowerCase() === arg.toLowerCase());
-    const ready = inStage.filter((v) => v.status === 'READY').at(-1);
-    if (ready) return ready;
-    const stages = sorted
-      .map((v) => `v${v.version} ${v.stage}${v.status === 'READY' ? '' : ` (${v.status})`}`)
-      .join(', ');
-    throw new InputError(
-      `no READY version of "${model}" is in stage ${arg}; ${stages ? `the versions are: ${stages}` : 'it has no versions'}`,
-    );
-  }
-  if (kind === 'alias') {
-    const held = aliases[arg];
-    const found = held ? sorted.find((v) => v.version === held) : undefined;
-    if (found) return found;
-    const known = Object.entries(aliases).map(([a, v]) => `@${a} → v${v}`);
-    throw new InputError(
-      `model "${model}" has no alias @${arg}; ${known.length ? `its aliases are ${known.join(', ')}` : 'it has no aliases'}`,
-    );
-  }
-  if (kind === 'run') {
-    const fromRun = sorted.filter((v) => v.runId === arg);
-    if (fromRun.length === 1) return fromRun[0]!;
-    if (fromRun.length > 1)
-      throw new InputError(
-        `run ${arg} registered versions ${fromRun.map((v) => v.version).join(', ')} of "${model}"; give the version number`,
-      );
-    throw new InputError(`no version of "${model}" was registered from run ${arg}; ${existing}`);
-  }
-  const found = sorted.find((v) => v.version === selector);
-  if (!found) throw new InputError(`version ${selector} of model "${model}" does not exist; ${existing}`);
-  return found;
-}
-
 /** MLflow creates versions asynchronously on some registries: wait, bounded, for PENDING_REGISTRATION to end. */
 async function waitForRegistration(
   registry: Registry,
@@ -491,11 +442,6 @@ async function waitForRegistration(
     current = next;
   }
   return current;
-}
-
-function summariseVersions(sorted: ModelVersion[]): string {
-  const nums = sorted.map((v) => v.version);
-  return nums.length <= 10 ? nums.join(', ') : `${nums.slice(0, 5).join(', ')}, ..., ${nums.slice(-3).join(', ')}`;
 }
 
 async function checkProvenance(commit: string | undefined, ask: GateDeps['isOnDefaultBranch']): Promise<Provenance> {

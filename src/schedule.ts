@@ -4,8 +4,9 @@
  * `models:` map, promoting at most one: the newest that passes. Bounded concurrency; one
  * model's failure does not stop the others. Reuses runGate for every decision.
  */
-import { GateError, type ErrorKind } from './core/errors.js';
-import type { Decision, Mode } from './core/decide.js';
+import { GateError } from './core/errors.js';
+import type { Mode } from './core/decide.js';
+import type { ModelResult } from './core/verdict.js';
 import type { LedgerContext } from './core/ledger.js';
 import { likePrefix, matchModels, pendingVersions } from './core/pending.js';
 import { loadPolicyFile, type Policy } from './core/policy.js';
@@ -27,16 +28,6 @@ export interface ScheduleRequest {
   force: boolean;
   context?: LedgerContext;
   concurrency?: number;
-}
-
-export interface ModelResult {
-  model: string;
-  /** The version decided on last (the promoted one, if any). */
-  candidate?: string;
-  decision: Decision;
-  wrote: boolean;
-  reasons: string[];
-  errorKind?: ErrorKind;
 }
 
 export async function runScheduled(
@@ -97,7 +88,7 @@ async function gateModel(
       const { report } = await runGate(
         {
           model,
-          version: v.version,
+          version: { kind: 'number', version: v.version },
           mode: req.mode,
           policyFile: req.policyFile,
           policyText: req.policyText,
@@ -162,15 +153,4 @@ function auditModel(
         wrote: false,
         reasons: [`v${holders.map((h) => h.version).join(', v')} accounted for by the ledger`],
       };
-}
-
-/** The one `decision` output for a scheduled run: an error anywhere, else a promotion anywhere, else a rejection, else nothing. */
-export function overallDecision(results: ModelResult[]): Decision {
-  const has = (d: Decision) => results.some((r) => r.decision === d);
-  if (has('error')) return 'error';
-  if (has('superseded')) return 'superseded';
-  if (has('promoted')) return 'promoted';
-  if (has('rejected')) return 'rejected';
-  if (has('passed')) return 'passed';
-  return results.length > 0 && results.every((r) => r.decision === 'already-promoted') ? 'already-promoted' : 'skipped';
 }

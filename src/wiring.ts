@@ -7,7 +7,7 @@ import path from 'node:path';
 import { GateError, InputError } from './core/errors.js';
 import type { LedgerContext } from './core/ledger.js';
 import type { Settings } from './github/inputs.js';
-import type { GateRequest } from './gate.js';
+import { parsePlanFile, type PlanFile } from './core/plan-file.js';
 import { databricksToken } from './mlflow/databricks.js';
 import { MlflowRegistry } from './mlflow/registry.js';
 import { MlflowRestClient } from './mlflow/rest-client.js';
@@ -83,17 +83,20 @@ export async function readPolicy(policyPath: string): Promise<string> {
   }
 }
 
-/** The gate request the settings describe (the Action and the CLI build it the same way). */
-export function gateRequest(settings: Settings, policyText: string, context: LedgerContext): GateRequest {
-  return {
-    ...(settings.model ? { model: settings.model } : {}),
-    ...(settings.gate ? { gate: settings.gate } : {}),
-    version: settings.version,
-    mode: settings.mode,
-    policyFile: settings.policyPath,
-    policyText,
-    context,
-    rollback: settings.rollback,
-    ...(settings.expectedHolder ? { expectedHolder: settings.expectedHolder } : {}),
-  };
+/** The plan file mode "plan" wrote (mode "apply"), read and checked before any request. */
+export async function readPlanFile(planPath: string): Promise<PlanFile> {
+  const full = path.resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), planPath);
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch (err) {
+    throw new InputError(
+      `input "plan": ${planPath} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
+  }
+  try {
+    return parsePlanFile(text, `input "plan" (${planPath})`);
+  } catch (err) {
+    throw new InputError((err as Error).message);
+  }
 }

@@ -5804,10 +5804,288 @@ function escapeJsonPtr(str) {
 
 /***/ }),
 
+/***/ 770:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+module.exports = __nccwpck_require__(218);
+
+
+/***/ }),
+
+/***/ 218:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var net = __nccwpck_require__(9278);
+var tls = __nccwpck_require__(4756);
+var http = __nccwpck_require__(8611);
+var https = __nccwpck_require__(5692);
+var events = __nccwpck_require__(4434);
+var assert = __nccwpck_require__(2613);
+var util = __nccwpck_require__(9023);
+
+
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
+
+
+function httpOverHttp(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = http.request;
+  return agent;
+}
+
+function httpsOverHttp(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = http.request;
+  agent.createSocket = createSecureSocket;
+  agent.defaultPort = 443;
+  return agent;
+}
+
+function httpOverHttps(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = https.request;
+  return agent;
+}
+
+function httpsOverHttps(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = https.request;
+  agent.createSocket = createSecureSocket;
+  agent.defaultPort = 443;
+  return agent;
+}
+
+
+function TunnelingAgent(options) {
+  var self = this;
+  self.options = options || {};
+  self.proxyOptions = self.options.proxy || {};
+  self.maxSockets = self.options.maxSockets || http.Agent.defaultMaxSockets;
+  self.requests = [];
+  self.sockets = [];
+
+  self.on('free', function onFree(socket, host, port, localAddress) {
+    var options = toOptions(host, port, localAddress);
+    for (var i = 0, len = self.requests.length; i < len; ++i) {
+      var pending = self.requests[i];
+      if (pending.host === options.host && pending.port === options.port) {
+        // Detect the request to connect same origin server,
+        // reuse the connection.
+        self.requests.splice(i, 1);
+        pending.request.onSocket(socket);
+        return;
+      }
+    }
+    socket.destroy();
+    self.removeSocket(socket);
+  });
+}
+util.inherits(TunnelingAgent, events.EventEmitter);
+
+TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
+  var self = this;
+  var options = mergeOptions({request: req}, self.options, toOptions(host, port, localAddress));
+
+  if (self.sockets.length >= this.maxSockets) {
+    // We are over limit so we'll add it to the queue.
+    self.requests.push(options);
+    return;
+  }
+
+  // If we are under maxSockets create a new one.
+  self.createSocket(options, function(socket) {
+    socket.on('free', onFree);
+    socket.on('close', onCloseOrRemove);
+    socket.on('agentRemove', onCloseOrRemove);
+    req.onSocket(socket);
+
+    function onFree() {
+      self.emit('free', socket, options);
+    }
+
+    function onCloseOrRemove(err) {
+      self.removeSocket(socket);
+      socket.removeListener('free', onFree);
+      socket.removeListener('close', onCloseOrRemove);
+      socket.removeListener('agentRemove', onCloseOrRemove);
+    }
+  });
+};
+
+TunnelingAgent.prototype.createSocket = function createSocket(options, cb) {
+  var self = this;
+  var placeholder = {};
+  self.sockets.push(placeholder);
+
+  var connectOptions = mergeOptions({}, self.proxyOptions, {
+    method: 'CONNECT',
+    path: options.host + ':' + options.port,
+    agent: false,
+    headers: {
+      host: options.host + ':' + options.port
+    }
+  });
+  if (options.localAddress) {
+    connectOptions.localAddress = options.localAddress;
+  }
+  if (connectOptions.proxyAuth) {
+    connectOptions.headers = connectOptions.headers || {};
+    connectOptions.headers['Proxy-Authorization'] = 'Basic ' +
+        new Buffer(connectOptions.proxyAuth).toString('base64');
+  }
+
+  debug('making CONNECT request');
+  var connectReq = self.request(connectOptions);
+  connectReq.useChunkedEncodingByDefault = false; // for v0.6
+  connectReq.once('response', onResponse); // for v0.6
+  connectReq.once('upgrade', onUpgrade);   // for v0.6
+  connectReq.once('connect', onConnect);   // for v0.7 or later
+  connectReq.once('error', onError);
+  connectReq.end();
+
+  function onResponse(res) {
+    // Very hacky. This is necessary to avoid http-parser leaks.
+    res.upgrade = true;
+  }
+
+  function onUpgrade(res, socket, head) {
+    // Hacky.
+    process.nextTick(function() {
+      onConnect(res, socket, head);
+    });
+  }
+
+  function onConnect(res, socket, head) {
+    connectReq.removeAllListeners();
+    socket.removeAllListeners();
+
+    if (res.statusCode !== 200) {
+      debug('tunneling socket could not be established, statusCode=%d',
+        res.statusCode);
+      socket.destroy();
+      var error = new Error('tunneling socket could not be established, ' +
+        'statusCode=' + res.statusCode);
+      error.code = 'ECONNRESET';
+      options.request.emit('error', error);
+      self.removeSocket(placeholder);
+      return;
+    }
+    if (head.length > 0) {
+      debug('got illegal response body from proxy');
+      socket.destroy();
+      var error = new Error('got illegal response body from proxy');
+      error.code = 'ECONNRESET';
+      options.request.emit('error', error);
+      self.removeSocket(placeholder);
+      return;
+    }
+    debug('tunneling connection has established');
+    self.sockets[self.sockets.indexOf(placeholder)] = socket;
+    return cb(socket);
+  }
+
+  function onError(cause) {
+    connectReq.removeAllListeners();
+
+    debug('tunneling socket could not be established, cause=%s\n',
+          cause.message, cause.stack);
+    var error = new Error('tunneling socket could not be established, ' +
+                          'cause=' + cause.message);
+    error.code = 'ECONNRESET';
+    options.request.emit('error', error);
+    self.removeSocket(placeholder);
+  }
+};
+
+TunnelingAgent.prototype.removeSocket = function removeSocket(socket) {
+  var pos = this.sockets.indexOf(socket)
+  if (pos === -1) {
+    return;
+  }
+  this.sockets.splice(pos, 1);
+
+  var pending = this.requests.shift();
+  if (pending) {
+    // If we have pending requests and a socket gets closed a new one
+    // needs to be created to take over in the pool for the one that closed.
+    this.createSocket(pending, function(socket) {
+      pending.request.onSocket(socket);
+    });
+  }
+};
+
+function createSecureSocket(options, cb) {
+  var self = this;
+  TunnelingAgent.prototype.createSocket.call(self, options, function(socket) {
+    var hostHeader = options.request.getHeader('host');
+    var tlsOptions = mergeOptions({}, self.options, {
+      socket: socket,
+      servername: hostHeader ? hostHeader.replace(/:.*$/, '') : options.host
+    });
+
+    // 0 is dummy port for v0.6
+    var secureSocket = tls.connect(0, tlsOptions);
+    self.sockets[self.sockets.indexOf(socket)] = secureSocket;
+    cb(secureSocket);
+  });
+}
+
+
+function toOptions(host, port, localAddress) {
+  if (typeof host === 'string') { // since v0.10
+    return {
+      host: host,
+      port: port,
+      localAddress: localAddress
+    };
+  }
+  return host; // for v0.11 or later
+}
+
+function mergeOptions(target) {
+  for (var i = 1, len = arguments.length; i < len; ++i) {
+    var overrides = arguments[i];
+    if (typeof overrides === 'object') {
+      var keys = Object.keys(overrides);
+      for (var j = 0, keyLen = keys.length; j < keyLen; ++j) {
+        var k = keys[j];
+        if (overrides[k] !== undefined) {
+          target[k] = overrides[k];
+        }
+      }
+    }
+  }
+  return target;
+}
+
+
+var debug;
+if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
+  debug = function() {
+    var args = Array.prototype.slice.call(arguments);
+    if (typeof args[0] === 'string') {
+      args[0] = 'TUNNEL: ' + args[0];
+    } else {
+      args.unshift('TUNNEL:');
+    }
+    console.error.apply(console, args);
+  }
+} else {
+  debug = function() {};
+}
+exports.debug = debug; // for test
+
+
+/***/ }),
+
 /***/ 4371:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -5835,29 +6113,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-module.exports.g6 = Agent
-__webpack_unused_export__ = ProxyAgent
-module.exports.J2 = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-module.exports.dY = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-module.exports.sO = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -5911,11 +6189,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -5926,57 +6204,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-module.exports.Em = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -33897,7 +34175,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8507);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6960);
 // The command-line entry (package.json "bin"): the same engine as the Action.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -33907,7 +34185,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8507:
+/***/ 6960:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33916,8 +34194,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   iW: () => (/* binding */ main)
 });
 
-// UNUSED EXPORTS: EXIT, renderTerminal
+// UNUSED EXPORTS: BOOLEAN_FLAGS, EXIT, LIST_FLAGS, STRING_FLAGS, renderTerminal
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/core/errors.ts
@@ -33960,6 +34243,131 @@ class PolicyError extends GateError {
 }
 function formatProblem(p) {
     return `${p.file}:${p.line}:${p.column}: ${p.message}`;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/ledger.ts
+
+const LEDGER = {
+    decision: 'mlflow_gate.decision',
+    target: 'mlflow_gate.target',
+    previous: 'mlflow_gate.previous_version',
+    at: 'mlflow_gate.decided_at',
+    by: 'mlflow_gate.decided_by',
+    runUrl: 'mlflow_gate.run_url',
+    commit: 'mlflow_gate.commit',
+    ruleHash: 'mlflow_gate.rule_hash',
+    reason: 'mlflow_gate.reason',
+    /** On a version this run moved, found moved on by another run when it read back: the version that holds the target now. */
+    supersededBy: 'mlflow_gate.superseded_by',
+    /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
+    history: 'mlflow_gate.history',
+};
+/** A target as the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
+function targetKey(t) {
+    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
+        .filter(Boolean)
+        .join('+');
+}
+/**
+ * A hash of the rules that applied to this model: the resolved policy, canonical
+ * (sorted keys, no file name), so a comment-only edit of the policy file changes nothing.
+ */
+function ruleHash(policy) {
+    const { file: _file, metrics, ...rules } = policy;
+    // The order of rules in the file means nothing either.
+    const sorted = [...metrics].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256')
+        .update(canonicalJson({ ...rules, metrics: sorted }))
+        .digest('hex')
+        .slice(0, 16)}`;
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, v]) => v !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+}
+/** The ledger tags of one decision on one version. */
+function ledgerTags(entry, ctx) {
+    return {
+        [LEDGER.decision]: entry.decision,
+        [LEDGER.target]: entry.target,
+        [LEDGER.previous]: entry.previous.join(','),
+        [LEDGER.at]: ctx.now,
+        [LEDGER.by]: ctx.actor ?? 'unknown',
+        ...(ctx.runUrl ? { [LEDGER.runUrl]: ctx.runUrl } : {}),
+        ...(ctx.sha ? { [LEDGER.commit]: ctx.sha } : {}),
+        ...(entry.ruleHash ? { [LEDGER.ruleHash]: entry.ruleHash } : {}),
+        ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, 1000) } : {}),
+    };
+}
+/**
+ * The record of a race lost: this run moved `version` to the target, but by the time it read
+ * back another run had moved `holder` there. The version's ledger says so.
+ */
+function supersededRecord(model, version, holder, target) {
+    return [
+        { kind: 'set-tag', model, version, key: LEDGER.decision, value: 'superseded', record: true },
+        { kind: 'set-tag', model, version, key: LEDGER.supersededBy, value: holder, record: true },
+        {
+            kind: 'set-tag',
+            model,
+            version,
+            key: LEDGER.reason,
+            value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`,
+            record: true,
+        },
+    ];
+}
+/**
+ * True when the version's ledger already records this decision (same decision, target and
+ * rule) completely (every tag such a record has, given `ctx`): a rerun writes nothing. A record
+ * a run left half written is not: the next run writes it whole.
+ */
+function alreadyRecorded(tags, entry, ctx) {
+    const same = tags[LEDGER.decision] === entry.decision &&
+        tags[LEDGER.target] === entry.target &&
+        (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
+        (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
+        (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, 1000));
+    return (same &&
+        (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags)));
+}
+const HISTORY_MAX_VALUE = 5000;
+/** Reads the model's history tag; a missing or damaged tag is an empty history. */
+function parseHistory(raw) {
+    if (!raw)
+        return [];
+    try {
+        const parsed = JSON.parse(raw);
+        return Array.isArray(parsed)
+            ? parsed.filter((e) => e && typeof e === 'object' && typeof e.version === 'string')
+            : [];
+    }
+    catch {
+        return [];
+    }
+}
+/** The history with a new entry first, as many entries as fit in MLflow's 5,000-character tag value (at most `max`). */
+function appendHistory(history, entry, max = 20) {
+    let entries = [entry, ...history].slice(0, max);
+    let text = JSON.stringify(entries);
+    while (text.length > HISTORY_MAX_VALUE && entries.length > 1) {
+        entries = entries.slice(0, -1);
+        text = JSON.stringify(entries);
+    }
+    return text;
+}
+/** One history entry as a line for a log or a terminal. */
+function formatHistoryLine(h) {
+    return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/redact.ts
@@ -34035,7 +34443,7 @@ function describeOp(op) {
     }
 }
 /** Compares versions by number (they are strings in MLflow's API). */
-function registry_model_byVersionNumber(a, b) {
+function byVersionNumber(a, b) {
     return Number(a.version) - Number(b.version);
 }
 function modelUri(model, version) {
@@ -34216,46 +34624,6 @@ function escapeCell(text) {
         .replace(/\r?\n/g, ' ');
 }
 
-;// CONCATENATED MODULE: ./src/core/eligibility.ts
-function ineligibility(rules, version, run, observed, provenance) {
-    const reasons = [];
-    const v = `version ${version.version}`;
-    if (rules.fromStage && version.stage.toLowerCase() !== rules.fromStage.toLowerCase()) {
-        reasons.push(`${v} is in stage ${version.stage}, but the policy promotes only from ${rules.fromStage}`);
-    }
-    if (rules.runStatus !== 'any') {
-        if (!run)
-            reasons.push(`${v} has no source run, so its run status cannot be ${rules.runStatus}`);
-        else if (run.status !== rules.runStatus)
-            reasons.push(`the source run ${run.runId} of ${v} is ${run.status}, not ${rules.runStatus}`);
-    }
-    for (const [key, want] of Object.entries(rules.tags)) {
-        const have = version.tags[key] ?? run?.tags[key];
-        if (have !== want)
-            reasons.push(`${v} (and its run) ${have === undefined ? 'lacks the tag' : `has ${key}=${JSON.stringify(have)}, not the tag`} ${key}=${JSON.stringify(want)}`);
-    }
-    if (rules.metricsBeforeRegistration && version.createdAt !== undefined) {
-        for (const [metric, o] of observed) {
-            if (o.timestamp !== undefined && o.timestamp > version.createdAt) {
-                reasons.push(`${metric} was logged at ${iso(o.timestamp)}, after ${v} was registered at ${iso(version.createdAt)}`);
-            }
-        }
-    }
-    if (rules.sourceCommit === 'on_default_branch') {
-        const commit = provenance?.commit;
-        if (!commit)
-            reasons.push(`the source run of ${v} has no mlflow.source.git.commit tag, so its provenance cannot be checked`);
-        else if (provenance?.onDefaultBranch === undefined)
-            reasons.push(`could not check whether commit ${commit} is on the default branch: ${provenance?.why ?? 'no answer'}`);
-        else if (!provenance.onDefaultBranch)
-            reasons.push(`the source commit ${commit} of ${v} is not reachable from the default branch${provenance.defaultBranch ? ` ${provenance.defaultBranch}` : ''}: it was trained from an unreviewed branch`);
-    }
-    return reasons;
-}
-function iso(ms) {
-    return new Date(ms).toISOString();
-}
-
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -34290,7 +34658,7 @@ function matchesGlob(pattern, name) {
 
 
 
-function policy_describeTarget(t) {
+function describeTarget(t) {
     const where = [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
     return t.model ? `${where} of ${t.model} (by copy)` : where;
 }
@@ -34895,6 +35263,243 @@ function dedupe(problems) {
         .sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
+;// CONCATENATED MODULE: ./src/core/selector.ts
+/**
+ * The version selector (the `version` input): parsed once, from the input, into one type that
+ * every mode uses, and resolved against a model's versions here. Pure.
+ *
+ * - a number: that version;
+ * - `latest`: the highest version number (in rollback: the version the ledger says held the
+ *   target before the current holder);
+ * - `pending`: each version not yet decided (scheduled promotion);
+ * - `stage:<Stage>`: the newest READY version in that stage;
+ * - `alias:<name>`: the version holding that alias;
+ * - `run:<run id>`: the version registered from that run.
+ */
+
+
+const STAGES = ['None', 'Staging', 'Production', 'Archived'];
+/** An alias name as MLflow accepts it (and as the `target` input takes it). */
+const ALIAS_NAME = /^[\w-]{1,255}$/;
+/**
+ * Parses the `version` input; normalised (stage names capitalised, numbers without leading
+ * zeros). `source` names the input in errors.
+ */
+function parseSelector(raw, source = 'input "version"') {
+    const text = raw.trim();
+    if (text === '' || text === 'latest')
+        return { kind: 'latest' };
+    if (text === 'pending')
+        return { kind: 'pending' };
+    if (/^\d+$/.test(text) && Number(text) >= 1 && Number.isSafeInteger(Number(text))) {
+        return { kind: 'number', version: String(Number(text)) };
+    }
+    const [kind, ...rest] = text.split(':');
+    const arg = rest.join(':').trim();
+    if (kind === 'stage') {
+        const stage = STAGES.find((s) => s.toLowerCase() === arg.toLowerCase());
+        if (stage)
+            return { kind: 'stage', stage };
+        throw new InputError(`${source} is "${raw}"; the stage must be one of ${STAGES.join(', ')}`);
+    }
+    if (kind === 'alias') {
+        if (ALIAS_NAME.test(arg))
+            return { kind: 'alias', alias: arg };
+        throw new InputError(`${source} is "${raw}"; an alias has only letters, digits, _ and -`);
+    }
+    if (kind === 'run') {
+        if (/^[\w-]{1,256}$/.test(arg))
+            return { kind: 'run', runId: arg };
+        throw new InputError(`${source} is "${raw}"; give the run id after run:`);
+    }
+    throw new InputError(`${source} is "${raw}"; it must be a version number (1, 2, ...), "latest", "pending", stage:<Stage>, alias:<name> or run:<run id>`);
+}
+/** The selector as the input writes it. */
+function formatSelector(s) {
+    switch (s.kind) {
+        case 'number':
+            return s.version;
+        case 'latest':
+        case 'pending':
+            return s.kind;
+        case 'stage':
+            return `stage:${s.stage}`;
+        case 'alias':
+            return `alias:${s.alias}`;
+        case 'run':
+            return `run:${s.runId}`;
+    }
+}
+/**
+ * Whether a version it names that is not eligible fails the step: a version asked for by
+ * itself (a number, a run) must be eligible; one found by position (`latest`, a stage, an
+ * alias) that is not yet eligible is only noted.
+ */
+function skipFails(s) {
+    return s.kind === 'number' || s.kind === 'run';
+}
+/**
+ * The one version a selector names, or an InputError saying what was looked for and what
+ * exists. `pending` names no single version (the caller gates each pending version instead).
+ */
+function selectVersion(model, selector, versions, aliases) {
+    const sorted = [...versions].sort(byVersionNumber);
+    const existing = sorted.length > 0 ? `it has versions ${summariseVersions(sorted)}` : 'it has no versions';
+    switch (selector.kind) {
+        case 'pending':
+            throw new InputError('version "pending" names no single version: it is for scheduled runs (input "models")');
+        case 'latest': {
+            const latest = sorted.at(-1);
+            if (!latest)
+                throw new InputError(`model "${model}" has no versions to gate`);
+            return latest;
+        }
+        case 'stage': {
+            const stage = selector.stage.toLowerCase();
+            const ready = sorted.filter((v) => v.stage.toLowerCase() === stage && v.status === 'READY').at(-1);
+            if (ready)
+                return ready;
+            const stages = sorted
+                .map((v) => `v${v.version} ${v.stage}${v.status === 'READY' ? '' : ` (${v.status})`}`)
+                .join(', ');
+            throw new InputError(`no READY version of "${model}" is in stage ${selector.stage}; ${stages ? `the versions are: ${stages}` : 'it has no versions'}`);
+        }
+        case 'alias': {
+            const held = aliases[selector.alias];
+            const found = held ? sorted.find((v) => v.version === held) : undefined;
+            if (found)
+                return found;
+            const known = Object.entries(aliases).map(([a, v]) => `@${a} → v${v}`);
+            throw new InputError(`model "${model}" has no alias @${selector.alias}; ${known.length ? `its aliases are ${known.join(', ')}` : 'it has no aliases'}`);
+        }
+        case 'run': {
+            const fromRun = sorted.filter((v) => v.runId === selector.runId);
+            if (fromRun.length === 1)
+                return fromRun[0];
+            if (fromRun.length > 1) {
+                throw new InputError(`run ${selector.runId} registered versions ${fromRun.map((v) => v.version).join(', ')} of "${model}"; give the version number`);
+            }
+            throw new InputError(`no version of "${model}" was registered from run ${selector.runId}; ${existing}`);
+        }
+        case 'number': {
+            const found = sorted.find((v) => v.version === selector.version);
+            if (!found)
+                throw new InputError(`version ${selector.version} of model "${model}" does not exist; ${existing}`);
+            return found;
+        }
+    }
+}
+function summariseVersions(sorted) {
+    const nums = sorted.map((v) => v.version);
+    return nums.length <= 10 ? nums.join(', ') : `${nums.slice(0, 5).join(', ')}, ..., ${nums.slice(-3).join(', ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/verdict.ts
+
+
+/**
+ * A run that ended with one report: the exit code, and what the step says. A version that is
+ * not eligible fails the step only when it was asked for by itself (`skipFails`).
+ */
+function reportVerdict(report, opts) {
+    const exitCode = reportExitCode(report, { failOnReject: opts.failOnReject, askedByNumber: opts.skipFails });
+    const level = (quiet) => (exitCode !== EXIT_CODES.ok ? 'failed' : quiet);
+    if (report.decision === 'rejected') {
+        const message = report.mode === 'lint'
+            ? report.reasons.join('; ')
+            : `${report.model} v${report.version} was rejected by the policy: ${report.reasons.join('; ')}`;
+        return { exitCode, verdict: { level: level('warning'), message } };
+    }
+    if (report.decision === 'skipped') {
+        const message = `${report.model} v${report.version} is not eligible, so it was skipped: ${report.reasons.join('; ')}`;
+        return { exitCode, verdict: { level: level('notice'), message } };
+    }
+    if (report.decision === 'superseded') {
+        return {
+            exitCode,
+            verdict: { level: 'failed', message: `conflict: ${report.reasons[0] ?? 'another run overtook this one'}` },
+        };
+    }
+    return { exitCode };
+}
+/** The one `decision` of a scheduled run: an error anywhere, else a promotion anywhere, else a rejection, else nothing. */
+function overallDecision(results) {
+    const has = (d) => results.some((r) => r.decision === d);
+    if (has('error'))
+        return 'error';
+    if (has('superseded'))
+        return 'superseded';
+    if (has('promoted'))
+        return 'promoted';
+    if (has('rejected'))
+        return 'rejected';
+    if (has('passed'))
+        return 'passed';
+    return results.length > 0 && results.every((r) => r.decision === 'already-promoted') ? 'already-promoted' : 'skipped';
+}
+/** A scheduled run or an audit: it fails when any model failed, and on rejections unless they may pass. */
+function scheduledVerdict(results, opts) {
+    const errors = results.filter((r) => r.decision === 'error' || r.decision === 'superseded');
+    const rejected = results.filter((r) => r.decision === 'rejected');
+    if (errors.length > 0) {
+        return {
+            exitCode: EXIT_CODES[errors[0].errorKind ?? 'registry'],
+            verdict: {
+                level: 'failed',
+                message: `${errors.length} of ${results.length} model(s) failed: ${errors.map((r) => `${r.model}: ${r.reasons[0] ?? ''}`).join('; ')}`,
+            },
+        };
+    }
+    if (rejected.length > 0) {
+        const what = opts.audit ? 'hold a version the ledger does not account for' : 'had only rejected candidates';
+        const message = `${rejected.length} model(s) ${what}: ${rejected.map((r) => `${r.model} v${r.candidate}: ${r.reasons.join('; ')}`).join(' | ')}`;
+        return opts.failOnReject
+            ? { exitCode: EXIT_CODES.rejected, verdict: { level: 'failed', message } }
+            : { exitCode: EXIT_CODES.ok, verdict: { level: 'warning', message } };
+    }
+    return { exitCode: EXIT_CODES.ok };
+}
+
+;// CONCATENATED MODULE: ./src/core/eligibility.ts
+function ineligibility(rules, version, run, observed, provenance) {
+    const reasons = [];
+    const v = `version ${version.version}`;
+    if (rules.fromStage && version.stage.toLowerCase() !== rules.fromStage.toLowerCase()) {
+        reasons.push(`${v} is in stage ${version.stage}, but the policy promotes only from ${rules.fromStage}`);
+    }
+    if (rules.runStatus !== 'any') {
+        if (!run)
+            reasons.push(`${v} has no source run, so its run status cannot be ${rules.runStatus}`);
+        else if (run.status !== rules.runStatus)
+            reasons.push(`the source run ${run.runId} of ${v} is ${run.status}, not ${rules.runStatus}`);
+    }
+    for (const [key, want] of Object.entries(rules.tags)) {
+        const have = version.tags[key] ?? run?.tags[key];
+        if (have !== want)
+            reasons.push(`${v} (and its run) ${have === undefined ? 'lacks the tag' : `has ${key}=${JSON.stringify(have)}, not the tag`} ${key}=${JSON.stringify(want)}`);
+    }
+    if (rules.metricsBeforeRegistration && version.createdAt !== undefined) {
+        for (const [metric, o] of observed) {
+            if (o.timestamp !== undefined && o.timestamp > version.createdAt) {
+                reasons.push(`${metric} was logged at ${iso(o.timestamp)}, after ${v} was registered at ${iso(version.createdAt)}`);
+            }
+        }
+    }
+    if (rules.sourceCommit === 'on_default_branch') {
+        const commit = provenance?.commit;
+        if (!commit)
+            reasons.push(`the source run of ${v} has no mlflow.source.git.commit tag, so its provenance cannot be checked`);
+        else if (provenance?.onDefaultBranch === undefined)
+            reasons.push(`could not check whether commit ${commit} is on the default branch: ${provenance?.why ?? 'no answer'}`);
+        else if (!provenance.onDefaultBranch)
+            reasons.push(`the source commit ${commit} of ${v} is not reachable from the default branch${provenance.defaultBranch ? ` ${provenance.defaultBranch}` : ''}: it was trained from an unreviewed branch`);
+    }
+    return reasons;
+}
+function iso(ms) {
+    return new Date(ms).toISOString();
+}
+
 ;// CONCATENATED MODULE: ./src/core/evaluate.ts
 /**
  * Evaluation of a candidate's metrics against the policy's rules, and against
@@ -35037,131 +35642,6 @@ function evaluate_signed(n) {
     return `${n >= 0 ? '+' : ''}${formatNumber(n)}`;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/core/ledger.ts
-
-const LEDGER = {
-    decision: 'mlflow_gate.decision',
-    target: 'mlflow_gate.target',
-    previous: 'mlflow_gate.previous_version',
-    at: 'mlflow_gate.decided_at',
-    by: 'mlflow_gate.decided_by',
-    runUrl: 'mlflow_gate.run_url',
-    commit: 'mlflow_gate.commit',
-    ruleHash: 'mlflow_gate.rule_hash',
-    reason: 'mlflow_gate.reason',
-    /** On a version this run moved, found moved on by another run when it read back: the version that holds the target now. */
-    supersededBy: 'mlflow_gate.superseded_by',
-    /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
-    history: 'mlflow_gate.history',
-};
-/** A target as the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
-function targetKey(t) {
-    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
-        .filter(Boolean)
-        .join('+');
-}
-/**
- * A hash of the rules that applied to this model: the resolved policy, canonical
- * (sorted keys, no file name), so a comment-only edit of the policy file changes nothing.
- */
-function ruleHash(policy) {
-    const { file: _file, metrics, ...rules } = policy;
-    // The order of rules in the file means nothing either.
-    const sorted = [...metrics].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256')
-        .update(canonicalJson({ ...rules, metrics: sorted }))
-        .digest('hex')
-        .slice(0, 16)}`;
-}
-function canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonicalJson).join(',')}]`;
-    if (value && typeof value === 'object') {
-        const entries = Object.entries(value)
-            .filter(([, v]) => v !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-    }
-    return JSON.stringify(value);
-}
-/** The ledger tags of one decision on one version. */
-function ledgerTags(entry, ctx) {
-    return {
-        [LEDGER.decision]: entry.decision,
-        [LEDGER.target]: entry.target,
-        [LEDGER.previous]: entry.previous.join(','),
-        [LEDGER.at]: ctx.now,
-        [LEDGER.by]: ctx.actor ?? 'unknown',
-        ...(ctx.runUrl ? { [LEDGER.runUrl]: ctx.runUrl } : {}),
-        ...(ctx.sha ? { [LEDGER.commit]: ctx.sha } : {}),
-        ...(entry.ruleHash ? { [LEDGER.ruleHash]: entry.ruleHash } : {}),
-        ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, 1000) } : {}),
-    };
-}
-/**
- * The record of a race lost: this run moved `version` to the target, but by the time it read
- * back another run had moved `holder` there. The version's ledger says so.
- */
-function supersededRecord(model, version, holder, target) {
-    return [
-        { kind: 'set-tag', model, version, key: LEDGER.decision, value: 'superseded', record: true },
-        { kind: 'set-tag', model, version, key: LEDGER.supersededBy, value: holder, record: true },
-        {
-            kind: 'set-tag',
-            model,
-            version,
-            key: LEDGER.reason,
-            value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`,
-            record: true,
-        },
-    ];
-}
-/**
- * True when the version's ledger already records this decision (same decision, target and
- * rule) completely (every tag such a record has, given `ctx`): a rerun writes nothing. A record
- * a run left half written is not: the next run writes it whole.
- */
-function alreadyRecorded(tags, entry, ctx) {
-    const same = tags[LEDGER.decision] === entry.decision &&
-        tags[LEDGER.target] === entry.target &&
-        (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
-        (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
-        (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, 1000));
-    return (same &&
-        (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags)));
-}
-const HISTORY_MAX_VALUE = 5000;
-/** Reads the model's history tag; a missing or damaged tag is an empty history. */
-function parseHistory(raw) {
-    if (!raw)
-        return [];
-    try {
-        const parsed = JSON.parse(raw);
-        return Array.isArray(parsed)
-            ? parsed.filter((e) => e && typeof e === 'object' && typeof e.version === 'string')
-            : [];
-    }
-    catch {
-        return [];
-    }
-}
-/** The history with a new entry first, as many entries as fit in MLflow's 5,000-character tag value (at most `max`). */
-function appendHistory(history, entry, max = 20) {
-    let entries = [entry, ...history].slice(0, max);
-    let text = JSON.stringify(entries);
-    while (text.length > HISTORY_MAX_VALUE && entries.length > 1) {
-        entries = entries.slice(0, -1);
-        text = JSON.stringify(entries);
-    }
-    return text;
-}
-/** One history entry as a line for a log or a terminal. */
-function formatHistoryLine(h) {
-    return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
-}
-
 ;// CONCATENATED MODULE: ./src/core/decide.ts
 /**
  * The decision and the plan of registry changes for one candidate. Pure: given
@@ -35261,7 +35741,7 @@ function decide(state) {
     const rule = ruleHash(policy);
     if (holderToBe && inStage && hasAlias) {
         const what = dest ? `its copy ${dest.model} v${holderToBe.version}` : `version ${candidate.version}`;
-        reasons.push(`${what} already holds ${policy_describeTarget(policy.target)}; nothing to do`);
+        reasons.push(`${what} already holds ${describeTarget(policy.target)}; nothing to do`);
         if (!evaluation.passed)
             reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
         const plan = record(holderToBe.version, holderToBe.tags, { completing: true });
@@ -35434,7 +35914,7 @@ function observe(rules, run, histories = new Map(), loggedModel) {
 /** Versions in the target's stage, oldest first; none when the target is an alias only. */
 function stageHolders(target, versions) {
     const stage = target.stage?.toLowerCase();
-    return stage ? versions.filter((v) => v.stage.toLowerCase() === stage).sort(registry_model_byVersionNumber) : [];
+    return stage ? versions.filter((v) => v.stage.toLowerCase() === stage).sort(byVersionNumber) : [];
 }
 /** Every version holding the target (in its stage, or with its alias), oldest first. */
 function allHolders(target, versions, aliases) {
@@ -35688,6 +36168,7 @@ function planDifferences(file, now) {
 
 
 
+
 const DEFAULT_PENDING_TIMEOUT_MS = 120_000;
 const PENDING_POLL_MS = 2_000;
 async function runGate(req, deps) {
@@ -35723,7 +36204,7 @@ async function runGate(req, deps) {
     ]);
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
-    let candidate = pickCandidate(model, req.version, versions, registered.aliases);
+    let candidate = selectVersion(model, req.version, versions, registered.aliases);
     if (candidate.status === 'PENDING_REGISTRATION')
         candidate = await waitForRegistration(registry, candidate, req.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS, log);
     log(`Candidate: ${model} version ${candidate.version} (stage ${candidate.stage}, status ${candidate.status}, run ${candidate.runId ?? 'none'})`);
@@ -35787,7 +36268,7 @@ async function runGate(req, deps) {
     if (req.expectedHolder !== undefined && (req.mode === 'promote' || req.mode === 'apply')) {
         const holderNow = currentHolder(policy.target, targetVersions, targetAliases)?.version;
         if ((holderNow ?? 'none') !== req.expectedHolder) {
-            throw new GateError('conflict', `expected-holder is ${req.expectedHolder}, but ${holderNow ? `v${holderNow}` : 'nothing'} holds ${policy_describeTarget(policy.target)}; nothing was written`);
+            throw new GateError('conflict', `expected-holder is ${req.expectedHolder}, but ${holderNow ? `v${holderNow}` : 'nothing'} holds ${describeTarget(policy.target)}; nothing was written`);
         }
     }
     if (writes) {
@@ -35856,7 +36337,12 @@ async function runRollback(req, { registry, log }) {
             versions,
             aliases: registered.aliases,
             history: parseHistory(registered.tags[LEDGER.history]),
-            ...(req.version !== 'latest' ? { requested: req.version } : {}),
+            // The version to restore: a number as given (the plan says if it is gone), another selector resolved.
+            ...(req.version.kind === 'number'
+                ? { requested: req.version.version }
+                : req.version.kind !== 'latest'
+                    ? { requested: selectVersion(model, req.version, versions, registered.aliases).version }
+                    : {}),
             reason: rb.reason.trim(),
             force: rb.force,
             context: req.context ?? { now: new Date().toISOString() },
@@ -35931,7 +36417,7 @@ async function runLint(req, { registry, log }) {
     ]);
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
-    const where = policy_describeTarget(policy.target);
+    const where = describeTarget(policy.target);
     const holder = currentHolder(policy.target, versions, registered.aliases);
     if (!holder)
         return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
@@ -35979,54 +36465,6 @@ async function readRun(registry, policy, version) {
     const loggedModel = version.modelId && loggedMetrics ? { modelId: version.modelId, metrics: loggedMetrics } : undefined;
     return { run, observed: observe(policy.metrics, run, byKey, loggedModel) };
 }
-/**
- * The `version` input: a number; `latest` (the highest number); `stage:<Stage>` (the newest
- * READY version in that stage); `alias:<name>` (the version holding it); `run:<run id>` (the
- * version registered from that run). Exactly one version, or an error saying what was looked
- * for and what exists.
- */
-function pickCandidate(model, selector, versions, aliases) {
-    const sorted = [...versions].sort(registry_model_byVersionNumber);
-    const existing = sorted.length > 0 ? `it has versions ${summariseVersions(sorted)}` : 'it has no versions';
-    const [kind, ...rest] = selector.split(':');
-    const arg = rest.join(':');
-    if (selector === 'latest') {
-        const latest = sorted.at(-1);
-        if (!latest)
-            throw new InputError(`model "${model}" has no versions to gate`);
-        return latest;
-    }
-    if (kind === 'stage') {
-        const inStage = sorted.filter((v) => v.stage.toLowerCase() === arg.toLowerCase());
-        const ready = inStage.filter((v) => v.status === 'READY').at(-1);
-        if (ready)
-            return ready;
-        const stages = sorted
-            .map((v) => `v${v.version} ${v.stage}${v.status === 'READY' ? '' : ` (${v.status})`}`)
-            .join(', ');
-        throw new InputError(`no READY version of "${model}" is in stage ${arg}; ${stages ? `the versions are: ${stages}` : 'it has no versions'}`);
-    }
-    if (kind === 'alias') {
-        const held = aliases[arg];
-        const found = held ? sorted.find((v) => v.version === held) : undefined;
-        if (found)
-            return found;
-        const known = Object.entries(aliases).map(([a, v]) => `@${a} → v${v}`);
-        throw new InputError(`model "${model}" has no alias @${arg}; ${known.length ? `its aliases are ${known.join(', ')}` : 'it has no aliases'}`);
-    }
-    if (kind === 'run') {
-        const fromRun = sorted.filter((v) => v.runId === arg);
-        if (fromRun.length === 1)
-            return fromRun[0];
-        if (fromRun.length > 1)
-            throw new InputError(`run ${arg} registered versions ${fromRun.map((v) => v.version).join(', ')} of "${model}"; give the version number`);
-        throw new InputError(`no version of "${model}" was registered from run ${arg}; ${existing}`);
-    }
-    const found = sorted.find((v) => v.version === selector);
-    if (!found)
-        throw new InputError(`version ${selector} of model "${model}" does not exist; ${existing}`);
-    return found;
-}
 /** MLflow creates versions asynchronously on some registries: wait, bounded, for PENDING_REGISTRATION to end. */
 async function waitForRegistration(registry, version, timeoutMs, log) {
     const deadline = Date.now() + timeoutMs;
@@ -36043,10 +36481,6 @@ async function waitForRegistration(registry, version, timeoutMs, log) {
         current = next;
     }
     return current;
-}
-function summariseVersions(sorted) {
-    const nums = sorted.map((v) => v.version);
-    return nums.length <= 10 ? nums.join(', ') : `${nums.slice(0, 5).join(', ')}, ..., ${nums.slice(-3).join(', ')}`;
 }
 async function checkProvenance(commit, ask) {
     if (!commit)
@@ -36078,7 +36512,7 @@ async function recheck(registry, model, candidate, targetModel, policy, before) 
     if (after.candidateStage !== before.candidateStage)
         changed.push(`the candidate moved from ${before.candidateStage} to ${after.candidateStage}`);
     if (JSON.stringify(after.holders) !== JSON.stringify(before.holders) || after.aliasHolder !== before.aliasHolder) {
-        changed.push(`the holder of ${policy_describeTarget(policy.target)} changed (was ${[...before.holders, before.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...after.holders, after.aliasHolder].filter(Boolean).join(', ') || 'none'})`);
+        changed.push(`the holder of ${describeTarget(policy.target)} changed (was ${[...before.holders, before.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...after.holders, after.aliasHolder].filter(Boolean).join(', ') || 'none'})`);
     }
     if (changed.length > 0)
         throw new GateError('conflict', `the registry changed while the gate was deciding: ${changed.join('; ')}. Nothing was written; run the gate again.`);
@@ -36087,7 +36521,7 @@ async function recheck(registry, model, candidate, targetModel, policy, before) 
 function copyOf(destVersions, source) {
     const copy = destVersions
         .filter((v) => v.tags[TAGS.copiedFrom] === source || v.source === source)
-        .sort(registry_model_byVersionNumber)
+        .sort(byVersionNumber)
         .at(-1);
     return copy ? { copy } : {};
 }
@@ -36354,7 +36788,7 @@ async function readBack(registry, ops) {
             const holder = views
                 .get(op.model)
                 .versions.filter((v) => v.stage.toLowerCase() === op.stage.toLowerCase())
-                .sort(registry_model_byVersionNumber)
+                .sort(byVersionNumber)
                 .at(-1);
             checks.push({
                 op,
@@ -36405,7 +36839,7 @@ async function settle(registry, move, view, log) {
     const inStage = move.stage
         ? versions
             .filter((v) => v.stage.toLowerCase() === move.stage.toLowerCase())
-            .sort(registry_model_byVersionNumber)
+            .sort(byVersionNumber)
             .map((v) => v.version)
         : [];
     const winner = move.alias ? view?.registered?.aliases[move.alias] : inStage.at(-1);
@@ -36448,6 +36882,2983 @@ async function readHistory(registry, model) {
     return parseHistory(registered.tags[LEDGER.history]);
 }
 
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function command_issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + os.EOL);
+}
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function file_command_issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!fs.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function file_command_prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+    const convertedValue = toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(4371);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class lib_HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = (/* unused pure expression or super */ null && (_summary));
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(os.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + os.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/github/pr-comment.ts
+/**
+ * One sticky comment on the pull request: found again by its hidden marker (every
+ * page of comments), edited in place, never piled up. A failure is a warning.
+ */
+
+/** @actions/github (Octokit) loads only when a run comments: most runs never do, and it is most of the bundle. */
+const loadGithub = () => __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+async function upsertComment(token, issueNumber, marker, body) {
+    const github = await loadGithub();
+    const octokit = github.getOctokit(token);
+    const { owner, repo } = github.context.repo;
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: issueNumber,
+        per_page: 100,
+    });
+    // Ours starts with the marker (a person quoting it does not) and, with the workflow's token, is the bot's.
+    const marked = comments.filter((c) => c.body?.startsWith(marker));
+    const mine = marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
+    if (mine) {
+        await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+        return 'updated';
+    }
+    await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
+    return 'created';
+}
+async function commentOnPullRequest(token, issueNumber, marker, body) {
+    try {
+        const how = await upsertComment(token, issueNumber, marker, body);
+        core.info(`Pull request #${issueNumber}: comment ${how}`);
+    }
+    catch (err) {
+        const status = err.status;
+        core.warning(`Could not comment on pull request #${issueNumber}${status ? ` (GitHub answered ${status})` : ''}: ${err.message}. The job needs "permissions: pull-requests: write".`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/provenance.ts
+/**
+ * Provenance on GitHub: is a commit reachable from the repository's default branch?
+ * Compare default...commit: "behind" or "identical" means it is an ancestor.
+ */
+
+function defaultBranchChecker(token) {
+    return async (sha) => {
+        const github = await loadGithub();
+        const octokit = github.getOctokit(token);
+        const { owner, repo } = github.context.repo;
+        const fromPayload = github.context.payload.repository?.default_branch;
+        const defaultBranch = fromPayload ?? (await octokit.rest.repos.get({ owner, repo })).data.default_branch;
+        try {
+            const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+                owner,
+                repo,
+                basehead: `${defaultBranch}...${sha}`,
+            });
+            return { onDefaultBranch: data.status === 'behind' || data.status === 'identical', defaultBranch };
+        }
+        catch (err) {
+            if (err.status === 404)
+                return { onDefaultBranch: false, defaultBranch }; // not a commit of this repository
+            throw err;
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/core/notification.ts
 /**
  * Notifications of a decision: a Slack message, and a JSON webhook signed as GitHub
@@ -36479,13 +39890,229 @@ function signedWebhook(report, secret, delivery, timestamp) {
             'user-agent': 'mlflow-promotion-gate',
             'x-gate-delivery': delivery,
             'x-gate-timestamp': timestamp,
-            ...(secret ? { 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` } : {}),
+            ...(secret ? { 'x-hub-signature-256': `sha256=${(0,external_node_crypto_.createHmac)('sha256', secret).update(body).digest('hex')}` } : {}),
         },
     };
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(4371);
+;// CONCATENATED MODULE: ./src/notify.ts
+/**
+ * Sends the notifications the inputs ask for. A notification that fails is a
+ * warning, never a changed decision.
+ */
+
+
+
+async function notify(report, s, ctx, warn) {
+    if (!s.notifyOn.includes(report.decision))
+        return;
+    const sends = [];
+    const post = async (what, url, body, headers) => {
+        try {
+            const res = await (0,undici.request)(url, { method: 'POST', body, headers, headersTimeout: 10_000, bodyTimeout: 10_000 });
+            await res.body.dump();
+            if (res.statusCode >= 300)
+                warn(`the ${what} notification was refused with status ${res.statusCode}`);
+        }
+        catch (err) {
+            // The URL is a secret (Slack's carries its token): never in the message.
+            warn(`the ${what} notification could not be sent (${err.code ?? err.name})`);
+        }
+    };
+    if (s.slackWebhookUrl)
+        sends.push(post('Slack', s.slackWebhookUrl, JSON.stringify(slackMessage(report, ctx.runUrl)), {
+            'content-type': 'application/json',
+        }));
+    if (s.webhookUrl) {
+        const d = signedWebhook(report, s.webhookSecret, (0,external_node_crypto_.randomUUID)(), ctx.now);
+        sends.push(post('webhook', s.webhookUrl, d.body, d.headers));
+    }
+    await Promise.all(sends);
+}
+
+;// CONCATENATED MODULE: ./src/core/pending.ts
+/**
+ * Scheduled promotion: which versions of a model are pending (READY, newer than the
+ * current holder of the target, not yet decided by the ledger). Pure.
+ */
+
+
+
+
+/** Newest first: the gate tries them in this order and promotes the first that passes. */
+function pendingVersions(versions, target, aliases, force) {
+    const newest = Number(allHolders(target, versions, aliases).at(-1)?.version ?? 0);
+    return versions
+        .filter((v) => v.status === 'READY' && Number(v.version) > newest && (force || v.tags[LEDGER.decision] === undefined))
+        .sort(byVersionNumber)
+        .reverse();
+}
+/** The literal start of a pattern, for the registry's LIKE prefilter. */
+function likePrefix(pattern) {
+    const at = pattern.search(/[*?]/);
+    return at < 0 ? pattern : pattern.slice(0, at);
+}
+/** The `models` input: names and globs, one a line; the names that match, sorted, each once. */
+function matchModels(patterns, names) {
+    const out = new Set();
+    for (const p of patterns) {
+        if (!isGlob(p))
+            out.add(p);
+        else
+            for (const n of names)
+                if (matchesGlob(p, n))
+                    out.add(n);
+    }
+    return [...out].sort();
+}
+
+;// CONCATENATED MODULE: ./src/core/audit.ts
+/**
+ * Audit: was the target's holder put there by the gate? MLflow cannot stop a person
+ * from moving a version in its UI; the ledger can tell. Pure.
+ */
+
+/** Why the holder is not accounted for by the ledger; empty when it is. */
+function auditHolder(target, holder, currentRuleHash) {
+    const key = targetKey(target);
+    const t = holder.tags;
+    const where = `v${holder.version}, which holds ${key}`;
+    const decision = t[LEDGER.decision];
+    if (decision !== 'promoted' && decision !== 'restored') {
+        return [
+            `${where}, has no ledger entry of a promotion or restore by the gate (mlflow_gate.decision=${decision ?? 'unset'}): it was moved there by hand or by another tool`,
+        ];
+    }
+    const reasons = [];
+    if (t[LEDGER.target] !== key)
+        reasons.push(`${where}, was ${decision} to ${t[LEDGER.target] ?? 'another target'}, not to this one`);
+    if (t['validation'] !== 'passed' && decision === 'promoted')
+        reasons.push(`${where}, is not tagged validation=passed`);
+    if (currentRuleHash && decision === 'promoted' && t[LEDGER.ruleHash] !== currentRuleHash) {
+        reasons.push(`${where}, was promoted under other rules (${t[LEDGER.ruleHash] ?? 'none recorded'}) than the current policy's (${currentRuleHash})`);
+    }
+    return reasons;
+}
+
+;// CONCATENATED MODULE: ./src/schedule.ts
+/**
+ * Scheduled promotion of many models: for each model the `models` input names (names or
+ * globs), gate its pending versions (newest first) with its own rules from the policy's
+ * `models:` map, promoting at most one: the newest that passes. Bounded concurrency; one
+ * model's failure does not stop the others. Reuses runGate for every decision.
+ */
+
+
+
+
+
+
+
+
+async function runScheduled(req, { registry, log }) {
+    const file = loadPolicyFile(req.policyText, req.policyFile); // a bad policy stops everything, before any request
+    const prefixes = [...new Set(req.patterns.filter(isGlob).map(likePrefix))];
+    const names = (await Promise.all(prefixes.map((p) => registry.searchModelNames(p)))).flat();
+    const models = matchModels(req.patterns, names);
+    log(`Scheduled gate over ${models.length} model(s): ${models.join(', ') || '(none matched)'}`);
+    const results = new Array(models.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < models.length) {
+            const i = next++;
+            results[i] = await gateModel(models[i], req, file, registry, log);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(req.concurrency ?? 4, models.length) }, worker));
+    return results;
+}
+async function gateModel(model, req, file, registry, log) {
+    try {
+        const policy = file.resolve(model, req.gate);
+        const [registered, versions] = await Promise.all([
+            registry.getRegisteredModel(model),
+            registry.searchModelVersions(model),
+        ]);
+        if (!registered)
+            return {
+                model,
+                decision: 'error',
+                wrote: false,
+                errorKind: 'input',
+                reasons: [`model "${model}" does not exist in the registry at ${registry.url}`],
+            };
+        if (req.mode === 'audit')
+            return auditModel(model, policy, versions, registered.aliases, req.auditRules ?? false);
+        const pending = pendingVersions(versions, policy.target, registered.aliases, req.force);
+        if (pending.length === 0)
+            return {
+                model,
+                decision: 'skipped',
+                wrote: false,
+                reasons: ['nothing new: no READY version newer than the holder that the ledger has not decided'],
+            };
+        let last;
+        let wrote = false;
+        for (const v of pending) {
+            const { report } = await runGate({
+                model,
+                version: { kind: 'number', version: v.version },
+                mode: req.mode,
+                policyFile: req.policyFile,
+                policyText: req.policyText,
+                ...(req.gate ? { gate: req.gate } : {}),
+                ...(req.context ? { context: req.context } : {}),
+                // Decided on what was just read: an earlier candidate's rejection tagged only itself, and the
+                // loop ends at the first move; the re-check before any write reads the registry again.
+                prefetched: { model, registered, versions },
+            }, { registry, log: (m) => log(`[${model}] ${m}`) });
+            wrote ||= report.wrote;
+            last = {
+                model,
+                candidate: v.version,
+                decision: report.decision,
+                wrote,
+                reasons: report.reasons,
+                ...(report.errorKind ? { errorKind: report.errorKind } : {}),
+            };
+            if (report.decision === 'superseded' ||
+                report.decision === 'promoted' ||
+                report.decision === 'passed' ||
+                report.decision === 'already-promoted')
+                return last;
+        }
+        return last;
+    }
+    catch (err) {
+        const e = err instanceof GateError ? err : undefined;
+        return {
+            model,
+            decision: 'error',
+            wrote: e?.wrote ?? false,
+            errorKind: e?.kind ?? 'registry',
+            reasons: [err instanceof Error ? err.message : String(err)],
+        };
+    }
+}
+/** Audit one model: every holder of its target must be accounted for by the ledger. */
+function auditModel(model, policy, versions, aliases, withRules) {
+    const t = policy.target;
+    const holders = allHolders(t, versions, aliases);
+    if (holders.length === 0)
+        return { model, decision: 'passed', wrote: false, reasons: [`nothing holds ${targetKey(t)}`] };
+    const problems = holders.flatMap((h) => auditHolder(t, h, withRules ? ruleHash(policy) : undefined));
+    const newest = holders.at(-1).version;
+    return problems.length > 0
+        ? { model, candidate: newest, decision: 'rejected', wrote: false, reasons: problems }
+        : {
+            model,
+            candidate: newest,
+            decision: 'passed',
+            wrote: false,
+            reasons: [`v${holders.map((h) => h.version).join(', v')} accounted for by the ledger`],
+        };
+}
+
 ;// CONCATENATED MODULE: ./src/mlflow/rest-client.ts
 /**
  * MLflow's REST API over undici: timeouts on connect, headers and body;
@@ -36557,12 +40184,12 @@ class MlflowRestClient {
         this.dispatcher =
             opts.dispatcher ??
                 (usesProxy(process.env)
-                    ? new undici/* EnvHttpProxyAgent */.J2(agentOptions)
-                    : new undici/* Agent */.g6({
+                    ? new undici.EnvHttpProxyAgent(agentOptions)
+                    : new undici.Agent({
                         connect: agentOptions.connect,
                         headersTimeout: t.requestTimeoutMs,
                         bodyTimeout: t.requestTimeoutMs,
-                    })).compose(undici/* interceptors */.dY.retry({
+                    })).compose(undici.interceptors.retry({
                     maxRetries: t.maxRetries,
                     minTimeout: t.minRetryDelayMs,
                     maxTimeout: t.maxRetryDelayMs,
@@ -36602,7 +40229,7 @@ class MlflowRestClient {
         const where = `${method} ${url}`;
         let res;
         try {
-            res = await (0,undici/* request */.Em)(url, {
+            res = await (0,undici.request)(url, {
                 method,
                 dispatcher: this.dispatcher,
                 headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
@@ -36683,7 +40310,7 @@ const TLS_CODES = new Set([
     'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 function transportError(where, err, deadlineMs) {
-    if (err instanceof undici/* errors */.sO.RequestRetryError) {
+    if (err instanceof undici.errors.RequestRetryError) {
         // Statuses worth a retry end here, retried (reads, repeatable writes) or not (a create).
         const tries = err.data?.count ?? 1;
         return new RegistryError(`${where} answered ${err.statusCode}${tries > 1 ? `, ${tries} times (out of retries)` : ''}`, err.statusCode);
@@ -36709,365 +40336,6 @@ function transportError(where, err, deadlineMs) {
     return new RegistryError(`${where} failed: ${why}`);
 }
 
-;// CONCATENATED MODULE: ./src/github/inputs.ts
-/**
- * Builds one typed Settings object from the Action's inputs and the
- * environment, validating every input with a message that names it (as
- * actions/checkout's input-helper does). An explicit input beats the
- * environment; inputs whose default depends on the environment or the event
- * have no default in action.yml and are resolved here.
- */
-
-
-
-
-const DEFAULT_POLICY = '.github/promotion-policy.yml';
-const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history', 'plan', 'apply'];
-const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
-/** A pull request from a fork gets no secrets or variables: with no tracking server there is nothing to do. */
-function forkWithoutServer(getInput, env, event) {
-    return (Boolean(event.pullRequest?.fork) && !getInput('tracking-uri').trim() && !(env['MLFLOW_TRACKING_URI'] ?? '').trim());
-}
-function readSettings(getInput, env, event = {}) {
-    const input = (name) => getInput(name).trim();
-    const model = input('model');
-    const models = getInput('models')
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith('#'));
-    if (models.length > 0 && model)
-        throw new InputError('inputs "model" and "models" cannot both be set: "model" gates one version, "models" the pending versions of several');
-    const versionRaw = input('version');
-    if (models.length > 0 && versionRaw && versionRaw !== 'pending')
-        throw new InputError(`input "version" is "${versionRaw}", but with "models" the gate takes every pending version: leave it unset or write "pending"`);
-    const gate = input('gate');
-    // On a pull request the default is to decide and report, writing nothing.
-    const mode = parseMode(input('mode'), PULL_REQUEST_EVENTS.includes(event.name ?? '') ? 'evaluate' : 'promote');
-    const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
-    const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
-    const registryFlavor = registryRaw === 'databricks-uc' ? 'unity-catalog' : 'mlflow';
-    const databricks = rawTracking === 'databricks' || registryRaw === 'databricks-uc'
-        ? databricksSettings(input, env, rawTracking)
-        : undefined;
-    const uri = databricks
-        ? databricks.host
-        : mode === 'lint' && !rawTracking
-            ? undefined
-            : trackingUri(input('tracking-uri'), env);
-    const registryUri = registryRaw && registryRaw !== 'databricks-uc' && registryRaw !== 'databricks'
-        ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw)
-        : undefined;
-    const auth = databricks?.token
-        ? { kind: 'bearer', token: databricks.token }
-        : databricks
-            ? { kind: 'none' }
-            : resolveAuth(getInput, env);
-    const extraHeaders = parseHeaders(getInput('extra-headers'));
-    if (auth.kind !== 'none' && Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')) {
-        throw new InputError('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
-    }
-    if (mode === 'apply' && !input('plan'))
-        throw new InputError('mode "apply" needs the input "plan": the path of the file mode "plan" wrote (output plan-path)');
-    if (gate && !/^[A-Za-z0-9_-]+$/.test(gate))
-        throw new InputError(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
-    return {
-        ...(uri ? { trackingUri: uri } : {}),
-        ...(registryUri && registryUri !== uri ? { registryUri } : {}),
-        auth,
-        tls: tlsSettings(input, env),
-        extraHeaders,
-        transport: transportSettings(input, env),
-        ...(databricks ? { databricks } : {}),
-        registryFlavor,
-        ...(model ? { model } : {}),
-        models,
-        version: models.length > 0 ? 'pending' : parseVersion(versionRaw),
-        ...(gate ? { gate } : {}),
-        policyPath: input('policy') || DEFAULT_POLICY,
-        mode,
-        ...(input('plan') ? { planPath: input('plan') } : {}),
-        ...(input('expected-holder') ? { expectedHolder: parseExpectedHolder(input('expected-holder')) } : {}),
-        auditRules: parseBoolean('audit-rules', input('audit-rules'), false),
-        notify: notifySettings(input),
-        rollback: {
-            ...(input('target') ? { target: parseTarget(input('target')) } : {}),
-            reason: input('reason'),
-            force: parseBoolean('force', input('force'), false),
-        },
-        failOnReject: parseBoolean('fail-on-reject', input('fail-on-reject'), true),
-    };
-}
-/**
- * request-timeout (seconds, one attempt), retries, retry-deadline (seconds, one request with
- * all its retries); MLflow's own MLFLOW_HTTP_REQUEST_TIMEOUT and MLFLOW_HTTP_REQUEST_MAX_RETRIES
- * serve when the inputs are unset.
- */
-function transportSettings(input, env) {
-    const number = (name, envName, fallback, check) => {
-        const fromInput = input(name);
-        const raw = fromInput || (envName ? (env[envName] ?? '').trim() : '');
-        if (!raw)
-            return fallback;
-        const source = fromInput ? `input "${name}"` : envName;
-        const value = Number(raw);
-        if (!/^\d+(\.\d+)?$/.test(raw) ||
-            !Number.isFinite(value) ||
-            (check.integer && !Number.isInteger(value)) ||
-            value < check.min ||
-            value > check.max) {
-            throw new InputError(`${source} is "${raw}"; it must be ${check.integer ? 'a whole number' : 'a number of seconds'} from ${check.min} to ${check.max}`);
-        }
-        return value;
-    };
-    const requestTimeoutMs = number('request-timeout', 'MLFLOW_HTTP_REQUEST_TIMEOUT', DEFAULT_TRANSPORT.requestTimeoutMs / 1000, {
-        min: 0.1,
-        max: 600,
-    }) * 1000;
-    const maxRetries = number('retries', 'MLFLOW_HTTP_REQUEST_MAX_RETRIES', DEFAULT_TRANSPORT.maxRetries, {
-        integer: true,
-        min: 0,
-        max: 20,
-    });
-    const deadlineMs = number('retry-deadline', undefined, DEFAULT_TRANSPORT.deadlineMs / 1000, { min: 0.1, max: 3600 }) * 1000;
-    if (deadlineMs < requestTimeoutMs) {
-        throw new InputError(`input "retry-deadline" (${deadlineMs / 1000} s) is shorter than request-timeout (${requestTimeoutMs / 1000} s): one attempt could never finish`);
-    }
-    return {
-        ...DEFAULT_TRANSPORT,
-        connectTimeoutMs: Math.min(DEFAULT_TRANSPORT.connectTimeoutMs, requestTimeoutMs),
-        requestTimeoutMs,
-        maxRetries,
-        // Short timeouts (tests, a local server) get short waits between attempts too.
-        minRetryDelayMs: Math.min(DEFAULT_TRANSPORT.minRetryDelayMs, requestTimeoutMs / 4),
-        deadlineMs,
-    };
-}
-function trackingUri(fromInput, env) {
-    const source = fromInput ? 'input "tracking-uri"' : 'MLFLOW_TRACKING_URI';
-    const raw = fromInput || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
-    if (!raw)
-        throw new InputError('input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI: give the URL of the MLflow tracking server, e.g. https://mlflow.example.com');
-    return httpUrl(source, raw);
-}
-/** An http(s) URL without credentials, query or fragment; `source` names the input or variable in errors. */
-function httpUrl(source, raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new InputError(`${source} "${stripUserInfo(raw)}" is not a URL; write it with its scheme, e.g. https://${stripUserInfo(raw)}`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        const hint = url.protocol === 'databricks:' || url.protocol === 'databricks-uc:'
-            ? ' (Databricks workspaces are configured with tracking-uri "databricks" and databricks-host; profiles in ~/.databrickscfg are not read)'
-            : '';
-        throw new InputError(`${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`);
-    }
-    if (url.username || url.password) {
-        throw new InputError(`${source} must not contain credentials; pass them as tracking-username and tracking-password (or tracking-token) from secrets`);
-    }
-    if (url.search || url.hash)
-        throw new InputError(`${source} must not have a query string or fragment`);
-    return url.toString().replace(/\/+$/, '');
-}
-/** `databricks` tracking (or `databricks-uc` registry): the workspace host and a token, or OAuth M2M client credentials. */
-function databricksSettings(input, env, tracking) {
-    if (tracking && tracking !== 'databricks') {
-        throw new InputError(`registry-uri "databricks-uc" needs tracking-uri "databricks" (Unity Catalog models are read with the workspace's tracking server), not "${stripUserInfo(tracking)}"`);
-    }
-    const value = (name, variable) => input(name) || (env[variable] ?? '').trim();
-    const hostRaw = value('databricks-host', 'DATABRICKS_HOST');
-    if (!hostRaw)
-        throw new InputError('tracking-uri "databricks" needs the workspace URL: set databricks-host or DATABRICKS_HOST');
-    const host = httpUrl(input('databricks-host') ? 'input "databricks-host"' : 'DATABRICKS_HOST', /^https?:\/\//.test(hostRaw) ? hostRaw : `https://${hostRaw}`);
-    const token = value('databricks-token', 'DATABRICKS_TOKEN');
-    const clientId = value('databricks-client-id', 'DATABRICKS_CLIENT_ID');
-    const clientSecret = value('databricks-client-secret', 'DATABRICKS_CLIENT_SECRET');
-    if (token)
-        return { host, token };
-    if (clientId && clientSecret)
-        return { host, clientId, clientSecret };
-    if (clientId || clientSecret)
-        throw new InputError('databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) go together: set both or neither');
-    throw new InputError('tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine');
-}
-/** TLS options: each input beats its MLflow environment variable. */
-function tlsSettings(input, env) {
-    const caPath = input('tracking-server-cert-path') || (env['MLFLOW_TRACKING_SERVER_CERT_PATH'] ?? '').trim();
-    const clientCertPath = input('tracking-client-cert-path') || (env['MLFLOW_TRACKING_CLIENT_CERT_PATH'] ?? '').trim();
-    const insecureRaw = input('tracking-insecure-tls') || (env['MLFLOW_TRACKING_INSECURE_TLS'] ?? '').trim();
-    const insecure = parseBoolean(input('tracking-insecure-tls') ? 'tracking-insecure-tls' : 'MLFLOW_TRACKING_INSECURE_TLS', insecureRaw.toLowerCase() === 'true' ? 'true' : insecureRaw.toLowerCase() === 'false' ? 'false' : insecureRaw, false);
-    if (insecure && caPath) {
-        // As MLflow's own client: the two contradict each other.
-        throw new InputError('tracking-insecure-tls (MLFLOW_TRACKING_INSECURE_TLS) and tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH) cannot both be set');
-    }
-    return { ...(caPath ? { caPath } : {}), ...(clientCertPath ? { clientCertPath } : {}), insecure };
-}
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const FORBIDDEN_HEADERS = new Set([
-    'host',
-    'content-length',
-    'content-type',
-    'connection',
-    'transfer-encoding',
-    'keep-alive',
-    'upgrade',
-    'te',
-    'trailer',
-]);
-/** `extra-headers`: one `Name: value` a line; blank lines and lines starting with # are skipped. */
-function parseHeaders(raw) {
-    const out = {};
-    raw.split(/\r?\n/).forEach((line, i) => {
-        const text = line.trim();
-        if (!text || text.startsWith('#'))
-            return;
-        const colon = text.indexOf(':');
-        const name = colon > 0 ? text.slice(0, colon).trim() : '';
-        if (!HEADER_NAME.test(name))
-            throw new InputError(`input "extra-headers" line ${i + 1} is not "Name: value"`);
-        if (FORBIDDEN_HEADERS.has(name.toLowerCase()))
-            throw new InputError(`input "extra-headers" line ${i + 1} sets ${name}, which the Action manages itself`);
-        const value = text.slice(colon + 1).trim();
-        if (/[\r\n\0]/.test(value))
-            throw new InputError(`input "extra-headers" line ${i + 1} has a control character in its value`);
-        out[name] = value;
-    });
-    return out;
-}
-function stripUserInfo(raw) {
-    return raw.replace(/\/\/[^/@]*@/, '//').replace(/^[^/@]*@/, '');
-}
-/** Inputs beat the environment; within one source, Basic beats Bearer, as in MLflow's own client. */
-function resolveAuth(getInput, env) {
-    const fromInputs = authFrom(getInput('tracking-username'), getInput('tracking-password'), getInput('tracking-token'), 'inputs "tracking-username" and "tracking-password"', ['input "tracking-username"', 'input "tracking-password"', 'input "tracking-token"']);
-    if (fromInputs)
-        return fromInputs;
-    return (authFrom(env['MLFLOW_TRACKING_USERNAME'] ?? '', env['MLFLOW_TRACKING_PASSWORD'] ?? '', env['MLFLOW_TRACKING_TOKEN'] ?? '', 'MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD', ['MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD', 'MLFLOW_TRACKING_TOKEN']) ?? {
-        kind: 'none',
-    });
-}
-function authFrom(username, password, token, names, sources) {
-    // A credential goes into a header: a line break or control character there is a paste error (never echoed).
-    [username.trim(), password, token.trim()].forEach((value, i) => {
-        // eslint-disable-next-line no-control-regex
-        if (/[\u0000-\u001f\u007f]/.test(value))
-            throw new InputError(`${sources[i]} holds a line break or another control character; credentials go into a request header, so check how the secret was pasted (its value is not shown)`);
-    });
-    const u = username.trim();
-    if (u || password) {
-        if (!u || !password)
-            throw new InputError(`${names} go together: set both or neither`);
-        return { kind: 'basic', username: u, password };
-    }
-    if (token.trim())
-        return { kind: 'bearer', token: token.trim() };
-    return undefined;
-}
-const STAGES = ['None', 'Staging', 'Production', 'Archived'];
-/** A number, latest, stage:<Stage>, alias:<name> or run:<run id>; normalised (stage names capitalised, numbers without leading zeros). */
-function parseVersion(raw) {
-    if (raw === '' || raw === 'latest')
-        return 'latest';
-    if (/^\d+$/.test(raw) && Number(raw) >= 1 && Number.isSafeInteger(Number(raw)))
-        return String(Number(raw));
-    const [kind, ...rest] = raw.split(':');
-    const arg = rest.join(':').trim();
-    if (kind === 'stage') {
-        const stage = STAGES.find((s) => s.toLowerCase() === arg.toLowerCase());
-        if (stage)
-            return `stage:${stage}`;
-        throw new InputError(`input "version" is "${raw}"; the stage must be one of ${STAGES.join(', ')}`);
-    }
-    if (kind === 'alias') {
-        if (/^[\w-]{1,255}$/.test(arg))
-            return `alias:${arg}`;
-        throw new InputError(`input "version" is "${raw}"; an alias has only letters, digits, _ and -`);
-    }
-    if (kind === 'run') {
-        if (/^[\w-]{1,256}$/.test(arg))
-            return `run:${arg}`;
-        throw new InputError(`input "version" is "${raw}"; give the run id after run:`);
-    }
-    throw new InputError(`input "version" is "${raw}"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>`);
-}
-function parseExpectedHolder(raw) {
-    if (raw === 'none')
-        return raw;
-    if (/^\d+$/.test(raw) && Number(raw) >= 1)
-        return String(Number(raw));
-    throw new InputError(`input "expected-holder" is "${raw}"; it must be a version number or "none"`);
-}
-function notifySettings(input) {
-    const url = (name) => {
-        const raw = input(name);
-        if (!raw)
-            return undefined;
-        let u;
-        try {
-            u = new URL(raw);
-        }
-        catch {
-            throw new InputError(`input "${name}" is not a URL`); // the value is a secret: not echoed
-        }
-        if (u.protocol !== 'https:' && u.protocol !== 'http:')
-            throw new InputError(`input "${name}" must be an http(s) URL`);
-        return raw;
-    };
-    const slack = url('slack-webhook-url');
-    const hook = url('webhook-url');
-    const secret = input('webhook-secret');
-    const notifyOn = (input('notify-on') || DEFAULT_NOTIFY_ON.join(','))
-        .split(',')
-        .map((d) => d.trim())
-        .filter(Boolean);
-    const unknown = notifyOn.filter((d) => !DECISIONS.includes(d));
-    if (unknown.length)
-        throw new InputError(`input "notify-on" names ${unknown.join(', ')}; the decisions are ${DECISIONS.join(', ')}`);
-    return {
-        ...(slack ? { slackWebhookUrl: slack } : {}),
-        ...(hook ? { webhookUrl: hook } : {}),
-        ...(secret ? { webhookSecret: secret } : {}),
-        notifyOn,
-    };
-}
-/** The rollback target: stage:<Stage> or alias:<name>. */
-function parseTarget(raw) {
-    const [kind, ...rest] = raw.split(':');
-    const arg = rest.join(':').trim();
-    if (kind === 'stage') {
-        const stage = ['Staging', 'Production'].find((s) => s.toLowerCase() === arg.toLowerCase());
-        if (stage)
-            return { stage };
-    }
-    if (kind === 'alias' && /^[\w-]{1,255}$/.test(arg))
-        return { alias: arg };
-    throw new InputError(`input "target" is "${raw}"; it must be stage:Production, stage:Staging or alias:<name>`);
-}
-function parseMode(raw, fallback) {
-    if (raw === '')
-        return fallback;
-    if (MODES.includes(raw))
-        return raw;
-    throw new InputError(`input "mode" is "${raw}"; it must be one of ${MODES.join(', ')}`);
-}
-/** The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */
-function parseBoolean(name, raw, fallback) {
-    if (raw === '')
-        return fallback;
-    if (['true', 'True', 'TRUE'].includes(raw))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(raw))
-        return false;
-    throw new InputError(`input "${name}" is "${raw}"; it must be true or false`);
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/mlflow/databricks.ts
 /**
  * Databricks: a workspace host with a personal access token, or OAuth
@@ -37088,7 +40356,7 @@ async function databricksToken(creds, dispatcher) {
     const url = `${creds.host.replace(/\/+$/, '')}/oidc/v1/token`;
     let res;
     try {
-        res = await (0,undici/* request */.Em)(url, {
+        res = await (0,undici.request)(url, {
             method: 'POST',
             ...(dispatcher ? { dispatcher } : {}),
             headers: {
@@ -37370,6 +40638,7 @@ function likePattern(text, prefix) {
 
 
 
+
 /** The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server, with TLS and headers. */
 async function connect(settings, trackingUri, secrets) {
     const pem = async (path, what) => {
@@ -37428,29 +40697,517 @@ async function readPolicy(policyPath) {
         throw new GateError('policy', `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`);
     }
 }
-/** The gate request the settings describe (the Action and the CLI build it the same way). */
-function gateRequest(settings, policyText, context) {
-    return {
+/** The plan file mode "plan" wrote (mode "apply"), read and checked before any request. */
+async function readPlanFile(planPath) {
+    const full = external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), planPath);
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(full, 'utf8');
+    }
+    catch (err) {
+        throw new InputError(`input "plan": ${planPath} cannot be read (${err.code ?? String(err)})`);
+    }
+    try {
+        return parsePlanFile(text, `input "plan" (${planPath})`);
+    }
+    catch (err) {
+        throw new InputError(err.message);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/dispatch.ts
+
+
+
+
+
+
+
+
+
+async function runMode(settings, door) {
+    // Every file is read and checked before the first request.
+    const policyOptional = settings.mode === 'history' || (settings.mode === 'rollback' && settings.rollback.target !== undefined);
+    const policyText = policyOptional
+        ? await readPolicy(settings.policyPath).catch(() => '')
+        : await readPolicy(settings.policyPath);
+    const planFile = settings.mode === 'apply' && settings.planPath ? await readPlanFile(settings.planPath) : undefined;
+    const many = manyModels(settings, policyText);
+    if (many)
+        loadPolicyFile(policyText, settings.policyPath); // a bad policy stops everything, before any request
+    const connected = settings.trackingUri ? await connect(settings, settings.trackingUri, door.secrets) : undefined;
+    const registry = connected && door.wrapRegistry ? door.wrapRegistry(connected) : connected;
+    if (settings.mode === 'history') {
+        const model = settings.model ?? (policyText ? loadPolicyFile(policyText, settings.policyPath).model : undefined);
+        if (!model)
+            throw new InputError('mode "history" needs the input "model" (or a policy file that names one)');
+        if (!registry)
+            throw new InputError('mode "history" needs a tracking server: set the input "tracking-uri"');
+        return { kind: 'history', model, history: await readHistory(registry, model), exitCode: 0 };
+    }
+    if (many) {
+        if (!registry)
+            throw new InputError(`mode "${settings.mode}" over many models needs a tracking server`);
+        const mode = settings.mode; // readSettings allows no other with "models"
+        const results = await runScheduled({
+            patterns: many,
+            mode,
+            auditRules: settings.auditRules,
+            policyFile: settings.policyPath,
+            policyText,
+            ...(settings.gate ? { gate: settings.gate } : {}),
+            force: settings.force,
+            context: door.context,
+        }, { registry, log: door.log });
+        const audit = mode === 'audit';
+        return {
+            kind: 'scheduled',
+            audit,
+            decision: overallDecision(results),
+            results,
+            ...scheduledVerdict(results, { failOnReject: settings.failOnReject, audit }),
+        };
+    }
+    const { report, planFile: written } = await runGate({
         ...(settings.model ? { model: settings.model } : {}),
         ...(settings.gate ? { gate: settings.gate } : {}),
         version: settings.version,
         mode: settings.mode,
         policyFile: settings.policyPath,
         policyText,
-        context,
-        rollback: settings.rollback,
+        context: door.context,
+        rollback: { ...settings.rollback, force: settings.force },
         ...(settings.expectedHolder ? { expectedHolder: settings.expectedHolder } : {}),
+        ...(planFile ? { planFile } : {}),
+    }, {
+        ...(registry ? { registry } : {}),
+        log: door.log,
+        ...(settings.githubToken ? { isOnDefaultBranch: defaultBranchChecker(settings.githubToken) } : {}),
+    });
+    await notify(report, settings.notify, door.context, door.warn);
+    return {
+        kind: 'report',
+        report,
+        ...(written ? { planFile: written } : {}),
+        ...reportVerdict(report, { failOnReject: settings.failOnReject, skipFails: skipFails(settings.version) }),
     };
+}
+/**
+ * The models a run gates at once, if it gates many: the input `models`; in audit mode, or with
+ * version `pending`, the one model named (by the input or the policy).
+ */
+function manyModels(settings, policyText) {
+    if (settings.models.length > 0)
+        return settings.models;
+    if (settings.mode !== 'audit' && settings.version.kind !== 'pending')
+        return undefined;
+    const model = settings.model ?? (policyText ? loadPolicyFile(policyText, settings.policyPath).model : undefined);
+    if (!model) {
+        throw new InputError(settings.mode === 'audit'
+            ? 'mode "audit" needs the input "models" (or "model", or a policy file that names one)'
+            : 'version "pending" needs the input "model" or "models" (or a policy file that names one)');
+    }
+    return [model];
+}
+
+;// CONCATENATED MODULE: ./src/github/inputs.ts
+/**
+ * Builds one typed Settings object from the Action's inputs and the
+ * environment, validating every input with a message that names it (as
+ * actions/checkout's input-helper does). An explicit input beats the
+ * environment; inputs whose default depends on the environment or the event
+ * have no default in action.yml and are resolved here.
+ */
+
+
+
+
+
+
+const DEFAULT_POLICY = '.github/promotion-policy.yml';
+const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history', 'plan', 'apply'];
+/** The modes that take many models (input "models", or version "pending"). */
+const SCHEDULED_MODES = ['promote', 'evaluate', 'audit'];
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/** A pull request from a fork gets no secrets or variables: with no tracking server there is nothing to do. */
+function forkWithoutServer(getInput, env, event) {
+    return (Boolean(event.pullRequest?.fork) && !getInput('tracking-uri').trim() && !(env['MLFLOW_TRACKING_URI'] ?? '').trim());
+}
+function readSettings(getInput, env, event = {}) {
+    const input = (name) => getInput(name).trim();
+    const model = input('model');
+    const models = getInput('models')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'));
+    if (models.length > 0 && model)
+        throw new InputError('inputs "model" and "models" cannot both be set: "model" gates one version, "models" the pending versions of several');
+    const versionInput = input('version');
+    const version = models.length > 0 && !versionInput ? { kind: 'pending' } : parseSelector(versionInput);
+    if (models.length > 0 && version.kind !== 'pending')
+        throw new InputError(`input "version" is "${versionInput}", but with "models" the gate takes every pending version: leave it unset or write "pending"`);
+    const gate = input('gate');
+    // On a pull request the default is to decide and report, writing nothing.
+    const mode = parseMode(input('mode'), PULL_REQUEST_EVENTS.includes(event.name ?? '') ? 'evaluate' : 'promote');
+    const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
+    const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
+    const registryFlavor = registryRaw === 'databricks-uc' ? 'unity-catalog' : 'mlflow';
+    const databricks = rawTracking === 'databricks' || registryRaw === 'databricks-uc'
+        ? databricksSettings(input, env, rawTracking)
+        : undefined;
+    const uri = databricks
+        ? databricks.host
+        : mode === 'lint' && !rawTracking
+            ? undefined
+            : trackingUri(input('tracking-uri'), env);
+    const registryUri = registryRaw && registryRaw !== 'databricks-uc' && registryRaw !== 'databricks'
+        ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw)
+        : undefined;
+    const auth = databricks?.token
+        ? { kind: 'bearer', token: databricks.token }
+        : databricks
+            ? { kind: 'none' }
+            : resolveAuth(getInput, env);
+    const extraHeaders = parseHeaders(getInput('extra-headers'));
+    if (auth.kind !== 'none' && Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')) {
+        throw new InputError('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
+    }
+    // Inputs that make no sense together are errors naming both, before anything else happens.
+    if (models.length > 0 && !SCHEDULED_MODES.includes(mode))
+        throw new InputError(`input "models" gates many models, which mode "${mode}" does not do (input "mode"): use mode ${SCHEDULED_MODES.join(', ')} with "models", or name one model with "model"`);
+    if (version.kind === 'pending' && !SCHEDULED_MODES.includes(mode))
+        throw new InputError(`input "version" is "pending", which mode "${mode}" does not take (input "mode"): "pending" gates every undecided version, in mode ${SCHEDULED_MODES.filter((m) => m !== 'audit').join(' or ')}`);
+    if (mode === 'apply' && !input('plan'))
+        throw new InputError('mode "apply" needs the input "plan": the path of the file mode "plan" wrote (output plan-path)');
+    if (gate && !/^[A-Za-z0-9_-]+$/.test(gate))
+        throw new InputError(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
+    return {
+        ...(uri ? { trackingUri: uri } : {}),
+        ...(registryUri && registryUri !== uri ? { registryUri } : {}),
+        auth,
+        tls: tlsSettings(input, env),
+        extraHeaders,
+        transport: transportSettings(input, env),
+        ...(databricks ? { databricks } : {}),
+        registryFlavor,
+        ...(model ? { model } : {}),
+        models,
+        version,
+        ...(gate ? { gate } : {}),
+        policyPath: input('policy') || DEFAULT_POLICY,
+        mode,
+        ...(input('plan') ? { planPath: input('plan') } : {}),
+        ...(input('expected-holder') ? { expectedHolder: parseExpectedHolder(input('expected-holder')) } : {}),
+        auditRules: parseBoolean('audit-rules', input('audit-rules'), false),
+        notify: notifySettings(input),
+        rollback: {
+            ...(input('target') ? { target: parseTarget(input('target')) } : {}),
+            reason: input('reason'),
+        },
+        force: parseBoolean('force', input('force'), false),
+        ...(input('github-token') ? { githubToken: input('github-token') } : {}),
+        failOnReject: parseBoolean('fail-on-reject', input('fail-on-reject'), true),
+    };
+}
+/**
+ * request-timeout (seconds, one attempt), retries, retry-deadline (seconds, one request with
+ * all its retries); MLflow's own MLFLOW_HTTP_REQUEST_TIMEOUT and MLFLOW_HTTP_REQUEST_MAX_RETRIES
+ * serve when the inputs are unset.
+ */
+function transportSettings(input, env) {
+    const number = (name, envName, fallback, check) => {
+        const fromInput = input(name);
+        const raw = fromInput || (envName ? (env[envName] ?? '').trim() : '');
+        if (!raw)
+            return fallback;
+        const source = fromInput ? `input "${name}"` : envName;
+        const value = Number(raw);
+        if (!/^\d+(\.\d+)?$/.test(raw) ||
+            !Number.isFinite(value) ||
+            (check.integer && !Number.isInteger(value)) ||
+            value < check.min ||
+            value > check.max) {
+            throw new InputError(`${source} is "${raw}"; it must be ${check.integer ? 'a whole number' : 'a number of seconds'} from ${check.min} to ${check.max}`);
+        }
+        return value;
+    };
+    const requestTimeoutMs = number('request-timeout', 'MLFLOW_HTTP_REQUEST_TIMEOUT', DEFAULT_TRANSPORT.requestTimeoutMs / 1000, {
+        min: 0.1,
+        max: 600,
+    }) * 1000;
+    const maxRetries = number('retries', 'MLFLOW_HTTP_REQUEST_MAX_RETRIES', DEFAULT_TRANSPORT.maxRetries, {
+        integer: true,
+        min: 0,
+        max: 20,
+    });
+    const deadlineMs = number('retry-deadline', undefined, DEFAULT_TRANSPORT.deadlineMs / 1000, { min: 0.1, max: 3600 }) * 1000;
+    if (deadlineMs < requestTimeoutMs) {
+        throw new InputError(`input "retry-deadline" (${deadlineMs / 1000} s) is shorter than request-timeout (${requestTimeoutMs / 1000} s): one attempt could never finish`);
+    }
+    return {
+        ...DEFAULT_TRANSPORT,
+        connectTimeoutMs: Math.min(DEFAULT_TRANSPORT.connectTimeoutMs, requestTimeoutMs),
+        requestTimeoutMs,
+        maxRetries,
+        // Short timeouts (tests, a local server) get short waits between attempts too.
+        minRetryDelayMs: Math.min(DEFAULT_TRANSPORT.minRetryDelayMs, requestTimeoutMs / 4),
+        deadlineMs,
+    };
+}
+function trackingUri(fromInput, env) {
+    const source = fromInput ? 'input "tracking-uri"' : 'MLFLOW_TRACKING_URI';
+    const raw = fromInput || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
+    if (!raw)
+        throw new InputError('input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI: give the URL of the MLflow tracking server, e.g. https://mlflow.example.com');
+    return httpUrl(source, raw);
+}
+/** An http(s) URL without credentials, query or fragment; `source` names the input or variable in errors. */
+function httpUrl(source, raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new InputError(`${source} "${stripUserInfo(raw)}" is not a URL; write it with its scheme, e.g. https://${stripUserInfo(raw)}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        const hint = url.protocol === 'databricks:' || url.protocol === 'databricks-uc:'
+            ? ' (Databricks workspaces are configured with tracking-uri "databricks" and databricks-host; profiles in ~/.databrickscfg are not read)'
+            : '';
+        throw new InputError(`${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`);
+    }
+    if (url.username || url.password) {
+        throw new InputError(`${source} must not contain credentials; pass them as tracking-username and tracking-password (or tracking-token) from secrets`);
+    }
+    if (url.search || url.hash)
+        throw new InputError(`${source} must not have a query string or fragment`);
+    return url.toString().replace(/\/+$/, '');
+}
+/** `databricks` tracking (or `databricks-uc` registry): the workspace host and a token, or OAuth M2M client credentials. */
+function databricksSettings(input, env, tracking) {
+    if (tracking && tracking !== 'databricks') {
+        throw new InputError(`registry-uri "databricks-uc" needs tracking-uri "databricks" (Unity Catalog models are read with the workspace's tracking server), not "${stripUserInfo(tracking)}"`);
+    }
+    const value = (name, variable) => input(name) || (env[variable] ?? '').trim();
+    const hostRaw = value('databricks-host', 'DATABRICKS_HOST');
+    if (!hostRaw)
+        throw new InputError('tracking-uri "databricks" needs the workspace URL: set databricks-host or DATABRICKS_HOST');
+    const host = httpUrl(input('databricks-host') ? 'input "databricks-host"' : 'DATABRICKS_HOST', /^https?:\/\//.test(hostRaw) ? hostRaw : `https://${hostRaw}`);
+    const token = value('databricks-token', 'DATABRICKS_TOKEN');
+    const clientId = value('databricks-client-id', 'DATABRICKS_CLIENT_ID');
+    const clientSecret = value('databricks-client-secret', 'DATABRICKS_CLIENT_SECRET');
+    if (token)
+        return { host, token };
+    if (clientId && clientSecret)
+        return { host, clientId, clientSecret };
+    if (clientId || clientSecret)
+        throw new InputError('databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) go together: set both or neither');
+    throw new InputError('tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine');
+}
+/** TLS options: each input beats its MLflow environment variable. */
+function tlsSettings(input, env) {
+    const caPath = input('tracking-server-cert-path') || (env['MLFLOW_TRACKING_SERVER_CERT_PATH'] ?? '').trim();
+    const clientCertPath = input('tracking-client-cert-path') || (env['MLFLOW_TRACKING_CLIENT_CERT_PATH'] ?? '').trim();
+    const insecureRaw = input('tracking-insecure-tls') || (env['MLFLOW_TRACKING_INSECURE_TLS'] ?? '').trim();
+    const insecure = parseBoolean(input('tracking-insecure-tls') ? 'tracking-insecure-tls' : 'MLFLOW_TRACKING_INSECURE_TLS', insecureRaw.toLowerCase() === 'true' ? 'true' : insecureRaw.toLowerCase() === 'false' ? 'false' : insecureRaw, false);
+    if (insecure && caPath) {
+        // As MLflow's own client: the two contradict each other.
+        throw new InputError('tracking-insecure-tls (MLFLOW_TRACKING_INSECURE_TLS) and tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH) cannot both be set');
+    }
+    return { ...(caPath ? { caPath } : {}), ...(clientCertPath ? { clientCertPath } : {}), insecure };
+}
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const FORBIDDEN_HEADERS = new Set([
+    'host',
+    'content-length',
+    'content-type',
+    'connection',
+    'transfer-encoding',
+    'keep-alive',
+    'upgrade',
+    'te',
+    'trailer',
+]);
+/** `extra-headers`: one `Name: value` a line; blank lines and lines starting with # are skipped. */
+function parseHeaders(raw) {
+    const out = {};
+    raw.split(/\r?\n/).forEach((line, i) => {
+        const text = line.trim();
+        if (!text || text.startsWith('#'))
+            return;
+        const colon = text.indexOf(':');
+        const name = colon > 0 ? text.slice(0, colon).trim() : '';
+        if (!HEADER_NAME.test(name))
+            throw new InputError(`input "extra-headers" line ${i + 1} is not "Name: value"`);
+        if (FORBIDDEN_HEADERS.has(name.toLowerCase()))
+            throw new InputError(`input "extra-headers" line ${i + 1} sets ${name}, which the Action manages itself`);
+        const value = text.slice(colon + 1).trim();
+        if (/[\r\n\0]/.test(value))
+            throw new InputError(`input "extra-headers" line ${i + 1} has a control character in its value`);
+        out[name] = value;
+    });
+    return out;
+}
+function stripUserInfo(raw) {
+    return raw.replace(/\/\/[^/@]*@/, '//').replace(/^[^/@]*@/, '');
+}
+/** Inputs beat the environment; within one source, Basic beats Bearer, as in MLflow's own client. */
+function resolveAuth(getInput, env) {
+    const fromInputs = authFrom(getInput('tracking-username'), getInput('tracking-password'), getInput('tracking-token'), 'inputs "tracking-username" and "tracking-password"', ['input "tracking-username"', 'input "tracking-password"', 'input "tracking-token"']);
+    if (fromInputs)
+        return fromInputs;
+    return (authFrom(env['MLFLOW_TRACKING_USERNAME'] ?? '', env['MLFLOW_TRACKING_PASSWORD'] ?? '', env['MLFLOW_TRACKING_TOKEN'] ?? '', 'MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD', ['MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD', 'MLFLOW_TRACKING_TOKEN']) ?? {
+        kind: 'none',
+    });
+}
+function authFrom(username, password, token, names, sources) {
+    // A credential goes into a header: a line break or control character there is a paste error (never echoed).
+    [username.trim(), password, token.trim()].forEach((value, i) => {
+        // eslint-disable-next-line no-control-regex
+        if (/[\u0000-\u001f\u007f]/.test(value))
+            throw new InputError(`${sources[i]} holds a line break or another control character; credentials go into a request header, so check how the secret was pasted (its value is not shown)`);
+    });
+    const u = username.trim();
+    if (u || password) {
+        if (!u || !password)
+            throw new InputError(`${names} go together: set both or neither`);
+        return { kind: 'basic', username: u, password };
+    }
+    if (token.trim())
+        return { kind: 'bearer', token: token.trim() };
+    return undefined;
+}
+function parseExpectedHolder(raw) {
+    if (raw === 'none')
+        return raw;
+    if (/^\d+$/.test(raw) && Number(raw) >= 1)
+        return String(Number(raw));
+    throw new InputError(`input "expected-holder" is "${raw}"; it must be a version number or "none"`);
+}
+function notifySettings(input) {
+    const url = (name) => {
+        const raw = input(name);
+        if (!raw)
+            return undefined;
+        let u;
+        try {
+            u = new URL(raw);
+        }
+        catch {
+            throw new InputError(`input "${name}" is not a URL`); // the value is a secret: not echoed
+        }
+        if (u.protocol !== 'https:' && u.protocol !== 'http:')
+            throw new InputError(`input "${name}" must be an http(s) URL`);
+        return raw;
+    };
+    const slack = url('slack-webhook-url');
+    const hook = url('webhook-url');
+    const secret = input('webhook-secret');
+    const notifyOn = (input('notify-on') || DEFAULT_NOTIFY_ON.join(','))
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean);
+    const unknown = notifyOn.filter((d) => !DECISIONS.includes(d));
+    if (unknown.length)
+        throw new InputError(`input "notify-on" names ${unknown.join(', ')}; the decisions are ${DECISIONS.join(', ')}`);
+    return {
+        ...(slack ? { slackWebhookUrl: slack } : {}),
+        ...(hook ? { webhookUrl: hook } : {}),
+        ...(secret ? { webhookSecret: secret } : {}),
+        notifyOn,
+    };
+}
+/** The rollback target: stage:<Stage> or alias:<name>. */
+function parseTarget(raw) {
+    const [kind, ...rest] = raw.split(':');
+    const arg = rest.join(':').trim();
+    if (kind === 'stage') {
+        const stage = ['Staging', 'Production'].find((s) => s.toLowerCase() === arg.toLowerCase());
+        if (stage)
+            return { stage };
+    }
+    if (kind === 'alias' && ALIAS_NAME.test(arg))
+        return { alias: arg };
+    throw new InputError(`input "target" is "${raw}"; it must be stage:Production, stage:Staging or alias:<name>`);
+}
+function parseMode(raw, fallback) {
+    if (raw === '')
+        return fallback;
+    if (MODES.includes(raw))
+        return raw;
+    throw new InputError(`input "mode" is "${raw}"; it must be one of ${MODES.join(', ')}`);
+}
+/**
+ * Every credential the inputs and the environment hold, in each form it may leak in (as is,
+ * URL-encoded, Basic auth's base64): MLflow's and Databricks' credentials, extra-header values
+ * (identity-aware proxies put credentials there), webhook URLs and secrets, the GitHub token.
+ * Read before the inputs are validated (a bad input may be the error), by both front doors:
+ * the Action masks each in the runner's log, and both redact them from everything they print.
+ */
+function secretInputs(getInput, env) {
+    const value = (name) => env[name] ?? '';
+    const sources = [
+        {
+            token: getInput('tracking-token'),
+            username: getInput('tracking-username'),
+            password: getInput('tracking-password'),
+        },
+        {
+            token: value('MLFLOW_TRACKING_TOKEN'),
+            username: value('MLFLOW_TRACKING_USERNAME'),
+            password: value('MLFLOW_TRACKING_PASSWORD'),
+        },
+        {
+            token: getInput('databricks-token'),
+            username: getInput('databricks-client-id'),
+            password: getInput('databricks-client-secret'),
+        },
+        {
+            token: value('DATABRICKS_TOKEN'),
+            username: value('DATABRICKS_CLIENT_ID'),
+            password: value('DATABRICKS_CLIENT_SECRET'),
+        },
+    ];
+    let headerValues = [];
+    try {
+        headerValues = Object.values(parseHeaders(getInput('extra-headers'))).filter((v) => v.length >= 4);
+    }
+    catch {
+        // a malformed input is reported by readSettings
+    }
+    const others = ['slack-webhook-url', 'webhook-url', 'webhook-secret', 'github-token']
+        .map((n) => getInput(n).trim())
+        .filter((v) => v.length >= 4);
+    return [
+        ...new Set([
+            ...headerValues,
+            ...others,
+            ...sources.flatMap((s) => [
+                ...secretForms({ token: s.token, password: s.password }),
+                ...secretForms({ token: s.token.trim(), username: s.username.trim(), password: s.password }),
+            ]),
+        ]),
+    ];
+}
+/** The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */
+function parseBoolean(name, raw, fallback) {
+    if (raw === '')
+        return fallback;
+    if (['true', 'True', 'TRUE'].includes(raw))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(raw))
+        return false;
+    throw new InputError(`input "${name}" is "${raw}"; it must be true or false`);
 }
 
 ;// CONCATENATED MODULE: ./src/cli.ts
 /**
- * The same engine as a command, for a person writing a policy at their terminal:
+ * The command line's front door, for a person at a terminal or a job outside GitHub Actions:
  *   mlflow-promotion-gate evaluate --policy p.yml --model churn --version 3
- * Flags are the Action's inputs (--tracking-uri, --model, ...); MLflow's environment
- * variables serve as in the Action. Exit codes: 0 done (promoted, passed, rolled back,
- * nothing to do), 1 rejected (or not eligible when asked by number), 2 bad input or
- * policy, 3 registry unreachable or refusing, 4 conflict.
+ * The command is the Action's `mode`; every other input is a flag of the same name, read by
+ * the same input helper, with MLflow's environment variables as in the Action. The mode runs
+ * in dispatch.ts, as the Action's does: the same decisions, exit codes and redaction. This file
+ * only translates flags and renders for a terminal.
  */
 
 
@@ -37460,67 +41217,105 @@ function gateRequest(settings, policyText, context) {
 
 
 
-const COMMANDS = ['evaluate', 'lint', 'promote', 'rollback', 'history'];
+
+
 const EXIT = EXIT_CODES;
+/** Every input of action.yml but `mode` (the command), as a flag; test/unit/cli-flags.test.ts holds them equal. */
 const STRING_FLAGS = [
     'tracking-uri',
     'tracking-token',
     'tracking-username',
     'tracking-password',
     'registry-uri',
+    'databricks-host',
+    'databricks-token',
+    'databricks-client-id',
+    'databricks-client-secret',
     'tracking-server-cert-path',
     'tracking-client-cert-path',
     'extra-headers',
     'model',
     'version',
-    'policy',
     'gate',
+    'policy',
     'target',
     'reason',
-    'expected-holder',
     'request-timeout',
     'retries',
     'retry-deadline',
+    'expected-holder',
+    'plan',
+    'github-token',
+    'slack-webhook-url',
+    'webhook-url',
+    'webhook-secret',
+    'notify-on',
 ];
+/** Flags given as many times as there are values (the Action's one-a-line inputs). */
+const LIST_FLAGS = ['models'];
+const BOOLEAN_FLAGS = ['tracking-insecure-tls', 'force', 'audit-rules', 'fail-on-reject'];
 const HELP = `mlflow-promotion-gate <command> [flags]
 
-Commands:
-  evaluate   decide and report; write nothing (the default on a pull request)
-  lint       check the policy file; with a server, how the current holder fares under it
+Commands (the Action's modes):
+  evaluate   decide and report; write nothing (the Action's default on a pull request)
   promote    decide, then write to the registry
+  lint       check the policy file; with a server, how the current holder fares under it
+  plan       decide and write the registry changes to a file (--plan, default promotion-plan.json); write nothing
+  apply      recompute, check that --plan still matches the registry, then make exactly those changes
   rollback   restore the previous holder of --target (or --version); needs --reason
   history    print the model's promotion history from the ledger
+  audit      check that the holder of each model's target was put there by the gate; write nothing
+  With --models (or --version pending), evaluate and promote gate the pending versions of each model.
 
-Flags (the Action's inputs; MLflow's environment variables apply as in the Action):
-  --tracking-uri URL          MLflow server (else MLFLOW_TRACKING_URI)
+Server (MLflow's environment variables apply as in the Action):
+  --tracking-uri URL          MLflow tracking server (else MLFLOW_TRACKING_URI); "databricks" for a workspace
   --tracking-token T          Bearer token (else MLFLOW_TRACKING_TOKEN)
   --tracking-username U, --tracking-password P   Basic auth (else MLFLOW_TRACKING_USERNAME/PASSWORD)
-  --registry-uri URL          registry server, if another (else MLFLOW_REGISTRY_URI)
+  --registry-uri URL          registry server, if another (else MLFLOW_REGISTRY_URI); "databricks-uc" for Unity Catalog
+  --databricks-host URL       workspace URL (else DATABRICKS_HOST)
+  --databricks-token T        workspace token (else DATABRICKS_TOKEN)
+  --databricks-client-id ID, --databricks-client-secret S   OAuth machine-to-machine (else DATABRICKS_CLIENT_ID/SECRET)
+  --tracking-server-cert-path PEM, --tracking-client-cert-path PEM, --tracking-insecure-tls   TLS
+  --extra-headers 'Name: value'   extra request headers, one a line (values are secrets: redacted)
+  --request-timeout S         seconds for one attempt of a request (default 30)
+  --retries N                 retries of a request that is safe to repeat (default 3)
+  --retry-deadline S          seconds for one request with its retries (default 120)
+
+What to gate:
   --model NAME                registered model (else the policy's model)
-  --version V                 number, latest, stage:S, alias:A or run:ID (default latest)
+  --models PATTERN            a model name or glob; repeat for several (scheduled run, audit)
+  --version V                 number, latest, pending, stage:S, alias:A or run:ID (default latest);
+                              in rollback, the version to restore (latest: the previous holder, from the ledger)
   --policy PATH               policy file (default .github/promotion-policy.yml)
   --gate NAME                 the policy's named gate
-  --target stage:S|alias:A    rollback target
-  --reason TEXT               rollback reason
-  --force                     rollback: skip the safety checks
   --expected-holder V|none    promote only if this version holds the target now
-  --request-timeout S         seconds for one attempt of a request (default 30)
-  --retries N                 retries of a failed request that is safe to repeat (default 3)
-  --retry-deadline S          seconds for one request with its retries (default 120)
-  --json                      print the report as JSON
+  --plan PATH                 plan: where to write the plan; apply: the plan to apply
+  --target stage:S|alias:A    rollback target (else the policy's)
+  --reason TEXT               rollback reason (recorded in the ledger)
+  --force                     rollback: skip the safety checks; scheduled: gate versions the ledger decided
+  --audit-rules               audit: also flag holders promoted under other rules
+  --no-fail-on-reject         exit 0 on a rejection
+
+Reporting:
+  --github-token T            to check candidate.source_commit against the default branch
+  --slack-webhook-url URL, --webhook-url URL, --webhook-secret S, --notify-on LIST   notifications
+  --json                      print the report (or the results) as JSON
   -h, --help                  this text
 
 Exit codes: 0 done, 1 rejected, 2 bad input or policy, 3 registry unreachable or refusing, 4 conflict or superseded.
 `;
+const DEFAULT_PLAN = 'promotion-plan.json';
 async function main(argv, out = (s) => process.stdout.write(s), err = (s) => process.stderr.write(s)) {
     let parsed;
     try {
         parsed = (0,external_node_util_.parseArgs)({
             args: argv,
             allowPositionals: true,
+            allowNegative: true,
             options: {
                 ...Object.fromEntries(STRING_FLAGS.map((f) => [f, { type: 'string' }])),
-                force: { type: 'boolean' },
+                ...Object.fromEntries(LIST_FLAGS.map((f) => [f, { type: 'string', multiple: true }])),
+                ...Object.fromEntries(BOOLEAN_FLAGS.map((f) => [f, { type: 'boolean' }])),
                 json: { type: 'boolean' },
                 help: { type: 'boolean', short: 'h' },
             },
@@ -37536,47 +41331,38 @@ async function main(argv, out = (s) => process.stdout.write(s), err = (s) => pro
         return EXIT.ok;
     }
     const command = positionals[0];
-    if (!command || !COMMANDS.includes(command) || positionals.length > 1) {
-        err(`${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}; one of ${COMMANDS.join(', ')}\n\n${HELP}`);
+    if (!command || !MODES.includes(command) || positionals.length > 1) {
+        err(`${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}; one of ${MODES.join(', ')}\n\n${HELP}`);
         return EXIT.input;
     }
     const flags = values;
-    const getInput = (name) => name === 'mode'
-        ? command
-        : typeof flags[name] === 'string'
-            ? flags[name]
-            : flags[name] === true
-                ? 'true'
-                : '';
-    const secrets = secretForms({
-        token: getInput('tracking-token') || process.env['MLFLOW_TRACKING_TOKEN'],
-        username: getInput('tracking-username') || process.env['MLFLOW_TRACKING_USERNAME'],
-        password: getInput('tracking-password') || process.env['MLFLOW_TRACKING_PASSWORD'],
-    });
-    const forms = [...secrets];
-    const redact = (t) => makeRedactor(forms)(t);
+    // The flags as the Action's inputs: a list is one a line, a boolean true or false.
+    const getInput = (name) => {
+        if (name === 'mode')
+            return command;
+        const v = flags[name];
+        return Array.isArray(v) ? v.join('\n') : typeof v === 'boolean' ? String(v) : (v ?? '');
+    };
+    // The same secrets as the Action masks, redacted from everything printed.
+    const secrets = secretSet(secretInputs(getInput, process.env));
+    const redact = secrets.redact;
     try {
         const settings = readSettings(getInput, process.env);
-        const optional = command === 'history' || (command === 'rollback' && settings.rollback.target);
-        const policyText = optional
-            ? await readPolicy(settings.policyPath).catch(() => '')
-            : await readPolicy(settings.policyPath);
-        const registry = settings.trackingUri
-            ? await connect(settings, settings.trackingUri, { add: (s) => forms.push(s) })
-            : undefined;
-        if (command === 'history') {
-            if (!registry || !settings.model)
-                throw new GateError('input', 'history needs --model and a tracking server');
-            const history = await readHistory(registry, settings.model);
-            out(values.json ? `${JSON.stringify(history, null, 2)}\n` : history.map(formatHistoryLine).join('\n') + '\n');
-            return EXIT.ok;
+        const outcome = await runMode(settings, {
+            log: (m) => err(`${safeLogText(redact(m))}\n`),
+            warn: (m) => err(`warning: ${safeLogText(redact(m))}\n`),
+            secrets,
+            context: { ...ledgerContext(), actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli' },
+        });
+        if (outcome.kind === 'report' && outcome.planFile) {
+            const file = external_node_path_default().resolve(settings.planPath ?? DEFAULT_PLAN);
+            await (0,promises_namespaceObject.writeFile)(file, redact(JSON.stringify(outcome.planFile, null, 2)));
+            err(`Plan written to ${file}; apply it with: mlflow-promotion-gate apply --plan ${file}\n`);
         }
-        const { report } = await runGate(gateRequest(settings, policyText, {
-            ...ledgerContext(),
-            actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli',
-        }), { ...(registry ? { registry } : {}), log: (m) => err(`${safeLogText(redact(m))}\n`) });
-        out(redact(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderTerminal(report)));
-        return reportExitCode(report, { failOnReject: true, askedByNumber: settings.version !== 'latest' });
+        out(redact(values.json ? `${JSON.stringify(jsonOf(outcome), null, 2)}\n` : renderOutcome(outcome, settings.mode)));
+        if (outcome.verdict?.level === 'failed')
+            err(`${redact(outcome.verdict.message)}\n`);
+        return outcome.exitCode;
     }
     catch (e) {
         if (e instanceof PolicyError) {
@@ -37587,6 +41373,28 @@ async function main(argv, out = (s) => process.stdout.write(s), err = (s) => pro
         err(`${kind} error: ${redact(e.message)}\n`);
         return EXIT[kind];
     }
+}
+function jsonOf(outcome) {
+    if (outcome.kind === 'report')
+        return outcome.report;
+    if (outcome.kind === 'history')
+        return outcome.history;
+    return { decision: outcome.decision, results: outcome.results };
+}
+function renderOutcome(outcome, mode) {
+    if (outcome.kind === 'report')
+        return renderTerminal(outcome.report);
+    if (outcome.kind === 'history') {
+        return outcome.history.length
+            ? `${outcome.history.map(formatHistoryLine).join('\n')}\n`
+            : `no history recorded for ${outcome.model}\n`;
+    }
+    return renderResults(outcome.results, outcome.decision, mode);
+}
+/** A scheduled run or an audit: one line a model. */
+function renderResults(results, decision, mode) {
+    const lines = results.map((r) => `${r.model}${r.candidate ? ` v${r.candidate}` : ''}: ${r.decision.toUpperCase()}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`);
+    return [`${mode} over ${results.length} model(s): ${decision.toUpperCase()}`, '', ...lines, ''].join('\n');
 }
 /** A readable table for a terminal. */
 function renderTerminal(report) {
@@ -37615,10 +41423,52 @@ function renderTerminal(report) {
 
 /***/ }),
 
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
 /***/ 181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
@@ -37762,6 +41612,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
@@ -37773,6 +41630,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
@@ -48182,7 +52053,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -48191,6 +52062,9 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -48289,9 +52163,105 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -8,6 +8,8 @@
 import { DECISIONS, type Mode } from '../core/decide.js';
 import { DEFAULT_NOTIFY_ON } from '../core/notification.js';
 import { InputError } from '../core/errors.js';
+import { secretForms } from '../core/redact.js';
+import { ALIAS_NAME, parseSelector, type VersionSelector } from '../core/selector.js';
 import { DEFAULT_TRANSPORT, type Auth, type TransportOptions } from '../mlflow/rest-client.js';
 
 export interface Settings {
@@ -28,8 +30,8 @@ export interface Settings {
   model?: string;
   /** Scheduled promotion: model names or globs, one a line (then `version` must be unset or `pending`). */
   models: string[];
-  /** A version number (as MLflow writes it, a string), `latest`, `stage:<Stage>`, `alias:<name>` or `run:<run id>`. */
-  version: string;
+  /** The `version` input, parsed once (core/selector.ts): what every mode resolves the candidate with. */
+  version: VersionSelector;
   /** The policy's named gate to apply. */
   gate?: string;
   policyPath: string;
@@ -42,13 +44,19 @@ export interface Settings {
   notify: { slackWebhookUrl?: string; webhookUrl?: string; webhookSecret?: string; notifyOn: string[] };
   /** Audit: also require each holder to have been passed by the current rules (its rule hash). */
   auditRules: boolean;
-  /** Rollback: `stage:Production` or `alias:champion` (else the policy's target), why, and force. */
-  rollback: { target?: { stage?: string; alias?: string }; reason: string; force: boolean };
+  /** Rollback: `stage:Production` or `alias:champion` (else the policy's target), and why. */
+  rollback: { target?: { stage?: string; alias?: string }; reason: string };
+  /** Rollback: restore what the safety checks refuse; scheduled: gate versions the ledger already decided. */
+  force: boolean;
+  /** Provenance checks (candidate.source_commit) and pull-request comments. */
+  githubToken?: string;
   failOnReject: boolean;
 }
 
 export const DEFAULT_POLICY = '.github/promotion-policy.yml';
 export const MODES: readonly Mode[] = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history', 'plan', 'apply'];
+/** The modes that take many models (input "models", or version "pending"). */
+const SCHEDULED_MODES: readonly Mode[] = ['promote', 'evaluate', 'audit'];
 
 type GetInput = (name: string) => string;
 type Env = Record<string, string | undefined>;
@@ -79,10 +87,11 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
     throw new InputError(
       'inputs "model" and "models" cannot both be set: "model" gates one version, "models" the pending versions of several',
     );
-  const versionRaw = input('version');
-  if (models.length > 0 && versionRaw && versionRaw !== 'pending')
+  const versionInput = input('version');
+  const version = models.length > 0 && !versionInput ? ({ kind: 'pending' } as const) : parseSelector(versionInput);
+  if (models.length > 0 && version.kind !== 'pending')
     throw new InputError(
-      `input "version" is "${versionRaw}", but with "models" the gate takes every pending version: leave it unset or write "pending"`,
+      `input "version" is "${versionInput}", but with "models" the gate takes every pending version: leave it unset or write "pending"`,
     );
   const gate = input('gate');
   // On a pull request the default is to decide and report, writing nothing.
@@ -114,6 +123,15 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
       'input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them',
     );
   }
+  // Inputs that make no sense together are errors naming both, before anything else happens.
+  if (models.length > 0 && !SCHEDULED_MODES.includes(mode))
+    throw new InputError(
+      `input "models" gates many models, which mode "${mode}" does not do (input "mode"): use mode ${SCHEDULED_MODES.join(', ')} with "models", or name one model with "model"`,
+    );
+  if (version.kind === 'pending' && !SCHEDULED_MODES.includes(mode))
+    throw new InputError(
+      `input "version" is "pending", which mode "${mode}" does not take (input "mode"): "pending" gates every undecided version, in mode ${SCHEDULED_MODES.filter((m) => m !== 'audit').join(' or ')}`,
+    );
   if (mode === 'apply' && !input('plan'))
     throw new InputError(
       'mode "apply" needs the input "plan": the path of the file mode "plan" wrote (output plan-path)',
@@ -131,7 +149,7 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
     registryFlavor,
     ...(model ? { model } : {}),
     models,
-    version: models.length > 0 ? 'pending' : parseVersion(versionRaw),
+    version,
     ...(gate ? { gate } : {}),
     policyPath: input('policy') || DEFAULT_POLICY,
     mode,
@@ -142,8 +160,9 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
     rollback: {
       ...(input('target') ? { target: parseTarget(input('target')) } : {}),
       reason: input('reason'),
-      force: parseBoolean('force', input('force'), false),
     },
+    force: parseBoolean('force', input('force'), false),
+    ...(input('github-token') ? { githubToken: input('github-token') } : {}),
     failOnReject: parseBoolean('fail-on-reject', input('fail-on-reject'), true),
   };
 }
@@ -379,32 +398,6 @@ function authFrom(
   return undefined;
 }
 
-const STAGES = ['None', 'Staging', 'Production', 'Archived'];
-
-/** A number, latest, stage:<Stage>, alias:<name> or run:<run id>; normalised (stage names capitalised, numbers without leading zeros). */
-function parseVersion(raw: string): string {
-  if (raw === '' || raw === 'latest') return 'latest';
-  if (/^\d+$/.test(raw) && Number(raw) >= 1 && Number.isSafeInteger(Number(raw))) return String(Number(raw));
-  const [kind, ...rest] = raw.split(':');
-  const arg = rest.join(':').trim();
-  if (kind === 'stage') {
-    const stage = STAGES.find((s) => s.toLowerCase() === arg.toLowerCase());
-    if (stage) return `stage:${stage}`;
-    throw new InputError(`input "version" is "${raw}"; the stage must be one of ${STAGES.join(', ')}`);
-  }
-  if (kind === 'alias') {
-    if (/^[\w-]{1,255}$/.test(arg)) return `alias:${arg}`;
-    throw new InputError(`input "version" is "${raw}"; an alias has only letters, digits, _ and -`);
-  }
-  if (kind === 'run') {
-    if (/^[\w-]{1,256}$/.test(arg)) return `run:${arg}`;
-    throw new InputError(`input "version" is "${raw}"; give the run id after run:`);
-  }
-  throw new InputError(
-    `input "version" is "${raw}"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>`,
-  );
-}
-
 function parseExpectedHolder(raw: string): string {
   if (raw === 'none') return raw;
   if (/^\d+$/.test(raw) && Number(raw) >= 1) return String(Number(raw));
@@ -451,7 +444,7 @@ function parseTarget(raw: string): { stage?: string; alias?: string } {
     const stage = ['Staging', 'Production'].find((s) => s.toLowerCase() === arg.toLowerCase());
     if (stage) return { stage };
   }
-  if (kind === 'alias' && /^[\w-]{1,255}$/.test(arg)) return { alias: arg };
+  if (kind === 'alias' && ALIAS_NAME.test(arg)) return { alias: arg };
   throw new InputError(`input "target" is "${raw}"; it must be stage:Production, stage:Staging or alias:<name>`);
 }
 
@@ -459,6 +452,58 @@ function parseMode(raw: string, fallback: Mode): Mode {
   if (raw === '') return fallback;
   if ((MODES as readonly string[]).includes(raw)) return raw as Mode;
   throw new InputError(`input "mode" is "${raw}"; it must be one of ${MODES.join(', ')}`);
+}
+
+/**
+ * Every credential the inputs and the environment hold, in each form it may leak in (as is,
+ * URL-encoded, Basic auth's base64): MLflow's and Databricks' credentials, extra-header values
+ * (identity-aware proxies put credentials there), webhook URLs and secrets, the GitHub token.
+ * Read before the inputs are validated (a bad input may be the error), by both front doors:
+ * the Action masks each in the runner's log, and both redact them from everything they print.
+ */
+export function secretInputs(getInput: GetInput, env: Env): string[] {
+  const value = (name: string) => env[name] ?? '';
+  const sources = [
+    {
+      token: getInput('tracking-token'),
+      username: getInput('tracking-username'),
+      password: getInput('tracking-password'),
+    },
+    {
+      token: value('MLFLOW_TRACKING_TOKEN'),
+      username: value('MLFLOW_TRACKING_USERNAME'),
+      password: value('MLFLOW_TRACKING_PASSWORD'),
+    },
+    {
+      token: getInput('databricks-token'),
+      username: getInput('databricks-client-id'),
+      password: getInput('databricks-client-secret'),
+    },
+    {
+      token: value('DATABRICKS_TOKEN'),
+      username: value('DATABRICKS_CLIENT_ID'),
+      password: value('DATABRICKS_CLIENT_SECRET'),
+    },
+  ];
+  let headerValues: string[] = [];
+  try {
+    headerValues = Object.values(parseHeaders(getInput('extra-headers'))).filter((v) => v.length >= 4);
+  } catch {
+    // a malformed input is reported by readSettings
+  }
+  const others = ['slack-webhook-url', 'webhook-url', 'webhook-secret', 'github-token']
+    .map((n) => getInput(n).trim())
+    .filter((v) => v.length >= 4);
+  return [
+    ...new Set([
+      ...headerValues,
+      ...others,
+      ...sources.flatMap((s) => [
+        ...secretForms({ token: s.token, password: s.password }),
+        ...secretForms({ token: s.token.trim(), username: s.username.trim(), password: s.password }),
+      ]),
+    ]),
+  ];
 }
 
 /** The YAML 1.2 core booleans, as @actions/core's getBooleanInput accepts them. */

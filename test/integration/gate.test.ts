@@ -2,7 +2,8 @@
 // server; the registry is read back with MLflow's own Python client.
 import { describe, expect, it } from 'vitest';
 import { GateError } from '../../src/core/errors.js';
-import { runGate, type GateRequest } from '../../src/gate.js';
+import { runGate } from '../../src/gate.js';
+import { parsed, type TestGateRequest } from '../support/gate-request.js';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
 import { rejectionOf } from '../support/errors.js';
@@ -11,14 +12,13 @@ import { policyFor, seed, stagesOf, uniqueModel, usePython, versionsOf } from '.
 const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
 const log: string[] = [];
-const gate = (model: string, over: Partial<GateRequest> = {}) =>
+const gate = (model: string, over: TestGateRequest = {}) =>
   runGate(
     {
-      version: 'latest',
       mode: 'promote',
       policyFile: '.github/promotion-policy.yml',
       policyText: policyFor(model),
-      ...over,
+      ...parsed(over),
     },
     { registry, log: (m) => log.push(m) },
   );

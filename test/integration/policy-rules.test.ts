@@ -1,16 +1,17 @@
 // The policy language's rules that need the registry (compare with the holder,
 // metric histories, eligibility, datasets, gates, lint) against a real MLflow server.
 import { describe, expect, inject, it } from 'vitest';
-import { runGate, type GateRequest } from '../../src/gate.js';
+import { runGate } from '../../src/gate.js';
+import { parsed, type TestGateRequest } from '../support/gate-request.js';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
 import { seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
 
 const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
-const gate = (model: string, policyText: string, over: Partial<GateRequest> = {}) =>
+const gate = (model: string, policyText: string, over: TestGateRequest = {}) =>
   runGate(
-    { model, version: 'latest', mode: 'promote', policyFile: 'policy.yml', policyText, ...over },
+    { model, mode: 'promote', policyFile: 'policy.yml', policyText, ...parsed(over) },
     { registry, log: () => {} },
   );
 
@@ -172,7 +173,13 @@ describe('policy rules against a real MLflow server', () => {
     expect(tighter.report.decision).toBe('rejected');
     expect(tighter.report.reasons).toContain('the holder v1 of stage Production would NOT pass this policy');
     const offline = await runGate(
-      { model, version: 'latest', mode: 'lint', policyFile: 'p.yml', policyText: 'metrics:\n  accuracy: ">= 0.95"\n' },
+      {
+        model,
+        version: { kind: 'latest' },
+        mode: 'lint',
+        policyFile: 'p.yml',
+        policyText: 'metrics:\n  accuracy: ">= 0.95"\n',
+      },
       { log: () => {} },
     );
     expect(offline.report.decision).toBe('passed');

@@ -1,7 +1,8 @@
 // The ledger and one-step rollback against a real MLflow server, read back with MLflow's own Python client.
 import { describe, expect, it } from 'vitest';
 import { GateError } from '../../src/core/errors.js';
-import { runGate, type GateRequest } from '../../src/gate.js';
+import { runGate } from '../../src/gate.js';
+import { parsed, type TestGateRequest } from '../support/gate-request.js';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
 import { policyFor, seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
@@ -14,23 +15,22 @@ const context = {
   runUrl: 'https://github.com/acme/models/actions/runs/7',
   sha: 'feedbeef',
 };
-const gate = (model: string, over: Partial<GateRequest> = {}) =>
+const gate = (model: string, over: TestGateRequest = {}) =>
   runGate(
     {
       model,
-      version: 'latest',
       mode: 'promote',
       policyFile: 'policy.yml',
       policyText: policyFor(model),
       context,
-      ...over,
+      ...parsed(over),
     },
     { registry, log: () => {} },
   );
 const rollback = (
   model: string,
   reason: string,
-  over: Partial<GateRequest> = {},
+  over: TestGateRequest = {},
   target: { stage?: string; alias?: string } = { stage: 'Production' },
 ) => gate(model, { mode: 'rollback', policyText: '', rollback: { target, reason, force: false }, ...over });
 const tagsOf = async (model: string, v: string) => (await versionsOf(py(), model)).find((x) => x.version === v)!.tags;

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
-import { overallDecision, runScheduled } from '../../src/schedule.js';
+import { runScheduled } from '../../src/schedule.js';
+import { overallDecision } from '../../src/core/verdict.js';
 import { seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
 
 const { py, url } = usePython();

@@ -1,16 +1,17 @@
 // Alias targets, alias and stage together, and the version selectors, against a real MLflow server.
 import { describe, expect, it } from 'vitest';
 import { GateError } from '../../src/core/errors.js';
-import { runGate, type GateRequest } from '../../src/gate.js';
+import { runGate } from '../../src/gate.js';
+import { parsed, type TestGateRequest } from '../support/gate-request.js';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
 import { seed, stagesOf, uniqueModel, usePython } from '../support/registry-fixture.js';
 
 const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
-const gate = (model: string, policyText: string, over: Partial<GateRequest> = {}) =>
+const gate = (model: string, policyText: string, over: TestGateRequest = {}) =>
   runGate(
-    { model, version: 'latest', mode: 'promote', policyFile: 'policy.yml', policyText, ...over },
+    { model, mode: 'promote', policyFile: 'policy.yml', policyText, ...parsed(over) },
     { registry, log: () => {} },
   );
 const aliasesOf = async (model: string): Promise<Record<string, string>> =>
@@ -147,7 +148,13 @@ describe('writes are guarded against a registry that changed', () => {
       return versions;
     };
     const err = await runGate(
-      { model, version: '2', mode: 'promote', policyFile: 'p.yml', policyText: 'metrics:\n  accuracy: ">= 0.9"\n' },
+      {
+        model,
+        version: { kind: 'number', version: '2' },
+        mode: 'promote',
+        policyFile: 'p.yml',
+        policyText: 'metrics:\n  accuracy: ">= 0.9"\n',
+      },
       { registry: racing, log: () => {} },
     ).catch((e: GateError) => e);
     expect((err as GateError).kind).toBe('conflict');
@@ -175,7 +182,7 @@ describe('writes are guarded against a registry that changed', () => {
     const { report } = await runGate(
       {
         model,
-        version: '2',
+        version: { kind: 'number', version: '2' },
         mode: 'promote',
         policyFile: 'p.yml',
         policyText: 'metrics:\n  accuracy: ">= 0.9"\n',
@@ -216,7 +223,7 @@ describe('writes are guarded against a registry that changed', () => {
       const { report } = await runGate(
         {
           model,
-          version: mine,
+          version: { kind: 'number', version: mine },
           mode: 'promote',
           policyFile: 'p.yml',
           policyText: 'metrics:\n  accuracy: ">= 0.9"\n',

@@ -167,7 +167,7 @@ describe('Unity Catalog (aliases only)', () => {
 
     const token = await databricksToken({ host: HOST, clientId: 'id', clientSecret: 'secret' }, agent);
     const { report } = await runGate(
-      { version: '2', mode: 'promote', policyFile: 'p.yml', policyText: policy },
+      { version: { kind: 'number', version: '2' }, mode: 'promote', policyFile: 'p.yml', policyText: policy },
       { registry: uc(token), log: () => {} },
     );
     expect(report).toMatchObject({ decision: 'promoted', previousVersions: ['1'], target: { alias: 'champion' } });
@@ -201,7 +201,7 @@ describe('Unity Catalog (aliases only)', () => {
   it('a stage target is refused before any request: Unity Catalog has no stages', async () => {
     const err = await runGate(
       {
-        version: '2',
+        version: { kind: 'number', version: '2' },
         mode: 'promote',
         policyFile: 'p.yml',
         policyText: 'model: main.ml.churn\nmetrics:\n  accuracy: ">= 0.9"\n',
@@ -233,7 +233,7 @@ describe('the Databricks workspace registry (stages)', () => {
     );
     const { report } = await runGate(
       {
-        version: '1',
+        version: { kind: 'number', version: '1' },
         mode: 'evaluate',
         policyFile: 'p.yml',
         policyText: 'model: churn\nmetrics:\n  accuracy: ">= 0.9"\n',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { forkWithoutServer, readSettings } from '../../src/github/inputs.js';
+import { forkWithoutServer, readSettings, secretInputs } from '../../src/github/inputs.js';
+import { formatSelector } from '../../src/core/selector.js';
 import { thrownBy } from '../support/errors.js';
 
 const URI = 'http://127.0.0.1:5000';
@@ -26,13 +27,14 @@ describe('readSettings', () => {
         deadlineMs: 120_000,
       },
       registryFlavor: 'mlflow',
-      version: 'latest',
+      version: { kind: 'latest' },
       policyPath: '.github/promotion-policy.yml',
       mode: 'promote',
       failOnReject: true,
       auditRules: false,
       notify: { notifyOn: ['promoted', 'rejected', 'rolled-back'] },
-      rollback: { reason: '', force: false },
+      rollback: { reason: '' },
+      force: false,
     });
   });
 
@@ -110,17 +112,19 @@ describe('readSettings', () => {
         policy: 'p.yml',
       }),
     ).toMatchObject({
-      version: '3',
+      version: { kind: 'number', version: '3' },
       mode: 'evaluate',
       failOnReject: false,
       model: 'm',
       policyPath: 'p.yml',
     });
-    expect(settings({ 'tracking-uri': URI, version: 'latest' }).version).toBe('latest');
-    expect(settings({ 'tracking-uri': URI, version: '007' }).version).toBe('7');
-    expect(settings({ 'tracking-uri': URI, version: 'stage:staging' }).version).toBe('stage:Staging');
-    expect(settings({ 'tracking-uri': URI, version: 'alias:challenger' }).version).toBe('alias:challenger');
-    expect(settings({ 'tracking-uri': URI, version: 'run:0a1b2c' }).version).toBe('run:0a1b2c');
+    expect(formatSelector(settings({ 'tracking-uri': URI, version: 'latest' }).version)).toBe('latest');
+    expect(formatSelector(settings({ 'tracking-uri': URI, version: '007' }).version)).toBe('7');
+    expect(formatSelector(settings({ 'tracking-uri': URI, version: 'stage:staging' }).version)).toBe('stage:Staging');
+    expect(formatSelector(settings({ 'tracking-uri': URI, version: 'alias:challenger' }).version)).toBe(
+      'alias:challenger',
+    );
+    expect(formatSelector(settings({ 'tracking-uri': URI, version: 'run:0a1b2c' }).version)).toBe('run:0a1b2c');
   });
 
   it('on a pull request the default mode is evaluate; an explicit mode still wins', () => {
@@ -219,7 +223,7 @@ describe('readSettings', () => {
     [
       'version abc',
       { 'tracking-uri': URI, version: 'abc' },
-      'input "version" is "abc"; it must be a version number (1, 2, ...), "latest", stage:<Stage>, alias:<name> or run:<run id>',
+      'input "version" is "abc"; it must be a version number (1, 2, ...), "latest", "pending", stage:<Stage>, alias:<name> or run:<run id>',
     ],
     [
       'unknown stage selector',
@@ -258,5 +262,73 @@ describe('readSettings', () => {
     expect(message).not.toContain('hunter2');
     const noScheme = inputError({ 'tracking-uri': 'bob:hunter2@mlflow.example.com' });
     expect(noScheme).not.toContain('hunter2');
+  });
+});
+
+describe('inputs that make no sense together', () => {
+  it.each([
+    ['plan', 'mode "plan"'],
+    ['apply', 'mode "apply"'],
+    ['lint', 'mode "lint"'],
+    ['rollback', 'mode "rollback"'],
+    ['history', 'mode "history"'],
+  ])('models with mode %s is an input error naming both inputs', (mode, named) => {
+    const message = inputError({ 'tracking-uri': URI, models: 'churn-*', mode, plan: 'p.json' });
+    expect(message).toContain('input "models"');
+    expect(message).toContain(named);
+    expect(message).toContain('(input "mode")');
+  });
+
+  it('version pending outside a scheduled mode names both inputs; with promote, evaluate or audit it is taken', () => {
+    const message = inputError({ 'tracking-uri': URI, model: 'm', version: 'pending', mode: 'rollback' });
+    expect(message).toContain('input "version" is "pending"');
+    expect(message).toContain('input "mode"');
+    for (const mode of ['promote', 'evaluate', 'audit']) {
+      expect(settings({ 'tracking-uri': URI, model: 'm', version: 'pending', mode }).version).toEqual({
+        kind: 'pending',
+      });
+    }
+    expect(settings({ 'tracking-uri': URI, models: 'a\nb' }).version).toEqual({ kind: 'pending' });
+  });
+
+  it('force is its own setting, for rollback and scheduled runs alike', () => {
+    expect(settings({ 'tracking-uri': URI, force: 'true', models: 'a' }).force).toBe(true);
+    expect(settings({ 'tracking-uri': URI, mode: 'rollback', force: 'true' }).force).toBe(true);
+  });
+});
+
+describe('secretInputs: what both front doors redact', () => {
+  it('lists every credential form, extra-header values, Databricks secrets, webhook URLs and the GitHub token', () => {
+    const inputs: Record<string, string> = {
+      'tracking-token': 'tok-0123456789',
+      'tracking-username': 'alice',
+      'tracking-password': 'pw-0123456789',
+      'extra-headers': 'X-Api-Key: hdr-0123456789\nX-Short: ab',
+      'databricks-token': 'dapi-0123456789',
+      'databricks-client-id': 'client-id',
+      'databricks-client-secret': 'dbsecret-0123456789',
+      'slack-webhook-url': 'http://127.0.0.1:9/hooks/slack-0123',
+      'webhook-secret': 'whsec-0123456789',
+      'github-token': 'ghs_0123456789',
+    };
+    const forms = secretInputs((n) => inputs[n] ?? '', { MLFLOW_TRACKING_TOKEN: 'envtok-0123456789' });
+    for (const secret of [
+      'tok-0123456789',
+      'pw-0123456789',
+      Buffer.from('alice:pw-0123456789').toString('base64'),
+      'hdr-0123456789',
+      'dapi-0123456789',
+      'dbsecret-0123456789',
+      Buffer.from('client-id:dbsecret-0123456789').toString('base64'),
+      'http://127.0.0.1:9/hooks/slack-0123',
+      encodeURIComponent('pw-0123456789'),
+      'whsec-0123456789',
+      'ghs_0123456789',
+      'envtok-0123456789',
+    ]) {
+      expect(forms).toContain(secret);
+    }
+    // A header value too short to redact safely is not taken (it would redact ordinary words).
+    expect(forms).not.toContain('ab');
   });
 });

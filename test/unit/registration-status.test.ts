@@ -48,7 +48,7 @@ const gate = (pendingTimeoutMs: number) =>
   runGate(
     {
       model: 'm',
-      version: '1',
+      version: { kind: 'number', version: '1' },
       mode: 'evaluate',
       policyFile: 'p.yml',
       policyText: 'metrics:\n  acc: ">= 0.9"\n',
