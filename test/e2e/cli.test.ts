@@ -89,4 +89,87 @@ describe('the CLI', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('unknown command "deploy"');
   });
+
+  it('every mode from the command line: audit of a hand-moved holder, plan then apply, rollback, history', async () => {
+    const model = uniqueModel();
+    await seed(py(), model);
+    const policy = await policyFile(policyFor(model));
+    const env = { MLFLOW_TRACKING_URI: url, USER: 'cli-tester' };
+    // v1 was put in Production by the seed, not by the gate: the audit says so, and fails.
+    const handMoved = await cli(['audit', '--policy', policy], env);
+    expect(handMoved.code, handMoved.stderr).toBe(1);
+    expect(handMoved.stdout).toContain(`${model} v1: REJECTED`);
+    expect(handMoved.stdout).toContain('it was moved there by hand or by another tool');
+    expect(handMoved.stderr).toContain('hold a version the ledger does not account for');
+
+    // plan writes the file and nothing else; apply makes exactly those changes.
+    const dir = path.dirname(policy);
+    const planPath = path.join(dir, 'plan.json');
+    const plan = await cli(['plan', '--policy', policy, '--version', '2', '--plan', planPath], env);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stderr).toContain(`Plan written to ${planPath}`);
+    expect(JSON.parse(await fs.readFile(planPath, 'utf8'))).toMatchObject({ model, version: '2', decision: 'passed' });
+    expect(await stagesOf(py(), model)).toEqual({ '1': 'Production', '2': 'Staging', '3': 'None' });
+    const apply = await cli(['apply', '--policy', policy, '--version', '2', '--plan', planPath, '--json'], env);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(JSON.parse(apply.stdout)).toMatchObject({ decision: 'promoted', version: '2', wrote: true });
+    expect(await stagesOf(py(), model)).toEqual({ '1': 'Archived', '2': 'Production', '3': 'None' });
+
+    // Now the gate put the holder there: the audit passes.
+    const audited = await cli(['audit', '--policy', policy, '--json'], env);
+    expect(audited.code, audited.stderr).toBe(0);
+    expect(JSON.parse(audited.stdout)).toMatchObject({ decision: 'passed', results: [{ model, decision: 'passed' }] });
+
+    // Rollback needs no policy file when the target is given; history shows both entries.
+    const back = await cli(
+      ['rollback', '--model', model, '--target', 'stage:Production', '--reason', 'bad EU predictions', '--force'],
+      env,
+    );
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toContain(`${model} v1: ROLLED-BACK`);
+    expect(await stagesOf(py(), model)).toEqual({ '1': 'Production', '2': 'Archived', '3': 'None' });
+    const history = await cli(['history', '--model', model, '--json'], env);
+    expect(history.code, history.stderr).toBe(0);
+    expect(
+      JSON.parse(history.stdout).map((h: { version: string; decision: string }) => [h.version, h.decision]),
+    ).toEqual([
+      ['1', 'restored'],
+      ['2', 'promoted'],
+    ]);
+  });
+
+  it('a scheduled run over --models, and the inputs that make no sense together', async () => {
+    const family = uniqueModel('cli-sched');
+    const [a, b] = [`${family}-a`, `${family}-b`];
+    await seed(py(), a, [{ metrics: { accuracy: 0.95, f1: 0.9 } }]);
+    await seed(py(), b, [{ metrics: { accuracy: 0.5, f1: 0.5 } }]);
+    const policy = await policyFile('metrics:\n  accuracy: ">= 0.9"\n');
+    const env = { MLFLOW_TRACKING_URI: url };
+    const run = await cli(['promote', '--policy', policy, '--models', a, '--models', `${family}-b*`, '--json'], env);
+    expect(run.code, run.stderr).toBe(1); // b had only rejected candidates
+    const out = JSON.parse(run.stdout) as { decision: string; results: Array<{ model: string; decision: string }> };
+    expect(out.decision).toBe('promoted');
+    expect(out.results.map((r) => [r.model, r.decision])).toEqual([
+      [a, 'promoted'],
+      [b, 'rejected'],
+    ]);
+    expect(await stagesOf(py(), a)).toEqual({ '1': 'Production' });
+    const nonsense = await cli(['plan', '--policy', policy, '--models', a], env);
+    expect(nonsense.code).toBe(2);
+    expect(nonsense.stderr).toContain('input "models" gates many models, which mode "plan" does not do (input "mode")');
+  });
+
+  it('--help lists every mode and every flag', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    for (const mode of ['evaluate', 'promote', 'lint', 'plan', 'apply', 'rollback', 'history', 'audit']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${mode} `, 'm'));
+    }
+    const action = await fs.readFile(path.resolve('action.yml'), 'utf8');
+    const inputs = [...action.split('outputs:')[0]!.matchAll(/^  ([a-z-]+):$/gm)].map((m) => m[1]!);
+    expect(inputs.length).toBeGreaterThan(30);
+    for (const input of inputs.filter((i) => i !== 'mode')) {
+      expect(help.stdout, input).toMatch(new RegExp(`--(no-)?${input}\\b`));
+    }
+  });
 });
