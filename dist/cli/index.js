@@ -33897,7 +33897,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8507);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5686);
 // The command-line entry (package.json "bin"): the same engine as the Action.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -33907,7 +33907,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8507:
+/***/ 5686:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34034,13 +34034,64 @@ function describeOp(op) {
             return `copy ${op.source} into ${op.model} as a new version`;
     }
 }
-/** Compares versions by number (they are strings in MLflow's API). */
+/** Compares version numbers, oldest first (they are strings in MLflow's API: "10" comes after "9"). */
+function compareVersions(a, b) {
+    return Number(a) - Number(b);
+}
+/** Compares model versions by their number, oldest first. */
 function registry_model_byVersionNumber(a, b) {
-    return Number(a.version) - Number(b.version);
+    return compareVersions(a.version, b.version);
 }
 function modelUri(model, version) {
     return `models:/${model}/${version}`;
 }
+
+;// CONCATENATED MODULE: ./src/core/tags.ts
+/**
+ * The tag contract: the tags the gate writes on a version (its evidence), the
+ * ledger's tags, the MLflow tags the gate reads, and MLflow's limit on a tag
+ * value. One definition for every module that reads or writes a tag.
+ */
+/** Tag names the Action writes with its evidence: a stable, documented contract. */
+const TAGS = {
+    validation: 'validation',
+    checks: 'mlflow_gate.checks',
+    failedChecks: 'mlflow_gate.failed_checks',
+    policy: 'mlflow_gate.policy',
+    /** On a copy made by promotion by copy: the models:/ URI of the version it was copied from. */
+    copiedFrom: 'mlflow_gate.copied_from',
+};
+/** The audit ledger's tags: on each decided version, and (history) on the registered model. */
+const LEDGER = {
+    decision: 'mlflow_gate.decision',
+    target: 'mlflow_gate.target',
+    previous: 'mlflow_gate.previous_version',
+    at: 'mlflow_gate.decided_at',
+    by: 'mlflow_gate.decided_by',
+    runUrl: 'mlflow_gate.run_url',
+    commit: 'mlflow_gate.commit',
+    ruleHash: 'mlflow_gate.rule_hash',
+    reason: 'mlflow_gate.reason',
+    /** On a version this run moved, found moved on by another run when it read back: the version that holds the target now. */
+    supersededBy: 'mlflow_gate.superseded_by',
+    /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
+    history: 'mlflow_gate.history',
+};
+/** Every tag the gate owns starts with this, except `validation`. */
+const GATE_TAG_PREFIX = 'mlflow_gate.';
+/** True for a tag the gate writes itself (its evidence or its ledger). */
+function isGateTag(key) {
+    return key === TAGS.validation || key.startsWith(GATE_TAG_PREFIX);
+}
+/** Tags MLflow itself sets on a run, which the gate reads. */
+const MLFLOW_TAGS = {
+    /** The commit the run's code came from (set by mlflow.start_run in a git checkout). */
+    sourceCommit: 'mlflow.source.git.commit',
+};
+/** MLflow refuses tag values over 5,000 characters. */
+const MAX_TAG_VALUE = 5000;
+/** The ledger keeps a reason (a rollback's, a supersession's) to this many characters. */
+const MAX_REASON = 1000;
 
 ;// CONCATENATED MODULE: ./src/core/thresholds.ts
 /** Comparison operators a threshold may use, and what each means. */
@@ -34111,6 +34162,7 @@ function formatPercent(fraction) {
 
 
 
+
 function buildReport(args) {
     const { result } = args;
     return {
@@ -34158,7 +34210,7 @@ function reportExitCode(report, opts) {
 function lineageOf(serverUrl, model, version, run) {
     if (!run)
         return undefined;
-    const commit = run.tags['mlflow.source.git.commit'];
+    const commit = run.tags[MLFLOW_TAGS.sourceCommit];
     return {
         runId: run.runId,
         ...(run.experimentId
@@ -34277,6 +34329,23 @@ function matchesGlob(pattern, name) {
     return globToRegExp(pattern).test(name);
 }
 
+;// CONCATENATED MODULE: ./src/core/target.ts
+/**
+ * A target (a stage, an alias, or both; by copy, in another model) in the two forms
+ * the gate writes it: in words, for messages, and as the ledger's key. Pure.
+ */
+/** In words, for messages: `alias @champion and stage Production of other-model (by copy)`. */
+function target_describeTarget(t) {
+    const where = [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
+    return t.model ? `${where} of ${t.model} (by copy)` : where;
+}
+/** As the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
+function targetKey(t) {
+    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
+        .filter(Boolean)
+        .join('+');
+}
+
 ;// CONCATENATED MODULE: ./src/core/policy.ts
 /**
  * The policy file: parsed with `yaml` (keeping node ranges so every problem
@@ -34290,12 +34359,10 @@ function matchesGlob(pattern, name) {
 
 
 
-function policy_describeTarget(t) {
-    const where = [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
-    return t.model ? `${where} of ${t.model} (by copy)` : where;
-}
+
+/** Defined in ./target.js; re-exported while src/gate.ts imports it from here. */
+
 const RULESET_KEYS = ['target', 'candidate', 'metrics', 'on_reject'];
-const RESERVED_TAG_PREFIX = 'mlflow_gate.';
 let validator;
 function validate(data) {
     validator ??= new ajv.Ajv({ allErrors: true, strict: true }).compile(promotion_policy_schema_namespaceObject);
@@ -34407,10 +34474,10 @@ function loadPolicyFile(text, file) {
             problems.push(atPath([...path, 'target', 'previous_alias'], `target.previous_alias must differ from target.alias ("${rs.target.alias}")`));
         }
         for (const [key, value] of Object.entries(rs.on_reject?.tags ?? {})) {
-            if (key.startsWith(RESERVED_TAG_PREFIX)) {
-                problems.push(atPath([...path, 'on_reject', 'tags'], `on_reject.tags may not set "${key}": the gate writes ${RESERVED_TAG_PREFIX}* itself`, key));
+            if (key.startsWith(GATE_TAG_PREFIX)) {
+                problems.push(atPath([...path, 'on_reject', 'tags'], `on_reject.tags may not set "${key}": the gate writes ${GATE_TAG_PREFIX}* itself`, key));
             }
-            else if (key === 'validation' && value !== 'failed') {
+            else if (key === TAGS.validation && value !== 'failed') {
                 problems.push(atPath([...path, 'on_reject', 'tags', key], `on_reject.tags.validation is always "failed" on a rejection (the gate writes it); "${value}" would contradict it`));
             }
         }
@@ -35041,27 +35108,10 @@ function evaluate_signed(n) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/ledger.ts
 
-const LEDGER = {
-    decision: 'mlflow_gate.decision',
-    target: 'mlflow_gate.target',
-    previous: 'mlflow_gate.previous_version',
-    at: 'mlflow_gate.decided_at',
-    by: 'mlflow_gate.decided_by',
-    runUrl: 'mlflow_gate.run_url',
-    commit: 'mlflow_gate.commit',
-    ruleHash: 'mlflow_gate.rule_hash',
-    reason: 'mlflow_gate.reason',
-    /** On a version this run moved, found moved on by another run when it read back: the version that holds the target now. */
-    supersededBy: 'mlflow_gate.superseded_by',
-    /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
-    history: 'mlflow_gate.history',
-};
-/** A target as the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
-function targetKey(t) {
-    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
-        .filter(Boolean)
-        .join('+');
-}
+
+/** Defined in ./tags.js and ./target.js; re-exported while src/gate.ts and src/schedule.ts import them from here. */
+
+
 /**
  * A hash of the rules that applied to this model: the resolved policy, canonical
  * (sorted keys, no file name), so a comment-only edit of the policy file changes nothing.
@@ -35097,7 +35147,7 @@ function ledgerTags(entry, ctx) {
         ...(ctx.runUrl ? { [LEDGER.runUrl]: ctx.runUrl } : {}),
         ...(ctx.sha ? { [LEDGER.commit]: ctx.sha } : {}),
         ...(entry.ruleHash ? { [LEDGER.ruleHash]: entry.ruleHash } : {}),
-        ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, 1000) } : {}),
+        ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, MAX_REASON) } : {}),
     };
 }
 /**
@@ -35128,11 +35178,10 @@ function alreadyRecorded(tags, entry, ctx) {
         tags[LEDGER.target] === entry.target &&
         (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
         (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
-        (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, 1000));
+        (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, MAX_REASON));
     return (same &&
         (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags)));
 }
-const HISTORY_MAX_VALUE = 5000;
 /** Reads the model's history tag; a missing or damaged tag is an empty history. */
 function parseHistory(raw) {
     if (!raw)
@@ -35151,7 +35200,7 @@ function parseHistory(raw) {
 function appendHistory(history, entry, max = 20) {
     let entries = [entry, ...history].slice(0, max);
     let text = JSON.stringify(entries);
-    while (text.length > HISTORY_MAX_VALUE && entries.length > 1) {
+    while (text.length > MAX_TAG_VALUE && entries.length > 1) {
         entries = entries.slice(0, -1);
         text = JSON.stringify(entries);
     }
@@ -35174,6 +35223,9 @@ function formatHistoryLine(h) {
 
 
 
+
+/** Defined in ./tags.js; re-exported while src/gate.ts imports it from here. */
+
 /**
  * The one list of `decision` values, for every mode. README.md documents each;
  * add values only by extending this list there too.
@@ -35189,17 +35241,6 @@ const DECISIONS = [
     'conflict',
     'error',
 ];
-/** Tag names the Action writes: a stable, documented contract. */
-const TAGS = {
-    validation: 'validation',
-    checks: 'mlflow_gate.checks',
-    failedChecks: 'mlflow_gate.failed_checks',
-    policy: 'mlflow_gate.policy',
-    /** On a copy made by promotion by copy: the models:/ URI of the version it was copied from. */
-    copiedFrom: 'mlflow_gate.copied_from',
-};
-/** MLflow refuses tag values over 5,000 characters. */
-const MAX_TAG_VALUE = 5000;
 function decide(state) {
     const { policy, candidate, mode } = state;
     const { stage, alias, previousAlias } = policy.target;
@@ -35209,7 +35250,7 @@ function decide(state) {
     const aliasHolder = alias ? state.modelAliases[alias] : undefined;
     const previousVersions = [...new Set([...state.holders.map((h) => h.version), ...(aliasHolder ? [aliasHolder] : [])])]
         .filter((v) => v !== holderToBe?.version)
-        .sort((a, b) => Number(a) - Number(b));
+        .sort(compareVersions);
     const evaluation = evaluateMetrics(policy.metrics, state.observed, state.baseline);
     const reasons = [];
     if (candidate.status !== 'READY') {
@@ -35261,7 +35302,7 @@ function decide(state) {
     const rule = ruleHash(policy);
     if (holderToBe && inStage && hasAlias) {
         const what = dest ? `its copy ${dest.model} v${holderToBe.version}` : `version ${candidate.version}`;
-        reasons.push(`${what} already holds ${policy_describeTarget(policy.target)}; nothing to do`);
+        reasons.push(`${what} already holds ${target_describeTarget(policy.target)}; nothing to do`);
         if (!evaluation.passed)
             reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
         const plan = record(holderToBe.version, holderToBe.tags, { completing: true });
@@ -35459,10 +35500,13 @@ function currentHolder(target, versions, aliases, except) {
  */
 
 
+
+
+
 /** The plan, or a refusal (an Error whose message says why and what to do). */
 function planRollback(s) {
     const key = targetKey(s.target);
-    const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
+    const where = target_describeTarget(s.target);
     const holder = currentHolder(s.target, s.versions, s.aliases);
     const interrupted = s.requested === undefined ? interruptedRollback(s, holder) : undefined;
     if (interrupted)
@@ -35488,8 +35532,8 @@ function planRollback(s) {
         if (restore.tags[LEDGER.decision] === 'rolled-back') {
             refusals.push(`it was itself rolled back${restore.tags[LEDGER.reason] ? ` ("${restore.tags[LEDGER.reason]}")` : ''}`);
         }
-        if (restore.tags['validation'] !== 'passed')
-            refusals.push(`it never passed validation (validation=${restore.tags['validation'] ?? 'unset'})`);
+        if (restore.tags[TAGS.validation] !== 'passed')
+            refusals.push(`it never passed validation (${TAGS.validation}=${restore.tags[TAGS.validation] ?? 'unset'})`);
     }
     if (refusals.length > 0) {
         throw new Error(`refusing to restore version ${restore.version} of "${s.model}" to ${where}: ${refusals.join('; ')}${restore.status === 'READY' ? '. Set force: true to restore it anyway' : ''}`);
@@ -35503,7 +35547,7 @@ function planRollback(s) {
  */
 function rollbackPlan(s, restore, current, completing) {
     const key = targetKey(s.target);
-    const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
+    const where = target_describeTarget(s.target);
     const ctx = s.context;
     const model = s.model;
     const previous = current ? [current.version] : [];
@@ -35596,11 +35640,7 @@ function interruptedRollback(s, holder) {
 function previousFromLedger(s, current) {
     if (!current)
         return undefined;
-    const fromTag = (current.tags[LEDGER.previous] ?? '')
-        .split(',')
-        .filter(Boolean)
-        .sort((a, b) => Number(a) - Number(b))
-        .at(-1);
+    const fromTag = (current.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).sort(compareVersions).at(-1);
     if (fromTag)
         return fromTag;
     return s.history.find((h) => h.version === current.version && h.target === targetKey(s.target))?.previous.at(-1);
@@ -35615,14 +35655,14 @@ function previousFromLedger(s, current) {
  */
 
 
-const OURS = (key) => key === TAGS.validation || key.startsWith('mlflow_gate.');
+
 function fingerprint(candidate, holders, aliasHolder) {
     return {
         candidateStage: candidate.stage,
         candidateTags: Object.fromEntries(Object.entries(candidate.tags)
-            .filter(([k]) => !OURS(k))
+            .filter(([k]) => !isGateTag(k))
             .sort(([a], [b]) => (a < b ? -1 : 1))),
-        holders: holders.map((h) => h.version).sort((a, b) => Number(a) - Number(b)),
+        holders: holders.map((h) => h.version).sort(compareVersions),
         ...(aliasHolder ? { aliasHolder } : {}),
     };
 }
@@ -35659,14 +35699,24 @@ function planDifferences(file, now) {
         out.push(`the plan says ${file.decision}, the policy on this ref says ${now.decision}`);
     if (JSON.stringify(file.operations) !== JSON.stringify(now.operations))
         out.push('the registry writes differ from the plan (the policy or the candidate changed)');
-    const a = file.state;
-    const b = now.state;
-    if (a.candidateStage !== b.candidateStage)
-        out.push(`the candidate moved from ${a.candidateStage} to ${b.candidateStage}`);
-    if (JSON.stringify(a.holders) !== JSON.stringify(b.holders) || a.aliasHolder !== b.aliasHolder)
-        out.push(`the target's holder changed (was ${[...a.holders, a.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...b.holders, b.aliasHolder].filter(Boolean).join(', ') || 'none'})`);
-    if (JSON.stringify(a.candidateTags) !== JSON.stringify(b.candidateTags))
+    out.push(...stateChanges(file.state, now.state));
+    if (JSON.stringify(file.state.candidateTags) !== JSON.stringify(now.state.candidateTags))
         out.push("the candidate's tags changed");
+    return out;
+}
+/**
+ * How the registry moved between two fingerprints, in sentences: the candidate's stage, and
+ * who holds the target (named when `target` is given). Empty when neither changed. The
+ * candidate's tags are left to the caller: apply compares them, the re-check before a write does not.
+ */
+function stateChanges(before, after, target) {
+    const out = [];
+    if (before.candidateStage !== after.candidateStage)
+        out.push(`the candidate moved from ${before.candidateStage} to ${after.candidateStage}`);
+    if (JSON.stringify(before.holders) !== JSON.stringify(after.holders) || before.aliasHolder !== after.aliasHolder) {
+        const who = (f) => [...f.holders, f.aliasHolder].filter(Boolean).join(', ') || 'none';
+        out.push(`${target ? `the holder of ${target_describeTarget(target)}` : "the target's holder"} changed (was ${who(before)}, now ${who(after)})`);
+    }
     return out;
 }
 
@@ -35787,7 +35837,7 @@ async function runGate(req, deps) {
     if (req.expectedHolder !== undefined && (req.mode === 'promote' || req.mode === 'apply')) {
         const holderNow = currentHolder(policy.target, targetVersions, targetAliases)?.version;
         if ((holderNow ?? 'none') !== req.expectedHolder) {
-            throw new GateError('conflict', `expected-holder is ${req.expectedHolder}, but ${holderNow ? `v${holderNow}` : 'nothing'} holds ${policy_describeTarget(policy.target)}; nothing was written`);
+            throw new GateError('conflict', `expected-holder is ${req.expectedHolder}, but ${holderNow ? `v${holderNow}` : 'nothing'} holds ${target_describeTarget(policy.target)}; nothing was written`);
         }
     }
     if (writes) {
@@ -35931,7 +35981,7 @@ async function runLint(req, { registry, log }) {
     ]);
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
-    const where = policy_describeTarget(policy.target);
+    const where = target_describeTarget(policy.target);
     const holder = currentHolder(policy.target, versions, registered.aliases);
     if (!holder)
         return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
@@ -36078,7 +36128,7 @@ async function recheck(registry, model, candidate, targetModel, policy, before) 
     if (after.candidateStage !== before.candidateStage)
         changed.push(`the candidate moved from ${before.candidateStage} to ${after.candidateStage}`);
     if (JSON.stringify(after.holders) !== JSON.stringify(before.holders) || after.aliasHolder !== before.aliasHolder) {
-        changed.push(`the holder of ${policy_describeTarget(policy.target)} changed (was ${[...before.holders, before.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...after.holders, after.aliasHolder].filter(Boolean).join(', ') || 'none'})`);
+        changed.push(`the holder of ${target_describeTarget(policy.target)} changed (was ${[...before.holders, before.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...after.holders, after.aliasHolder].filter(Boolean).join(', ') || 'none'})`);
     }
     if (changed.length > 0)
         throw new GateError('conflict', `the registry changed while the gate was deciding: ${changed.join('; ')}. Nothing was written; run the gate again.`);
@@ -36448,6 +36498,46 @@ async function readHistory(registry, model) {
     return parseHistory(registered.tags[LEDGER.history]);
 }
 
+;// CONCATENATED MODULE: ./src/core/headline.ts
+const WORDS = {
+    promoted: { mark: '✅', label: 'promoted' },
+    'already-promoted': { mark: '✅', label: 'already promoted' },
+    passed: { mark: '✅', label: 'passed', detail: ' (nothing written)' },
+    rejected: { mark: '❌', label: 'rejected' },
+    skipped: { mark: '⏭️', label: 'skipped' },
+    'rolled-back': { mark: '↩️', label: 'rolled back' },
+    superseded: { mark: '⚠️', label: 'superseded', detail: ' by another run' },
+    conflict: { mark: '⚠️', label: 'conflict' },
+    error: { mark: '❌', label: 'error' },
+};
+function headline_decisionWords(d) {
+    const { mark, label, detail = '' } = WORDS[d.decision];
+    return { mark, label, detail: d.decision === 'rolled-back' ? rollbackDetail(d) : detail };
+}
+/** `: v3 withdrawn, v2 restored` (the withdrawn version first: it is what the rollback was for). */
+function rollbackDetail(d) {
+    const parts = [
+        ...(d.previousVersions?.length ? [`v${d.previousVersions.join(', v')} withdrawn`] : []),
+        ...(d.version ? [`v${d.version} restored`] : []),
+    ];
+    return parts.length ? `: ${parts.join(', ')}` : '';
+}
+/** On its own, as a heading: `✅ Promoted`, `↩️ Rolled back: v3 withdrawn, v2 restored`. */
+function heading(d) {
+    const w = headline_decisionWords(d);
+    return `${w.mark} ${w.label.charAt(0).toUpperCase()}${w.label.slice(1)}${w.detail}`;
+}
+/** After the model and version it is about: `churn v3 ❌ rejected`, `churn v2 ↩️ rolled back: v3 withdrawn, v2 restored`. */
+function headline(d) {
+    const w = headline_decisionWords(d);
+    return `${w.mark} ${w.label}${w.detail}`;
+}
+/** For a terminal, without marks: `REJECTED`, `ALREADY PROMOTED`, `ROLLED BACK: v3 withdrawn, v2 restored`. */
+function plainHeadline(d) {
+    const w = headline_decisionWords(d);
+    return `${w.label.toUpperCase()}${w.detail}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/notification.ts
 /**
  * Notifications of a decision: a Slack message, and a JSON webhook signed as GitHub
@@ -36456,18 +36546,15 @@ async function readHistory(registry, model) {
  */
 
 
+
 const DEFAULT_NOTIFY_ON = ['promoted', 'rejected', 'rolled-back'];
 function slackMessage(report, runUrl) {
-    const mark = report.decision === 'promoted' || report.decision === 'rolled-back'
-        ? ':white_check_mark:'
-        : report.decision === 'rejected'
-            ? ':x:'
-            : ':information_source:';
+    const words = decisionWords(report);
     const why = report.reasons.slice(0, 3).join('; ');
     // Slack's mrkdwn: &, < and > must be escaped.
     const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     return {
-        text: `${mark} *${esc(report.model)}* v${esc(report.version)}: *${report.decision}* (${esc(describeTarget(report.target))})${why ? `\n${esc(why)}` : ''}${runUrl ? `\n<${runUrl}|workflow run>` : ''}`,
+        text: `${words.mark} *${esc(report.model)}* v${esc(report.version)}: *${esc(words.label + words.detail)}* (${esc(describeTarget(report.target))})${why ? `\n${esc(why)}` : ''}${runUrl ? `\n<${runUrl}|workflow run>` : ''}`,
     };
 }
 function signedWebhook(report, secret, delivery, timestamp) {
@@ -36486,6 +36573,21 @@ function signedWebhook(report, secret, delivery, timestamp) {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(4371);
+;// CONCATENATED MODULE: ./src/core/transport.ts
+/**
+ * How the gate talks to a registry, as settings: the credentials and the timeouts and
+ * retries of every request. Read from the inputs (src/github/inputs.ts), used by the REST
+ * client (src/mlflow/rest-client.ts); plain data, so the inputs need not import the client.
+ */
+const DEFAULT_TRANSPORT = {
+    connectTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    maxRetries: 3,
+    minRetryDelayMs: 500,
+    maxRetryDelayMs: 10_000,
+    deadlineMs: 120_000,
+};
+
 ;// CONCATENATED MODULE: ./src/mlflow/rest-client.ts
 /**
  * MLflow's REST API over undici: timeouts on connect, headers and body;
@@ -36495,14 +36597,9 @@ var undici = __nccwpck_require__(4371);
  */
 
 
-const DEFAULT_TRANSPORT = {
-    connectTimeoutMs: 10_000,
-    requestTimeoutMs: 30_000,
-    maxRetries: 3,
-    minRetryDelayMs: 500,
-    maxRetryDelayMs: 10_000,
-    deadlineMs: 120_000,
-};
+
+/** Defined in ../core/transport.ts; re-exported for the client's callers. */
+
 /** What undici's retry interceptor retries: these statuses, and these failures (undici's defaults plus timeouts). */
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
 const RETRY_ERRORS = [
