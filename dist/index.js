@@ -34174,7 +34174,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6701);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6100);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34183,7 +34183,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6701:
+/***/ 6100:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37239,6 +37239,46 @@ function safeLogText(text) {
         .join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/core/headline.ts
+const WORDS = {
+    promoted: { mark: '✅', label: 'promoted' },
+    'already-promoted': { mark: '✅', label: 'already promoted' },
+    passed: { mark: '✅', label: 'passed', detail: ' (nothing written)' },
+    rejected: { mark: '❌', label: 'rejected' },
+    skipped: { mark: '⏭️', label: 'skipped' },
+    'rolled-back': { mark: '↩️', label: 'rolled back' },
+    superseded: { mark: '⚠️', label: 'superseded', detail: ' by another run' },
+    conflict: { mark: '⚠️', label: 'conflict' },
+    error: { mark: '❌', label: 'error' },
+};
+function decisionWords(d) {
+    const { mark, label, detail = '' } = WORDS[d.decision];
+    return { mark, label, detail: d.decision === 'rolled-back' ? rollbackDetail(d) : detail };
+}
+/** `: v3 withdrawn, v2 restored` (the withdrawn version first: it is what the rollback was for). */
+function rollbackDetail(d) {
+    const parts = [
+        ...(d.previousVersions?.length ? [`v${d.previousVersions.join(', v')} withdrawn`] : []),
+        ...(d.version ? [`v${d.version} restored`] : []),
+    ];
+    return parts.length ? `: ${parts.join(', ')}` : '';
+}
+/** On its own, as a heading: `✅ Promoted`, `↩️ Rolled back: v3 withdrawn, v2 restored`. */
+function heading(d) {
+    const w = decisionWords(d);
+    return `${w.mark} ${w.label.charAt(0).toUpperCase()}${w.label.slice(1)}${w.detail}`;
+}
+/** After the model and version it is about: `churn v3 ❌ rejected`, `churn v2 ↩️ rolled back: v3 withdrawn, v2 restored`. */
+function headline(d) {
+    const w = decisionWords(d);
+    return `${w.mark} ${w.label}${w.detail}`;
+}
+/** For a terminal, without marks: `REJECTED`, `ALREADY PROMOTED`, `ROLLED BACK: v3 withdrawn, v2 restored`. */
+function plainHeadline(d) {
+    const w = decisionWords(d);
+    return `${w.label.toUpperCase()}${w.detail}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/registry-model.ts
 /** Stands for the version number a copy-version op creates, in the ops after it. */
 const NEW_COPY = 'new copy';
@@ -37260,13 +37300,64 @@ function describeOp(op) {
             return `copy ${op.source} into ${op.model} as a new version`;
     }
 }
-/** Compares versions by number (they are strings in MLflow's API). */
+/** Compares version numbers, oldest first (they are strings in MLflow's API: "10" comes after "9"). */
+function compareVersions(a, b) {
+    return Number(a) - Number(b);
+}
+/** Compares model versions by their number, oldest first. */
 function byVersionNumber(a, b) {
-    return Number(a.version) - Number(b.version);
+    return compareVersions(a.version, b.version);
 }
 function modelUri(model, version) {
     return `models:/${model}/${version}`;
 }
+
+;// CONCATENATED MODULE: ./src/core/tags.ts
+/**
+ * The tag contract: the tags the gate writes on a version (its evidence), the
+ * ledger's tags, the MLflow tags the gate reads, and MLflow's limit on a tag
+ * value. One definition for every module that reads or writes a tag.
+ */
+/** Tag names the Action writes with its evidence: a stable, documented contract. */
+const TAGS = {
+    validation: 'validation',
+    checks: 'mlflow_gate.checks',
+    failedChecks: 'mlflow_gate.failed_checks',
+    policy: 'mlflow_gate.policy',
+    /** On a copy made by promotion by copy: the models:/ URI of the version it was copied from. */
+    copiedFrom: 'mlflow_gate.copied_from',
+};
+/** The audit ledger's tags: on each decided version, and (history) on the registered model. */
+const LEDGER = {
+    decision: 'mlflow_gate.decision',
+    target: 'mlflow_gate.target',
+    previous: 'mlflow_gate.previous_version',
+    at: 'mlflow_gate.decided_at',
+    by: 'mlflow_gate.decided_by',
+    runUrl: 'mlflow_gate.run_url',
+    commit: 'mlflow_gate.commit',
+    ruleHash: 'mlflow_gate.rule_hash',
+    reason: 'mlflow_gate.reason',
+    /** On a version this run moved, found moved on by another run when it read back: the version that holds the target now. */
+    supersededBy: 'mlflow_gate.superseded_by',
+    /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
+    history: 'mlflow_gate.history',
+};
+/** Every tag the gate owns starts with this, except `validation`. */
+const GATE_TAG_PREFIX = 'mlflow_gate.';
+/** True for a tag the gate writes itself (its evidence or its ledger). */
+function isGateTag(key) {
+    return key === TAGS.validation || key.startsWith(GATE_TAG_PREFIX);
+}
+/** Tags MLflow itself sets on a run, which the gate reads. */
+const MLFLOW_TAGS = {
+    /** The commit the run's code came from (set by mlflow.start_run in a git checkout). */
+    sourceCommit: 'mlflow.source.git.commit',
+};
+/** MLflow refuses tag values over 5,000 characters. */
+const MAX_TAG_VALUE = 5000;
+/** The ledger keeps a reason (a rollback's, a supersession's) to this many characters. */
+const MAX_REASON = 1000;
 
 ;// CONCATENATED MODULE: ./src/core/thresholds.ts
 /** Comparison operators a threshold may use, and what each means. */
@@ -37337,6 +37428,7 @@ function formatPercent(fraction) {
 
 
 
+
 function buildReport(args) {
     const { result } = args;
     return {
@@ -37384,7 +37476,7 @@ function reportExitCode(report, opts) {
 function lineageOf(serverUrl, model, version, run) {
     if (!run)
         return undefined;
-    const commit = run.tags['mlflow.source.git.commit'];
+    const commit = run.tags[MLFLOW_TAGS.sourceCommit];
     return {
         runId: run.runId,
         ...(run.experimentId
@@ -37442,6 +37534,206 @@ function escapeCell(text) {
         .replace(/\r?\n/g, ' ');
 }
 
+;// CONCATENATED MODULE: ./src/core/target.ts
+/**
+ * A target (a stage, an alias, or both; by copy, in another model) in the two forms
+ * the gate writes it: in words, for messages, and as the ledger's key. Pure.
+ */
+/** In words, for messages: `alias @champion and stage Production of other-model (by copy)`. */
+function describeTarget(t) {
+    const where = [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
+    return t.model ? `${where} of ${t.model} (by copy)` : where;
+}
+/** As the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
+function targetKey(t) {
+    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
+        .filter(Boolean)
+        .join('+');
+}
+
+;// CONCATENATED MODULE: ./src/core/comment.ts
+/**
+ * The pull-request comment: the decision, every check, the lineage and the plan, as
+ * GitHub Markdown, bounded to GitHub's 65,536 characters. Pure.
+ */
+
+
+
+
+const COMMENT_LIMIT = 65_536;
+/** The hidden marker that finds this gate's comment again (one a model and gate). */
+function commentMarker(model, gate) {
+    return `<!-- mlflow-promotion-gate: ${escapeCell(model)}${gate ? ` gate=${escapeCell(gate)}` : ''} -->`;
+}
+function renderComment(report, marker, limit = COMMENT_LIMIT) {
+    const e = escapeCell;
+    const head = [
+        marker,
+        `### MLflow promotion gate: ${e(report.model)} v${e(report.version)} ${e(headline(report))}`,
+        '',
+        `Target: **${e(describeTarget(report.target))}** · mode \`${e(report.mode)}\` · policy \`${e(report.policy)}\``,
+        '',
+    ];
+    const [header, ...rows] = checkRows(report);
+    const table = (rs) => [
+        `| ${header.map(e).join(' | ')} |`,
+        `|${header.map(() => ' --- ').join('|')}|`,
+        ...rs.map((r) => `| ${r.map(e).join(' | ')} |`),
+    ];
+    const l = report.lineage;
+    const lineage = l
+        ? [
+            '',
+            '**Lineage**',
+            `- run ${l.runUrl ? `[\`${e(l.runId)}\`](${l.runUrl})` : `\`${e(l.runId)}\``}${l.experimentId ? ` in experiment \`${e(l.experimentId)}\`` : ''}`,
+            `- source commit: ${l.sourceCommit ? `\`${e(l.sourceCommit)}\`` : `not recorded (tag ${MLFLOW_TAGS.sourceCommit})`}`,
+            `- [model version in MLflow](${l.versionUrl})`,
+        ]
+        : [];
+    const changes = report.applied.length > 0 ? report.applied : report.plan;
+    const plan = [
+        '',
+        `**Registry changes ${report.applied.length > 0 ? 'made' : report.mode === 'promote' ? 'planned' : 'that promote mode would make'}**`,
+        ...(changes.length ? changes.map((c) => `- ${e(c)}`) : ['- none']),
+    ];
+    const why = report.reasons.length ? ['', '**Why**', ...report.reasons.map((r) => `- ${e(r)}`)] : [];
+    let body = [...head, ...table(rows), ...why, ...lineage, ...plan].join('\n');
+    if (body.length <= limit)
+        return body;
+    // Too long: the checks fold into <details>, as many rows as fit, and the rest are counted.
+    const fixed = [...head, ...why.slice(0, 6), ...lineage, ...plan.slice(0, 12)].join('\n');
+    const room = limit - fixed.length - 400;
+    const kept = [];
+    let used = 0;
+    for (const r of rows) {
+        const line = `| ${r.map(e).join(' | ')} |`.length + 1;
+        if (used + line > room)
+            break;
+        kept.push(r);
+        used += line;
+    }
+    const more = rows.length - kept.length;
+    body = [
+        ...head,
+        `<details><summary>${rows.length} checks${more ? ` (${more} not shown: see the job summary)` : ''}</summary>`,
+        '',
+        ...table(kept),
+        '',
+        '</details>',
+        ...why.slice(0, 6),
+        ...lineage,
+        ...plan.slice(0, 12),
+    ].join('\n');
+    return body.slice(0, limit);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/ledger.ts
+
+
+/** Defined in ./tags.js and ./target.js; re-exported while src/gate.ts and src/schedule.ts import them from here. */
+
+
+/**
+ * A hash of the rules that applied to this model: the resolved policy, canonical
+ * (sorted keys, no file name), so a comment-only edit of the policy file changes nothing.
+ */
+function ruleHash(policy) {
+    const { file: _file, metrics, ...rules } = policy;
+    // The order of rules in the file means nothing either.
+    const sorted = [...metrics].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256')
+        .update(canonicalJson({ ...rules, metrics: sorted }))
+        .digest('hex')
+        .slice(0, 16)}`;
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, v]) => v !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+}
+/** The ledger tags of one decision on one version. */
+function ledgerTags(entry, ctx) {
+    return {
+        [LEDGER.decision]: entry.decision,
+        [LEDGER.target]: entry.target,
+        [LEDGER.previous]: entry.previous.join(','),
+        [LEDGER.at]: ctx.now,
+        [LEDGER.by]: ctx.actor ?? 'unknown',
+        ...(ctx.runUrl ? { [LEDGER.runUrl]: ctx.runUrl } : {}),
+        ...(ctx.sha ? { [LEDGER.commit]: ctx.sha } : {}),
+        ...(entry.ruleHash ? { [LEDGER.ruleHash]: entry.ruleHash } : {}),
+        ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, MAX_REASON) } : {}),
+    };
+}
+/**
+ * The record of a race lost: this run moved `version` to the target, but by the time it read
+ * back another run had moved `holder` there. The version's ledger says so.
+ */
+function supersededRecord(model, version, holder, target) {
+    return [
+        { kind: 'set-tag', model, version, key: LEDGER.decision, value: 'superseded', record: true },
+        { kind: 'set-tag', model, version, key: LEDGER.supersededBy, value: holder, record: true },
+        {
+            kind: 'set-tag',
+            model,
+            version,
+            key: LEDGER.reason,
+            value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`,
+            record: true,
+        },
+    ];
+}
+/**
+ * True when the version's ledger already records this decision (same decision, target and
+ * rule) completely (every tag such a record has, given `ctx`): a rerun writes nothing. A record
+ * a run left half written is not: the next run writes it whole.
+ */
+function alreadyRecorded(tags, entry, ctx) {
+    const same = tags[LEDGER.decision] === entry.decision &&
+        tags[LEDGER.target] === entry.target &&
+        (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
+        (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
+        (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, MAX_REASON));
+    return (same &&
+        (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags)));
+}
+/** Reads the model's history tag; a missing or damaged tag is an empty history. */
+function parseHistory(raw) {
+    if (!raw)
+        return [];
+    try {
+        const parsed = JSON.parse(raw);
+        return Array.isArray(parsed)
+            ? parsed.filter((e) => e && typeof e === 'object' && typeof e.version === 'string')
+            : [];
+    }
+    catch {
+        return [];
+    }
+}
+/** The history with a new entry first, as many entries as fit in MLflow's 5,000-character tag value (at most `max`). */
+function appendHistory(history, entry, max = 20) {
+    let entries = [entry, ...history].slice(0, max);
+    let text = JSON.stringify(entries);
+    while (text.length > MAX_TAG_VALUE && entries.length > 1) {
+        entries = entries.slice(0, -1);
+        text = JSON.stringify(entries);
+    }
+    return text;
+}
+/** One history entry as a line for a log or a terminal. */
+function formatHistoryLine(h) {
+    return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
+}
+
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -37476,12 +37768,10 @@ function matchesGlob(pattern, name) {
 
 
 
-function describeTarget(t) {
-    const where = [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
-    return t.model ? `${where} of ${t.model} (by copy)` : where;
-}
+
+/** Defined in ./target.js; re-exported while src/gate.ts imports it from here. */
+
 const RULESET_KEYS = ['target', 'candidate', 'metrics', 'on_reject'];
-const RESERVED_TAG_PREFIX = 'mlflow_gate.';
 let validator;
 function validate(data) {
     validator ??= new ajv.Ajv({ allErrors: true, strict: true }).compile(promotion_policy_schema_namespaceObject);
@@ -37593,10 +37883,10 @@ function loadPolicyFile(text, file) {
             problems.push(atPath([...path, 'target', 'previous_alias'], `target.previous_alias must differ from target.alias ("${rs.target.alias}")`));
         }
         for (const [key, value] of Object.entries(rs.on_reject?.tags ?? {})) {
-            if (key.startsWith(RESERVED_TAG_PREFIX)) {
-                problems.push(atPath([...path, 'on_reject', 'tags'], `on_reject.tags may not set "${key}": the gate writes ${RESERVED_TAG_PREFIX}* itself`, key));
+            if (key.startsWith(GATE_TAG_PREFIX)) {
+                problems.push(atPath([...path, 'on_reject', 'tags'], `on_reject.tags may not set "${key}": the gate writes ${GATE_TAG_PREFIX}* itself`, key));
             }
-            else if (key === 'validation' && value !== 'failed') {
+            else if (key === TAGS.validation && value !== 'failed') {
                 problems.push(atPath([...path, 'on_reject', 'tags', key], `on_reject.tags.validation is always "failed" on a rejection (the gate writes it); "${value}" would contradict it`));
             }
         }
@@ -38081,216 +38371,6 @@ function dedupe(problems) {
         .sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-;// CONCATENATED MODULE: ./src/core/comment.ts
-/**
- * The pull-request comment: the decision, every check, the lineage and the plan, as
- * GitHub Markdown, bounded to GitHub's 65,536 characters. Pure.
- */
-
-
-const COMMENT_LIMIT = 65_536;
-const HEADLINE = {
-    promoted: '✅ promoted',
-    'already-promoted': '✅ already promoted',
-    passed: '✅ would be promoted',
-    rejected: '❌ rejected',
-    skipped: '⏭️ skipped',
-    'rolled-back': '↩️ rolled back',
-    superseded: '⚠️ superseded by another run',
-    conflict: '⚠️ conflict',
-    error: '❌ error',
-};
-/** The hidden marker that finds this gate's comment again (one a model and gate). */
-function commentMarker(model, gate) {
-    return `<!-- mlflow-promotion-gate: ${escapeCell(model)}${gate ? ` gate=${escapeCell(gate)}` : ''} -->`;
-}
-function renderComment(report, marker, limit = COMMENT_LIMIT) {
-    const e = escapeCell;
-    const head = [
-        marker,
-        `### MLflow promotion gate: ${e(report.model)} v${e(report.version)} ${HEADLINE[report.decision] ?? e(report.decision)}`,
-        '',
-        `Target: **${e(describeTarget(report.target))}** · mode \`${e(report.mode)}\` · policy \`${e(report.policy)}\``,
-        '',
-    ];
-    const [header, ...rows] = checkRows(report);
-    const table = (rs) => [
-        `| ${header.map(e).join(' | ')} |`,
-        `|${header.map(() => ' --- ').join('|')}|`,
-        ...rs.map((r) => `| ${r.map(e).join(' | ')} |`),
-    ];
-    const l = report.lineage;
-    const lineage = l
-        ? [
-            '',
-            '**Lineage**',
-            `- run ${l.runUrl ? `[\`${e(l.runId)}\`](${l.runUrl})` : `\`${e(l.runId)}\``}${l.experimentId ? ` in experiment \`${e(l.experimentId)}\`` : ''}`,
-            `- source commit: ${l.sourceCommit ? `\`${e(l.sourceCommit)}\`` : 'not recorded (tag mlflow.source.git.commit)'}`,
-            `- [model version in MLflow](${l.versionUrl})`,
-        ]
-        : [];
-    const changes = report.applied.length > 0 ? report.applied : report.plan;
-    const plan = [
-        '',
-        `**Registry changes ${report.applied.length > 0 ? 'made' : report.mode === 'promote' ? 'planned' : 'that promote mode would make'}**`,
-        ...(changes.length ? changes.map((c) => `- ${e(c)}`) : ['- none']),
-    ];
-    const why = report.reasons.length ? ['', '**Why**', ...report.reasons.map((r) => `- ${e(r)}`)] : [];
-    let body = [...head, ...table(rows), ...why, ...lineage, ...plan].join('\n');
-    if (body.length <= limit)
-        return body;
-    // Too long: the checks fold into <details>, as many rows as fit, and the rest are counted.
-    const fixed = [...head, ...why.slice(0, 6), ...lineage, ...plan.slice(0, 12)].join('\n');
-    const room = limit - fixed.length - 400;
-    const kept = [];
-    let used = 0;
-    for (const r of rows) {
-        const line = `| ${r.map(e).join(' | ')} |`.length + 1;
-        if (used + line > room)
-            break;
-        kept.push(r);
-        used += line;
-    }
-    const more = rows.length - kept.length;
-    body = [
-        ...head,
-        `<details><summary>${rows.length} checks${more ? ` (${more} not shown: see the job summary)` : ''}</summary>`,
-        '',
-        ...table(kept),
-        '',
-        '</details>',
-        ...why.slice(0, 6),
-        ...lineage,
-        ...plan.slice(0, 12),
-    ].join('\n');
-    return body.slice(0, limit);
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/core/ledger.ts
-
-const LEDGER = {
-    decision: 'mlflow_gate.decision',
-    target: 'mlflow_gate.target',
-    previous: 'mlflow_gate.previous_version',
-    at: 'mlflow_gate.decided_at',
-    by: 'mlflow_gate.decided_by',
-    runUrl: 'mlflow_gate.run_url',
-    commit: 'mlflow_gate.commit',
-    ruleHash: 'mlflow_gate.rule_hash',
-    reason: 'mlflow_gate.reason',
-    /** On a version this run moved, found moved on by another run when it read back: the version that holds the target now. */
-    supersededBy: 'mlflow_gate.superseded_by',
-    /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
-    history: 'mlflow_gate.history',
-};
-/** A target as the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
-function targetKey(t) {
-    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
-        .filter(Boolean)
-        .join('+');
-}
-/**
- * A hash of the rules that applied to this model: the resolved policy, canonical
- * (sorted keys, no file name), so a comment-only edit of the policy file changes nothing.
- */
-function ruleHash(policy) {
-    const { file: _file, metrics, ...rules } = policy;
-    // The order of rules in the file means nothing either.
-    const sorted = [...metrics].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256')
-        .update(canonicalJson({ ...rules, metrics: sorted }))
-        .digest('hex')
-        .slice(0, 16)}`;
-}
-function canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonicalJson).join(',')}]`;
-    if (value && typeof value === 'object') {
-        const entries = Object.entries(value)
-            .filter(([, v]) => v !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-    }
-    return JSON.stringify(value);
-}
-/** The ledger tags of one decision on one version. */
-function ledgerTags(entry, ctx) {
-    return {
-        [LEDGER.decision]: entry.decision,
-        [LEDGER.target]: entry.target,
-        [LEDGER.previous]: entry.previous.join(','),
-        [LEDGER.at]: ctx.now,
-        [LEDGER.by]: ctx.actor ?? 'unknown',
-        ...(ctx.runUrl ? { [LEDGER.runUrl]: ctx.runUrl } : {}),
-        ...(ctx.sha ? { [LEDGER.commit]: ctx.sha } : {}),
-        ...(entry.ruleHash ? { [LEDGER.ruleHash]: entry.ruleHash } : {}),
-        ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, 1000) } : {}),
-    };
-}
-/**
- * The record of a race lost: this run moved `version` to the target, but by the time it read
- * back another run had moved `holder` there. The version's ledger says so.
- */
-function supersededRecord(model, version, holder, target) {
-    return [
-        { kind: 'set-tag', model, version, key: LEDGER.decision, value: 'superseded', record: true },
-        { kind: 'set-tag', model, version, key: LEDGER.supersededBy, value: holder, record: true },
-        {
-            kind: 'set-tag',
-            model,
-            version,
-            key: LEDGER.reason,
-            value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`,
-            record: true,
-        },
-    ];
-}
-/**
- * True when the version's ledger already records this decision (same decision, target and
- * rule) completely (every tag such a record has, given `ctx`): a rerun writes nothing. A record
- * a run left half written is not: the next run writes it whole.
- */
-function alreadyRecorded(tags, entry, ctx) {
-    const same = tags[LEDGER.decision] === entry.decision &&
-        tags[LEDGER.target] === entry.target &&
-        (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
-        (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
-        (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, 1000));
-    return (same &&
-        (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags)));
-}
-const HISTORY_MAX_VALUE = 5000;
-/** Reads the model's history tag; a missing or damaged tag is an empty history. */
-function parseHistory(raw) {
-    if (!raw)
-        return [];
-    try {
-        const parsed = JSON.parse(raw);
-        return Array.isArray(parsed)
-            ? parsed.filter((e) => e && typeof e === 'object' && typeof e.version === 'string')
-            : [];
-    }
-    catch {
-        return [];
-    }
-}
-/** The history with a new entry first, as many entries as fit in MLflow's 5,000-character tag value (at most `max`). */
-function appendHistory(history, entry, max = 20) {
-    let entries = [entry, ...history].slice(0, max);
-    let text = JSON.stringify(entries);
-    while (text.length > HISTORY_MAX_VALUE && entries.length > 1) {
-        entries = entries.slice(0, -1);
-        text = JSON.stringify(entries);
-    }
-    return text;
-}
-/** One history entry as a line for a log or a terminal. */
-function formatHistoryLine(h) {
-    return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
-}
-
 ;// CONCATENATED MODULE: ./src/core/selector.ts
 /**
  * The version selector (the `version` input): parsed once, from the input, into one type that
@@ -38682,6 +38762,9 @@ function evaluate_signed(n) {
 
 
 
+
+/** Defined in ./tags.js; re-exported while src/gate.ts imports it from here. */
+
 /**
  * The one list of `decision` values, for every mode. README.md documents each;
  * add values only by extending this list there too.
@@ -38697,17 +38780,6 @@ const DECISIONS = [
     'conflict',
     'error',
 ];
-/** Tag names the Action writes: a stable, documented contract. */
-const TAGS = {
-    validation: 'validation',
-    checks: 'mlflow_gate.checks',
-    failedChecks: 'mlflow_gate.failed_checks',
-    policy: 'mlflow_gate.policy',
-    /** On a copy made by promotion by copy: the models:/ URI of the version it was copied from. */
-    copiedFrom: 'mlflow_gate.copied_from',
-};
-/** MLflow refuses tag values over 5,000 characters. */
-const MAX_TAG_VALUE = 5000;
 function decide(state) {
     const { policy, candidate, mode } = state;
     const { stage, alias, previousAlias } = policy.target;
@@ -38717,7 +38789,7 @@ function decide(state) {
     const aliasHolder = alias ? state.modelAliases[alias] : undefined;
     const previousVersions = [...new Set([...state.holders.map((h) => h.version), ...(aliasHolder ? [aliasHolder] : [])])]
         .filter((v) => v !== holderToBe?.version)
-        .sort((a, b) => Number(a) - Number(b));
+        .sort(compareVersions);
     const evaluation = evaluateMetrics(policy.metrics, state.observed, state.baseline);
     const reasons = [];
     if (candidate.status !== 'READY') {
@@ -38967,10 +39039,13 @@ function currentHolder(target, versions, aliases, except) {
  */
 
 
+
+
+
 /** The plan, or a refusal (an Error whose message says why and what to do). */
 function planRollback(s) {
     const key = targetKey(s.target);
-    const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
+    const where = describeTarget(s.target);
     const holder = currentHolder(s.target, s.versions, s.aliases);
     const interrupted = s.requested === undefined ? interruptedRollback(s, holder) : undefined;
     if (interrupted)
@@ -38996,8 +39071,8 @@ function planRollback(s) {
         if (restore.tags[LEDGER.decision] === 'rolled-back') {
             refusals.push(`it was itself rolled back${restore.tags[LEDGER.reason] ? ` ("${restore.tags[LEDGER.reason]}")` : ''}`);
         }
-        if (restore.tags['validation'] !== 'passed')
-            refusals.push(`it never passed validation (validation=${restore.tags['validation'] ?? 'unset'})`);
+        if (restore.tags[TAGS.validation] !== 'passed')
+            refusals.push(`it never passed validation (${TAGS.validation}=${restore.tags[TAGS.validation] ?? 'unset'})`);
     }
     if (refusals.length > 0) {
         throw new Error(`refusing to restore version ${restore.version} of "${s.model}" to ${where}: ${refusals.join('; ')}${restore.status === 'READY' ? '. Set force: true to restore it anyway' : ''}`);
@@ -39011,7 +39086,7 @@ function planRollback(s) {
  */
 function rollbackPlan(s, restore, current, completing) {
     const key = targetKey(s.target);
-    const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
+    const where = describeTarget(s.target);
     const ctx = s.context;
     const model = s.model;
     const previous = current ? [current.version] : [];
@@ -39104,11 +39179,7 @@ function interruptedRollback(s, holder) {
 function previousFromLedger(s, current) {
     if (!current)
         return undefined;
-    const fromTag = (current.tags[LEDGER.previous] ?? '')
-        .split(',')
-        .filter(Boolean)
-        .sort((a, b) => Number(a) - Number(b))
-        .at(-1);
+    const fromTag = (current.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).sort(compareVersions).at(-1);
     if (fromTag)
         return fromTag;
     return s.history.find((h) => h.version === current.version && h.target === targetKey(s.target))?.previous.at(-1);
@@ -39123,14 +39194,14 @@ function previousFromLedger(s, current) {
  */
 
 
-const OURS = (key) => key === TAGS.validation || key.startsWith('mlflow_gate.');
+
 function fingerprint(candidate, holders, aliasHolder) {
     return {
         candidateStage: candidate.stage,
         candidateTags: Object.fromEntries(Object.entries(candidate.tags)
-            .filter(([k]) => !OURS(k))
+            .filter(([k]) => !isGateTag(k))
             .sort(([a], [b]) => (a < b ? -1 : 1))),
-        holders: holders.map((h) => h.version).sort((a, b) => Number(a) - Number(b)),
+        holders: holders.map((h) => h.version).sort(compareVersions),
         ...(aliasHolder ? { aliasHolder } : {}),
     };
 }
@@ -39167,14 +39238,24 @@ function planDifferences(file, now) {
         out.push(`the plan says ${file.decision}, the policy on this ref says ${now.decision}`);
     if (JSON.stringify(file.operations) !== JSON.stringify(now.operations))
         out.push('the registry writes differ from the plan (the policy or the candidate changed)');
-    const a = file.state;
-    const b = now.state;
-    if (a.candidateStage !== b.candidateStage)
-        out.push(`the candidate moved from ${a.candidateStage} to ${b.candidateStage}`);
-    if (JSON.stringify(a.holders) !== JSON.stringify(b.holders) || a.aliasHolder !== b.aliasHolder)
-        out.push(`the target's holder changed (was ${[...a.holders, a.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...b.holders, b.aliasHolder].filter(Boolean).join(', ') || 'none'})`);
-    if (JSON.stringify(a.candidateTags) !== JSON.stringify(b.candidateTags))
+    out.push(...stateChanges(file.state, now.state));
+    if (JSON.stringify(file.state.candidateTags) !== JSON.stringify(now.state.candidateTags))
         out.push("the candidate's tags changed");
+    return out;
+}
+/**
+ * How the registry moved between two fingerprints, in sentences: the candidate's stage, and
+ * who holds the target (named when `target` is given). Empty when neither changed. The
+ * candidate's tags are left to the caller: apply compares them, the re-check before a write does not.
+ */
+function stateChanges(before, after, target) {
+    const out = [];
+    if (before.candidateStage !== after.candidateStage)
+        out.push(`the candidate moved from ${before.candidateStage} to ${after.candidateStage}`);
+    if (JSON.stringify(before.holders) !== JSON.stringify(after.holders) || before.aliasHolder !== after.aliasHolder) {
+        const who = (f) => [...f.holders, f.aliasHolder].filter(Boolean).join(', ') || 'none';
+        out.push(`${target ? `the holder of ${describeTarget(target)}` : "the target's holder"} changed (was ${who(before)}, now ${who(after)})`);
+    }
     return out;
 }
 
@@ -39986,18 +40067,15 @@ function defaultBranchChecker(token) {
  */
 
 
+
 const DEFAULT_NOTIFY_ON = ['promoted', 'rejected', 'rolled-back'];
 function slackMessage(report, runUrl) {
-    const mark = report.decision === 'promoted' || report.decision === 'rolled-back'
-        ? ':white_check_mark:'
-        : report.decision === 'rejected'
-            ? ':x:'
-            : ':information_source:';
+    const words = decisionWords(report);
     const why = report.reasons.slice(0, 3).join('; ');
     // Slack's mrkdwn: &, < and > must be escaped.
     const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     return {
-        text: `${mark} *${esc(report.model)}* v${esc(report.version)}: *${report.decision}* (${esc(describeTarget(report.target))})${why ? `\n${esc(why)}` : ''}${runUrl ? `\n<${runUrl}|workflow run>` : ''}`,
+        text: `${words.mark} *${esc(report.model)}* v${esc(report.version)}: *${esc(words.label + words.detail)}* (${esc(describeTarget(report.target))})${why ? `\n${esc(why)}` : ''}${runUrl ? `\n<${runUrl}|workflow run>` : ''}`,
     };
 }
 function signedWebhook(report, secret, delivery, timestamp) {
@@ -40060,9 +40138,11 @@ async function notify(report, s, ctx, warn) {
 
 /** Newest first: the gate tries them in this order and promotes the first that passes. */
 function pendingVersions(versions, target, aliases, force) {
-    const newest = Number(allHolders(target, versions, aliases).at(-1)?.version ?? 0);
+    const newest = allHolders(target, versions, aliases).at(-1)?.version;
     return versions
-        .filter((v) => v.status === 'READY' && Number(v.version) > newest && (force || v.tags[LEDGER.decision] === undefined))
+        .filter((v) => v.status === 'READY' &&
+        (newest === undefined || compareVersions(v.version, newest) > 0) &&
+        (force || v.tags[LEDGER.decision] === undefined))
         .sort(byVersionNumber)
         .reverse();
 }
@@ -40086,10 +40166,7 @@ function matchModels(patterns, names) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/audit.ts
-/**
- * Audit: was the target's holder put there by the gate? MLflow cannot stop a person
- * from moving a version in its UI; the ledger can tell. Pure.
- */
+
 
 /** Why the holder is not accounted for by the ledger; empty when it is. */
 function auditHolder(target, holder, currentRuleHash) {
@@ -40099,14 +40176,14 @@ function auditHolder(target, holder, currentRuleHash) {
     const decision = t[LEDGER.decision];
     if (decision !== 'promoted' && decision !== 'restored') {
         return [
-            `${where}, has no ledger entry of a promotion or restore by the gate (mlflow_gate.decision=${decision ?? 'unset'}): it was moved there by hand or by another tool`,
+            `${where}, has no ledger entry of a promotion or restore by the gate (${LEDGER.decision}=${decision ?? 'unset'}): it was moved there by hand or by another tool`,
         ];
     }
     const reasons = [];
     if (t[LEDGER.target] !== key)
         reasons.push(`${where}, was ${decision} to ${t[LEDGER.target] ?? 'another target'}, not to this one`);
-    if (t['validation'] !== 'passed' && decision === 'promoted')
-        reasons.push(`${where}, is not tagged validation=passed`);
+    if (t[TAGS.validation] !== 'passed' && decision === 'promoted')
+        reasons.push(`${where}, is not tagged ${TAGS.validation}=passed`);
     if (currentRuleHash && decision === 'promoted' && t[LEDGER.ruleHash] !== currentRuleHash) {
         reasons.push(`${where}, was promoted under other rules (${t[LEDGER.ruleHash] ?? 'none recorded'}) than the current policy's (${currentRuleHash})`);
     }
@@ -40120,6 +40197,7 @@ function auditHolder(target, holder, currentRuleHash) {
  * `models:` map, promoting at most one: the newest that passes. Bounded concurrency; one
  * model's failure does not stop the others. Reuses runGate for every decision.
  */
+
 
 
 
@@ -40218,7 +40296,7 @@ function auditModel(model, policy, versions, aliases, withRules) {
     const t = policy.target;
     const holders = allHolders(t, versions, aliases);
     if (holders.length === 0)
-        return { model, decision: 'passed', wrote: false, reasons: [`nothing holds ${targetKey(t)}`] };
+        return { model, decision: 'passed', wrote: false, reasons: [`nothing holds ${describeTarget(t)}`] };
     const problems = holders.flatMap((h) => auditHolder(t, h, withRules ? ruleHash(policy) : undefined));
     const newest = holders.at(-1).version;
     return problems.length > 0
@@ -40232,6 +40310,21 @@ function auditModel(model, policy, versions, aliases, withRules) {
         };
 }
 
+;// CONCATENATED MODULE: ./src/core/transport.ts
+/**
+ * How the gate talks to a registry, as settings: the credentials and the timeouts and
+ * retries of every request. Read from the inputs (src/github/inputs.ts), used by the REST
+ * client (src/mlflow/rest-client.ts); plain data, so the inputs need not import the client.
+ */
+const DEFAULT_TRANSPORT = {
+    connectTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    maxRetries: 3,
+    minRetryDelayMs: 500,
+    maxRetryDelayMs: 10_000,
+    deadlineMs: 120_000,
+};
+
 ;// CONCATENATED MODULE: ./src/mlflow/rest-client.ts
 /**
  * MLflow's REST API over undici: timeouts on connect, headers and body;
@@ -40241,14 +40334,9 @@ function auditModel(model, policy, versions, aliases, withRules) {
  */
 
 
-const DEFAULT_TRANSPORT = {
-    connectTimeoutMs: 10_000,
-    requestTimeoutMs: 30_000,
-    maxRetries: 3,
-    minRetryDelayMs: 500,
-    maxRetryDelayMs: 10_000,
-    deadlineMs: 120_000,
-};
+
+/** Defined in ../core/transport.ts; re-exported for the client's callers. */
+
 /** What undici's retry interceptor retries: these statuses, and these failures (undici's defaults plus timeouts). */
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
 const RETRY_ERRORS = [
@@ -41327,6 +41415,7 @@ function parseBoolean(name, raw, fallback) {
 
 
 
+
 function setReportOutputs(report, redact) {
     setOutput('decision', report.decision);
     setOutput('wrote', String(report.wrote));
@@ -41344,20 +41433,10 @@ function setErrorOutputs(kind, message, wrote, redact) {
     setOutput('error-kind', kind);
     setOutput('report', redact(JSON.stringify({ decision: kind === 'conflict' ? 'conflict' : 'error', errorKind: kind, error: message, wrote })));
 }
-const report_writer_HEADLINE = {
-    promoted: '✅ Promoted',
-    'already-promoted': '✅ Already promoted',
-    passed: '✅ Passed (nothing written)',
-    rejected: '❌ Rejected',
-    skipped: '⏭️ Skipped',
-    superseded: '⚠️ Superseded by another run',
-    conflict: '⚠️ Conflict',
-    error: '❌ Error',
-};
 async function writeReportSummary(report, redact, elapsedMs) {
     const e = (t) => escapeCell(redact(t));
     const s = summary
-        .addHeading(`MLflow promotion gate: ${e(report_writer_HEADLINE[report.decision] ?? report.decision)}`, 2)
+        .addHeading(`MLflow promotion gate: ${e(heading(report))}`, 2)
         .addRaw(`<p><b>${e(report.model)}</b> version <b>${e(report.version)}</b> → <b>${e(describeTarget(report.target))}</b> (mode ${e(report.mode)}, policy <code>${e(report.policy)}</code>)</p>`, true);
     const [header, ...rows] = checkRows(report);
     s.addTable([header.map((h) => ({ data: e(h), header: true })), ...rows.map((r) => r.map(e))]);
@@ -41383,7 +41462,7 @@ async function writeReportSummary(report, redact, elapsedMs) {
 async function writeErrorSummary(kind, message, problems, redact) {
     const e = (t) => escapeCell(redact(t));
     const s = summary
-        .addHeading('MLflow promotion gate: ❌ Error', 2)
+        .addHeading(`MLflow promotion gate: ${e(heading({ decision: 'error' }))}`, 2)
         .addRaw(`<p><b>${e(kind)} error</b>: ${e(problems.length > 0 ? `${problems.length} problem(s) in the policy` : message)}</p>`, true);
     if (problems.length > 0)
         s.addList(problems.map((p) => e(`${p.file}:${p.line}:${p.column}: ${p.message}`)));
@@ -41405,13 +41484,13 @@ function annotateProblems(problems, redact) {
 async function writeScheduleSummary(results, decision, redact) {
     const e = (t) => escapeCell(redact(t));
     const s = summary
-        .addHeading(`MLflow promotion gate: ${e(report_writer_HEADLINE[decision] ?? decision)} (${results.length} models)`, 2)
+        .addHeading(`MLflow promotion gate: ${e(heading({ decision }))} (${results.length} models)`, 2)
         .addTable([
         ['Model', 'Candidate', 'Decision', 'Why'].map((h) => ({ data: h, header: true })),
         ...results.map((r) => [
             e(r.model),
             e(r.candidate ? `v${r.candidate}` : '—'),
-            e(report_writer_HEADLINE[r.decision] ?? r.decision),
+            e(heading({ decision: r.decision, ...(r.candidate ? { version: r.candidate } : {}) })),
             e(r.reasons.join('; ')),
         ]),
     ]);

@@ -12,12 +12,13 @@ import { parseArgs } from 'node:util';
 import { EXIT_CODES, GateError, PolicyError, formatProblem } from './core/errors.js';
 import { formatHistoryLine } from './core/ledger.js';
 import { safeLogText, secretSet } from './core/redact.js';
+import { plainHeadline } from './core/headline.js';
 import { checkRows, type Report } from './core/report.js';
 import type { ModelResult } from './core/verdict.js';
 import { runMode, type Outcome } from './dispatch.js';
 import { MODES, readSettings, secretInputs } from './github/inputs.js';
 import { ledgerContext } from './wiring.js';
-import type { Mode } from './core/decide.js';
+import type { Decision, Mode } from './core/decide.js';
 
 export const EXIT = EXIT_CODES;
 
@@ -198,12 +199,12 @@ function renderOutcome(outcome: Outcome, mode: Mode): string {
 }
 
 /** A scheduled run or an audit: one line a model. */
-function renderResults(results: ModelResult[], decision: string, mode: Mode): string {
+function renderResults(results: ModelResult[], decision: Decision, mode: Mode): string {
   const lines = results.map(
     (r) =>
-      `${r.model}${r.candidate ? ` v${r.candidate}` : ''}: ${r.decision.toUpperCase()}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`,
+      `${r.model}${r.candidate ? ` v${r.candidate}` : ''}: ${plainHeadline(r)}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`,
   );
-  return [`${mode} over ${results.length} model(s): ${decision.toUpperCase()}`, '', ...lines, ''].join('\n');
+  return [`${mode} over ${results.length} model(s): ${plainHeadline({ decision })}`, '', ...lines, ''].join('\n');
 }
 
 /** A readable table for a terminal. */
@@ -216,7 +217,7 @@ export function renderTerminal(report: Report): string {
       .join('  ')
       .trimEnd();
   return [
-    `${report.model || 'policy'}${report.version ? ` v${report.version}` : ''}: ${report.decision.toUpperCase()}`,
+    `${report.model || 'policy'}${report.version ? ` v${report.version}` : ''}: ${plainHeadline(report)}`,
     '',
     ...(rows.length > 1
       ? [line(rows[0]!), line(rows[0]!.map((_, i) => '-'.repeat(widths[i]!))), ...rows.slice(1).map(line), '']

@@ -12,7 +12,8 @@ import { likePrefix, matchModels, pendingVersions } from './core/pending.js';
 import { loadPolicyFile, type Policy } from './core/policy.js';
 import { auditHolder } from './core/audit.js';
 import { allHolders } from './core/holders.js';
-import { ruleHash, targetKey } from './core/ledger.js';
+import { ruleHash } from './core/ledger.js';
+import { describeTarget } from './core/target.js';
 import { isGlob } from './core/glob.js';
 import type { ModelVersion, Registry } from './core/registry-model.js';
 import { runGate } from './gate.js';
@@ -141,7 +142,7 @@ function auditModel(
   const t = policy.target;
   const holders = allHolders(t, versions, aliases);
   if (holders.length === 0)
-    return { model, decision: 'passed', wrote: false, reasons: [`nothing holds ${targetKey(t)}`] };
+    return { model, decision: 'passed', wrote: false, reasons: [`nothing holds ${describeTarget(t)}`] };
   const problems = holders.flatMap((h) => auditHolder(t, h, withRules ? ruleHash(policy) : undefined));
   const newest = holders.at(-1)!.version;
   return problems.length > 0

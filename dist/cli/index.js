@@ -34175,7 +34175,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6960);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7938);
 // The command-line entry (package.json "bin"): the same engine as the Action.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -34185,7 +34185,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6960:
+/***/ 7938:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34247,8 +34247,22 @@ function formatProblem(p) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/core/ledger.ts
-
+;// CONCATENATED MODULE: ./src/core/tags.ts
+/**
+ * The tag contract: the tags the gate writes on a version (its evidence), the
+ * ledger's tags, the MLflow tags the gate reads, and MLflow's limit on a tag
+ * value. One definition for every module that reads or writes a tag.
+ */
+/** Tag names the Action writes with its evidence: a stable, documented contract. */
+const TAGS = {
+    validation: 'validation',
+    checks: 'mlflow_gate.checks',
+    failedChecks: 'mlflow_gate.failed_checks',
+    policy: 'mlflow_gate.policy',
+    /** On a copy made by promotion by copy: the models:/ URI of the version it was copied from. */
+    copiedFrom: 'mlflow_gate.copied_from',
+};
+/** The audit ledger's tags: on each decided version, and (history) on the registered model. */
 const LEDGER = {
     decision: 'mlflow_gate.decision',
     target: 'mlflow_gate.target',
@@ -34264,12 +34278,28 @@ const LEDGER = {
     /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
     history: 'mlflow_gate.history',
 };
-/** A target as the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
-function targetKey(t) {
-    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
-        .filter(Boolean)
-        .join('+');
+/** Every tag the gate owns starts with this, except `validation`. */
+const GATE_TAG_PREFIX = 'mlflow_gate.';
+/** True for a tag the gate writes itself (its evidence or its ledger). */
+function isGateTag(key) {
+    return key === TAGS.validation || key.startsWith(GATE_TAG_PREFIX);
 }
+/** Tags MLflow itself sets on a run, which the gate reads. */
+const MLFLOW_TAGS = {
+    /** The commit the run's code came from (set by mlflow.start_run in a git checkout). */
+    sourceCommit: 'mlflow.source.git.commit',
+};
+/** MLflow refuses tag values over 5,000 characters. */
+const MAX_TAG_VALUE = 5000;
+/** The ledger keeps a reason (a rollback's, a supersession's) to this many characters. */
+const MAX_REASON = 1000;
+
+;// CONCATENATED MODULE: ./src/core/ledger.ts
+
+
+/** Defined in ./tags.js and ./target.js; re-exported while src/gate.ts and src/schedule.ts import them from here. */
+
+
 /**
  * A hash of the rules that applied to this model: the resolved policy, canonical
  * (sorted keys, no file name), so a comment-only edit of the policy file changes nothing.
@@ -34305,7 +34335,7 @@ function ledgerTags(entry, ctx) {
         ...(ctx.runUrl ? { [LEDGER.runUrl]: ctx.runUrl } : {}),
         ...(ctx.sha ? { [LEDGER.commit]: ctx.sha } : {}),
         ...(entry.ruleHash ? { [LEDGER.ruleHash]: entry.ruleHash } : {}),
-        ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, 1000) } : {}),
+        ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, MAX_REASON) } : {}),
     };
 }
 /**
@@ -34336,11 +34366,10 @@ function alreadyRecorded(tags, entry, ctx) {
         tags[LEDGER.target] === entry.target &&
         (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
         (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
-        (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, 1000));
+        (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, MAX_REASON));
     return (same &&
         (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags)));
 }
-const HISTORY_MAX_VALUE = 5000;
 /** Reads the model's history tag; a missing or damaged tag is an empty history. */
 function parseHistory(raw) {
     if (!raw)
@@ -34359,7 +34388,7 @@ function parseHistory(raw) {
 function appendHistory(history, entry, max = 20) {
     let entries = [entry, ...history].slice(0, max);
     let text = JSON.stringify(entries);
-    while (text.length > HISTORY_MAX_VALUE && entries.length > 1) {
+    while (text.length > MAX_TAG_VALUE && entries.length > 1) {
         entries = entries.slice(0, -1);
         text = JSON.stringify(entries);
     }
@@ -34421,6 +34450,46 @@ function safeLogText(text) {
         .join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/core/headline.ts
+const WORDS = {
+    promoted: { mark: '✅', label: 'promoted' },
+    'already-promoted': { mark: '✅', label: 'already promoted' },
+    passed: { mark: '✅', label: 'passed', detail: ' (nothing written)' },
+    rejected: { mark: '❌', label: 'rejected' },
+    skipped: { mark: '⏭️', label: 'skipped' },
+    'rolled-back': { mark: '↩️', label: 'rolled back' },
+    superseded: { mark: '⚠️', label: 'superseded', detail: ' by another run' },
+    conflict: { mark: '⚠️', label: 'conflict' },
+    error: { mark: '❌', label: 'error' },
+};
+function decisionWords(d) {
+    const { mark, label, detail = '' } = WORDS[d.decision];
+    return { mark, label, detail: d.decision === 'rolled-back' ? rollbackDetail(d) : detail };
+}
+/** `: v3 withdrawn, v2 restored` (the withdrawn version first: it is what the rollback was for). */
+function rollbackDetail(d) {
+    const parts = [
+        ...(d.previousVersions?.length ? [`v${d.previousVersions.join(', v')} withdrawn`] : []),
+        ...(d.version ? [`v${d.version} restored`] : []),
+    ];
+    return parts.length ? `: ${parts.join(', ')}` : '';
+}
+/** On its own, as a heading: `✅ Promoted`, `↩️ Rolled back: v3 withdrawn, v2 restored`. */
+function heading(d) {
+    const w = decisionWords(d);
+    return `${w.mark} ${w.label.charAt(0).toUpperCase()}${w.label.slice(1)}${w.detail}`;
+}
+/** After the model and version it is about: `churn v3 ❌ rejected`, `churn v2 ↩️ rolled back: v3 withdrawn, v2 restored`. */
+function headline(d) {
+    const w = decisionWords(d);
+    return `${w.mark} ${w.label}${w.detail}`;
+}
+/** For a terminal, without marks: `REJECTED`, `ALREADY PROMOTED`, `ROLLED BACK: v3 withdrawn, v2 restored`. */
+function plainHeadline(d) {
+    const w = decisionWords(d);
+    return `${w.label.toUpperCase()}${w.detail}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/registry-model.ts
 /** Stands for the version number a copy-version op creates, in the ops after it. */
 const NEW_COPY = 'new copy';
@@ -34442,9 +34511,13 @@ function describeOp(op) {
             return `copy ${op.source} into ${op.model} as a new version`;
     }
 }
-/** Compares versions by number (they are strings in MLflow's API). */
+/** Compares version numbers, oldest first (they are strings in MLflow's API: "10" comes after "9"). */
+function compareVersions(a, b) {
+    return Number(a) - Number(b);
+}
+/** Compares model versions by their number, oldest first. */
 function byVersionNumber(a, b) {
-    return Number(a.version) - Number(b.version);
+    return compareVersions(a.version, b.version);
 }
 function modelUri(model, version) {
     return `models:/${model}/${version}`;
@@ -34519,6 +34592,7 @@ function formatPercent(fraction) {
 
 
 
+
 function buildReport(args) {
     const { result } = args;
     return {
@@ -34566,7 +34640,7 @@ function reportExitCode(report, opts) {
 function lineageOf(serverUrl, model, version, run) {
     if (!run)
         return undefined;
-    const commit = run.tags['mlflow.source.git.commit'];
+    const commit = run.tags[MLFLOW_TAGS.sourceCommit];
     return {
         runId: run.runId,
         ...(run.experimentId
@@ -34645,6 +34719,23 @@ function matchesGlob(pattern, name) {
     return globToRegExp(pattern).test(name);
 }
 
+;// CONCATENATED MODULE: ./src/core/target.ts
+/**
+ * A target (a stage, an alias, or both; by copy, in another model) in the two forms
+ * the gate writes it: in words, for messages, and as the ledger's key. Pure.
+ */
+/** In words, for messages: `alias @champion and stage Production of other-model (by copy)`. */
+function describeTarget(t) {
+    const where = [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
+    return t.model ? `${where} of ${t.model} (by copy)` : where;
+}
+/** As the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
+function targetKey(t) {
+    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
+        .filter(Boolean)
+        .join('+');
+}
+
 ;// CONCATENATED MODULE: ./src/core/policy.ts
 /**
  * The policy file: parsed with `yaml` (keeping node ranges so every problem
@@ -34658,12 +34749,10 @@ function matchesGlob(pattern, name) {
 
 
 
-function describeTarget(t) {
-    const where = [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
-    return t.model ? `${where} of ${t.model} (by copy)` : where;
-}
+
+/** Defined in ./target.js; re-exported while src/gate.ts imports it from here. */
+
 const RULESET_KEYS = ['target', 'candidate', 'metrics', 'on_reject'];
-const RESERVED_TAG_PREFIX = 'mlflow_gate.';
 let validator;
 function validate(data) {
     validator ??= new ajv.Ajv({ allErrors: true, strict: true }).compile(promotion_policy_schema_namespaceObject);
@@ -34775,10 +34864,10 @@ function loadPolicyFile(text, file) {
             problems.push(atPath([...path, 'target', 'previous_alias'], `target.previous_alias must differ from target.alias ("${rs.target.alias}")`));
         }
         for (const [key, value] of Object.entries(rs.on_reject?.tags ?? {})) {
-            if (key.startsWith(RESERVED_TAG_PREFIX)) {
-                problems.push(atPath([...path, 'on_reject', 'tags'], `on_reject.tags may not set "${key}": the gate writes ${RESERVED_TAG_PREFIX}* itself`, key));
+            if (key.startsWith(GATE_TAG_PREFIX)) {
+                problems.push(atPath([...path, 'on_reject', 'tags'], `on_reject.tags may not set "${key}": the gate writes ${GATE_TAG_PREFIX}* itself`, key));
             }
-            else if (key === 'validation' && value !== 'failed') {
+            else if (key === TAGS.validation && value !== 'failed') {
                 problems.push(atPath([...path, 'on_reject', 'tags', key], `on_reject.tags.validation is always "failed" on a rejection (the gate writes it); "${value}" would contradict it`));
             }
         }
@@ -35654,6 +35743,9 @@ function evaluate_signed(n) {
 
 
 
+
+/** Defined in ./tags.js; re-exported while src/gate.ts imports it from here. */
+
 /**
  * The one list of `decision` values, for every mode. README.md documents each;
  * add values only by extending this list there too.
@@ -35669,17 +35761,6 @@ const DECISIONS = [
     'conflict',
     'error',
 ];
-/** Tag names the Action writes: a stable, documented contract. */
-const TAGS = {
-    validation: 'validation',
-    checks: 'mlflow_gate.checks',
-    failedChecks: 'mlflow_gate.failed_checks',
-    policy: 'mlflow_gate.policy',
-    /** On a copy made by promotion by copy: the models:/ URI of the version it was copied from. */
-    copiedFrom: 'mlflow_gate.copied_from',
-};
-/** MLflow refuses tag values over 5,000 characters. */
-const MAX_TAG_VALUE = 5000;
 function decide(state) {
     const { policy, candidate, mode } = state;
     const { stage, alias, previousAlias } = policy.target;
@@ -35689,7 +35770,7 @@ function decide(state) {
     const aliasHolder = alias ? state.modelAliases[alias] : undefined;
     const previousVersions = [...new Set([...state.holders.map((h) => h.version), ...(aliasHolder ? [aliasHolder] : [])])]
         .filter((v) => v !== holderToBe?.version)
-        .sort((a, b) => Number(a) - Number(b));
+        .sort(compareVersions);
     const evaluation = evaluateMetrics(policy.metrics, state.observed, state.baseline);
     const reasons = [];
     if (candidate.status !== 'READY') {
@@ -35939,10 +36020,13 @@ function currentHolder(target, versions, aliases, except) {
  */
 
 
+
+
+
 /** The plan, or a refusal (an Error whose message says why and what to do). */
 function planRollback(s) {
     const key = targetKey(s.target);
-    const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
+    const where = describeTarget(s.target);
     const holder = currentHolder(s.target, s.versions, s.aliases);
     const interrupted = s.requested === undefined ? interruptedRollback(s, holder) : undefined;
     if (interrupted)
@@ -35968,8 +36052,8 @@ function planRollback(s) {
         if (restore.tags[LEDGER.decision] === 'rolled-back') {
             refusals.push(`it was itself rolled back${restore.tags[LEDGER.reason] ? ` ("${restore.tags[LEDGER.reason]}")` : ''}`);
         }
-        if (restore.tags['validation'] !== 'passed')
-            refusals.push(`it never passed validation (validation=${restore.tags['validation'] ?? 'unset'})`);
+        if (restore.tags[TAGS.validation] !== 'passed')
+            refusals.push(`it never passed validation (${TAGS.validation}=${restore.tags[TAGS.validation] ?? 'unset'})`);
     }
     if (refusals.length > 0) {
         throw new Error(`refusing to restore version ${restore.version} of "${s.model}" to ${where}: ${refusals.join('; ')}${restore.status === 'READY' ? '. Set force: true to restore it anyway' : ''}`);
@@ -35983,7 +36067,7 @@ function planRollback(s) {
  */
 function rollbackPlan(s, restore, current, completing) {
     const key = targetKey(s.target);
-    const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
+    const where = describeTarget(s.target);
     const ctx = s.context;
     const model = s.model;
     const previous = current ? [current.version] : [];
@@ -36076,11 +36160,7 @@ function interruptedRollback(s, holder) {
 function previousFromLedger(s, current) {
     if (!current)
         return undefined;
-    const fromTag = (current.tags[LEDGER.previous] ?? '')
-        .split(',')
-        .filter(Boolean)
-        .sort((a, b) => Number(a) - Number(b))
-        .at(-1);
+    const fromTag = (current.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).sort(compareVersions).at(-1);
     if (fromTag)
         return fromTag;
     return s.history.find((h) => h.version === current.version && h.target === targetKey(s.target))?.previous.at(-1);
@@ -36095,14 +36175,14 @@ function previousFromLedger(s, current) {
  */
 
 
-const OURS = (key) => key === TAGS.validation || key.startsWith('mlflow_gate.');
+
 function fingerprint(candidate, holders, aliasHolder) {
     return {
         candidateStage: candidate.stage,
         candidateTags: Object.fromEntries(Object.entries(candidate.tags)
-            .filter(([k]) => !OURS(k))
+            .filter(([k]) => !isGateTag(k))
             .sort(([a], [b]) => (a < b ? -1 : 1))),
-        holders: holders.map((h) => h.version).sort((a, b) => Number(a) - Number(b)),
+        holders: holders.map((h) => h.version).sort(compareVersions),
         ...(aliasHolder ? { aliasHolder } : {}),
     };
 }
@@ -36139,14 +36219,24 @@ function planDifferences(file, now) {
         out.push(`the plan says ${file.decision}, the policy on this ref says ${now.decision}`);
     if (JSON.stringify(file.operations) !== JSON.stringify(now.operations))
         out.push('the registry writes differ from the plan (the policy or the candidate changed)');
-    const a = file.state;
-    const b = now.state;
-    if (a.candidateStage !== b.candidateStage)
-        out.push(`the candidate moved from ${a.candidateStage} to ${b.candidateStage}`);
-    if (JSON.stringify(a.holders) !== JSON.stringify(b.holders) || a.aliasHolder !== b.aliasHolder)
-        out.push(`the target's holder changed (was ${[...a.holders, a.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...b.holders, b.aliasHolder].filter(Boolean).join(', ') || 'none'})`);
-    if (JSON.stringify(a.candidateTags) !== JSON.stringify(b.candidateTags))
+    out.push(...stateChanges(file.state, now.state));
+    if (JSON.stringify(file.state.candidateTags) !== JSON.stringify(now.state.candidateTags))
         out.push("the candidate's tags changed");
+    return out;
+}
+/**
+ * How the registry moved between two fingerprints, in sentences: the candidate's stage, and
+ * who holds the target (named when `target` is given). Empty when neither changed. The
+ * candidate's tags are left to the caller: apply compares them, the re-check before a write does not.
+ */
+function stateChanges(before, after, target) {
+    const out = [];
+    if (before.candidateStage !== after.candidateStage)
+        out.push(`the candidate moved from ${before.candidateStage} to ${after.candidateStage}`);
+    if (JSON.stringify(before.holders) !== JSON.stringify(after.holders) || before.aliasHolder !== after.aliasHolder) {
+        const who = (f) => [...f.holders, f.aliasHolder].filter(Boolean).join(', ') || 'none';
+        out.push(`${target ? `the holder of ${describeTarget(target)}` : "the target's holder"} changed (was ${who(before)}, now ${who(after)})`);
+    }
     return out;
 }
 
@@ -39867,18 +39957,15 @@ function defaultBranchChecker(token) {
  */
 
 
+
 const DEFAULT_NOTIFY_ON = ['promoted', 'rejected', 'rolled-back'];
 function slackMessage(report, runUrl) {
-    const mark = report.decision === 'promoted' || report.decision === 'rolled-back'
-        ? ':white_check_mark:'
-        : report.decision === 'rejected'
-            ? ':x:'
-            : ':information_source:';
+    const words = decisionWords(report);
     const why = report.reasons.slice(0, 3).join('; ');
     // Slack's mrkdwn: &, < and > must be escaped.
     const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     return {
-        text: `${mark} *${esc(report.model)}* v${esc(report.version)}: *${report.decision}* (${esc(describeTarget(report.target))})${why ? `\n${esc(why)}` : ''}${runUrl ? `\n<${runUrl}|workflow run>` : ''}`,
+        text: `${words.mark} *${esc(report.model)}* v${esc(report.version)}: *${esc(words.label + words.detail)}* (${esc(describeTarget(report.target))})${why ? `\n${esc(why)}` : ''}${runUrl ? `\n<${runUrl}|workflow run>` : ''}`,
     };
 }
 function signedWebhook(report, secret, delivery, timestamp) {
@@ -39941,9 +40028,11 @@ async function notify(report, s, ctx, warn) {
 
 /** Newest first: the gate tries them in this order and promotes the first that passes. */
 function pendingVersions(versions, target, aliases, force) {
-    const newest = Number(allHolders(target, versions, aliases).at(-1)?.version ?? 0);
+    const newest = allHolders(target, versions, aliases).at(-1)?.version;
     return versions
-        .filter((v) => v.status === 'READY' && Number(v.version) > newest && (force || v.tags[LEDGER.decision] === undefined))
+        .filter((v) => v.status === 'READY' &&
+        (newest === undefined || compareVersions(v.version, newest) > 0) &&
+        (force || v.tags[LEDGER.decision] === undefined))
         .sort(byVersionNumber)
         .reverse();
 }
@@ -39967,10 +40056,7 @@ function matchModels(patterns, names) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/audit.ts
-/**
- * Audit: was the target's holder put there by the gate? MLflow cannot stop a person
- * from moving a version in its UI; the ledger can tell. Pure.
- */
+
 
 /** Why the holder is not accounted for by the ledger; empty when it is. */
 function auditHolder(target, holder, currentRuleHash) {
@@ -39980,14 +40066,14 @@ function auditHolder(target, holder, currentRuleHash) {
     const decision = t[LEDGER.decision];
     if (decision !== 'promoted' && decision !== 'restored') {
         return [
-            `${where}, has no ledger entry of a promotion or restore by the gate (mlflow_gate.decision=${decision ?? 'unset'}): it was moved there by hand or by another tool`,
+            `${where}, has no ledger entry of a promotion or restore by the gate (${LEDGER.decision}=${decision ?? 'unset'}): it was moved there by hand or by another tool`,
         ];
     }
     const reasons = [];
     if (t[LEDGER.target] !== key)
         reasons.push(`${where}, was ${decision} to ${t[LEDGER.target] ?? 'another target'}, not to this one`);
-    if (t['validation'] !== 'passed' && decision === 'promoted')
-        reasons.push(`${where}, is not tagged validation=passed`);
+    if (t[TAGS.validation] !== 'passed' && decision === 'promoted')
+        reasons.push(`${where}, is not tagged ${TAGS.validation}=passed`);
     if (currentRuleHash && decision === 'promoted' && t[LEDGER.ruleHash] !== currentRuleHash) {
         reasons.push(`${where}, was promoted under other rules (${t[LEDGER.ruleHash] ?? 'none recorded'}) than the current policy's (${currentRuleHash})`);
     }
@@ -40001,6 +40087,7 @@ function auditHolder(target, holder, currentRuleHash) {
  * `models:` map, promoting at most one: the newest that passes. Bounded concurrency; one
  * model's failure does not stop the others. Reuses runGate for every decision.
  */
+
 
 
 
@@ -40099,7 +40186,7 @@ function auditModel(model, policy, versions, aliases, withRules) {
     const t = policy.target;
     const holders = allHolders(t, versions, aliases);
     if (holders.length === 0)
-        return { model, decision: 'passed', wrote: false, reasons: [`nothing holds ${targetKey(t)}`] };
+        return { model, decision: 'passed', wrote: false, reasons: [`nothing holds ${describeTarget(t)}`] };
     const problems = holders.flatMap((h) => auditHolder(t, h, withRules ? ruleHash(policy) : undefined));
     const newest = holders.at(-1).version;
     return problems.length > 0
@@ -40113,6 +40200,21 @@ function auditModel(model, policy, versions, aliases, withRules) {
         };
 }
 
+;// CONCATENATED MODULE: ./src/core/transport.ts
+/**
+ * How the gate talks to a registry, as settings: the credentials and the timeouts and
+ * retries of every request. Read from the inputs (src/github/inputs.ts), used by the REST
+ * client (src/mlflow/rest-client.ts); plain data, so the inputs need not import the client.
+ */
+const DEFAULT_TRANSPORT = {
+    connectTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    maxRetries: 3,
+    minRetryDelayMs: 500,
+    maxRetryDelayMs: 10_000,
+    deadlineMs: 120_000,
+};
+
 ;// CONCATENATED MODULE: ./src/mlflow/rest-client.ts
 /**
  * MLflow's REST API over undici: timeouts on connect, headers and body;
@@ -40122,14 +40224,9 @@ function auditModel(model, policy, versions, aliases, withRules) {
  */
 
 
-const DEFAULT_TRANSPORT = {
-    connectTimeoutMs: 10_000,
-    requestTimeoutMs: 30_000,
-    maxRetries: 3,
-    minRetryDelayMs: 500,
-    maxRetryDelayMs: 10_000,
-    deadlineMs: 120_000,
-};
+
+/** Defined in ../core/transport.ts; re-exported for the client's callers. */
+
 /** What undici's retry interceptor retries: these statuses, and these failures (undici's defaults plus timeouts). */
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
 const RETRY_ERRORS = [
@@ -41219,6 +41316,7 @@ function parseBoolean(name, raw, fallback) {
 
 
 
+
 const EXIT = EXIT_CODES;
 /** Every input of action.yml but `mode` (the command), as a flag; test/unit/cli-flags.test.ts holds them equal. */
 const STRING_FLAGS = [
@@ -41393,8 +41491,8 @@ function renderOutcome(outcome, mode) {
 }
 /** A scheduled run or an audit: one line a model. */
 function renderResults(results, decision, mode) {
-    const lines = results.map((r) => `${r.model}${r.candidate ? ` v${r.candidate}` : ''}: ${r.decision.toUpperCase()}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`);
-    return [`${mode} over ${results.length} model(s): ${decision.toUpperCase()}`, '', ...lines, ''].join('\n');
+    const lines = results.map((r) => `${r.model}${r.candidate ? ` v${r.candidate}` : ''}: ${plainHeadline(r)}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`);
+    return [`${mode} over ${results.length} model(s): ${plainHeadline({ decision })}`, '', ...lines, ''].join('\n');
 }
 /** A readable table for a terminal. */
 function renderTerminal(report) {
@@ -41405,7 +41503,7 @@ function renderTerminal(report) {
         .join('  ')
         .trimEnd();
     return [
-        `${report.model || 'policy'}${report.version ? ` v${report.version}` : ''}: ${report.decision.toUpperCase()}`,
+        `${report.model || 'policy'}${report.version ? ` v${report.version}` : ''}: ${plainHeadline(report)}`,
         '',
         ...(rows.length > 1
             ? [line(rows[0]), line(rows[0].map((_, i) => '-'.repeat(widths[i]))), ...rows.slice(1).map(line), '']

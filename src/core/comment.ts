@@ -2,21 +2,12 @@
  * The pull-request comment: the decision, every check, the lineage and the plan, as
  * GitHub Markdown, bounded to GitHub's 65,536 characters. Pure.
  */
+import { headline } from './headline.js';
 import { checkRows, escapeCell, type Report } from './report.js';
-import { describeTarget } from './policy.js';
+import { MLFLOW_TAGS } from './tags.js';
+import { describeTarget } from './target.js';
 
 export const COMMENT_LIMIT = 65_536;
-const HEADLINE: Record<string, string> = {
-  promoted: '✅ promoted',
-  'already-promoted': '✅ already promoted',
-  passed: '✅ would be promoted',
-  rejected: '❌ rejected',
-  skipped: '⏭️ skipped',
-  'rolled-back': '↩️ rolled back',
-  superseded: '⚠️ superseded by another run',
-  conflict: '⚠️ conflict',
-  error: '❌ error',
-};
 
 /** The hidden marker that finds this gate's comment again (one a model and gate). */
 export function commentMarker(model: string, gate?: string): string {
@@ -27,7 +18,7 @@ export function renderComment(report: Report, marker: string, limit = COMMENT_LI
   const e = escapeCell;
   const head = [
     marker,
-    `### MLflow promotion gate: ${e(report.model)} v${e(report.version)} ${HEADLINE[report.decision] ?? e(report.decision)}`,
+    `### MLflow promotion gate: ${e(report.model)} v${e(report.version)} ${e(headline(report))}`,
     '',
     `Target: **${e(describeTarget(report.target))}** · mode \`${e(report.mode)}\` · policy \`${e(report.policy)}\``,
     '',
@@ -44,7 +35,7 @@ export function renderComment(report: Report, marker: string, limit = COMMENT_LI
         '',
         '**Lineage**',
         `- run ${l.runUrl ? `[\`${e(l.runId)}\`](${l.runUrl})` : `\`${e(l.runId)}\``}${l.experimentId ? ` in experiment \`${e(l.experimentId)}\`` : ''}`,
-        `- source commit: ${l.sourceCommit ? `\`${e(l.sourceCommit)}\`` : 'not recorded (tag mlflow.source.git.commit)'}`,
+        `- source commit: ${l.sourceCommit ? `\`${e(l.sourceCommit)}\`` : `not recorded (tag ${MLFLOW_TAGS.sourceCommit})`}`,
         `- [model version in MLflow](${l.versionUrl})`,
       ]
     : [];

@@ -8,16 +8,26 @@ import { evaluateMetrics, type Baseline, type Check, type Evaluation, type Obser
 import {
   alreadyRecorded,
   appendHistory,
-  LEDGER,
   ledgerTags,
   ruleHash,
-  targetKey,
   type HistoryEntry,
   type LedgerContext,
 } from './ledger.js';
-import { describeTarget, type Policy } from './policy.js';
-import { modelUri, NEW_COPY, type ModelVersion, type RegistryOp, type RunData } from './registry-model.js';
+import type { Policy } from './policy.js';
+import {
+  compareVersions,
+  modelUri,
+  NEW_COPY,
+  type ModelVersion,
+  type RegistryOp,
+  type RunData,
+} from './registry-model.js';
+import { LEDGER, MAX_TAG_VALUE, TAGS } from './tags.js';
+import { describeTarget, targetKey } from './target.js';
 import { formatNumber } from './thresholds.js';
+
+/** Defined in ./tags.js; re-exported while src/gate.ts imports it from here. */
+export { TAGS };
 
 /**
  * The one list of `decision` values, for every mode. README.md documents each;
@@ -38,19 +48,6 @@ export type Decision = (typeof DECISIONS)[number];
 
 /** promote: decide and write; evaluate: decide, write nothing; lint: check the policy (and the current holder against it). */
 export type Mode = 'promote' | 'evaluate' | 'lint' | 'rollback' | 'audit' | 'history' | 'plan' | 'apply';
-
-/** Tag names the Action writes: a stable, documented contract. */
-export const TAGS = {
-  validation: 'validation',
-  checks: 'mlflow_gate.checks',
-  failedChecks: 'mlflow_gate.failed_checks',
-  policy: 'mlflow_gate.policy',
-  /** On a copy made by promotion by copy: the models:/ URI of the version it was copied from. */
-  copiedFrom: 'mlflow_gate.copied_from',
-} as const;
-
-/** MLflow refuses tag values over 5,000 characters. */
-export const MAX_TAG_VALUE = 5000;
 
 export interface GateState {
   policy: Policy;
@@ -99,7 +96,7 @@ export function decide(state: GateState): GateDecision {
   const aliasHolder = alias ? state.modelAliases[alias] : undefined;
   const previousVersions = [...new Set([...state.holders.map((h) => h.version), ...(aliasHolder ? [aliasHolder] : [])])]
     .filter((v) => v !== holderToBe?.version)
-    .sort((a, b) => Number(a) - Number(b));
+    .sort(compareVersions);
   const evaluation = evaluateMetrics(policy.metrics, state.observed, state.baseline);
   const reasons: string[] = [];
 

@@ -8,6 +8,11 @@
 import type { RegistryOp } from './registry-model.js';
 import { createHash } from 'node:crypto';
 import type { Policy } from './policy.js';
+import { LEDGER, MAX_REASON, MAX_TAG_VALUE } from './tags.js';
+
+/** Defined in ./tags.js and ./target.js; re-exported while src/gate.ts and src/schedule.ts import them from here. */
+export { LEDGER };
+export { targetKey } from './target.js';
 
 /** Where a decision was made: from the workflow run (github.context), and when. */
 export interface LedgerContext {
@@ -18,31 +23,8 @@ export interface LedgerContext {
   sha?: string;
 }
 
-export const LEDGER = {
-  decision: 'mlflow_gate.decision',
-  target: 'mlflow_gate.target',
-  previous: 'mlflow_gate.previous_version',
-  at: 'mlflow_gate.decided_at',
-  by: 'mlflow_gate.decided_by',
-  runUrl: 'mlflow_gate.run_url',
-  commit: 'mlflow_gate.commit',
-  ruleHash: 'mlflow_gate.rule_hash',
-  reason: 'mlflow_gate.reason',
-  /** On a version this run moved, found moved on by another run when it read back: the version that holds the target now. */
-  supersededBy: 'mlflow_gate.superseded_by',
-  /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
-  history: 'mlflow_gate.history',
-} as const;
-
 /** Values of mlflow_gate.decision on a version. */
 export type LedgerDecision = 'promoted' | 'rejected' | 'restored' | 'rolled-back' | 'superseded';
-
-/** A target as the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
-export function targetKey(t: { stage?: string; alias?: string; model?: string }): string {
-  return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
-    .filter(Boolean)
-    .join('+');
-}
 
 /**
  * A hash of the rules that applied to this model: the resolved policy, canonical
@@ -83,7 +65,7 @@ export function ledgerTags(
     ...(ctx.runUrl ? { [LEDGER.runUrl]: ctx.runUrl } : {}),
     ...(ctx.sha ? { [LEDGER.commit]: ctx.sha } : {}),
     ...(entry.ruleHash ? { [LEDGER.ruleHash]: entry.ruleHash } : {}),
-    ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, 1000) } : {}),
+    ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, MAX_REASON) } : {}),
   };
 }
 
@@ -121,7 +103,7 @@ export function alreadyRecorded(
     tags[LEDGER.target] === entry.target &&
     (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
     (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
-    (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, 1000));
+    (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, MAX_REASON));
   return (
     same &&
     (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags))
@@ -138,8 +120,6 @@ export interface HistoryEntry {
   by: string;
   reason?: string;
 }
-
-export const HISTORY_MAX_VALUE = 5000;
 
 /** Reads the model's history tag; a missing or damaged tag is an empty history. */
 export function parseHistory(raw: string | undefined): HistoryEntry[] {
@@ -160,7 +140,7 @@ export function parseHistory(raw: string | undefined): HistoryEntry[] {
 export function appendHistory(history: HistoryEntry[], entry: HistoryEntry, max = 20): string {
   let entries = [entry, ...history].slice(0, max);
   let text = JSON.stringify(entries);
-  while (text.length > HISTORY_MAX_VALUE && entries.length > 1) {
+  while (text.length > MAX_TAG_VALUE && entries.length > 1) {
     entries = entries.slice(0, -1);
     text = JSON.stringify(entries);
   }

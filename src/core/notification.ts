@@ -4,23 +4,19 @@
  * existing receivers verify it and can reject replays by delivery id and timestamp. Pure.
  */
 import { createHmac } from 'node:crypto';
+import { decisionWords } from './headline.js';
 import type { Report } from './report.js';
-import { describeTarget } from './policy.js';
+import { describeTarget } from './target.js';
 
 export const DEFAULT_NOTIFY_ON = ['promoted', 'rejected', 'rolled-back'];
 
 export function slackMessage(report: Report, runUrl?: string): { text: string } {
-  const mark =
-    report.decision === 'promoted' || report.decision === 'rolled-back'
-      ? ':white_check_mark:'
-      : report.decision === 'rejected'
-        ? ':x:'
-        : ':information_source:';
+  const words = decisionWords(report);
   const why = report.reasons.slice(0, 3).join('; ');
   // Slack's mrkdwn: &, < and > must be escaped.
   const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return {
-    text: `${mark} *${esc(report.model)}* v${esc(report.version)}: *${report.decision}* (${esc(describeTarget(report.target))})${why ? `\n${esc(why)}` : ''}${runUrl ? `\n<${runUrl}|workflow run>` : ''}`,
+    text: `${words.mark} *${esc(report.model)}* v${esc(report.version)}: *${esc(words.label + words.detail)}* (${esc(describeTarget(report.target))})${why ? `\n${esc(why)}` : ''}${runUrl ? `\n<${runUrl}|workflow run>` : ''}`,
   };
 }
 

@@ -2,11 +2,11 @@
  * Scheduled promotion: which versions of a model are pending (READY, newer than the
  * current holder of the target, not yet decided by the ledger). Pure.
  */
-import { LEDGER } from './ledger.js';
 import { isGlob, matchesGlob } from './glob.js';
 import { allHolders } from './holders.js';
 import type { Target } from './policy.js';
-import { byVersionNumber, type ModelVersion } from './registry-model.js';
+import { byVersionNumber, compareVersions, type ModelVersion } from './registry-model.js';
+import { LEDGER } from './tags.js';
 
 /** Newest first: the gate tries them in this order and promotes the first that passes. */
 export function pendingVersions(
@@ -15,10 +15,13 @@ export function pendingVersions(
   aliases: Record<string, string>,
   force: boolean,
 ): ModelVersion[] {
-  const newest = Number(allHolders(target, versions, aliases).at(-1)?.version ?? 0);
+  const newest = allHolders(target, versions, aliases).at(-1)?.version;
   return versions
     .filter(
-      (v) => v.status === 'READY' && Number(v.version) > newest && (force || v.tags[LEDGER.decision] === undefined),
+      (v) =>
+        v.status === 'READY' &&
+        (newest === undefined || compareVersions(v.version, newest) > 0) &&
+        (force || v.tags[LEDGER.decision] === undefined),
     )
     .sort(byVersionNumber)
     .reverse();

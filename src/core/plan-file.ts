@@ -4,9 +4,9 @@
  * its own ref and refuses unless both match (it never replays operations from a file a
  * pull request produced). Pure.
  */
-import { LEDGER } from './ledger.js';
-import type { ModelVersion, RegistryOp } from './registry-model.js';
-import { TAGS } from './decide.js';
+import { compareVersions, type ModelVersion, type RegistryOp } from './registry-model.js';
+import { isGateTag, LEDGER } from './tags.js';
+import { describeTarget, type TargetNames } from './target.js';
 
 export interface PlanFile {
   format: 'mlflow-promotion-gate/plan@1';
@@ -28,8 +28,6 @@ export interface RegistryFingerprint {
   aliasHolder?: string;
 }
 
-const OURS = (key: string) => key === TAGS.validation || key.startsWith('mlflow_gate.');
-
 export function fingerprint(
   candidate: ModelVersion,
   holders: ModelVersion[],
@@ -39,10 +37,10 @@ export function fingerprint(
     candidateStage: candidate.stage,
     candidateTags: Object.fromEntries(
       Object.entries(candidate.tags)
-        .filter(([k]) => !OURS(k))
+        .filter(([k]) => !isGateTag(k))
         .sort(([a], [b]) => (a < b ? -1 : 1)),
     ),
-    holders: holders.map((h) => h.version).sort((a, b) => Number(a) - Number(b)),
+    holders: holders.map((h) => h.version).sort(compareVersions),
     ...(aliasHolder ? { aliasHolder } : {}),
   };
 }
@@ -86,14 +84,30 @@ export function planDifferences(file: PlanFile, now: Omit<PlanFile, 'format'>): 
     out.push(`the plan says ${file.decision}, the policy on this ref says ${now.decision}`);
   if (JSON.stringify(file.operations) !== JSON.stringify(now.operations))
     out.push('the registry writes differ from the plan (the policy or the candidate changed)');
-  const a = file.state;
-  const b = now.state;
-  if (a.candidateStage !== b.candidateStage)
-    out.push(`the candidate moved from ${a.candidateStage} to ${b.candidateStage}`);
-  if (JSON.stringify(a.holders) !== JSON.stringify(b.holders) || a.aliasHolder !== b.aliasHolder)
+  out.push(...stateChanges(file.state, now.state));
+  if (JSON.stringify(file.state.candidateTags) !== JSON.stringify(now.state.candidateTags))
+    out.push("the candidate's tags changed");
+  return out;
+}
+
+/**
+ * How the registry moved between two fingerprints, in sentences: the candidate's stage, and
+ * who holds the target (named when `target` is given). Empty when neither changed. The
+ * candidate's tags are left to the caller: apply compares them, the re-check before a write does not.
+ */
+export function stateChanges(
+  before: Pick<RegistryFingerprint, 'candidateStage' | 'holders' | 'aliasHolder'>,
+  after: Pick<RegistryFingerprint, 'candidateStage' | 'holders' | 'aliasHolder'>,
+  target?: TargetNames,
+): string[] {
+  const out: string[] = [];
+  if (before.candidateStage !== after.candidateStage)
+    out.push(`the candidate moved from ${before.candidateStage} to ${after.candidateStage}`);
+  if (JSON.stringify(before.holders) !== JSON.stringify(after.holders) || before.aliasHolder !== after.aliasHolder) {
+    const who = (f: typeof before) => [...f.holders, f.aliasHolder].filter(Boolean).join(', ') || 'none';
     out.push(
-      `the target's holder changed (was ${[...a.holders, a.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...b.holders, b.aliasHolder].filter(Boolean).join(', ') || 'none'})`,
+      `${target ? `the holder of ${describeTarget(target)}` : "the target's holder"} changed (was ${who(before)}, now ${who(after)})`,
     );
-  if (JSON.stringify(a.candidateTags) !== JSON.stringify(b.candidateTags)) out.push("the candidate's tags changed");
+  }
   return out;
 }

@@ -19,6 +19,7 @@ import {
 import schema from '../../schema/promotion-policy.schema.json' with { type: 'json' };
 import { InputError, PolicyError, type PolicyProblem } from './errors.js';
 import { isGlob, matchesGlob } from './glob.js';
+import { GATE_TAG_PREFIX, TAGS } from './tags.js';
 import { formatBound, formatPercent, parseThreshold, type Bound } from './thresholds.js';
 
 export type TargetStage = 'Staging' | 'Production';
@@ -59,10 +60,8 @@ export interface Target {
   model?: string;
 }
 
-export function describeTarget(t: { stage?: string; alias?: string; model?: string }): string {
-  const where = [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
-  return t.model ? `${where} of ${t.model} (by copy)` : where;
-}
+/** Defined in ./target.js; re-exported while src/gate.ts imports it from here. */
+export { describeTarget } from './target.js';
 
 export interface CandidateRules {
   fromStage?: string;
@@ -137,7 +136,6 @@ interface Layer {
 }
 
 const RULESET_KEYS = ['target', 'candidate', 'metrics', 'on_reject'] as const;
-const RESERVED_TAG_PREFIX = 'mlflow_gate.';
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(data: unknown): ErrorObject[] {
@@ -265,15 +263,15 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
       );
     }
     for (const [key, value] of Object.entries(rs.on_reject?.tags ?? {})) {
-      if (key.startsWith(RESERVED_TAG_PREFIX)) {
+      if (key.startsWith(GATE_TAG_PREFIX)) {
         problems.push(
           atPath(
             [...path, 'on_reject', 'tags'],
-            `on_reject.tags may not set "${key}": the gate writes ${RESERVED_TAG_PREFIX}* itself`,
+            `on_reject.tags may not set "${key}": the gate writes ${GATE_TAG_PREFIX}* itself`,
             key,
           ),
         );
-      } else if (key === 'validation' && value !== 'failed') {
+      } else if (key === TAGS.validation && value !== 'failed') {
         problems.push(
           atPath(
             [...path, 'on_reject', 'tags', key],

@@ -78,9 +78,14 @@ export function describeOp(op: RegistryOp): string {
   }
 }
 
-/** Compares versions by number (they are strings in MLflow's API). */
+/** Compares version numbers, oldest first (they are strings in MLflow's API: "10" comes after "9"). */
+export function compareVersions(a: string, b: string): number {
+  return Number(a) - Number(b);
+}
+
+/** Compares model versions by their number, oldest first. */
 export function byVersionNumber(a: { version: string }, b: { version: string }): number {
-  return Number(a.version) - Number(b.version);
+  return compareVersions(a.version, b.version);
 }
 
 export function modelUri(model: string, version: string): string {

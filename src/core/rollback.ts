@@ -2,17 +2,11 @@
  * Rollback: put back the version that held a target before the current one (from
  * the ledger), or a given one, in one step. Pure: it is given the registry state.
  */
-import {
-  alreadyRecorded,
-  appendHistory,
-  LEDGER,
-  ledgerTags,
-  targetKey,
-  type HistoryEntry,
-  type LedgerContext,
-} from './ledger.js';
+import { alreadyRecorded, appendHistory, ledgerTags, type HistoryEntry, type LedgerContext } from './ledger.js';
 import { currentHolder, type TargetRef } from './holders.js';
-import type { ModelVersion, RegistryOp } from './registry-model.js';
+import { compareVersions, type ModelVersion, type RegistryOp } from './registry-model.js';
+import { LEDGER, TAGS } from './tags.js';
+import { describeTarget, targetKey } from './target.js';
 
 export type RollbackTarget = TargetRef;
 
@@ -40,7 +34,7 @@ export interface RollbackPlan {
 /** The plan, or a refusal (an Error whose message says why and what to do). */
 export function planRollback(s: RollbackState): RollbackPlan {
   const key = targetKey(s.target);
-  const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
+  const where = describeTarget(s.target);
   const holder = currentHolder(s.target, s.versions, s.aliases);
   const interrupted = s.requested === undefined ? interruptedRollback(s, holder) : undefined;
   if (interrupted) return rollbackPlan(s, interrupted.restore, interrupted.withdrawn, true);
@@ -68,8 +62,8 @@ export function planRollback(s: RollbackState): RollbackPlan {
         `it was itself rolled back${restore.tags[LEDGER.reason] ? ` ("${restore.tags[LEDGER.reason]}")` : ''}`,
       );
     }
-    if (restore.tags['validation'] !== 'passed')
-      refusals.push(`it never passed validation (validation=${restore.tags['validation'] ?? 'unset'})`);
+    if (restore.tags[TAGS.validation] !== 'passed')
+      refusals.push(`it never passed validation (${TAGS.validation}=${restore.tags[TAGS.validation] ?? 'unset'})`);
   }
   if (refusals.length > 0) {
     throw new Error(
@@ -92,7 +86,7 @@ function rollbackPlan(
   completing: boolean,
 ): RollbackPlan {
   const key = targetKey(s.target);
-  const where = s.target.alias ? `alias @${s.target.alias}` : `stage ${s.target.stage}`;
+  const where = describeTarget(s.target);
   const ctx = s.context;
   const model = s.model;
   const previous = current ? [current.version] : [];
@@ -199,11 +193,7 @@ function interruptedRollback(
 /** The version the current holder replaced: its ledger tag, else the model's history. */
 function previousFromLedger(s: RollbackState, current: ModelVersion | undefined): string | undefined {
   if (!current) return undefined;
-  const fromTag = (current.tags[LEDGER.previous] ?? '')
-    .split(',')
-    .filter(Boolean)
-    .sort((a, b) => Number(a) - Number(b))
-    .at(-1);
+  const fromTag = (current.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).sort(compareVersions).at(-1);
   if (fromTag) return fromTag;
   return s.history.find((h) => h.version === current.version && h.target === targetKey(s.target))?.previous.at(-1);
 }

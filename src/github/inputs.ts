@@ -10,7 +10,7 @@ import { DEFAULT_NOTIFY_ON } from '../core/notification.js';
 import { InputError } from '../core/errors.js';
 import { secretForms } from '../core/redact.js';
 import { ALIAS_NAME, parseSelector, type VersionSelector } from '../core/selector.js';
-import { DEFAULT_TRANSPORT, type Auth, type TransportOptions } from '../mlflow/rest-client.js';
+import { DEFAULT_TRANSPORT, type Auth, type TransportOptions } from '../core/transport.js';
 
 export interface Settings {
   /** Unset only in lint mode, which then checks the policy file alone. */

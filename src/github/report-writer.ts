@@ -3,11 +3,13 @@
  * summary and annotations. Everything passes through the redactor first.
  */
 import * as core from '@actions/core';
+import type { Decision } from '../core/decide.js';
 import type { PolicyProblem } from '../core/errors.js';
+import { heading } from '../core/headline.js';
 import type { HistoryEntry } from '../core/ledger.js';
-import { describeTarget } from '../core/policy.js';
 import type { Redactor } from '../core/redact.js';
 import { checkRows, escapeCell, type Report } from '../core/report.js';
+import { describeTarget } from '../core/target.js';
 
 export function setReportOutputs(report: Report, redact: Redactor): void {
   core.setOutput('decision', report.decision);
@@ -33,21 +35,10 @@ export function setErrorOutputs(kind: string, message: string, wrote: boolean, r
   );
 }
 
-const HEADLINE: Record<string, string> = {
-  promoted: '✅ Promoted',
-  'already-promoted': '✅ Already promoted',
-  passed: '✅ Passed (nothing written)',
-  rejected: '❌ Rejected',
-  skipped: '⏭️ Skipped',
-  superseded: '⚠️ Superseded by another run',
-  conflict: '⚠️ Conflict',
-  error: '❌ Error',
-};
-
 export async function writeReportSummary(report: Report, redact: Redactor, elapsedMs?: number): Promise<void> {
   const e = (t: string) => escapeCell(redact(t));
   const s = core.summary
-    .addHeading(`MLflow promotion gate: ${e(HEADLINE[report.decision] ?? report.decision)}`, 2)
+    .addHeading(`MLflow promotion gate: ${e(heading(report))}`, 2)
     .addRaw(
       `<p><b>${e(report.model)}</b> version <b>${e(report.version)}</b> → <b>${e(describeTarget(report.target))}</b> (mode ${e(report.mode)}, policy <code>${e(report.policy)}</code>)</p>`,
       true,
@@ -87,7 +78,7 @@ export async function writeErrorSummary(
 ): Promise<void> {
   const e = (t: string) => escapeCell(redact(t));
   const s = core.summary
-    .addHeading('MLflow promotion gate: ❌ Error', 2)
+    .addHeading(`MLflow promotion gate: ${e(heading({ decision: 'error' }))}`, 2)
     .addRaw(
       `<p><b>${e(kind)} error</b>: ${e(problems.length > 0 ? `${problems.length} problem(s) in the policy` : message)}</p>`,
       true,
@@ -111,19 +102,19 @@ export function annotateProblems(problems: PolicyProblem[], redact: Redactor): v
 
 /** The scheduled run's table: one row a model. */
 export async function writeScheduleSummary(
-  results: Array<{ model: string; candidate?: string; decision: string; reasons: string[] }>,
-  decision: string,
+  results: Array<{ model: string; candidate?: string; decision: Decision; reasons: string[] }>,
+  decision: Decision,
   redact: Redactor,
 ): Promise<void> {
   const e = (t: string) => escapeCell(redact(t));
   const s = core.summary
-    .addHeading(`MLflow promotion gate: ${e(HEADLINE[decision] ?? decision)} (${results.length} models)`, 2)
+    .addHeading(`MLflow promotion gate: ${e(heading({ decision }))} (${results.length} models)`, 2)
     .addTable([
       ['Model', 'Candidate', 'Decision', 'Why'].map((h) => ({ data: h, header: true })),
       ...results.map((r) => [
         e(r.model),
         e(r.candidate ? `v${r.candidate}` : '—'),
-        e(HEADLINE[r.decision] ?? r.decision),
+        e(heading({ decision: r.decision, ...(r.candidate ? { version: r.candidate } : {}) })),
         e(r.reasons.join('; ')),
       ]),
     ]);

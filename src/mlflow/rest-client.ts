@@ -6,23 +6,10 @@
  */
 import { Agent, EnvHttpProxyAgent, errors as undiciErrors, interceptors, request, type Dispatcher } from 'undici';
 import { GateError } from '../core/errors.js';
+import { DEFAULT_TRANSPORT, type Auth, type TransportOptions } from '../core/transport.js';
 
-export type Auth =
-  { kind: 'none' } | { kind: 'bearer'; token: string } | { kind: 'basic'; username: string; password: string };
-
-export interface TransportOptions {
-  /** Milliseconds to open a connection. */
-  connectTimeoutMs: number;
-  /** Milliseconds to wait for the answer's headers, and between chunks of its body (one attempt). */
-  requestTimeoutMs: number;
-  /** Retries of a request that may be repeated, on 408/429/5xx, resets and timeouts. */
-  maxRetries: number;
-  /** The first wait between attempts; it doubles each time (with Retry-After honoured), up to maxRetryDelayMs. */
-  minRetryDelayMs: number;
-  maxRetryDelayMs: number;
-  /** The most one request may take, all its attempts and waits included. */
-  deadlineMs: number;
-}
+/** Defined in ../core/transport.ts; re-exported for the client's callers. */
+export { DEFAULT_TRANSPORT, type Auth, type TransportOptions };
 
 /** TLS settings for an https:// server: a CA bundle, a client certificate (PEM with its key), or no verification at all. */
 export interface TlsOptions {
@@ -32,15 +19,6 @@ export interface TlsOptions {
   /** MLFLOW_TRACKING_INSECURE_TLS: do not verify the server's certificate. */
   insecure?: boolean;
 }
-
-export const DEFAULT_TRANSPORT: TransportOptions = {
-  connectTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  maxRetries: 3,
-  minRetryDelayMs: 500,
-  maxRetryDelayMs: 10_000,
-  deadlineMs: 120_000,
-};
 
 /** What undici's retry interceptor retries: these statuses, and these failures (undici's defaults plus timeouts). */
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];

@@ -126,7 +126,7 @@ describe('the CLI', () => {
       env,
     );
     expect(back.code, back.stderr).toBe(0);
-    expect(back.stdout).toContain(`${model} v1: ROLLED-BACK`);
+    expect(back.stdout).toContain(`${model} v1: ROLLED BACK: v2 withdrawn, v1 restored`);
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Production', '2': 'Archived', '3': 'None' });
     const history = await cli(['history', '--model', model, '--json'], env);
     expect(history.code, history.stderr).toBe(0);
@@ -163,10 +163,10 @@ describe('the CLI', () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
     for (const mode of ['evaluate', 'promote', 'lint', 'plan', 'apply', 'rollback', 'history', 'audit']) {
-      expect(help.stdout).toMatch(new RegExp(`^  ${mode} `, 'm'));
+      expect(help.stdout).toMatch(new RegExp(`^ {2}${mode} `, 'm'));
     }
     const action = await fs.readFile(path.resolve('action.yml'), 'utf8');
-    const inputs = [...action.split('outputs:')[0]!.matchAll(/^  ([a-z-]+):$/gm)].map((m) => m[1]!);
+    const inputs = [...action.split('outputs:')[0]!.matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]!);
     expect(inputs.length).toBeGreaterThan(30);
     for (const input of inputs.filter((i) => i !== 'mode')) {
       expect(help.stdout, input).toMatch(new RegExp(`--(no-)?${input}\\b`));

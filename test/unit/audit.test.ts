@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditHolder } from '../../src/core/audit.js';
-import { LEDGER } from '../../src/core/ledger.js';
+import { LEDGER } from '../../src/core/tags.js';
 import type { ModelVersion } from '../../src/core/registry-model.js';
 
 const holder = (tags: Record<string, string>): ModelVersion => ({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checksTag, decide, MAX_TAG_VALUE, planTags, TAGS, type GateState } from '../../src/core/decide.js';
+import { checksTag, decide, planTags, type GateState } from '../../src/core/decide.js';
+import { MAX_TAG_VALUE, TAGS } from '../../src/core/tags.js';
 import { evaluateMetrics } from '../../src/core/evaluate.js';
 import { loadPolicy } from '../../src/core/policy.js';
 import { NEW_COPY, type ModelVersion } from '../../src/core/registry-model.js';

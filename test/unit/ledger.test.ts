@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type GateState } from '../../src/core/decide.js';
-import {
-  appendHistory,
-  HISTORY_MAX_VALUE,
-  LEDGER,
-  parseHistory,
-  ruleHash,
-  targetKey,
-  type HistoryEntry,
-} from '../../src/core/ledger.js';
+import { appendHistory, parseHistory, ruleHash, type HistoryEntry } from '../../src/core/ledger.js';
+import { LEDGER, MAX_TAG_VALUE } from '../../src/core/tags.js';
+import { targetKey } from '../../src/core/target.js';
 import { loadPolicy } from '../../src/core/policy.js';
 import type { ModelVersion } from '../../src/core/registry-model.js';
 import { obs, runData } from './builders.js';
@@ -154,7 +148,7 @@ describe('history', () => {
         at: new Date(i * 1e9).toISOString(),
         by: 'a-rather-long-actor-name',
       });
-      expect(text.length).toBeLessThanOrEqual(HISTORY_MAX_VALUE);
+      expect(text.length).toBeLessThanOrEqual(MAX_TAG_VALUE);
     }
     const h = parseHistory(text);
     expect(h[0]!.version).toBe('60');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LEDGER } from '../../src/core/ledger.js';
+import { LEDGER } from '../../src/core/tags.js';
 import { likePrefix, matchModels, pendingVersions } from '../../src/core/pending.js';
 import type { ModelVersion } from '../../src/core/registry-model.js';
 

@@ -1,7 +1,8 @@
 // planRollback (pure): a normal rollback, and one that an earlier run left half done
 // (found by the fault sweep: a rerun rolled back a second time instead of finishing).
 import { describe, expect, it } from 'vitest';
-import { LEDGER, ledgerTags, type HistoryEntry } from '../../src/core/ledger.js';
+import { ledgerTags, type HistoryEntry } from '../../src/core/ledger.js';
+import { LEDGER } from '../../src/core/tags.js';
 import { planRollback, type RollbackState } from '../../src/core/rollback.js';
 import type { ModelVersion, RegistryOp } from '../../src/core/registry-model.js';
 
@@ -125,5 +126,14 @@ describe('planRollback', () => {
     expect(() =>
       planRollback(state([v('1', 'Production', restored), v('2', 'Archived', withdrawn)], { champion: '1' }, history)),
     ).toThrow(/refusing to restore version 2 .* it was itself rolled back/);
+  });
+
+  it('names the whole target, in the words every message uses (describeTarget)', () => {
+    const versions = [v('1', 'Archived', promotedTags('')), v('2', 'Production', promotedTags('1'))];
+    const p = planRollback(state(versions, { champion: '2' }, [promotedV2]));
+    expect(p.reasons[0]).toBe('restoring v1 to alias @champion and stage Production, withdrawing v2: bad predictions');
+    expect(() => planRollback({ ...state(versions, { champion: '2' }, [promotedV2]), requested: '2' })).toThrow(
+      'version 2 already holds alias @champion and stage Production; nothing to roll back',
+    );
   });
 });
