@@ -16,7 +16,14 @@ import {
   type LedgerContext,
 } from './ledger.js';
 import { describeTarget, type Policy } from './policy.js';
-import { modelUri, NEW_COPY, type ModelVersion, type RegistryOp, type RunData } from './registry-model.js';
+import {
+  byVersionNumber,
+  modelUri,
+  NEW_COPY,
+  type ModelVersion,
+  type RegistryOp,
+  type RunData,
+} from './registry-model.js';
 import { formatNumber } from './thresholds.js';
 
 /**
@@ -270,4 +277,13 @@ export function failedChecksTag(failed: Check[]): string {
 const TRUNCATED = ' ... (truncated)';
 function clip(text: string): string {
   return text.length <= MAX_TAG_VALUE ? text : text.slice(0, MAX_TAG_VALUE - TRUNCATED.length) + TRUNCATED;
+}
+
+/** The copy of `source` in the destination model made by an earlier run (by its ledger tag, or its source URI). */
+export function copyOf(destVersions: ModelVersion[], source: string): { copy?: ModelVersion } {
+  const copy = destVersions
+    .filter((v) => v.tags[TAGS.copiedFrom] === source || v.source === source)
+    .sort(byVersionNumber)
+    .at(-1);
+  return copy ? { copy } : {};
 }

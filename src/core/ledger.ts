@@ -171,3 +171,8 @@ export function appendHistory(history: HistoryEntry[], entry: HistoryEntry, max 
 export function formatHistoryLine(h: HistoryEntry): string {
   return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
 }
+
+/** The model's history, from its registered-model tags (absent when the model was not read). */
+export function historyOf(modelTags: Record<string, string> | undefined): HistoryEntry[] {
+  return parseHistory(modelTags?.[LEDGER.history]);
+}
