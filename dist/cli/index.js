@@ -34175,7 +34175,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7938);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(420);
 // The command-line entry (package.json "bin"): the same engine as the Action.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -34185,7 +34185,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7938:
+/***/ 420:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34289,15 +34289,16 @@ const MLFLOW_TAGS = {
     /** The commit the run's code came from (set by mlflow.start_run in a git checkout). */
     sourceCommit: 'mlflow.source.git.commit',
 };
+/** The commit a run's code came from, if MLflow recorded it. */
+function sourceCommitOf(run) {
+    return run?.tags[MLFLOW_TAGS.sourceCommit];
+}
 /** MLflow refuses tag values over 5,000 characters. */
 const MAX_TAG_VALUE = 5000;
 /** The ledger keeps a reason (a rollback's, a supersession's) to this many characters. */
 const MAX_REASON = 1000;
 
 ;// CONCATENATED MODULE: ./src/core/ledger.ts
-
-
-/** Defined in ./tags.js and ./target.js; re-exported while src/gate.ts and src/schedule.ts import them from here. */
 
 
 /**
@@ -34397,6 +34398,10 @@ function appendHistory(history, entry, max = 20) {
 /** One history entry as a line for a log or a terminal. */
 function formatHistoryLine(h) {
     return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
+}
+/** The model's history, from its registered-model tags (absent when the model was not read). */
+function historyOf(modelTags) {
+    return parseHistory(modelTags?.[LEDGER.history]);
 }
 
 ;// CONCATENATED MODULE: ./src/core/redact.ts
@@ -34640,7 +34645,7 @@ function reportExitCode(report, opts) {
 function lineageOf(serverUrl, model, version, run) {
     if (!run)
         return undefined;
-    const commit = run.tags[MLFLOW_TAGS.sourceCommit];
+    const commit = sourceCommitOf(run);
     return {
         runId: run.runId,
         ...(run.experimentId
@@ -34719,23 +34724,6 @@ function matchesGlob(pattern, name) {
     return globToRegExp(pattern).test(name);
 }
 
-;// CONCATENATED MODULE: ./src/core/target.ts
-/**
- * A target (a stage, an alias, or both; by copy, in another model) in the two forms
- * the gate writes it: in words, for messages, and as the ledger's key. Pure.
- */
-/** In words, for messages: `alias @champion and stage Production of other-model (by copy)`. */
-function describeTarget(t) {
-    const where = [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
-    return t.model ? `${where} of ${t.model} (by copy)` : where;
-}
-/** As the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
-function targetKey(t) {
-    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
-        .filter(Boolean)
-        .join('+');
-}
-
 ;// CONCATENATED MODULE: ./src/core/policy.ts
 /**
  * The policy file: parsed with `yaml` (keeping node ranges so every problem
@@ -34749,8 +34737,6 @@ function targetKey(t) {
 
 
 
-
-/** Defined in ./target.js; re-exported while src/gate.ts imports it from here. */
 
 const RULESET_KEYS = ['target', 'candidate', 'metrics', 'on_reject'];
 let validator;
@@ -35731,6 +35717,23 @@ function evaluate_signed(n) {
     return `${n >= 0 ? '+' : ''}${formatNumber(n)}`;
 }
 
+;// CONCATENATED MODULE: ./src/core/target.ts
+/**
+ * A target (a stage, an alias, or both; by copy, in another model) in the two forms
+ * the gate writes it: in words, for messages, and as the ledger's key. Pure.
+ */
+/** In words, for messages: `alias @champion and stage Production of other-model (by copy)`. */
+function describeTarget(t) {
+    const where = [t.alias ? `alias @${t.alias}` : '', t.stage ? `stage ${t.stage}` : ''].filter(Boolean).join(' and ');
+    return t.model ? `${where} of ${t.model} (by copy)` : where;
+}
+/** As the ledger writes it: `stage:Production`, `alias:champion`, or both joined by `+`. */
+function targetKey(t) {
+    return [t.model ? `model:${t.model}` : '', t.alias ? `alias:${t.alias}` : '', t.stage ? `stage:${t.stage}` : '']
+        .filter(Boolean)
+        .join('+');
+}
+
 ;// CONCATENATED MODULE: ./src/core/decide.ts
 /**
  * The decision and the plan of registry changes for one candidate. Pure: given
@@ -35743,8 +35746,6 @@ function evaluate_signed(n) {
 
 
 
-
-/** Defined in ./tags.js; re-exported while src/gate.ts imports it from here. */
 
 /**
  * The one list of `decision` values, for every mode. README.md documents each;
@@ -35927,6 +35928,14 @@ function failedChecksTag(failed) {
 const TRUNCATED = ' ... (truncated)';
 function clip(text) {
     return text.length <= MAX_TAG_VALUE ? text : text.slice(0, MAX_TAG_VALUE - TRUNCATED.length) + TRUNCATED;
+}
+/** The copy of `source` in the destination model made by an earlier run (by its ledger tag, or its source URI). */
+function copyOf(destVersions, source) {
+    const copy = destVersions
+        .filter((v) => v.tags[TAGS.copiedFrom] === source || v.source === source)
+        .sort(byVersionNumber)
+        .at(-1);
+    return copy ? { copy } : {};
 }
 
 ;// CONCATENATED MODULE: ./src/core/observe.ts
@@ -36240,6 +36249,567 @@ function stateChanges(before, after, target) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/core/write-protocol.ts
+
+
+
+
+
+const CONVERGES = 'Running the gate again is safe: it converges.';
+/** Any thrown value as a Failure: a GateError keeps its kind; anything else (a reset, a bug) is the registry's. */
+function failureOf(err) {
+    return {
+        message: err instanceof Error ? err.message : String(err),
+        kind: err instanceof GateError ? err.kind : 'registry',
+    };
+}
+/** The evidence tags: written first, before anything moves. */
+function isEvidence(op) {
+    return (op.kind === 'set-tag' && !op.record) || op.kind === 'delete-tag';
+}
+/** The ledger record: written last, since it states what was done. */
+function isRecord(op) {
+    return (op.kind === 'set-tag' && op.record === true) || op.kind === 'set-model-tag';
+}
+/** The model's history tag: one value every run rewrites, so it is written best effort (mergedHistory). */
+function isHistoryWrite(op) {
+    return op.kind === 'set-model-tag' && op.key === LEDGER.history;
+}
+/** The phases of a plan, in order: the evidence, the structural writes, the record. */
+function writePhases(plan) {
+    return {
+        evidence: plan.filter(isEvidence),
+        structural: structuralPhases(plan.filter((o) => !isEvidence(o) && !isRecord(o))),
+        record: plan.filter(isRecord),
+    };
+}
+/**
+ * The structural writes in round trips: each alone, but for the moves of one version (its
+ * alias and its stage), which go together. The previous alias is for the old holder, so it
+ * goes first: the old holder is never without a handle.
+ */
+function structuralPhases(ops) {
+    const phases = [];
+    const isMove = (o) => o.kind === 'set-alias' || o.kind === 'transition-stage';
+    for (const op of ops) {
+        const last = phases.at(-1)?.[0];
+        if (last && isMove(op) && isMove(last) && 'version' in last && last.version === op.version)
+            phases.at(-1).push(op);
+        else
+            phases.push([op]);
+    }
+    return phases;
+}
+/** A planned write with the new copy's number in place of NEW_COPY, once the copy exists. */
+function withCopy(op, copy) {
+    return copy && 'version' in op && op.version === NEW_COPY ? { ...op, version: copy } : op;
+}
+/**
+ * What may have landed and can be read back: every planned write whose version is known. Without
+ * a copy's number (the copy-version failed, or was never reached), neither the copy nor the
+ * writes that name it can be checked: see `unmadeWrites`.
+ */
+function attemptedWrites(plan, copy) {
+    return plan
+        .map((op) => withCopy(op, copy))
+        .filter((op) => !('version' in op) || op.version !== NEW_COPY)
+        .filter((op) => copy !== undefined || op.kind !== 'copy-version');
+}
+/** The planned copy, and the writes naming it, when no copy was answered: not in place, as far as this run knows. */
+function unmadeWrites(plan, copy) {
+    if (copy !== undefined)
+        return [];
+    return plan.flatMap((op) => {
+        if (op.kind === 'copy-version')
+            return [
+                {
+                    op,
+                    problem: `the copy of ${op.source} into ${op.model} was not answered (a rerun finds it by its tag if it was made)`,
+                },
+            ];
+        if ('version' in op && op.version === NEW_COPY)
+            return [{ op, problem: `${describeOp(op)}: not made` }];
+        return [];
+    });
+}
+/**
+ * The reads that check `ops`. Where a stage moved, every version of the model is read (one
+ * search), so the holders of the stage are known too: racing runs can each land in a stage,
+ * since MLflow's archive_existing_versions is no compare-and-swap.
+ */
+function readPlan(ops) {
+    const searches = [...new Set(ops.flatMap((op) => (op.kind === 'transition-stage' ? [op.model] : [])))];
+    const keys = new Set();
+    const versions = [];
+    for (const op of ops) {
+        if (!('version' in op) || op.kind === 'set-alias' || searches.includes(op.model))
+            continue;
+        const key = `${op.model}\u0000${op.version}`;
+        if (!keys.has(key))
+            versions.push({ model: op.model, version: op.version });
+        keys.add(key);
+    }
+    const models = [
+        ...new Set(ops.flatMap((op) => op.kind === 'set-alias' || op.kind === 'set-model-tag' || op.kind === 'create-model' ? [op.model] : [])),
+    ];
+    return { searches, versions, models };
+}
+/** The view the answers to a read plan give, by model. */
+function readBackView(plan, results) {
+    const views = new Map();
+    const view = (m) => views.get(m) ?? views.set(m, { versions: [] }).get(m);
+    plan.searches.forEach((m, i) => (view(m).versions = results.searches[i]));
+    plan.versions.forEach((_, i) => {
+        const v = results.versions[i];
+        if (v)
+            view(v.name).versions.push(v);
+    });
+    plan.models.forEach((m, i) => (view(m).registered = results.models[i] ?? null));
+    return views;
+}
+/** Each write of `ops` checked against what was read back. */
+function checkWrites(ops, views) {
+    const versionOf = (model, version) => views.get(model)?.versions.find((v) => v.version === version);
+    const modelOf = (model) => views.get(model)?.registered;
+    const checks = [];
+    for (const op of ops) {
+        if (op.kind === 'create-model') {
+            checks.push(modelOf(op.model) ? { op } : { op, problem: `model ${op.model} does not exist` });
+            continue;
+        }
+        if (op.kind === 'set-alias') {
+            const now = modelOf(op.model)?.aliases[op.alias];
+            checks.push(now === op.version
+                ? { op }
+                : {
+                    op,
+                    problem: `alias @${op.alias} of ${op.model} points at ${now ? `v${now}` : 'nothing'}, not v${op.version}`,
+                    ...(now ? { holderNow: now } : {}),
+                });
+            continue;
+        }
+        if (op.kind === 'set-model-tag') {
+            // The history is a summary of the versions' own ledger tags, which racing runs rewrite in
+            // turn: it is written best effort (see mergedHistory), never a reason to doubt a decision.
+            if (isHistoryWrite(op))
+                checks.push({ op, unchecked: true });
+            else
+                checks.push(modelOf(op.model)?.tags[op.key] === op.value
+                    ? { op }
+                    : { op, problem: `tag ${op.key} of the registered model ${op.model} is not as written` });
+            continue;
+        }
+        if (op.kind === 'copy-version') {
+            checks.push({ op }); // its number came back with the answer; its tags are checked by their own writes
+            continue;
+        }
+        const after = versionOf(op.model, op.version);
+        if (!after) {
+            checks.push({ op, problem: `${op.model} v${op.version} disappeared` });
+            continue;
+        }
+        if (op.kind === 'transition-stage') {
+            if (after.stage.toLowerCase() === op.stage.toLowerCase()) {
+                checks.push({ op });
+                continue;
+            }
+            // Another run's move overtook this one: who holds the stage now?
+            const holder = views
+                .get(op.model)
+                .versions.filter((v) => v.stage.toLowerCase() === op.stage.toLowerCase())
+                .sort(byVersionNumber)
+                .at(-1);
+            checks.push({
+                op,
+                problem: `${op.model} v${op.version} is in stage ${after.stage}, not ${op.stage}`,
+                ...(holder ? { holderNow: holder.version } : {}),
+            });
+            continue;
+        }
+        if (op.kind === 'set-tag')
+            checks.push(after.tags[op.key] === op.value
+                ? { op }
+                : {
+                    op,
+                    problem: `tag ${op.key} of ${op.model} v${op.version} is ${JSON.stringify(after.tags[op.key] ?? null)}`,
+                });
+        if (op.kind === 'delete-tag')
+            checks.push(op.key in after.tags ? { op, problem: `tag ${op.key} of ${op.model} v${op.version} is still set` } : { op });
+    }
+    return checks;
+}
+/** The version this plan moves into the target (its stage, its alias), if it moves one. */
+function moveOf(ops) {
+    const transition = ops.find((op) => op.kind === 'transition-stage' && op.stage.toLowerCase() !== 'archived');
+    const aliasOp = ops.filter((op) => op.kind === 'set-alias').at(-1);
+    const version = transition?.version ?? aliasOp?.version;
+    if (!version || version === NEW_COPY)
+        return undefined;
+    const model = transition?.model ?? aliasOp.model;
+    const alias = aliasOp && aliasOp.version === version ? aliasOp.alias : undefined;
+    return {
+        model,
+        version,
+        ...(transition ? { stage: transition.stage, archiveExisting: transition.archiveExisting } : {}),
+        ...(alias ? { alias } : {}),
+    };
+}
+/** The checks of the move's own writes (its stage, its alias). */
+function moveChecks(move, checks) {
+    return checks.filter((c) => move &&
+        'version' in c.op &&
+        c.op.version === move.version &&
+        (c.op.kind === 'transition-stage' || c.op.kind === 'set-alias'));
+}
+/** A race is settled after a move that landed, or that another run overtook (something else holds the target now). */
+function moveToSettle(move, checks) {
+    const own = moveChecks(move, checks);
+    return own.length > 0 && own.every((c) => !c.problem || c.holderNow !== undefined) ? move : undefined;
+}
+/**
+ * After a move, settles a race: MLflow has no compare-and-swap, so runs that moved at the same
+ * moment can each land (an alias is one value, the last writer's; a stage can end with several
+ * versions in it). Every run applies one rule to what it reads back: the alias holder wins when
+ * the target has an alias, else the highest version in the stage. The winner archives the
+ * others left in the stage (or, holding the alias but archived by a racer, takes the stage back);
+ * a loser still in the stage archives itself. Archiving is idempotent, so runs that settle the
+ * same race together agree.
+ */
+function settlement(move, view) {
+    const versions = view?.versions ?? [];
+    const inStage = move.stage
+        ? versions
+            .filter((v) => v.stage.toLowerCase() === move.stage.toLowerCase())
+            .sort(byVersionNumber)
+            .map((v) => v.version)
+        : [];
+    const winner = move.alias ? view?.registered?.aliases[move.alias] : inStage.at(-1);
+    const writes = [];
+    const to = (version, stage, archiveExisting) => ({
+        kind: 'transition-stage',
+        model: move.model,
+        version,
+        stage,
+        archiveExisting,
+    });
+    // A stage that keeps several versions (archive_existing: false) has no race to settle.
+    if (move.stage && !move.archiveExisting) {
+        const kept = move.alias ? winner : inStage.includes(move.version) ? move.version : inStage.at(-1);
+        return { ...(kept ? { winner: kept } : {}), writes };
+    }
+    if (move.stage && winner === move.version) {
+        if (!inStage.includes(move.version))
+            writes.push(to(move.version, move.stage, true));
+        else
+            writes.push(...inStage.filter((v) => v !== move.version).map((v) => to(v, 'Archived', false)));
+    }
+    else if (move.stage && inStage.includes(move.version)) {
+        writes.push(to(move.version, 'Archived', false));
+    }
+    return { ...(winner ? { winner } : {}), writes };
+}
+/** The log line of a race being settled. */
+function describeSettlement(move, view, settled) {
+    const inStage = move.stage
+        ? (view?.versions ?? [])
+            .filter((v) => v.stage.toLowerCase() === move.stage.toLowerCase())
+            .sort(byVersionNumber)
+            .map((v) => v.version)
+        : [];
+    const { winner } = settled;
+    return `Runs raced on ${move.model}: ${inStage.length ? `v${inStage.join(', v')} in stage ${move.stage}` : `nothing in stage ${move.stage}`}${move.alias ? `, @${move.alias} on ${winner ? `v${winner}` : 'nothing'}` : ''}; settling: ${settled.writes.map(describeOp).join('; ')}`;
+}
+/** Settling writes that failed: the run stops; the move had landed, so it wrote. */
+function settlingFailed(failure) {
+    return {
+        ok: false,
+        kind: failure.kind,
+        message: `settling a race with another run failed: ${failure.message}. ${CONVERGES}`,
+        wrote: true,
+    };
+}
+function targetOf(move) {
+    return describeTarget({ ...(move.stage ? { stage: move.stage } : {}), ...(move.alias ? { alias: move.alias } : {}) });
+}
+/**
+ * A race this run lost (another version holds the target): the record its version gets
+ * (`superseded`, by whom), or, when nothing holds the target, the error. Undefined when it won.
+ */
+function lostRace(move, settled) {
+    if (settled.winner === move.version)
+        return undefined;
+    const target = targetOf(move);
+    if (!settled.winner)
+        return {
+            outcome: {
+                ok: false,
+                kind: 'conflict',
+                message: `after writing, nothing holds ${target} of ${move.model}: another process is changing it. ${CONVERGES}`,
+                wrote: true,
+            },
+        };
+    return {
+        record: supersededRecord(move.model, move.version, settled.winner, target),
+        why: `${move.model} v${move.version} was moved to ${target}, but when read back v${settled.winner} held it: another run promoted it meanwhile (give every run on this model one concurrency group)`,
+    };
+}
+/** Overtaken: the version's ledger says so (as far as `recorded` got), and the decision is `superseded`. */
+function supersededOutcome(lost, done, settled, recorded, others) {
+    return {
+        ok: true,
+        decision: 'superseded',
+        applied: [...done, ...settled.writes, ...recorded],
+        reasons: [lost.why, ...others.map((c) => c.problem)],
+    };
+}
+/** Every write answered, and any race settled in this run's favour: done, unless something else is not in place. */
+function answeredOutcome(decision, done, others, settled) {
+    if (others.length === 0)
+        return { ok: true, decision, applied: [...done, ...(settled?.writes ?? [])], reasons: [] };
+    return {
+        ok: false,
+        kind: 'conflict',
+        message: `after writing, the registry does not hold what the gate decided: ${others.map((c) => c.problem).join('; ')}. Another process may be changing it.`,
+        wrote: true,
+    };
+}
+/** The problems other than the move's own (which a settled race accounts for). */
+function otherProblems(move, checks) {
+    const own = moveChecks(move, checks);
+    return checks.filter((c) => c.problem && !own.includes(c));
+}
+/**
+ * A write failed (an error, a reset, a timeout: it may or may not have landed); everything that
+ * may have landed was read back. If all of it is in place, the run goes on with its decision;
+ * else it stops with the failure's kind, saying what is in place and what is missing, and
+ * `wrote` is whether anything is. No race is settled here: a move not in place may simply not
+ * have landed.
+ */
+function failedOutcome(decision, failure, attempted, checks, unmade = []) {
+    const wrong = [...checks, ...unmade].filter((c) => c.problem);
+    const landed = checks.filter((c) => !c.problem && !c.unchecked).map((c) => c.op);
+    if (wrong.length === 0)
+        return { ok: true, decision, applied: attempted, reasons: [] };
+    const inPlace = landed.length > 0 ? `in place: ${landed.map(describeOp).join('; ')}` : 'none of the writes is in place';
+    return {
+        ok: false,
+        kind: failure.kind,
+        message: `${failure.message}. Read back, ${inPlace}; missing: ${wrong.map((c) => c.problem).join('; ')}. ${CONVERGES}`,
+        wrote: landed.length > 0,
+    };
+}
+/**
+ * The read-back itself failed (`unread`): after a failed write, whether the others landed is
+ * unknown; after answered writes, they are taken as written. Either way `wrote` is true: the
+ * registry may have changed.
+ */
+function unreadOutcome(failure, unread, done) {
+    if (failure)
+        return {
+            ok: false,
+            kind: failure.kind,
+            message: `${failure.message}. Reading the registry back failed too (${unread.message}), so whether the other writes landed is unknown. ${done.length > 0 ? `Answered: ${done.map(describeOp).join('; ')}. ` : ''}${CONVERGES}`,
+            wrote: true,
+        };
+    return {
+        ok: false,
+        kind: unread.kind,
+        message: `every write was answered, but reading them back failed: ${unread.message}. ${CONVERGES}`,
+        wrote: true,
+    };
+}
+/**
+ * The history to write again after a write of it failed (another run may have written it
+ * meanwhile): this run's entry first on `current`, the value there now; undefined when it is
+ * there already (or the written value held no entry).
+ */
+function mergedHistory(written, current) {
+    const entry = parseHistory(written)[0];
+    const now = parseHistory(current);
+    return entry && !now.some((h) => h.version === entry.version && h.at === entry.at && h.decision === entry.decision)
+        ? appendHistory(now, entry)
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/registry-writes.ts
+/**
+ * The write protocol's I/O over a Registry: the phases written (each one round trip), the
+ * read-back, settling a race, the best-effort history merge. Every decision it takes is
+ * src/core/write-protocol.ts's; this module only sends what that says and reads what it asks.
+ */
+
+
+
+/**
+ * Writes the plan, then reads back every version and model written: the decision reported is
+ * what the registry holds, not what was asked. After a failed write (an error, a reset, a
+ * timeout: the write may or may not have landed) it reads back too, and reports what it finds.
+ * A move that another run overtook is `superseded`, and the version's ledger says so.
+ * Throws a GateError (with `wrote`) when the registry does not hold what was decided.
+ */
+async function writeAndVerify(registry, decision, plan, log) {
+    const outcome = await protocol(registry, decision, plan, log);
+    if (!outcome.ok)
+        throw new GateError(outcome.kind, outcome.message, { wrote: outcome.wrote });
+    const { decision: shown, applied, reasons } = outcome;
+    return { decision: shown, applied, reasons };
+}
+async function protocol(registry, decision, plan, log) {
+    const { done, attempted, unmade, back: readAlong, failure } = await applyPlan(registry, plan, log);
+    let back;
+    try {
+        // After a failure, everything that may have landed is read back now.
+        back = failure === undefined && readAlong ? readAlong : await readBack(registry, attempted);
+    }
+    catch (err) {
+        return unreadOutcome(failure === undefined ? undefined : failureOf(failure), failureOf(err), done);
+    }
+    if (failure !== undefined) {
+        const outcome = failedOutcome(decision, failureOf(failure), attempted, back.checks, unmade);
+        if (outcome.ok)
+            log(`A write failed (${failureOf(failure).message}), but reading the registry back shows every write in place`);
+        return outcome;
+    }
+    // Every write was answered: a move that landed, or that another run overtook, is settled against racing runs.
+    const move = moveOf(done);
+    const others = otherProblems(move, back.checks);
+    const toSettle = moveToSettle(move, back.checks);
+    let settled;
+    if (toSettle) {
+        const result = await settle(registry, toSettle, back.views.get(toSettle.model), log);
+        if ('outcome' in result)
+            return result.outcome;
+        settled = result.settled;
+        const lost = lostRace(toSettle, settled);
+        if (lost && 'outcome' in lost)
+            return lost.outcome;
+        if (lost) {
+            // Overtaken: another run's version holds the target. This version's ledger says so.
+            const written = await Promise.allSettled(lost.record.map((op) => registry.apply(op)));
+            const recorded = lost.record.filter((_, i) => written[i].status === 'fulfilled');
+            if (recorded.length < lost.record.length)
+                log(`Could not record the supersession on ${toSettle.model} v${toSettle.version}; the registry still shows it was overtaken`);
+            log(lost.why);
+            return supersededOutcome(lost, done, settled, recorded, others);
+        }
+    }
+    return answeredOutcome(decision, done, others, settled);
+}
+/**
+ * The writes, in phases (core/write-protocol.ts writePhases), each one round trip: the evidence,
+ * the structural writes, then the record together with the read-back of everything before it.
+ * If a run dies between phases, the version carries its verdict but keeps its place, or has
+ * moved without its record; a rerun finds what is in place (the copy by its tag) and makes
+ * only what is missing. A write that fails is read back at once: if it landed all the same
+ * (a lost answer), the run goes on. Never throws: returns the writes made (the new copy's
+ * number in place of NEW_COPY, in plan order), the read-back of all but the record, and the
+ * first failure, for the caller to read back.
+ */
+async function applyPlan(registry, plan, log) {
+    const phases = writePhases(plan);
+    const done = [];
+    let copy;
+    const inPlanOrder = () => [...done].sort((a, b) => a.index - b.index).map((d) => d.op);
+    const write = async (planned) => {
+        const op = withCopy(planned, copy);
+        let version;
+        try {
+            if (op.kind === 'set-model-tag' && isHistoryWrite(op))
+                await writeHistory(registry, op, log);
+            else
+                ({ version } = await registry.apply(op));
+        }
+        catch (err) {
+            // An ambiguous failure (a reset, a timeout, a repeat that raced its first attempt): read
+            // the write back; if it is in place, go on. A copy's number is unknown, so it cannot be.
+            if (op.kind === 'copy-version')
+                throw err;
+            const check = await readBack(registry, [op])
+                .then((r) => r.checks[0])
+                .catch(() => undefined);
+            if (!check || check.problem)
+                throw err;
+            log(`The answer to "${describeOp(op)}" was lost (${failureOf(err).message}), but the registry shows it in place`);
+        }
+        if (op.kind === 'copy-version')
+            copy = version;
+        done.push({ index: plan.indexOf(planned), op });
+        log(`Wrote: ${describeOp(op)}${op.kind === 'copy-version' && version ? ` (v${version})` : ''}`);
+    };
+    const together = async (ops) => {
+        const results = await Promise.allSettled(ops.map(write));
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed)
+            throw failed.reason;
+    };
+    let failure;
+    let back;
+    try {
+        await together(phases.evidence);
+        for (const phase of phases.structural)
+            await together(phase);
+        [, back] = await Promise.all([together(phases.record), readBack(registry, inPlanOrder())]);
+    }
+    catch (err) {
+        failure = err;
+    }
+    const attempted = attemptedWrites(plan, copy);
+    const unmade = unmadeWrites(plan, copy);
+    return {
+        done: inPlanOrder(),
+        attempted,
+        unmade,
+        ...(back ? { back } : {}),
+        ...(failure !== undefined ? { failure } : {}),
+    };
+}
+/** Reads back the versions and models `ops` touched (all at once: one round trip), and checks each write against them. */
+async function readBack(registry, ops) {
+    const reads = readPlan(ops);
+    const [searches, versions, models] = await Promise.all([
+        Promise.all(reads.searches.map((m) => registry.searchModelVersions(m))),
+        Promise.all(reads.versions.map((v) => registry.getModelVersion(v.model, v.version))),
+        Promise.all(reads.models.map((m) => registry.getRegisteredModel(m))),
+    ]);
+    const views = readBackView(reads, { searches, versions, models });
+    return { checks: checkWrites(ops, views), views };
+}
+/** Settles a race after a move (core/write-protocol.ts settlement) and makes the writes that takes. */
+async function settle(registry, move, view, log) {
+    const settled = settlement(move, view);
+    if (settled.writes.length > 0) {
+        log(describeSettlement(move, view, settled));
+        const results = await Promise.allSettled(settled.writes.map((op) => registry.apply(op)));
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed)
+            return { outcome: settlingFailed(failureOf(failed.reason)) };
+    }
+    return { settled };
+}
+/**
+ * The model's history tag: one value that every run rewrites from what it read, so racing runs
+ * can clash (MLflow's tag upsert is not atomic: a concurrent first write answers 400). On a
+ * failure it is read again, this run's entry is put first on what is there now, and written
+ * once more; if that fails too, the run goes on with a warning: the versions' own ledger tags
+ * are the record, the history only sums them up.
+ */
+async function writeHistory(registry, op, log) {
+    try {
+        await registry.apply(op);
+    }
+    catch (err) {
+        try {
+            const merged = mergedHistory(op.value, (await registry.getRegisteredModel(op.model))?.tags[op.key]);
+            if (merged)
+                await registry.apply({ ...op, value: merged });
+            log(`The history of ${op.model} was written again, onto what another run wrote (${failureOf(err).message})`);
+        }
+        catch (again) {
+            log(`Warning: the history tag of ${op.model} was not updated (${failureOf(again).message}); the versions' ledger tags record the decision`);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/gate.ts
 /**
  * One gate run: load the policy, read the registry, decide, write, read back.
@@ -36247,6 +36817,9 @@ function stateChanges(before, after, target) {
  * restoreImpl takes its state provider), so the Action, the CLI and the tests
  * share this one implementation.
  */
+
+
+
 
 
 
@@ -36316,7 +36889,7 @@ async function runGate(req, deps) {
     ]);
     const baseline = baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
     const provenance = policy.candidate.sourceCommit
-        ? await checkProvenance(cand.run?.tags['mlflow.source.git.commit'], deps.isOnDefaultBranch)
+        ? await checkProvenance(sourceCommitOf(cand.run), deps.isOnDefaultBranch)
         : undefined;
     const result = decide({
         policy,
@@ -36330,7 +36903,7 @@ async function runGate(req, deps) {
         ...(baseline ? { baseline } : {}),
         ...(destination ? { destination } : {}),
         context: req.context ?? { now: new Date().toISOString() },
-        history: parseHistory((destName ? destRegistered?.tags : registered.tags)?.[LEDGER.history]),
+        history: historyOf(destName ? destRegistered?.tags : registered.tags),
         ...(provenance ? { provenance } : {}),
     });
     if (candidate.runId && !cand.run)
@@ -36426,7 +36999,7 @@ async function runRollback(req, { registry, log }) {
             target,
             versions,
             aliases: registered.aliases,
-            history: parseHistory(registered.tags[LEDGER.history]),
+            history: historyOf(registered.tags),
             // The version to restore: a number as given (the plan says if it is gone), another selector resolved.
             ...(req.version.kind === 'number'
                 ? { requested: req.version.version }
@@ -36598,378 +37171,16 @@ async function recheck(registry, model, candidate, targetModel, policy, before) 
     if (!now)
         throw new GateError('conflict', `version ${candidate.version} of "${model}" disappeared before the gate could write; nothing was written`);
     const after = fingerprint(now, stageHolders(policy.target, targetVersions), policy.target.alias ? targetModelNow?.aliases[policy.target.alias] : undefined);
-    const changed = [];
-    if (after.candidateStage !== before.candidateStage)
-        changed.push(`the candidate moved from ${before.candidateStage} to ${after.candidateStage}`);
-    if (JSON.stringify(after.holders) !== JSON.stringify(before.holders) || after.aliasHolder !== before.aliasHolder) {
-        changed.push(`the holder of ${describeTarget(policy.target)} changed (was ${[...before.holders, before.aliasHolder].filter(Boolean).join(', ') || 'none'}, now ${[...after.holders, after.aliasHolder].filter(Boolean).join(', ') || 'none'})`);
-    }
+    const changed = stateChanges(before, after, policy.target);
     if (changed.length > 0)
         throw new GateError('conflict', `the registry changed while the gate was deciding: ${changed.join('; ')}. Nothing was written; run the gate again.`);
-}
-/** The copy of `source` in the destination model made by an earlier run (by its ledger tag, or its source URI). */
-function copyOf(destVersions, source) {
-    const copy = destVersions
-        .filter((v) => v.tags[TAGS.copiedFrom] === source || v.source === source)
-        .sort(byVersionNumber)
-        .at(-1);
-    return copy ? { copy } : {};
-}
-/**
- * The writes, in phases, each one round trip (MLflow has no batch call, so a phase's writes go
- * together): the evidence tags (validation, checks); the structural writes (creating a model,
- * copying the version, the previous alias, then the alias and the stage together); last the
- * ledger record of what was done, together with the read-back of everything before it.
- * If a run dies between phases, the version carries its verdict but keeps its place, or has
- * moved without its record; a rerun finds what is in place (the copy by its tag) and makes
- * only what is missing. A write that fails is read back at once: if it landed all the same
- * (a lost answer), the run goes on. Never throws: returns the writes made (the new copy's
- * number in place of NEW_COPY, in plan order), the read-back of all but the record, and the
- * first failure, for the caller to read back.
- */
-async function applyPlan(registry, plan, log) {
-    const isEvidence = (op) => (op.kind === 'set-tag' && !op.record) || op.kind === 'delete-tag';
-    const isRecord = (op) => (op.kind === 'set-tag' && op.record === true) || op.kind === 'set-model-tag';
-    const done = [];
-    let copy;
-    const resolved = (planned) => copy && 'version' in planned && planned.version === NEW_COPY ? { ...planned, version: copy } : planned;
-    const inPlanOrder = () => [...done].sort((a, b) => a.index - b.index).map((d) => d.op);
-    const write = async (planned) => {
-        const op = resolved(planned);
-        let version;
-        try {
-            if (op.kind === 'set-model-tag' && op.key === LEDGER.history)
-                await writeHistory(registry, op, log);
-            else
-                ({ version } = await registry.apply(op));
-        }
-        catch (err) {
-            // An ambiguous failure (a reset, a timeout, a repeat that raced its first attempt): read
-            // the write back; if it is in place, go on. A copy's number is unknown, so it cannot be.
-            if (op.kind === 'copy-version')
-                throw err;
-            const check = await readBack(registry, [op])
-                .then((r) => r.checks[0])
-                .catch(() => undefined);
-            if (!check || check.problem)
-                throw err;
-            log(`The answer to "${describeOp(op)}" was lost (${messageOf(err)}), but the registry shows it in place`);
-        }
-        if (op.kind === 'copy-version')
-            copy = version;
-        done.push({ index: plan.indexOf(planned), op });
-        log(`Wrote: ${describeOp(op)}${op.kind === 'copy-version' && version ? ` (v${version})` : ''}`);
-    };
-    const together = async (ops) => {
-        const results = await Promise.allSettled(ops.map(write));
-        const failed = results.find((r) => r.status === 'rejected');
-        if (failed)
-            throw failed.reason;
-    };
-    let failure;
-    let back;
-    try {
-        await together(plan.filter(isEvidence));
-        for (const phase of structuralPhases(plan.filter((o) => !isEvidence(o) && !isRecord(o))))
-            await together(phase);
-        [, back] = await Promise.all([together(plan.filter(isRecord)), readBack(registry, inPlanOrder())]);
-    }
-    catch (err) {
-        failure = err;
-    }
-    // What may have landed: every planned write whose version is known (a copy never answered has none).
-    const attempted = plan.map(resolved).filter((op) => !('version' in op) || op.version !== NEW_COPY);
-    return { done: inPlanOrder(), attempted, ...(back ? { back } : {}), ...(failure !== undefined ? { failure } : {}) };
-}
-/**
- * The model's history tag: one value that every run rewrites from what it read, so racing runs
- * can clash (MLflow's tag upsert is not atomic: a concurrent first write answers 400). On a
- * failure it is read again, this run's entry is put first on what is there now, and written
- * once more; if that fails too, the run goes on with a warning: the versions' own ledger tags
- * are the record, the history only sums them up.
- */
-async function writeHistory(registry, op, log) {
-    try {
-        await registry.apply(op);
-    }
-    catch (err) {
-        const entry = parseHistory(op.value)[0];
-        try {
-            const now = parseHistory((await registry.getRegisteredModel(op.model))?.tags[LEDGER.history]);
-            const merged = entry && !now.some((h) => h.version === entry.version && h.at === entry.at && h.decision === entry.decision)
-                ? appendHistory(now, entry)
-                : undefined;
-            if (merged)
-                await registry.apply({ ...op, value: merged });
-            log(`The history of ${op.model} was written again, onto what another run wrote (${messageOf(err)})`);
-        }
-        catch (again) {
-            log(`Warning: the history tag of ${op.model} was not updated (${messageOf(again)}); the versions' ledger tags record the decision`);
-        }
-    }
-}
-/**
- * The structural writes in round trips: each alone, but for the moves of one version (its
- * alias and its stage), which go together. The previous alias is for the old holder, so it
- * goes first: the old holder is never without a handle.
- */
-function structuralPhases(ops) {
-    const phases = [];
-    for (const op of ops) {
-        const last = phases.at(-1)?.[0];
-        const isMove = (o) => o.kind === 'set-alias' || o.kind === 'transition-stage';
-        if (last && isMove(op) && isMove(last) && 'version' in last && last.version === op.version)
-            phases.at(-1).push(op);
-        else
-            phases.push([op]);
-    }
-    return phases;
-}
-/**
- * Writes the plan, then reads back every version and model written: the decision reported is
- * what the registry holds, not what was asked. After a failed write (an error, a reset, a
- * timeout: the write may or may not have landed) it reads back too, and reports what it finds.
- * A move that another run overtook is `superseded`, and the version's ledger says so.
- */
-async function writeAndVerify(registry, decision, plan, log) {
-    const { done, attempted, back: readAlong, failure } = await applyPlan(registry, plan, log);
-    let back;
-    try {
-        // After a failure, everything that may have landed is read back now.
-        back = failure === undefined && readAlong ? readAlong : await readBack(registry, attempted);
-    }
-    catch (err) {
-        const why = err.message;
-        if (failure !== undefined) {
-            throw new GateError(errorKind(failure), `${messageOf(failure)}. Reading the registry back failed too (${why}), so whether the other writes landed is unknown. ${alreadyWritten(done)}Running the gate again is safe: it converges.`, { wrote: true });
-        }
-        throw new GateError(errorKind(err), `every write was answered, but reading them back failed: ${why}. Running the gate again is safe: it converges.`, { wrote: true });
-    }
-    if (failure !== undefined) {
-        // No race is settled here: a move that is not in place may simply not have landed.
-        const wrong = back.checks.filter((c) => c.problem);
-        const landed = back.checks.filter((c) => !c.problem && !c.unchecked).map((c) => c.op);
-        if (wrong.length === 0) {
-            log(`A write failed (${messageOf(failure)}), but reading the registry back shows every write in place`);
-            return { decision, applied: attempted, reasons: [] };
-        }
-        const inPlace = landed.length > 0 ? `in place: ${landed.map(describeOp).join('; ')}` : 'none of the writes is in place';
-        throw new GateError(errorKind(failure), `${messageOf(failure)}. Read back, ${inPlace}; missing: ${wrong.map((c) => c.problem).join('; ')}. Running the gate again is safe: it converges.`, {
-            wrote: landed.length > 0,
-        });
-    }
-    // Every write was answered: a move that landed, or that another run overtook, is settled against racing runs.
-    const move = moveOf(done);
-    const moveChecks = back.checks.filter((c) => move &&
-        'version' in c.op &&
-        c.op.version === move.version &&
-        (c.op.kind === 'transition-stage' || c.op.kind === 'set-alias'));
-    const moved = moveChecks.length > 0 && moveChecks.every((c) => !c.problem || c.holderNow !== undefined);
-    const settled = move && moved ? await settle(registry, move, back.views.get(move.model), log) : undefined;
-    const others = back.checks.filter((c) => c.problem && !moveChecks.includes(c));
-    if (move && settled && settled.winner !== move.version) {
-        // Overtaken: another run's version holds the target. This version's ledger says so.
-        const target = [move.stage ? `stage ${move.stage}` : '', move.alias ? `alias @${move.alias}` : '']
-            .filter(Boolean)
-            .join(' and ');
-        if (!settled.winner)
-            throw new GateError('conflict', `after writing, nothing holds ${target} of ${move.model}: another process is changing it. Running the gate again is safe: it converges.`, { wrote: true });
-        const record = supersededRecord(move.model, move.version, settled.winner, target);
-        const written = await Promise.allSettled(record.map((op) => registry.apply(op)));
-        const recorded = record.filter((_, i) => written[i].status === 'fulfilled');
-        if (recorded.length < record.length)
-            log(`Could not record the supersession on ${move.model} v${move.version}; the registry still shows it was overtaken`);
-        const why = `${move.model} v${move.version} was moved to ${target}, but when read back v${settled.winner} held it: another run promoted it meanwhile (give every run on this model one concurrency group)`;
-        log(why);
-        return {
-            decision: 'superseded',
-            applied: [...done, ...settled.writes, ...recorded],
-            reasons: [why, ...others.map((c) => c.problem)],
-        };
-    }
-    if (others.length === 0)
-        return { decision, applied: [...done, ...(settled?.writes ?? [])], reasons: [] };
-    throw new GateError('conflict', `after writing, the registry does not hold what the gate decided: ${others.map((c) => c.problem).join('; ')}. Another process may be changing it.`, { wrote: true });
-}
-function messageOf(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-function errorKind(err) {
-    return err instanceof GateError ? err.kind : 'registry';
-}
-function alreadyWritten(done) {
-    return done.length > 0 ? `Answered: ${done.map(describeOp).join('; ')}. ` : '';
-}
-/**
- * Reads back the versions and models the writes touched (all at once: one round trip), and
- * checks each write against them. Where a stage moved, every version of the model is read (one
- * search), so the holders of the stage are known too: racing runs can each land in a stage,
- * since MLflow's archive_existing_versions is no compare-and-swap.
- */
-async function readBack(registry, ops) {
-    const searched = [...new Set(ops.flatMap((op) => (op.kind === 'transition-stage' ? [op.model] : [])))];
-    const versionKeys = [
-        ...new Set(ops.flatMap((op) => 'version' in op && op.kind !== 'set-alias' && !searched.includes(op.model)
-            ? [`${op.model}\u0000${op.version}`]
-            : [])),
-    ];
-    const modelNames = [
-        ...new Set(ops.flatMap((op) => op.kind === 'set-alias' || op.kind === 'set-model-tag' || op.kind === 'create-model' ? [op.model] : [])),
-    ];
-    const [searches, versions, models] = await Promise.all([
-        Promise.all(searched.map((m) => registry.searchModelVersions(m))),
-        Promise.all(versionKeys.map((k) => registry.getModelVersion(...k.split('\u0000')))),
-        Promise.all(modelNames.map((m) => registry.getRegisteredModel(m))),
-    ]);
-    const views = new Map();
-    const view = (m) => views.get(m) ?? views.set(m, { versions: [] }).get(m);
-    searched.forEach((m, i) => (view(m).versions = searches[i]));
-    versionKeys.forEach((k, i) => {
-        const v = versions[i];
-        if (v)
-            view(v.name).versions.push(v);
-    });
-    modelNames.forEach((m, i) => (view(m).registered = models[i] ?? null));
-    const versionOf = (model, version) => views.get(model)?.versions.find((v) => v.version === version);
-    const modelOf = (model) => views.get(model)?.registered;
-    const checks = [];
-    for (const op of ops) {
-        if (op.kind === 'create-model') {
-            checks.push(modelOf(op.model) ? { op } : { op, problem: `model ${op.model} does not exist` });
-            continue;
-        }
-        if (op.kind === 'set-alias') {
-            const now = modelOf(op.model)?.aliases[op.alias];
-            checks.push(now === op.version
-                ? { op }
-                : {
-                    op,
-                    problem: `alias @${op.alias} of ${op.model} points at ${now ? `v${now}` : 'nothing'}, not v${op.version}`,
-                    ...(now ? { holderNow: now } : {}),
-                });
-            continue;
-        }
-        if (op.kind === 'set-model-tag') {
-            // The history is a summary of the versions' own ledger tags, which racing runs rewrite in
-            // turn: it is written best effort (see writeHistory), never a reason to doubt a decision.
-            if (op.key === LEDGER.history)
-                checks.push({ op, unchecked: true });
-            else
-                checks.push(modelOf(op.model)?.tags[op.key] === op.value
-                    ? { op }
-                    : { op, problem: `tag ${op.key} of the registered model ${op.model} is not as written` });
-            continue;
-        }
-        if (op.kind === 'copy-version') {
-            checks.push({ op }); // its number came back with the answer; its tags are checked by their own writes
-            continue;
-        }
-        const after = versionOf(op.model, op.version);
-        if (!after) {
-            checks.push({ op, problem: `${op.model} v${op.version} disappeared` });
-            continue;
-        }
-        if (op.kind === 'transition-stage') {
-            if (after.stage.toLowerCase() === op.stage.toLowerCase()) {
-                checks.push({ op });
-                continue;
-            }
-            // Another run's move overtook this one: who holds the stage now?
-            const holder = views
-                .get(op.model)
-                .versions.filter((v) => v.stage.toLowerCase() === op.stage.toLowerCase())
-                .sort(byVersionNumber)
-                .at(-1);
-            checks.push({
-                op,
-                problem: `${op.model} v${op.version} is in stage ${after.stage}, not ${op.stage}`,
-                ...(holder ? { holderNow: holder.version } : {}),
-            });
-            continue;
-        }
-        if (op.kind === 'set-tag')
-            checks.push(after.tags[op.key] === op.value
-                ? { op }
-                : {
-                    op,
-                    problem: `tag ${op.key} of ${op.model} v${op.version} is ${JSON.stringify(after.tags[op.key] ?? null)}`,
-                });
-        if (op.kind === 'delete-tag')
-            checks.push(op.key in after.tags ? { op, problem: `tag ${op.key} of ${op.model} v${op.version} is still set` } : { op });
-    }
-    return { checks, views };
-}
-/** The version this plan moves into the target (its stage, its alias), if it moves one. */
-function moveOf(ops) {
-    const transition = ops.find((op) => op.kind === 'transition-stage' && op.stage.toLowerCase() !== 'archived');
-    const aliasOp = ops.filter((op) => op.kind === 'set-alias').at(-1);
-    const version = transition?.version ?? aliasOp?.version;
-    if (!version || version === NEW_COPY)
-        return undefined;
-    const model = transition?.model ?? aliasOp.model;
-    const alias = aliasOp && aliasOp.version === version ? aliasOp.alias : undefined;
-    return {
-        model,
-        version,
-        ...(transition ? { stage: transition.stage, archiveExisting: transition.archiveExisting } : {}),
-        ...(alias ? { alias } : {}),
-    };
-}
-/**
- * After a move, settles a race: MLflow has no compare-and-swap, so runs that moved at the same
- * moment can each land (an alias is one value, the last writer's; a stage can end with several
- * versions in it). Every run applies one rule to what it reads back: the alias holder wins when
- * the target has an alias, else the highest version in the stage. The winner archives the
- * others left in the stage (or, holding the alias but archived by a racer, takes the stage back);
- * a loser still in the stage archives itself. Archiving is idempotent, so runs that settle the
- * same race together agree.
- */
-async function settle(registry, move, view, log) {
-    const versions = view?.versions ?? [];
-    const inStage = move.stage
-        ? versions
-            .filter((v) => v.stage.toLowerCase() === move.stage.toLowerCase())
-            .sort(byVersionNumber)
-            .map((v) => v.version)
-        : [];
-    const winner = move.alias ? view?.registered?.aliases[move.alias] : inStage.at(-1);
-    const writes = [];
-    const to = (version, stage, archiveExisting) => ({
-        kind: 'transition-stage',
-        model: move.model,
-        version,
-        stage,
-        archiveExisting,
-    });
-    // A stage that keeps several versions (archive_existing: false) has no race to settle.
-    if (move.stage && !move.archiveExisting) {
-        const kept = move.alias ? winner : inStage.includes(move.version) ? move.version : inStage.at(-1);
-        return { ...(kept ? { winner: kept } : {}), writes };
-    }
-    if (move.stage && winner === move.version) {
-        if (!inStage.includes(move.version))
-            writes.push(to(move.version, move.stage, true));
-        else
-            writes.push(...inStage.filter((v) => v !== move.version).map((v) => to(v, 'Archived', false)));
-    }
-    else if (move.stage && inStage.includes(move.version)) {
-        writes.push(to(move.version, 'Archived', false));
-    }
-    if (writes.length > 0) {
-        log(`Runs raced on ${move.model}: ${inStage.length ? `v${inStage.join(', v')} in stage ${move.stage}` : `nothing in stage ${move.stage}`}${move.alias ? `, @${move.alias} on ${winner ? `v${winner}` : 'nothing'}` : ''}; settling: ${writes.map(describeOp).join('; ')}`);
-        const results = await Promise.allSettled(writes.map((op) => registry.apply(op)));
-        const failed = results.find((r) => r.status === 'rejected');
-        if (failed)
-            throw new GateError(errorKind(failed.reason), `settling a race with another run failed: ${messageOf(failed.reason)}. Running the gate again is safe: it converges.`, { wrote: true });
-    }
-    return { ...(winner ? { winner } : {}), writes };
 }
 /** `mode: history`: the model's ledger history, newest first. */
 async function readHistory(registry, model) {
     const registered = await registry.getRegisteredModel(model);
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
-    return parseHistory(registered.tags[LEDGER.history]);
+    return historyOf(registered.tags);
 }
 
 // EXTERNAL MODULE: external "os"

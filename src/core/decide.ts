@@ -15,6 +15,7 @@ import {
 } from './ledger.js';
 import type { Policy } from './policy.js';
 import {
+  byVersionNumber,
   compareVersions,
   modelUri,
   NEW_COPY,
@@ -25,9 +26,6 @@ import {
 import { LEDGER, MAX_TAG_VALUE, TAGS } from './tags.js';
 import { describeTarget, targetKey } from './target.js';
 import { formatNumber } from './thresholds.js';
-
-/** Defined in ./tags.js; re-exported while src/gate.ts imports it from here. */
-export { TAGS };
 
 /**
  * The one list of `decision` values, for every mode. README.md documents each;
@@ -267,4 +265,13 @@ export function failedChecksTag(failed: Check[]): string {
 const TRUNCATED = ' ... (truncated)';
 function clip(text: string): string {
   return text.length <= MAX_TAG_VALUE ? text : text.slice(0, MAX_TAG_VALUE - TRUNCATED.length) + TRUNCATED;
+}
+
+/** The copy of `source` in the destination model made by an earlier run (by its ledger tag, or its source URI). */
+export function copyOf(destVersions: ModelVersion[], source: string): { copy?: ModelVersion } {
+  const copy = destVersions
+    .filter((v) => v.tags[TAGS.copiedFrom] === source || v.source === source)
+    .sort(byVersionNumber)
+    .at(-1);
+  return copy ? { copy } : {};
 }

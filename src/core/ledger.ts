@@ -10,10 +10,6 @@ import { createHash } from 'node:crypto';
 import type { Policy } from './policy.js';
 import { LEDGER, MAX_REASON, MAX_TAG_VALUE } from './tags.js';
 
-/** Defined in ./tags.js and ./target.js; re-exported while src/gate.ts and src/schedule.ts import them from here. */
-export { LEDGER };
-export { targetKey } from './target.js';
-
 /** Where a decision was made: from the workflow run (github.context), and when. */
 export interface LedgerContext {
   /** ISO 8601, UTC. */
@@ -150,4 +146,9 @@ export function appendHistory(history: HistoryEntry[], entry: HistoryEntry, max 
 /** One history entry as a line for a log or a terminal. */
 export function formatHistoryLine(h: HistoryEntry): string {
   return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
+}
+
+/** The model's history, from its registered-model tags (absent when the model was not read). */
+export function historyOf(modelTags: Record<string, string> | undefined): HistoryEntry[] {
+  return parseHistory(modelTags?.[LEDGER.history]);
 }

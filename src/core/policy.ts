@@ -60,9 +60,6 @@ export interface Target {
   model?: string;
 }
 
-/** Defined in ./target.js; re-exported while src/gate.ts imports it from here. */
-export { describeTarget } from './target.js';
-
 export interface CandidateRules {
   fromStage?: string;
   /** A run status, or 'any'. */

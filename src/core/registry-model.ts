@@ -92,6 +92,13 @@ export function modelUri(model: string, version: string): string {
   return `models:/${model}/${version}`;
 }
 
+/** A registered model: its aliases (alias → version) and its tags. */
+export interface RegisteredModel {
+  name: string;
+  aliases: Record<string, string>;
+  tags: Record<string, string>;
+}
+
 /** What the gate needs of a registry. The MLflow REST adapter implements it; tests may pass another. */
 export interface Registry {
   /** Where it is, for messages (never with credentials). */
@@ -99,9 +106,7 @@ export interface Registry {
   /** False for registries with aliases only (Databricks Unity Catalog). */
   readonly supportsStages: boolean;
   /** null when the model does not exist. */
-  getRegisteredModel(
-    name: string,
-  ): Promise<{ name: string; aliases: Record<string, string>; tags: Record<string, string> } | null>;
+  getRegisteredModel(name: string): Promise<RegisteredModel | null>;
   /** Names of the registered models whose name starts with `prefix` (all pages; LIKE is only a prefilter). */
   searchModelNames(prefix: string): Promise<string[]>;
   /** Every version of the model, all pages. */

@@ -6,7 +6,7 @@ import type { Check } from './evaluate.js';
 import type { Decision, GateDecision, Mode } from './decide.js';
 import { EXIT_CODES, type ErrorKind } from './errors.js';
 import { describeOp, modelUri, type RegistryOp } from './registry-model.js';
-import { MLFLOW_TAGS } from './tags.js';
+import { sourceCommitOf } from './tags.js';
 import { formatNumber, formatPercent } from './thresholds.js';
 
 export interface Report {
@@ -101,7 +101,7 @@ export function lineageOf(
   run?: { runId: string; experimentId?: string; tags: Record<string, string> },
 ): NonNullable<Report['lineage']> | undefined {
   if (!run) return undefined;
-  const commit = run.tags[MLFLOW_TAGS.sourceCommit];
+  const commit = sourceCommitOf(run);
   return {
     runId: run.runId,
     ...(run.experimentId

@@ -45,6 +45,11 @@ export const MLFLOW_TAGS = {
   sourceCommit: 'mlflow.source.git.commit',
 } as const;
 
+/** The commit a run's code came from, if MLflow recorded it. */
+export function sourceCommitOf(run: { tags: Record<string, string> } | undefined): string | undefined {
+  return run?.tags[MLFLOW_TAGS.sourceCommit];
+}
+
 /** MLflow refuses tag values over 5,000 characters. */
 export const MAX_TAG_VALUE = 5000;
 
