@@ -5,7 +5,10 @@ const REAL = ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    testTimeout: 60_000,
+    // A test time-out says a test hung, not how fast it should be: the real suites' tests run the
+    // Action (a Node process) and MLflow's client (a Python process) several times, which on a
+    // 2-core machine with other suites beside them takes several times as long as alone.
+    testTimeout: 180_000,
     // The real project's globalSetup may build the venv from scratch (~50-60 s) before the server starts.
     hookTimeout: 240_000,
     teardownTimeout: 30_000,

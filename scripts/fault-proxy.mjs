@@ -1,9 +1,15 @@
 /**
  * An HTTP proxy on 127.0.0.1 in front of a real server (MLflow), for the fault sweep
  * (test/integration/fault-sweep.test.ts) and the benchmarks (bench/):
- * - it records every request (number, method, path, body, start and end times, what was done to it);
+ * - it records every request (number, method, path, body, start and end times, what was done to it,
+ *   whether the client gave up on it before its answer was sent);
  * - it adds latency to every request (`latencyMs`, before forwarding), to stand in for a remote server;
- * - it injects one fault by rule: by request number (`{ at: 7, kind: '503' }`) or by a predicate.
+ * - it injects one fault by rule: by what the request is (`{ key: 'GET /api/2.0/mlflow/runs/get?...',
+ *   occurrence: 2, kind: '503' }`: the second request with that key), by request number
+ *   (`{ at: 7, kind: '503' }`) or by a predicate. A request's key is `keyOf(request)`, by default
+ *   `METHOD path`; the fault sweep keys requests by what they ask for with the model's name and run ids
+ *   taken out, so a fault lands on the same request of another model's run however many other
+ *   requests (retries under load, requests sent together arriving in another order) come before it.
  *
  * Fault kinds:
  *   503, 429            answer that status (JSON, like MLflow) without forwarding
@@ -34,17 +40,31 @@ export function isWrite(req) {
 }
 
 /**
- * @typedef {{ n: number, method: string, path: string, headers: http.IncomingHttpHeaders, body: string, start: number, end?: number, status?: number, fault?: string }} ProxiedRequest
- * @typedef {{ at?: number, when?: (req: ProxiedRequest) => boolean, kind: string, times?: number }} FaultRule
+ * @typedef {{ n: number, method: string, path: string, headers: http.IncomingHttpHeaders, body: string, start: number, end?: number, status?: number, fault?: string, key: string, occurrence: number, abandoned?: boolean }} ProxiedRequest
+ * `abandoned`: the client closed the connection before the whole answer was sent (its time-out, or
+ * a fault that destroyed the connection).
+ * @typedef {{ at?: number, key?: string, occurrence?: number, when?: (req: ProxiedRequest) => boolean, kind: string, times?: number }} FaultRule
+ * @typedef {(req: { method: string, path: string, body: string }) => string} KeyOf
  */
+
+/** @type {KeyOf} */
+export const defaultKeyOf = (r) => `${r.method} ${r.path}`;
 
 /**
  * `hold`: awaited before a request goes on (after it is recorded), e.g. a starting line that lets
  * racing processes through together.
- * @param {{ upstream: string, latencyMs?: number, delayMs?: number, retryAfterSeconds?: number, fault?: FaultRule, hold?: (req: ProxiedRequest) => Promise<void> }} opts
+ * @param {{ upstream: string, latencyMs?: number, delayMs?: number, retryAfterSeconds?: number, fault?: FaultRule, hold?: (req: ProxiedRequest) => Promise<void>, keyOf?: KeyOf }} opts
  */
 export async function startFaultProxy(
-  { upstream, latencyMs = 0, delayMs = 3000, retryAfterSeconds = 1, fault, hold } = /** @type {any} */ ({}),
+  {
+    upstream,
+    latencyMs = 0,
+    delayMs = 3000,
+    retryAfterSeconds = 1,
+    fault,
+    hold,
+    keyOf: initialKeyOf = defaultKeyOf,
+  } = /** @type {any} */ ({}),
 ) {
   const target = new URL(upstream);
   /** @type {ProxiedRequest[]} */
@@ -54,13 +74,23 @@ export async function startFaultProxy(
   let count = 0;
   let inFlight = 0;
   let maxInFlight = 0;
+  let keyOf = initialKeyOf;
+  /** @type {Map<string, number>} how many requests with each key so far */
+  let occurrences = new Map();
   const sockets = new Set();
   const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
   const pick = (/** @type {ProxiedRequest} */ r) => {
     if (!rule) return undefined;
     if ((rule.times ?? 1) <= injected) return undefined;
-    const hit = rule.at !== undefined ? r.n === rule.at : rule.when ? rule.when(r) : false;
+    const hit =
+      rule.key !== undefined
+        ? r.key === rule.key && r.occurrence === (rule.occurrence ?? 1)
+        : rule.at !== undefined
+          ? r.n === rule.at
+          : rule.when
+            ? rule.when(r)
+            : false;
     if (!hit) return undefined;
     injected += 1;
     return rule.kind;
@@ -70,16 +100,27 @@ export async function startFaultProxy(
     const chunks = [];
     for await (const c of req) chunks.push(c);
     const body = Buffer.concat(chunks);
+    const method = req.method ?? 'GET';
+    const reqPath = req.url ?? '/';
+    const text = body.toString('utf8');
+    const key = keyOf({ method, path: reqPath, body: text });
+    const occurrence = (occurrences.get(key) ?? 0) + 1;
+    occurrences.set(key, occurrence);
     /** @type {ProxiedRequest} */
     const entry = {
       n: ++count,
-      method: req.method ?? 'GET',
-      path: req.url ?? '/',
+      method,
+      path: reqPath,
       headers: req.headers,
-      body: body.toString('utf8'),
+      body: text,
       start: performance.now(),
+      key,
+      occurrence,
     };
     requests.push(entry);
+    res.on('close', () => {
+      if (!res.writableFinished) entry.abandoned = true;
+    });
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     const done = (/** @type {number | undefined} */ status) => {
@@ -170,10 +211,18 @@ export async function startFaultProxy(
       rule = next;
       injected = 0;
     },
-    /** Forgets the requests seen and restarts the numbering at 1 (the fault rule counts from there). */
-    reset(/** @type {FaultRule | undefined} */ next = undefined) {
+    /**
+     * Forgets the requests seen and restarts the numbering at 1 and the occurrences of every key
+     * (the fault rule counts from there); `nextKeyOf` keys the requests from now on (default: as before).
+     */
+    reset(
+      /** @type {FaultRule | undefined} */ next = undefined,
+      /** @type {KeyOf | undefined} */ nextKeyOf = undefined,
+    ) {
       requests = [];
       count = 0;
+      occurrences = new Map();
+      if (nextKeyOf) keyOf = nextKeyOf;
       maxInFlight = 0;
       rule = next;
       injected = 0;

@@ -38,6 +38,9 @@ describe('notifications', () => {
     await seed(py(), model);
     received.length = 0;
     const slack = `${base}/services/T000/B000/slack-token-xyz`;
+    // The payload is stamped during the run (whole seconds or finer): not "in the last minute",
+    // which a run on a loaded machine could outlast.
+    const startedMs = Math.floor(Date.now() / 1000) * 1000;
     const run = await runAction({
       inputs: {
         'tracking-uri': url,
@@ -59,7 +62,8 @@ describe('notifications', () => {
       report: { decision: 'promoted', model, version: '2' },
     });
     expect(hook.headers['x-gate-delivery']).toBe(payload.delivery);
-    expect(Date.parse(payload.timestamp)).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(payload.timestamp)).toBeGreaterThanOrEqual(startedMs);
+    expect(Date.parse(payload.timestamp)).toBeLessThanOrEqual(Date.now());
     const message = JSON.parse(received.find((r) => r.path.startsWith('/services/'))!.body);
     expect(message.text).toContain(`*${model}* v2: *promoted*`);
     expect(message.text).toContain('<https://github.com/acme/models/actions/runs/42|workflow run>');

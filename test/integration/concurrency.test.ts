@@ -34,8 +34,17 @@ const POLICY_PATH = '.github/promotion-policy.yml';
 const GATE_RUN = 'x-gate-run';
 /** Latency the proxy adds to every request, standing in for a remote server (and widening the race). */
 const LATENCY_MS = 100;
-/** How long the starting line waits for all ten processes' first requests before it lets them through anyway. */
-const STARTING_LINE_MS = 15_000;
+/**
+ * How long the starting line waits for all ten processes' first requests before it lets them through
+ * anyway (only for a process that died before sending any). Ten Node processes starting on a loaded
+ * 2-core machine can take well over 15 s to all send one; letting the early ones go then made the race
+ * smaller than the test asserts. The held first requests must outlast it: RACE_REQUEST_TIMEOUT_S.
+ */
+const STARTING_LINE_MS = 90_000;
+/** The racers' request-timeout input: longer than the starting line holds a first request. */
+const RACE_REQUEST_TIMEOUT_S = 150;
+/** The race's test time-out: the starting line, then ten runs beside each other on 2 cores. */
+const RACE_TEST_TIMEOUT_MS = 300_000;
 
 type Backend = { name: string; workers: number; postgres: boolean };
 const BACKENDS: Backend[] = [
@@ -152,7 +161,8 @@ beforeAll(async () => {
   const t0 = performance.now();
   await Promise.all(BACKENDS.map(async (b) => benches.set(b.name, await prepare(b))));
   console.error(`[concurrency] both backends started and seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-}, 80_000);
+  // PostgreSQL, then two MLflow servers (each may take its 90 s start-up bound under load), and the seeding.
+}, 300_000);
 
 afterAll(async () => {
   await Promise.all(
@@ -167,253 +177,263 @@ afterAll(async () => {
 for (const backend of BACKENDS) {
   describe(`ten racing promotions, ${backend.name} backend store, ${backend.workers} server workers`, () => {
     for (const target of TARGETS) {
-      it(`${target.name}: one winner, every decision matches the registry, the ledger explains the rest`, async () => {
-        const { url, py, proxy, line, models } = benches.get(backend.name)!;
-        const model = models[target.kind];
+      it(
+        `${target.name}: one winner, every decision matches the registry, the ledger explains the rest`,
+        async () => {
+          const { url, py, proxy, line, models } = benches.get(backend.name)!;
+          const model = models[target.kind];
 
-        // --- the race: ten processes started together, each promoting its own version
-        proxy.reset(undefined);
-        line.reset();
-        const t0 = performance.now();
-        const racers: Racer[] = await Promise.all(
-          Array.from({ length: RACERS }, async (_, index) => {
-            const version = String(index + 2);
-            const run = await runAction({
-              inputs: {
-                'tracking-uri': proxy.url,
-                model,
-                version,
-                policy: POLICY_PATH,
-                mode: 'promote',
-                'extra-headers': `X-Gate-Run: ${index}`,
-              },
-              files: { [POLICY_PATH]: target.policy(model) },
-            });
-            return { index, version, run, requests: [] };
-          }),
-        );
-        const raceSeconds = (performance.now() - t0) / 1000;
-        const requests = [...proxy.requests];
-        for (const r of requests) {
-          const i = Number(r.headers[GATE_RUN]);
-          expect(
-            Number.isInteger(i) && i >= 0 && i < RACERS,
-            `a request without a valid ${GATE_RUN} header: ${r.method} ${r.path}`,
-          ).toBe(true);
-          racers[i]!.requests.push(r);
-        }
-        const why = (r: Racer) =>
-          `run ${r.index} (v${r.version}): exit ${r.run.code}, outputs ${JSON.stringify({ decision: r.run.outputs['decision'], wrote: r.run.outputs['wrote'], 'error-kind': r.run.outputs['error-kind'] })}; ${errorLine(r.run)}`;
-        /** Everything that contradicts the contract, all of it, so one failure shows the whole race. */
-        const problems: string[] = [];
-        const check = (ok: boolean, problem: string) => {
-          if (!ok) problems.push(problem);
-        };
-
-        // --- the runs overlapped: several read the holder before any process wrote
-        const writes = requests.filter(isWrite);
-        expect(writes.length, 'no process wrote anything').toBeGreaterThan(0);
-        const moveEndpoint = target.kind === 'stage' ? 'model-versions/transition-stage' : 'registered-models/alias';
-        const firstWrite = Math.min(...writes.map((w) => w.start));
-        // the first write that can change what another process reads as the holder (before it, each
-        // process writes only the evidence tags of its own version)
-        const firstMove = Math.min(...writes.filter((w) => endpoint(w) === moveEndpoint).map((w) => w.start));
-        // the holder of a stage is read from model-versions/search, of an alias from registered-models/get
-        const holderRead = target.kind === 'stage' ? 'model-versions/search' : 'registered-models/get';
-        const readBefore = (t: number) =>
-          racers.filter((r) => {
-            const first = r.requests.find((q) => q.method === 'GET' && endpoint(q) === holderRead);
-            return first?.end !== undefined && first.end <= t;
-          }).length;
-        const readBeforeFirstWrite = readBefore(firstWrite);
-        const readBeforeFirstMove = readBefore(firstMove);
-        // Until the first move the registry holds what was seeded: each of these processes had read v1 as
-        // the holder (its answer was complete) before any process moved anything.
-        check(
-          readBeforeFirstMove >= 3,
-          `only ${readBeforeFirstMove} processes had read the holder before the first move`,
-        );
-
-        // --- the registry as MLflow's own client reads it
-        const versions: PyVersion[] = await py.call('search_versions', { model });
-        const byVersion = new Map(versions.map((v) => [v.version, v]));
-        const registered: { aliases: Record<string, string>; tags: Record<string, string> } = await py.call(
-          'get_model',
-          { model },
-        );
-        const inProduction = versions.filter((v) => v.current_stage === 'Production').map((v) => v.version);
-        const holders =
-          target.kind === 'stage'
-            ? inProduction
-            : [registered.aliases['champion']].filter((v): v is string => v !== undefined);
-        check(
-          holders.length === 1,
-          `MLflow: ${holders.length} versions hold ${target.name} (${holders.map((v) => `v${v}`).join(', ')}), not exactly one`,
-        );
-        check(inProduction.length <= 1, `MLflow: ${inProduction.length} versions are in Production`);
-        if (target.kind === 'alias') {
-          check(
-            JSON.stringify(Object.keys(registered.aliases)) === '["champion"]',
-            `aliases other than @champion: ${JSON.stringify(registered.aliases)}`,
+          // --- the race: ten processes started together, each promoting its own version
+          proxy.reset(undefined);
+          line.reset();
+          const t0 = performance.now();
+          const racers: Racer[] = await Promise.all(
+            Array.from({ length: RACERS }, async (_, index) => {
+              const version = String(index + 2);
+              const run = await runAction({
+                inputs: {
+                  'tracking-uri': proxy.url,
+                  model,
+                  version,
+                  policy: POLICY_PATH,
+                  mode: 'promote',
+                  'extra-headers': `X-Gate-Run: ${index}`,
+                  'request-timeout': String(RACE_REQUEST_TIMEOUT_S),
+                  'retry-deadline': String(2 * RACE_REQUEST_TIMEOUT_S),
+                },
+                files: { [POLICY_PATH]: target.policy(model) },
+              });
+              return { index, version, run, requests: [] };
+            }),
           );
-          check(
-            versions.every((v) => v.current_stage === 'None'),
-            'an alias target moved a stage',
-          );
-        }
-        check(!holders.includes('1'), `v1 still holds ${target.name}: nobody was promoted`);
-        const holds = (v: string) => holders.includes(v);
+          const raceSeconds = (performance.now() - t0) / 1000;
+          const requests = [...proxy.requests];
+          for (const r of requests) {
+            const i = Number(r.headers[GATE_RUN]);
+            expect(
+              Number.isInteger(i) && i >= 0 && i < RACERS,
+              `a request without a valid ${GATE_RUN} header: ${r.method} ${r.path}`,
+            ).toBe(true);
+            racers[i]!.requests.push(r);
+          }
+          const why = (r: Racer) =>
+            `run ${r.index} (v${r.version}): exit ${r.run.code}, outputs ${JSON.stringify({ decision: r.run.outputs['decision'], wrote: r.run.outputs['wrote'], 'error-kind': r.run.outputs['error-kind'] })}; ${errorLine(r.run)}`;
+          /** Everything that contradicts the contract, all of it, so one failure shows the whole race. */
+          const problems: string[] = [];
+          const check = (ok: boolean, problem: string) => {
+            if (!ok) problems.push(problem);
+          };
 
-        // --- every process's decision matches what happened to its version
-        const tally: Record<string, number> = {};
-        for (const r of racers) {
-          const decision = r.run.outputs['decision'] ?? '(none)';
-          tally[decision] = (tally[decision] ?? 0) + 1;
-          const v = byVersion.get(r.version)!;
-          const ledger = ledgerOf(v);
-          const said = (claim: string) =>
-            `${why(r)}: ${claim}; registry: v${r.version} ${v.current_stage}${registered.aliases['champion'] === r.version ? ' @champion' : ''} ${JSON.stringify(ledgerTagsOnly(ledger))}`;
-          const move = r.requests.find((q) => isWrite(q) && endpoint(q) === moveEndpoint);
-          if (decision === 'promoted') {
+          // --- the runs overlapped: several read the holder before any process wrote
+          const writes = requests.filter(isWrite);
+          expect(writes.length, 'no process wrote anything').toBeGreaterThan(0);
+          const moveEndpoint = target.kind === 'stage' ? 'model-versions/transition-stage' : 'registered-models/alias';
+          const firstWrite = Math.min(...writes.map((w) => w.start));
+          // the first write that can change what another process reads as the holder (before it, each
+          // process writes only the evidence tags of its own version)
+          const firstMove = Math.min(...writes.filter((w) => endpoint(w) === moveEndpoint).map((w) => w.start));
+          // the holder of a stage is read from model-versions/search, of an alias from registered-models/get
+          const holderRead = target.kind === 'stage' ? 'model-versions/search' : 'registered-models/get';
+          const readBefore = (t: number) =>
+            racers.filter((r) => {
+              const first = r.requests.find((q) => q.method === 'GET' && endpoint(q) === holderRead);
+              return first?.end !== undefined && first.end <= t;
+            }).length;
+          const readBeforeFirstWrite = readBefore(firstWrite);
+          const readBeforeFirstMove = readBefore(firstMove);
+          // Until the first move the registry holds what was seeded: each of these processes had read v1 as
+          // the holder (its answer was complete) before any process moved anything.
+          check(
+            readBeforeFirstMove >= 3,
+            `only ${readBeforeFirstMove} processes had read the holder before the first move`,
+          );
+
+          // --- the registry as MLflow's own client reads it
+          const versions: PyVersion[] = await py.call('search_versions', { model });
+          const byVersion = new Map(versions.map((v) => [v.version, v]));
+          const registered: { aliases: Record<string, string>; tags: Record<string, string> } = await py.call(
+            'get_model',
+            { model },
+          );
+          const inProduction = versions.filter((v) => v.current_stage === 'Production').map((v) => v.version);
+          const holders =
+            target.kind === 'stage'
+              ? inProduction
+              : [registered.aliases['champion']].filter((v): v is string => v !== undefined);
+          check(
+            holders.length === 1,
+            `MLflow: ${holders.length} versions hold ${target.name} (${holders.map((v) => `v${v}`).join(', ')}), not exactly one`,
+          );
+          check(inProduction.length <= 1, `MLflow: ${inProduction.length} versions are in Production`);
+          if (target.kind === 'alias') {
             check(
-              r.run.code === 0 && r.run.outputs['wrote'] === 'true' && r.run.outputs['error-kind'] === '',
-              said('promoted, but exit code, wrote or error-kind disagree'),
+              JSON.stringify(Object.keys(registered.aliases)) === '["champion"]',
+              `aliases other than @champion: ${JSON.stringify(registered.aliases)}`,
             );
             check(
-              v.tags['validation'] === 'passed' &&
-                ledger['mlflow_gate.decision'] === 'promoted' &&
-                ledger['mlflow_gate.target'] === target.ledger,
-              said('promoted, but the ledger does not record it'),
+              versions.every((v) => v.current_stage === 'None'),
+              'an alias target moved a stage',
             );
-            check(move !== undefined, said('promoted without moving its version'));
-            if (!holds(r.version) && move) {
-              // Taken by a later racer: only after this process's read-back. A move's transaction commits
-              // somewhere between its request's start and end, so some other process's move must have
-              // ended after this process's read-back began.
-              const readBackStart = Math.min(
-                ...r.requests
-                  .filter((q) => q.method === 'GET' && move.end !== undefined && q.start >= move.end)
-                  .map((q) => q.start),
+          }
+          check(!holders.includes('1'), `v1 still holds ${target.name}: nobody was promoted`);
+          const holds = (v: string) => holders.includes(v);
+
+          // --- every process's decision matches what happened to its version
+          const tally: Record<string, number> = {};
+          for (const r of racers) {
+            const decision = r.run.outputs['decision'] ?? '(none)';
+            tally[decision] = (tally[decision] ?? 0) + 1;
+            const v = byVersion.get(r.version)!;
+            const ledger = ledgerOf(v);
+            const said = (claim: string) =>
+              `${why(r)}: ${claim}; registry: v${r.version} ${v.current_stage}${registered.aliases['champion'] === r.version ? ' @champion' : ''} ${JSON.stringify(ledgerTagsOnly(ledger))}`;
+            const move = r.requests.find((q) => isWrite(q) && endpoint(q) === moveEndpoint);
+            if (decision === 'promoted') {
+              check(
+                r.run.code === 0 && r.run.outputs['wrote'] === 'true' && r.run.outputs['error-kind'] === '',
+                said('promoted, but exit code, wrote or error-kind disagree'),
               );
-              const later = racers.filter(
-                (o) =>
-                  o !== r &&
-                  o.requests.some(
-                    (q) => isWrite(q) && endpoint(q) === moveEndpoint && (q.end ?? Infinity) > readBackStart,
+              check(
+                v.tags['validation'] === 'passed' &&
+                  ledger['mlflow_gate.decision'] === 'promoted' &&
+                  ledger['mlflow_gate.target'] === target.ledger,
+                said('promoted, but the ledger does not record it'),
+              );
+              check(move !== undefined, said('promoted without moving its version'));
+              if (!holds(r.version) && move) {
+                // Taken by a later racer: only after this process's read-back. A move's transaction commits
+                // somewhere between its request's start and end, so some other process's move must have
+                // ended after this process's read-back began.
+                const readBackStart = Math.min(
+                  ...r.requests
+                    .filter((q) => q.method === 'GET' && move.end !== undefined && q.start >= move.end)
+                    .map((q) => q.start),
+                );
+                const later = racers.filter(
+                  (o) =>
+                    o !== r &&
+                    o.requests.some(
+                      (q) => isWrite(q) && endpoint(q) === moveEndpoint && (q.end ?? Infinity) > readBackStart,
+                    ),
+                );
+                const supersededLater = ledger['mlflow_gate.superseded_by'] !== undefined;
+                let stamp = '';
+                let stampedAfterMove = true;
+                if (target.kind === 'stage') {
+                  check(v.current_stage === 'Archived', said('promoted, no longer in Production, and not Archived'));
+                  // MLflow stamps the versions it archives with the time the archiving transaction began
+                  const updated = await lastUpdatedTimestamp(url, model, r.version);
+                  stampedAfterMove = updated >= Math.floor(epochMs(move.start));
+                  stamp = `, last_updated_timestamp ${updated} (its own move began ${Math.floor(epochMs(move.start))})`;
+                }
+                check(
+                  supersededLater || (later.length > 0 && stampedAfterMove),
+                  said(
+                    `promoted, but v${holders.join(', v')} holds ${target.name}, and no other move could have landed after its read-back began${stamp}`,
                   ),
-              );
-              const supersededLater = ledger['mlflow_gate.superseded_by'] !== undefined;
-              let stamp = '';
-              let stampedAfterMove = true;
-              if (target.kind === 'stage') {
-                check(v.current_stage === 'Archived', said('promoted, no longer in Production, and not Archived'));
-                // MLflow stamps the versions it archives with the time the archiving transaction began
-                const updated = await lastUpdatedTimestamp(url, model, r.version);
-                stampedAfterMove = updated >= Math.floor(epochMs(move.start));
-                stamp = `, last_updated_timestamp ${updated} (its own move began ${Math.floor(epochMs(move.start))})`;
+                );
               }
+            } else if (decision === 'superseded') {
               check(
-                supersededLater || (later.length > 0 && stampedAfterMove),
-                said(
-                  `promoted, but v${holders.join(', v')} holds ${target.name}, and no other move could have landed after its read-back began${stamp}`,
-                ),
+                r.run.code !== 0 && r.run.outputs['wrote'] === 'true' && r.run.outputs['error-kind'] === 'conflict',
+                said('superseded, but exit code, wrote or error-kind disagree'),
               );
+              check(move !== undefined, said('superseded without moving its version'));
+              check(!holds(r.version), said('superseded, but its version holds the target'));
+              const by = ledger['mlflow_gate.superseded_by'];
+              check(
+                ledger['mlflow_gate.decision'] === 'superseded' &&
+                  by !== undefined &&
+                  by !== r.version &&
+                  byVersion.has(by),
+                said(`superseded, but its ledger says ${ledger['mlflow_gate.decision']} superseded_by ${by}`),
+              );
+              // the version that took the target was moved there by a gate too
+              if (by !== undefined && byVersion.has(by)) {
+                check(
+                  ['promoted', 'superseded'].includes(byVersion.get(by)!.tags['mlflow_gate.decision'] ?? ''),
+                  said(`superseded by v${by}, whose ledger records no move`),
+                );
+              }
+              if (target.kind === 'stage') check(v.current_stage === 'Archived', said('superseded, but not Archived'));
+            } else if (decision === 'conflict') {
+              // nothing written to its version: no request that writes, no verdict, no ledger, no move
+              const wrote = r.requests.filter(isWrite).map((q) => `${q.method} ${endpoint(q)}`);
+              const wrong = [
+                ...(r.run.code !== 0 && r.run.outputs['wrote'] === 'false' && r.run.outputs['error-kind'] === 'conflict'
+                  ? []
+                  : ['exit code, wrote or error-kind disagree']),
+                ...(wrote.length === 0 ? [] : [`it sent ${wrote.length} writes (${[...new Set(wrote)].join(', ')})`]),
+                ...(Object.keys(v.tags).length === 0 && v.current_stage === 'None' && !holds(r.version)
+                  ? []
+                  : ['its version was changed']),
+              ];
+              check(wrong.length === 0, said(`conflict, but ${wrong.join('; ')}`));
+            } else {
+              problems.push(said(`unexpected decision ${decision}`));
             }
-          } else if (decision === 'superseded') {
-            check(
-              r.run.code !== 0 && r.run.outputs['wrote'] === 'true' && r.run.outputs['error-kind'] === 'conflict',
-              said('superseded, but exit code, wrote or error-kind disagree'),
-            );
-            check(move !== undefined, said('superseded without moving its version'));
-            check(!holds(r.version), said('superseded, but its version holds the target'));
-            const by = ledger['mlflow_gate.superseded_by'];
-            check(
-              ledger['mlflow_gate.decision'] === 'superseded' &&
-                by !== undefined &&
-                by !== r.version &&
-                byVersion.has(by),
-              said(`superseded, but its ledger says ${ledger['mlflow_gate.decision']} superseded_by ${by}`),
-            );
-            // the version that took the target was moved there by a gate too
-            if (by !== undefined && byVersion.has(by)) {
+          }
+
+          // --- every version other than the holder is explained by the ledger
+          const previousOf = (v: PyVersion) =>
+            (v.tags['mlflow_gate.previous_version'] ?? '').split(',').filter(Boolean);
+          for (const v of versions) {
+            if (holds(v.version)) {
               check(
-                ['promoted', 'superseded'].includes(byVersion.get(by)!.tags['mlflow_gate.decision'] ?? ''),
-                said(`superseded by v${by}, whose ledger records no move`),
+                v.version === '1' ||
+                  (v.tags['validation'] === 'passed' &&
+                    v.tags['mlflow_gate.decision'] === 'promoted' &&
+                    v.tags['mlflow_gate.target'] === target.ledger),
+                `the holder v${v.version} has no ledger record of its promotion: ${JSON.stringify(ledgerTagsOnly(ledgerOf(v)))}`,
               );
+              continue;
             }
-            if (target.kind === 'stage') check(v.current_stage === 'Archived', said('superseded, but not Archived'));
-          } else if (decision === 'conflict') {
-            // nothing written to its version: no request that writes, no verdict, no ledger, no move
-            const wrote = r.requests.filter(isWrite).map((q) => `${q.method} ${endpoint(q)}`);
-            const wrong = [
-              ...(r.run.code !== 0 && r.run.outputs['wrote'] === 'false' && r.run.outputs['error-kind'] === 'conflict'
-                ? []
-                : ['exit code, wrote or error-kind disagree']),
-              ...(wrote.length === 0 ? [] : [`it sent ${wrote.length} writes (${[...new Set(wrote)].join(', ')})`]),
-              ...(Object.keys(v.tags).length === 0 && v.current_stage === 'None' && !holds(r.version)
-                ? []
-                : ['its version was changed']),
-            ];
-            check(wrong.length === 0, said(`conflict, but ${wrong.join('; ')}`));
-          } else {
-            problems.push(said(`unexpected decision ${decision}`));
-          }
-        }
-
-        // --- every version other than the holder is explained by the ledger
-        const previousOf = (v: PyVersion) => (v.tags['mlflow_gate.previous_version'] ?? '').split(',').filter(Boolean);
-        for (const v of versions) {
-          if (holds(v.version)) {
-            check(
-              v.version === '1' ||
-                (v.tags['validation'] === 'passed' &&
-                  v.tags['mlflow_gate.decision'] === 'promoted' &&
-                  v.tags['mlflow_gate.target'] === target.ledger),
-              `the holder v${v.version} has no ledger record of its promotion: ${JSON.stringify(ledgerTagsOnly(ledgerOf(v)))}`,
-            );
-            continue;
-          }
-          const ledger = ledgerOf(v);
-          if (v.version === '1') {
-            // the seeded holder: replaced by a promotion the ledger records
-            const replacedBy = versions.filter(
-              (o) =>
-                previousOf(o).includes('1') &&
-                ['promoted', 'superseded'].includes(o.tags['mlflow_gate.decision'] ?? ''),
-            );
-            check(replacedBy.length > 0, `v1 lost ${target.name} but no ledger record names it as the previous holder`);
-            if (target.kind === 'stage') check(v.current_stage === 'Archived', `v1 is ${v.current_stage}`);
-            continue;
-          }
-          const decision = ledger['mlflow_gate.decision'];
-          if (decision === undefined) {
-            // never written: a process that stopped at its re-check
-            check(
-              Object.keys(v.tags).length === 0 && v.current_stage === 'None',
-              `v${v.version} has no ledger record, but ${v.current_stage} ${JSON.stringify(v.tags)}`,
-            );
-          } else {
-            check(
-              ['promoted', 'superseded'].includes(decision) &&
-                ledger['mlflow_gate.target'] === target.ledger &&
-                previousOf(v).length > 0,
-              `v${v.version}: ledger ${JSON.stringify(ledgerTagsOnly(ledger))}`,
-            );
-            if (target.kind === 'stage')
-              check(
-                v.current_stage === 'Archived',
-                `v${v.version} has a ledger record and does not hold Production, but is ${v.current_stage}`,
+            const ledger = ledgerOf(v);
+            if (v.version === '1') {
+              // the seeded holder: replaced by a promotion the ledger records
+              const replacedBy = versions.filter(
+                (o) =>
+                  previousOf(o).includes('1') &&
+                  ['promoted', 'superseded'].includes(o.tags['mlflow_gate.decision'] ?? ''),
               );
+              check(
+                replacedBy.length > 0,
+                `v1 lost ${target.name} but no ledger record names it as the previous holder`,
+              );
+              if (target.kind === 'stage') check(v.current_stage === 'Archived', `v1 is ${v.current_stage}`);
+              continue;
+            }
+            const decision = ledger['mlflow_gate.decision'];
+            if (decision === undefined) {
+              // never written: a process that stopped at its re-check
+              check(
+                Object.keys(v.tags).length === 0 && v.current_stage === 'None',
+                `v${v.version} has no ledger record, but ${v.current_stage} ${JSON.stringify(v.tags)}`,
+              );
+            } else {
+              check(
+                ['promoted', 'superseded'].includes(decision) &&
+                  ledger['mlflow_gate.target'] === target.ledger &&
+                  previousOf(v).length > 0,
+                `v${v.version}: ledger ${JSON.stringify(ledgerTagsOnly(ledger))}`,
+              );
+              if (target.kind === 'stage')
+                check(
+                  v.current_stage === 'Archived',
+                  `v${v.version} has a ledger record and does not hold Production, but is ${v.current_stage}`,
+                );
+            }
           }
-        }
 
-        const summary = `${backend.name}, ${target.name}: of ${RACERS} processes, ${readBeforeFirstWrite} had read the holder before the first write, ${readBeforeFirstMove} before the first move; decisions ${JSON.stringify(tally)}; holder ${holders.map((h) => `v${h}`).join(', ') || 'none'}; the starting line held the first requests ${line.heldMs().toFixed(0)} ms for ${line.arrived()} processes; ${requests.length} requests (max ${proxy.maxInFlight} in flight); race took ${raceSeconds.toFixed(1)} s`;
-        console.log(summary);
-        expect(
-          problems,
-          `${summary}\n${versions.map((v) => `v${v.version} ${v.current_stage}${registered.aliases['champion'] === v.version ? ' @champion' : ''} ${JSON.stringify(ledgerTagsOnly(ledgerOf(v)))}`).join('\n')}`,
-        ).toEqual([]);
-      }, 60_000);
+          const summary = `${backend.name}, ${target.name}: of ${RACERS} processes, ${readBeforeFirstWrite} had read the holder before the first write, ${readBeforeFirstMove} before the first move; decisions ${JSON.stringify(tally)}; holder ${holders.map((h) => `v${h}`).join(', ') || 'none'}; the starting line held the first requests ${line.heldMs().toFixed(0)} ms for ${line.arrived()} processes; ${requests.length} requests (max ${proxy.maxInFlight} in flight); race took ${raceSeconds.toFixed(1)} s`;
+          console.log(summary);
+          expect(
+            problems,
+            `${summary}\n${versions.map((v) => `v${v.version} ${v.current_stage}${registered.aliases['champion'] === v.version ? ' @champion' : ''} ${JSON.stringify(ledgerTagsOnly(ledgerOf(v)))}`).join('\n')}`,
+          ).toEqual([]);
+        },
+        RACE_TEST_TIMEOUT_MS,
+      );
     }
   });
 }

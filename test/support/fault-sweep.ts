@@ -9,7 +9,7 @@
 // - `wrote: false` while the registry changed;
 // - a secret printed; a stack trace printed;
 // - a second run (no fault) does not converge to the state a clean run leaves.
-import { FAULT_KINDS, startFaultProxy } from '../../scripts/fault-proxy.mjs';
+import { FAULT_KINDS, startFaultProxy, type ProxiedRequest } from '../../scripts/fault-proxy.mjs';
 import { MlflowPy } from '../../scripts/mlflow-local.mjs';
 import { runAction } from '../../scripts/run-action.mjs';
 
@@ -28,6 +28,8 @@ interface VersionState {
   stage: string;
   status: string;
   tags: Record<string, string>;
+  /** The version's run (not compared: each model's versions have runs of their own). */
+  run_id?: string;
 }
 export interface Snapshot {
   tags: Record<string, string>;
@@ -58,8 +60,10 @@ export interface SweepContext {
 
 export interface Finding {
   scenario: string;
+  /** The faulted request's place in the clean run (1-based; 0: the clean run itself). */
   request: number;
   kind: string;
+  /** The faulted request: its key (see requestKey) and its occurrence among the clean run's requests with that key. */
   what: string;
   problem: string;
 }
@@ -71,8 +75,12 @@ export interface SweepResult {
   /** Faulted runs that left the clean run's final state, and those that left another and were run again. */
   endedClean: number;
   reran: number;
-  /** Requests of each clean run, as `METHOD path`. */
+  /** Requests of each clean run, as `#occurrence KEY` (see requestKey). */
   cleanRequests: Record<string, string[]>;
+  /** Clean runs that retried (so were no reference) and were made again, with why. */
+  cleanRedone: string[];
+  /** Scenarios whose faulted run never made the request its fault was keyed to (none, or the count check fails). */
+  missed: string[];
   seconds: number;
 }
 
@@ -143,10 +151,87 @@ export interface SweepOptions {
   log?: (m: string) => void;
   /** Only these request numbers (to look into one finding). */
   only?: number[];
+  /** How many times a clean run that retried is made again before the sweep gives up (default 4). */
+  cleanAttempts?: number;
 }
 
-/** Short timeouts: a delayed answer costs about a second, not half a minute. */
-const FAST_TRANSPORT = { 'request-timeout': '0.5', retries: '3', 'retry-deadline': '8' };
+/**
+ * Short timeouts through the proxy: a delayed answer costs a few seconds, not half a minute. The
+ * proxy holds a delayed answer DELAY_MS after the server gave it, so it arrives after the client's
+ * time-out however slow the server is; the time-out itself is long enough that a merely slow answer
+ * (2 cores, other suites or CPU-bound work beside the sweep: MLflow on SQLite answering in a second
+ * and more) is not taken for a lost one. With 0.5 s, a loaded machine turned slow answers into
+ * retries. The clean reference runs use the default transport (30 s), so only a real failure makes
+ * them retry (and then they are made again, see cleanReference).
+ */
+const REQUEST_TIMEOUT_S = 2;
+const DELAY_MS = 2 * REQUEST_TIMEOUT_S * 1000;
+const FAST_TRANSPORT = { 'request-timeout': String(REQUEST_TIMEOUT_S), retries: '3', 'retry-deadline': '20' };
+
+/** The body fields that say which object a write is about (not the value written, nor times). */
+const IDENTIFYING = ['name', 'version', 'key', 'alias', 'stage', 'run_id'];
+
+/**
+ * What a request is, the same for every model the sweep seeds: the method, the path without its
+ * query, and the identifying query parameters or body fields, with the model's name written
+ * `<model>` and each run id `<run of vN>` (its version). E.g.
+ * `GET /api/2.0/mlflow/runs/get run_id=<run of v2>`, `POST /api/2.0/mlflow/model-versions/set-tag
+ * key=mlflow_gate.decision name=<model> version=2`. Requests sent together (Promise.all) arrive in
+ * any order; their keys tell them apart. A request repeated (a read back) is told apart by its
+ * occurrence (the proxy counts them).
+ */
+export function requestKey(
+  r: { method: string; path: string; body: string },
+  model: string,
+  runs: Record<string, string>,
+): string {
+  const plain = (v: unknown): string => {
+    let text = typeof v === 'string' ? v : JSON.stringify(v);
+    for (const [id, version] of Object.entries(runs)) text = text.split(id).join(`<run of v${version}>`);
+    return text.split(model).join('<model>');
+  };
+  // Only parsed, never fetched: the path of a request the proxy received.
+  const url = new URL(r.path, 'http://127.0.0.1');
+  // Every query parameter (a read's query is what it asks); a write's identifying body fields.
+  const fields: Array<[string, unknown]> = [...url.searchParams.entries()];
+  if (r.body.trim()) {
+    let body: unknown;
+    try {
+      body = JSON.parse(r.body);
+    } catch {
+      body = undefined;
+    }
+    if (body && typeof body === 'object')
+      fields.push(...Object.entries(body as Record<string, unknown>).filter(([k]) => IDENTIFYING.includes(k)));
+    else fields.push(['body', r.body]);
+  }
+  const parts = fields.map(([k, v]) => `${k}=${plain(v)}`).sort();
+  return [r.method, url.pathname, ...parts].join(' ');
+}
+
+/** A model's run ids, to the version each belongs to. */
+function runsOf(s: Snapshot): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(s.versions)
+      .filter(([, v]) => v.run_id)
+      .map(([n, v]) => [v.run_id!, n]),
+  );
+}
+
+/** Why a clean run through the proxy is no reference (it retried, or a request failed), or none. */
+export function retried(requests: ProxiedRequest[]): string | undefined {
+  const bad = requests.filter(
+    (r) => r.abandoned || r.status === undefined || r.status === 408 || r.status === 429 || r.status >= 500,
+  );
+  if (bad.length)
+    return bad
+      .map(
+        (r) =>
+          `${r.key} #${r.occurrence}: ${r.abandoned ? 'the client gave up on it' : r.status === undefined ? 'no answer' : `status ${r.status}`}`,
+      )
+      .join('; ');
+  return undefined;
+}
 
 export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const t0 = performance.now();
@@ -154,15 +239,16 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const kinds = opts.kinds ?? FAULT_KINDS;
   const workers = opts.workers ?? 4;
   const prefix = opts.prefix ?? `sweep-${process.pid}`;
-  // Short timeouts through the fault proxy; the defaults for seeding and second runs.
-  const run = (model: string, url: string, inputs: Record<string, string>) =>
+  // Short timeouts for faulted runs through the fault proxy; the defaults for the clean runs,
+  // seeding and second runs.
+  const run = (model: string, url: string, inputs: Record<string, string>, fast = false) =>
     runAction({
       inputs: {
         'tracking-uri': url,
         'tracking-token': SWEEP_TOKEN,
         ...(model ? { model } : {}),
         policy: POLICY_PATH,
-        ...(url === opts.serverUrl ? {} : FAST_TRANSPORT),
+        ...(fast ? FAST_TRANSPORT : {}),
         ...opts.extraInputs,
         ...inputs,
       },
@@ -174,11 +260,14 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   );
   const proxies = await Promise.all(
     Array.from({ length: workers }, () =>
-      startFaultProxy({ upstream: opts.serverUrl, delayMs: 2000, retryAfterSeconds: 1 }),
+      startFaultProxy({ upstream: opts.serverUrl, delayMs: DELAY_MS, retryAfterSeconds: 1 }),
     ),
   );
   const findings: Finding[] = [];
   const cleanRequests: Record<string, string[]> = {};
+  const cleanRedone: string[] = [];
+  const missed: string[] = [];
+  const attempts = opts.cleanAttempts ?? 4;
   let count = 0;
   let injected = 0;
   let converged = 0;
@@ -187,14 +276,33 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     for (const sc of opts.scenarios ?? scenarios()) {
       // The clean run, through the proxy: its requests, and the state it leaves; then a second
       // run on that state must change nothing (so a faulted run that ends there has converged).
+      // A clean run that retried (a slow answer taken for a lost one, a failed request) made
+      // requests a faulted run need not make: it is no reference, and is made again on a new model.
       const ctx: SweepContext = { py: pys[0]!, serverUrl: opts.serverUrl, run };
-      const cleanModel = `${prefix}-${sc.name}-clean`;
-      await sc.seed([cleanModel], ctx);
-      const before = await snapshot(pys[0]!, cleanModel);
-      proxies[0]!.reset();
-      const clean = await run(cleanModel, proxies[0]!.url, sc.inputs);
-      const requests = proxies[0]!.requests.map((r) => `${r.method} ${r.path}`);
-      cleanRequests[sc.name] = requests;
+      let cleanModel = '';
+      let before: Snapshot | undefined;
+      let clean: ActionRun | undefined;
+      let cleanLog: ProxiedRequest[] = [];
+      for (let attempt = 1; ; attempt++) {
+        cleanModel = `${prefix}-${sc.name}-clean${attempt > 1 ? `-${attempt}` : ''}`;
+        await sc.seed([cleanModel], ctx);
+        before = await snapshot(pys[0]!, cleanModel);
+        const model = cleanModel;
+        const runs = runsOf(before);
+        proxies[0]!.reset(undefined, (r) => requestKey(r, model, runs));
+        clean = await run(cleanModel, proxies[0]!.url, sc.inputs);
+        cleanLog = [...proxies[0]!.requests];
+        const why = retried(cleanLog);
+        if (!why) break;
+        cleanRedone.push(`${sc.name} (attempt ${attempt}): ${why}`);
+        log(`[sweep] ${sc.name}: the clean run retried, so it is no reference; again (${why})`);
+        if (attempt >= attempts)
+          throw new Error(
+            `fault sweep: the clean ${sc.name} run retried in each of ${attempts} attempts, so there is no reference run to take the requests from: ${cleanRedone.join(' | ')}`,
+          );
+      }
+      const requests = cleanLog.map((r) => ({ key: r.key, occurrence: r.occurrence }));
+      cleanRequests[sc.name] = requests.map((r) => `#${r.occurrence} ${r.key}`);
       const cleanAfter = await snapshot(pys[0]!, cleanModel);
       const reference = normalise(cleanAfter, cleanModel);
       const cleanProblems = checkRun(sc, before, cleanAfter, cleanAfter, clean);
@@ -215,6 +323,10 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
           ? []
           : kinds.map((kind) => ({ n: i + 1, req, kind, model: `${prefix}-${sc.name}-${i + 1}-${kind}` })),
       );
+      // Every distinct request once: the key and its occurrence say which request it is.
+      const distinct = new Set(requests.map((r) => `#${r.occurrence} ${r.key}`));
+      if (distinct.size !== requests.length)
+        throw new Error(`fault sweep: ${sc.name}: two clean requests with one key`);
       await sc.seed(
         cases.map((c) => c.model),
         ctx,
@@ -226,12 +338,28 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         while (next < cases.length) {
           const c = cases[next++]!;
           const add = (problem: string) =>
-            findings.push({ scenario: sc.name, request: c.n, kind: c.kind, what: c.req, problem });
+            findings.push({
+              scenario: sc.name,
+              request: c.n,
+              kind: c.kind,
+              what: `#${c.req.occurrence} ${c.req.key}`,
+              problem,
+            });
           try {
             const pre = await snapshot(py, c.model);
-            proxy.reset({ at: c.n, kind: c.kind });
-            const faulted = await run(c.model, proxy.url, sc.inputs);
+            const runs = runsOf(pre);
+            proxy.reset({ key: c.req.key, occurrence: c.req.occurrence, kind: c.kind }, (r) =>
+              requestKey(r, c.model, runs),
+            );
+            const faulted = await run(c.model, proxy.url, sc.inputs, true);
             injected += proxy.injected;
+            if (proxy.injected === 0)
+              missed.push(
+                `${sc.name} ${c.kind} at #${c.req.occurrence} ${c.req.key}: the faulted run made ${proxy.requests.length} requests: ${proxy.requests
+                  .map((r) => `#${r.occurrence} ${r.key}`)
+                  .join(', ')
+                  .slice(0, 1500)}`,
+              );
             const mid = await snapshot(py, c.model);
             for (const p of checkRun(sc, pre, mid, denormalise(reference, c.model), faulted)) add(p);
             if (differences(reference, normalise(mid, c.model)).length === 0) {
@@ -267,6 +395,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     faultsInjected: injected,
     findings,
     cleanRequests,
+    cleanRedone,
+    missed,
     endedClean: converged,
     reran,
     seconds: Math.round((performance.now() - t0) / 100) / 10,

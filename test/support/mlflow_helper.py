@@ -393,7 +393,8 @@ def op_seed_fast(args):
 
 
 def op_snapshot(args):
-    """What MLflow's own client reads of a model: its tags and aliases, and every version's stage and tags."""
+    """What MLflow's own client reads of a model: its tags and aliases, and every version's stage, tags and run
+    (the fault sweep keys requests by the version whose run they name)."""
     model = args["model"]
     try:
         rm = client.get_registered_model(model)
@@ -406,7 +407,8 @@ def op_snapshot(args):
         "tags": dict(rm.tags or {}),
         "aliases": {k: str(v) for k, v in (rm.aliases or {}).items()},
         "versions": {
-            v["version"]: {"stage": v["current_stage"], "status": v["status"], "tags": v["tags"]} for v in versions
+            v["version"]: {"stage": v["current_stage"], "status": v["status"], "tags": v["tags"], "run_id": v["run_id"]}
+            for v in versions
         },
     }
 
