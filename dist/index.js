@@ -41100,8 +41100,12 @@ function ledgerContext() {
         ...(env['GITHUB_SHA'] ? { sha: env['GITHUB_SHA'] } : {}),
     };
 }
+/** A path the inputs give, relative to the workspace (GITHUB_WORKSPACE on a runner, else the current folder). */
+function workspacePath(relative) {
+    return external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), relative);
+}
 async function readPolicy(policyPath) {
-    const full = external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), policyPath);
+    const full = workspacePath(policyPath);
     try {
         return await (0,promises_namespaceObject.readFile)(full, 'utf8');
     }
@@ -41117,7 +41121,7 @@ async function readPolicy(policyPath) {
 }
 /** The plan file mode "plan" wrote (mode "apply"), read and checked before any request. */
 async function readPlanFile(planPath) {
-    const full = external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), planPath);
+    const full = workspacePath(planPath);
     let text;
     try {
         text = await (0,promises_namespaceObject.readFile)(full, 'utf8');
@@ -41856,7 +41860,7 @@ async function fail(err, redact) {
 /** A JSON file for later steps (the report, a plan): at `wanted` in the workspace, else in the runner's temp folder. */
 async function writeJsonFile(what, data, redact, wanted) {
     const file = wanted
-        ? external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), wanted)
+        ? workspacePath(wanted)
         : external_node_path_default().join(process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(), `mlflow-promotion-gate-${what}-${process.pid}.json`);
     await (0,promises_namespaceObject.writeFile)(file, redact(JSON.stringify(data, null, 2)));
     return file;

@@ -7,7 +7,6 @@
  * only translates flags and renders for a terminal.
  */
 import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT_CODES, GateError, PolicyError, formatProblem } from './core/errors.js';
 import { formatHistoryLine } from './core/ledger.js';
@@ -17,7 +16,7 @@ import { checkRows, type Report } from './core/report.js';
 import type { ModelResult } from './core/verdict.js';
 import { runMode, type Outcome } from './dispatch.js';
 import { MODES, readSettings, secretInputs } from './github/inputs.js';
-import { ledgerContext } from './wiring.js';
+import { ledgerContext, workspacePath } from './wiring.js';
 import type { Decision, Mode } from './core/decide.js';
 
 export const EXIT = EXIT_CODES;
@@ -164,7 +163,7 @@ export async function main(
       context: { ...ledgerContext(), actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli' },
     });
     if (outcome.kind === 'report' && outcome.planFile) {
-      const file = path.resolve(settings.planPath ?? DEFAULT_PLAN);
+      const file = workspacePath(settings.planPath ?? DEFAULT_PLAN);
       await writeFile(file, redact(JSON.stringify(outcome.planFile, null, 2)));
       err(`Plan written to ${file}; apply it with: mlflow-promotion-gate apply --plan ${file}\n`);
     }

@@ -26,7 +26,7 @@ import {
   writeReportSummary,
   writeScheduleSummary,
 } from './github/report-writer.js';
-import { ledgerContext } from './wiring.js';
+import { ledgerContext, workspacePath } from './wiring.js';
 
 /** What a test may put around the adapters (as actions/cache's entry points pass their state provider). */
 export interface ActionDeps {
@@ -136,7 +136,7 @@ async function fail(err: unknown, redact: Redactor): Promise<void> {
 /** A JSON file for later steps (the report, a plan): at `wanted` in the workspace, else in the runner's temp folder. */
 async function writeJsonFile(what: string, data: unknown, redact: Redactor, wanted?: string): Promise<string> {
   const file = wanted
-    ? path.resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), wanted)
+    ? workspacePath(wanted)
     : path.join(process.env['RUNNER_TEMP'] || tmpdir(), `mlflow-promotion-gate-${what}-${process.pid}.json`);
   await writeFile(file, redact(JSON.stringify(data, null, 2)));
   return file;

@@ -64,8 +64,13 @@ export function ledgerContext(): LedgerContext {
   };
 }
 
+/** A path the inputs give, relative to the workspace (GITHUB_WORKSPACE on a runner, else the current folder). */
+export function workspacePath(relative: string): string {
+  return path.resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), relative);
+}
+
 export async function readPolicy(policyPath: string): Promise<string> {
-  const full = path.resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), policyPath);
+  const full = workspacePath(policyPath);
   try {
     return await readFile(full, 'utf8');
   } catch (err) {
@@ -85,7 +90,7 @@ export async function readPolicy(policyPath: string): Promise<string> {
 
 /** The plan file mode "plan" wrote (mode "apply"), read and checked before any request. */
 export async function readPlanFile(planPath: string): Promise<PlanFile> {
-  const full = path.resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), planPath);
+  const full = workspacePath(planPath);
   let text: string;
   try {
     text = await readFile(full, 'utf8');

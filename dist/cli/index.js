@@ -34198,9 +34198,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/core/errors.ts
@@ -40411,6 +40408,9 @@ function auditModel(model, policy, versions, aliases, withRules) {
         };
 }
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/core/transport.ts
 /**
  * How the gate talks to a registry, as settings: the credentials and the timeouts and
@@ -40990,8 +40990,12 @@ function ledgerContext() {
         ...(env['GITHUB_SHA'] ? { sha: env['GITHUB_SHA'] } : {}),
     };
 }
+/** A path the inputs give, relative to the workspace (GITHUB_WORKSPACE on a runner, else the current folder). */
+function workspacePath(relative) {
+    return external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), relative);
+}
 async function readPolicy(policyPath) {
-    const full = external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), policyPath);
+    const full = workspacePath(policyPath);
     try {
         return await (0,promises_namespaceObject.readFile)(full, 'utf8');
     }
@@ -41007,7 +41011,7 @@ async function readPolicy(policyPath) {
 }
 /** The plan file mode "plan" wrote (mode "apply"), read and checked before any request. */
 async function readPlanFile(planPath) {
-    const full = external_node_path_default().resolve(process.env['GITHUB_WORKSPACE'] ?? process.cwd(), planPath);
+    const full = workspacePath(planPath);
     let text;
     try {
         text = await (0,promises_namespaceObject.readFile)(full, 'utf8');
@@ -41527,7 +41531,6 @@ function parseBoolean(name, raw, fallback) {
 
 
 
-
 const EXIT = EXIT_CODES;
 /** Every input of action.yml but `mode` (the command), as a flag; test/unit/cli-flags.test.ts holds them equal. */
 const STRING_FLAGS = [
@@ -41664,7 +41667,7 @@ async function main(argv, out = (s) => process.stdout.write(s), err = (s) => pro
             context: { ...ledgerContext(), actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli' },
         });
         if (outcome.kind === 'report' && outcome.planFile) {
-            const file = external_node_path_default().resolve(settings.planPath ?? DEFAULT_PLAN);
+            const file = workspacePath(settings.planPath ?? DEFAULT_PLAN);
             await (0,promises_namespaceObject.writeFile)(file, redact(JSON.stringify(outcome.planFile, null, 2)));
             err(`Plan written to ${file}; apply it with: mlflow-promotion-gate apply --plan ${file}\n`);
         }
