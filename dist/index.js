@@ -41764,6 +41764,7 @@ async function writeSummary(s) {
 
 
 
+
 async function run(deps = {}) {
     const started = performance.now();
     const secrets = maskSecrets();
@@ -41776,7 +41777,9 @@ async function run(deps = {}) {
             notice(why);
             setOutput('decision', 'skipped');
             setOutput('wrote', 'false');
-            await writeSummary(summary.addHeading('MLflow promotion gate: ⏭️ Skipped', 2).addRaw(`<p>${why}</p>`, true));
+            await writeSummary(summary
+                .addHeading(`MLflow promotion gate: ${heading({ decision: 'skipped' })}`, 2)
+                .addRaw(`<p>${why}</p>`, true));
             return;
         }
         const settings = readSettings((name) => getInput(name), process.env, event);

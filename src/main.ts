@@ -12,6 +12,7 @@ import { EXIT_CODES, GateError, PolicyError } from './core/errors.js';
 import type { Registry } from './core/registry-model.js';
 import { safeLogText, secretSet, type Redactor, type SecretSet } from './core/redact.js';
 import { commentMarker, renderComment } from './core/comment.js';
+import { heading } from './core/headline.js';
 import { formatHistoryLine } from './core/ledger.js';
 import { runMode } from './dispatch.js';
 import { commentOnPullRequest } from './github/pr-comment.js';
@@ -47,7 +48,11 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
       core.notice(why);
       core.setOutput('decision', 'skipped');
       core.setOutput('wrote', 'false');
-      await writeSummary(core.summary.addHeading('MLflow promotion gate: ⏭️ Skipped', 2).addRaw(`<p>${why}</p>`, true));
+      await writeSummary(
+        core.summary
+          .addHeading(`MLflow promotion gate: ${heading({ decision: 'skipped' })}`, 2)
+          .addRaw(`<p>${why}</p>`, true),
+      );
       return;
     }
     const settings = readSettings((name) => core.getInput(name), process.env, event);
