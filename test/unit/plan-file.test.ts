@@ -2,16 +2,8 @@
 // (planDifferences) and for the re-check before a write (stateChanges, src/gate.ts).
 import { describe, expect, it } from 'vitest';
 import { fingerprint, planDifferences, stateChanges, type PlanFile } from '../../src/core/plan-file.js';
-import type { ModelVersion } from '../../src/core/registry-model.js';
+import { versionOf as v } from './builders.js';
 
-const v = (version: string, stage = 'None', tags: Record<string, string> = {}): ModelVersion => ({
-  name: 'm',
-  version,
-  stage,
-  status: 'READY',
-  tags,
-  aliases: [],
-});
 const plan = (state: PlanFile['state']): PlanFile => ({
   format: 'mlflow-promotion-gate/plan@1',
   model: 'm',

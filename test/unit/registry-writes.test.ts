@@ -9,6 +9,7 @@ import { buildReport } from '../../src/core/report.js';
 import { writeAndVerify } from '../../src/registry-writes.js';
 import { MemoryRegistry, type MemoryState, type WriteFault } from '../support/memory-registry.js';
 import { rejectionOf } from '../support/errors.js';
+import { tagOp as tag, moveOp as move } from './builders.js';
 
 /** v1 archived, v2 in Production with @champion, v3 the candidate, v4 another run's. */
 const START: MemoryState = {
@@ -24,21 +25,6 @@ const START: MemoryState = {
   },
 };
 
-const tag = (version: string, key: string, value: string, record?: true): RegistryOp => ({
-  kind: 'set-tag',
-  model: 'm',
-  version,
-  key,
-  value,
-  ...(record ? { record } : {}),
-});
-const move = (version: string, stage = 'Production', archiveExisting = true): RegistryOp => ({
-  kind: 'transition-stage',
-  model: 'm',
-  version,
-  stage,
-  archiveExisting,
-});
 const alias = (a: string, version: string): RegistryOp => ({ kind: 'set-alias', model: 'm', alias: a, version });
 const HISTORY: RegistryOp = {
   kind: 'set-model-tag',

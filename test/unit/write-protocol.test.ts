@@ -21,30 +21,8 @@ import {
   writePhases,
   type ReadBackView,
 } from '../../src/core/write-protocol.js';
+import { tagOp as tag, moveOp as move, versionOf as v } from './builders.js';
 
-const v = (version: string, stage = 'None', tags: Record<string, string> = {}): ModelVersion => ({
-  name: 'm',
-  version,
-  stage,
-  status: 'READY',
-  tags,
-  aliases: [],
-});
-const tag = (version: string, key: string, value: string, record?: true): RegistryOp => ({
-  kind: 'set-tag',
-  model: 'm',
-  version,
-  key,
-  value,
-  ...(record ? { record } : {}),
-});
-const move = (version: string, stage = 'Production', archiveExisting = true): RegistryOp => ({
-  kind: 'transition-stage',
-  model: 'm',
-  version,
-  stage,
-  archiveExisting,
-});
 const alias = (a: string, version: string, model = 'm'): RegistryOp => ({
   kind: 'set-alias',
   model,
