@@ -6,7 +6,7 @@
  * decisions and exit codes.
  */
 import type { LedgerContext, HistoryEntry } from './core/ledger.js';
-import { loadPolicyFile } from './core/policy.js';
+import { loadPolicyFile, type PolicyFile } from './core/policy.js';
 import type { PlanFile } from './core/plan-file.js';
 import { InputError } from './core/errors.js';
 import type { Registry } from './core/registry-model.js';
@@ -50,14 +50,18 @@ export async function runMode(settings: Settings, door: FrontDoor): Promise<Outc
     ? await readPolicy(settings.policyPath).catch(() => '')
     : await readPolicy(settings.policyPath);
   const planFile = settings.mode === 'apply' && settings.planPath ? await readPlanFile(settings.planPath) : undefined;
-  const many = manyModels(settings, policyText);
-  if (many) loadPolicyFile(policyText, settings.policyPath); // a bad policy stops everything, before any request
+  // Parsed here only where the dispatcher needs it (a scheduled run, the model's name), and once.
+  let parsed: PolicyFile | undefined;
+  const policy = () => (parsed ??= loadPolicyFile(policyText, settings.policyPath));
+  const policyModel = () => (policyText ? policy().model : undefined);
+  const many = manyModels(settings, policyModel);
+  if (many) policy(); // a bad policy stops everything, before any request
 
   const connected = settings.trackingUri ? await connect(settings, settings.trackingUri, door.secrets) : undefined;
   const registry = connected && door.wrapRegistry ? door.wrapRegistry(connected) : connected;
 
   if (settings.mode === 'history') {
-    const model = settings.model ?? (policyText ? loadPolicyFile(policyText, settings.policyPath).model : undefined);
+    const model = settings.model ?? policyModel();
     if (!model) throw new InputError('mode "history" needs the input "model" (or a policy file that names one)');
     if (!registry) throw new InputError('mode "history" needs a tracking server: set the input "tracking-uri"');
     return { kind: 'history', model, history: await readHistory(registry, model), exitCode: 0 };
@@ -121,10 +125,10 @@ export async function runMode(settings: Settings, door: FrontDoor): Promise<Outc
  * The models a run gates at once, if it gates many: the input `models`; in audit mode, or with
  * version `pending`, the one model named (by the input or the policy).
  */
-function manyModels(settings: Settings, policyText: string): string[] | undefined {
+function manyModels(settings: Settings, policyModel: () => string | undefined): string[] | undefined {
   if (settings.models.length > 0) return settings.models;
   if (settings.mode !== 'audit' && settings.version.kind !== 'pending') return undefined;
-  const model = settings.model ?? (policyText ? loadPolicyFile(policyText, settings.policyPath).model : undefined);
+  const model = settings.model ?? policyModel();
   if (!model) {
     throw new InputError(
       settings.mode === 'audit'

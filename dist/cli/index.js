@@ -34594,7 +34594,6 @@ function formatPercent(fraction) {
 
 
 
-
 function buildReport(args) {
     const { result } = args;
     return {
@@ -34624,19 +34623,6 @@ function buildReport(args) {
         // Overtaken by another run: the registry changed under the gate.
         ...(args.decision === 'superseded' ? { errorKind: 'conflict' } : {}),
     };
-}
-/**
- * The exit code of a run that ended with a report: rejected (when rejections fail the step),
- * not eligible when the version was asked for by number, and superseded are failures.
- */
-function reportExitCode(report, opts) {
-    if (report.decision === 'rejected')
-        return opts.failOnReject ? EXIT_CODES.rejected : EXIT_CODES.ok;
-    if (report.decision === 'skipped')
-        return opts.askedByNumber ? EXIT_CODES.rejected : EXIT_CODES.ok;
-    if (report.decision === 'superseded')
-        return EXIT_CODES.conflict;
-    return EXIT_CODES.ok;
 }
 /** The candidate's lineage and MLflow UI links (MLflow's UI routes: #/experiments/ID/runs/RUN, #/models/NAME/versions/V). */
 function lineageOf(serverUrl, model, version, run) {
@@ -35468,13 +35454,12 @@ function summariseVersions(sorted) {
 
 ;// CONCATENATED MODULE: ./src/core/verdict.ts
 
-
 /**
  * A run that ended with one report: the exit code, and what the step says. A version that is
  * not eligible fails the step only when it was asked for by itself (`skipFails`).
  */
 function reportVerdict(report, opts) {
-    const exitCode = reportExitCode(report, { failOnReject: opts.failOnReject, askedByNumber: opts.skipFails });
+    const exitCode = exitCodeOf(report.decision, opts);
     const level = (quiet) => (exitCode !== EXIT_CODES.ok ? 'failed' : quiet);
     if (report.decision === 'rejected') {
         const message = report.mode === 'lint'
@@ -35493,6 +35478,16 @@ function reportVerdict(report, opts) {
         };
     }
     return { exitCode };
+}
+/** Rejected (when rejections fail the step), skipped (when that fails it) and superseded are failures. */
+function exitCodeOf(decision, opts) {
+    if (decision === 'rejected')
+        return opts.failOnReject ? EXIT_CODES.rejected : EXIT_CODES.ok;
+    if (decision === 'skipped')
+        return opts.skipFails ? EXIT_CODES.rejected : EXIT_CODES.ok;
+    if (decision === 'superseded')
+        return EXIT_CODES.conflict;
+    return EXIT_CODES.ok;
 }
 /** The one `decision` of a scheduled run: an error anywhere, else a promotion anywhere, else a rejection, else nothing. */
 function overallDecision(results) {
@@ -41044,13 +41039,17 @@ async function runMode(settings, door) {
         ? await readPolicy(settings.policyPath).catch(() => '')
         : await readPolicy(settings.policyPath);
     const planFile = settings.mode === 'apply' && settings.planPath ? await readPlanFile(settings.planPath) : undefined;
-    const many = manyModels(settings, policyText);
+    // Parsed here only where the dispatcher needs it (a scheduled run, the model's name), and once.
+    let parsed;
+    const policy = () => (parsed ??= loadPolicyFile(policyText, settings.policyPath));
+    const policyModel = () => (policyText ? policy().model : undefined);
+    const many = manyModels(settings, policyModel);
     if (many)
-        loadPolicyFile(policyText, settings.policyPath); // a bad policy stops everything, before any request
+        policy(); // a bad policy stops everything, before any request
     const connected = settings.trackingUri ? await connect(settings, settings.trackingUri, door.secrets) : undefined;
     const registry = connected && door.wrapRegistry ? door.wrapRegistry(connected) : connected;
     if (settings.mode === 'history') {
-        const model = settings.model ?? (policyText ? loadPolicyFile(policyText, settings.policyPath).model : undefined);
+        const model = settings.model ?? policyModel();
         if (!model)
             throw new InputError('mode "history" needs the input "model" (or a policy file that names one)');
         if (!registry)
@@ -41108,12 +41107,12 @@ async function runMode(settings, door) {
  * The models a run gates at once, if it gates many: the input `models`; in audit mode, or with
  * version `pending`, the one model named (by the input or the policy).
  */
-function manyModels(settings, policyText) {
+function manyModels(settings, policyModel) {
     if (settings.models.length > 0)
         return settings.models;
     if (settings.mode !== 'audit' && settings.version.kind !== 'pending')
         return undefined;
-    const model = settings.model ?? (policyText ? loadPolicyFile(policyText, settings.policyPath).model : undefined);
+    const model = settings.model ?? policyModel();
     if (!model) {
         throw new InputError(settings.mode === 'audit'
             ? 'mode "audit" needs the input "models" (or "model", or a policy file that names one)'

@@ -4,7 +4,7 @@
  */
 import type { Check } from './evaluate.js';
 import type { Decision, GateDecision, Mode } from './decide.js';
-import { EXIT_CODES, type ErrorKind } from './errors.js';
+import type { ErrorKind } from './errors.js';
 import { describeOp, modelUri, type RegistryOp } from './registry-model.js';
 import { sourceCommitOf } from './tags.js';
 import { formatNumber, formatPercent } from './thresholds.js';
@@ -77,20 +77,6 @@ export function buildReport(args: {
     // Overtaken by another run: the registry changed under the gate.
     ...(args.decision === 'superseded' ? { errorKind: 'conflict' as const } : {}),
   };
-}
-
-/**
- * The exit code of a run that ended with a report: rejected (when rejections fail the step),
- * not eligible when the version was asked for by number, and superseded are failures.
- */
-export function reportExitCode(
-  report: Pick<Report, 'decision'>,
-  opts: { failOnReject: boolean; askedByNumber: boolean },
-): number {
-  if (report.decision === 'rejected') return opts.failOnReject ? EXIT_CODES.rejected : EXIT_CODES.ok;
-  if (report.decision === 'skipped') return opts.askedByNumber ? EXIT_CODES.rejected : EXIT_CODES.ok;
-  if (report.decision === 'superseded') return EXIT_CODES.conflict;
-  return EXIT_CODES.ok;
 }
 
 /** The candidate's lineage and MLflow UI links (MLflow's UI routes: #/experiments/ID/runs/RUN, #/models/NAME/versions/V). */

@@ -4,7 +4,7 @@
  */
 import type { Decision } from './decide.js';
 import { EXIT_CODES, type ErrorKind } from './errors.js';
-import { reportExitCode, type Report } from './report.js';
+import type { Report } from './report.js';
 
 /** The line a run ends with, and how loud: `failed` fails the step (the CLI prints it to stderr as well). */
 export interface Verdict {
@@ -31,7 +31,7 @@ export function reportVerdict(
   report: Report,
   opts: { failOnReject: boolean; skipFails: boolean },
 ): { exitCode: number; verdict?: Verdict } {
-  const exitCode = reportExitCode(report, { failOnReject: opts.failOnReject, askedByNumber: opts.skipFails });
+  const exitCode = exitCodeOf(report.decision, opts);
   const level = (quiet: Verdict['level']) => (exitCode !== EXIT_CODES.ok ? 'failed' : quiet);
   if (report.decision === 'rejected') {
     const message =
@@ -51,6 +51,14 @@ export function reportVerdict(
     };
   }
   return { exitCode };
+}
+
+/** Rejected (when rejections fail the step), skipped (when that fails it) and superseded are failures. */
+function exitCodeOf(decision: Decision, opts: { failOnReject: boolean; skipFails: boolean }): number {
+  if (decision === 'rejected') return opts.failOnReject ? EXIT_CODES.rejected : EXIT_CODES.ok;
+  if (decision === 'skipped') return opts.skipFails ? EXIT_CODES.rejected : EXIT_CODES.ok;
+  if (decision === 'superseded') return EXIT_CODES.conflict;
+  return EXIT_CODES.ok;
 }
 
 /** The one `decision` of a scheduled run: an error anywhere, else a promotion anywhere, else a rejection, else nothing. */
