@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { EXIT_CODES, GateError, PolicyError, formatProblem } from './core/errors.js';
-import { formatHistoryLine } from './core/ledger.js';
+import { formatHistoryLine } from './core/history.js';
 import { safeLogText, secretSet } from './core/redact.js';
 import { plainHeadline } from './core/headline.js';
 import { checkRows, type Report } from './core/report.js';
@@ -54,7 +54,13 @@ export const STRING_FLAGS = [
 ] as const;
 /** Flags given as many times as there are values (the Action's one-a-line inputs). */
 export const LIST_FLAGS = ['models'] as const;
-export const BOOLEAN_FLAGS = ['tracking-insecure-tls', 'force', 'audit-rules', 'fail-on-reject'] as const;
+export const BOOLEAN_FLAGS = [
+  'tracking-insecure-tls',
+  'force',
+  'allow-demotion',
+  'audit-rules',
+  'fail-on-reject',
+] as const;
 
 const HELP = `mlflow-promotion-gate <command> [flags]
 
@@ -92,9 +98,10 @@ What to gate:
   --gate NAME                 the policy's named gate
   --expected-holder V|none    promote only if this version holds the target now
   --plan PATH                 plan: where to write the plan; apply: the plan to apply
-  --target stage:S|alias:A    rollback target (else the policy's)
+  --target stage:S|alias:A    rollback target (else the policy's); alias:A+stage:S for both at once
   --reason TEXT               rollback reason (recorded in the ledger)
   --force                     rollback: skip the safety checks; scheduled: gate versions the ledger decided
+  --allow-demotion            let a stage target move a version down (Production to Staging)
   --audit-rules               audit: also flag holders promoted under other rules
   --no-fail-on-reject         exit 0 on a rejection
 

@@ -5,7 +5,8 @@
  * render what it returns. Every mode goes through here, so both doors offer the same modes,
  * decisions and exit codes.
  */
-import type { LedgerContext, HistoryEntry } from './core/ledger.js';
+import type { LedgerContext } from './core/ledger.js';
+import type { HistoryEntry } from './core/history.js';
 import { loadPolicyFile, type PolicyFile } from './core/policy.js';
 import type { PlanFile } from './core/plan-file.js';
 import { InputError } from './core/errors.js';
@@ -79,6 +80,7 @@ export async function runMode(settings: Settings, door: FrontDoor): Promise<Outc
         policyText,
         ...(settings.gate ? { gate: settings.gate } : {}),
         force: settings.force,
+        ...(settings.allowDemotion ? { allowDemotion: true } : {}),
         context: door.context,
       },
       { registry, log: door.log },
@@ -104,6 +106,7 @@ export async function runMode(settings: Settings, door: FrontDoor): Promise<Outc
       context: door.context,
       rollback: { ...settings.rollback, force: settings.force },
       ...(settings.expectedHolder ? { expectedHolder: settings.expectedHolder } : {}),
+      ...(settings.allowDemotion ? { allowDemotion: true } : {}),
       ...(planFile ? { planFile } : {}),
     },
     {

@@ -8,7 +8,8 @@ import { copyOf, decide, type Decision, type GateDecision, type Mode } from './c
 import { GateError, InputError } from './core/errors.js';
 import { evaluateMetrics, type Baseline, type Observations } from './core/evaluate.js';
 import { historiesNeeded, observe } from './core/observe.js';
-import { historyOf, type HistoryEntry, type LedgerContext } from './core/ledger.js';
+import { cachedHistory, rebuildHistory, type HistoryEntry } from './core/history.js';
+import type { LedgerContext } from './core/ledger.js';
 import { planRollback, type RollbackTarget } from './core/rollback.js';
 import type { Provenance } from './core/eligibility.js';
 import {
@@ -49,6 +50,8 @@ export interface GateRequest {
   context?: LedgerContext;
   /** Promote only if this version (or `none`) holds the target now. */
   expectedHolder?: string;
+  /** Let a stage target move a version down (Production → Staging): the input allow-demotion. */
+  allowDemotion?: boolean;
   /** The model and its versions as the caller has just read them (a scheduled run): not fetched again. */
   prefetched?: {
     model: string;
@@ -158,7 +161,9 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     ...(baseline ? { baseline } : {}),
     ...(destination ? { destination } : {}),
     context: req.context ?? { now: new Date().toISOString() },
-    history: historyOf(destName ? destRegistered?.tags : registered.tags),
+    history: cachedHistory(destName ? destRegistered?.tags : registered.tags),
+    versions,
+    ...(req.allowDemotion ? { allowDemotion: true } : {}),
     ...(provenance ? { provenance } : {}),
   });
   if (candidate.runId && !cand.run)
@@ -265,7 +270,7 @@ async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promi
       target,
       versions,
       aliases: registered.aliases,
-      history: historyOf(registered.tags),
+      history: rebuildHistory(versions, cachedHistory(registered.tags)),
       // The version to restore: a number as given (the plan says if it is gone), another selector resolved.
       ...(req.version.kind === 'number'
         ? { requested: req.version.version }
@@ -485,9 +490,12 @@ async function recheck(
     );
 }
 
-/** `mode: history`: the model's ledger history, newest first. */
+/** `mode: history`: the model's history, newest first, rebuilt from its versions' records (one search). */
 export async function readHistory(registry: Registry, model: string): Promise<HistoryEntry[]> {
-  const registered = await registry.getRegisteredModel(model);
+  const [registered, versions] = await Promise.all([
+    registry.getRegisteredModel(model),
+    registry.searchModelVersions(model),
+  ]);
   if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
-  return historyOf(registered.tags);
+  return rebuildHistory(versions, cachedHistory(registered.tags));
 }

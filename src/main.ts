@@ -13,7 +13,7 @@ import type { Registry } from './core/registry-model.js';
 import { safeLogText, secretSet, type Redactor, type SecretSet } from './core/redact.js';
 import { commentMarker, renderComment } from './core/comment.js';
 import { heading } from './core/headline.js';
-import { formatHistoryLine } from './core/ledger.js';
+import { formatHistoryLine } from './core/history.js';
 import { runMode } from './dispatch.js';
 import { commentOnPullRequest } from './github/pr-comment.js';
 import { forkWithoutServer, readSettings, secretInputs, type EventInfo } from './github/inputs.js';

@@ -92,7 +92,7 @@ async function protocol(registry: Registry, decision: Decision, plan: RegistryOp
     const result = await settle(registry, toSettle, back.views.get(toSettle.model), log);
     if ('outcome' in result) return result.outcome;
     settled = result.settled;
-    const lost = lostRace(toSettle, settled);
+    const lost = lostRace(toSettle, settled, done);
     if (lost && 'outcome' in lost) return lost.outcome;
     if (lost) {
       // Overtaken: another run's version holds the target. This version's ledger says so.

@@ -27,6 +27,8 @@ export interface ScheduleRequest {
   policyText: string;
   gate?: string;
   force: boolean;
+  /** Let a stage target move a version down (the input allow-demotion). */
+  allowDemotion?: boolean;
   context?: LedgerContext;
   concurrency?: number;
 }
@@ -95,6 +97,7 @@ async function gateModel(
           policyText: req.policyText,
           ...(req.gate ? { gate: req.gate } : {}),
           ...(req.context ? { context: req.context } : {}),
+          ...(req.allowDemotion ? { allowDemotion: true } : {}),
           // Decided on what was just read: an earlier candidate's rejection tagged only itself, and the
           // loop ends at the first move; the re-check before any write reads the registry again.
           prefetched: { model, registered, versions },

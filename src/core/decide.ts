@@ -5,14 +5,19 @@
  */
 import { ineligibility, type Provenance } from './eligibility.js';
 import { evaluateMetrics, type Baseline, type Check, type Evaluation, type Observations } from './evaluate.js';
+import { appendHistory, type HistoryEntry } from './history.js';
 import {
-  alreadyRecorded,
-  appendHistory,
-  ledgerTags,
+  completed,
+  formatRecord,
+  newRecord,
+  recordFor,
+  recordKey,
+  recordOp,
   ruleHash,
-  type HistoryEntry,
   type LedgerContext,
+  type LedgerRecord,
 } from './ledger.js';
+import { demotes } from './holders.js';
 import type { Policy } from './policy.js';
 import {
   byVersionNumber,
@@ -63,8 +68,12 @@ export interface GateState {
   destination?: { model: string; exists: boolean; copy?: ModelVersion };
   /** When and by whom (the workflow run): with it, decisions are recorded in the ledger. */
   context?: LedgerContext;
-  /** The target model's ledger history (its mlflow_gate.history tag). */
+  /** The target model's cached ledger history (its mlflow_gate.history tag), which a promotion rewrites. */
   history?: HistoryEntry[];
+  /** Every version of the candidate's model: to say which stage a demotion leaves empty. */
+  versions?: ModelVersion[];
+  /** Let a stage target move a version down (Production → Staging): the input allow-demotion. */
+  allowDemotion?: boolean;
   /** For candidate.source_commit: what GitHub said of the run's commit. */
   provenance?: Provenance;
   run: RunData | undefined;
@@ -106,24 +115,23 @@ export function decide(state: GateState): GateDecision {
 
   const inStage = !stage || (holderToBe !== undefined && holderToBe.stage.toLowerCase() === stage.toLowerCase());
   const hasAlias = !alias || (holderToBe !== undefined && aliasHolder === holderToBe.version);
-  // What the version replaced is known before the move: without a copy it is written with the
-  // evidence, so a record a run left half written is completed with it (found by the fault sweep).
-  const early = Boolean(state.context) && !dest;
-  const record = (version: string, tags: Record<string, string>, opts: { completing?: boolean } = {}): RegistryOp[] => {
-    // A run that died after moving the target but before recording it left no ledger entry: complete it.
-    if (
-      !state.context ||
-      alreadyRecorded(tags, { decision: 'promoted', target: target, ruleHash: rule }, state.context)
-    )
-      return [];
-    const targetModel = dest?.model ?? state.model;
-    const recorded = tags[LEDGER.previous];
-    const previous = opts.completing && recorded !== undefined ? recorded.split(',').filter(Boolean) : previousVersions;
-    const ledger = ledgerTags({ decision: 'promoted', target, previous, ruleHash: rule }, state.context);
-    if (early && !opts.completing) delete ledger[LEDGER.previous];
+  const target = targetKey(policy.target);
+  const rule = ruleHash(policy);
+  const targetModel = dest?.model ?? state.model;
+  const ctx = state.context;
+  // The record's begun form: what is known before the move (what it replaces, the rule), written
+  // with the evidence, so a record a run left half written is completed with it.
+  const begun: LedgerRecord = {
+    target,
+    previous: previousVersions,
+    ruleHash: rule,
+    ...(alias && previousAlias ? { previousAlias } : {}),
+  };
+  const recordWrites = (version: string, record: LedgerRecord): RegistryOp[] => {
+    if (!ctx) return [];
     const first = state.history?.[0];
-    const historyOp: RegistryOp[] =
-      first && first.version === version && first.target === target
+    const history: RegistryOp[] =
+      first && first.version === version && first.target === target && first.decision === 'promoted'
         ? []
         : [
             {
@@ -134,31 +142,50 @@ export function decide(state: GateState): GateDecision {
                 version,
                 decision: 'promoted',
                 target,
-                previous,
-                at: state.context.now,
-                by: state.context.actor ?? 'unknown',
+                previous: record.previous,
+                at: record.at ?? ctx.now,
+                by: record.by ?? 'unknown',
               }),
             },
           ];
-    return [
-      ...Object.entries(ledger).map(
-        ([key, value]) => ({ kind: 'set-tag', model: targetModel, version, key, value, record: true }) as const,
-      ),
-      ...historyOp,
-    ];
+    return [recordOp(targetModel, version, record), ...history];
   };
-  const target = targetKey(policy.target);
-  const rule = ruleHash(policy);
 
   if (holderToBe && inStage && hasAlias) {
     const what = dest ? `its copy ${dest.model} v${holderToBe.version}` : `version ${candidate.version}`;
     reasons.push(`${what} already holds ${describeTarget(policy.target)}; nothing to do`);
     if (!evaluation.passed)
       reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
-    const plan = record(holderToBe.version, holderToBe.tags, { completing: true });
-    if (plan.length > 0)
-      reasons.push('its ledger entry was missing (an earlier run stopped after the move): recording it');
+    const record = recordFor(holderToBe.tags, target);
+    let plan: RegistryOp[] = [];
+    if (record && !record.decision && ctx) {
+      // Completing fills only what is absent: what it replaced and the rule stay as that run wrote them.
+      plan = recordWrites(
+        holderToBe.version,
+        completed(record, newRecord({ target, decision: 'promoted', previous: record.previous, ruleHash: rule }, ctx)),
+      );
+      reasons.push(
+        'an earlier run of this gate moved it but stopped before its ledger record was whole: completing that record',
+      );
+    } else if (!record) {
+      reasons.push(
+        `the ledger has no record of the gate putting it there (moved by hand or by another tool): nothing is written, and mode audit reports it`,
+      );
+    } else if (record.decision !== 'promoted' && record.decision !== 'restored') {
+      reasons.push(
+        `its ledger record for ${target} says ${record.decision}: nothing is written, and mode audit reports it`,
+      );
+    }
     return { decision: 'already-promoted', evaluation, previousVersions, plan, reasons };
+  }
+
+  // A gate never moves a version down, unless asked to: a version has one stage.
+  const demotion = stage && !dest && demotes(candidate.stage, stage);
+  if (demotion && !state.allowDemotion) {
+    reasons.push(
+      `v${candidate.version} holds stage:${candidate.stage}; this gate would take it out (a version has one stage, and ${stage} ranks below ${candidate.stage}). Nothing was written; set allow-demotion: true to move it anyway`,
+    );
+    return { decision: 'skipped', evaluation, previousVersions, plan: [], reasons };
   }
 
   const notEligible = ineligibility(policy.candidate, candidate, state.run, state.observed, state.provenance);
@@ -169,20 +196,30 @@ export function decide(state: GateState): GateDecision {
   const tagPlan = (desired: Record<string, string | null>) => planTags(state.model, candidate, desired);
   if (evaluation.passed) {
     reasons.push(`every required check passed (${evaluation.checks.length} checks)`);
-    const model = dest?.model ?? state.model;
+    if (demotion) {
+      const others = (state.versions ?? []).filter(
+        (v) => v.version !== candidate.version && v.stage.toLowerCase() === candidate.stage.toLowerCase(),
+      );
+      reasons.push(
+        others.length === 0
+          ? `allow-demotion: v${candidate.version} moves down from ${candidate.stage} to ${stage}, and stage ${candidate.stage} is left empty`
+          : `allow-demotion: v${candidate.version} moves down from ${candidate.stage} to ${stage}; stage ${candidate.stage} keeps v${others.map((v) => v.version).join(', v')}`,
+      );
+    }
+    const model = targetModel;
     const version = holderToBe?.version ?? NEW_COPY;
     const source = modelUri(state.model, candidate.version);
+    const begunTag = ctx ? { [recordKey(target)]: formatRecord(begun) } : {};
     const plan: RegistryOp[] = [
       ...tagPlan({
         [TAGS.validation]: 'passed',
         [TAGS.checks]: checksTag(evaluation.checks),
         [TAGS.policy]: policy.file,
         [TAGS.failedChecks]: null,
-        // The ledger facts known before the move; and what an earlier record said that this one does not.
-        ...(early
-          ? { [LEDGER.previous]: previousVersions.join(','), [LEDGER.supersededBy]: null, [LEDGER.reason]: null }
-          : {}),
+        ...(dest ? {} : begunTag),
       }),
+      // By copy, the record lives on the copy: begun on a copy an earlier run made, or made with it.
+      ...(dest?.copy ? planTags(dest.model, dest.copy, begunTag) : []),
       ...(dest && !dest.exists ? [{ kind: 'create-model', model } as const] : []),
       ...(dest && !dest.copy
         ? [
@@ -191,7 +228,7 @@ export function decide(state: GateState): GateDecision {
               model,
               source,
               ...(candidate.runId ? { runId: candidate.runId } : {}),
-              tags: { [TAGS.copiedFrom]: source, [TAGS.validation]: 'passed' },
+              tags: { [TAGS.copiedFrom]: source, [TAGS.validation]: 'passed', ...begunTag },
             } as const,
           ]
         : []),
@@ -207,7 +244,7 @@ export function decide(state: GateState): GateDecision {
       ...(stage && !inStage
         ? [{ kind: 'transition-stage', model, version, stage, archiveExisting: policy.target.archiveExisting } as const]
         : []),
-      ...record(version, holderToBe?.tags ?? {}),
+      ...(ctx ? recordWrites(version, newRecord({ ...begun, decision: 'promoted' }, ctx)) : []),
     ];
     return {
       decision: mode === 'promote' || mode === 'apply' ? 'promoted' : 'passed',
@@ -219,10 +256,18 @@ export function decide(state: GateState): GateDecision {
   }
 
   reasons.push(...evaluation.failed.map((c) => c.message));
-  const rejectedEntry = { decision: 'rejected', target, previous: previousVersions, ruleHash: rule } as const;
+  const earlier = recordFor(candidate.tags, target);
+  const recorded =
+    earlier?.decision === 'rejected' &&
+    earlier.ruleHash === rule &&
+    earlier.previous.join(',') === previousVersions.join(',');
   const ledger =
-    state.context && !alreadyRecorded(candidate.tags, rejectedEntry, state.context)
-      ? ledgerTags(rejectedEntry, state.context)
+    ctx && !recorded
+      ? {
+          [recordKey(target)]: formatRecord(
+            newRecord({ target, decision: 'rejected', previous: previousVersions, ruleHash: rule }, ctx),
+          ),
+        }
       : {};
   const plan = tagPlan({
     ...policy.onReject.tags,

@@ -42,3 +42,14 @@ export function currentHolder(
     .filter((h) => h.version !== except)
     .at(-1);
 }
+
+/** How high a stage ranks: Production above Staging above None and Archived. */
+export function stageRank(stage: string): number {
+  const s = stage.toLowerCase();
+  return s === 'production' ? 2 : s === 'staging' ? 1 : 0;
+}
+
+/** True when moving a version from stage `from` to stage `to` takes it down (Production → Staging, → None). */
+export function demotes(from: string, to: string): boolean {
+  return stageRank(to) < stageRank(from);
+}

@@ -1,14 +1,14 @@
 /**
- * The audit ledger the gate keeps in the registry itself, as tags any MLflow
- * client can read: on each decided version, what was decided, about which
- * target, replacing whom, when, by whom, from which workflow run and commit,
- * with which observed values and under which rule; on the registered model, a
- * short history of promotions and rollbacks. Pure: the caller gives the time.
+ * The audit ledger the gate keeps in the registry itself, as tags any MLflow client can read:
+ * on each decided version, one record per target it was decided for (what was decided, replacing
+ * whom, when, by whom, from which workflow run and commit, under which rule). Records are read
+ * from both layouts: one JSON tag per target (`mlflow_gate.record.<target>`)
+ * and the single record per version that earlier builds wrote (`mlflow_gate.decision`, `.target`, …), read as the
+ * record of the target it names and never rewritten just to migrate. Pure: the caller gives the time.
  */
-import type { RegistryOp } from './registry-model.js';
 import { createHash } from 'node:crypto';
 import type { Policy } from './policy.js';
-import { LEDGER, MAX_REASON, MAX_TAG_VALUE } from './tags.js';
+import { LEGACY_LEDGER, MAX_RECORD_VALUE, RECORD_PREFIX } from './tags.js';
 
 /** Where a decision was made: from the workflow run (github.context), and when. */
 export interface LedgerContext {
@@ -19,8 +19,228 @@ export interface LedgerContext {
   sha?: string;
 }
 
-/** Values of mlflow_gate.decision on a version. */
+/** Values of a record's decision. */
 export type LedgerDecision = 'promoted' | 'rejected' | 'restored' | 'rolled-back' | 'superseded';
+const DECIDED: readonly LedgerDecision[] = ['promoted', 'rejected', 'restored', 'rolled-back', 'superseded'];
+
+/**
+ * One version's record for one target. Without a decision it is a promotion begun: written with
+ * the evidence, before the move, with what is known then (what it replaces, the rule); the run
+ * completes it after the move, and a rerun completes what a run that stopped left half written.
+ */
+export interface LedgerRecord {
+  /** The target's key (core/target.ts targetKey): `stage:Production`, `alias:champion`, … */
+  target: string;
+  decision?: LedgerDecision;
+  /** The versions that held the target before (oldest first). */
+  previous: string[];
+  at?: string;
+  by?: string;
+  runUrl?: string;
+  commit?: string;
+  ruleHash?: string;
+  reason?: string;
+  /** For an alias target: the alias the promotion pointed at the version it replaced. */
+  previousAlias?: string;
+  /** A race lost: the version that holds the target instead. */
+  supersededBy?: string;
+  /** Read from the single-record layout of earlier releases. */
+  legacy?: true;
+}
+
+/** The record's fields as the tag's JSON names them, in the order they are written. */
+const FIELDS = [
+  ['target', 'target'],
+  ['decision', 'decision'],
+  ['previous', 'previous'],
+  ['at', 'at'],
+  ['by', 'by'],
+  ['runUrl', 'run_url'],
+  ['commit', 'commit'],
+  ['ruleHash', 'rule_hash'],
+  ['reason', 'reason'],
+  ['previousAlias', 'previous_alias'],
+  ['supersededBy', 'superseded_by'],
+] as const satisfies ReadonlyArray<readonly [keyof LedgerRecord, string]>;
+
+/** At most this many previous holders are kept (the newest), so a record always fits. */
+const MAX_PREVIOUS = 20;
+/** A record's reason is kept to this many characters. */
+const MAX_RECORD_REASON = 400;
+
+/**
+ * The tag that carries a target's record: RECORD_PREFIX and the target key, `:` as `_` and `+` as
+ * `__` (`stage:Production` → `mlflow_gate.record.stage_Production`; `alias:champion+stage:Production`
+ * → `mlflow_gate.record.alias_champion__stage_Production`). The part after the prefix keeps to
+ * letters, digits, `_` and `-`; a target with other characters (a copy into a model whose name has
+ * `/`, `.` or spaces), a long one, or one whose names hold `__`, is kept readable as far as it goes
+ * and made unique by a hash of the whole key. Readers match on the record's own `target` field.
+ */
+export function recordKey(target: string): string {
+  const plain = target.replace(/\+/g, '__').replace(/:/g, '_');
+  if (/^[\w-]+$/.test(plain) && plain.length <= 120 && !/__/.test(target)) return `${RECORD_PREFIX}${plain}`;
+  const hash = createHash('sha256').update(target).digest('hex').slice(0, 12);
+  return `${RECORD_PREFIX}${plain.replace(/[^\w-]+/g, '_').slice(0, 100)}_${hash}`;
+}
+
+/** True for a tag that carries a record (either layout). */
+export function isRecordTag(key: string): boolean {
+  return key.startsWith(RECORD_PREFIX) || (Object.values(LEGACY_LEDGER) as string[]).includes(key);
+}
+
+/**
+ * The record as its tag's value: compact JSON in a fixed field order, at most MAX_RECORD_VALUE
+ * characters (the reason is shortened first, then the oldest previous holders dropped).
+ */
+export function formatRecord(record: LedgerRecord): string {
+  const json = (reasonLength: number, previous: number) => {
+    const out: Record<string, unknown> = {};
+    for (const [field, name] of FIELDS) {
+      const value =
+        field === 'previous'
+          ? record.previous.slice(-previous)
+          : field === 'reason'
+            ? record.reason?.slice(0, reasonLength)
+            : record[field];
+      if (value !== undefined) out[name] = value;
+    }
+    return JSON.stringify(out);
+  };
+  let text = json(MAX_RECORD_REASON, MAX_PREVIOUS);
+  for (let cut = 1; text.length > MAX_RECORD_VALUE && cut <= 4; cut++)
+    text = json(MAX_RECORD_REASON >> cut, MAX_PREVIOUS >> cut);
+  return text;
+}
+
+/** A record tag's value, or undefined when it is not one (damaged, or written by something else). */
+export function parseRecord(value: string | undefined): LedgerRecord | undefined {
+  if (!value) return undefined;
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(value) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (!data || typeof data !== 'object' || typeof data.target !== 'string') return undefined;
+  const record: LedgerRecord = {
+    target: data.target,
+    previous: Array.isArray(data.previous) ? data.previous.filter((v): v is string => typeof v === 'string') : [],
+  };
+  for (const [field, name] of FIELDS) {
+    if (field === 'target' || field === 'previous') continue;
+    const v = data[name];
+    if (typeof v !== 'string') continue;
+    if (field === 'decision') {
+      if ((DECIDED as readonly string[]).includes(v)) record.decision = v as LedgerDecision;
+    } else record[field] = v;
+  }
+  return record;
+}
+
+/** The record of the single-record layout, as the record of the target it names. */
+function legacyRecord(tags: Record<string, string>): LedgerRecord | undefined {
+  const target = tags[LEGACY_LEDGER.target];
+  const decision = tags[LEGACY_LEDGER.decision];
+  if (!target || !decision || !(DECIDED as readonly string[]).includes(decision)) return undefined;
+  const optional = {
+    at: tags[LEGACY_LEDGER.at],
+    by: tags[LEGACY_LEDGER.by],
+    runUrl: tags[LEGACY_LEDGER.runUrl],
+    commit: tags[LEGACY_LEDGER.commit],
+    ruleHash: tags[LEGACY_LEDGER.ruleHash],
+    reason: tags[LEGACY_LEDGER.reason],
+    supersededBy: tags[LEGACY_LEDGER.supersededBy],
+  };
+  return {
+    target,
+    decision: decision as LedgerDecision,
+    previous: (tags[LEGACY_LEDGER.previous] ?? '').split(',').filter(Boolean),
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+    legacy: true,
+  };
+}
+
+/** Every record a version carries, one per target (a record tag wins over the single-record layout). */
+export function recordsOf(tags: Record<string, string>): LedgerRecord[] {
+  const records = new Map<string, LedgerRecord>();
+  for (const [key, value] of Object.entries(tags)) {
+    if (!key.startsWith(RECORD_PREFIX)) continue;
+    const record = parseRecord(value);
+    if (record && key === recordKey(record.target)) records.set(record.target, record);
+  }
+  const legacy = legacyRecord(tags);
+  if (legacy && !records.has(legacy.target)) records.set(legacy.target, legacy);
+  return [...records.values()];
+}
+
+/** The version's record for this target, if it has one. */
+export function recordFor(tags: Record<string, string>, target: string): LedgerRecord | undefined {
+  const own = parseRecord(tags[recordKey(target)]);
+  if (own?.target === target) return own;
+  const legacy = legacyRecord(tags);
+  return legacy?.target === target ? legacy : undefined;
+}
+
+/** A record whose decision is one of `decisions`, for this target. */
+export function decidedFor(
+  tags: Record<string, string>,
+  target: string,
+  decisions: readonly LedgerDecision[] = DECIDED,
+): LedgerRecord | undefined {
+  const record = recordFor(tags, target);
+  return record?.decision && decisions.includes(record.decision) ? record : undefined;
+}
+
+/** A new record of a decision made now. */
+export function newRecord(
+  entry: Omit<LedgerRecord, 'at' | 'by' | 'runUrl' | 'commit' | 'legacy'>,
+  ctx: LedgerContext,
+): LedgerRecord {
+  return {
+    ...entry,
+    at: ctx.now,
+    by: ctx.actor ?? 'unknown',
+    ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}),
+    ...(ctx.sha ? { commit: ctx.sha } : {}),
+  };
+}
+
+/** A begun record completed: its present fields kept as they are, the absent ones filled from `whole`. */
+export function completed(begun: LedgerRecord, whole: LedgerRecord): LedgerRecord {
+  const { legacy: _legacy, ...present } = begun;
+  const filled: LedgerRecord = { ...whole };
+  for (const [field, value] of Object.entries(present) as Array<[keyof LedgerRecord, unknown]>) {
+    if (value !== undefined) (filled as unknown as Record<string, unknown>)[field] = value;
+  }
+  return filled;
+}
+
+/** The tag write of a record on a version; `record`: written after the moves it records. */
+export function recordOp(
+  model: string,
+  version: string,
+  record: LedgerRecord,
+  opts: { record?: boolean } = {},
+): { kind: 'set-tag'; model: string; version: string; key: string; value: string; record?: true } {
+  return {
+    kind: 'set-tag',
+    model,
+    version,
+    key: recordKey(record.target),
+    value: formatRecord(record),
+    ...(opts.record === false ? {} : { record: true as const }),
+  };
+}
+
+/** The record of a race lost: the version's record for the target says it was superseded, and by whom. */
+export function supersededRecord(record: LedgerRecord, holder: string, where: string): LedgerRecord {
+  return {
+    ...record,
+    decision: 'superseded',
+    supersededBy: holder,
+    reason: `v${holder} took ${where} while this run was writing (runs on one model must share a concurrency group)`,
+  };
+}
 
 /**
  * A hash of the rules that applied to this model: the resolved policy, canonical
@@ -45,110 +265,4 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-/** The ledger tags of one decision on one version. */
-export function ledgerTags(
-  entry: { decision: LedgerDecision; target: string; previous: string[]; ruleHash?: string; reason?: string },
-  ctx: LedgerContext,
-): Record<string, string> {
-  return {
-    [LEDGER.decision]: entry.decision,
-    [LEDGER.target]: entry.target,
-    [LEDGER.previous]: entry.previous.join(','),
-    [LEDGER.at]: ctx.now,
-    [LEDGER.by]: ctx.actor ?? 'unknown',
-    ...(ctx.runUrl ? { [LEDGER.runUrl]: ctx.runUrl } : {}),
-    ...(ctx.sha ? { [LEDGER.commit]: ctx.sha } : {}),
-    ...(entry.ruleHash ? { [LEDGER.ruleHash]: entry.ruleHash } : {}),
-    ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, MAX_REASON) } : {}),
-  };
-}
-
-/**
- * The record of a race lost: this run moved `version` to the target, but by the time it read
- * back another run had moved `holder` there. The version's ledger says so.
- */
-export function supersededRecord(model: string, version: string, holder: string, target: string): RegistryOp[] {
-  return [
-    { kind: 'set-tag', model, version, key: LEDGER.decision, value: 'superseded', record: true },
-    { kind: 'set-tag', model, version, key: LEDGER.supersededBy, value: holder, record: true },
-    {
-      kind: 'set-tag',
-      model,
-      version,
-      key: LEDGER.reason,
-      value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`,
-      record: true,
-    },
-  ];
-}
-
-/**
- * True when the version's ledger already records this decision (same decision, target and
- * rule) completely (every tag such a record has, given `ctx`): a rerun writes nothing. A record
- * a run left half written is not: the next run writes it whole.
- */
-export function alreadyRecorded(
-  tags: Record<string, string>,
-  entry: { decision: LedgerDecision; target: string; ruleHash?: string; previous?: string[]; reason?: string },
-  ctx?: LedgerContext,
-): boolean {
-  const same =
-    tags[LEDGER.decision] === entry.decision &&
-    tags[LEDGER.target] === entry.target &&
-    (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
-    (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
-    (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, MAX_REASON));
-  return (
-    same &&
-    (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags))
-  );
-}
-
-export interface HistoryEntry {
-  /** The version that took the target. */
-  version: string;
-  decision: 'promoted' | 'restored';
-  target: string;
-  previous: string[];
-  at: string;
-  by: string;
-  reason?: string;
-}
-
-/** Reads the model's history tag; a missing or damaged tag is an empty history. */
-export function parseHistory(raw: string | undefined): HistoryEntry[] {
-  if (!raw) return [];
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    return Array.isArray(parsed)
-      ? (parsed.filter(
-          (e) => e && typeof e === 'object' && typeof (e as HistoryEntry).version === 'string',
-        ) as HistoryEntry[])
-      : [];
-  } catch {
-    return [];
-  }
-}
-
-/** The history with a new entry first, as many entries as fit in MLflow's 5,000-character tag value (at most `max`). */
-export function appendHistory(history: HistoryEntry[], entry: HistoryEntry, max = 20): string {
-  let entries = [entry, ...history].slice(0, max);
-  let text = JSON.stringify(entries);
-  while (text.length > MAX_TAG_VALUE && entries.length > 1) {
-    entries = entries.slice(0, -1);
-    text = JSON.stringify(entries);
-  }
-  return text;
-}
-
-/** One history entry as a line for a log or a terminal. */
-export function formatHistoryLine(h: HistoryEntry): string {
-  return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
-}
-
-/** The model's history, from its registered-model tags (absent when the model was not read). */
-export function historyOf(modelTags: Record<string, string> | undefined): HistoryEntry[] {
-  return parseHistory(modelTags?.[LEDGER.history]);
 }

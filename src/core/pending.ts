@@ -1,12 +1,13 @@
 /**
  * Scheduled promotion: which versions of a model are pending (READY, newer than the
- * current holder of the target, not yet decided by the ledger). Pure.
+ * current holder of the target, not yet decided for this target by the ledger). Pure.
  */
 import { isGlob, matchesGlob } from './glob.js';
 import { allHolders } from './holders.js';
 import type { Target } from './policy.js';
 import { byVersionNumber, compareVersions, type ModelVersion } from './registry-model.js';
-import { LEDGER } from './tags.js';
+import { decidedFor } from './ledger.js';
+import { targetKey } from './target.js';
 
 /** Newest first: the gate tries them in this order and promotes the first that passes. */
 export function pendingVersions(
@@ -16,12 +17,13 @@ export function pendingVersions(
   force: boolean,
 ): ModelVersion[] {
   const newest = allHolders(target, versions, aliases).at(-1)?.version;
+  const key = targetKey(target);
   return versions
     .filter(
       (v) =>
         v.status === 'READY' &&
         (newest === undefined || compareVersions(v.version, newest) > 0) &&
-        (force || v.tags[LEDGER.decision] === undefined),
+        (force || !decidedFor(v.tags, key)),
     )
     .sort(byVersionNumber)
     .reverse();

@@ -5,6 +5,7 @@
  * pull request produced). Pure.
  */
 import { compareVersions, type ModelVersion, type RegistryOp } from './registry-model.js';
+import { isRecordTag } from './ledger.js';
 import { isGateTag, LEDGER } from './tags.js';
 import { describeTarget, type TargetNames } from './target.js';
 
@@ -47,10 +48,9 @@ export function fingerprint(
 
 /** The operations a plan file carries: the ledger record is left to the apply. */
 export function plannedOperations(plan: RegistryOp[]): RegistryOp[] {
-  const ledgerKeys = new Set<string>(Object.values(LEDGER));
   return plan.filter(
     (op) =>
-      !(op.kind === 'set-tag' && (op.record || ledgerKeys.has(op.key))) &&
+      !(op.kind === 'set-tag' && (op.record || isRecordTag(op.key))) &&
       !(op.kind === 'set-model-tag' && op.key === LEDGER.history),
   );
 }

@@ -52,6 +52,7 @@ export type RegistryOp =
   | { kind: 'delete-tag'; model: string; version: string; key: string }
   | { kind: 'transition-stage'; model: string; version: string; stage: string; archiveExisting: boolean }
   | { kind: 'set-alias'; model: string; alias: string; version: string }
+  | { kind: 'delete-alias'; model: string; alias: string }
   | { kind: 'create-model'; model: string }
   /** A new version of `model` whose source is another version's models:/ URI; later ops name it NEW_COPY. */
   | { kind: 'copy-version'; model: string; source: string; runId?: string; tags: Record<string, string> };
@@ -71,6 +72,8 @@ export function describeOp(op: RegistryOp): string {
       return `move ${op.model} ${op.version === NEW_COPY ? 'the new copy' : `v${op.version}`} to stage ${op.stage}${op.archiveExisting ? ' (archiving the versions there now)' : ''}`;
     case 'set-alias':
       return `point alias @${op.alias} of ${op.model} at ${op.version === NEW_COPY ? 'the new copy' : `v${op.version}`}`;
+    case 'delete-alias':
+      return `remove alias @${op.alias} of ${op.model}`;
     case 'create-model':
       return `create the registered model ${op.model}`;
     case 'copy-version':

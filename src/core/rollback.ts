@@ -2,7 +2,8 @@
  * Rollback: put back the version that held a target before the current one (from
  * the ledger), or a given one, in one step. Pure: it is given the registry state.
  */
-import { alreadyRecorded, appendHistory, ledgerTags, type HistoryEntry, type LedgerContext } from './ledger.js';
+import { appendHistory, type HistoryEntry } from './history.js';
+import { newRecord, recordFor, recordOp, recordsOf, type LedgerContext, type LedgerRecord } from './ledger.js';
 import { currentHolder, type TargetRef } from './holders.js';
 import { compareVersions, type ModelVersion, type RegistryOp } from './registry-model.js';
 import { LEDGER, TAGS } from './tags.js';
@@ -15,6 +16,7 @@ export interface RollbackState {
   target: RollbackTarget;
   versions: ModelVersion[];
   aliases: Record<string, string>;
+  /** The history rebuilt from the records (core/history.ts rebuildHistory), newest first. */
   history: HistoryEntry[];
   /** The version asked for; undefined: the previous holder, from the ledger. */
   requested?: string;
@@ -36,6 +38,7 @@ export function planRollback(s: RollbackState): RollbackPlan {
   const key = targetKey(s.target);
   const where = describeTarget(s.target);
   const holder = currentHolder(s.target, s.versions, s.aliases);
+  if (holder) refuseHalf(s, holder);
   const interrupted = s.requested === undefined ? interruptedRollback(s, holder) : undefined;
   if (interrupted) return rollbackPlan(s, interrupted.restore, interrupted.withdrawn, true);
   const current = holder;
@@ -53,17 +56,20 @@ export function planRollback(s: RollbackState): RollbackPlan {
   const refusals: string[] = [];
   if (restore.status !== 'READY') refusals.push(`it is ${restore.status}, not READY`);
   if (!s.force) {
-    const promoted =
-      ['promoted', 'restored', 'rolled-back'].includes(restore.tags[LEDGER.decision] ?? '') ||
-      s.history.some((h) => h.version === restore.version && h.target === key);
-    if (!promoted) refusals.push('the gate never promoted it to this target');
-    if (restore.tags[LEDGER.decision] === 'rolled-back') {
+    const record = recordFor(restore.tags, key);
+    const held = ['promoted', 'restored', 'rolled-back'].includes(record?.decision ?? '');
+    if (!held && !s.history.some((h) => h.version === restore.version && h.target === key))
+      refusals.push('the gate never promoted it to this target');
+    if (record?.decision === 'rolled-back')
+      refusals.push(`it was itself rolled back${record.reason ? ` ("${record.reason}")` : ''}`);
+    // Its verdict for this target is its record's; the version-wide tag only where the record does not say.
+    const passed = record && !record.legacy ? held : restore.tags[TAGS.validation] === 'passed';
+    if (!passed)
       refusals.push(
-        `it was itself rolled back${restore.tags[LEDGER.reason] ? ` ("${restore.tags[LEDGER.reason]}")` : ''}`,
+        record && !record.legacy
+          ? `it never passed validation for ${key} (its record says ${record.decision ?? 'begun'})`
+          : `it never passed validation (${TAGS.validation}=${restore.tags[TAGS.validation] ?? 'unset'})`,
       );
-    }
-    if (restore.tags[TAGS.validation] !== 'passed')
-      refusals.push(`it never passed validation (${TAGS.validation}=${restore.tags[TAGS.validation] ?? 'unset'})`);
   }
   if (refusals.length > 0) {
     throw new Error(
@@ -72,6 +78,23 @@ export function planRollback(s: RollbackState): RollbackPlan {
   }
 
   return rollbackPlan(s, restore, current, false);
+}
+
+/**
+ * A target promoted in one step (`alias:champion+stage:Production`) is rolled back in one step:
+ * rolling back one half would leave the other half's holder without a record that says so.
+ */
+function refuseHalf(s: RollbackState, holder: ModelVersion): void {
+  const key = targetKey(s.target);
+  if (recordFor(holder.tags, key)) return;
+  const parts = key.split('+');
+  const whole = recordsOf(holder.tags).find(
+    (r) => r.target !== key && parts.every((p) => r.target.split('+').includes(p)),
+  );
+  if (whole)
+    throw new Error(
+      `v${holder.version} was promoted to ${whole.target} in one step; roll back that target as a whole (input "target": ${whole.target}). Nothing was changed`,
+    );
 }
 
 /**
@@ -90,14 +113,23 @@ function rollbackPlan(
   const ctx = s.context;
   const model = s.model;
   const previous = current ? [current.version] : [];
-  const record = (version: string, tags: Record<string, string>): RegistryOp[] =>
-    Object.entries(tags).map(
-      ([k, value]) => ({ kind: 'set-tag', model, version, key: k, value, record: true }) as const,
-    );
+  const restoredBefore = recordFor(restore.tags, key);
+  const previousAlias = s.target.alias
+    ? ((current ? recordFor(current.tags, key)?.previousAlias : undefined) ?? restoredBefore?.previousAlias)
+    : undefined;
   const first = s.history[0];
   const historyDone =
     completing && first?.version === restore.version && first.decision === 'restored' && first.target === key;
+  const restored: LedgerRecord = newRecord(
+    { target: key, decision: 'restored', previous, reason: s.reason, ...(previousAlias ? { previousAlias } : {}) },
+    ctx,
+  );
   const plan: RegistryOp[] = [
+    // The previous alias names the version that held the target before the restored one, never the
+    // restored one itself (a rerun that finds the restore recorded has done this already).
+    ...(previousAlias && !(completing && restoredBefore?.decision === 'restored')
+      ? previousAliasWrites(s, previousAlias, restore, current, restoredBefore)
+      : []),
     ...(s.target.alias && s.aliases[s.target.alias] !== restore.version
       ? [{ kind: 'set-alias', model, alias: s.target.alias, version: restore.version } as const]
       : []),
@@ -112,13 +144,25 @@ function rollbackPlan(
           } as const,
         ]
       : []),
-    ...record(restore.version, ledgerTags({ decision: 'restored', target: key, previous, reason: s.reason }, ctx)),
+    recordOp(model, restore.version, restored),
     // The withdrawn version is marked, so a scheduled gate does not promote it again until a new decision.
     ...(current
-      ? record(
-          current.version,
-          ledgerTags({ decision: 'rolled-back', target: key, previous: [], reason: s.reason }, ctx),
-        )
+      ? [
+          recordOp(
+            model,
+            current.version,
+            newRecord(
+              {
+                target: key,
+                decision: 'rolled-back',
+                previous: recordFor(current.tags, key)?.previous ?? [],
+                reason: s.reason,
+                ...(previousAlias ? { previousAlias } : {}),
+              },
+              ctx,
+            ),
+          ),
+        ]
       : []),
     ...(historyDone
       ? []
@@ -148,6 +192,28 @@ function rollbackPlan(
 }
 
 /**
+ * The previous alias after a rollback: the version the restored one had replaced when it took the
+ * target (its record, read before the rollback rewrites it), or no version at all (the alias is
+ * removed) when there is none other than the restored and the withdrawn ones.
+ */
+function previousAliasWrites(
+  s: RollbackState,
+  previousAlias: string,
+  restore: ModelVersion,
+  current: ModelVersion | undefined,
+  restoredBefore: LedgerRecord | undefined,
+): RegistryOp[] {
+  const wanted = (restoredBefore?.previous ?? [])
+    .filter((v) => v !== restore.version && v !== current?.version && s.versions.some((x) => x.version === v))
+    .sort(compareVersions)
+    .at(-1);
+  const now = s.aliases[previousAlias];
+  if (wanted)
+    return now === wanted ? [] : [{ kind: 'set-alias', model: s.model, alias: previousAlias, version: wanted }];
+  return now === undefined ? [] : [{ kind: 'delete-alias', model: s.model, alias: previousAlias }];
+}
+
+/**
  * A rollback that moved the target (or part of it) but stopped before its record was whole: the
  * holder carries an unfinished `restored` record, or carries none while the ledger's latest entry
  * for the target is the version that had replaced it. Then this run completes that rollback.
@@ -160,29 +226,14 @@ function interruptedRollback(
   const key = targetKey(s.target);
   const find = (v: string | undefined) => (v ? s.versions.find((x) => x.version === v) : undefined);
   const last = s.history.find((h) => h.target === key);
-  const begun =
-    (holder.tags[LEDGER.decision] === 'restored' && holder.tags[LEDGER.target] === key) ||
-    (last?.version === holder.version && last.decision === 'restored');
-  if (begun) {
-    // Which version it withdrew: its record says, else the history entry it wrote.
-    const fromTag =
-      holder.tags[LEDGER.decision] === 'restored'
-        ? (holder.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).at(-1)
-        : undefined;
-    const withdrawn = find(fromTag ?? (last?.version === holder.version ? last.previous.at(-1) : undefined));
-    const previous = withdrawn ? [withdrawn.version] : [];
-    // Whole: every tag there, with the values that tie the two versions together (the reason may be
-    // another request's: this may be a new rollback, not a rerun).
-    const whole = (tags: Record<string, string>, decision: 'restored' | 'rolled-back', prev: string[]) =>
-      alreadyRecorded(tags, { decision, target: key, previous: prev }, s.context) && LEDGER.reason in tags;
-    const recorded =
-      whole(holder.tags, 'restored', previous) &&
-      (!withdrawn || whole(withdrawn.tags, 'rolled-back', [])) &&
-      last?.version === holder.version &&
-      last.decision === 'restored';
-    return recorded ? undefined : { restore: holder, ...(withdrawn ? { withdrawn } : {}) };
+  const record = recordFor(holder.tags, key);
+  if (record?.decision === 'restored') {
+    // Its record is written; the withdrawn version's may not be.
+    const withdrawn = find(record.previous.at(-1));
+    const whole = !withdrawn || recordFor(withdrawn.tags, key)?.decision === 'rolled-back';
+    return whole ? undefined : { restore: holder, ...(withdrawn ? { withdrawn } : {}) };
   }
-  // No record at all: the ledger's latest entry is the version that had replaced the holder.
+  // No record of the restore: the ledger's latest entry is the version that had replaced the holder.
   if (last && last.version !== holder.version && last.previous.includes(holder.version)) {
     const withdrawn = find(last.version);
     return { restore: holder, ...(withdrawn ? { withdrawn } : {}) };
@@ -190,10 +241,11 @@ function interruptedRollback(
   return undefined;
 }
 
-/** The version the current holder replaced: its ledger tag, else the model's history. */
+/** The version the current holder replaced: its record for the target, else the history. */
 function previousFromLedger(s: RollbackState, current: ModelVersion | undefined): string | undefined {
   if (!current) return undefined;
-  const fromTag = (current.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).sort(compareVersions).at(-1);
-  if (fromTag) return fromTag;
-  return s.history.find((h) => h.version === current.version && h.target === targetKey(s.target))?.previous.at(-1);
+  const key = targetKey(s.target);
+  const fromRecord = [...(recordFor(current.tags, key)?.previous ?? [])].sort(compareVersions).at(-1);
+  if (fromRecord) return fromRecord;
+  return s.history.find((h) => h.version === current.version && h.target === key)?.previous.at(-1);
 }

@@ -14,8 +14,23 @@ export const TAGS = {
   copiedFrom: 'mlflow_gate.copied_from',
 } as const;
 
-/** The audit ledger's tags: on each decided version, and (history) on the registered model. */
+/**
+ * The audit ledger's tags. On each decided version, one record per target: a JSON tag named
+ * RECORD_PREFIX and the target (core/ledger.ts recordKey). On the registered model, the history.
+ */
 export const LEDGER = {
+  /** On the registered model: the last promotions and rollbacks, newest first (JSON); a cache of the records. */
+  history: 'mlflow_gate.history',
+} as const;
+
+/** A version's record for one target is the tag `mlflow_gate.record.<target>` (core/ledger.ts recordKey). */
+export const RECORD_PREFIX = 'mlflow_gate.record.';
+
+/**
+ * The single record per version that earlier builds wrote: read as the record of the target
+ * it names (core/ledger.ts recordsOf), never written any more, never rewritten just to migrate.
+ */
+export const LEGACY_LEDGER = {
   decision: 'mlflow_gate.decision',
   target: 'mlflow_gate.target',
   previous: 'mlflow_gate.previous_version',
@@ -25,10 +40,7 @@ export const LEDGER = {
   commit: 'mlflow_gate.commit',
   ruleHash: 'mlflow_gate.rule_hash',
   reason: 'mlflow_gate.reason',
-  /** On a version this run moved, found moved on by another run when it read back: the version that holds the target now. */
   supersededBy: 'mlflow_gate.superseded_by',
-  /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
-  history: 'mlflow_gate.history',
 } as const;
 
 /** Every tag the gate owns starts with this, except `validation`. */
@@ -53,5 +65,9 @@ export function sourceCommitOf(run: { tags: Record<string, string> } | undefined
 /** MLflow refuses tag values over 5,000 characters. */
 export const MAX_TAG_VALUE = 5000;
 
-/** The ledger keeps a reason (a rollback's, a supersession's) to this many characters. */
-export const MAX_REASON = 1000;
+/**
+ * A ledger record's tag value stays within this many characters: the smallest limit of the
+ * registries we serve (Databricks documents 1,000 for tags on Unity Catalog objects; MLflow
+ * takes 5,000, and 100,000 from 3.1).
+ */
+export const MAX_RECORD_VALUE = 1000;

@@ -6,9 +6,10 @@
  */
 import type { Decision } from './decide.js';
 import { GateError, type ErrorKind } from './errors.js';
-import { appendHistory, parseHistory, supersededRecord } from './ledger.js';
-import { LEDGER } from './tags.js';
-import { describeTarget } from './target.js';
+import { appendHistory, parseHistory } from './history.js';
+import { parseRecord, recordOp, supersededRecord } from './ledger.js';
+import { LEDGER, RECORD_PREFIX } from './tags.js';
+import { describeTarget, targetKey } from './target.js';
 import { byVersionNumber, describeOp, NEW_COPY, type ModelVersion, type RegistryOp } from './registry-model.js';
 
 /** A registered model as a read-back sees it. */
@@ -203,7 +204,12 @@ export function readPlan(ops: RegistryOp[]): ReadPlan {
   const models = [
     ...new Set(
       ops.flatMap((op) =>
-        op.kind === 'set-alias' || op.kind === 'set-model-tag' || op.kind === 'create-model' ? [op.model] : [],
+        op.kind === 'set-alias' ||
+        op.kind === 'delete-alias' ||
+        op.kind === 'set-model-tag' ||
+        op.kind === 'create-model'
+          ? [op.model]
+          : [],
       ),
     ),
   ];
@@ -243,6 +249,13 @@ export function checkWrites(ops: RegistryOp[], views: ReadBackView): WriteCheck[
               problem: `alias @${op.alias} of ${op.model} points at ${now ? `v${now}` : 'nothing'}, not v${op.version}`,
               ...(now ? { holderNow: now } : {}),
             },
+      );
+      continue;
+    }
+    if (op.kind === 'delete-alias') {
+      const now = modelOf(op.model)?.aliases[op.alias];
+      checks.push(
+        now === undefined ? { op } : { op, problem: `alias @${op.alias} of ${op.model} still points at v${now}` },
       );
       continue;
     }
@@ -406,11 +419,13 @@ function targetOf(move: Move): string {
 
 /**
  * A race this run lost (another version holds the target): the record its version gets
- * (`superseded`, by whom), or, when nothing holds the target, the error. Undefined when it won.
+ * (`superseded`, by whom: the record this run wrote, `written`, so marked), or, when nothing holds
+ * the target, the error. Undefined when it won.
  */
 export function lostRace(
   move: Move,
   settled: Settlement,
+  written: RegistryOp[] = [],
 ): { record: RegistryOp[]; why: string } | { outcome: WriteOutcome } | undefined {
   if (settled.winner === move.version) return undefined;
   const target = targetOf(move);
@@ -423,8 +438,20 @@ export function lostRace(
         wrote: true,
       },
     };
+  const own = written.find(
+    (op): op is Extract<RegistryOp, { kind: 'set-tag' }> =>
+      op.kind === 'set-tag' &&
+      op.record === true &&
+      op.model === move.model &&
+      op.version === move.version &&
+      op.key.startsWith(RECORD_PREFIX),
+  );
+  const record = parseRecord(own?.value) ?? {
+    target: targetKey({ ...(move.stage ? { stage: move.stage } : {}), ...(move.alias ? { alias: move.alias } : {}) }),
+    previous: [],
+  };
   return {
-    record: supersededRecord(move.model, move.version, settled.winner, target),
+    record: [recordOp(move.model, move.version, supersededRecord(record, settled.winner, target))],
     why: `${move.model} v${move.version} was moved to ${target}, but when read back v${settled.winner} held it: another run promoted it meanwhile (give every run on this model one concurrency group)`,
   };
 }

@@ -48,6 +48,8 @@ export interface Settings {
   rollback: { target?: { stage?: string; alias?: string }; reason: string };
   /** Rollback: restore what the safety checks refuse; scheduled: gate versions the ledger already decided. */
   force: boolean;
+  /** Let a stage target move a version down (Production → Staging), leaving its stage without it. */
+  allowDemotion: boolean;
   /** Provenance checks (candidate.source_commit) and pull-request comments. */
   githubToken?: string;
   failOnReject: boolean;
@@ -162,6 +164,7 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
       reason: input('reason'),
     },
     force: parseBoolean('force', input('force'), false),
+    allowDemotion: parseBoolean('allow-demotion', input('allow-demotion'), false),
     ...(input('github-token') ? { githubToken: input('github-token') } : {}),
     failOnReject: parseBoolean('fail-on-reject', input('fail-on-reject'), true),
   };
@@ -436,16 +439,25 @@ function notifySettings(input: (name: string) => string): Settings['notify'] {
   };
 }
 
-/** The rollback target: stage:<Stage> or alias:<name>. */
+/**
+ * The rollback target: stage:<Stage>, alias:<name>, or both joined by `+` (a target the policy
+ * promotes to in one step, `alias:champion+stage:Production`, is rolled back as a whole).
+ */
 function parseTarget(raw: string): { stage?: string; alias?: string } {
-  const [kind, ...rest] = raw.split(':');
-  const arg = rest.join(':').trim();
-  if (kind === 'stage') {
+  const out: { stage?: string; alias?: string } = {};
+  const parts = raw.split('+').map((p) => p.trim());
+  for (const part of parts) {
+    const [kind, ...rest] = part.split(':');
+    const arg = rest.join(':').trim();
     const stage = ['Staging', 'Production'].find((s) => s.toLowerCase() === arg.toLowerCase());
-    if (stage) return { stage };
+    if (kind === 'stage' && stage && !out.stage) out.stage = stage;
+    else if (kind === 'alias' && ALIAS_NAME.test(arg) && !out.alias) out.alias = arg;
+    else
+      throw new InputError(
+        `input "target" is "${raw}"; it must be stage:Production, stage:Staging, alias:<name>, or an alias and a stage joined by + (alias:champion+stage:Production)`,
+      );
   }
-  if (kind === 'alias' && ALIAS_NAME.test(arg)) return { alias: arg };
-  throw new InputError(`input "target" is "${raw}"; it must be stage:Production, stage:Staging or alias:<name>`);
+  return out;
 }
 
 function parseMode(raw: string, fallback: Mode): Mode {

@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import type { Decision } from '../core/decide.js';
 import type { PolicyProblem } from '../core/errors.js';
 import { heading } from '../core/headline.js';
-import type { HistoryEntry } from '../core/ledger.js';
+import type { HistoryEntry } from '../core/history.js';
 import type { Redactor } from '../core/redact.js';
 import { checkRows, escapeCell, type Report } from '../core/report.js';
 import { describeTarget } from '../core/target.js';

@@ -238,6 +238,18 @@ export class MlflowRegistry implements Registry {
           REPEATABLE,
         );
         return {};
+      case 'delete-alias':
+        // Idempotent in effect: a repeat finds the alias gone (404), which is what was asked.
+        try {
+          await this.rest.delete(
+            `${this.prefix}registered-models/alias`,
+            { name: op.model, alias: op.alias },
+            REPEATABLE,
+          );
+        } catch (err) {
+          if (!(err instanceof RegistryError && err.status === 404)) throw err;
+        }
+        return {};
     }
   }
 }

@@ -173,6 +173,9 @@ export class MemoryRegistry implements Registry {
         this.versionOf(op.model, op.version);
         this.model(op.model).aliases[op.alias] = op.version;
         return {};
+      case 'delete-alias':
+        delete this.model(op.model).aliases[op.alias];
+        return {};
       case 'transition-stage': {
         const stage = STAGES.find((s) => s.toLowerCase() === op.stage.toLowerCase());
         if (!stage)

@@ -30,6 +30,7 @@ export function trustingRegistry(inner: Registry): Registry {
       const out = { ...m, aliases: { ...m.aliases }, tags: { ...m.tags } };
       for (const op of written) {
         if (op.kind === 'set-alias' && op.model === name) out.aliases[op.alias] = op.version;
+        if (op.kind === 'delete-alias' && op.model === name) delete out.aliases[op.alias];
         if (op.kind === 'set-model-tag' && op.model === name) out.tags[op.key] = op.value;
       }
       return out;
