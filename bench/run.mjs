@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { ensureMlflowVenv, repoRoot, startMlflowServer } from '../scripts/mlflow-local.mjs';
 import { isWrite, sequentialRoundTrips, startFaultProxy } from '../scripts/fault-proxy.mjs';
 import { actionEntry, RUNNER_IDENTITY, runAction, spawnCollected } from '../scripts/run-action.mjs';
-import { eachLimited, registryState, reseedModel, seedRuns } from './seed.mjs';
+import { eachLimited, registryState, reseedModel, seedRuns, tagWrites } from './seed.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const TIME_BIN = '/usr/bin/time';
@@ -313,12 +313,15 @@ export async function runBench(options = {}) {
         requests,
         startedAt: r.startedAt,
         maxInFlight: proxy.maxInFlight,
-        state: await jobs[job].state(),
+        state: { registry: await jobs[job].state(), tagWrites: tagWrites(requests) },
       };
     };
 
     /** @type {string[]} */
     const stateProblems = [];
+    /** The state the first measured one-decision run left (every other run is compared with it). */
+    /** @type {any} */
+    let oneState;
     /**
      * Measures each way `n(way)` times (interleaved: way by way within a round) on one job.
      * @param {'one' | 'sched'} job
@@ -341,9 +344,10 @@ export async function runBench(options = {}) {
           const run = await runWay(way, job, proxy);
           const text = JSON.stringify(run.state);
           reference ??= text;
+          if (job === 'one') oneState ??= run.state;
           if (text !== reference)
             stateProblems.push(
-              `${job} at ${latencyMs} ms, run ${i + 1}: ${WAY_LABEL[way]} left another registry state than ${WAY_LABEL[/** @type {Way} */ (ways[0])]}:\n${text}\nvs\n${reference}`,
+              `${job} at ${latencyMs} ms, run ${i + 1}: ${WAY_LABEL[way]} left another registry state (or wrote its tags otherwise) than ${WAY_LABEL[/** @type {Way} */ (ways[0])]}:\n${text}\nvs\n${reference}`,
             );
           byWay[way]?.push(run);
           log(
@@ -445,6 +449,7 @@ export async function runBench(options = {}) {
       pip,
       statesAgree: stateProblems.length === 0,
       stateProblems,
+      oneState,
       seconds: (performance.now() - t0) / 1000,
     };
   } finally {
@@ -555,7 +560,7 @@ export function renderMarkdown(res) {
         `- fresh venv + \`pip install --no-cache-dir ${pkg}\`: ${p.seconds.toFixed(1)} s, ${p.sitePackagesMb} MB on disk (the Action: nothing, the runner has Node 24)`,
       );
   lines.push(
-    `- registry states after every run of every way: ${res.statesAgree ? 'identical (timestamps aside)' : `DIFFER (${res.stateProblems.length} runs)`}`,
+    `- registry states, and the values each tag was written, after every run of every way: ${res.statesAgree ? 'identical (timestamps aside)' : `DIFFER (${res.stateProblems.length} runs)`}`,
   );
   const load = (/** @type {number[]} */ l) => l.map((x) => x.toFixed(1)).join(' ');
   lines.push(

@@ -119,8 +119,42 @@ export async function eachLimited(items, limit, fn) {
 const TIME = '<time>';
 
 /**
+ * A tag's value with the time of the decision blanked: in the history (JSON) every entry's `at`;
+ * in a ledger record (compact JSON) its `"at"`, replaced in place so the rest is compared byte for byte.
+ * @param {string} key
+ * @param {string} value
+ */
+export function blankTime(key, value) {
+  if (key === 'mlflow_gate.history')
+    return JSON.stringify(JSON.parse(value).map((/** @type {any} */ e) => ({ ...e, at: TIME })));
+  if (key.startsWith('mlflow_gate.record.')) return value.replace(/([{,])"at":"[^"]*"/, `$1"at":"${TIME}"`);
+  return value;
+}
+
+/**
+ * The tag writes a run made, as the server received them: for each tag (model, version, key), the
+ * values written in the order they were sent (a delete as null), times blanked. Two ways that leave
+ * the same registry state can still write differently on the way (the begun ledger record before
+ * the move); this compares that too.
+ * @param {Array<{ method: string, path: string, body: string, start: number }>} requests
+ */
+export function tagWrites(requests) {
+  /** @type {Record<string, Array<string | null>>} */
+  const writes = {};
+  for (const r of [...requests].sort((a, b) => a.start - b.start)) {
+    const endpoint = r.path.replace(/^\/api\/2\.0\/mlflow\//, '').replace(/\?.*$/, '');
+    if (!['model-versions/set-tag', 'model-versions/delete-tag', 'registered-models/set-tag'].includes(endpoint))
+      continue;
+    const b = JSON.parse(r.body);
+    const tag = `${b.name}${b.version === undefined ? '' : ` v${b.version}`} ${b.key}`;
+    (writes[tag] ??= []).push(endpoint.endsWith('delete-tag') ? null : blankTime(b.key, b.value ?? ''));
+  }
+  return Object.fromEntries(Object.entries(writes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
  * A registered model as the benchmark compares it: its tags (history timestamps blanked), aliases,
- * and every version's stage, status and tags (decided_at blanked). Read straight from the server.
+ * and every version's stage, status and tags (the time in each ledger record blanked). Read straight from the server.
  * @param {string} url
  * @param {string} model
  */
@@ -134,15 +168,11 @@ export async function registryState(url, model) {
       (list ?? []).map((t) => [t.key, t.value ?? '']).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     );
   const modelTags = tags(got.registered_model.tags);
-  if (modelTags['mlflow_gate.history']) {
-    modelTags['mlflow_gate.history'] = JSON.stringify(
-      JSON.parse(modelTags['mlflow_gate.history']).map((/** @type {any} */ e) => ({ ...e, at: TIME })),
-    );
-  }
+  for (const [key, value] of Object.entries(modelTags)) modelTags[key] = blankTime(key, value);
   const versions = (search.model_versions ?? [])
     .map((/** @type {any} */ v) => {
       const t = tags(v.tags);
-      if (t['mlflow_gate.decided_at']) t['mlflow_gate.decided_at'] = TIME;
+      for (const [key, value] of Object.entries(t)) t[key] = blankTime(key, value);
       return { version: String(v.version), stage: v.current_stage, status: v.status, tags: t };
     })
     .sort((/** @type {any} */ a, /** @type {any} */ b) => Number(a.version) - Number(b.version));

@@ -9,10 +9,14 @@ It does what `promote` mode of the Action does for the policies the benchmark us
 - checks: READY, the run FINISHED, every metric rule (all of them, never only the first);
 - just before writing: the candidate and the target's holders read again (conflict if changed);
 - writes: the evidence tags (validation, mlflow_gate.checks, mlflow_gate.policy; failed_checks
-  removed), the stage transition archiving the old holder, then the ledger tags
-  (mlflow_gate.decision, target, previous_version, decided_at, decided_by, run_url, commit,
-  rule_hash) and the model's mlflow_gate.history; a rejection writes its tags only;
-  only tags whose value changes are written;
+  removed) with the target's ledger record begun (mlflow_gate.record.stage_Production:
+  {"target","previous","rule_hash"}), the stage transition archiving the old holder, then the
+  whole record ({"target","decision","previous","at","by","run_url","commit","rule_hash"},
+  compact JSON, absent fields omitted) and the model's mlflow_gate.history; a rejection writes
+  its tags (its record among them) only; only tags whose value changes are written;
+- a rerun writes nothing, but completes a record an earlier run left begun (its absent fields
+  only); a version is never moved down a stage (skipped); records of the single-record layout
+  of earlier releases are read as the record of the target they name;
 - a read-back of what was written.
 
 Like an ordinary script it makes its calls one after another. What it does not cover
@@ -29,7 +33,17 @@ import re
 
 import yaml
 
-LEDGER = {
+HISTORY = "mlflow_gate.history"
+RECORD_PREFIX = "mlflow_gate.record."
+# A record's fields as its JSON names them, in the order they are written (core/ledger.ts FIELDS).
+RECORD_FIELDS = ("target", "decision", "previous", "at", "by", "run_url", "commit", "rule_hash", "reason",
+                 "previous_alias", "superseded_by")
+DECIDED = ("promoted", "rejected", "restored", "rolled-back", "superseded")
+MAX_RECORD_VALUE = 1000
+MAX_PREVIOUS = 20
+MAX_RECORD_REASON = 400
+# The single record per version of earlier releases: read, never written.
+LEGACY_LEDGER = {
     "decision": "mlflow_gate.decision",
     "target": "mlflow_gate.target",
     "previous": "mlflow_gate.previous_version",
@@ -38,7 +52,8 @@ LEDGER = {
     "run_url": "mlflow_gate.run_url",
     "commit": "mlflow_gate.commit",
     "rule_hash": "mlflow_gate.rule_hash",
-    "history": "mlflow_gate.history",
+    "reason": "mlflow_gate.reason",
+    "superseded_by": "mlflow_gate.superseded_by",
 }
 VALIDATION = "validation"
 CHECKS = "mlflow_gate.checks"
@@ -184,24 +199,97 @@ def ledger_context():
     return {"now": now, "actor": env.get("GITHUB_ACTOR"), "run_url": run_url, "sha": env.get("GITHUB_SHA")}
 
 
-def ledger_tags(decision, target, previous, rhash, ctx):
-    tags = {
-        LEDGER["decision"]: decision,
-        LEDGER["target"]: target,
-        LEDGER["previous"]: ",".join(previous),
-        LEDGER["at"]: ctx["now"],
-        LEDGER["by"]: ctx["actor"] or "unknown",
-    }
+def record_key(target):
+    """The tag of a target's record (core/ledger.ts recordKey): `stage:Production` -> mlflow_gate.record.stage_Production."""
+    plain = target.replace("+", "__").replace(":", "_")
+    if re.fullmatch(r"[\w-]+", plain, re.ASCII) and len(plain) <= 120 and "__" not in target:
+        return RECORD_PREFIX + plain
+    digest = hashlib.sha256(target.encode("utf-8")).hexdigest()[:12]
+    readable = re.sub(r"[^\w-]+", "_", plain, flags=re.ASCII)[:100]
+    return f"{RECORD_PREFIX}{readable}_{digest}"
+
+
+def format_record(record):
+    """The record as its tag's value: compact JSON in the fixed field order, absent fields omitted, at most 1,000 characters."""
+    def text(reason_length, previous):
+        out = {}
+        for name in RECORD_FIELDS:
+            value = record.get(name)
+            if name == "previous":
+                value = record["previous"][-previous:] if record["previous"] else []
+            elif name == "reason" and value is not None:
+                value = value[:reason_length]
+            if value is not None:
+                out[name] = value
+        return js_json(out)
+
+    value = text(MAX_RECORD_REASON, MAX_PREVIOUS)
+    cut = 1
+    while len(value) > MAX_RECORD_VALUE and cut <= 4:
+        value = text(MAX_RECORD_REASON >> cut, MAX_PREVIOUS >> cut)
+        cut += 1
+    return value
+
+
+def parse_record(value):
+    """A record tag's value, or None when it is not one."""
+    if not value:
+        return None
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("target"), str):
+        return None
+    previous = data.get("previous")
+    record = {"target": data["target"], "previous": [v for v in previous if isinstance(v, str)] if isinstance(previous, list) else []}
+    for name in RECORD_FIELDS:
+        if name in ("target", "previous") or not isinstance(data.get(name), str):
+            continue
+        if name != "decision" or data[name] in DECIDED:
+            record[name] = data[name]
+    return record
+
+
+def legacy_record(tags):
+    target, decision = tags.get(LEGACY_LEDGER["target"]), tags.get(LEGACY_LEDGER["decision"])
+    if not target or decision not in DECIDED:
+        return None
+    record = {"target": target, "decision": decision,
+              "previous": [v for v in tags.get(LEGACY_LEDGER["previous"], "").split(",") if v]}
+    for name in ("at", "by", "run_url", "commit", "rule_hash", "reason", "superseded_by"):
+        if LEGACY_LEDGER[name] in tags:
+            record[name] = tags[LEGACY_LEDGER[name]]
+    return record
+
+
+def record_for(tags, target):
+    """The version's record for this target (a record tag, else the single-record layout naming it)."""
+    own = parse_record(tags.get(record_key(target)))
+    if own and own["target"] == target:
+        return own
+    legacy = legacy_record(tags)
+    return legacy if legacy and legacy["target"] == target else None
+
+
+def new_record(entry, ctx):
+    """A record of a decision made now: the entry, then when, who, the run and the commit."""
+    record = {**entry, "at": ctx["now"], "by": ctx["actor"] or "unknown"}
     if ctx["run_url"]:
-        tags[LEDGER["run_url"]] = ctx["run_url"]
+        record["run_url"] = ctx["run_url"]
     if ctx["sha"]:
-        tags[LEDGER["commit"]] = ctx["sha"]
-    tags[LEDGER["rule_hash"]] = rhash
-    return tags
+        record["commit"] = ctx["sha"]
+    return record
 
 
-def already_recorded(tags, decision, target, rhash):
-    return tags.get(LEDGER["decision"]) == decision and tags.get(LEDGER["target"]) == target and tags.get(LEDGER["rule_hash"]) == rhash
+def completed(begun, whole):
+    """A begun record completed: its present fields kept, the absent ones filled from `whole`."""
+    return {**whole, **{k: v for k, v in begun.items() if v is not None}}
+
+
+def stage_rank(stage):
+    s = stage.lower()
+    return 2 if s == "production" else 1 if s == "staging" else 0
 
 
 def parse_history(raw):
@@ -291,33 +379,50 @@ def gate_version(backend, policy, policy_file, model, version, registered, versi
     run = backend.get_run(candidate["run_id"]) if candidate.get("run_id") else None
     checks = evaluate(policy, run["metrics"] if run else {})
     failed = [c for c in checks if c["verdict"] in ("fail", "missing")]
-    history = parse_history(registered["tags"].get(LEDGER["history"]))
+    history = parse_history(registered["tags"].get(HISTORY))
+    key = record_key(target)
+    # What is known before the move (what it replaces, the rule): written with the evidence.
+    begun = {"target": target, "previous": previous, "rule_hash": rhash}
 
     evidence, structural, record, model_tags = [], [], [], []
 
-    def promoted_record(v):
-        if already_recorded(v["tags"], "promoted", target, rhash):
-            return [], []
-        tags = [("set", k, val) for k, val in ledger_tags("promoted", target, previous, rhash, ctx).items()]
+    def record_writes(v, rec):
+        """The record after the move, and the history (unless its newest entry is this promotion already)."""
+        tags = [("set", key, format_record(rec))]
         first = history[0] if history else None
-        if first and first.get("version") == v["version"] and first.get("target") == target:
+        if first and first.get("version") == v["version"] and first.get("target") == target and first.get("decision") == "promoted":
             return tags, []
-        entry = {"version": v["version"], "decision": "promoted", "target": target, "previous": previous, "at": ctx["now"], "by": ctx["actor"] or "unknown"}
-        return tags, [(LEDGER["history"], append_history(history, entry))]
+        entry = {"version": v["version"], "decision": "promoted", "target": target, "previous": rec["previous"],
+                 "at": rec.get("at", ctx["now"]), "by": rec.get("by", "unknown")}
+        return tags, [(HISTORY, append_history(history, entry))]
 
     if candidate["stage"].lower() == stage.lower():
         decision = "already-promoted"
-        record, model_tags = promoted_record(candidate)
+        earlier = record_for(candidate["tags"], target)
+        if earlier is None or "decision" in earlier:
+            # decided already (or moved there by hand): a rerun writes nothing
+            return {"decision": decision, "version": candidate["version"], "writes": 0}
+        # an earlier run moved it but stopped before the record was whole: completed, its present fields kept
+        whole = new_record({"target": target, "decision": "promoted", "previous": earlier["previous"], "rule_hash": rhash}, ctx)
+        record, model_tags = record_writes(candidate, completed(earlier, whole))
+    elif stage_rank(stage) < stage_rank(candidate["stage"]):
+        # a gate never moves a version down
+        return {"decision": "skipped", "version": candidate["version"], "writes": 0}
     elif policy["candidate"]["runStatus"] != "any" and (run is None or run["status"] != policy["candidate"]["runStatus"]):
         return {"decision": "skipped", "version": candidate["version"], "writes": 0}
     elif not failed:
         decision = "promoted"
-        evidence = plan_tags(candidate, {VALIDATION: "passed", CHECKS: checks_tag(checks), POLICY: policy_file, FAILED_CHECKS: None})
+        evidence = plan_tags(candidate, {VALIDATION: "passed", CHECKS: checks_tag(checks), POLICY: policy_file, FAILED_CHECKS: None,
+                                         key: format_record(begun)})
         structural = [("transition", stage, policy["target"]["archiveExisting"])]
-        record, model_tags = promoted_record(candidate)
+        record, model_tags = record_writes(candidate, new_record({**begun, "decision": "promoted"}, ctx))
     else:
         decision = "rejected"
-        ledger = {} if already_recorded(candidate["tags"], "rejected", target, rhash) else ledger_tags("rejected", target, previous, rhash, ctx)
+        earlier = record_for(candidate["tags"], target)
+        recorded = (earlier is not None and earlier.get("decision") == "rejected" and earlier.get("rule_hash") == rhash
+                    and earlier["previous"] == previous)
+        ledger = {} if recorded else {
+            key: format_record(new_record({"target": target, "decision": "rejected", "previous": previous, "rule_hash": rhash}, ctx))}
         evidence = plan_tags(candidate, {
             **policy["onReject"]["tags"],
             **ledger,
@@ -352,7 +457,9 @@ def gate_version(backend, policy, policy_file, model, version, registered, versi
 
     # Read back: the decision reported is what the registry holds.
     after = backend.get_version(model, v)
-    wrong = [k for kind, k, val in [*evidence, *record] if (after["tags"].get(k) != val if kind == "set" else k in after["tags"])]
+    # Each tag as last written (the record overwrites the begun record written with the evidence).
+    expected = {k: (kind, val) for kind, k, val in [*evidence, *record]}
+    wrong = [k for k, (kind, val) in expected.items() if (after["tags"].get(k) != val if kind == "set" else k in after["tags"])]
     if structural and after["stage"].lower() != stage.lower():
         wrong.append("stage")
     if model_tags:
@@ -364,10 +471,12 @@ def gate_version(backend, policy, policy_file, model, version, registered, versi
 
 
 def pending_versions(versions, stage):
-    """READY, newer than the newest holder, not yet decided by the ledger; newest first."""
+    """READY, newer than the newest holder, not yet decided for this target by the ledger (a begun record is undecided); newest first."""
     holders = stage_holders(stage, versions)
     newest = int(holders[-1]["version"]) if holders else 0
-    pending = [v for v in versions if v["status"] == "READY" and int(v["version"]) > newest and LEDGER["decision"] not in v["tags"]]
+    target = f"stage:{stage}"
+    pending = [v for v in versions if v["status"] == "READY" and int(v["version"]) > newest
+               and "decision" not in (record_for(v["tags"], target) or {})]
     return sorted(pending, key=lambda v: int(v["version"]), reverse=True)
 
 

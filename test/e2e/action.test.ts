@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { runAction } from '../../scripts/run-action.mjs';
 import { expectNeverPrinted } from '../support/secrets.js';
-import { policyFor, seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
+import {
+  legacyLedgerTags,
+  policyFor,
+  recordTag,
+  seed,
+  stagesOf,
+  uniqueModel,
+  usePython,
+  versionsOf,
+} from '../support/registry-fixture.js';
 
 const { py, url } = usePython();
 const POLICY_PATH = '.github/promotion-policy.yml';
@@ -239,12 +248,23 @@ describe('dist/index.js as a runner runs it', () => {
     const promote = await gateRun(model, { version: '2' });
     expect(promote.outputs['decision']).toBe('promoted');
     const v2 = (await versionsOf(py(), model)).find((v) => v.version === '2')!;
-    expect(v2.tags).toMatchObject({
-      'mlflow_gate.decided_by': 'octocat',
-      'mlflow_gate.run_url': 'https://github.com/acme/models/actions/runs/42',
-      'mlflow_gate.commit': '0123456789abcdef0123456789abcdef01234567',
-      'mlflow_gate.previous_version': '1',
-    });
+    const record = recordTag(v2.tags, 'mlflow_gate.record.stage_Production')!;
+    // The tag as the Action writes it: compact JSON, fields in the layout's order, none absent here.
+    expect(v2.tags['mlflow_gate.record.stage_Production']).toBe(
+      JSON.stringify({
+        target: 'stage:Production',
+        decision: 'promoted',
+        previous: ['1'],
+        at: record.at,
+        by: 'octocat',
+        run_url: 'https://github.com/acme/models/actions/runs/42',
+        commit: '0123456789abcdef0123456789abcdef01234567',
+        rule_hash: record.rule_hash,
+      }),
+    );
+    expect(record.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(record.rule_hash).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(legacyLedgerTags(v2.tags)).toEqual([]);
     const dispatch = (inputs: Record<string, string>) =>
       runAction({
         inputs: {
@@ -271,6 +291,22 @@ describe('dist/index.js as a runner runs it', () => {
       wrote: 'true',
     });
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Production', '2': 'Archived', '3': 'None' });
+    const after = await versionsOf(py(), model);
+    const recordOf = (v: string) =>
+      recordTag(after.find((x) => x.version === v)!.tags, 'mlflow_gate.record.stage_Production');
+    expect(recordOf('1')).toMatchObject({
+      target: 'stage:Production',
+      decision: 'restored',
+      previous: ['2'],
+      by: 'octocat',
+      reason: 'bad predictions in EU',
+    });
+    expect(recordOf('2')).toMatchObject({
+      decision: 'rolled-back',
+      previous: ['1'],
+      reason: 'bad predictions in EU',
+    });
+    expect(recordOf('2')!['rule_hash']).toBeUndefined();
 
     const history = await runAction({ inputs: { 'tracking-uri': url, model, mode: 'history' } });
     expect(history.code, history.stdout).toBe(0);

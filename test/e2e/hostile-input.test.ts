@@ -18,6 +18,7 @@ const P = '.github/promotion-policy.yml';
 const RUN_LIMIT_S = 15;
 const STACK_TRACE = /^\s+at .+\(.*:\d+:\d+\)/m;
 const ID = `${process.pid}`;
+const PRODUCTION_RECORD = 'mlflow_gate.record.stage_Production';
 
 type Run = Awaited<ReturnType<typeof runAction>>;
 interface VersionState {
@@ -199,7 +200,12 @@ describe('model names', () => {
       expect(after.versions['1']).toEqual({ ...before[name]!.versions['1'], stage: 'Archived' });
       expect(after.versions['2']).toMatchObject({
         stage: 'Production',
-        tags: expect.objectContaining({ validation: 'passed', 'mlflow_gate.decision': 'promoted' }),
+        tags: expect.objectContaining({
+          validation: 'passed',
+          'mlflow_gate.record.stage_Production': expect.stringMatching(
+            /^\{"target":"stage:Production","decision":"promoted","previous":\["1"\],/,
+          ),
+        }),
       });
     });
   });
@@ -590,9 +596,15 @@ describe('registry content', () => {
   beforeAll(async () => {
     for (const [label, value] of METRIC_CASES) await seed(model(label), [HOLDER, { metrics: { accuracy: value } }]);
     await seed(TAGGED, [HOLDER, { metrics: { accuracy: 0.93 }, version_tags: { note: NOTE, long: LONG } }]);
-    await seed(LEDGER, [HOLDER, { metrics: { accuracy: 0.93 } }], {
-      'mlflow_gate.history': `not json\n${LONG}`.slice(0, 5000),
-    });
+    // A record tag that is not one (not JSON, 5,000 characters) on the candidate, and a history that is not JSON.
+    const garbageRecord = `not json\n${LONG}`.slice(0, 5000);
+    await seed(
+      LEDGER,
+      [HOLDER, { metrics: { accuracy: 0.93 }, version_tags: { [PRODUCTION_RECORD]: garbageRecord } }],
+      {
+        'mlflow_gate.history': `not json\n${LONG}`.slice(0, 5000),
+      },
+    );
     const [, deleted] = await seed(DELETED, [HOLDER, { metrics: { accuracy: 0.93 } }]);
     await py().call('delete_run', { run_id: deleted!.run_id });
     const [, hist] = await seed(HISTORY, [HOLDER, { metrics: {} }]);
@@ -677,14 +689,22 @@ describe('registry content', () => {
     });
   });
 
-  it.concurrent('a ledger history tag that is not JSON: promoted, and the history rewritten as JSON', async () => {
-    const run = await gate({ model: LEDGER, version: '2' }, { policy: policyFor(LEDGER) });
-    expect(run.outputs).toMatchObject({ decision: 'promoted', wrote: 'true' });
-    const after = (await snapshot([LEDGER]))[LEDGER]!;
-    expect(JSON.parse(after.tags['mlflow_gate.history']!)).toEqual([
-      expect.objectContaining({ version: '2', decision: 'promoted' }),
-    ]);
-  });
+  it.concurrent(
+    'a ledger history tag and a record tag that are not JSON: promoted, both rewritten as JSON',
+    async () => {
+      const run = await gate({ model: LEDGER, version: '2' }, { policy: policyFor(LEDGER) });
+      expect(run.outputs).toMatchObject({ decision: 'promoted', wrote: 'true' });
+      const after = (await snapshot([LEDGER]))[LEDGER]!;
+      expect(JSON.parse(after.tags['mlflow_gate.history']!)).toEqual([
+        expect.objectContaining({ version: '2', decision: 'promoted' }),
+      ]);
+      const record = JSON.parse(after.versions['2']!.tags[PRODUCTION_RECORD]!);
+      expect(record).toMatchObject({ target: 'stage:Production', decision: 'promoted', previous: ['1'] });
+      // A rerun: the record is the gate's own now, so nothing is written.
+      const again = await gate({ model: LEDGER, version: '2' }, { policy: policyFor(LEDGER) });
+      expect(again.outputs).toMatchObject({ decision: 'already-promoted', wrote: 'false' });
+    },
+  );
 
   it.concurrent('a version whose run was deleted: not eligible, nothing written', async () => {
     const before = await snapshot([DELETED]);

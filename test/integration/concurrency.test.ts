@@ -13,12 +13,15 @@
 //               have taken the target since, but only after this process's read-back began (another
 //               process's move ended after it; for a stage, the version's last_updated_timestamp is
 //               after its own move: MLflow stamps the time its archiving transaction began, not when
-//               it committed), or its ledger says so (superseded_by).
+//               it committed), or its record says so (superseded_by).
 //   superseded  it wrote the move, but its read-back found another version holding the target; its
-//               version carries mlflow_gate.decision=superseded and mlflow_gate.superseded_by=<that
-//               version>; error-kind conflict, the step fails.
+//               version's record for the target (mlflow_gate.record.stage_Production, or .alias_champion)
+//               says decision superseded, superseded_by <that version>; error-kind conflict, the step fails.
 //   conflict    its re-check just before writing saw the holder change since it read: nothing was
 //               written to its version; error-kind conflict, the step fails.
+// Afterwards `mode: history` (the Action, as a workflow runs it) names, as the newest promotion of the
+// target, the version that holds it, and no superseded version as promoted: the history is rebuilt
+// from the versions' records, not from the history tag the racing runs rewrote in turn.
 // Every contradiction is collected, so a failure shows the whole race.
 //
 // MLflow 3 only (the PostgreSQL driver is in the mlflow3 lock): excluded from real-mlflow2.
@@ -27,7 +30,7 @@ import { MlflowPy, processGroupMembers, startMlflowServer } from '../../scripts/
 import { startPostgres } from '../../scripts/postgres-local.mjs';
 import { isWrite, startFaultProxy, type ProxiedRequest } from '../../scripts/fault-proxy.mjs';
 import { runAction, type ActionRun } from '../../scripts/run-action.mjs';
-import type { PyVersion, SeedVersion } from '../support/registry-fixture.js';
+import { recordTag, type PyVersion, type SeedVersion } from '../support/registry-fixture.js';
 
 const RACERS = 10;
 const POLICY_PATH = '.github/promotion-policy.yml';
@@ -55,7 +58,9 @@ const BACKENDS: Backend[] = [
 type Target = {
   name: string;
   kind: 'stage' | 'alias';
+  /** The target's key in the ledger, and the tag of a version's record for it. */
   ledger: string;
+  recordTag: string;
   policy: (model: string) => string;
   seedHolder: Partial<SeedVersion>;
 };
@@ -64,6 +69,7 @@ const TARGETS: Target[] = [
     name: 'stage Production',
     kind: 'stage',
     ledger: 'stage:Production',
+    recordTag: 'mlflow_gate.record.stage_Production',
     policy: (model) =>
       `model: ${JSON.stringify(model)}\ntarget:\n  stage: Production\nmetrics:\n  accuracy: ">= 0.90"\n`,
     seedHolder: { stage: 'Production' },
@@ -72,6 +78,7 @@ const TARGETS: Target[] = [
     name: 'alias @champion',
     kind: 'alias',
     ledger: 'alias:champion',
+    recordTag: 'mlflow_gate.record.alias_champion',
     policy: (model) => `model: ${JSON.stringify(model)}\ntarget:\n  alias: champion\nmetrics:\n  accuracy: ">= 0.90"\n`,
     seedHolder: { aliases: ['champion'] },
   },
@@ -277,6 +284,9 @@ for (const backend of BACKENDS) {
           }
           check(!holders.includes('1'), `v1 still holds ${target.name}: nobody was promoted`);
           const holds = (v: string) => holders.includes(v);
+          /** A version's record for this target, as the tag holds it (compact JSON). */
+          const recordOf = (v: PyVersion) => recordTag(v.tags, target.recordTag) as LedgerJson | undefined;
+          const shown = (v: PyVersion) => JSON.stringify(ledgerShown(v, target));
 
           // --- every process's decision matches what happened to its version
           const tally: Record<string, number> = {};
@@ -284,9 +294,9 @@ for (const backend of BACKENDS) {
             const decision = r.run.outputs['decision'] ?? '(none)';
             tally[decision] = (tally[decision] ?? 0) + 1;
             const v = byVersion.get(r.version)!;
-            const ledger = ledgerOf(v);
+            const record = recordOf(v);
             const said = (claim: string) =>
-              `${why(r)}: ${claim}; registry: v${r.version} ${v.current_stage}${registered.aliases['champion'] === r.version ? ' @champion' : ''} ${JSON.stringify(ledgerTagsOnly(ledger))}`;
+              `${why(r)}: ${claim}; registry: v${r.version} ${v.current_stage}${registered.aliases['champion'] === r.version ? ' @champion' : ''} ${shown(v)}`;
             const move = r.requests.find((q) => isWrite(q) && endpoint(q) === moveEndpoint);
             if (decision === 'promoted') {
               check(
@@ -295,8 +305,9 @@ for (const backend of BACKENDS) {
               );
               check(
                 v.tags['validation'] === 'passed' &&
-                  ledger['mlflow_gate.decision'] === 'promoted' &&
-                  ledger['mlflow_gate.target'] === target.ledger,
+                  record?.decision === 'promoted' &&
+                  record.target === target.ledger &&
+                  record.previous.length > 0,
                 said('promoted, but the ledger does not record it'),
               );
               check(move !== undefined, said('promoted without moving its version'));
@@ -316,7 +327,7 @@ for (const backend of BACKENDS) {
                       (q) => isWrite(q) && endpoint(q) === moveEndpoint && (q.end ?? Infinity) > readBackStart,
                     ),
                 );
-                const supersededLater = ledger['mlflow_gate.superseded_by'] !== undefined;
+                const supersededLater = record?.superseded_by !== undefined;
                 let stamp = '';
                 let stampedAfterMove = true;
                 if (target.kind === 'stage') {
@@ -340,18 +351,19 @@ for (const backend of BACKENDS) {
               );
               check(move !== undefined, said('superseded without moving its version'));
               check(!holds(r.version), said('superseded, but its version holds the target'));
-              const by = ledger['mlflow_gate.superseded_by'];
+              const by = record?.superseded_by;
               check(
-                ledger['mlflow_gate.decision'] === 'superseded' &&
+                record?.decision === 'superseded' &&
+                  record.target === target.ledger &&
                   by !== undefined &&
                   by !== r.version &&
                   byVersion.has(by),
-                said(`superseded, but its ledger says ${ledger['mlflow_gate.decision']} superseded_by ${by}`),
+                said(`superseded, but its record says ${record?.decision} superseded_by ${by}`),
               );
               // the version that took the target was moved there by a gate too
               if (by !== undefined && byVersion.has(by)) {
                 check(
-                  ['promoted', 'superseded'].includes(byVersion.get(by)!.tags['mlflow_gate.decision'] ?? ''),
+                  ['promoted', 'superseded'].includes(recordOf(byVersion.get(by)!)?.decision ?? ''),
                   said(`superseded by v${by}, whose ledger records no move`),
                 );
               }
@@ -375,26 +387,32 @@ for (const backend of BACKENDS) {
           }
 
           // --- every version other than the holder is explained by the ledger
-          const previousOf = (v: PyVersion) =>
-            (v.tags['mlflow_gate.previous_version'] ?? '').split(',').filter(Boolean);
+          const previousOf = (v: PyVersion) => recordOf(v)?.previous ?? [];
           for (const v of versions) {
+            // one record per version, for this target, and no tag of the single-record layout
+            const records = Object.keys(v.tags).filter((k) => k.startsWith('mlflow_gate.record.'));
+            check(
+              records.length === 0 || JSON.stringify(records) === JSON.stringify([target.recordTag]),
+              `v${v.version} has the records ${records.join(', ')}`,
+            );
+            check(
+              !Object.keys(v.tags).some((k) => k === 'mlflow_gate.decision' || k === 'mlflow_gate.target'),
+              `v${v.version} carries the single-record layout: ${JSON.stringify(v.tags)}`,
+            );
             if (holds(v.version)) {
               check(
                 v.version === '1' ||
                   (v.tags['validation'] === 'passed' &&
-                    v.tags['mlflow_gate.decision'] === 'promoted' &&
-                    v.tags['mlflow_gate.target'] === target.ledger),
-                `the holder v${v.version} has no ledger record of its promotion: ${JSON.stringify(ledgerTagsOnly(ledgerOf(v)))}`,
+                    recordOf(v)?.decision === 'promoted' &&
+                    recordOf(v)?.target === target.ledger),
+                `the holder v${v.version} has no ledger record of its promotion: ${shown(v)}`,
               );
               continue;
             }
-            const ledger = ledgerOf(v);
             if (v.version === '1') {
               // the seeded holder: replaced by a promotion the ledger records
               const replacedBy = versions.filter(
-                (o) =>
-                  previousOf(o).includes('1') &&
-                  ['promoted', 'superseded'].includes(o.tags['mlflow_gate.decision'] ?? ''),
+                (o) => previousOf(o).includes('1') && ['promoted', 'superseded'].includes(recordOf(o)?.decision ?? ''),
               );
               check(
                 replacedBy.length > 0,
@@ -403,7 +421,8 @@ for (const backend of BACKENDS) {
               if (target.kind === 'stage') check(v.current_stage === 'Archived', `v1 is ${v.current_stage}`);
               continue;
             }
-            const decision = ledger['mlflow_gate.decision'];
+            const record = recordOf(v);
+            const decision = record?.decision;
             if (decision === undefined) {
               // never written: a process that stopped at its re-check
               check(
@@ -413,9 +432,9 @@ for (const backend of BACKENDS) {
             } else {
               check(
                 ['promoted', 'superseded'].includes(decision) &&
-                  ledger['mlflow_gate.target'] === target.ledger &&
+                  record!.target === target.ledger &&
                   previousOf(v).length > 0,
-                `v${v.version}: ledger ${JSON.stringify(ledgerTagsOnly(ledger))}`,
+                `v${v.version}: ledger ${shown(v)}`,
               );
               if (target.kind === 'stage')
                 check(
@@ -425,11 +444,37 @@ for (const backend of BACKENDS) {
             }
           }
 
+          // --- mode: history, as a workflow runs it: the holder is the newest promotion, no loser is promoted
+          const historyRun = await runAction({ inputs: { 'tracking-uri': url, model, mode: 'history' } });
+          check(historyRun.code === 0, `mode: history exited with ${historyRun.code}: ${errorLine(historyRun)}`);
+          const history: Array<{ version: string; decision: string; target: string; at: string }> = JSON.parse(
+            historyRun.outputs['history'] || '[]',
+          );
+          const ofTarget = history.filter((h) => h.target === target.ledger);
+          const newest = ofTarget[0];
+          check(
+            newest !== undefined && newest.decision === 'promoted' && holds(newest.version),
+            `mode: history names ${newest ? `v${newest.version} (${newest.decision}, ${newest.at})` : 'nothing'} as the newest change of ${target.name}, but v${holders.join(', v')} holds it: ${JSON.stringify(ofTarget)}`,
+          );
+          const superseded = versions.filter((v) => recordOf(v)?.decision === 'superseded').map((v) => v.version);
+          const losers = racers.filter((r) => r.run.outputs['decision'] === 'superseded').map((r) => r.version);
+          const promotedInHistory = ofTarget.filter((h) => h.decision === 'promoted').map((h) => h.version);
+          check(
+            !promotedInHistory.some((v) => superseded.includes(v) || losers.includes(v)),
+            `mode: history names superseded versions as promoted: v${promotedInHistory.filter((v) => superseded.includes(v) || losers.includes(v)).join(', v')}`,
+          );
+          // and every promotion the records show, each once
+          const promotedRecords = versions.filter((v) => recordOf(v)?.decision === 'promoted').map((v) => v.version);
+          check(
+            JSON.stringify([...promotedInHistory].sort()) === JSON.stringify([...promotedRecords].sort()),
+            `mode: history names v${promotedInHistory.join(', v')} as promoted; the records, v${promotedRecords.join(', v')}`,
+          );
+
           const summary = `${backend.name}, ${target.name}: of ${RACERS} processes, ${readBeforeFirstWrite} had read the holder before the first write, ${readBeforeFirstMove} before the first move; decisions ${JSON.stringify(tally)}; holder ${holders.map((h) => `v${h}`).join(', ') || 'none'}; the starting line held the first requests ${line.heldMs().toFixed(0)} ms for ${line.arrived()} processes; ${requests.length} requests (max ${proxy.maxInFlight} in flight); race took ${raceSeconds.toFixed(1)} s`;
           console.log(summary);
           expect(
             problems,
-            `${summary}\n${versions.map((v) => `v${v.version} ${v.current_stage}${registered.aliases['champion'] === v.version ? ' @champion' : ''} ${JSON.stringify(ledgerTagsOnly(ledgerOf(v)))}`).join('\n')}`,
+            `${summary}\n${versions.map((v) => `v${v.version} ${v.current_stage}${registered.aliases['champion'] === v.version ? ' @champion' : ''} ${shown(v)}`).join('\n')}`,
           ).toEqual([]);
         },
         RACE_TEST_TIMEOUT_MS,
@@ -438,23 +483,31 @@ for (const backend of BACKENDS) {
   });
 }
 
-/** The mlflow_gate.* tags (and validation) of a version. */
-function ledgerOf(v: PyVersion): Record<string, string> {
-  return Object.fromEntries(Object.entries(v.tags).filter(([k]) => k.startsWith('mlflow_gate.') || k === 'validation'));
+/** A version's ledger record for one target, as its tag's JSON names the fields. */
+interface LedgerJson {
+  target: string;
+  decision?: string;
+  previous: string[];
+  at?: string;
+  superseded_by?: string;
+  [field: string]: unknown;
 }
 
-/** The ledger tags without the ones every record has alike (who, when, where, which rules). */
-function ledgerTagsOnly(ledger: Record<string, string>): Record<string, string> {
-  const same = [
-    'mlflow_gate.decided_by',
-    'mlflow_gate.run_url',
-    'mlflow_gate.commit',
-    'mlflow_gate.rule_hash',
-    'mlflow_gate.policy',
-    'mlflow_gate.checks',
-    'mlflow_gate.decided_at',
-  ];
-  return Object.fromEntries(Object.entries(ledger).filter(([k]) => !same.includes(k)));
+/** What a problem shows of a version: its verdict and its record for the target, without what every record has alike (who, when, where, which rules). */
+function ledgerShown(v: PyVersion, target: Target): Record<string, unknown> {
+  const record = recordTag(v.tags, target.recordTag);
+  const same = ['by', 'run_url', 'commit', 'rule_hash', 'at'];
+  const others = Object.keys(v.tags).filter(
+    (k) =>
+      k.startsWith('mlflow_gate.') &&
+      k !== target.recordTag &&
+      !['mlflow_gate.policy', 'mlflow_gate.checks'].includes(k),
+  );
+  return {
+    validation: v.tags['validation'],
+    ...(record ? { record: Object.fromEntries(Object.entries(record).filter(([k]) => !same.includes(k))) } : {}),
+    ...(others.length ? { others } : {}),
+  };
 }
 
 /** The Action's ::error:: line, if any. */

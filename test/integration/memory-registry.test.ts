@@ -79,6 +79,17 @@ const CASES: Array<[string, Ops, { seed?: Array<Record<string, unknown>> }?]> = 
     (m) => [alias(m, 'previous', '1'), alias(m, 'champion', '3'), move(m, '3', 'Production')],
   ],
   [
+    // rollback's delete-alias: the previous alias removed when no version other than the restored and the withdrawn one held the target
+    'deleting an alias, again (gone), one never set, and on a missing model',
+    (m) => [
+      alias(m, 'previous', '2'),
+      { kind: 'delete-alias', model: m, alias: 'previous' },
+      { kind: 'delete-alias', model: m, alias: 'previous' },
+      { kind: 'delete-alias', model: m, alias: 'never-set' },
+      { kind: 'delete-alias', model: `${m}-absent`, alias: 'champion' },
+    ],
+  ],
+  [
     'an alias on a missing version or model is refused',
     (m) => [alias(m, 'champion', '9'), alias(`${m}-absent`, 'champion', '1')],
   ],
@@ -144,8 +155,14 @@ const CASES: Array<[string, Ops, { seed?: Array<Record<string, unknown>> }?]> = 
       move(m, '2', 'Production', false),
       move(m, '3', 'Production'),
       move(m, '2', 'Archived', false),
-      tag(m, '2', 'mlflow_gate.decision', 'superseded'),
-      tag(m, '2', 'mlflow_gate.superseded_by', '3'),
+      // the loser's begun record, then the record of its race lost (core/ledger.ts supersededRecord)
+      tag(m, '2', 'mlflow_gate.record.stage_Production', '{"target":"stage:Production","previous":["1"]}'),
+      tag(
+        m,
+        '2',
+        'mlflow_gate.record.stage_Production',
+        '{"target":"stage:Production","decision":"superseded","previous":["1"],"reason":"v3 took stage Production while this run was writing","superseded_by":"3"}',
+      ),
     ],
   ],
 ];

@@ -5,7 +5,7 @@ import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
 import { runScheduled } from '../../src/schedule.js';
 import { overallDecision } from '../../src/core/verdict.js';
-import { seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
+import { recordTag, seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
 
 const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
@@ -45,7 +45,23 @@ describe('scheduled promotion against a real MLflow server', () => {
     expect(overallDecision(first)).toBe('error');
     // The newest passing version is promoted; the older pending one stays as it was.
     expect(await stagesOf(py(), good)).toEqual({ '1': 'Archived', '2': 'None', '3': 'Production' });
-    expect((await versionsOf(py(), bad))[0]!.tags['mlflow_gate.decision']).toBe('rejected');
+    const rejected = (await versionsOf(py(), bad))[0]!.tags;
+    expect(recordTag(rejected, 'mlflow_gate.record.stage_Production')).toEqual({
+      target: 'stage:Production',
+      decision: 'rejected',
+      previous: [],
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      by: 'unknown',
+      rule_hash: expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
+    });
+    expect(rejected['validation']).toBe('failed');
+    // The promoted version's record, and the older pending one, which the run left as it was.
+    const good3 = (await versionsOf(py(), good)).find((v) => v.version === '3')!.tags;
+    expect(recordTag(good3, 'mlflow_gate.record.stage_Production')).toMatchObject({
+      decision: 'promoted',
+      previous: ['1'],
+    });
+    expect((await versionsOf(py(), good)).find((v) => v.version === '2')!.tags).toEqual({});
 
     const snapshot = await Promise.all([good, bad, quiet].map((m) => versionsOf(py(), m)));
     const second = await run();
@@ -79,7 +95,7 @@ describe('scheduled promotion against a real MLflow server', () => {
       [gated, 'passed'],
     ]);
     expect(audit[0]!.reasons[0]).toBe(
-      'v2, which holds stage:Production, has no ledger entry of a promotion or restore by the gate (mlflow_gate.decision=rejected): it was moved there by hand or by another tool',
+      'v2, which holds stage:Production, has a ledger record of rejected, not of a promotion or restore: it was moved there by hand or by another tool',
     );
     expect(audit.some((r) => r.wrote)).toBe(false);
     // With audit-rules, a holder passed by other rules than today's is flagged too.

@@ -1,11 +1,12 @@
 // Alias targets, alias and stage together, and the version selectors, against a real MLflow server.
 import { describe, expect, it } from 'vitest';
 import { GateError } from '../../src/core/errors.js';
-import { runGate } from '../../src/gate.js';
+import { readHistory, runGate } from '../../src/gate.js';
+import { recordKey } from '../../src/core/ledger.js';
 import { parsed, type TestGateRequest } from '../support/gate-request.js';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
-import { seed, stagesOf, uniqueModel, usePython } from '../support/registry-fixture.js';
+import { recordTag, seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
 
 const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
@@ -14,6 +15,7 @@ const gate = (model: string, policyText: string, over: TestGateRequest = {}) =>
     { model, mode: 'promote', policyFile: 'policy.yml', policyText, ...parsed(over) },
     { registry, log: () => {} },
   );
+const tagsOf = async (model: string, v: string) => (await versionsOf(py(), model)).find((x) => x.version === v)!.tags;
 const aliasesOf = async (model: string): Promise<Record<string, string>> =>
   (await py().call('get_model', { model })).aliases;
 
@@ -28,8 +30,24 @@ describe('targets and selectors against a real MLflow server', () => {
     expect(report).toMatchObject({ decision: 'promoted', previousVersions: ['1'], target: { alias: 'champion' } });
     expect(await aliasesOf(model)).toEqual({ champion: '2', 'previous-champion': '1' });
     expect(await stagesOf(py(), model)).toEqual({ '1': 'None', '2': 'None' });
+    const v2 = await tagsOf(model, '2');
+    expect(recordTag(v2, 'mlflow_gate.record.alias_champion')).toEqual({
+      target: 'alias:champion',
+      decision: 'promoted',
+      previous: ['1'],
+      at: expect.any(String),
+      by: 'unknown',
+      rule_hash: expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
+      previous_alias: 'previous-champion',
+    });
+    expect(Object.keys(v2).filter((k) => k.startsWith('mlflow_gate.record.'))).toEqual([
+      'mlflow_gate.record.alias_champion',
+    ]);
+    // v1 was given @previous-champion; it has no record (the gate never decided it).
+    expect(Object.keys(await tagsOf(model, '1')).filter((k) => k.startsWith('mlflow_gate.'))).toEqual([]);
     const again = await gate(model, ALIAS, { version: '2' });
     expect(again.report).toMatchObject({ decision: 'already-promoted', wrote: false });
+    expect(await tagsOf(model, '2')).toEqual(v2);
   });
 
   it('compare reads the baseline from the alias holder', async () => {
@@ -55,6 +73,17 @@ describe('targets and selectors against a real MLflow server', () => {
     expect(report).toMatchObject({ decision: 'promoted', previousVersions: ['1'] });
     expect(await aliasesOf(model)).toEqual({ champion: '2' });
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Archived', '2': 'Production' });
+    // One target, one record: the combined key, not one record per half.
+    const v2 = await tagsOf(model, '2');
+    expect(recordTag(v2, 'mlflow_gate.record.alias_champion__stage_Production')).toMatchObject({
+      target: 'alias:champion+stage:Production',
+      decision: 'promoted',
+      previous: ['1'],
+    });
+    expect(v2['mlflow_gate.record.stage_Production']).toBeUndefined();
+    expect(v2['mlflow_gate.record.alias_champion']).toBeUndefined();
+    const again = await gate(model, BOTH, { version: '2' });
+    expect(again.report).toMatchObject({ decision: 'already-promoted', wrote: false });
   });
 
   it('selectors: stage:, alias:, run:, each naming what exists when nothing matches', async () => {
@@ -108,12 +137,29 @@ describe('targets and selectors against a real MLflow server', () => {
       tags: { 'mlflow_gate.copied_from': `models:/${model}/1`, validation: 'passed' },
     });
     expect(await aliasesOf(prod)).toEqual({ champion: '1' });
+    // The record lives on the copy, under a hashed key (the model name has a '.'), and names its target in full.
+    const copyTarget = `model:${prod}+alias:champion`;
+    const copyKey = recordKey(copyTarget);
+    expect(copyKey).toMatch(/^mlflow_gate\.record\.model_prod_[\w-]+_[0-9a-f]{12}$/);
+    expect(recordTag(copies[0].tags, copyKey)).toMatchObject({
+      target: copyTarget,
+      decision: 'promoted',
+      previous: [],
+    });
+    expect(Object.keys((await py().call('search_versions', { model }))[0].tags)).not.toContain(copyKey);
     const again = await gate(model, policy, { version: '1' });
     expect(again.report).toMatchObject({ decision: 'already-promoted', wrote: false });
     const second = await gate(model, policy, { version: '2' });
     expect(second.report).toMatchObject({ decision: 'promoted', previousVersions: ['1'] });
     expect(await aliasesOf(prod)).toEqual({ champion: '2', 'previous-champion': '1' });
-    expect(await py().call('search_versions', { model: prod })).toHaveLength(2);
+    const both = await py().call('search_versions', { model: prod });
+    expect(both).toHaveLength(2);
+    expect(recordTag(both.find((v: { version: string }) => v.version === '2').tags, copyKey)).toMatchObject({
+      target: copyTarget,
+      decision: 'promoted',
+      previous: ['1'],
+      previous_alias: 'previous-champion',
+    });
     expect(await aliasesOf(model)).toEqual({}); // the development model is untouched
   });
 });
@@ -194,11 +240,19 @@ describe('writes are guarded against a registry that changed', () => {
     expect(report.reasons[0]).toContain(`${model} v2 was moved to stage Production, but when read back v3 held it`);
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Archived', '2': 'Archived', '3': 'Production' });
     const v2 = (await py().call('search_versions', { model })).find((v: { version: string }) => v.version === '2');
-    expect(v2.tags).toMatchObject({
-      'mlflow_gate.decision': 'superseded',
-      'mlflow_gate.superseded_by': '3',
-      validation: 'passed',
+    expect(v2.tags['validation']).toBe('passed');
+    expect(recordTag(v2.tags, 'mlflow_gate.record.stage_Production')).toEqual({
+      target: 'stage:Production',
+      decision: 'superseded',
+      previous: ['1'],
+      at: '2026-11-26T07:00:00.000Z',
+      by: 'octocat',
+      rule_hash: expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
+      reason: 'v3 took stage Production while this run was writing (runs on one model must share a concurrency group)',
+      superseded_by: '3',
     });
+    // The history names no superseded version as promoted.
+    expect((await readHistory(registry, model)).filter((h) => h.version === '2')).toEqual([]);
   });
 
   it('two runs that both landed in the stage settle on the highest version: the lower archives itself, the higher archives the other', async () => {
@@ -239,7 +293,20 @@ describe('writes are guarded against a registry that changed', () => {
       });
       if (mine === '2') {
         const v2 = (await py().call('search_versions', { model })).find((v: { version: string }) => v.version === '2');
-        expect(v2.tags).toMatchObject({ 'mlflow_gate.decision': 'superseded', 'mlflow_gate.superseded_by': '3' });
+        expect(recordTag(v2.tags, 'mlflow_gate.record.stage_Production')).toMatchObject({
+          target: 'stage:Production',
+          decision: 'superseded',
+          previous: ['1'],
+          superseded_by: '3',
+        });
+        expect((await readHistory(registry, model)).filter((h) => h.version === '2')).toEqual([]);
+      } else {
+        const v3 = (await py().call('search_versions', { model })).find((v: { version: string }) => v.version === '3');
+        expect(recordTag(v3.tags, 'mlflow_gate.record.stage_Production')).toMatchObject({
+          decision: 'promoted',
+          previous: ['1'],
+        });
+        expect((await readHistory(registry, model)).map((h) => [h.version, h.decision])).toEqual([['3', 'promoted']]);
       }
     }
   });

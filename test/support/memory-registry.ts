@@ -174,7 +174,8 @@ export class MemoryRegistry implements Registry {
         this.model(op.model).aliases[op.alias] = op.version;
         return {};
       case 'delete-alias':
-        delete this.model(op.model).aliases[op.alias];
+        // As MlflowRegistry answers it: MLflow's 404 (the alias gone, or the model) is what was asked.
+        delete this.models.get(op.model)?.aliases[op.alias];
         return {};
       case 'transition-stage': {
         const stage = STAGES.find((s) => s.toLowerCase() === op.stage.toLowerCase());

@@ -2,6 +2,7 @@
 // (one long-lived helper process per test file) and the demo registry layout.
 import { afterAll, beforeAll, inject } from 'vitest';
 import { MlflowPy } from '../../scripts/mlflow-local.mjs';
+import { LEGACY_LEDGER } from '../../src/core/tags.js';
 
 export interface PyVersion {
   version: string;
@@ -73,4 +74,22 @@ export async function versionsOf(py: MlflowPy, model: string): Promise<PyVersion
 /** Stage of each version, by number: { '1': 'Archived', '2': 'Production', ... }. */
 export async function stagesOf(py: MlflowPy, model: string): Promise<Record<string, string>> {
   return Object.fromEntries((await versionsOf(py, model)).map((v) => [v.version, v.current_stage]));
+}
+
+/**
+ * A version's ledger record as its tag holds it: `tag` is the record's full tag name
+ * (`mlflow_gate.record.stage_Production`), so a test states the layout's key, not only its
+ * fields. Throws unless the value is compact JSON (as the gate writes it); undefined when absent.
+ */
+export function recordTag(tags: Record<string, string>, tag: string): Record<string, unknown> | undefined {
+  const raw = tags[tag];
+  if (raw === undefined) return undefined;
+  const parsed = JSON.parse(raw) as Record<string, unknown>;
+  if (JSON.stringify(parsed) !== raw) throw new Error(`${tag} is not compact JSON: ${raw}`);
+  return parsed;
+}
+
+/** The tags of the single-record ledger layout a version carries (the gate reads them, never writes them). */
+export function legacyLedgerTags(tags: Record<string, string>): string[] {
+  return Object.keys(tags).filter((k) => (Object.values(LEGACY_LEDGER) as string[]).includes(k));
 }
