@@ -215,6 +215,24 @@ export function completed(begun: LedgerRecord, whole: LedgerRecord): LedgerRecor
   return filled;
 }
 
+/**
+ * True when the tag value `now` holds the record `written`, or, when `written` is a begun record
+ * (no decision), its completion: every field the begun record has, with the same value. A run
+ * writes a record's tag twice (begun with the evidence, completed after the move), and a read-back
+ * of the first write may see the second.
+ */
+export function holdsRecord(now: string | undefined, written: string): boolean {
+  if (now === written) return true;
+  const begun = parseRecord(written);
+  const record = parseRecord(now);
+  if (!begun || !record || begun.decision) return false;
+  return FIELDS.every(([field]) =>
+    field === 'previous'
+      ? begun.previous.join(',') === record.previous.join(',')
+      : begun[field] === undefined || begun[field] === record[field],
+  );
+}
+
 /** The tag write of a record on a version; `record`: written after the moves it records. */
 export function recordOp(
   model: string,

@@ -7,7 +7,7 @@
 import type { Decision } from './decide.js';
 import { GateError, type ErrorKind } from './errors.js';
 import { appendHistory, parseHistory } from './history.js';
-import { parseRecord, recordOp, supersededRecord } from './ledger.js';
+import { holdsRecord, parseRecord, recordOp, supersededRecord } from './ledger.js';
 import { LEDGER, RECORD_PREFIX } from './tags.js';
 import { describeTarget, targetKey } from './target.js';
 import { byVersionNumber, describeOp, NEW_COPY, type ModelVersion, type RegistryOp } from './registry-model.js';
@@ -300,7 +300,8 @@ export function checkWrites(ops: RegistryOp[], views: ReadBackView): WriteCheck[
     }
     if (op.kind === 'set-tag')
       checks.push(
-        after.tags[op.key] === op.value
+        after.tags[op.key] === op.value ||
+          (op.key.startsWith(RECORD_PREFIX) && holdsRecord(after.tags[op.key], op.value))
           ? { op }
           : {
               op,
