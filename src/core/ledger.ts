@@ -107,9 +107,11 @@ export function formatRecord(record: LedgerRecord): string {
     return JSON.stringify(out);
   };
   let text = json(MAX_RECORD_REASON, MAX_PREVIOUS);
-  for (let cut = 1; text.length > MAX_RECORD_VALUE && cut <= 4; cut++)
+  for (let cut = 1; text.length > MAX_RECORD_VALUE && cut <= 5; cut++)
     text = json(MAX_RECORD_REASON >> cut, MAX_PREVIOUS >> cut);
-  return text;
+  // A target that long (a copy into a Unity Catalog model with three 255-character names) leaves
+  // room for the decision's own facts only: no reason, the newest previous holder.
+  return text.length <= MAX_RECORD_VALUE ? text : json(0, 1).replace(/,"reason":""/, '');
 }
 
 /** A record tag's value, or undefined when it is not one (damaged, or written by something else). */
@@ -130,8 +132,9 @@ export function parseRecord(value: string | undefined): LedgerRecord | undefined
     if (field === 'target' || field === 'previous') continue;
     const v = data[name];
     if (typeof v !== 'string') continue;
+    // A decision this build does not know (a later one's) is kept as it is: never taken for a begun record.
     if (field === 'decision') {
-      if ((DECIDED as readonly string[]).includes(v)) record.decision = v as LedgerDecision;
+      if (v) record.decision = v as LedgerDecision;
     } else record[field] = v;
   }
   return record;

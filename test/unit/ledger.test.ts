@@ -167,15 +167,28 @@ describe('formatRecord / parseRecord', () => {
     expect(back).toMatchObject({ at: ctx.now, by: 'octocat', commit: 'abc123', supersededBy: '4' });
   });
 
+  it('a target as long as a copy into a Unity Catalog model named with three 230-character parts still fits: no reason, the newest previous holder', () => {
+    const target = `model:${['c'.repeat(230), 's'.repeat(230), 'm'.repeat(230)].join('.')}+alias:champion`;
+    const previous = Array.from({ length: 30 }, (_, i) => String(i + 1));
+    const text = formatRecord({ ...whole, target, reason: 'r'.repeat(5000), previous });
+    expect(text.length).toBeLessThanOrEqual(MAX_RECORD_VALUE);
+    const back = parseRecord(text)!;
+    expect(back).toMatchObject({ target, decision: 'superseded', previous: ['30'], supersededBy: '4', at: ctx.now });
+    expect(back.reason).toBeUndefined();
+  });
+
   it('a damaged value, or one that is no record, reads as none', () => {
     for (const bad of [undefined, '', '{not json', 'null', '"promoted"', '[]', '42', '{"decision":"promoted"}'])
       expect(parseRecord(bad)).toBeUndefined();
-    // Fields of the wrong type are dropped, not trusted.
+    // Fields of the wrong type are dropped, not trusted; a decision this build does not know (a later
+    // build's) is kept, so the record is never taken for a begun one and "completed" over.
     expect(parseRecord('{"target":"stage:Production","decision":"won","previous":["2",3],"at":5,"by":"me"}')).toEqual({
       target: PROD,
+      decision: 'won',
       previous: ['2'],
       by: 'me',
     });
+    expect(parseRecord('{"target":"stage:Production","decision":7}')).toEqual({ target: PROD, previous: [] });
   });
 });
 

@@ -208,6 +208,25 @@ describe('planRollback: an alias target with a previous alias', () => {
     ]);
   });
 
+  it("records of the single-record layout name no previous alias: the policy's previous_alias serves", () => {
+    const legacy = (previous: string) => ({
+      validation: 'passed',
+      'mlflow_gate.decision': 'promoted',
+      'mlflow_gate.target': CHAMPION,
+      'mlflow_gate.previous_version': previous,
+      'mlflow_gate.decided_at': 'earlier',
+    });
+    const aliases = { champion: '3', [PREV]: '2' };
+    const versions = [v('1', 'None', legacy('')), v('2', 'None', legacy('1')), v('3', 'None', legacy('2'))];
+    // Without the policy nothing says which alias is the previous one: it is left where it is.
+    expect(after(aliases, planRollback(aliasState(versions, aliases)).plan)).toEqual({ champion: '2', [PREV]: '2' });
+    const p = planRollback({ ...aliasState(versions, aliases), previousAlias: PREV });
+    expect(after(aliases, p.plan)).toEqual({ champion: '2', [PREV]: '1' });
+    expect(recordOn(p.plan, '2')).toEqual([
+      now({ decision: 'restored', previous: ['3'], reason: 'bad predictions', previousAlias: PREV }, CHAMPION),
+    ]);
+  });
+
   it('when the restored version replaced none, the previous alias is removed', () => {
     const aliases = { champion: '3', [PREV]: '2' };
     const p = planRollback(aliasState([v('2', 'None', promoted([])), v('3', 'None', promoted(['2']))], aliases));
