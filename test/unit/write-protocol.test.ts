@@ -18,6 +18,7 @@ import {
   readBackView,
   readPlan,
   settlement,
+  settledHistory,
   unreadOutcome,
   writePhases,
   type ReadBackView,
@@ -290,6 +291,64 @@ describe('the race rule', () => {
 
   it('the winner has not lost', () => {
     expect(lostRace(stageMove, { winner: '3', writes: [] })).toBeUndefined();
+  });
+});
+
+describe('the history after a race the run won', () => {
+  const stageMove = { model: 'm', version: '4', stage: 'Production', archiveExisting: true };
+  const promoted = (version: string, previous: string[], at: string) => ({
+    [recordKey('stage:Production')]: formatRecord({
+      target: 'stage:Production',
+      decision: 'promoted',
+      previous,
+      at,
+      by: 'octocat',
+    }),
+  });
+  const entry = (version: string, previous: string[], at: string) => ({
+    version,
+    decision: 'promoted',
+    target: 'stage:Production',
+    previous,
+    at,
+    by: 'octocat',
+  });
+  const ownHistory: RegistryOp = {
+    kind: 'set-model-tag',
+    model: 'm',
+    key: LEDGER.history,
+    value: JSON.stringify([entry('4', ['2'], 't4')]),
+  };
+  // v3 and v4 raced past v2: the cache another run wrote holds v3's promotion and not v4's.
+  const view = {
+    versions: [
+      v('2', 'Archived', promoted('2', ['1'], 't2')),
+      v('3', 'Production', promoted('3', ['2'], 't3')),
+      v('4', 'Production', promoted('4', ['2'], 't4')),
+    ],
+    registered: {
+      aliases: {},
+      tags: { [LEDGER.history]: JSON.stringify([entry('3', ['2'], 't3'), entry('2', ['1'], 't2')]) },
+    },
+  };
+
+  it("the winner rewrites the cache: its own entry in, the racers' promotions out", () => {
+    const settled = settlement(stageMove, view);
+    expect(settled.winner).toBe('4');
+    const op = settledHistory(stageMove, view, settled, [ownHistory]);
+    expect(op).toMatchObject({ kind: 'set-model-tag', model: 'm', key: LEDGER.history });
+    expect(parseHistory((op as Extract<RegistryOp, { kind: 'set-model-tag' }>).value)).toEqual([
+      entry('4', ['2'], 't4'),
+      entry('2', ['1'], 't2'),
+    ]);
+  });
+
+  it('no race (nothing archived), a lost race, or no history written: nothing to rewrite', () => {
+    const alone = { ...view, versions: [view.versions[0]!, view.versions[2]!] };
+    expect(settledHistory(stageMove, alone, settlement(stageMove, alone), [ownHistory])).toBeUndefined();
+    const lower = { ...stageMove, version: '3' };
+    expect(settledHistory(lower, view, settlement(lower, view), [ownHistory])).toBeUndefined();
+    expect(settledHistory(stageMove, view, settlement(stageMove, view), [])).toBeUndefined();
   });
 });
 
