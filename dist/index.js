@@ -37703,9 +37703,11 @@ function formatRecord(record) {
         return JSON.stringify(out);
     };
     let text = json(MAX_RECORD_REASON, MAX_PREVIOUS);
-    for (let cut = 1; text.length > MAX_RECORD_VALUE && cut <= 4; cut++)
+    for (let cut = 1; text.length > MAX_RECORD_VALUE && cut <= 5; cut++)
         text = json(MAX_RECORD_REASON >> cut, MAX_PREVIOUS >> cut);
-    return text;
+    // A target that long (a copy into a Unity Catalog model with three 255-character names) leaves
+    // room for the decision's own facts only: no reason, the newest previous holder.
+    return text.length <= MAX_RECORD_VALUE ? text : json(0, 1).replace(/,"reason":""/, '');
 }
 /** A record tag's value, or undefined when it is not one (damaged, or written by something else). */
 function parseRecord(value) {
@@ -37730,8 +37732,9 @@ function parseRecord(value) {
         const v = data[name];
         if (typeof v !== 'string')
             continue;
+        // A decision this build does not know (a later one's) is kept as it is: never taken for a begun record.
         if (field === 'decision') {
-            if (DECIDED.includes(v))
+            if (v)
                 record.decision = v;
         }
         else
@@ -37899,7 +37902,11 @@ function parseHistory(raw) {
 }
 /** The history with a new entry first, as many entries as fit in MLflow's 5,000-character tag value (at most `max`). */
 function appendHistory(history, entry, max = 20) {
-    let entries = [entry, ...history.filter((h) => !sameEntry(h, entry))].slice(0, max);
+    return formatHistory([entry, ...history.filter((h) => !sameEntry(h, entry))], max);
+}
+/** The history tag's value: the first entries, as many as fit in 5,000 characters (at most `max`). */
+function formatHistory(history, max = 20) {
+    let entries = history.slice(0, max);
     let text = JSON.stringify(entries);
     while (text.length > MAX_TAG_VALUE && entries.length > 1) {
         entries = entries.slice(0, -1);
@@ -39066,9 +39073,13 @@ function decide(state) {
     const ctx = state.context;
     // The record's begun form: what is known before the move (what it replaces, the rule), written
     // with the evidence, so a record a run left half written is completed with it.
+    // A move this gate began (its record begun, no decision): a run stopped half way, after the
+    // stage moved but before the alias did, say. What it replaces is what that run knew.
+    const before = holderToBe ? recordFor(holderToBe.tags, target) : undefined;
+    const resuming = before !== undefined && !before.decision;
     const begun = {
         target,
-        previous: previousVersions,
+        previous: resuming ? before.previous : previousVersions,
         ruleHash: rule,
         ...(alias && previousAlias ? { previousAlias } : {}),
     };
@@ -39100,7 +39111,7 @@ function decide(state) {
         reasons.push(`${what} already holds ${describeTarget(policy.target)}; nothing to do`);
         if (!evaluation.passed)
             reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
-        const record = recordFor(holderToBe.tags, target);
+        const record = before;
         let plan = [];
         if (record && !record.decision && ctx) {
             // Completing fills only what is absent: what it replaced and the rule stay as that run wrote them.
@@ -39121,7 +39132,9 @@ function decide(state) {
         reasons.push(`v${candidate.version} holds stage:${candidate.stage}; this gate would take it out (a version has one stage, and ${stage} ranks below ${candidate.stage}). Nothing was written; set allow-demotion: true to move it anyway`);
         return { decision: 'skipped', evaluation, previousVersions, plan: [], reasons };
     }
-    const notEligible = ineligibility(policy.candidate, candidate, state.run, state.observed, state.provenance);
+    // Resuming a move this gate began, the candidate may already have left the stage it came from.
+    const rules = resuming ? { ...policy.candidate, fromStage: undefined } : policy.candidate;
+    const notEligible = ineligibility(rules, candidate, state.run, state.observed, state.provenance);
     if (notEligible.length > 0) {
         return { decision: 'skipped', evaluation, previousVersions, plan: [], reasons: [...reasons, ...notEligible] };
     }
@@ -39376,7 +39389,9 @@ function rollbackPlan(s, restore, current, completing) {
     const previous = current ? [current.version] : [];
     const restoredBefore = recordFor(restore.tags, key);
     const previousAlias = s.target.alias
-        ? ((current ? recordFor(current.tags, key)?.previousAlias : undefined) ?? restoredBefore?.previousAlias)
+        ? ((current ? recordFor(current.tags, key)?.previousAlias : undefined) ??
+            restoredBefore?.previousAlias ??
+            s.previousAlias)
         : undefined;
     const first = s.history[0];
     const historyDone = completing && first?.version === restore.version && first.decision === 'restored' && first.target === key;
@@ -39836,6 +39851,24 @@ function settlement(move, view) {
     }
     return { ...(winner ? { winner } : {}), writes };
 }
+/**
+ * After a race this run won and settled (it archived the racers left in the stage): the model's
+ * history cache rewritten from what was read back, with this run's entry and without the racers'
+ * promotions, which racing read-modify-writes of the tag may have left in it. Undefined when
+ * there was no race, or nothing to rewrite.
+ */
+function settledHistory(move, view, settled, written) {
+    if (settled.winner !== move.version || !view?.registered)
+        return undefined;
+    const losers = settled.writes.flatMap((op) => op.kind === 'transition-stage' && op.version !== move.version ? [op.version] : []);
+    const own = written.find(isHistoryWrite);
+    const entry = own && parseHistory(own.value)[0];
+    if (losers.length === 0 || !entry)
+        return undefined;
+    const rebuilt = rebuildHistory(view.versions, [entry, ...cachedHistory(view.registered.tags)]);
+    const value = formatHistory(rebuilt.filter((e) => !(losers.includes(e.version) && e.target === entry.target && e.decision === 'promoted')));
+    return { kind: 'set-model-tag', model: move.model, key: LEDGER.history, value };
+}
 /** The log line of a race being settled. */
 function describeSettlement(move, view, settled) {
     const inStage = move.stage
@@ -40029,6 +40062,12 @@ async function protocol(registry, decision, plan, log) {
                 log(`Could not record the supersession on ${toSettle.model} v${toSettle.version}; the registry still shows it was overtaken`);
             log(lost.why);
             return supersededOutcome(lost, done, settled, recorded, others);
+        }
+        // Won a race: the history cache is rewritten without the racers' promotions (best effort).
+        const history = settledHistory(toSettle, back.views.get(toSettle.model), settled, done);
+        if (history && history.kind === 'set-model-tag') {
+            await writeHistory(registry, history, log);
+            log(`The history of ${toSettle.model} was rewritten after settling the race`);
         }
     }
     return answeredOutcome(decision, done, others, settled);
@@ -40313,6 +40352,8 @@ async function runRollback(req, { registry, log }) {
     if (!model)
         throw new InputError('rollback needs the model: set the input "model"');
     const policy = rb.target ? undefined : file?.resolve(model, req.gate);
+    // The policy's previous_alias serves where the records do not name one (the single-record layout).
+    const fromPolicy = policy ?? (file ? tryResolve(file, model, req.gate) : undefined);
     const target = rb.target ??
         (policy
             ? {
@@ -40348,6 +40389,9 @@ async function runRollback(req, { registry, log }) {
                     : {}),
             reason: rb.reason.trim(),
             force: rb.force,
+            ...(fromPolicy?.target.alias === target.alias && fromPolicy?.target.previousAlias
+                ? { previousAlias: fromPolicy.target.previousAlias }
+                : {}),
             context: req.context ?? { now: new Date().toISOString() },
         });
     }
@@ -40441,6 +40485,15 @@ async function runLint(req, { registry, log }) {
             ...(run ? [] : [`v${holder.version} has no readable run`]),
         ],
     });
+}
+/** The policy for `model`, or none when it does not resolve (rollback by target needs no policy). */
+function tryResolve(file, model, gate) {
+    try {
+        return file.resolve(model, gate);
+    }
+    catch {
+        return undefined;
+    }
 }
 function resolveModel(input, fromPolicy, file, hasModelMap) {
     if (input && fromPolicy && input !== fromPolicy) {

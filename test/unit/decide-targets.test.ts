@@ -384,3 +384,52 @@ describe('a gate never moves a version down', () => {
     expect(recordsIn(d.plan, '1')).toEqual([]);
   });
 });
+
+describe('a move this gate began and did not finish (found by the fault sweep)', () => {
+  // The production gate takes v2 from Staging to stage Production and alias champion; a run moved
+  // the stage, but the alias write was lost: v2 is in Production with its record begun.
+  const BOTH = loadPolicyFile(
+    `model: m
+${METRICS}gates:
+  production:
+    candidate: {from_stage: Staging}
+    target: {stage: Production, alias: champion}
+`,
+    'p.yml',
+  ).resolve('m', 'production');
+  const staged: World = {
+    versions: [versionOf('1', 'Production'), versionOf('2', 'Staging')],
+    aliases: { champion: '1' },
+    modelTags: {},
+  };
+  const full = decide(stateOf(staged, BOTH, '2'));
+  const stageOnly = full.plan.filter((op) => op.kind !== 'set-alias' && !(op.kind === 'set-tag' && op.record));
+  const half = apply(
+    staged,
+    stageOnly.filter((op) => op.kind !== 'set-model-tag'),
+  );
+
+  it('a rerun resumes it although the candidate has left the stage from_stage names, keeping what it replaces', () => {
+    expect(half.versions.map((v) => v.stage)).toEqual(['Archived', 'Production']);
+    const again = decide(stateOf(half, BOTH, '2'));
+    expect(again.decision).toBe('promoted');
+    expect(again.plan.filter((op) => op.kind === 'set-alias')).toEqual([
+      { kind: 'set-alias', model: 'm', alias: 'champion', version: '2' },
+    ]);
+    const end = apply(half, again.plan);
+    expect(end.aliases).toEqual({ champion: '2' });
+    expect(recordFor(end.versions[1]!.tags, 'alias:champion+stage:Production')).toMatchObject({
+      decision: 'promoted',
+      previous: ['1'],
+    });
+    // Once done, a rerun plans nothing.
+    expect(decide(stateOf(end, BOTH, '2')).plan).toEqual([]);
+  });
+
+  it('from_stage still holds for a version the gate never began to move', () => {
+    const moved = apply(staged, [
+      { kind: 'transition-stage', model: 'm', version: '2', stage: 'Production', archiveExisting: true },
+    ]);
+    expect(decide(stateOf(moved, BOTH, '2')).decision).toBe('skipped');
+  });
+});
