@@ -39517,7 +39517,8 @@ function previousFromLedger(s, current) {
 
 
 
-function fingerprint(candidate, holders, aliasHolder) {
+function fingerprint(candidate, holders, aliasHolder, target) {
+    const record = target ? candidate.tags[recordKey(target)] : undefined;
     return {
         candidateStage: candidate.stage,
         candidateTags: Object.fromEntries(Object.entries(candidate.tags)
@@ -39525,6 +39526,7 @@ function fingerprint(candidate, holders, aliasHolder) {
             .sort(([a], [b]) => (a < b ? -1 : 1))),
         holders: holders.map((h) => h.version).sort(compareVersions),
         ...(aliasHolder ? { aliasHolder } : {}),
+        ...(record !== undefined ? { candidateRecord: record } : {}),
     };
 }
 /** The operations a plan file carries: the ledger record is left to the apply. */
@@ -39562,6 +39564,9 @@ function planDifferences(file, now) {
     out.push(...stateChanges(file.state, now.state));
     if (JSON.stringify(file.state.candidateTags) !== JSON.stringify(now.state.candidateTags))
         out.push("the candidate's tags changed");
+    // Another run decided the candidate for this target since the plan (its record for it changed).
+    if (file.state.candidateRecord !== now.state.candidateRecord)
+        out.push("the candidate's ledger record for the target changed (another run decided it since the plan)");
     return out;
 }
 /**
@@ -40292,7 +40297,7 @@ async function runGate(req, deps) {
         version: candidate.version,
         decision: result.decision === 'promoted' ? 'passed' : result.decision,
         operations: plannedOperations(result.plan),
-        state: fingerprint(candidate, holders, policy.target.alias ? targetAliases[policy.target.alias] : undefined),
+        state: fingerprint(candidate, holders, policy.target.alias ? targetAliases[policy.target.alias] : undefined, targetKey(policy.target)),
     };
     if (req.mode === 'apply') {
         if (!req.planFile)

@@ -22,7 +22,7 @@ import {
 } from './core/plan-file.js';
 import { loadPolicyFile, type Policy } from './core/policy.js';
 import { sourceCommitOf } from './core/tags.js';
-import { describeTarget } from './core/target.js';
+import { describeTarget, targetKey } from './core/target.js';
 import {
   modelUri,
   type MetricPoint,
@@ -174,7 +174,12 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     version: candidate.version,
     decision: result.decision === 'promoted' ? 'passed' : result.decision,
     operations: plannedOperations(result.plan),
-    state: fingerprint(candidate, holders, policy.target.alias ? targetAliases[policy.target.alias] : undefined),
+    state: fingerprint(
+      candidate,
+      holders,
+      policy.target.alias ? targetAliases[policy.target.alias] : undefined,
+      targetKey(policy.target),
+    ),
   };
   if (req.mode === 'apply') {
     if (!req.planFile) throw new InputError('mode "apply" needs the input "plan" (the file mode "plan" wrote)');
