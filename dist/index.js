@@ -34174,7 +34174,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5032);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6771);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34183,7 +34183,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5032:
+/***/ 6771:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37294,6 +37294,8 @@ function describeOp(op) {
             return `move ${op.model} ${op.version === NEW_COPY ? 'the new copy' : `v${op.version}`} to stage ${op.stage}${op.archiveExisting ? ' (archiving the versions there now)' : ''}`;
         case 'set-alias':
             return `point alias @${op.alias} of ${op.model} at ${op.version === NEW_COPY ? 'the new copy' : `v${op.version}`}`;
+        case 'delete-alias':
+            return `remove alias @${op.alias} of ${op.model}`;
         case 'create-model':
             return `create the registered model ${op.model}`;
         case 'copy-version':
@@ -37327,8 +37329,21 @@ const TAGS = {
     /** On a copy made by promotion by copy: the models:/ URI of the version it was copied from. */
     copiedFrom: 'mlflow_gate.copied_from',
 };
-/** The audit ledger's tags: on each decided version, and (history) on the registered model. */
+/**
+ * The audit ledger's tags. On each decided version, one record per target: a JSON tag named
+ * RECORD_PREFIX and the target (core/ledger.ts recordKey). On the registered model, the history.
+ */
 const LEDGER = {
+    /** On the registered model: the last promotions and rollbacks, newest first (JSON); a cache of the records. */
+    history: 'mlflow_gate.history',
+};
+/** A version's record for one target is the tag `mlflow_gate.record.<target>` (core/ledger.ts recordKey). */
+const RECORD_PREFIX = 'mlflow_gate.record.';
+/**
+ * The single record per version that earlier builds wrote: read as the record of the target
+ * it names (core/ledger.ts recordsOf), never written any more, never rewritten just to migrate.
+ */
+const LEGACY_LEDGER = {
     decision: 'mlflow_gate.decision',
     target: 'mlflow_gate.target',
     previous: 'mlflow_gate.previous_version',
@@ -37338,10 +37353,7 @@ const LEDGER = {
     commit: 'mlflow_gate.commit',
     ruleHash: 'mlflow_gate.rule_hash',
     reason: 'mlflow_gate.reason',
-    /** On a version this run moved, found moved on by another run when it read back: the version that holds the target now. */
     supersededBy: 'mlflow_gate.superseded_by',
-    /** On the registered model: the last promotions and rollbacks, newest first (JSON). */
-    history: 'mlflow_gate.history',
 };
 /** Every tag the gate owns starts with this, except `validation`. */
 const GATE_TAG_PREFIX = 'mlflow_gate.';
@@ -37360,8 +37372,12 @@ function sourceCommitOf(run) {
 }
 /** MLflow refuses tag values over 5,000 characters. */
 const MAX_TAG_VALUE = 5000;
-/** The ledger keeps a reason (a rollback's, a supersession's) to this many characters. */
-const MAX_REASON = 1000;
+/**
+ * A ledger record's tag value stays within this many characters: the smallest limit of the
+ * registries we serve (Databricks documents 1,000 for tags on Unity Catalog objects; MLflow
+ * takes 5,000, and 100,000 from 3.1).
+ */
+const MAX_RECORD_VALUE = 1000;
 
 ;// CONCATENATED MODULE: ./src/core/thresholds.ts
 /** Comparison operators a threshold may use, and what each means. */
@@ -37620,8 +37636,220 @@ function renderComment(report, marker, limit = COMMENT_LIMIT) {
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/ledger.ts
+/**
+ * The audit ledger the gate keeps in the registry itself, as tags any MLflow client can read:
+ * on each decided version, one record per target it was decided for (what was decided, replacing
+ * whom, when, by whom, from which workflow run and commit, under which rule). Records are read
+ * from both layouts: one JSON tag per target (`mlflow_gate.record.<target>`)
+ * and the single record per version that earlier builds wrote (`mlflow_gate.decision`, `.target`, …), read as the
+ * record of the target it names and never rewritten just to migrate. Pure: the caller gives the time.
+ */
 
 
+const DECIDED = ['promoted', 'rejected', 'restored', 'rolled-back', 'superseded'];
+/** The record's fields as the tag's JSON names them, in the order they are written. */
+const FIELDS = [
+    ['target', 'target'],
+    ['decision', 'decision'],
+    ['previous', 'previous'],
+    ['at', 'at'],
+    ['by', 'by'],
+    ['runUrl', 'run_url'],
+    ['commit', 'commit'],
+    ['ruleHash', 'rule_hash'],
+    ['reason', 'reason'],
+    ['previousAlias', 'previous_alias'],
+    ['supersededBy', 'superseded_by'],
+];
+/** At most this many previous holders are kept (the newest), so a record always fits. */
+const MAX_PREVIOUS = 20;
+/** A record's reason is kept to this many characters. */
+const MAX_RECORD_REASON = 400;
+/**
+ * The tag that carries a target's record: RECORD_PREFIX and the target key, `:` as `_` and `+` as
+ * `__` (`stage:Production` → `mlflow_gate.record.stage_Production`; `alias:champion+stage:Production`
+ * → `mlflow_gate.record.alias_champion__stage_Production`). The part after the prefix keeps to
+ * letters, digits, `_` and `-`; a target with other characters (a copy into a model whose name has
+ * `/`, `.` or spaces), a long one, or one whose names hold `__`, is kept readable as far as it goes
+ * and made unique by a hash of the whole key. Readers match on the record's own `target` field.
+ */
+function recordKey(target) {
+    const plain = target.replace(/\+/g, '__').replace(/:/g, '_');
+    if (/^[\w-]+$/.test(plain) && plain.length <= 120 && !/__/.test(target))
+        return `${RECORD_PREFIX}${plain}`;
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(target).digest('hex').slice(0, 12);
+    return `${RECORD_PREFIX}${plain.replace(/[^\w-]+/g, '_').slice(0, 100)}_${hash}`;
+}
+/** True for a tag that carries a record (either layout). */
+function isRecordTag(key) {
+    return key.startsWith(RECORD_PREFIX) || Object.values(LEGACY_LEDGER).includes(key);
+}
+/**
+ * The record as its tag's value: compact JSON in a fixed field order, at most MAX_RECORD_VALUE
+ * characters (the reason is shortened first, then the oldest previous holders dropped).
+ */
+function formatRecord(record) {
+    const json = (reasonLength, previous) => {
+        const out = {};
+        for (const [field, name] of FIELDS) {
+            const value = field === 'previous'
+                ? record.previous.slice(-previous)
+                : field === 'reason'
+                    ? record.reason?.slice(0, reasonLength)
+                    : record[field];
+            if (value !== undefined)
+                out[name] = value;
+        }
+        return JSON.stringify(out);
+    };
+    let text = json(MAX_RECORD_REASON, MAX_PREVIOUS);
+    for (let cut = 1; text.length > MAX_RECORD_VALUE && cut <= 5; cut++)
+        text = json(MAX_RECORD_REASON >> cut, MAX_PREVIOUS >> cut);
+    // A target that long (a copy into a Unity Catalog model with three 255-character names) leaves
+    // room for the decision's own facts only: no reason, the newest previous holder.
+    return text.length <= MAX_RECORD_VALUE ? text : json(0, 1).replace(/,"reason":""/, '');
+}
+/** A record tag's value, or undefined when it is not one (damaged, or written by something else). */
+function parseRecord(value) {
+    if (!value)
+        return undefined;
+    let data;
+    try {
+        data = JSON.parse(value);
+    }
+    catch {
+        return undefined;
+    }
+    if (!data || typeof data !== 'object' || typeof data.target !== 'string')
+        return undefined;
+    const record = {
+        target: data.target,
+        previous: Array.isArray(data.previous) ? data.previous.filter((v) => typeof v === 'string') : [],
+    };
+    for (const [field, name] of FIELDS) {
+        if (field === 'target' || field === 'previous')
+            continue;
+        const v = data[name];
+        if (typeof v !== 'string')
+            continue;
+        // A decision this build does not know (a later one's) is kept as it is: never taken for a begun record.
+        if (field === 'decision') {
+            if (v)
+                record.decision = v;
+        }
+        else
+            record[field] = v;
+    }
+    return record;
+}
+/** The record of the single-record layout, as the record of the target it names. */
+function legacyRecord(tags) {
+    const target = tags[LEGACY_LEDGER.target];
+    const decision = tags[LEGACY_LEDGER.decision];
+    if (!target || !decision || !DECIDED.includes(decision))
+        return undefined;
+    const optional = {
+        at: tags[LEGACY_LEDGER.at],
+        by: tags[LEGACY_LEDGER.by],
+        runUrl: tags[LEGACY_LEDGER.runUrl],
+        commit: tags[LEGACY_LEDGER.commit],
+        ruleHash: tags[LEGACY_LEDGER.ruleHash],
+        reason: tags[LEGACY_LEDGER.reason],
+        supersededBy: tags[LEGACY_LEDGER.supersededBy],
+    };
+    return {
+        target,
+        decision: decision,
+        previous: (tags[LEGACY_LEDGER.previous] ?? '').split(',').filter(Boolean),
+        ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+        legacy: true,
+    };
+}
+/** Every record a version carries, one per target (a record tag wins over the single-record layout). */
+function recordsOf(tags) {
+    const records = new Map();
+    for (const [key, value] of Object.entries(tags)) {
+        if (!key.startsWith(RECORD_PREFIX))
+            continue;
+        const record = parseRecord(value);
+        if (record && key === recordKey(record.target))
+            records.set(record.target, record);
+    }
+    const legacy = legacyRecord(tags);
+    if (legacy && !records.has(legacy.target))
+        records.set(legacy.target, legacy);
+    return [...records.values()];
+}
+/** The version's record for this target, if it has one. */
+function recordFor(tags, target) {
+    const own = parseRecord(tags[recordKey(target)]);
+    if (own?.target === target)
+        return own;
+    const legacy = legacyRecord(tags);
+    return legacy?.target === target ? legacy : undefined;
+}
+/** A record whose decision is one of `decisions`, for this target. */
+function decidedFor(tags, target, decisions = DECIDED) {
+    const record = recordFor(tags, target);
+    return record?.decision && decisions.includes(record.decision) ? record : undefined;
+}
+/** A new record of a decision made now. */
+function newRecord(entry, ctx) {
+    return {
+        ...entry,
+        at: ctx.now,
+        by: ctx.actor ?? 'unknown',
+        ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}),
+        ...(ctx.sha ? { commit: ctx.sha } : {}),
+    };
+}
+/** A begun record completed: its present fields kept as they are, the absent ones filled from `whole`. */
+function completed(begun, whole) {
+    const { legacy: _legacy, ...present } = begun;
+    const filled = { ...whole };
+    for (const [field, value] of Object.entries(present)) {
+        if (value !== undefined)
+            filled[field] = value;
+    }
+    return filled;
+}
+/**
+ * True when the tag value `now` holds the record `written`, or, when `written` is a begun record
+ * (no decision), its completion: every field the begun record has, with the same value. A run
+ * writes a record's tag twice (begun with the evidence, completed after the move), and a read-back
+ * of the first write may see the second.
+ */
+function holdsRecord(now, written) {
+    if (now === written)
+        return true;
+    const begun = parseRecord(written);
+    const record = parseRecord(now);
+    if (!begun || !record || begun.decision)
+        return false;
+    return FIELDS.every(([field]) => field === 'previous'
+        ? begun.previous.join(',') === record.previous.join(',')
+        : begun[field] === undefined || begun[field] === record[field]);
+}
+/** The tag write of a record on a version; `record`: written after the moves it records. */
+function recordOp(model, version, record, opts = {}) {
+    return {
+        kind: 'set-tag',
+        model,
+        version,
+        key: recordKey(record.target),
+        value: formatRecord(record),
+        ...(opts.record === false ? {} : { record: true }),
+    };
+}
+/** The record of a race lost: the version's record for the target says it was superseded, and by whom. */
+function supersededRecord(record, holder, where) {
+    return {
+        ...record,
+        decision: 'superseded',
+        supersededBy: holder,
+        reason: `v${holder} took ${where} while this run was writing (runs on one model must share a concurrency group)`,
+    };
+}
 /**
  * A hash of the rules that applied to this model: the resolved policy, canonical
  * (sorted keys, no file name), so a comment-only edit of the policy file changes nothing.
@@ -37646,52 +37874,18 @@ function canonicalJson(value) {
     }
     return JSON.stringify(value);
 }
-/** The ledger tags of one decision on one version. */
-function ledgerTags(entry, ctx) {
-    return {
-        [LEDGER.decision]: entry.decision,
-        [LEDGER.target]: entry.target,
-        [LEDGER.previous]: entry.previous.join(','),
-        [LEDGER.at]: ctx.now,
-        [LEDGER.by]: ctx.actor ?? 'unknown',
-        ...(ctx.runUrl ? { [LEDGER.runUrl]: ctx.runUrl } : {}),
-        ...(ctx.sha ? { [LEDGER.commit]: ctx.sha } : {}),
-        ...(entry.ruleHash ? { [LEDGER.ruleHash]: entry.ruleHash } : {}),
-        ...(entry.reason ? { [LEDGER.reason]: entry.reason.slice(0, MAX_REASON) } : {}),
-    };
-}
+
+;// CONCATENATED MODULE: ./src/core/history.ts
 /**
- * The record of a race lost: this run moved `version` to the target, but by the time it read
- * back another run had moved `holder` there. The version's ledger says so.
+ * The history of a model's promotions and rollbacks. The versions' records are the truth: the
+ * history is rebuilt from them (one search of the versions), and the registered model's
+ * `mlflow_gate.history` tag is a cache of the last entries, which keeps what the records no
+ * longer show (a version's promotion, once it was rolled back). Racing runs rewrite that tag in
+ * turn, so an entry the records contradict (a promotion another run superseded) is left out. Pure.
  */
-function supersededRecord(model, version, holder, target) {
-    return [
-        { kind: 'set-tag', model, version, key: LEDGER.decision, value: 'superseded', record: true },
-        { kind: 'set-tag', model, version, key: LEDGER.supersededBy, value: holder, record: true },
-        {
-            kind: 'set-tag',
-            model,
-            version,
-            key: LEDGER.reason,
-            value: `v${holder} took ${target} while this run was writing (runs on one model must share a concurrency group)`,
-            record: true,
-        },
-    ];
-}
-/**
- * True when the version's ledger already records this decision (same decision, target and
- * rule) completely (every tag such a record has, given `ctx`): a rerun writes nothing. A record
- * a run left half written is not: the next run writes it whole.
- */
-function alreadyRecorded(tags, entry, ctx) {
-    const same = tags[LEDGER.decision] === entry.decision &&
-        tags[LEDGER.target] === entry.target &&
-        (entry.ruleHash === undefined || tags[LEDGER.ruleHash] === entry.ruleHash) &&
-        (entry.previous === undefined || tags[LEDGER.previous] === entry.previous.join(',')) &&
-        (entry.reason === undefined || tags[LEDGER.reason] === entry.reason.slice(0, MAX_REASON));
-    return (same &&
-        (!ctx || Object.keys(ledgerTags({ ...entry, previous: entry.previous ?? [] }, ctx)).every((key) => key in tags)));
-}
+
+
+
 /** Reads the model's history tag; a missing or damaged tag is an empty history. */
 function parseHistory(raw) {
     if (!raw)
@@ -37708,7 +37902,11 @@ function parseHistory(raw) {
 }
 /** The history with a new entry first, as many entries as fit in MLflow's 5,000-character tag value (at most `max`). */
 function appendHistory(history, entry, max = 20) {
-    let entries = [entry, ...history].slice(0, max);
+    return formatHistory([entry, ...history.filter((h) => !sameEntry(h, entry))], max);
+}
+/** The history tag's value: the first entries, as many as fit in 5,000 characters (at most `max`). */
+function formatHistory(history, max = 20) {
+    let entries = history.slice(0, max);
     let text = JSON.stringify(entries);
     while (text.length > MAX_TAG_VALUE && entries.length > 1) {
         entries = entries.slice(0, -1);
@@ -37720,9 +37918,45 @@ function appendHistory(history, entry, max = 20) {
 function formatHistoryLine(h) {
     return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
 }
-/** The model's history, from its registered-model tags (absent when the model was not read). */
-function historyOf(modelTags) {
+/** The cached history, from the registered model's tags (absent when the model was not read). */
+function cachedHistory(modelTags) {
     return parseHistory(modelTags?.[LEDGER.history]);
+}
+function sameEntry(a, b) {
+    return a.version === b.version && a.target === b.target && a.decision === b.decision && a.at === b.at;
+}
+/**
+ * The history, newest first: every promotion and restore the versions' records show, and the
+ * cached entries they do not contradict (an entry whose version's record for that target says
+ * it was superseded is a race the version lost, not a promotion).
+ */
+function rebuildHistory(versions, cache) {
+    const entries = [];
+    for (const v of versions) {
+        for (const r of recordsOf(v.tags)) {
+            if ((r.decision !== 'promoted' && r.decision !== 'restored') || !r.at)
+                continue;
+            entries.push({
+                version: v.version,
+                decision: r.decision,
+                target: r.target,
+                previous: r.previous,
+                at: r.at,
+                by: r.by ?? 'unknown',
+                ...(r.reason && r.decision === 'restored' ? { reason: r.reason } : {}),
+            });
+        }
+    }
+    const byVersion = new Map(versions.map((v) => [v.version, v]));
+    for (const h of cache) {
+        if (entries.some((e) => sameEntry(e, h)))
+            continue;
+        const now = byVersion.get(h.version);
+        if (now && recordFor(now.tags, h.target)?.decision === 'superseded')
+            continue;
+        entries.push(h);
+    }
+    return entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : compareVersions(b.version, a.version)));
 }
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
@@ -38748,12 +38982,49 @@ function evaluate_signed(n) {
     return `${n >= 0 ? '+' : ''}${formatNumber(n)}`;
 }
 
+;// CONCATENATED MODULE: ./src/core/holders.ts
+/**
+ * Who holds a target: one definition for the gate, rollback, scheduled promotion and audit. Pure.
+ */
+
+/** Versions in the target's stage, oldest first; none when the target is an alias only. */
+function stageHolders(target, versions) {
+    const stage = target.stage?.toLowerCase();
+    return stage ? versions.filter((v) => v.stage.toLowerCase() === stage).sort(byVersionNumber) : [];
+}
+/** Every version holding the target (in its stage, or with its alias), oldest first. */
+function allHolders(target, versions, aliases) {
+    const aliased = target.alias ? aliases[target.alias] : undefined;
+    return [...new Set([...stageHolders(target, versions), ...versions.filter((v) => v.version === aliased)])].sort(byVersionNumber);
+}
+/** The holder: the alias holder when the target names an alias, else the newest version in the stage. */
+function currentHolder(target, versions, aliases, except) {
+    if (target.alias) {
+        const v = aliases[target.alias];
+        return v && v !== except ? versions.find((x) => x.version === v) : undefined;
+    }
+    return stageHolders(target, versions)
+        .filter((h) => h.version !== except)
+        .at(-1);
+}
+/** How high a stage ranks: Production above Staging above None and Archived. */
+function stageRank(stage) {
+    const s = stage.toLowerCase();
+    return s === 'production' ? 2 : s === 'staging' ? 1 : 0;
+}
+/** True when moving a version from stage `from` to stage `to` takes it down (Production → Staging, → None). */
+function demotes(from, to) {
+    return stageRank(to) < stageRank(from);
+}
+
 ;// CONCATENATED MODULE: ./src/core/decide.ts
 /**
  * The decision and the plan of registry changes for one candidate. Pure: given
  * the policy, the registry state that was read and the run's metrics, it says
  * what the gate decides and exactly which writes that takes.
  */
+
+
 
 
 
@@ -38796,22 +39067,27 @@ function decide(state) {
         reasons.push(`version ${candidate.version} has no source run, so it has no metrics`);
     const inStage = !stage || (holderToBe !== undefined && holderToBe.stage.toLowerCase() === stage.toLowerCase());
     const hasAlias = !alias || (holderToBe !== undefined && aliasHolder === holderToBe.version);
-    // What the version replaced is known before the move: without a copy it is written with the
-    // evidence, so a record a run left half written is completed with it (found by the fault sweep).
-    const early = Boolean(state.context) && !dest;
-    const record = (version, tags, opts = {}) => {
-        // A run that died after moving the target but before recording it left no ledger entry: complete it.
-        if (!state.context ||
-            alreadyRecorded(tags, { decision: 'promoted', target: target, ruleHash: rule }, state.context))
+    const target = targetKey(policy.target);
+    const rule = ruleHash(policy);
+    const targetModel = dest?.model ?? state.model;
+    const ctx = state.context;
+    // The record's begun form: what is known before the move (what it replaces, the rule), written
+    // with the evidence, so a record a run left half written is completed with it.
+    // A move this gate began (its record begun, no decision): a run stopped half way, after the
+    // stage moved but before the alias did, say. What it replaces is what that run knew.
+    const before = holderToBe ? recordFor(holderToBe.tags, target) : undefined;
+    const resuming = before !== undefined && !before.decision;
+    const begun = {
+        target,
+        previous: resuming ? before.previous : previousVersions,
+        ruleHash: rule,
+        ...(alias && previousAlias ? { previousAlias } : {}),
+    };
+    const recordWrites = (version, record) => {
+        if (!ctx)
             return [];
-        const targetModel = dest?.model ?? state.model;
-        const recorded = tags[LEDGER.previous];
-        const previous = opts.completing && recorded !== undefined ? recorded.split(',').filter(Boolean) : previousVersions;
-        const ledger = ledgerTags({ decision: 'promoted', target, previous, ruleHash: rule }, state.context);
-        if (early && !opts.completing)
-            delete ledger[LEDGER.previous];
         const first = state.history?.[0];
-        const historyOp = first && first.version === version && first.target === target
+        const history = first && first.version === version && first.target === target && first.decision === 'promoted'
             ? []
             : [
                 {
@@ -38822,50 +39098,69 @@ function decide(state) {
                         version,
                         decision: 'promoted',
                         target,
-                        previous,
-                        at: state.context.now,
-                        by: state.context.actor ?? 'unknown',
+                        previous: record.previous,
+                        at: record.at ?? ctx.now,
+                        by: record.by ?? 'unknown',
                     }),
                 },
             ];
-        return [
-            ...Object.entries(ledger).map(([key, value]) => ({ kind: 'set-tag', model: targetModel, version, key, value, record: true })),
-            ...historyOp,
-        ];
+        return [recordOp(targetModel, version, record), ...history];
     };
-    const target = targetKey(policy.target);
-    const rule = ruleHash(policy);
     if (holderToBe && inStage && hasAlias) {
         const what = dest ? `its copy ${dest.model} v${holderToBe.version}` : `version ${candidate.version}`;
         reasons.push(`${what} already holds ${describeTarget(policy.target)}; nothing to do`);
         if (!evaluation.passed)
             reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
-        const plan = record(holderToBe.version, holderToBe.tags, { completing: true });
-        if (plan.length > 0)
-            reasons.push('its ledger entry was missing (an earlier run stopped after the move): recording it');
+        const record = before;
+        let plan = [];
+        if (record && !record.decision && ctx) {
+            // Completing fills only what is absent: what it replaced and the rule stay as that run wrote them.
+            plan = recordWrites(holderToBe.version, completed(record, newRecord({ target, decision: 'promoted', previous: record.previous, ruleHash: rule }, ctx)));
+            reasons.push('an earlier run of this gate moved it but stopped before its ledger record was whole: completing that record');
+        }
+        else if (!record) {
+            reasons.push(`the ledger has no record of the gate putting it there (moved by hand or by another tool): nothing is written, and mode audit reports it`);
+        }
+        else if (record.decision !== 'promoted' && record.decision !== 'restored') {
+            reasons.push(`its ledger record for ${target} says ${record.decision}: nothing is written, and mode audit reports it`);
+        }
         return { decision: 'already-promoted', evaluation, previousVersions, plan, reasons };
     }
-    const notEligible = ineligibility(policy.candidate, candidate, state.run, state.observed, state.provenance);
+    // A gate never moves a version down, unless asked to: a version has one stage.
+    const demotion = stage && !dest && demotes(candidate.stage, stage);
+    if (demotion && !state.allowDemotion) {
+        reasons.push(`v${candidate.version} holds stage:${candidate.stage}; this gate would take it out (a version has one stage, and ${stage} ranks below ${candidate.stage}). Nothing was written; set allow-demotion: true to move it anyway`);
+        return { decision: 'skipped', evaluation, previousVersions, plan: [], reasons };
+    }
+    // Resuming a move this gate began, the candidate may already have left the stage it came from.
+    const rules = resuming ? { ...policy.candidate, fromStage: undefined } : policy.candidate;
+    const notEligible = ineligibility(rules, candidate, state.run, state.observed, state.provenance);
     if (notEligible.length > 0) {
         return { decision: 'skipped', evaluation, previousVersions, plan: [], reasons: [...reasons, ...notEligible] };
     }
     const tagPlan = (desired) => planTags(state.model, candidate, desired);
     if (evaluation.passed) {
         reasons.push(`every required check passed (${evaluation.checks.length} checks)`);
-        const model = dest?.model ?? state.model;
+        if (demotion) {
+            const others = (state.versions ?? []).filter((v) => v.version !== candidate.version && v.stage.toLowerCase() === candidate.stage.toLowerCase());
+            reasons.push(others.length === 0
+                ? `allow-demotion: v${candidate.version} moves down from ${candidate.stage} to ${stage}, and stage ${candidate.stage} is left empty`
+                : `allow-demotion: v${candidate.version} moves down from ${candidate.stage} to ${stage}; stage ${candidate.stage} keeps v${others.map((v) => v.version).join(', v')}`);
+        }
+        const model = targetModel;
         const version = holderToBe?.version ?? NEW_COPY;
         const source = modelUri(state.model, candidate.version);
+        const begunTag = ctx ? { [recordKey(target)]: formatRecord(begun) } : {};
         const plan = [
             ...tagPlan({
                 [TAGS.validation]: 'passed',
                 [TAGS.checks]: checksTag(evaluation.checks),
                 [TAGS.policy]: policy.file,
                 [TAGS.failedChecks]: null,
-                // The ledger facts known before the move; and what an earlier record said that this one does not.
-                ...(early
-                    ? { [LEDGER.previous]: previousVersions.join(','), [LEDGER.supersededBy]: null, [LEDGER.reason]: null }
-                    : {}),
+                ...(dest ? {} : begunTag),
             }),
+            // By copy, the record lives on the copy: begun on a copy an earlier run made, or made with it.
+            ...(dest?.copy ? planTags(dest.model, dest.copy, begunTag) : []),
             ...(dest && !dest.exists ? [{ kind: 'create-model', model }] : []),
             ...(dest && !dest.copy
                 ? [
@@ -38874,7 +39169,7 @@ function decide(state) {
                         model,
                         source,
                         ...(candidate.runId ? { runId: candidate.runId } : {}),
-                        tags: { [TAGS.copiedFrom]: source, [TAGS.validation]: 'passed' },
+                        tags: { [TAGS.copiedFrom]: source, [TAGS.validation]: 'passed', ...begunTag },
                     },
                 ]
                 : []),
@@ -38890,7 +39185,7 @@ function decide(state) {
             ...(stage && !inStage
                 ? [{ kind: 'transition-stage', model, version, stage, archiveExisting: policy.target.archiveExisting }]
                 : []),
-            ...record(version, holderToBe?.tags ?? {}),
+            ...(ctx ? recordWrites(version, newRecord({ ...begun, decision: 'promoted' }, ctx)) : []),
         ];
         return {
             decision: mode === 'promote' || mode === 'apply' ? 'promoted' : 'passed',
@@ -38901,9 +39196,14 @@ function decide(state) {
         };
     }
     reasons.push(...evaluation.failed.map((c) => c.message));
-    const rejectedEntry = { decision: 'rejected', target, previous: previousVersions, ruleHash: rule };
-    const ledger = state.context && !alreadyRecorded(candidate.tags, rejectedEntry, state.context)
-        ? ledgerTags(rejectedEntry, state.context)
+    const earlier = recordFor(candidate.tags, target);
+    const recorded = earlier?.decision === 'rejected' &&
+        earlier.ruleHash === rule &&
+        earlier.previous.join(',') === previousVersions.join(',');
+    const ledger = ctx && !recorded
+        ? {
+            [recordKey(target)]: formatRecord(newRecord({ target, decision: 'rejected', previous: previousVersions, ruleHash: rule }, ctx)),
+        }
         : {};
     const plan = tagPlan({
         ...policy.onReject.tags,
@@ -39010,32 +39310,6 @@ function observe(rules, run, histories = new Map(), loggedModel) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/core/holders.ts
-/**
- * Who holds a target: one definition for the gate, rollback, scheduled promotion and audit. Pure.
- */
-
-/** Versions in the target's stage, oldest first; none when the target is an alias only. */
-function stageHolders(target, versions) {
-    const stage = target.stage?.toLowerCase();
-    return stage ? versions.filter((v) => v.stage.toLowerCase() === stage).sort(byVersionNumber) : [];
-}
-/** Every version holding the target (in its stage, or with its alias), oldest first. */
-function allHolders(target, versions, aliases) {
-    const aliased = target.alias ? aliases[target.alias] : undefined;
-    return [...new Set([...stageHolders(target, versions), ...versions.filter((v) => v.version === aliased)])].sort(byVersionNumber);
-}
-/** The holder: the alias holder when the target names an alias, else the newest version in the stage. */
-function currentHolder(target, versions, aliases, except) {
-    if (target.alias) {
-        const v = aliases[target.alias];
-        return v && v !== except ? versions.find((x) => x.version === v) : undefined;
-    }
-    return stageHolders(target, versions)
-        .filter((h) => h.version !== except)
-        .at(-1);
-}
-
 ;// CONCATENATED MODULE: ./src/core/rollback.ts
 /**
  * Rollback: put back the version that held a target before the current one (from
@@ -39046,11 +39320,14 @@ function currentHolder(target, versions, aliases, except) {
 
 
 
+
 /** The plan, or a refusal (an Error whose message says why and what to do). */
 function planRollback(s) {
     const key = targetKey(s.target);
     const where = describeTarget(s.target);
     const holder = currentHolder(s.target, s.versions, s.aliases);
+    if (holder)
+        refuseHalf(s, holder);
     const interrupted = s.requested === undefined ? interruptedRollback(s, holder) : undefined;
     if (interrupted)
         return rollbackPlan(s, interrupted.restore, interrupted.withdrawn, true);
@@ -39068,20 +39345,36 @@ function planRollback(s) {
     if (restore.status !== 'READY')
         refusals.push(`it is ${restore.status}, not READY`);
     if (!s.force) {
-        const promoted = ['promoted', 'restored', 'rolled-back'].includes(restore.tags[LEDGER.decision] ?? '') ||
-            s.history.some((h) => h.version === restore.version && h.target === key);
-        if (!promoted)
+        const record = recordFor(restore.tags, key);
+        const held = ['promoted', 'restored', 'rolled-back'].includes(record?.decision ?? '');
+        if (!held && !s.history.some((h) => h.version === restore.version && h.target === key))
             refusals.push('the gate never promoted it to this target');
-        if (restore.tags[LEDGER.decision] === 'rolled-back') {
-            refusals.push(`it was itself rolled back${restore.tags[LEDGER.reason] ? ` ("${restore.tags[LEDGER.reason]}")` : ''}`);
-        }
-        if (restore.tags[TAGS.validation] !== 'passed')
-            refusals.push(`it never passed validation (${TAGS.validation}=${restore.tags[TAGS.validation] ?? 'unset'})`);
+        if (record?.decision === 'rolled-back')
+            refusals.push(`it was itself rolled back${record.reason ? ` ("${record.reason}")` : ''}`);
+        // Its verdict for this target is its record's; the version-wide tag only where the record does not say.
+        const passed = record && !record.legacy ? held : restore.tags[TAGS.validation] === 'passed';
+        if (!passed)
+            refusals.push(record && !record.legacy
+                ? `it never passed validation for ${key} (its record says ${record.decision ?? 'begun'})`
+                : `it never passed validation (${TAGS.validation}=${restore.tags[TAGS.validation] ?? 'unset'})`);
     }
     if (refusals.length > 0) {
         throw new Error(`refusing to restore version ${restore.version} of "${s.model}" to ${where}: ${refusals.join('; ')}${restore.status === 'READY' ? '. Set force: true to restore it anyway' : ''}`);
     }
     return rollbackPlan(s, restore, current, false);
+}
+/**
+ * A target promoted in one step (`alias:champion+stage:Production`) is rolled back in one step:
+ * rolling back one half would leave the other half's holder without a record that says so.
+ */
+function refuseHalf(s, holder) {
+    const key = targetKey(s.target);
+    if (recordFor(holder.tags, key))
+        return;
+    const parts = key.split('+');
+    const whole = recordsOf(holder.tags).find((r) => r.target !== key && parts.every((p) => r.target.split('+').includes(p)));
+    if (whole)
+        throw new Error(`v${holder.version} was promoted to ${whole.target} in one step; roll back that target as a whole (input "target": ${whole.target}). Nothing was changed`);
 }
 /**
  * The writes of a rollback: the moves (those not in place yet), the records of both versions,
@@ -39094,10 +39387,21 @@ function rollbackPlan(s, restore, current, completing) {
     const ctx = s.context;
     const model = s.model;
     const previous = current ? [current.version] : [];
-    const record = (version, tags) => Object.entries(tags).map(([k, value]) => ({ kind: 'set-tag', model, version, key: k, value, record: true }));
+    const restoredBefore = recordFor(restore.tags, key);
+    const previousAlias = s.target.alias
+        ? ((current ? recordFor(current.tags, key)?.previousAlias : undefined) ??
+            restoredBefore?.previousAlias ??
+            s.previousAlias)
+        : undefined;
     const first = s.history[0];
     const historyDone = completing && first?.version === restore.version && first.decision === 'restored' && first.target === key;
+    const restored = newRecord({ target: key, decision: 'restored', previous, reason: s.reason, ...(previousAlias ? { previousAlias } : {}) }, ctx);
     const plan = [
+        // The previous alias names the version that held the target before the restored one, never the
+        // restored one itself (a rerun that finds the restore recorded has done this already).
+        ...(previousAlias && !(completing && restoredBefore?.decision === 'restored')
+            ? previousAliasWrites(s, previousAlias, restore, current, restoredBefore)
+            : []),
         ...(s.target.alias && s.aliases[s.target.alias] !== restore.version
             ? [{ kind: 'set-alias', model, alias: s.target.alias, version: restore.version }]
             : []),
@@ -39112,10 +39416,18 @@ function rollbackPlan(s, restore, current, completing) {
                 },
             ]
             : []),
-        ...record(restore.version, ledgerTags({ decision: 'restored', target: key, previous, reason: s.reason }, ctx)),
+        recordOp(model, restore.version, restored),
         // The withdrawn version is marked, so a scheduled gate does not promote it again until a new decision.
         ...(current
-            ? record(current.version, ledgerTags({ decision: 'rolled-back', target: key, previous: [], reason: s.reason }, ctx))
+            ? [
+                recordOp(model, current.version, newRecord({
+                    target: key,
+                    decision: 'rolled-back',
+                    previous: recordFor(current.tags, key)?.previous ?? [],
+                    reason: s.reason,
+                    ...(previousAlias ? { previousAlias } : {}),
+                }, ctx)),
+            ]
             : []),
         ...(historyDone
             ? []
@@ -39144,6 +39456,21 @@ function rollbackPlan(s, restore, current, completing) {
     return { ...(current ? { current } : {}), restore, plan, reasons };
 }
 /**
+ * The previous alias after a rollback: the version the restored one had replaced when it took the
+ * target (its record, read before the rollback rewrites it), or no version at all (the alias is
+ * removed) when there is none other than the restored and the withdrawn ones.
+ */
+function previousAliasWrites(s, previousAlias, restore, current, restoredBefore) {
+    const wanted = (restoredBefore?.previous ?? [])
+        .filter((v) => v !== restore.version && v !== current?.version && s.versions.some((x) => x.version === v))
+        .sort(compareVersions)
+        .at(-1);
+    const now = s.aliases[previousAlias];
+    if (wanted)
+        return now === wanted ? [] : [{ kind: 'set-alias', model: s.model, alias: previousAlias, version: wanted }];
+    return now === undefined ? [] : [{ kind: 'delete-alias', model: s.model, alias: previousAlias }];
+}
+/**
  * A rollback that moved the target (or part of it) but stopped before its record was whole: the
  * holder carries an unfinished `restored` record, or carries none while the ledger's latest entry
  * for the target is the version that had replaced it. Then this run completes that rollback.
@@ -39154,39 +39481,29 @@ function interruptedRollback(s, holder) {
     const key = targetKey(s.target);
     const find = (v) => (v ? s.versions.find((x) => x.version === v) : undefined);
     const last = s.history.find((h) => h.target === key);
-    const begun = (holder.tags[LEDGER.decision] === 'restored' && holder.tags[LEDGER.target] === key) ||
-        (last?.version === holder.version && last.decision === 'restored');
-    if (begun) {
-        // Which version it withdrew: its record says, else the history entry it wrote.
-        const fromTag = holder.tags[LEDGER.decision] === 'restored'
-            ? (holder.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).at(-1)
-            : undefined;
-        const withdrawn = find(fromTag ?? (last?.version === holder.version ? last.previous.at(-1) : undefined));
-        const previous = withdrawn ? [withdrawn.version] : [];
-        // Whole: every tag there, with the values that tie the two versions together (the reason may be
-        // another request's: this may be a new rollback, not a rerun).
-        const whole = (tags, decision, prev) => alreadyRecorded(tags, { decision, target: key, previous: prev }, s.context) && LEDGER.reason in tags;
-        const recorded = whole(holder.tags, 'restored', previous) &&
-            (!withdrawn || whole(withdrawn.tags, 'rolled-back', [])) &&
-            last?.version === holder.version &&
-            last.decision === 'restored';
-        return recorded ? undefined : { restore: holder, ...(withdrawn ? { withdrawn } : {}) };
+    const record = recordFor(holder.tags, key);
+    if (record?.decision === 'restored') {
+        // Its record is written; the withdrawn version's may not be.
+        const withdrawn = find(record.previous.at(-1));
+        const whole = !withdrawn || recordFor(withdrawn.tags, key)?.decision === 'rolled-back';
+        return whole ? undefined : { restore: holder, ...(withdrawn ? { withdrawn } : {}) };
     }
-    // No record at all: the ledger's latest entry is the version that had replaced the holder.
+    // No record of the restore: the ledger's latest entry is the version that had replaced the holder.
     if (last && last.version !== holder.version && last.previous.includes(holder.version)) {
         const withdrawn = find(last.version);
         return { restore: holder, ...(withdrawn ? { withdrawn } : {}) };
     }
     return undefined;
 }
-/** The version the current holder replaced: its ledger tag, else the model's history. */
+/** The version the current holder replaced: its record for the target, else the history. */
 function previousFromLedger(s, current) {
     if (!current)
         return undefined;
-    const fromTag = (current.tags[LEDGER.previous] ?? '').split(',').filter(Boolean).sort(compareVersions).at(-1);
-    if (fromTag)
-        return fromTag;
-    return s.history.find((h) => h.version === current.version && h.target === targetKey(s.target))?.previous.at(-1);
+    const key = targetKey(s.target);
+    const fromRecord = [...(recordFor(current.tags, key)?.previous ?? [])].sort(compareVersions).at(-1);
+    if (fromRecord)
+        return fromRecord;
+    return s.history.find((h) => h.version === current.version && h.target === key)?.previous.at(-1);
 }
 
 ;// CONCATENATED MODULE: ./src/core/plan-file.ts
@@ -39199,7 +39516,9 @@ function previousFromLedger(s, current) {
 
 
 
-function fingerprint(candidate, holders, aliasHolder) {
+
+function fingerprint(candidate, holders, aliasHolder, target) {
+    const record = target ? candidate.tags[recordKey(target)] : undefined;
     return {
         candidateStage: candidate.stage,
         candidateTags: Object.fromEntries(Object.entries(candidate.tags)
@@ -39207,12 +39526,12 @@ function fingerprint(candidate, holders, aliasHolder) {
             .sort(([a], [b]) => (a < b ? -1 : 1))),
         holders: holders.map((h) => h.version).sort(compareVersions),
         ...(aliasHolder ? { aliasHolder } : {}),
+        ...(record !== undefined ? { candidateRecord: record } : {}),
     };
 }
 /** The operations a plan file carries: the ledger record is left to the apply. */
 function plannedOperations(plan) {
-    const ledgerKeys = new Set(Object.values(LEDGER));
-    return plan.filter((op) => !(op.kind === 'set-tag' && (op.record || ledgerKeys.has(op.key))) &&
+    return plan.filter((op) => !(op.kind === 'set-tag' && (op.record || isRecordTag(op.key))) &&
         !(op.kind === 'set-model-tag' && op.key === LEDGER.history));
 }
 /** Reads a plan file's JSON, or says what is wrong with it. */
@@ -39245,6 +39564,9 @@ function planDifferences(file, now) {
     out.push(...stateChanges(file.state, now.state));
     if (JSON.stringify(file.state.candidateTags) !== JSON.stringify(now.state.candidateTags))
         out.push("the candidate's tags changed");
+    // Another run decided the candidate for this target since the plan (its record for it changed).
+    if (file.state.candidateRecord !== now.state.candidateRecord)
+        out.push("the candidate's ledger record for the target changed (another run decided it since the plan)");
     return out;
 }
 /**
@@ -39264,6 +39586,7 @@ function stateChanges(before, after, target) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/write-protocol.ts
+
 
 
 
@@ -39364,7 +39687,12 @@ function readPlan(ops) {
         keys.add(key);
     }
     const models = [
-        ...new Set(ops.flatMap((op) => op.kind === 'set-alias' || op.kind === 'set-model-tag' || op.kind === 'create-model' ? [op.model] : [])),
+        ...new Set(ops.flatMap((op) => op.kind === 'set-alias' ||
+            op.kind === 'delete-alias' ||
+            op.kind === 'set-model-tag' ||
+            op.kind === 'create-model'
+            ? [op.model]
+            : [])),
     ];
     return { searches, versions, models };
 }
@@ -39400,6 +39728,11 @@ function checkWrites(ops, views) {
                     problem: `alias @${op.alias} of ${op.model} points at ${now ? `v${now}` : 'nothing'}, not v${op.version}`,
                     ...(now ? { holderNow: now } : {}),
                 });
+            continue;
+        }
+        if (op.kind === 'delete-alias') {
+            const now = modelOf(op.model)?.aliases[op.alias];
+            checks.push(now === undefined ? { op } : { op, problem: `alias @${op.alias} of ${op.model} still points at v${now}` });
             continue;
         }
         if (op.kind === 'set-model-tag') {
@@ -39441,7 +39774,8 @@ function checkWrites(ops, views) {
             continue;
         }
         if (op.kind === 'set-tag')
-            checks.push(after.tags[op.key] === op.value
+            checks.push(after.tags[op.key] === op.value ||
+                (op.key.startsWith(RECORD_PREFIX) && holdsRecord(after.tags[op.key], op.value))
                 ? { op }
                 : {
                     op,
@@ -39522,6 +39856,24 @@ function settlement(move, view) {
     }
     return { ...(winner ? { winner } : {}), writes };
 }
+/**
+ * After a race this run won and settled (it archived the racers left in the stage): the model's
+ * history cache rewritten from what was read back, with this run's entry and without the racers'
+ * promotions, which racing read-modify-writes of the tag may have left in it. Undefined when
+ * there was no race, or nothing to rewrite.
+ */
+function settledHistory(move, view, settled, written) {
+    if (settled.winner !== move.version || !view?.registered)
+        return undefined;
+    const losers = settled.writes.flatMap((op) => op.kind === 'transition-stage' && op.version !== move.version ? [op.version] : []);
+    const own = written.find(isHistoryWrite);
+    const entry = own && parseHistory(own.value)[0];
+    if (losers.length === 0 || !entry)
+        return undefined;
+    const rebuilt = rebuildHistory(view.versions, [entry, ...cachedHistory(view.registered.tags)]);
+    const value = formatHistory(rebuilt.filter((e) => !(losers.includes(e.version) && e.target === entry.target && e.decision === 'promoted')));
+    return { kind: 'set-model-tag', model: move.model, key: LEDGER.history, value };
+}
 /** The log line of a race being settled. */
 function describeSettlement(move, view, settled) {
     const inStage = move.stage
@@ -39547,9 +39899,10 @@ function targetOf(move) {
 }
 /**
  * A race this run lost (another version holds the target): the record its version gets
- * (`superseded`, by whom), or, when nothing holds the target, the error. Undefined when it won.
+ * (`superseded`, by whom: the record this run wrote, `written`, so marked), or, when nothing holds
+ * the target, the error. Undefined when it won.
  */
-function lostRace(move, settled) {
+function lostRace(move, settled, written = []) {
     if (settled.winner === move.version)
         return undefined;
     const target = targetOf(move);
@@ -39562,8 +39915,17 @@ function lostRace(move, settled) {
                 wrote: true,
             },
         };
+    const own = written.find((op) => op.kind === 'set-tag' &&
+        op.record === true &&
+        op.model === move.model &&
+        op.version === move.version &&
+        op.key.startsWith(RECORD_PREFIX));
+    const record = parseRecord(own?.value) ?? {
+        target: targetKey({ ...(move.stage ? { stage: move.stage } : {}), ...(move.alias ? { alias: move.alias } : {}) }),
+        previous: [],
+    };
     return {
-        record: supersededRecord(move.model, move.version, settled.winner, target),
+        record: [recordOp(move.model, move.version, supersededRecord(record, settled.winner, target))],
         why: `${move.model} v${move.version} was moved to ${target}, but when read back v${settled.winner} held it: another run promoted it meanwhile (give every run on this model one concurrency group)`,
     };
 }
@@ -39694,7 +40056,7 @@ async function protocol(registry, decision, plan, log) {
         if ('outcome' in result)
             return result.outcome;
         settled = result.settled;
-        const lost = lostRace(toSettle, settled);
+        const lost = lostRace(toSettle, settled, done);
         if (lost && 'outcome' in lost)
             return lost.outcome;
         if (lost) {
@@ -39705,6 +40067,12 @@ async function protocol(registry, decision, plan, log) {
                 log(`Could not record the supersession on ${toSettle.model} v${toSettle.version}; the registry still shows it was overtaken`);
             log(lost.why);
             return supersededOutcome(lost, done, settled, recorded, others);
+        }
+        // Won a race: the history cache is rewritten without the racers' promotions (best effort).
+        const history = settledHistory(toSettle, back.views.get(toSettle.model), settled, done);
+        if (history && history.kind === 'set-model-tag') {
+            await writeHistory(registry, history, log);
+            log(`The history of ${toSettle.model} was rewritten after settling the race`);
         }
     }
     return answeredOutcome(decision, done, others, settled);
@@ -39917,7 +40285,9 @@ async function runGate(req, deps) {
         ...(baseline ? { baseline } : {}),
         ...(destination ? { destination } : {}),
         context: req.context ?? { now: new Date().toISOString() },
-        history: historyOf(destName ? destRegistered?.tags : registered.tags),
+        history: cachedHistory(destName ? destRegistered?.tags : registered.tags),
+        versions,
+        ...(req.allowDemotion ? { allowDemotion: true } : {}),
         ...(provenance ? { provenance } : {}),
     });
     if (candidate.runId && !cand.run)
@@ -39927,7 +40297,7 @@ async function runGate(req, deps) {
         version: candidate.version,
         decision: result.decision === 'promoted' ? 'passed' : result.decision,
         operations: plannedOperations(result.plan),
-        state: fingerprint(candidate, holders, policy.target.alias ? targetAliases[policy.target.alias] : undefined),
+        state: fingerprint(candidate, holders, policy.target.alias ? targetAliases[policy.target.alias] : undefined, targetKey(policy.target)),
     };
     if (req.mode === 'apply') {
         if (!req.planFile)
@@ -39987,6 +40357,8 @@ async function runRollback(req, { registry, log }) {
     if (!model)
         throw new InputError('rollback needs the model: set the input "model"');
     const policy = rb.target ? undefined : file?.resolve(model, req.gate);
+    // The policy's previous_alias serves where the records do not name one (the single-record layout).
+    const fromPolicy = policy ?? (file ? tryResolve(file, model, req.gate) : undefined);
     const target = rb.target ??
         (policy
             ? {
@@ -40013,7 +40385,7 @@ async function runRollback(req, { registry, log }) {
             target,
             versions,
             aliases: registered.aliases,
-            history: historyOf(registered.tags),
+            history: rebuildHistory(versions, cachedHistory(registered.tags)),
             // The version to restore: a number as given (the plan says if it is gone), another selector resolved.
             ...(req.version.kind === 'number'
                 ? { requested: req.version.version }
@@ -40022,6 +40394,9 @@ async function runRollback(req, { registry, log }) {
                     : {}),
             reason: rb.reason.trim(),
             force: rb.force,
+            ...(fromPolicy?.target.alias === target.alias && fromPolicy?.target.previousAlias
+                ? { previousAlias: fromPolicy.target.previousAlias }
+                : {}),
             context: req.context ?? { now: new Date().toISOString() },
         });
     }
@@ -40116,6 +40491,15 @@ async function runLint(req, { registry, log }) {
         ],
     });
 }
+/** The policy for `model`, or none when it does not resolve (rollback by target needs no policy). */
+function tryResolve(file, model, gate) {
+    try {
+        return file.resolve(model, gate);
+    }
+    catch {
+        return undefined;
+    }
+}
 function resolveModel(input, fromPolicy, file, hasModelMap) {
     if (input && fromPolicy && input !== fromPolicy) {
         throw new InputError(`input "model" is "${input}" but the policy ${file} is for "${fromPolicy}"; remove one or make them agree`);
@@ -40189,12 +40573,15 @@ async function recheck(registry, model, candidate, targetModel, policy, before) 
     if (changed.length > 0)
         throw new GateError('conflict', `the registry changed while the gate was deciding: ${changed.join('; ')}. Nothing was written; run the gate again.`);
 }
-/** `mode: history`: the model's ledger history, newest first. */
+/** `mode: history`: the model's history, newest first, rebuilt from its versions' records (one search). */
 async function readHistory(registry, model) {
-    const registered = await registry.getRegisteredModel(model);
+    const [registered, versions] = await Promise.all([
+        registry.getRegisteredModel(model),
+        registry.searchModelVersions(model),
+    ]);
     if (!registered)
         throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
-    return historyOf(registered.tags);
+    return rebuildHistory(versions, cachedHistory(registered.tags));
 }
 
 ;// CONCATENATED MODULE: ./src/github/pr-comment.ts
@@ -40336,8 +40723,9 @@ async function notify(report, s, ctx, warn) {
 ;// CONCATENATED MODULE: ./src/core/pending.ts
 /**
  * Scheduled promotion: which versions of a model are pending (READY, newer than the
- * current holder of the target, not yet decided by the ledger). Pure.
+ * current holder of the target, not yet decided for this target by the ledger). Pure.
  */
+
 
 
 
@@ -40345,10 +40733,11 @@ async function notify(report, s, ctx, warn) {
 /** Newest first: the gate tries them in this order and promotes the first that passes. */
 function pendingVersions(versions, target, aliases, force) {
     const newest = allHolders(target, versions, aliases).at(-1)?.version;
+    const key = targetKey(target);
     return versions
         .filter((v) => v.status === 'READY' &&
         (newest === undefined || compareVersions(v.version, newest) > 0) &&
-        (force || v.tags[LEDGER.decision] === undefined))
+        (force || !decidedFor(v.tags, key)))
         .sort(byVersionNumber)
         .reverse();
 }
@@ -40372,26 +40761,38 @@ function matchModels(patterns, names) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/audit.ts
+/**
+ * Audit: was the target's holder put there by the gate? MLflow cannot stop a person
+ * from moving a version in its UI; the ledger can tell. Pure.
+ */
 
 
-/** Why the holder is not accounted for by the ledger; empty when it is. */
+
+/** Why the holder is not accounted for by its record for the target; empty when it is. */
 function auditHolder(target, holder, currentRuleHash) {
     const key = targetKey(target);
-    const t = holder.tags;
     const where = `v${holder.version}, which holds ${key}`;
-    const decision = t[LEDGER.decision];
-    if (decision !== 'promoted' && decision !== 'restored') {
+    const record = recordFor(holder.tags, key);
+    if (!record) {
+        const others = recordsOf(holder.tags).filter((r) => r.decision);
         return [
-            `${where}, has no ledger entry of a promotion or restore by the gate (${LEDGER.decision}=${decision ?? 'unset'}): it was moved there by hand or by another tool`,
+            `${where}, has no ledger record of the gate putting it there${others.length ? ` (it has records only for ${others.map((r) => `${r.target}: ${r.decision}`).join(', ')})` : ''}: it was moved there by hand or by another tool`,
         ];
     }
+    if (!record.decision)
+        return [
+            `${where}, has a ledger record a run began but did not finish (it stopped after the move): run the gate again to complete it`,
+        ];
+    if (record.decision !== 'promoted' && record.decision !== 'restored')
+        return [
+            `${where}, has a ledger record of ${record.decision}, not of a promotion or restore: it was moved there by hand or by another tool`,
+        ];
     const reasons = [];
-    if (t[LEDGER.target] !== key)
-        reasons.push(`${where}, was ${decision} to ${t[LEDGER.target] ?? 'another target'}, not to this one`);
-    if (t[TAGS.validation] !== 'passed' && decision === 'promoted')
+    // A record of the earlier single-record layout leaves the verdict to the version-wide tag.
+    if (record.legacy && record.decision === 'promoted' && holder.tags[TAGS.validation] !== 'passed')
         reasons.push(`${where}, is not tagged ${TAGS.validation}=passed`);
-    if (currentRuleHash && decision === 'promoted' && t[LEDGER.ruleHash] !== currentRuleHash) {
-        reasons.push(`${where}, was promoted under other rules (${t[LEDGER.ruleHash] ?? 'none recorded'}) than the current policy's (${currentRuleHash})`);
+    if (currentRuleHash && record.decision === 'promoted' && record.ruleHash !== currentRuleHash) {
+        reasons.push(`${where}, was promoted under other rules (${record.ruleHash ?? 'none recorded'}) than the current policy's (${currentRuleHash})`);
     }
     return reasons;
 }
@@ -40465,6 +40866,7 @@ async function gateModel(model, req, file, registry, log) {
                 policyText: req.policyText,
                 ...(req.gate ? { gate: req.gate } : {}),
                 ...(req.context ? { context: req.context } : {}),
+                ...(req.allowDemotion ? { allowDemotion: true } : {}),
                 // Decided on what was just read: an earlier candidate's rejection tagged only itself, and the
                 // loop ends at the first move; the re-check before any write reads the registry again.
                 prefetched: { model, registered, versions },
@@ -40957,6 +41359,16 @@ class MlflowRegistry {
                 // An upsert: moving an alias is one atomic write.
                 await this.rest.post(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias, version: op.version }, registry_REPEATABLE);
                 return {};
+            case 'delete-alias':
+                // Idempotent in effect: a repeat finds the alias gone (404), which is what was asked.
+                try {
+                    await this.rest.delete(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias }, registry_REPEATABLE);
+                }
+                catch (err) {
+                    if (!(err instanceof RegistryError && err.status === 404))
+                        throw err;
+                }
+                return {};
         }
     }
 }
@@ -41178,6 +41590,7 @@ async function runMode(settings, door) {
             policyText,
             ...(settings.gate ? { gate: settings.gate } : {}),
             force: settings.force,
+            ...(settings.allowDemotion ? { allowDemotion: true } : {}),
             context: door.context,
         }, { registry, log: door.log });
         const audit = mode === 'audit';
@@ -41199,6 +41612,7 @@ async function runMode(settings, door) {
         context: door.context,
         rollback: { ...settings.rollback, force: settings.force },
         ...(settings.expectedHolder ? { expectedHolder: settings.expectedHolder } : {}),
+        ...(settings.allowDemotion ? { allowDemotion: true } : {}),
         ...(planFile ? { planFile } : {}),
     }, {
         ...(registry ? { registry } : {}),
@@ -41326,6 +41740,7 @@ function readSettings(getInput, env, event = {}) {
             reason: input('reason'),
         },
         force: parseBoolean('force', input('force'), false),
+        allowDemotion: parseBoolean('allow-demotion', input('allow-demotion'), false),
         ...(input('github-token') ? { githubToken: input('github-token') } : {}),
         failOnReject: parseBoolean('fail-on-reject', input('fail-on-reject'), true),
     };
@@ -41538,18 +41953,25 @@ function notifySettings(input) {
         notifyOn,
     };
 }
-/** The rollback target: stage:<Stage> or alias:<name>. */
+/**
+ * The rollback target: stage:<Stage>, alias:<name>, or both joined by `+` (a target the policy
+ * promotes to in one step, `alias:champion+stage:Production`, is rolled back as a whole).
+ */
 function parseTarget(raw) {
-    const [kind, ...rest] = raw.split(':');
-    const arg = rest.join(':').trim();
-    if (kind === 'stage') {
+    const out = {};
+    const parts = raw.split('+').map((p) => p.trim());
+    for (const part of parts) {
+        const [kind, ...rest] = part.split(':');
+        const arg = rest.join(':').trim();
         const stage = ['Staging', 'Production'].find((s) => s.toLowerCase() === arg.toLowerCase());
-        if (stage)
-            return { stage };
+        if (kind === 'stage' && stage && !out.stage)
+            out.stage = stage;
+        else if (kind === 'alias' && ALIAS_NAME.test(arg) && !out.alias)
+            out.alias = arg;
+        else
+            throw new InputError(`input "target" is "${raw}"; it must be stage:Production, stage:Staging, alias:<name>, or an alias and a stage joined by + (alias:champion+stage:Production)`);
     }
-    if (kind === 'alias' && ALIAS_NAME.test(arg))
-        return { alias: arg };
-    throw new InputError(`input "target" is "${raw}"; it must be stage:Production, stage:Staging or alias:<name>`);
+    return out;
 }
 function parseMode(raw, fallback) {
     if (raw === '')

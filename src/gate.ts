@@ -22,7 +22,7 @@ import {
 } from './core/plan-file.js';
 import { loadPolicyFile, type Policy } from './core/policy.js';
 import { sourceCommitOf } from './core/tags.js';
-import { describeTarget } from './core/target.js';
+import { describeTarget, targetKey } from './core/target.js';
 import {
   modelUri,
   type MetricPoint,
@@ -174,7 +174,12 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     version: candidate.version,
     decision: result.decision === 'promoted' ? 'passed' : result.decision,
     operations: plannedOperations(result.plan),
-    state: fingerprint(candidate, holders, policy.target.alias ? targetAliases[policy.target.alias] : undefined),
+    state: fingerprint(
+      candidate,
+      holders,
+      policy.target.alias ? targetAliases[policy.target.alias] : undefined,
+      targetKey(policy.target),
+    ),
   };
   if (req.mode === 'apply') {
     if (!req.planFile) throw new InputError('mode "apply" needs the input "plan" (the file mode "plan" wrote)');
@@ -241,6 +246,8 @@ async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promi
   const model = req.model || file?.model;
   if (!model) throw new InputError('rollback needs the model: set the input "model"');
   const policy = rb.target ? undefined : file?.resolve(model, req.gate);
+  // The policy's previous_alias serves where the records do not name one (the single-record layout).
+  const fromPolicy = policy ?? (file ? tryResolve(file, model, req.gate) : undefined);
   const target =
     rb.target ??
     (policy
@@ -279,6 +286,9 @@ async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promi
           : {}),
       reason: rb.reason.trim(),
       force: rb.force,
+      ...(fromPolicy?.target.alias === target.alias && fromPolicy?.target.previousAlias
+        ? { previousAlias: fromPolicy.target.previousAlias }
+        : {}),
       context: req.context ?? { now: new Date().toISOString() },
     });
   } catch (err) {
@@ -374,6 +384,15 @@ async function runLint(req: GateRequest, { registry, log }: GateDeps): Promise<G
       ...(run ? [] : [`v${holder.version} has no readable run`]),
     ],
   });
+}
+
+/** The policy for `model`, or none when it does not resolve (rollback by target needs no policy). */
+function tryResolve(file: ReturnType<typeof loadPolicyFile>, model: string, gate?: string): Policy | undefined {
+  try {
+    return file.resolve(model, gate);
+  } catch {
+    return undefined;
+  }
 }
 
 function resolveModel(

@@ -18,6 +18,7 @@ import {
   lostRace,
   mergedHistory,
   moveOf,
+  settledHistory,
   moveToSettle,
   otherProblems,
   readBackView,
@@ -104,6 +105,12 @@ async function protocol(registry: Registry, decision: Decision, plan: RegistryOp
         );
       log(lost.why);
       return supersededOutcome(lost, done, settled, recorded, others);
+    }
+    // Won a race: the history cache is rewritten without the racers' promotions (best effort).
+    const history = settledHistory(toSettle, back.views.get(toSettle.model), settled, done);
+    if (history && history.kind === 'set-model-tag') {
+      await writeHistory(registry, history, log);
+      log(`The history of ${toSettle.model} was rewritten after settling the race`);
     }
   }
   return answeredOutcome(decision, done, others, settled);

@@ -121,9 +121,13 @@ export function decide(state: GateState): GateDecision {
   const ctx = state.context;
   // The record's begun form: what is known before the move (what it replaces, the rule), written
   // with the evidence, so a record a run left half written is completed with it.
+  // A move this gate began (its record begun, no decision): a run stopped half way, after the
+  // stage moved but before the alias did, say. What it replaces is what that run knew.
+  const before = holderToBe ? recordFor(holderToBe.tags, target) : undefined;
+  const resuming = before !== undefined && !before.decision;
   const begun: LedgerRecord = {
     target,
-    previous: previousVersions,
+    previous: resuming ? before.previous : previousVersions,
     ruleHash: rule,
     ...(alias && previousAlias ? { previousAlias } : {}),
   };
@@ -156,7 +160,7 @@ export function decide(state: GateState): GateDecision {
     reasons.push(`${what} already holds ${describeTarget(policy.target)}; nothing to do`);
     if (!evaluation.passed)
       reasons.push(`note: it would not pass the policy now (${evaluation.failed.map((c) => c.message).join('; ')})`);
-    const record = recordFor(holderToBe.tags, target);
+    const record = before;
     let plan: RegistryOp[] = [];
     if (record && !record.decision && ctx) {
       // Completing fills only what is absent: what it replaced and the rule stay as that run wrote them.
@@ -188,7 +192,9 @@ export function decide(state: GateState): GateDecision {
     return { decision: 'skipped', evaluation, previousVersions, plan: [], reasons };
   }
 
-  const notEligible = ineligibility(policy.candidate, candidate, state.run, state.observed, state.provenance);
+  // Resuming a move this gate began, the candidate may already have left the stage it came from.
+  const rules = resuming ? { ...policy.candidate, fromStage: undefined } : policy.candidate;
+  const notEligible = ineligibility(rules, candidate, state.run, state.observed, state.provenance);
   if (notEligible.length > 0) {
     return { decision: 'skipped', evaluation, previousVersions, plan: [], reasons: [...reasons, ...notEligible] };
   }

@@ -37,7 +37,12 @@ export function parseHistory(raw: string | undefined): HistoryEntry[] {
 
 /** The history with a new entry first, as many entries as fit in MLflow's 5,000-character tag value (at most `max`). */
 export function appendHistory(history: HistoryEntry[], entry: HistoryEntry, max = 20): string {
-  let entries = [entry, ...history.filter((h) => !sameEntry(h, entry))].slice(0, max);
+  return formatHistory([entry, ...history.filter((h) => !sameEntry(h, entry))], max);
+}
+
+/** The history tag's value: the first entries, as many as fit in 5,000 characters (at most `max`). */
+export function formatHistory(history: HistoryEntry[], max = 20): string {
+  let entries = history.slice(0, max);
   let text = JSON.stringify(entries);
   while (text.length > MAX_TAG_VALUE && entries.length > 1) {
     entries = entries.slice(0, -1);

@@ -107,9 +107,11 @@ export function formatRecord(record: LedgerRecord): string {
     return JSON.stringify(out);
   };
   let text = json(MAX_RECORD_REASON, MAX_PREVIOUS);
-  for (let cut = 1; text.length > MAX_RECORD_VALUE && cut <= 4; cut++)
+  for (let cut = 1; text.length > MAX_RECORD_VALUE && cut <= 5; cut++)
     text = json(MAX_RECORD_REASON >> cut, MAX_PREVIOUS >> cut);
-  return text;
+  // A target that long (a copy into a Unity Catalog model with three 255-character names) leaves
+  // room for the decision's own facts only: no reason, the newest previous holder.
+  return text.length <= MAX_RECORD_VALUE ? text : json(0, 1).replace(/,"reason":""/, '');
 }
 
 /** A record tag's value, or undefined when it is not one (damaged, or written by something else). */
@@ -130,8 +132,9 @@ export function parseRecord(value: string | undefined): LedgerRecord | undefined
     if (field === 'target' || field === 'previous') continue;
     const v = data[name];
     if (typeof v !== 'string') continue;
+    // A decision this build does not know (a later one's) is kept as it is: never taken for a begun record.
     if (field === 'decision') {
-      if ((DECIDED as readonly string[]).includes(v)) record.decision = v as LedgerDecision;
+      if (v) record.decision = v as LedgerDecision;
     } else record[field] = v;
   }
   return record;
@@ -213,6 +216,24 @@ export function completed(begun: LedgerRecord, whole: LedgerRecord): LedgerRecor
     if (value !== undefined) (filled as unknown as Record<string, unknown>)[field] = value;
   }
   return filled;
+}
+
+/**
+ * True when the tag value `now` holds the record `written`, or, when `written` is a begun record
+ * (no decision), its completion: every field the begun record has, with the same value. A run
+ * writes a record's tag twice (begun with the evidence, completed after the move), and a read-back
+ * of the first write may see the second.
+ */
+export function holdsRecord(now: string | undefined, written: string): boolean {
+  if (now === written) return true;
+  const begun = parseRecord(written);
+  const record = parseRecord(now);
+  if (!begun || !record || begun.decision) return false;
+  return FIELDS.every(([field]) =>
+    field === 'previous'
+      ? begun.previous.join(',') === record.previous.join(',')
+      : begun[field] === undefined || begun[field] === record[field],
+  );
 }
 
 /** The tag write of a record on a version; `record`: written after the moves it records. */

@@ -5,7 +5,7 @@
  * pull request produced). Pure.
  */
 import { compareVersions, type ModelVersion, type RegistryOp } from './registry-model.js';
-import { isRecordTag } from './ledger.js';
+import { isRecordTag, recordKey } from './ledger.js';
 import { isGateTag, LEDGER } from './tags.js';
 import { describeTarget, type TargetNames } from './target.js';
 
@@ -27,13 +27,17 @@ export interface RegistryFingerprint {
   /** Who holds the target: stage holders' versions, and the alias holder. */
   holders: string[];
   aliasHolder?: string;
+  /** The candidate's ledger record for the target, as its tag holds it (absent: none). */
+  candidateRecord?: string;
 }
 
 export function fingerprint(
   candidate: ModelVersion,
   holders: ModelVersion[],
   aliasHolder: string | undefined,
+  target?: string,
 ): RegistryFingerprint {
+  const record = target ? candidate.tags[recordKey(target)] : undefined;
   return {
     candidateStage: candidate.stage,
     candidateTags: Object.fromEntries(
@@ -43,6 +47,7 @@ export function fingerprint(
     ),
     holders: holders.map((h) => h.version).sort(compareVersions),
     ...(aliasHolder ? { aliasHolder } : {}),
+    ...(record !== undefined ? { candidateRecord: record } : {}),
   };
 }
 
@@ -87,6 +92,9 @@ export function planDifferences(file: PlanFile, now: Omit<PlanFile, 'format'>): 
   out.push(...stateChanges(file.state, now.state));
   if (JSON.stringify(file.state.candidateTags) !== JSON.stringify(now.state.candidateTags))
     out.push("the candidate's tags changed");
+  // Another run decided the candidate for this target since the plan (its record for it changed).
+  if (file.state.candidateRecord !== now.state.candidateRecord)
+    out.push("the candidate's ledger record for the target changed (another run decided it since the plan)");
   return out;
 }
 

@@ -18,6 +18,11 @@ export interface RollbackState {
   aliases: Record<string, string>;
   /** The history rebuilt from the records (core/history.ts rebuildHistory), newest first. */
   history: HistoryEntry[];
+  /**
+   * The policy's previous_alias for this alias target, when a policy was read: serves where the
+   * records do not say (records of the single-record layout carry none).
+   */
+  previousAlias?: string;
   /** The version asked for; undefined: the previous holder, from the ledger. */
   requested?: string;
   reason: string;
@@ -115,7 +120,9 @@ function rollbackPlan(
   const previous = current ? [current.version] : [];
   const restoredBefore = recordFor(restore.tags, key);
   const previousAlias = s.target.alias
-    ? ((current ? recordFor(current.tags, key)?.previousAlias : undefined) ?? restoredBefore?.previousAlias)
+    ? ((current ? recordFor(current.tags, key)?.previousAlias : undefined) ??
+      restoredBefore?.previousAlias ??
+      s.previousAlias)
     : undefined;
   const first = s.history[0];
   const historyDone =

@@ -6,8 +6,8 @@
  */
 import type { Decision } from './decide.js';
 import { GateError, type ErrorKind } from './errors.js';
-import { appendHistory, parseHistory } from './history.js';
-import { parseRecord, recordOp, supersededRecord } from './ledger.js';
+import { appendHistory, cachedHistory, formatHistory, parseHistory, rebuildHistory } from './history.js';
+import { holdsRecord, parseRecord, recordOp, supersededRecord } from './ledger.js';
 import { LEDGER, RECORD_PREFIX } from './tags.js';
 import { describeTarget, targetKey } from './target.js';
 import { byVersionNumber, describeOp, NEW_COPY, type ModelVersion, type RegistryOp } from './registry-model.js';
@@ -300,7 +300,8 @@ export function checkWrites(ops: RegistryOp[], views: ReadBackView): WriteCheck[
     }
     if (op.kind === 'set-tag')
       checks.push(
-        after.tags[op.key] === op.value
+        after.tags[op.key] === op.value ||
+          (op.key.startsWith(RECORD_PREFIX) && holdsRecord(after.tags[op.key], op.value))
           ? { op }
           : {
               op,
@@ -389,6 +390,32 @@ export function settlement(move: Move, view: ModelView | undefined): Settlement 
     writes.push(to(move.version, 'Archived', false));
   }
   return { ...(winner ? { winner } : {}), writes };
+}
+
+/**
+ * After a race this run won and settled (it archived the racers left in the stage): the model's
+ * history cache rewritten from what was read back, with this run's entry and without the racers'
+ * promotions, which racing read-modify-writes of the tag may have left in it. Undefined when
+ * there was no race, or nothing to rewrite.
+ */
+export function settledHistory(
+  move: Move,
+  view: ModelView | undefined,
+  settled: Settlement,
+  written: RegistryOp[],
+): RegistryOp | undefined {
+  if (settled.winner !== move.version || !view?.registered) return undefined;
+  const losers = settled.writes.flatMap((op) =>
+    op.kind === 'transition-stage' && op.version !== move.version ? [op.version] : [],
+  );
+  const own = written.find(isHistoryWrite);
+  const entry = own && parseHistory((own as Extract<RegistryOp, { kind: 'set-model-tag' }>).value)[0];
+  if (losers.length === 0 || !entry) return undefined;
+  const rebuilt = rebuildHistory(view.versions, [entry, ...cachedHistory(view.registered.tags)]);
+  const value = formatHistory(
+    rebuilt.filter((e) => !(losers.includes(e.version) && e.target === entry.target && e.decision === 'promoted')),
+  );
+  return { kind: 'set-model-tag', model: move.model, key: LEDGER.history, value };
 }
 
 /** The log line of a race being settled. */

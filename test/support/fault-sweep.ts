@@ -12,6 +12,8 @@
 import { FAULT_KINDS, startFaultProxy, type ProxiedRequest } from '../../scripts/fault-proxy.mjs';
 import { MlflowPy } from '../../scripts/mlflow-local.mjs';
 import { runAction } from '../../scripts/run-action.mjs';
+import { parseRecord, recordFor } from '../../src/core/ledger.js';
+import { RECORD_PREFIX } from '../../src/core/tags.js';
 
 export const SWEEP_POLICY = `# the fault sweep's policy: a stage and an alias, so every kind of write is made
 target:
@@ -21,6 +23,29 @@ metrics:
   accuracy: ">= 0.90"
   f1: ">= 0.88"
 `;
+/**
+ * The multi-target flow's policy (issue 14): a staging gate, then a production gate that takes
+ * the candidate from Staging to stage Production and alias champion, so a version carries a
+ * record for each target and the second target's promotion is what the sweep faults.
+ */
+export const MULTI_TARGET_POLICY = `# the fault sweep's multi-target policy: a staging gate, then production (a stage and an alias)
+gates:
+  staging:
+    target:
+      stage: Staging
+      archive_existing: false
+  production:
+    candidate:
+      from_stage: Staging
+    target:
+      stage: Production
+      alias: champion
+metrics:
+  accuracy: ">= 0.90"
+  f1: ">= 0.88"
+`;
+/** The target every scenario's decision is about, as the ledger keys it. */
+const SWEEP_TARGET = 'alias:champion+stage:Production';
 const POLICY_PATH = '.github/promotion-policy.yml';
 export const SWEEP_TOKEN = 'sweep-secret-token-0123456789';
 
@@ -40,7 +65,9 @@ export interface Snapshot {
 export type ActionRun = Awaited<ReturnType<typeof runAction>>;
 
 export interface SweepScenario {
-  name: 'promote' | 'reject' | 'rollback';
+  name: 'promote' | 'reject' | 'rollback' | 'second-target';
+  /** The policy file (default SWEEP_POLICY). */
+  policy?: string;
   /** The version the decision is about: promoted, rejected, or restored. */
   subject: string;
   /** The decision and exit code of a clean run. */
@@ -84,7 +111,11 @@ export interface SweepResult {
   seconds: number;
 }
 
-/** The three starting states: a promotion (v1 holds, v2 passes), a rejection (v2 fails), a rollback (the gate promoted v1, then v2). */
+/**
+ * The starting states: a promotion (v1 holds, v2 passes), a rejection (v2 fails), a rollback (the
+ * gate promoted v1, then v2), and the second target of a multi-target flow (the staging gate
+ * promoted v2; the production gate takes it on).
+ */
 export function scenarios(): SweepScenario[] {
   const holder = { metrics: { accuracy: 0.95, f1: 0.9 }, stage: 'Production', aliases: ['champion'] };
   const seedTwo = (py: MlflowPy, models: string[], second: Record<string, number>) =>
@@ -129,6 +160,23 @@ export function scenarios(): SweepScenario[] {
               `seeding the rollback scenario: the scheduled promotion said ${run.outputs['decision']}: ${run.stdout.slice(-3000)}`,
             );
         }
+      },
+    },
+    {
+      name: 'second-target',
+      subject: '2',
+      policy: MULTI_TARGET_POLICY,
+      clean: { decision: 'promoted', code: 0 },
+      inputs: { version: '2', gate: 'production' },
+      seed: async (models, ctx) => {
+        await seedTwo(ctx.py, models, { accuracy: 0.93, f1: 0.91 });
+        // The staging gate promotes v2 first (a scheduled run over all the models): v2 carries a
+        // stage:Staging record when the production gate takes it.
+        const run = await ctx.run('', ctx.serverUrl, { models: models.join('\n'), gate: 'staging' });
+        if (run.outputs['decision'] !== 'promoted' || run.code !== 0)
+          throw new Error(
+            `seeding the second-target scenario: the staging gate said ${run.outputs['decision']}: ${run.stdout.slice(-3000)}`,
+          );
       },
     },
   ];
@@ -241,20 +289,22 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const prefix = opts.prefix ?? `sweep-${process.pid}`;
   // Short timeouts for faulted runs through the fault proxy; the defaults for the clean runs,
   // seeding and second runs.
-  const run = (model: string, url: string, inputs: Record<string, string>, fast = false) =>
-    runAction({
-      inputs: {
-        'tracking-uri': url,
-        'tracking-token': SWEEP_TOKEN,
-        ...(model ? { model } : {}),
-        policy: POLICY_PATH,
-        ...(fast ? FAST_TRANSPORT : {}),
-        ...opts.extraInputs,
-        ...inputs,
-      },
-      files: { [POLICY_PATH]: SWEEP_POLICY },
-      ...(opts.entry ? { entry: opts.entry } : {}),
-    });
+  const runWith =
+    (policy: string) =>
+    (model: string, url: string, inputs: Record<string, string>, fast = false) =>
+      runAction({
+        inputs: {
+          'tracking-uri': url,
+          'tracking-token': SWEEP_TOKEN,
+          ...(model ? { model } : {}),
+          policy: POLICY_PATH,
+          ...(fast ? FAST_TRANSPORT : {}),
+          ...opts.extraInputs,
+          ...inputs,
+        },
+        files: { [POLICY_PATH]: policy },
+        ...(opts.entry ? { entry: opts.entry } : {}),
+      });
   const pys = await Promise.all(
     Array.from({ length: workers }, () => MlflowPy.start({ python: opts.python, trackingUri: opts.serverUrl })),
   );
@@ -278,6 +328,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       // run on that state must change nothing (so a faulted run that ends there has converged).
       // A clean run that retried (a slow answer taken for a lost one, a failed request) made
       // requests a faulted run need not make: it is no reference, and is made again on a new model.
+      const run = runWith(sc.policy ?? SWEEP_POLICY);
       const ctx: SweepContext = { py: pys[0]!, serverUrl: opts.serverUrl, run };
       let cleanModel = '';
       let before: Snapshot | undefined;
@@ -464,10 +515,10 @@ export function checkRun(
 
   // The ledger tells the truth: a promotion or restoration recorded in this run is in place.
   for (const [n, v] of Object.entries(post.versions)) {
-    const d = v.tags['mlflow_gate.decision'];
-    // Recorded by this run: the decision changed (a record begun but not finished may have
-    // rewritten the time and left an older decision, which stays true of its own time).
-    const fresh = d !== pre.versions[n]?.tags['mlflow_gate.decision'];
+    const d = recordFor(v.tags, SWEEP_TARGET)?.decision;
+    // Recorded by this run: the target's record's decision changed (a record begun but not
+    // finished has none, and an older decision stays true of its own time).
+    const fresh = d !== recordFor(pre.versions[n]?.tags ?? {}, SWEEP_TARGET)?.decision;
     if (fresh && (d === 'promoted' || d === 'restored') && !holds(n))
       problems.push(
         `the ledger says v${n} was ${d} but it does not hold Production and @champion (${describeHolders(post)})`,
@@ -521,8 +572,18 @@ export function normalise(s: Snapshot, model: string): Snapshot {
   const tags = (t: Record<string, string>) =>
     Object.fromEntries(
       Object.entries(t).map(([k, v]) => {
-        if (k === 'mlflow_gate.decided_at') return [k, '<time>'];
-        if (k === 'mlflow_gate.rule_hash') return [k, '<hash of the rules for this model>'];
+        // A record's time and rule hash (the rules name the model) differ from model to model.
+        if (k.startsWith(RECORD_PREFIX) && parseRecord(v))
+          return [
+            k,
+            text(
+              JSON.stringify({
+                ...(JSON.parse(v) as Record<string, unknown>),
+                ...('at' in JSON.parse(v) ? { at: '<time>' } : {}),
+                ...('rule_hash' in JSON.parse(v) ? { rule_hash: '<hash of the rules for this model>' } : {}),
+              }),
+            ),
+          ];
         if (k === 'mlflow_gate.history')
           return [
             k,

@@ -1,6 +1,8 @@
 // Small builders of the core's inputs for unit tests.
 import type { Observations } from '../../src/core/evaluate.js';
+import { formatRecord, parseRecord, recordKey, type LedgerRecord } from '../../src/core/ledger.js';
 import type { MetricPoint, ModelVersion, RegistryOp, RunData } from '../../src/core/registry-model.js';
+import { RECORD_PREFIX } from '../../src/core/tags.js';
 
 /** Observations from plain values: { accuracy: 0.93 }. */
 export function obs(values: Record<string, number>, datasets: string[] = []): Observations {
@@ -43,3 +45,15 @@ export const moveOp = (version: string, stage = 'Production', archiveExisting = 
   stage,
   archiveExisting,
 });
+
+/** A version's record tags, one per record: `{ [recordKey(target)]: formatRecord(record) }`. */
+export const recordTags = (...records: LedgerRecord[]): Record<string, string> =>
+  Object.fromEntries(records.map((r) => [recordKey(r.target), formatRecord(r)]));
+
+/** The record tags a plan writes, as records (in plan order), with whether each is the after-the-move record. */
+export const recordsIn = (plan: RegistryOp[], version?: string) =>
+  plan.flatMap((op) =>
+    op.kind === 'set-tag' && op.key.startsWith(RECORD_PREFIX) && (version === undefined || op.version === version)
+      ? [{ version: op.version, key: op.key, record: parseRecord(op.value), after: op.record === true }]
+      : [],
+  );

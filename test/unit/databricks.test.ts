@@ -182,15 +182,29 @@ describe('Unity Catalog (aliases only)', () => {
         .sort(),
     ).toEqual([
       'mlflow_gate.checks',
-      'mlflow_gate.decided_at',
-      'mlflow_gate.decided_by',
-      'mlflow_gate.decision',
       'mlflow_gate.policy',
-      'mlflow_gate.previous_version',
-      'mlflow_gate.rule_hash',
-      'mlflow_gate.target',
+      'mlflow_gate.record.alias_champion',
+      'mlflow_gate.record.alias_champion',
       'validation',
     ]);
+    // The record, begun with the evidence and written whole after the move: one tag of at most
+    // 1,000 characters (Unity Catalog's documented limit for a tag value).
+    const records = seen
+      .filter((r) => r.path.endsWith('/model-versions/set-tag'))
+      .map((r) => r.body as { key: string; value: string })
+      .filter((b) => b.key === 'mlflow_gate.record.alias_champion');
+    expect(records.map((r) => JSON.parse(r.value))).toEqual([
+      { target: 'alias:champion', previous: ['1'], rule_hash: expect.stringMatching(/^sha256:[0-9a-f]{16}$/) },
+      {
+        target: 'alias:champion',
+        decision: 'promoted',
+        previous: ['1'],
+        at: expect.any(String),
+        by: 'unknown',
+        rule_hash: expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
+      },
+    ]);
+    expect(records.every((r) => r.value.length <= 1000)).toBe(true);
     expect(seen.find((r) => r.path.endsWith('/registered-models/set-tag'))).toMatchObject({
       body: { name: 'main.ml.churn', key: 'mlflow_gate.history' },
     });

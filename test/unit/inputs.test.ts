@@ -35,6 +35,7 @@ describe('readSettings', () => {
       notify: { notifyOn: ['promoted', 'rejected', 'rolled-back'] },
       rollback: { reason: '' },
       force: false,
+      allowDemotion: false,
     });
   });
 
@@ -243,7 +244,27 @@ describe('readSettings', () => {
     [
       'rollback target',
       { 'tracking-uri': URI, mode: 'rollback', target: 'Production' },
-      'input "target" is "Production"; it must be stage:Production, stage:Staging or alias:<name>',
+      'input "target" is "Production"; it must be stage:Production, stage:Staging, alias:<name>, or an alias and a stage joined by + (alias:champion+stage:Production)',
+    ],
+    [
+      'rollback target with a bad half',
+      { 'tracking-uri': URI, mode: 'rollback', target: 'alias:champion+stage:Prod' },
+      'input "target" is "alias:champion+stage:Prod"; it must be stage:Production',
+    ],
+    [
+      'rollback target with two stages',
+      { 'tracking-uri': URI, mode: 'rollback', target: 'stage:Staging+stage:Production' },
+      'input "target" is "stage:Staging+stage:Production"',
+    ],
+    [
+      'rollback target with an empty half',
+      { 'tracking-uri': URI, mode: 'rollback', target: 'alias:champion+' },
+      'input "target" is "alias:champion+"',
+    ],
+    [
+      'allow-demotion',
+      { 'tracking-uri': URI, 'allow-demotion': 'yes' },
+      'input "allow-demotion" is "yes"; it must be true or false',
     ],
     ['force', { 'tracking-uri': URI, force: 'yes' }, 'input "force" is "yes"; it must be true or false'],
     [
@@ -289,6 +310,21 @@ describe('inputs that make no sense together', () => {
       });
     }
     expect(settings({ 'tracking-uri': URI, models: 'a\nb' }).version).toEqual({ kind: 'pending' });
+  });
+
+  it('the rollback target: a stage, an alias, or both joined by + (either order)', () => {
+    const target = (t: string) => settings({ 'tracking-uri': URI, mode: 'rollback', target: t }).rollback.target;
+    expect(target('stage:production')).toEqual({ stage: 'Production' });
+    expect(target('alias:champion')).toEqual({ alias: 'champion' });
+    expect(target('alias:champion+stage:Production')).toEqual({ alias: 'champion', stage: 'Production' });
+    expect(target('stage:Production + alias:champion')).toEqual({ alias: 'champion', stage: 'Production' });
+  });
+
+  it('allow-demotion is its own setting, false unless set', () => {
+    expect(settings({ 'tracking-uri': URI }).allowDemotion).toBe(false);
+    expect(settings({ 'tracking-uri': URI, 'allow-demotion': 'true' }).allowDemotion).toBe(true);
+    expect(settings({ 'tracking-uri': URI, 'allow-demotion': 'false' }).allowDemotion).toBe(false);
+    expect(settings({ 'tracking-uri': URI, 'allow-demotion': 'true' }).force).toBe(false);
   });
 
   it('force is its own setting, for rollback and scheduled runs alike', () => {

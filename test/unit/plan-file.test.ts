@@ -2,6 +2,7 @@
 // (planDifferences) and for the re-check before a write (stateChanges, src/gate.ts).
 import { describe, expect, it } from 'vitest';
 import { fingerprint, planDifferences, stateChanges, type PlanFile } from '../../src/core/plan-file.js';
+import { formatRecord, recordKey } from '../../src/core/ledger.js';
 import { versionOf as v } from './builders.js';
 
 const plan = (state: PlanFile['state']): PlanFile => ({
@@ -26,6 +27,27 @@ describe('the registry fingerprint', () => {
       holders: ['9', '10'],
       aliasHolder: '10',
     });
+  });
+
+  it("holds the candidate's record for the target: apply refuses a plan another run's decision for that target has overtaken", () => {
+    const record = formatRecord({ target: 'stage:Production', decision: 'rejected', previous: ['1'], at: 't' });
+    const other = formatRecord({ target: 'stage:Staging', decision: 'promoted', previous: [], at: 't' });
+    const before = fingerprint(
+      v('3', 'Staging', { [recordKey('stage:Staging')]: other }),
+      [],
+      undefined,
+      'stage:Production',
+    );
+    expect(before.candidateRecord).toBeUndefined();
+    // A record for another target is no change for this one.
+    const decided = v('3', 'Staging', { [recordKey('stage:Staging')]: other, [recordKey('stage:Production')]: record });
+    const now = fingerprint(decided, [], undefined, 'stage:Production');
+    expect(now.candidateRecord).toBe(record);
+    const { format: _f, ...current } = plan(now);
+    expect(planDifferences(plan(before), current)).toEqual([
+      "the candidate's ledger record for the target changed (another run decided it since the plan)",
+    ]);
+    expect(planDifferences(plan(now), current)).toEqual([]);
   });
 });
 

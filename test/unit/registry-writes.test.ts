@@ -3,10 +3,12 @@
 // README promises (outputs, faults, races) and the registry ends as it says.
 import { describe, expect, it } from 'vitest';
 import { GateError } from '../../src/core/errors.js';
-import { LEDGER } from '../../src/core/tags.js';
+import { formatRecord, parseRecord, recordKey, type LedgerRecord } from '../../src/core/ledger.js';
+import { LEDGER, RECORD_PREFIX } from '../../src/core/tags.js';
 import { NEW_COPY, type RegistryOp } from '../../src/core/registry-model.js';
 import { buildReport } from '../../src/core/report.js';
 import { writeAndVerify } from '../../src/registry-writes.js';
+import { writePhases as writePhasesOf } from '../../src/core/write-protocol.js';
 import { MemoryRegistry, type MemoryState, type WriteFault } from '../support/memory-registry.js';
 import { rejectionOf } from '../support/errors.js';
 import { tagOp as tag, moveOp as move } from './builders.js';
@@ -33,18 +35,32 @@ const HISTORY: RegistryOp = {
   value: JSON.stringify([{ version: '3', decision: 'promoted', target: 't', previous: ['2'], at: 'now', by: 'me' }]),
 };
 
+/** The target's key, as core/target.ts targetKey writes it. */
+const keyOf = (target: { stage?: boolean; alias?: boolean }) =>
+  [target.alias ? 'alias:champion' : '', target.stage ? 'stage:Production' : ''].filter(Boolean).join('+');
+/** The record decide begins with the evidence (before the move). */
+const begunOf = (target: { stage?: boolean; alias?: boolean }): LedgerRecord => ({
+  target: keyOf(target),
+  previous: ['2'],
+  ruleHash: 'sha256:1',
+  ...(target.alias ? { previousAlias: 'previous' } : {}),
+});
+/** The record tag of the combined target on v3. */
+const RECORD = recordKey('alias:champion+stage:Production');
+/** v3's record for the target, as the registry holds it. */
+const recordOf = (state: MemoryState, key = RECORD) => parseRecord(state.m!.versions['3']!.tags[key]);
+
 /** What decide plans for v3 to stage Production and @champion, keeping @previous on the old holder. */
 function promotion(version = '3', target: { stage?: boolean; alias?: boolean } = { stage: true, alias: true }) {
-  const key = [target.alias ? 'alias:champion' : '', target.stage ? 'stage:Production' : ''].filter(Boolean).join('+');
+  const begun = begunOf(target);
   return [
     tag(version, 'validation', 'passed'),
     tag(version, 'mlflow_gate.checks', 'accuracy=0.95 (>= 0.9) pass'),
-    tag(version, LEDGER.previous, '2'),
     { kind: 'delete-tag', model: 'm', version, key: 'mlflow_gate.failed_checks' } as const,
+    tag(version, recordKey(begun.target), formatRecord(begun)),
     ...(target.alias ? [alias('previous', '2'), alias('champion', version)] : []),
     ...(target.stage ? [move(version)] : []),
-    tag(version, LEDGER.decision, 'promoted', true),
-    tag(version, LEDGER.target, key, true),
+    tag(version, recordKey(begun.target), formatRecord({ ...begun, decision: 'promoted', at: 'now', by: 'me' }), true),
     HISTORY,
   ] satisfies RegistryOp[];
 }
@@ -85,10 +101,11 @@ async function clean(): Promise<MemoryState> {
 const PHASES: Array<[string, (op: RegistryOp) => boolean]> = [
   ['an evidence tag', (op) => op.kind === 'set-tag' && op.key === 'validation'],
   ['the stale failure tag delete', (op) => op.kind === 'delete-tag'],
+  ['the begun record', (op) => op.kind === 'set-tag' && !op.record && op.key.startsWith(RECORD_PREFIX)],
   ['the previous alias', (op) => op.kind === 'set-alias' && op.alias === 'previous'],
   ['the alias', (op) => op.kind === 'set-alias' && op.alias === 'champion'],
   ['the stage transition', (op) => op.kind === 'transition-stage'],
-  ['a record tag', (op) => op.kind === 'set-tag' && op.key === LEDGER.decision],
+  ['the record tag', (op) => op.kind === 'set-tag' && op.record === true],
   ['the history', (op) => op.kind === 'set-model-tag'],
 ];
 
@@ -100,7 +117,16 @@ describe('a clean promotion', () => {
     const m = registry.state().m!;
     expect(m.aliases).toEqual({ champion: '3', previous: '2' });
     expect([m.versions['2']!.stage, m.versions['3']!.stage]).toEqual(['Archived', 'Production']);
-    expect(m.versions['3']!.tags).toMatchObject({ validation: 'passed', [LEDGER.decision]: 'promoted' });
+    expect(m.versions['3']!.tags.validation).toBe('passed');
+    expect(recordOf(registry.state())).toEqual({
+      target: 'alias:champion+stage:Production',
+      decision: 'promoted',
+      previous: ['2'],
+      at: 'now',
+      by: 'me',
+      ruleHash: 'sha256:1',
+      previousAlias: 'previous',
+    });
     expect(m.versions['3']!.tags).not.toHaveProperty('mlflow_gate.failed_checks');
     expect(m.tags[LEDGER.history]).toBeDefined();
   });
@@ -114,12 +140,11 @@ describe('a clean promotion', () => {
     expect(order).toEqual([
       'evidence',
       'evidence',
-      'evidence',
       'delete-tag',
+      'evidence',
       'set-alias',
       'set-alias',
       'transition-stage',
-      'record',
       'record',
       'set-model-tag',
     ]);
@@ -139,7 +164,7 @@ describe('a lost answer at each phase: the write landed, the run reads it back a
 
   it('a lost answer whose own read-back fails too: the read-back of every write decides (all in place: promoted)', async () => {
     const registry = new MemoryRegistry(START)
-      .failWrite((op) => op.kind === 'set-tag' && op.key === LEDGER.decision, 'lose')
+      .failWrite((op) => op.kind === 'set-tag' && op.record === true, 'lose')
       .failRead('searchModelVersions');
     const result = await write(registry, promotion());
     expect(result).toMatchObject({ decision: 'promoted', wrote: true });
@@ -149,31 +174,42 @@ describe('a lost answer at each phase: the write landed, the run reads it back a
 });
 
 describe('a refused write at each phase: the run stops, says what is in place, and `wrote` says whether anything is', () => {
-  const cases: Array<[string, (op: RegistryOp) => boolean, { stage3: string; champion: string; missing: RegExp }]> = [
+  const cases: Array<
+    [string, (op: RegistryOp) => boolean, { stage3: string; champion: string; missing: RegExp | string }]
+  > = [
     [
       'an evidence tag',
       PHASES[0]![1],
       { stage3: 'None', champion: '2', missing: /missing: tag validation of m v3 is null/ },
     ],
     [
-      'the previous alias',
+      'the begun record',
       PHASES[2]![1],
+      { stage3: 'None', champion: '2', missing: `missing: tag ${RECORD} of m v3 is null` },
+    ],
+    [
+      'the previous alias',
+      PHASES[3]![1],
       { stage3: 'None', champion: '2', missing: /alias @previous of m points at nothing, not v2/ },
     ],
     [
       'the alias (the stage, sent with it, lands)',
-      PHASES[3]![1],
+      PHASES[4]![1],
       { stage3: 'Production', champion: '2', missing: /alias @champion of m points at v2, not v3/ },
     ],
     [
       'the stage (the alias, sent with it, lands)',
-      PHASES[4]![1],
+      PHASES[5]![1],
       { stage3: 'None', champion: '3', missing: /m v3 is in stage None, not Production/ },
     ],
     [
-      'a record tag',
-      PHASES[5]![1],
-      { stage3: 'Production', champion: '3', missing: /tag mlflow_gate.decision of m v3 is null/ },
+      'the record tag (the begun one stays)',
+      PHASES[6]![1],
+      {
+        stage3: 'Production',
+        champion: '3',
+        missing: `missing: tag ${RECORD} of m v3 is ${JSON.stringify(formatRecord(begunOf({ stage: true, alias: true })))}`,
+      },
     ],
   ];
   it.each(cases)('%s: error-kind registry, wrote', async (_name, match, expected) => {
@@ -186,9 +222,8 @@ describe('a refused write at each phase: the run stops, says what is in place, a
     const m = registry.state().m!;
     expect(m.versions['3']!.stage).toBe(expected.stage3);
     expect(m.aliases.champion).toBe(expected.champion);
-    // The record is written last: a run that stopped before it left none.
-    if (expected.stage3 === 'None' || expected.champion === '2')
-      expect(m.versions['3']!.tags).not.toHaveProperty(LEDGER.decision);
+    // The record is written whole last: a run that stopped before it left at most the begun one.
+    expect(recordOf(registry.state())?.decision).toBeUndefined();
   });
 
   it('every evidence write refused: nothing changed, wrote=false, and nothing after it was sent', async () => {
@@ -197,6 +232,7 @@ describe('a refused write at each phase: the run stops, says what is in place, a
       'refuse',
       4,
     );
+    expect(writePhasesOf(promotion()).evidence).toHaveLength(4);
     const err = await failed(write(registry, promotion()));
     expect(err).toMatchObject({ kind: 'registry', wrote: false });
     expect(err.message).toContain('none of the writes is in place');
@@ -209,7 +245,7 @@ describe('a refused write at each phase: the run stops, says what is in place, a
     const result = await write(registry, promotion());
     expect(result).toMatchObject({ decision: 'promoted', wrote: true });
     expect(result.log).toContainEqual(expect.stringMatching(/^Warning: the history tag of m was not updated/));
-    expect(registry.state().m!.versions['3']!.tags[LEDGER.decision]).toBe('promoted');
+    expect(recordOf(registry.state())?.decision).toBe('promoted');
   });
 
   it("the history clashing with another run's: this run's entry goes first on theirs", async () => {
@@ -243,7 +279,7 @@ describe('a refused write at each phase: the run stops, says what is in place, a
   });
 
   it('a refused write whose read-back fails too: whether the rest landed is unknown, so wrote', async () => {
-    const registry = new MemoryRegistry(START).failWrite(PHASES[4]![1], 'refuse').failRead('searchModelVersions', 2);
+    const registry = new MemoryRegistry(START).failWrite(PHASES[5]![1], 'refuse').failRead('searchModelVersions', 2);
     const err = await failed(write(registry, promotion()));
     expect(err).toMatchObject({ kind: 'registry', wrote: true });
     expect(err.message).toMatch(
@@ -303,7 +339,13 @@ describe('races: the read-back settles what slipped through', () => {
     expect(result.reasons[0]).toMatch(/^m v3 was moved to stage Production, but when read back v4 held it/);
     const m = registry.state().m!;
     expect([m.versions['3']!.stage, m.versions['4']!.stage]).toEqual(['Archived', 'Production']);
-    expect(m.versions['3']!.tags).toMatchObject({ [LEDGER.decision]: 'superseded', [LEDGER.supersededBy]: '4' });
+    expect(recordOf(registry.state(), recordKey('stage:Production'))).toMatchObject({
+      target: 'stage:Production',
+      decision: 'superseded',
+      supersededBy: '4',
+      previous: ['2'],
+      ruleHash: 'sha256:1',
+    });
   });
 
   it("archived by a racer's move: superseded, the racer's version left in place", async () => {
@@ -312,7 +354,7 @@ describe('races: the read-back settles what slipped through', () => {
     expect(result.decision).toBe('superseded');
     const m = registry.state().m!;
     expect([m.versions['3']!.stage, m.versions['4']!.stage]).toEqual(['Archived', 'Production']);
-    expect(m.versions['3']!.tags[LEDGER.supersededBy]).toBe('4');
+    expect(recordOf(registry.state(), recordKey('stage:Production'))?.supersededBy).toBe('4');
   });
 
   it('an alias target: the alias holder wins; overtaken, this run is superseded', async () => {
@@ -323,7 +365,11 @@ describe('races: the read-back settles what slipped through', () => {
     expect(result.decision).toBe('superseded');
     const m = registry.state().m!;
     expect(m.aliases.champion).toBe('4');
-    expect(m.versions['3']!.tags).toMatchObject({ [LEDGER.decision]: 'superseded', [LEDGER.supersededBy]: '4' });
+    expect(recordOf(registry.state(), recordKey('alias:champion'))).toMatchObject({
+      decision: 'superseded',
+      supersededBy: '4',
+      previousAlias: 'previous',
+    });
   });
 
   it('stage and alias: holding the alias but archived by a racer, this run takes the stage back', async () => {
@@ -345,6 +391,7 @@ describe('races: the read-back settles what slipped through', () => {
     expect(result.decision).toBe('superseded');
     const m = registry.state().m!;
     expect([m.versions['2']!.stage, m.versions['3']!.stage]).toEqual(['Production', 'Archived']);
+    expect(recordOf(registry.state())).toMatchObject({ decision: 'superseded', supersededBy: '2', previous: ['2'] });
   });
 
   it('a settling write refused: the run stops, error-kind registry, wrote', async () => {
@@ -358,7 +405,7 @@ describe('races: the read-back settles what slipped through', () => {
   });
 
   it('no race after a failed write: a move that is not in place may simply not have landed', async () => {
-    const registry = new MemoryRegistry(START).failWrite(PHASES[4]![1], 'refuse');
+    const registry = new MemoryRegistry(START).failWrite(PHASES[5]![1], 'refuse');
     await failed(write(registry, stageOnly()));
     expect(registry.writes.filter((w) => w.op.kind === 'transition-stage')).toHaveLength(1);
     expect(registry.state().m!.versions['2']!.stage).toBe('Production');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GateError } from '../../src/core/errors.js';
-import { parseHistory } from '../../src/core/ledger.js';
+import { parseHistory } from '../../src/core/history.js';
+import { formatRecord, recordKey, recordOp, type LedgerRecord } from '../../src/core/ledger.js';
 import { LEDGER } from '../../src/core/tags.js';
 import { NEW_COPY, type ModelVersion, type RegistryOp } from '../../src/core/registry-model.js';
 import {
@@ -17,6 +18,7 @@ import {
   readBackView,
   readPlan,
   settlement,
+  settledHistory,
   unreadOutcome,
   writePhases,
   type ReadBackView,
@@ -40,25 +42,29 @@ const history: RegistryOp = {
 const view = (versions: ModelVersion[], aliases?: Record<string, string>): ReadBackView =>
   new Map([['m', { versions, ...(aliases ? { registered: { aliases, tags: {} } } : {}) }]]);
 
+const BOTH = 'alias:champion+stage:Production';
+const BEGUN: LedgerRecord = { target: BOTH, previous: ['2'], ruleHash: 'sha256:1', previousAlias: 'previous' };
+const WHOLE: LedgerRecord = { ...BEGUN, decision: 'promoted', at: 't', by: 'a', runUrl: 'https://x/runs/1' };
 /** A promotion of v3 to stage Production and @champion, v2 holding both, @previous for the old holder. */
 const PLAN: RegistryOp[] = [
   tag('3', 'validation', 'passed'),
   tag('3', 'mlflow_gate.checks', 'accuracy=0.95 (>= 0.9) pass'),
   { kind: 'delete-tag', model: 'm', version: '3', key: 'mlflow_gate.failed_checks' },
+  tag('3', recordKey(BOTH), formatRecord(BEGUN)),
   alias('previous', '2'),
   alias('champion', '3'),
   move('3'),
-  tag('3', LEDGER.decision, 'promoted', true),
-  tag('3', LEDGER.target, 'alias:champion+stage:Production', true),
+  recordOp('m', '3', WHOLE),
   history,
 ];
 
 describe('the phases of a plan', () => {
-  it('evidence first; then the previous alias alone, then the alias and stage of one version together; the record last', () => {
+  it('evidence (the begun record with it) first; then the previous alias alone, then the alias and stage of one version together; the record last', () => {
     const phases = writePhases(PLAN);
-    expect(phases.evidence).toEqual(PLAN.slice(0, 3));
-    expect(phases.structural).toEqual([[PLAN[3]], [PLAN[4], PLAN[5]]]);
-    expect(phases.record).toEqual(PLAN.slice(6));
+    expect(phases.evidence).toEqual(PLAN.slice(0, 4));
+    expect(phases.structural).toEqual([[PLAN[4]], [PLAN[5], PLAN[6]]]);
+    expect(phases.record).toEqual(PLAN.slice(7));
+    expect(phases.record[0]).toEqual(tag('3', recordKey(BOTH), formatRecord(WHOLE), true));
   });
 
   it('promotion by copy: the model, the copy, then the moves of the copy', () => {
@@ -112,8 +118,19 @@ describe('each write checked against the read-back', () => {
       ],
       { champion: '3', previous: '2' },
     );
-    const checks = checkWrites(PLAN.slice(0, 6), views);
+    const evidenceAndMoves = PLAN.slice(0, 7).filter((op) => !('key' in op && op.key === recordKey(BOTH)));
+    const checks = checkWrites(evidenceAndMoves, views);
+    expect(checks).toHaveLength(6);
     expect(checks.filter((c) => c.problem)).toEqual([]);
+  });
+
+  it('a removed alias is in place when the model no longer has it; the read-back reads the model', () => {
+    const drop: RegistryOp = { kind: 'delete-alias', model: 'm', alias: 'previous-champion' };
+    expect(readPlan([drop])).toEqual({ searches: [], versions: [], models: ['m'] });
+    expect(checkWrites([drop], view([v('2')], { champion: '2' }))).toEqual([{ op: drop }]);
+    expect(checkWrites([drop], view([v('2')], { champion: '2', 'previous-champion': '2' }))).toEqual([
+      { op: drop, problem: 'alias @previous-champion of m still points at v2' },
+    ]);
   });
 
   it('a move overtaken names the version holding the stage or the alias now', () => {
@@ -193,13 +210,50 @@ describe('the race rule', () => {
   it('a lower version still in the stage archives itself, and has lost', () => {
     const settled = settlement(stageMove, { versions: [v('3', 'Production'), v('4', 'Production')] });
     expect(settled).toEqual({ winner: '4', writes: [archive('3')] });
-    expect(lostRace(stageMove, settled)).toMatchObject({
+    // Without the record this run wrote (none in the writes given), a record of the move alone.
+    expect(lostRace(stageMove, settled)).toEqual({
       record: [
-        tag('3', LEDGER.decision, 'superseded', true),
-        tag('3', LEDGER.supersededBy, '4', true),
-        { key: LEDGER.reason },
+        tag(
+          '3',
+          'mlflow_gate.record.stage_Production',
+          '{"target":"stage:Production","decision":"superseded","previous":[],"reason":"v4 took stage Production while this run was writing (runs on one model must share a concurrency group)","superseded_by":"4"}',
+          true,
+        ),
       ],
-      why: expect.stringMatching(/^m v3 was moved to stage Production, but when read back v4 held it/),
+      why: 'm v3 was moved to stage Production, but when read back v4 held it: another run promoted it meanwhile (give every run on this model one concurrency group)',
+    });
+  });
+
+  it("the loser's record is the one this run wrote for the target, marked superseded, by whom and why", () => {
+    const settled = settlement(both, {
+      versions: [v('3', 'Production'), v('4', 'Production')],
+      registered: { aliases: { champion: '4' }, tags: {} },
+    });
+    expect(settled.winner).toBe('4');
+    const lost = lostRace(both, settled, PLAN);
+    expect(lost).toEqual({
+      record: [
+        recordOp('m', '3', {
+          ...WHOLE,
+          decision: 'superseded',
+          supersededBy: '4',
+          reason:
+            'v4 took alias @champion and stage Production while this run was writing (runs on one model must share a concurrency group)',
+        }),
+      ],
+      why: expect.stringMatching(
+        /^m v3 was moved to alias @champion and stage Production, but when read back v4 held it/,
+      ),
+    });
+    // The begun record (evidence) is not taken for the one written after the move.
+    const begunOnly = lostRace(both, settled, PLAN.slice(0, 7));
+    expect(begunOnly && 'record' in begunOnly && JSON.parse((begunOnly.record[0] as { value: string }).value)).toEqual({
+      target: BOTH,
+      decision: 'superseded',
+      previous: [],
+      reason:
+        'v4 took alias @champion and stage Production while this run was writing (runs on one model must share a concurrency group)',
+      superseded_by: '4',
     });
   });
 
@@ -237,6 +291,64 @@ describe('the race rule', () => {
 
   it('the winner has not lost', () => {
     expect(lostRace(stageMove, { winner: '3', writes: [] })).toBeUndefined();
+  });
+});
+
+describe('the history after a race the run won', () => {
+  const stageMove = { model: 'm', version: '4', stage: 'Production', archiveExisting: true };
+  const promoted = (version: string, previous: string[], at: string) => ({
+    [recordKey('stage:Production')]: formatRecord({
+      target: 'stage:Production',
+      decision: 'promoted',
+      previous,
+      at,
+      by: 'octocat',
+    }),
+  });
+  const entry = (version: string, previous: string[], at: string) => ({
+    version,
+    decision: 'promoted',
+    target: 'stage:Production',
+    previous,
+    at,
+    by: 'octocat',
+  });
+  const ownHistory: RegistryOp = {
+    kind: 'set-model-tag',
+    model: 'm',
+    key: LEDGER.history,
+    value: JSON.stringify([entry('4', ['2'], 't4')]),
+  };
+  // v3 and v4 raced past v2: the cache another run wrote holds v3's promotion and not v4's.
+  const view = {
+    versions: [
+      v('2', 'Archived', promoted('2', ['1'], 't2')),
+      v('3', 'Production', promoted('3', ['2'], 't3')),
+      v('4', 'Production', promoted('4', ['2'], 't4')),
+    ],
+    registered: {
+      aliases: {},
+      tags: { [LEDGER.history]: JSON.stringify([entry('3', ['2'], 't3'), entry('2', ['1'], 't2')]) },
+    },
+  };
+
+  it("the winner rewrites the cache: its own entry in, the racers' promotions out", () => {
+    const settled = settlement(stageMove, view);
+    expect(settled.winner).toBe('4');
+    const op = settledHistory(stageMove, view, settled, [ownHistory]);
+    expect(op).toMatchObject({ kind: 'set-model-tag', model: 'm', key: LEDGER.history });
+    expect(parseHistory((op as Extract<RegistryOp, { kind: 'set-model-tag' }>).value)).toEqual([
+      entry('4', ['2'], 't4'),
+      entry('2', ['1'], 't2'),
+    ]);
+  });
+
+  it('no race (nothing archived), a lost race, or no history written: nothing to rewrite', () => {
+    const alone = { ...view, versions: [view.versions[0]!, view.versions[2]!] };
+    expect(settledHistory(stageMove, alone, settlement(stageMove, alone), [ownHistory])).toBeUndefined();
+    const lower = { ...stageMove, version: '3' };
+    expect(settledHistory(lower, view, settlement(lower, view), [ownHistory])).toBeUndefined();
+    expect(settledHistory(stageMove, view, settlement(stageMove, view), [])).toBeUndefined();
   });
 });
 
