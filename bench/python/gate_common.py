@@ -225,10 +225,11 @@ def format_record(record):
 
     value = text(MAX_RECORD_REASON, MAX_PREVIOUS)
     cut = 1
-    while len(value) > MAX_RECORD_VALUE and cut <= 4:
+    while len(value) > MAX_RECORD_VALUE and cut <= 5:
         value = text(MAX_RECORD_REASON >> cut, MAX_PREVIOUS >> cut)
         cut += 1
-    return value
+    # a target that long leaves room for the decision's own facts only: no reason, the newest previous holder
+    return value if len(value) <= MAX_RECORD_VALUE else text(0, 1).replace(',"reason":""', "", 1)
 
 
 def parse_record(value):
@@ -246,7 +247,7 @@ def parse_record(value):
     for name in RECORD_FIELDS:
         if name in ("target", "previous") or not isinstance(data.get(name), str):
             continue
-        if name != "decision" or data[name] in DECIDED:
+        if name != "decision" or data[name]:  # a decision this build does not know is kept as it is
             record[name] = data[name]
     return record
 
@@ -381,8 +382,11 @@ def gate_version(backend, policy, policy_file, model, version, registered, versi
     failed = [c for c in checks if c["verdict"] in ("fail", "missing")]
     history = parse_history(registered["tags"].get(HISTORY))
     key = record_key(target)
+    # A move this gate began (its record begun, no decision): what it replaces is what that run knew.
+    before = record_for(candidate["tags"], target)
+    resuming = before is not None and "decision" not in before
     # What is known before the move (what it replaces, the rule): written with the evidence.
-    begun = {"target": target, "previous": previous, "rule_hash": rhash}
+    begun = {"target": target, "previous": before["previous"] if resuming else previous, "rule_hash": rhash}
 
     evidence, structural, record, model_tags = [], [], [], []
 
@@ -398,7 +402,7 @@ def gate_version(backend, policy, policy_file, model, version, registered, versi
 
     if candidate["stage"].lower() == stage.lower():
         decision = "already-promoted"
-        earlier = record_for(candidate["tags"], target)
+        earlier = before
         if earlier is None or "decision" in earlier:
             # decided already (or moved there by hand): a rerun writes nothing
             return {"decision": decision, "version": candidate["version"], "writes": 0}
