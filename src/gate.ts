@@ -208,7 +208,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   }
   if (writes) {
     await recheck(registry, model, candidate, destination?.model ?? model, policy, planned.state);
-    const written = await writeAndVerify(registry, decision, result.plan, log);
+    const written = await writeAndVerify(registry, decision, result.plan, log, req.context?.clock);
     ({ decision, applied } = written);
     result.reasons.unshift(...written.reasons);
   }
@@ -302,7 +302,13 @@ async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promi
     plan: planned.plan,
     reasons: planned.reasons,
   };
-  const { decision, applied, reasons } = await writeAndVerify(registry, 'rolled-back', planned.plan, log);
+  const { decision, applied, reasons } = await writeAndVerify(
+    registry,
+    'rolled-back',
+    planned.plan,
+    log,
+    req.context?.clock,
+  );
   result.reasons.unshift(...reasons);
   const report = buildReport({
     mode: 'rollback',

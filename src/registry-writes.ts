@@ -25,6 +25,7 @@ import {
   readPlan,
   settlement,
   settlingFailed,
+  stampRecords,
   supersededOutcome,
   unreadOutcome,
   withCopy,
@@ -62,15 +63,22 @@ export async function writeAndVerify(
   decision: Decision,
   plan: RegistryOp[],
   log: Log,
+  clock?: () => string,
 ): Promise<Written> {
-  const outcome = await protocol(registry, decision, plan, log);
+  const outcome = await protocol(registry, decision, plan, log, clock);
   if (!outcome.ok) throw new GateError(outcome.kind, outcome.message, { wrote: outcome.wrote });
   const { decision: shown, applied, reasons } = outcome;
   return { decision: shown, applied, reasons };
 }
 
-async function protocol(registry: Registry, decision: Decision, plan: RegistryOp[], log: Log): Promise<WriteOutcome> {
-  const { done, attempted, unmade, back: readAlong, failure } = await applyPlan(registry, plan, log);
+async function protocol(
+  registry: Registry,
+  decision: Decision,
+  plan: RegistryOp[],
+  log: Log,
+  clock?: () => string,
+): Promise<WriteOutcome> {
+  const { done, attempted, unmade, back: readAlong, failure } = await applyPlan(registry, plan, log, clock);
   let back: ReadBack;
   try {
     // After a failure, everything that may have landed is read back now.
@@ -126,13 +134,20 @@ async function protocol(registry: Registry, decision: Decision, plan: RegistryOp
  * number in place of NEW_COPY, in plan order), the read-back of all but the record, and the
  * first failure, for the caller to read back.
  */
-export async function applyPlan(registry: Registry, plan: RegistryOp[], log: Log): Promise<Applied> {
+export async function applyPlan(
+  registry: Registry,
+  plan: RegistryOp[],
+  log: Log,
+  clock?: () => string,
+): Promise<Applied> {
   const phases = writePhases(plan);
+  // The record phase as written: stamped with the time it is written (core/write-protocol.ts stampRecords).
+  const stamps = new Map<RegistryOp, RegistryOp>();
   const done: Array<{ index: number; op: RegistryOp }> = [];
   let copy: string | undefined;
   const inPlanOrder = () => [...done].sort((a, b) => a.index - b.index).map((d) => d.op);
   const write = async (planned: RegistryOp) => {
-    const op = withCopy(planned, copy);
+    const op = withCopy(stamps.get(planned) ?? planned, copy);
     let version: string | undefined;
     try {
       if (op.kind === 'set-model-tag' && isHistoryWrite(op)) await writeHistory(registry, op, log);
@@ -161,12 +176,14 @@ export async function applyPlan(registry: Registry, plan: RegistryOp[], log: Log
   try {
     await together(phases.evidence);
     for (const phase of phases.structural) await together(phase);
+    if (clock) stampRecords(phases.record, clock()).forEach((op, i) => stamps.set(phases.record[i]!, op));
     [, back] = await Promise.all([together(phases.record), readBack(registry, inPlanOrder())]);
   } catch (err) {
     failure = err;
   }
-  const attempted = attemptedWrites(plan, copy);
-  const unmade = unmadeWrites(plan, copy);
+  const written = plan.map((op) => stamps.get(op) ?? op);
+  const attempted = attemptedWrites(written, copy);
+  const unmade = unmadeWrites(written, copy);
   return {
     done: inPlanOrder(),
     attempted,

@@ -58,6 +58,7 @@ export function ledgerContext(): LedgerContext {
       : undefined;
   return {
     now: new Date().toISOString(),
+    clock: () => new Date().toISOString(),
     ...(env['GITHUB_ACTOR'] ? { actor: env['GITHUB_ACTOR'] } : {}),
     ...(runUrl ? { runUrl } : {}),
     ...(env['GITHUB_SHA'] ? { sha: env['GITHUB_SHA'] } : {}),

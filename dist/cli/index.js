@@ -36984,6 +36984,31 @@ function mergedHistory(written, current) {
         ? appendHistory(now, entry)
         : undefined;
 }
+/**
+ * The record phase stamped with the time it is written: each record's `at` (a decision's, not a
+ * begun record's) becomes `now`, and so does the history entry of the same version, target and
+ * time. Same length and order as `ops`. Taken after the moves, the stamp orders racing
+ * promotions as their moves landed: a run overtaken after its read-back stamped before the
+ * overtaking run's move ended.
+ */
+function stampRecords(ops, now) {
+    const was = new Map();
+    const stamped = ops.map((op) => {
+        if (op.kind !== 'set-tag' || !op.key.startsWith(RECORD_PREFIX))
+            return op;
+        const record = parseRecord(op.value);
+        if (!record?.decision || !record.at)
+            return op;
+        was.set(`${op.version}\u0000${record.target}`, record.at);
+        return { ...op, value: formatRecord({ ...record, at: now }) };
+    });
+    return stamped.map((op) => {
+        if (op.kind !== 'set-model-tag' || !isHistoryWrite(op))
+            return op;
+        const entries = parseHistory(op.value).map((h) => was.get(`${h.version}\u0000${h.target}`) === h.at ? { ...h, at: now } : h);
+        return { ...op, value: formatHistory(entries) };
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/registry-writes.ts
 /**
@@ -37001,15 +37026,15 @@ function mergedHistory(written, current) {
  * A move that another run overtook is `superseded`, and the version's ledger says so.
  * Throws a GateError (with `wrote`) when the registry does not hold what was decided.
  */
-async function writeAndVerify(registry, decision, plan, log) {
-    const outcome = await protocol(registry, decision, plan, log);
+async function writeAndVerify(registry, decision, plan, log, clock) {
+    const outcome = await protocol(registry, decision, plan, log, clock);
     if (!outcome.ok)
         throw new GateError(outcome.kind, outcome.message, { wrote: outcome.wrote });
     const { decision: shown, applied, reasons } = outcome;
     return { decision: shown, applied, reasons };
 }
-async function protocol(registry, decision, plan, log) {
-    const { done, attempted, unmade, back: readAlong, failure } = await applyPlan(registry, plan, log);
+async function protocol(registry, decision, plan, log, clock) {
+    const { done, attempted, unmade, back: readAlong, failure } = await applyPlan(registry, plan, log, clock);
     let back;
     try {
         // After a failure, everything that may have landed is read back now.
@@ -37065,13 +37090,15 @@ async function protocol(registry, decision, plan, log) {
  * number in place of NEW_COPY, in plan order), the read-back of all but the record, and the
  * first failure, for the caller to read back.
  */
-async function applyPlan(registry, plan, log) {
+async function applyPlan(registry, plan, log, clock) {
     const phases = writePhases(plan);
+    // The record phase as written: stamped with the time it is written (core/write-protocol.ts stampRecords).
+    const stamps = new Map();
     const done = [];
     let copy;
     const inPlanOrder = () => [...done].sort((a, b) => a.index - b.index).map((d) => d.op);
     const write = async (planned) => {
-        const op = withCopy(planned, copy);
+        const op = withCopy(stamps.get(planned) ?? planned, copy);
         let version;
         try {
             if (op.kind === 'set-model-tag' && isHistoryWrite(op))
@@ -37108,13 +37135,16 @@ async function applyPlan(registry, plan, log) {
         await together(phases.evidence);
         for (const phase of phases.structural)
             await together(phase);
+        if (clock)
+            stampRecords(phases.record, clock()).forEach((op, i) => stamps.set(phases.record[i], op));
         [, back] = await Promise.all([together(phases.record), readBack(registry, inPlanOrder())]);
     }
     catch (err) {
         failure = err;
     }
-    const attempted = attemptedWrites(plan, copy);
-    const unmade = unmadeWrites(plan, copy);
+    const written = plan.map((op) => stamps.get(op) ?? op);
+    const attempted = attemptedWrites(written, copy);
+    const unmade = unmadeWrites(written, copy);
     return {
         done: inPlanOrder(),
         attempted,
@@ -37298,7 +37328,7 @@ async function runGate(req, deps) {
     }
     if (writes) {
         await recheck(registry, model, candidate, destination?.model ?? model, policy, planned.state);
-        const written = await writeAndVerify(registry, decision, result.plan, log);
+        const written = await writeAndVerify(registry, decision, result.plan, log, req.context?.clock);
         ({ decision, applied } = written);
         result.reasons.unshift(...written.reasons);
     }
@@ -37389,7 +37419,7 @@ async function runRollback(req, { registry, log }) {
         plan: planned.plan,
         reasons: planned.reasons,
     };
-    const { decision, applied, reasons } = await writeAndVerify(registry, 'rolled-back', planned.plan, log);
+    const { decision, applied, reasons } = await writeAndVerify(registry, 'rolled-back', planned.plan, log, req.context?.clock);
     result.reasons.unshift(...reasons);
     const report = buildReport({
         mode: 'rollback',
@@ -41392,6 +41422,7 @@ function ledgerContext() {
         : undefined;
     return {
         now: new Date().toISOString(),
+        clock: () => new Date().toISOString(),
         ...(env['GITHUB_ACTOR'] ? { actor: env['GITHUB_ACTOR'] } : {}),
         ...(runUrl ? { runUrl } : {}),
         ...(env['GITHUB_SHA'] ? { sha: env['GITHUB_SHA'] } : {}),

@@ -12,8 +12,14 @@ import { LEGACY_LEDGER, MAX_RECORD_VALUE, RECORD_PREFIX } from './tags.js';
 
 /** Where a decision was made: from the workflow run (github.context), and when. */
 export interface LedgerContext {
-  /** ISO 8601, UTC. */
+  /** ISO 8601, UTC: when the run decided. */
   now: string;
+  /**
+   * The time now, when the records are written (the run's own clock): a record's `at` is when it
+   * was written, after the move, so the history orders racing promotions as their moves landed.
+   * Absent (tests with a fixed time): `now` serves.
+   */
+  clock?: () => string;
   actor?: string;
   runUrl?: string;
   sha?: string;

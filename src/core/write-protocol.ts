@@ -7,7 +7,7 @@
 import type { Decision } from './decide.js';
 import { GateError, type ErrorKind } from './errors.js';
 import { appendHistory, cachedHistory, formatHistory, parseHistory, rebuildHistory } from './history.js';
-import { holdsRecord, parseRecord, recordOp, supersededRecord } from './ledger.js';
+import { formatRecord, holdsRecord, parseRecord, recordOp, supersededRecord } from './ledger.js';
 import { LEDGER, RECORD_PREFIX } from './tags.js';
 import { describeTarget, targetKey } from './target.js';
 import { byVersionNumber, describeOp, NEW_COPY, type ModelVersion, type RegistryOp } from './registry-model.js';
@@ -580,4 +580,29 @@ export function mergedHistory(written: string, current: string | undefined): str
   return entry && !now.some((h) => h.version === entry.version && h.at === entry.at && h.decision === entry.decision)
     ? appendHistory(now, entry)
     : undefined;
+}
+
+/**
+ * The record phase stamped with the time it is written: each record's `at` (a decision's, not a
+ * begun record's) becomes `now`, and so does the history entry of the same version, target and
+ * time. Same length and order as `ops`. Taken after the moves, the stamp orders racing
+ * promotions as their moves landed: a run overtaken after its read-back stamped before the
+ * overtaking run's move ended.
+ */
+export function stampRecords(ops: RegistryOp[], now: string): RegistryOp[] {
+  const was = new Map<string, string>();
+  const stamped = ops.map((op): RegistryOp => {
+    if (op.kind !== 'set-tag' || !op.key.startsWith(RECORD_PREFIX)) return op;
+    const record = parseRecord(op.value);
+    if (!record?.decision || !record.at) return op;
+    was.set(`${op.version}\u0000${record.target}`, record.at);
+    return { ...op, value: formatRecord({ ...record, at: now }) };
+  });
+  return stamped.map((op): RegistryOp => {
+    if (op.kind !== 'set-model-tag' || !isHistoryWrite(op)) return op;
+    const entries = parseHistory(op.value).map((h) =>
+      was.get(`${h.version}\u0000${h.target}`) === h.at ? { ...h, at: now } : h,
+    );
+    return { ...op, value: formatHistory(entries) };
+  });
 }

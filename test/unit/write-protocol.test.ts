@@ -19,6 +19,7 @@ import {
   readPlan,
   settlement,
   settledHistory,
+  stampRecords,
   unreadOutcome,
   writePhases,
   type ReadBackView,
@@ -454,5 +455,40 @@ describe('the history merged after a clash', () => {
   it('nothing to write when the entry is there already, or the value held none', () => {
     expect(mergedHistory(mine, mine)).toBeUndefined();
     expect(mergedHistory('[]', theirs)).toBeUndefined();
+  });
+});
+
+describe('the record phase stamped with the time it is written', () => {
+  it("each decided record's at, and the history entry of the same version and target, become the write time; a begun record keeps none", () => {
+    const promoted = recordOp('m', '3', {
+      target: 'stage:Production',
+      decision: 'promoted',
+      previous: ['2'],
+      at: 't-start',
+      by: 'a',
+    });
+    const begun = recordOp('m', '4', { target: 'stage:Production', previous: [] }, { record: false });
+    const cache: RegistryOp = {
+      kind: 'set-model-tag',
+      model: 'm',
+      key: LEDGER.history,
+      value: JSON.stringify([
+        { version: '3', decision: 'promoted', target: 'stage:Production', previous: ['2'], at: 't-start', by: 'a' },
+        { version: '2', decision: 'promoted', target: 'stage:Production', previous: [], at: 't-start', by: 'a' },
+      ]),
+    };
+    const [r, b, h] = stampRecords([promoted, begun, cache], 't-written');
+    expect(JSON.parse((r as Extract<RegistryOp, { kind: 'set-tag' }>).value)).toMatchObject({
+      decision: 'promoted',
+      at: 't-written',
+    });
+    expect(b).toBe(begun);
+    // Only the entry of the record stamped: v2's older entry is another decision's.
+    expect(
+      parseHistory((h as Extract<RegistryOp, { kind: 'set-model-tag' }>).value).map((e) => [e.version, e.at]),
+    ).toEqual([
+      ['3', 't-written'],
+      ['2', 't-start'],
+    ]);
   });
 });
