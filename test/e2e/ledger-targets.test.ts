@@ -4,23 +4,14 @@
 // read each target's; allow-demotion is the only way a gate moves a version down. The registry
 // is read back with MLflow's own client.
 import { describe, expect, it } from 'vitest';
+import { threeGates } from '../support/ledger-policies.js';
 import { runAction } from '../../scripts/run-action.mjs';
 import { parseRecord, recordKey } from '../../src/core/ledger.js';
 import { seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
 
 const { py, url } = usePython();
 const POLICY_PATH = '.github/promotion-policy.yml';
-const POLICY = `metrics:
-  accuracy: ">= 0.90"
-gates:
-  staging:
-    target: {stage: Staging, archive_existing: false}
-  production:
-    candidate: {from_stage: Staging}
-    target: {stage: Production}
-  champion:
-    target: {alias: champion}
-`;
+const POLICY = threeGates();
 
 const gate = (model: string, inputs: Record<string, string>) =>
   runAction({

@@ -3,6 +3,7 @@
 // MLflow server (3.x and 2.22). The gate talks to MLflow through a recording proxy, so a rerun's
 // requests are read off its log; the registry is seeded and read back with MLflow's own client.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { threeGates } from '../support/ledger-policies.js';
 import { isWrite, startFaultProxy } from '../../scripts/fault-proxy.mjs';
 import { GateError, InputError } from '../../src/core/errors.js';
 import { ruleHash } from '../../src/core/ledger.js';
@@ -118,17 +119,7 @@ const PRODUCTION = 'mlflow_gate.record.stage_Production';
 const CHAMPION = 'mlflow_gate.record.alias_champion';
 const BOTH_KEY = 'mlflow_gate.record.alias_champion__stage_Production';
 
-const GATES = `metrics:
-  accuracy: ">= 0.9"
-gates:
-  staging:
-    target: {stage: Staging, archive_existing: false}
-  production:
-    candidate: {from_stage: Staging}
-    target: {stage: Production}
-  champion:
-    target: {alias: champion}
-`;
+const GATES = threeGates();
 
 describe('one version, several targets: staging → production → champion', () => {
   it('three gates promote v1, audits pass, every rerun writes nothing; v2 follows, and the stage rollback restores v1', async () => {

@@ -1,6 +1,7 @@
 // One version, several targets (issue 14), in pure form: decide's plans applied to a small
 // in-memory world, gate after gate, with the ledger read per target.
 import { describe, expect, it } from 'vitest';
+import { threeGates } from '../support/ledger-policies.js';
 import { auditHolder } from '../../src/core/audit.js';
 import { decide, type GateState } from '../../src/core/decide.js';
 import { cachedHistory, rebuildHistory, type HistoryEntry } from '../../src/core/history.js';
@@ -20,19 +21,7 @@ const ctx = {
   sha: 'abc123',
 };
 const METRICS = 'metrics:\n  accuracy: ">= 0.90"\n';
-const GATES = loadPolicyFile(
-  `model: m
-${METRICS}gates:
-  staging:
-    target: {stage: Staging, archive_existing: false}
-  production:
-    candidate: {from_stage: Staging}
-    target: {stage: Production}
-  champion:
-    target: {alias: champion}
-`,
-  'p.yml',
-);
+const GATES = loadPolicyFile(`model: m\n${threeGates(METRICS)}`, 'p.yml');
 const gate = (name: string) => GATES.resolve('m', name);
 
 /** A registry as far as decide and audit read it. */
