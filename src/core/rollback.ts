@@ -240,6 +240,11 @@ function interruptedRollback(
     const whole = !withdrawn || recordFor(withdrawn.tags, key)?.decision === 'rolled-back';
     return whole ? undefined : { restore: holder, ...(withdrawn ? { withdrawn } : {}) };
   }
+  // The restore's history entry written, its record not (the record tags of one phase land apart).
+  if (last?.version === holder.version && last.decision === 'restored') {
+    const withdrawn = find(last.previous.at(-1));
+    return { restore: holder, ...(withdrawn ? { withdrawn } : {}) };
+  }
   // No record of the restore: the ledger's latest entry is the version that had replaced the holder.
   if (last && last.version !== holder.version && last.previous.includes(holder.version)) {
     const withdrawn = find(last.version);

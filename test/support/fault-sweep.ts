@@ -12,7 +12,7 @@
 import { FAULT_KINDS, startFaultProxy, type ProxiedRequest } from '../../scripts/fault-proxy.mjs';
 import { MlflowPy } from '../../scripts/mlflow-local.mjs';
 import { runAction } from '../../scripts/run-action.mjs';
-import { parseRecord, recordFor } from '../../src/core/ledger.js';
+import { formatRecord, parseRecord, recordFor, recordKey } from '../../src/core/ledger.js';
 import { RECORD_PREFIX } from '../../src/core/tags.js';
 
 export const SWEEP_POLICY = `# the fault sweep's policy: a stage and an alias, so every kind of write is made
@@ -168,16 +168,33 @@ export function scenarios(): SweepScenario[] {
       policy: MULTI_TARGET_POLICY,
       clean: { decision: 'promoted', code: 0 },
       inputs: { version: '2', gate: 'production' },
-      seed: async (models, ctx) => {
-        await seedTwo(ctx.py, models, { accuracy: 0.93, f1: 0.91 });
-        // The staging gate promotes v2 first (a scheduled run over all the models): v2 carries a
-        // stage:Staging record when the production gate takes it.
-        const run = await ctx.run('', ctx.serverUrl, { models: models.join('\n'), gate: 'staging' });
-        if (run.outputs['decision'] !== 'promoted' || run.code !== 0)
-          throw new Error(
-            `seeding the second-target scenario: the staging gate said ${run.outputs['decision']}: ${run.stdout.slice(-3000)}`,
-          );
-      },
+      // v2 as the staging gate leaves it, seeded with MLflow's client (not by running the staging
+      // gate over every model, which took longer than the sweep itself): in Staging, passed, with
+      // the stage:Staging record the Action's own formatRecord writes.
+      seed: async (models, { py }) =>
+        void (await py.call('seed_fast', {
+          experiment: 'fault-sweep',
+          models: models.map((model) => ({
+            model,
+            versions: [
+              holder,
+              {
+                metrics: { accuracy: 0.93, f1: 0.91 },
+                stage: 'Staging',
+                version_tags: {
+                  validation: 'passed',
+                  [recordKey('stage:Staging')]: formatRecord({
+                    target: 'stage:Staging',
+                    decision: 'promoted',
+                    previous: [],
+                    at: '2026-12-01T00:00:00.000Z',
+                    by: 'fault-sweep',
+                  }),
+                },
+              },
+            ],
+          })),
+        })),
     },
   ];
 }

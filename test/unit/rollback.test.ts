@@ -129,6 +129,38 @@ describe('planRollback', () => {
     ]);
   });
 
+  it("after a rollback whose withdrawn record and history entry landed but the restored version's record did not, a rerun completes it (found by the fault sweep)", () => {
+    const withdrawn = {
+      validation: 'passed',
+      ...recordTags({
+        target: KEY,
+        decision: 'rolled-back',
+        previous: ['1'],
+        at: 'earlier',
+        reason: 'bad predictions',
+      }),
+    };
+    const restoredEntry: HistoryEntry = {
+      version: '1',
+      decision: 'restored',
+      target: KEY,
+      previous: ['2'],
+      at: 'later',
+      by: 'octocat',
+      reason: 'bad predictions',
+    };
+    const p = planRollback(
+      state([v('1', 'Production', promotedTags('')), v('2', 'Archived', withdrawn)], { champion: '1' }, [
+        restoredEntry,
+        promotedV2,
+      ]),
+    );
+    expect(p.restore.version).toBe('1');
+    expect(p.reasons[0]).toMatch(/^completing an earlier rollback that stopped half way/);
+    expect(p.plan.filter((op) => op.kind === 'set-alias' || op.kind === 'transition-stage')).toEqual([]);
+    expect(recordOn(p.plan, '1')).toEqual([now({ decision: 'restored', previous: ['2'], reason: 'bad predictions' })]);
+  });
+
   it('after a finished rollback, a rerun is refused: the withdrawn version was itself rolled back', () => {
     const restored = {
       validation: 'passed',
