@@ -34462,10 +34462,10 @@ function recordFor(tags, target) {
     const legacy = legacyRecord(tags);
     return legacy?.target === target ? legacy : undefined;
 }
-/** A record whose decision is one of `decisions`, for this target. */
-function decidedFor(tags, target, decisions = DECIDED) {
+/** The version's record for this target when it is decided (any decision: a later build's too); undefined when none or begun. */
+function decidedFor(tags, target) {
     const record = recordFor(tags, target);
-    return record?.decision && decisions.includes(record.decision) ? record : undefined;
+    return record?.decision ? record : undefined;
 }
 /** A new record of a decision made now. */
 function newRecord(entry, ctx) {

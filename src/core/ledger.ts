@@ -190,14 +190,10 @@ export function recordFor(tags: Record<string, string>, target: string): LedgerR
   return legacy?.target === target ? legacy : undefined;
 }
 
-/** A record whose decision is one of `decisions`, for this target. */
-export function decidedFor(
-  tags: Record<string, string>,
-  target: string,
-  decisions: readonly LedgerDecision[] = DECIDED,
-): LedgerRecord | undefined {
+/** The version's record for this target when it is decided (any decision: a later build's too); undefined when none or begun. */
+export function decidedFor(tags: Record<string, string>, target: string): LedgerRecord | undefined {
   const record = recordFor(tags, target);
-  return record?.decision && decisions.includes(record.decision) ? record : undefined;
+  return record?.decision ? record : undefined;
 }
 
 /** A new record of a decision made now. */
