@@ -12,12 +12,18 @@ import { databricksToken } from './mlflow/databricks.js';
 import { MlflowRegistry } from './mlflow/registry.js';
 import { MlflowRestClient } from './mlflow/rest-client.js';
 
-/** The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server, with TLS and headers. */
+/**
+ * The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server,
+ * with TLS and headers. `log` gets the signs of life (each retry, a request still waiting) and what
+ * was cut from a pasted URI: the door's log (the CLI's goes to stderr, the Action's to core.info).
+ */
 export async function connect(
   settings: Settings,
   trackingUri: string,
   secrets: { add(secret: string): void },
+  log?: (line: string) => void,
 ): Promise<MlflowRegistry> {
+  for (const note of settings.uriNotes ?? []) log?.(note);
   const pem = async (path: string | undefined, what: string) => {
     if (!path) return undefined;
     try {
@@ -34,6 +40,7 @@ export async function connect(
     tls: { ...(ca ? { ca } : {}), ...(clientPem ? { clientPem } : {}), insecure: settings.tls.insecure },
     extraHeaders: settings.extraHeaders,
     transport: settings.transport,
+    ...(log ? { log } : {}),
   };
   let auth = settings.auth;
   if (settings.databricks && !settings.databricks.token) {
@@ -41,9 +48,14 @@ export async function connect(
     secrets.add(token); // short-lived, but a credential all the same
     auth = { kind: 'bearer', token };
   }
-  const tracking = new MlflowRestClient(trackingUri, auth, options);
+  const tracking = new MlflowRestClient(trackingUri, auth, {
+    ...options,
+    uriName: settings.databricks ? 'databricks-host' : 'tracking-uri',
+  });
   return new MlflowRegistry(
-    settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking,
+    settings.registryUri
+      ? new MlflowRestClient(settings.registryUri, auth, { ...options, uriName: 'registry-uri' })
+      : tracking,
     tracking,
     settings.registryFlavor,
   );

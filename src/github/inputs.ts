@@ -10,13 +10,15 @@ import { DEFAULT_NOTIFY_ON } from '../core/notification.js';
 import { InputError } from '../core/errors.js';
 import { secretForms } from '../core/redact.js';
 import { ALIAS_NAME, parseSelector, type VersionSelector } from '../core/selector.js';
-import { DEFAULT_TRANSPORT, type Auth, type TransportOptions } from '../core/transport.js';
+import { DEFAULT_TRANSPORT, pastedServerUri, type Auth, type TransportOptions } from '../core/transport.js';
 
 export interface Settings {
   /** Unset only in lint mode, which then checks the policy file alone. */
   trackingUri?: string;
   /** The model registry's server, when it is not the tracking server (MLFLOW_REGISTRY_URI). */
   registryUri?: string;
+  /** What was cut from a pasted tracking or registry URI (the UI's `/#/…`, `/api/2.0/mlflow`), to log. */
+  uriNotes?: string[];
   auth: Auth;
   tls: { caPath?: string; clientCertPath?: string; insecure: boolean };
   /** Extra request headers (identity-aware proxies and gateways); their values are treated as secrets. */
@@ -105,14 +107,15 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
     rawTracking === 'databricks' || registryRaw === 'databricks-uc'
       ? databricksSettings(input, env, rawTracking)
       : undefined;
+  const uriNotes: string[] = [];
   const uri = databricks
     ? databricks.host
     : mode === 'lint' && !rawTracking
       ? undefined
-      : trackingUri(input('tracking-uri'), env);
+      : trackingUri(input('tracking-uri'), env, uriNotes);
   const registryUri =
     registryRaw && registryRaw !== 'databricks-uc' && registryRaw !== 'databricks'
-      ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw)
+      ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw, uriNotes)
       : undefined;
   const auth: Auth = databricks?.token
     ? { kind: 'bearer', token: databricks.token }
@@ -143,6 +146,7 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
   return {
     ...(uri ? { trackingUri: uri } : {}),
     ...(registryUri && registryUri !== uri ? { registryUri } : {}),
+    ...(uriNotes.length ? { uriNotes } : {}),
     auth,
     tls: tlsSettings(input, env),
     extraHeaders,
@@ -228,18 +232,21 @@ function transportSettings(input: (name: string) => string, env: Env): Transport
   };
 }
 
-function trackingUri(fromInput: string, env: Env): string {
+function trackingUri(fromInput: string, env: Env, notes: string[]): string {
   const source = fromInput ? 'input "tracking-uri"' : 'MLFLOW_TRACKING_URI';
   const raw = fromInput || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
   if (!raw)
     throw new InputError(
       'input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI: give the URL of the MLflow tracking server, e.g. https://mlflow.example.com',
     );
-  return httpUrl(source, raw);
+  return httpUrl(source, raw, notes);
 }
 
 /** An http(s) URL without credentials, query or fragment; `source` names the input or variable in errors. */
-function httpUrl(source: string, raw: string): string {
+function httpUrl(source: string, pasted: string, notes?: string[]): string {
+  // An MLflow server's URI with the UI's page or the API's path pasted after it: cut off, and said so (notes).
+  const { uri: raw, note } = notes ? pastedServerUri(source.replace(/^input "(.*)"$/, '$1'), pasted) : { uri: pasted };
+  if (note) notes?.push(note);
   let url: URL;
   try {
     url = new URL(raw);

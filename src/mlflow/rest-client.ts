@@ -3,10 +3,21 @@
  * retries of idempotent requests by undici's own retry interceptor; proxies from
  * HTTPS_PROXY/NO_PROXY by EnvHttpProxyAgent. Shapes follow mlflow/protos.
  * The token never appears in an error: messages name the method, URL and status.
+ * Signs of life go to the log it is given: one line a retry (what failed, attempt n of m, the
+ * wait), and a line every progressIntervalMs while a request still waits. Redirects are never
+ * followed (a POST would become a GET, and credentials must not travel): they are named.
  */
-import { Agent, EnvHttpProxyAgent, errors as undiciErrors, interceptors, request, type Dispatcher } from 'undici';
+import {
+  Agent,
+  EnvHttpProxyAgent,
+  errors as undiciErrors,
+  interceptors,
+  request,
+  RetryHandler,
+  type Dispatcher,
+} from 'undici';
 import { GateError } from '../core/errors.js';
-import { DEFAULT_TRANSPORT, type Auth, type TransportOptions } from '../core/transport.js';
+import { DEFAULT_TRANSPORT, PROGRESS_INTERVAL_MS, type Auth, type TransportOptions } from '../core/transport.js';
 
 /** Defined in ../core/transport.ts; re-exported for the client's callers. */
 export { DEFAULT_TRANSPORT, type Auth, type TransportOptions };
@@ -54,12 +65,33 @@ export class RegistryError extends GateError {
 
 type Query = Record<string, string | number | undefined>;
 
+type RetryCallback = NonNullable<RetryHandler.RetryOptions['retry']>;
+
+/**
+ * undici's own retry decision (which failures, which methods, how many times, how long to wait),
+ * RetryHandler[kRetryHandlerDefaultRetry] in lib/handler/retry-handler.js: the symbol is not
+ * exported, so it is found by its description. The client only wraps it to log (loggedRetry).
+ */
+const defaultRetry: RetryCallback = (() => {
+  const key = Object.getOwnPropertySymbols(RetryHandler).find((s) => s.description === 'retry agent default retry');
+  const fn = key === undefined ? undefined : (RetryHandler as unknown as Record<symbol, unknown>)[key];
+  if (typeof fn !== 'function')
+    throw new Error(
+      "undici's RetryHandler has no default retry decision (kRetryHandlerDefaultRetry): undici 6 is needed",
+    );
+  return fn as RetryCallback;
+})();
+
 export class MlflowRestClient {
   readonly baseUrl: string;
   private readonly dispatcher: Dispatcher;
   private readonly headers: Record<string, string>;
   private readonly deadlineMs: number;
   private readonly minRetryDelayMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly log: ((line: string) => void) | undefined;
+  private readonly progressIntervalMs: number;
+  private readonly uriName: string;
 
   constructor(
     trackingUri: string,
@@ -69,6 +101,11 @@ export class MlflowRestClient {
       tls?: TlsOptions;
       dispatcher?: Dispatcher;
       extraHeaders?: Record<string, string>;
+      /** Signs of life: each retry, and a request still waiting (every progressIntervalMs). */
+      log?: (line: string) => void;
+      progressIntervalMs?: number;
+      /** The setting the URI came from, for hints (a redirect): `tracking-uri` unless told. */
+      uriName?: string;
     } = {},
   ) {
     this.baseUrl = trackingUri.replace(/\/+$/, '');
@@ -109,6 +146,10 @@ export class MlflowRestClient {
       );
     this.deadlineMs = t.deadlineMs;
     this.minRetryDelayMs = t.minRetryDelayMs;
+    this.requestTimeoutMs = t.requestTimeoutMs;
+    this.log = opts.log;
+    this.progressIntervalMs = opts.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
+    this.uriName = opts.uriName ?? 'tracking-uri';
     this.headers = { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate', ...(opts.extraHeaders ?? {}) };
     if (auth.kind === 'bearer') this.headers['authorization'] = `Bearer ${auth.token}`;
     if (auth.kind === 'basic')
@@ -139,7 +180,32 @@ export class MlflowRestClient {
     repeatable = false,
   ): Promise<T> {
     const url = `${this.baseUrl}/api/2.0/mlflow/${endpoint}`;
-    const where = `${method} ${url}`;
+    const where = `${method} ${withoutCredentials(url)}`;
+    const log = this.log;
+    // A request still waiting says so at a steady interval; cleared when it ends, however it ends.
+    let waited = 0;
+    const progress =
+      log && this.progressIntervalMs > 0
+        ? setInterval(() => {
+            waited += this.progressIntervalMs;
+            log(`still waiting for ${where} (${seconds(waited)} so far)`);
+          }, this.progressIntervalMs)
+        : undefined;
+    progress?.unref();
+    try {
+      return await this.exchange<T>(method, url, where, body, repeatable);
+    } finally {
+      clearInterval(progress);
+    }
+  }
+
+  private async exchange<T>(
+    method: Dispatcher.HttpMethod,
+    url: string,
+    where: string,
+    body: unknown,
+    repeatable: boolean,
+  ): Promise<T> {
     let res: Dispatcher.ResponseData;
     try {
       res = await request(url, {
@@ -154,6 +220,7 @@ export class MlflowRestClient {
         retryOptions: {
           minTimeout: Math.round(this.minRetryDelayMs * (0.5 + Math.random())),
           ...(repeatable ? { methods: REPEATABLE } : {}),
+          ...(this.log ? { retry: loggedRetry(where, this.requestTimeoutMs, this.log) } : {}),
         },
       } as Parameters<typeof request>[1]);
     } catch (err) {
@@ -164,6 +231,12 @@ export class MlflowRestClient {
       text = await res.body.text();
     } catch (err) {
       throw transportError(where, err, this.deadlineMs);
+    }
+    if (res.statusCode >= 300 && res.statusCode < 400) {
+      throw new RegistryError(
+        redirectMessage(where, url, res.statusCode, res.headers['location'], this.uriName),
+        res.statusCode,
+      );
     }
     const type = String(res.headers['content-type'] ?? '');
     const json = parseJson(text, type);
@@ -186,6 +259,113 @@ export class MlflowRestClient {
       code,
     );
   }
+}
+
+/**
+ * undici's default retry decision, with one log line for each retry it makes: what failed, attempt
+ * n of m, and the wait before the next. The default answers at once when it gives up (then the
+ * error says it all) and only after the wait when it retries, so a callback not yet called means a
+ * retry; the wait is worked out as the default does (Retry-After, else the doubling backoff).
+ */
+function loggedRetry(where: string, requestTimeoutMs: number, log: (line: string) => void): RetryCallback {
+  return (err, context, cb) => {
+    let decided = false;
+    defaultRetry(err, context, (result) => {
+      decided = true;
+      cb(result);
+    });
+    if (decided) return;
+    const o = context.opts.retryOptions ?? {};
+    const attempt = context.state.counter;
+    log(
+      `${where}: attempt ${attempt} of ${(o.maxRetries ?? 5) + 1} ${attemptFailure(err, requestTimeoutMs)}; trying again in ${seconds(retryWait(err, attempt, o))}`,
+    );
+  };
+}
+
+/** The wait undici's default retry takes before attempt `counter` + 1 (lib/handler/retry-handler.js). */
+function retryWait(err: Error, counter: number, o: RetryHandler.RetryOptions): number {
+  const max = o.maxTimeout ?? 30_000;
+  const header = (err as { headers?: Record<string, string | string[] | undefined> }).headers?.['retry-after'];
+  const raw = Array.isArray(header) ? header[0] : header;
+  const after = raw ? (Number.isNaN(Number(raw)) ? new Date(raw).getTime() - Date.now() : Number(raw) * 1000) : 0;
+  return after > 0
+    ? Math.min(after, max)
+    : Math.min((o.minTimeout ?? 500) * (o.timeoutFactor ?? 2) ** (counter - 1), max);
+}
+
+/** What one attempt ended with, in a few words (the final error, if any, says more). */
+function attemptFailure(err: Error, requestTimeoutMs: number): string {
+  if (err instanceof undiciErrors.RequestRetryError) return `answered ${err.statusCode}`;
+  const e = err as { code?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code;
+  const words: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'connection reset',
+    UND_ERR_SOCKET: 'connection closed before the answer',
+    ENOTFOUND: 'host not found',
+    UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
+    UND_ERR_HEADERS_TIMEOUT: `no answer within ${seconds(requestTimeoutMs)}`,
+    UND_ERR_BODY_TIMEOUT: `the answer stalled for ${seconds(requestTimeoutMs)}`,
+  };
+  const word = code ? words[code] : undefined;
+  return `failed: ${word ? `${word} (${code})` : (code ?? err.message)}`;
+}
+
+/** `0.25 s`, `1.5 s`, `20 s`. */
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return `${s >= 10 ? Math.round(s) : Number(s.toFixed(2))} s`;
+}
+
+/** A URL as messages show it: no user or password in it. */
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.href;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * A redirect is never followed (undici does not by default): a POST would become a GET, and the
+ * credentials must not travel to another address. The message names where it points (without
+ * credentials or query) and what to set: the server's new base URI when the Location is MLflow's
+ * API elsewhere (http to https, another host or path), else it is a sign-in page or proxy.
+ */
+function redirectMessage(
+  where: string,
+  url: string,
+  status: number,
+  location: string | string[] | undefined,
+  uriName: string,
+): string {
+  const notFollowed = 'redirects are not followed: a POST would become a GET, and credentials must not travel';
+  const raw = Array.isArray(location) ? location[0] : location;
+  let target: URL | undefined;
+  try {
+    target = raw ? new URL(raw, url) : undefined;
+  } catch {
+    target = undefined;
+  }
+  if (!target)
+    return `${where} answered ${status}, a redirect without a ${raw ? 'readable ' : ''}Location (${notFollowed})`;
+  const query = target.search ? '?…' : '';
+  target.username = '';
+  target.password = '';
+  target.search = '';
+  target.hash = '';
+  const shown = `${target.href}${query}`;
+  const api = target.pathname.indexOf('/api/2.0/mlflow/');
+  if (api >= 0 && /^https?:$/.test(target.protocol)) {
+    const base = `${target.origin}${target.pathname.slice(0, api)}`;
+    return `${where} answered ${status}: the server redirects to ${shown}: set ${uriName} to ${base} (${notFollowed})`;
+  }
+  return `${where} answered ${status}: the server redirects to ${shown}, which is not MLflow's REST API: a sign-in page or a proxy in front of MLflow? Set ${uriName} to the MLflow server's own address, or give the credentials that proxy accepts (tracking-token, extra-headers) (${notFollowed})`;
 }
 
 /** EnvHttpProxyAgent (still marked experimental, with a warning) only where a proxy is configured. */

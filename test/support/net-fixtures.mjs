@@ -446,3 +446,81 @@ export async function startForwardProxy() {
     },
   };
 }
+
+/**
+ * @typedef {object} SilentServer
+ * @property {string} url `http://127.0.0.1:<port>` (no trailing slash).
+ * @property {number} port
+ * @property {number} connections Connections accepted so far (read live).
+ * @property {() => Promise<void>} stop Closes the server and destroys open connections.
+ */
+
+/**
+ * A TCP server on 127.0.0.1:<free port> that accepts every connection, reads what is sent, and
+ * never answers: what a hung server or a firewall that drops the answers looks like, kept local.
+ * @returns {Promise<SilentServer>}
+ */
+export async function startSilentServer() {
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections += 1;
+    socket.on('error', () => {});
+    socket.resume();
+  });
+  const sockets = socketTracker(server);
+  const port = await listenOnLoopback(server);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    get connections() {
+      return connections;
+    },
+    stop: () => sockets.stop(),
+  };
+}
+
+/**
+ * A loopback port nothing listens on (one the system just handed out and took back): connecting
+ * to it is refused at once.
+ * @returns {Promise<number>}
+ */
+export async function freeLoopbackPort() {
+  const server = net.createServer();
+  const port = await listenOnLoopback(server);
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * @typedef {object} RedirectServer
+ * @property {string} url `http://127.0.0.1:<port>` (no trailing slash).
+ * @property {number} port
+ * @property {string[]} requests `METHOD path` of each request answered, in order.
+ * @property {() => Promise<void>} stop Closes the server and destroys open connections.
+ */
+
+/**
+ * An HTTP server on 127.0.0.1:<free port> that answers every request with `status` and a
+ * Location: `location(path)` gives it from the request's path (absolute or relative, as a server
+ * would send it). The body is empty, as most servers send with a redirect.
+ * @param {number} status 301, 302, 303, 307 or 308
+ * @param {(path: string) => string} location
+ * @returns {Promise<RedirectServer>}
+ */
+export async function startRedirectServer(status, location) {
+  /** @type {string[]} */
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    req.resume();
+    requests.push(`${req.method} ${req.url}`);
+    res.writeHead(status, { location: location(req.url ?? '/'), 'content-length': '0' }).end();
+  });
+  const sockets = socketTracker(server);
+  const port = await listenOnLoopback(server);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    stop: () => sockets.stop(),
+  };
+}
