@@ -69,7 +69,9 @@ describe('signs of life: one line a retry', () => {
       ),
     );
     expect(retries[1]).toMatch(
-      new RegExp(`^${escape(where)}: attempt 2 of 3 failed: no answer within 0\\.2 s .*; trying again in 0\\.0[2-6] s$`),
+      new RegExp(
+        `^${escape(where)}: attempt 2 of 3 failed: no answer within 0\\.2 s .*; trying again in 0\\.0[2-6] s$`,
+      ),
     );
     // Three attempts of 0.2 s each: the 50 ms ticks say so, counting up in steps of the interval.
     const waiting = lines.filter((l) => l.startsWith('still waiting'));
@@ -115,10 +117,7 @@ describe('signs of life: one line a retry', () => {
   it('a write that is not repeated (a create) logs no retry: the error says it all', async () => {
     const url = await scripted([{ status: 503 }]);
     const { c, lines } = client(url);
-    const err = await rejectionOf(
-      new MlflowRegistry(c).apply({ kind: 'create-model', model: 'm' }),
-      RegistryError,
-    );
+    const err = await rejectionOf(new MlflowRegistry(c).apply({ kind: 'create-model', model: 'm' }), RegistryError);
     expect(err.message).toContain('answered 503');
     expect(lines).toEqual([]);
   });
