@@ -2,6 +2,7 @@
  * The Registry port over MLflow's REST API: maps the protos' JSON shapes
  * (mlflow/protos/model_registry.proto, service.proto) to the core's plain types.
  */
+import { nearest } from '../core/policy.js';
 import type { MetricPoint, ModelVersion, Registry, RegistryOp, RunData } from '../core/registry-model.js';
 import { MlflowRestClient, RegistryError } from './rest-client.js';
 
@@ -37,6 +38,10 @@ interface ApiRun {
 }
 
 const PAGE = 1000;
+/** A missing model's hint reads one page of names sharing its first characters, never more. */
+const HINT_PAGE = 100;
+const HINT_PREFIX = 3;
+const HINT_NAMES = 3;
 
 /** Which registry API: MLflow's own (and Databricks' workspace registry), or Databricks Unity Catalog (aliases only). */
 export type RegistryFlavor = 'mlflow' | 'unity-catalog';
@@ -95,6 +100,62 @@ export class MlflowRegistry implements Registry {
       pageToken = res.next_page_token || undefined;
     } while (pageToken);
     return out;
+  }
+
+  /**
+   * The registered names closest to `name`, a model that does not exist: from ONE bounded search, a
+   * page of at most HINT_PAGE names starting (case-insensitively, ILIKE, in MLflow 2 and 3) with its
+   * first HINT_PREFIX characters, ranked by edit distance (core/policy.ts `nearest`), then names that
+   * contain it or that it contains. Never pages through the registry. `undefined` when no hint can be
+   * had: on Unity Catalog (MLflow's own client refuses filter_string on its search_registered_models,
+   * and a page of the whole metastore would say little), or when the search fails, which must never
+   * hide the error the hint is for.
+   */
+  async similarModelNames(name: string): Promise<{ prefix: string; names: string[]; matched: number } | undefined> {
+    if (!this.supportsStages || !name) return undefined;
+    const prefix = name.slice(0, HINT_PREFIX);
+    let found: string[];
+    try {
+      const res = await this.rest.get<{ registered_models?: Array<{ name: string }> }>(
+        `${this.prefix}registered-models/search`,
+        { filter: `name ILIKE ${likePattern(prefix, true)}`, max_results: HINT_PAGE },
+      );
+      found = (res.registered_models ?? []).map((m) => m.name).filter((n) => n !== name);
+    } catch {
+      return undefined;
+    }
+    const ranked: string[] = [];
+    // `nearest` ignores case and keeps the first of equals: those written as asked come first.
+    const alike = (n: string) => [...n].filter((c, i) => c === name[i]).length;
+    let rest = [...found].sort((a, b) => alike(b) - alike(a));
+    while (ranked.length < HINT_NAMES) {
+      const best = nearest(name, rest);
+      if (best === undefined) break;
+      ranked.push(best);
+      rest = rest.filter((n) => n !== best);
+    }
+    const lower = name.toLowerCase();
+    for (const n of rest) {
+      if (ranked.length >= HINT_NAMES) break;
+      if (n.toLowerCase().includes(lower) || lower.includes(n.toLowerCase())) ranked.push(n);
+    }
+    return { prefix, names: ranked, matched: found.length };
+  }
+
+  /**
+   * What to add to "model X does not exist in the registry at URL": the closest registered names
+   * (similarModelNames), or that no name starts like it; '' when no hint can be had.
+   */
+  async missingModelHint(name: string): Promise<string> {
+    const similar = await this.similarModelNames(name);
+    if (!similar) return '';
+    const { prefix, names, matched } = similar;
+    if (matched === 0) return `; no registered model's name starts with "${prefix}" (case ignored)`;
+    if (names.length === 0) return '';
+    const quoted = names.map((n) => `"${n}"`).join(', ');
+    return names.length === 1
+      ? `; the closest registered name is ${quoted}`
+      : `; the closest registered names are ${quoted}`;
   }
 
   async searchModelVersions(name: string): Promise<ModelVersion[]> {
