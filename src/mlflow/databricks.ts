@@ -6,7 +6,7 @@
  * workspace here (no network): tests use undici's MockAgent.
  */
 import { request, type Dispatcher } from 'undici';
-import { RegistryError } from './rest-client.js';
+import { redirectMessage, RegistryError } from './rest-client.js';
 
 export interface DatabricksCredentials {
   host: string;
@@ -40,6 +40,20 @@ export async function databricksToken(creds: DatabricksCredentials, dispatcher?:
     throw new RegistryError(`POST ${url} failed: ${(err as Error).message}`);
   }
   const text = await res.body.text();
+  // Never followed: the client secret must not travel to another address.
+  if (res.statusCode >= 300 && res.statusCode < 400) {
+    throw new RegistryError(
+      redirectMessage(
+        `POST ${url} (OAuth client credentials)`,
+        url,
+        res.statusCode,
+        res.headers['location'],
+        'databricks-host',
+        { path: '/oidc/v1/token', what: "the workspace's token endpoint" },
+      ),
+      res.statusCode,
+    );
+  }
   let body: { access_token?: string; error?: string; error_description?: string } = {};
   try {
     body = JSON.parse(text) as typeof body;

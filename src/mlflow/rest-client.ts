@@ -335,14 +335,17 @@ function withoutCredentials(url: string): string {
  * A redirect is never followed (undici does not by default): a POST would become a GET, and the
  * credentials must not travel to another address. The message names where it points (without
  * credentials or query) and what to set: the server's new base URI when the Location is MLflow's
- * API elsewhere (http to https, another host or path), else it is a sign-in page or proxy.
+ * API elsewhere (http to https, another host or path), else it is a sign-in page or proxy. Also
+ * for Databricks' OAuth token endpoint (databricks.ts), with its own path.
  */
-function redirectMessage(
+export function redirectMessage(
   where: string,
   url: string,
   status: number,
   location: string | string[] | undefined,
   uriName: string,
+  /** The path that marks the same API elsewhere: what precedes it is the base URI to set. */
+  api: { path: string; what: string } = { path: '/api/2.0/mlflow/', what: "MLflow's REST API" },
 ): string {
   const notFollowed = 'redirects are not followed: a POST would become a GET, and credentials must not travel';
   const raw = Array.isArray(location) ? location[0] : location;
@@ -360,12 +363,12 @@ function redirectMessage(
   target.search = '';
   target.hash = '';
   const shown = `${target.href}${query}`;
-  const api = target.pathname.indexOf('/api/2.0/mlflow/');
-  if (api >= 0 && /^https?:$/.test(target.protocol)) {
-    const base = `${target.origin}${target.pathname.slice(0, api)}`;
+  const at = target.pathname.indexOf(api.path);
+  if (at >= 0 && /^https?:$/.test(target.protocol)) {
+    const base = `${target.origin}${target.pathname.slice(0, at)}`;
     return `${where} answered ${status}: the server redirects to ${shown}: set ${uriName} to ${base} (${notFollowed})`;
   }
-  return `${where} answered ${status}: the server redirects to ${shown}, which is not MLflow's REST API: a sign-in page or a proxy in front of MLflow? Set ${uriName} to the MLflow server's own address, or give the credentials that proxy accepts (tracking-token, extra-headers) (${notFollowed})`;
+  return `${where} answered ${status}: the server redirects to ${shown}, which is not ${api.what}: a sign-in page or a proxy in front of it? Set ${uriName} to the server's own address, or give the credentials that proxy accepts (tracking-token, extra-headers) (${notFollowed})`;
 }
 
 /** EnvHttpProxyAgent (still marked experimental, with a warning) only where a proxy is configured. */

@@ -64,7 +64,7 @@ describe('redirects are named, never followed', () => {
     const s = await redirecting(302, () => '/oauth2/sign_in?rd=%2Fapi%2F2.0%2Fmlflow%2Fx');
     const err = await rejectionOf(client(s.url).get('x', {}), RegistryError);
     expect(err.message).toBe(
-      `GET ${s.url}/api/2.0/mlflow/x answered 302: the server redirects to ${s.url}/oauth2/sign_in?…, which is not MLflow's REST API: a sign-in page or a proxy in front of MLflow? Set tracking-uri to the MLflow server's own address, or give the credentials that proxy accepts (tracking-token, extra-headers) (${NOT_FOLLOWED})`,
+      `GET ${s.url}/api/2.0/mlflow/x answered 302: the server redirects to ${s.url}/oauth2/sign_in?…, which is not MLflow's REST API: a sign-in page or a proxy in front of it? Set tracking-uri to the server's own address, or give the credentials that proxy accepts (tracking-token, extra-headers) (${NOT_FOLLOWED})`,
     );
   });
 
@@ -74,5 +74,20 @@ describe('redirects are named, never followed', () => {
     expect(err.message).toBe(
       `GET ${s.url}/api/2.0/mlflow/x answered 303, a redirect without a Location (${NOT_FOLLOWED})`,
     );
+  });
+});
+
+describe('the Databricks OAuth token request', () => {
+  it('a redirect is named, and the client secret is not sent after it', async () => {
+    const { databricksToken } = await import('../../src/mlflow/databricks.js');
+    const s = await redirecting(301, (path) => `https://adb-1.azuredatabricks.net${path}`);
+    const err = await rejectionOf(
+      databricksToken({ host: s.url, clientId: 'id', clientSecret: 'client-secret-never-printed' }),
+      RegistryError,
+    );
+    expect(err.message).toBe(
+      `POST ${s.url}/oidc/v1/token (OAuth client credentials) answered 301: the server redirects to https://adb-1.azuredatabricks.net/oidc/v1/token: set databricks-host to https://adb-1.azuredatabricks.net (${NOT_FOLLOWED})`,
+    );
+    expect(s.requests).toEqual(['POST /oidc/v1/token']);
   });
 });
