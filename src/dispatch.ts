@@ -58,7 +58,9 @@ export async function runMode(settings: Settings, door: FrontDoor): Promise<Outc
   const many = manyModels(settings, policyModel);
   if (many) policy(); // a bad policy stops everything, before any request
 
-  const connected = settings.trackingUri ? await connect(settings, settings.trackingUri, door.secrets) : undefined;
+  const connected = settings.trackingUri
+    ? await connect(settings, settings.trackingUri, door.secrets, door.log)
+    : undefined;
   const registry = connected && door.wrapRegistry ? door.wrapRegistry(connected) : connected;
 
   if (settings.mode === 'history') {

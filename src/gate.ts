@@ -24,6 +24,7 @@ import { loadPolicyFile, type Policy } from './core/policy.js';
 import { sourceCommitOf } from './core/tags.js';
 import { describeTarget, targetKey } from './core/target.js';
 import {
+  missingModelMessage,
   modelUri,
   type MetricPoint,
   type ModelVersion,
@@ -120,7 +121,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     destName ? registry.getRegisteredModel(destName) : null,
     destName ? registry.searchModelVersions(destName) : [],
   ]);
-  if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+  if (!registered) throw new InputError(await missingModelMessage(registry, model));
   let candidate = selectVersion(model, req.version, versions, registered.aliases);
   if (candidate.status === 'PENDING_REGISTRATION')
     candidate = await waitForRegistration(registry, candidate, req.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS, log);
@@ -269,7 +270,7 @@ async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promi
     registry.getRegisteredModel(model),
     registry.searchModelVersions(model),
   ]);
-  if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+  if (!registered) throw new InputError(await missingModelMessage(registry, model));
   let planned;
   try {
     planned = planRollback({
@@ -369,7 +370,7 @@ async function runLint(req: GateRequest, { registry, log }: GateDeps): Promise<G
     registry.getRegisteredModel(model),
     registry.searchModelVersions(model),
   ]);
-  if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+  if (!registered) throw new InputError(await missingModelMessage(registry, model));
   const where = describeTarget(policy.target);
   const holder = currentHolder(policy.target, versions, registered.aliases);
   if (!holder) return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
@@ -521,6 +522,6 @@ export async function readHistory(registry: Registry, model: string): Promise<Hi
     registry.getRegisteredModel(model),
     registry.searchModelVersions(model),
   ]);
-  if (!registered) throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+  if (!registered) throw new InputError(await missingModelMessage(registry, model));
   return rebuildHistory(versions, cachedHistory(registered.tags));
 }

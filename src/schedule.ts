@@ -15,7 +15,7 @@ import { allHolders } from './core/holders.js';
 import { ruleHash } from './core/ledger.js';
 import { describeTarget } from './core/target.js';
 import { isGlob } from './core/glob.js';
-import type { ModelVersion, Registry } from './core/registry-model.js';
+import { missingModelMessage, type ModelVersion, type Registry } from './core/registry-model.js';
 import { runGate } from './gate.js';
 
 export interface ScheduleRequest {
@@ -74,7 +74,7 @@ async function gateModel(
         decision: 'error',
         wrote: false,
         errorKind: 'input',
-        reasons: [`model "${model}" does not exist in the registry at ${registry.url}`],
+        reasons: [await missingModelMessage(registry, model)],
       };
     if (req.mode === 'audit') return auditModel(model, policy, versions, registered.aliases, req.auditRules ?? false);
     const pending = pendingVersions(versions, policy.target, registered.aliases, req.force);

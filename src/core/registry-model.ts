@@ -110,6 +110,8 @@ export interface Registry {
   readonly supportsStages: boolean;
   /** null when the model does not exist. */
   getRegisteredModel(name: string): Promise<RegisteredModel | null>;
+  /** Optional: what to add to "model X does not exist" (the closest registered names); '' for none. */
+  missingModelHint?(name: string): Promise<string>;
   /** Names of the registered models whose name starts with `prefix` (all pages; LIKE is only a prefilter). */
   searchModelNames(prefix: string): Promise<string[]>;
   /** Every version of the model, all pages. */
@@ -124,4 +126,10 @@ export interface Registry {
   getLoggedModelMetrics(modelId: string): Promise<MetricPoint[] | null>;
   /** Performs one write; a copy-version answers the number of the version it created. */
   apply(op: RegistryOp): Promise<{ version?: string }>;
+}
+
+/** "model X does not exist in the registry at URL", with the adapter's hint if it has one (a failing hint is none). */
+export async function missingModelMessage(registry: Registry, model: string): Promise<string> {
+  const hint = await (registry.missingModelHint?.(model) ?? Promise.resolve('')).catch(() => '');
+  return `model "${model}" does not exist in the registry at ${registry.url}${hint}`;
 }
