@@ -392,7 +392,18 @@ async function commandLine(argv) {
   return run.code ?? 1;
 }
 
-const invoked = process.argv[1] ? fs.realpathSync(path.resolve(process.argv[1])) : '';
-if (invoked === fs.realpathSync(fileURLToPath(import.meta.url))) {
+/** Whether this file is the script node was started with (not a module a test or the demo imports). */
+function isMain() {
+  try {
+    return (
+      process.argv[1] !== undefined &&
+      fs.realpathSync(path.resolve(process.argv[1])) === fs.realpathSync(fileURLToPath(import.meta.url))
+    );
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
   process.exitCode = await commandLine(process.argv.slice(2));
 }

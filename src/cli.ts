@@ -129,10 +129,12 @@ const LIVE_WRITE = /^Wrote: (.*?)(?: \(v\d+\))?$/;
 /**
  * What to say about a command line node:util's parseArgs refused. An unknown flag names the
  * nearest flag that exists (and `evaluate`, for a dry-run flag), then every flag; any other
- * problem (a flag without its value, a value given to a switch) is parseArgs' own message.
+ * problem (a flag without its value, a value given to a switch) is parseArgs' own message,
+ * pointing at --help.
  */
 export function usageProblem(error: Error & { code?: string }, argv: string[]): string {
-  if (error.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return error.message;
+  if (error.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+    return `${error.message} (mlflow-promotion-gate --help lists every flag)`;
   const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? argv.find((a) => a.startsWith('-')) ?? '';
   const flag = quoted.split('=')[0]!;
   const bare = flag.replace(/^-+/, '');

@@ -56,6 +56,15 @@ describe('an unknown flag', () => {
     expect(far.stderr).not.toContain('did you mean');
   });
 
+  it('a flag without its value: parseArgs says so, pointing at --help, without the whole help text', async () => {
+    const run = await cli(['evaluate', '--model']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      "Option '--model <value>' argument missing (mlflow-promotion-gate --help lists every flag)",
+    );
+    expect(run.stderr).not.toContain('Commands (the Action');
+  });
+
   it('the list of flags is every flag parseArgs takes', () => {
     expect(ALL_FLAGS).toEqual([...STRING_FLAGS, ...LIST_FLAGS, ...BOOLEAN_FLAGS, 'json', 'help'].map((f) => `--${f}`));
     expect(new Set(ALL_FLAGS).size).toBe(ALL_FLAGS.length);
