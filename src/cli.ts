@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { EXIT_CODES, GateError, PolicyError, formatProblem } from './core/errors.js';
 import { formatHistoryLine } from './core/history.js';
+import { nearest } from './core/policy.js';
 import { safeLogText, secretSet } from './core/redact.js';
 import { plainHeadline } from './core/headline.js';
 import { checkRows, type Report } from './core/report.js';
@@ -116,6 +117,53 @@ Exit codes: 0 done, 1 rejected, 2 bad input or policy, 3 registry unreachable or
 
 const DEFAULT_PLAN = 'promotion-plan.json';
 
+/** Every flag's name, as typed (`--tracking-uri`), for the message on a flag that does not exist. */
+export const ALL_FLAGS = [...STRING_FLAGS, ...LIST_FLAGS, ...BOOLEAN_FLAGS, 'json', 'help'].map((f) => `--${f}`);
+
+/** Flags people reach for when they want a run that writes nothing: that run is the `evaluate` command. */
+const DRY_RUN_LIKE = /^-*(dry[-_]?run|dry|no[-_]?op|what[-_]?if|simulate|preview|no[-_]?write)$/i;
+
+/** The line a live write is logged with (src/registry-writes.ts); the terminal report then does not list it again. */
+const LIVE_WRITE = /^Wrote: (.*?)(?: \(v\d+\))?$/;
+
+/**
+ * What to say about a command line node:util's parseArgs refused. An unknown flag names the
+ * nearest flag that exists (and `evaluate`, for a dry-run flag), then every flag; any other
+ * problem (a flag without its value, a value given to a switch) is parseArgs' own message,
+ * pointing at --help.
+ */
+export function usageProblem(error: Error & { code?: string }, argv: string[]): string {
+  if (error.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+    return `${error.message} (mlflow-promotion-gate --help lists every flag)`;
+  const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? argv.find((a) => a.startsWith('-')) ?? '';
+  const flag = quoted.split('=')[0]!;
+  const bare = flag.replace(/^-+/, '');
+  const hints: string[] = [];
+  if (DRY_RUN_LIKE.test(bare))
+    hints.push(
+      'there is no dry-run flag: the command "evaluate" is the dry run (it decides and reports, and writes nothing), e.g. mlflow-promotion-gate evaluate --policy p.yml --version 3',
+    );
+  else {
+    const near = nearest(bare, ALL_FLAGS.map((f) => f.slice(2)).concat(BOOLEAN_FLAGS.map((f) => `no-${f}`)));
+    if (near) hints.push(`did you mean --${near}?`);
+  }
+  return [
+    `unknown flag ${flag}${hints.length ? `; ${hints.join('; ')}` : ''}`,
+    `The flags are: ${ALL_FLAGS.join(', ')} (a switch also as --no-<name>); mlflow-promotion-gate --help says what each does.`,
+  ].join('\n');
+}
+
+/** The one JSON object `--json` prints on an error: the shape of the Action's `report` output on an error. */
+export function jsonError(kind: string, message: string, extra: { wrote?: boolean; problems?: unknown[] } = {}) {
+  return {
+    decision: kind === 'conflict' ? 'conflict' : 'error',
+    errorKind: kind,
+    error: message,
+    wrote: extra.wrote ?? false,
+    ...(extra.problems ? { problems: extra.problems } : {}),
+  };
+}
+
 export async function main(
   argv: string[],
   out: (s: string) => void = (s) => process.stdout.write(s),
@@ -136,7 +184,10 @@ export async function main(
       },
     });
   } catch (e) {
-    err(`${(e as Error).message}\n\n${HELP}`);
+    const problem = usageProblem(e as Error, argv);
+    // The flags are unreadable, but --json may still be among them: a script gets its one object.
+    if (argv.includes('--json')) out(`${JSON.stringify(jsonError('input', problem), null, 2)}\n`);
+    err(`${problem}\n`);
     return EXIT.input;
   }
   const { values, positionals } = parsed;
@@ -146,9 +197,9 @@ export async function main(
   }
   const command = positionals[0];
   if (!command || !(MODES as readonly string[]).includes(command) || positionals.length > 1) {
-    err(
-      `${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}; one of ${MODES.join(', ')}\n\n${HELP}`,
-    );
+    const problem = `${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}; one of ${MODES.join(', ')}`;
+    if (values.json) out(`${JSON.stringify(jsonError('input', problem), null, 2)}\n`);
+    err(`${problem}\n\n${HELP}`);
     return EXIT.input;
   }
   const flags = values as Record<string, string | string[] | boolean | undefined>;
@@ -161,10 +212,16 @@ export async function main(
   // The same secrets as the Action masks, redacted from everything printed.
   const secrets = secretSet(secretInputs(getInput, process.env));
   const redact = secrets.redact;
+  // The writes printed as they were made ("Wrote: ..."): the report below does not list them again.
+  const shownLive = new Set<string>();
   try {
     const settings = readSettings(getInput, process.env);
     const outcome = await runMode(settings, {
-      log: (m) => err(`${safeLogText(redact(m))}\n`),
+      log: (m) => {
+        const live = LIVE_WRITE.exec(m);
+        if (live) shownLive.add(live[1]!).add(m.slice('Wrote: '.length));
+        err(`${safeLogText(redact(m))}\n`);
+      },
       warn: (m) => err(`warning: ${safeLogText(redact(m))}\n`),
       secrets,
       context: { ...ledgerContext(), actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli' },
@@ -174,18 +231,39 @@ export async function main(
       await writeFile(file, redact(JSON.stringify(outcome.planFile, null, 2)));
       err(`Plan written to ${file}; apply it with: mlflow-promotion-gate apply --plan ${file}\n`);
     }
-    out(redact(values.json ? `${JSON.stringify(jsonOf(outcome), null, 2)}\n` : renderOutcome(outcome, settings.mode)));
+    out(
+      redact(
+        values.json
+          ? `${JSON.stringify(jsonOf(outcome), null, 2)}\n`
+          : renderOutcome(outcome, settings.mode, shownLive),
+      ),
+    );
+    if (outcome.kind === 'history' && outcome.history.length === 0 && values.json) err(`${noHistory(outcome.model)}\n`);
     if (outcome.verdict?.level === 'failed') err(`${redact(outcome.verdict.message)}\n`);
     return outcome.exitCode;
   } catch (e) {
+    const kind = e instanceof GateError ? e.kind : 'registry';
+    const message = redact((e as Error).message);
+    if (values.json) {
+      const problems =
+        e instanceof PolicyError ? e.problems.map((p) => ({ ...p, message: redact(p.message) })) : undefined;
+      const wrote = e instanceof GateError && e.wrote;
+      out(
+        `${redact(JSON.stringify(jsonError(kind, message, { wrote, ...(problems ? { problems } : {}) }), null, 2))}\n`,
+      );
+    }
     if (e instanceof PolicyError) {
       err(`${e.problems.map((p) => redact(formatProblem(p))).join('\n')}\n`);
       return EXIT.policy;
     }
-    const kind = e instanceof GateError ? e.kind : 'registry';
-    err(`${kind} error: ${redact((e as Error).message)}\n`);
+    err(`${kind} error: ${message}\n`);
     return EXIT[kind];
   }
+}
+
+/** What `history` says of a model the gate never promoted nor restored. */
+export function noHistory(model: string): string {
+  return `no promotion history for model ${model}: the gate has not promoted or restored any of its versions`;
 }
 
 function jsonOf(outcome: Outcome): unknown {
@@ -194,12 +272,12 @@ function jsonOf(outcome: Outcome): unknown {
   return { decision: outcome.decision, results: outcome.results };
 }
 
-function renderOutcome(outcome: Outcome, mode: Mode): string {
-  if (outcome.kind === 'report') return renderTerminal(outcome.report);
+function renderOutcome(outcome: Outcome, mode: Mode, shownLive: ReadonlySet<string>): string {
+  if (outcome.kind === 'report') return renderTerminal(outcome.report, shownLive);
   if (outcome.kind === 'history') {
     return outcome.history.length
       ? `${outcome.history.map(formatHistoryLine).join('\n')}\n`
-      : `no history recorded for ${outcome.model}\n`;
+      : `${noHistory(outcome.model)}\n`;
   }
   return renderResults(outcome.results, outcome.decision, mode);
 }
@@ -213,8 +291,14 @@ function renderResults(results: ModelResult[], decision: Decision, mode: Mode): 
   return [`${mode} over ${results.length} model(s): ${plainHeadline({ decision })}`, '', ...lines, ''].join('\n');
 }
 
-/** A readable table for a terminal. */
-export function renderTerminal(report: Report): string {
+/**
+ * A readable table for a terminal. `shownLive` holds the writes already printed as they were
+ * made (the "Wrote:" lines on stderr): each write is printed once, so those are counted, not
+ * listed again; a write the registry shows that was not printed live is listed.
+ */
+export function renderTerminal(report: Report, shownLive: ReadonlySet<string> = new Set()): string {
+  const unshown = report.applied.filter((a) => !shownLive.has(a));
+  const live = report.applied.length - unshown.length;
   const rows = checkRows(report);
   const widths = rows[0]!.map((_, i) => Math.min(48, Math.max(...rows.map((r) => r[i]!.length))));
   const line = (r: string[]) =>
@@ -230,7 +314,13 @@ export function renderTerminal(report: Report): string {
       : []),
     ...report.reasons.map((r) => `- ${r}`),
     ...(report.applied.length
-      ? ['', 'Written:', ...report.applied.map((a) => `  ${a}`)]
+      ? [
+          '',
+          ...(live
+            ? [`${live} registry write${live === 1 ? '' : 's'} made (each printed above as "Wrote:" when made)`]
+            : []),
+          ...(unshown.length ? ['Written:', ...unshown.map((a) => `  ${a}`)] : []),
+        ]
       : report.plan.length
         ? ['', report.mode === 'promote' ? 'Planned:' : 'Would write (promote):', ...report.plan.map((p) => `  ${p}`)]
         : []),

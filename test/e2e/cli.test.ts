@@ -61,7 +61,12 @@ describe('the CLI', () => {
       url,
     ]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('Written:');
+    // Each write printed once: as it is made (stderr), then counted in the report, not listed again.
+    const move = `move ${model} v2 to stage Production (archiving the versions there now)`;
+    expect(run.stderr).toContain(`Wrote: ${move}`);
+    expect((run.stdout + run.stderr).split(move).length - 1).toBe(1);
+    expect(run.stdout).toMatch(/\d+ registry writes made \(each printed above as "Wrote:" when made\)/);
+    expect(run.stdout).not.toContain('Written:');
     expect(await stagesOf(py(), model)).toEqual({ '1': 'Archived', '2': 'Production', '3': 'None' });
   });
 
