@@ -37313,6 +37313,11 @@ function byVersionNumber(a, b) {
 function modelUri(model, version) {
     return `models:/${model}/${version}`;
 }
+/** "model X does not exist in the registry at URL", with the adapter's hint if it has one (a failing hint is none). */
+async function missingModelMessage(registry, model) {
+    const hint = await (registry.missingModelHint?.(model) ?? Promise.resolve('')).catch(() => '');
+    return `model "${model}" does not exist in the registry at ${registry.url}${hint}`;
+}
 
 ;// CONCATENATED MODULE: ./src/core/tags.ts
 /**
@@ -37915,6 +37920,10 @@ function formatHistory(history, max = 20) {
     return text;
 }
 /** One history entry as a line for a log or a terminal. */
+/** What `history` says of a model the gate never promoted nor restored. */
+function noHistory(model) {
+    return `no promotion history for model ${model}: the gate has not promoted or restored any of its versions`;
+}
 function formatHistoryLine(h) {
     return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
 }
@@ -40283,7 +40292,7 @@ async function runGate(req, deps) {
         destName ? registry.searchModelVersions(destName) : [],
     ]);
     if (!registered)
-        throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+        throw new InputError(await missingModelMessage(registry, model));
     let candidate = selectVersion(model, req.version, versions, registered.aliases);
     if (candidate.status === 'PENDING_REGISTRATION')
         candidate = await waitForRegistration(registry, candidate, req.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS, log);
@@ -40412,7 +40421,7 @@ async function runRollback(req, { registry, log }) {
         registry.searchModelVersions(model),
     ]);
     if (!registered)
-        throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+        throw new InputError(await missingModelMessage(registry, model));
     let planned;
     try {
         planned = planRollback({
@@ -40503,7 +40512,7 @@ async function runLint(req, { registry, log }) {
         registry.searchModelVersions(model),
     ]);
     if (!registered)
-        throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+        throw new InputError(await missingModelMessage(registry, model));
     const where = describeTarget(policy.target);
     const holder = currentHolder(policy.target, versions, registered.aliases);
     if (!holder)
@@ -40615,7 +40624,7 @@ async function readHistory(registry, model) {
         registry.searchModelVersions(model),
     ]);
     if (!registered)
-        throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+        throw new InputError(await missingModelMessage(registry, model));
     return rebuildHistory(versions, cachedHistory(registered.tags));
 }
 
@@ -40848,6 +40857,7 @@ function auditHolder(target, holder, currentRuleHash) {
 
 
 
+
 async function runScheduled(req, { registry, log }) {
     const file = loadPolicyFile(req.policyText, req.policyFile); // a bad policy stops everything, before any request
     const prefixes = [...new Set(req.patterns.filter(isGlob).map(likePrefix))];
@@ -40878,7 +40888,7 @@ async function gateModel(model, req, file, registry, log) {
                 decision: 'error',
                 wrote: false,
                 errorKind: 'input',
-                reasons: [`model "${model}" does not exist in the registry at ${registry.url}`],
+                reasons: [await missingModelMessage(registry, model)],
             };
         if (req.mode === 'audit')
             return auditModel(model, policy, versions, registered.aliases, req.auditRules ?? false);
@@ -40967,6 +40977,38 @@ const DEFAULT_TRANSPORT = {
     maxRetryDelayMs: 10_000,
     deadlineMs: 120_000,
 };
+/** How often a request still waiting for its answer says so (the REST client's `progressIntervalMs`). */
+const PROGRESS_INTERVAL_MS = 10_000;
+/**
+ * A server URI as people paste it, made the server's base URI: the MLflow UI's page (`/#/models/…`)
+ * and the REST API's path (`/api/2.0/mlflow`, or the UI's `/ajax-api/2.0/mlflow`, with or without an
+ * endpoint after it) are cut off, since the client appends `/api/2.0/mlflow/<endpoint>` itself.
+ * `label` names where the URI came from (`tracking-uri`, `MLFLOW_TRACKING_URI`, …) in the note,
+ * which says what was cut and what is used; no note when nothing was. A fragment that is not the
+ * UI's (`#top`) is left for the caller to refuse. Pure: no URL validation here.
+ */
+function pastedServerUri(label, raw) {
+    let uri = raw.trim();
+    let ui = false;
+    const hash = uri.indexOf('#');
+    if (hash >= 0 && /^#(\/|$)/.test(uri.slice(hash))) {
+        uri = uri.slice(0, hash);
+        ui = true;
+    }
+    uri = uri.replace(/\/+$/, '');
+    const api = /\/(?:ajax-)?api\/2\.0\/mlflow(?:\/[^?#]*)?$/.exec(uri);
+    if (api)
+        uri = uri.slice(0, api.index).replace(/\/+$/, '');
+    if (!ui && !api)
+        return { uri: raw };
+    // A UI page's own query (its filters) is not repeated.
+    const shown = raw.trim().replace(/(#[^?]*)\?.*$/, '$1?…');
+    const what = [
+        ...(ui ? ["is the MLflow UI's address"] : []),
+        ...(api ? [`ends with ${api[0].replace(/\/+$/, '')}`] : []),
+    ].join(' and ');
+    return { uri, note: `${label}: ${shown} ${what}: using ${uri}` };
+}
 
 ;// CONCATENATED MODULE: ./src/mlflow/rest-client.ts
 /**
@@ -40974,6 +41016,9 @@ const DEFAULT_TRANSPORT = {
  * retries of idempotent requests by undici's own retry interceptor; proxies from
  * HTTPS_PROXY/NO_PROXY by EnvHttpProxyAgent. Shapes follow mlflow/protos.
  * The token never appears in an error: messages name the method, URL and status.
+ * Signs of life go to the log it is given: one line a retry (what failed, attempt n of m, the
+ * wait), and a line every progressIntervalMs while a request still waits. Redirects are never
+ * followed (a POST would become a GET, and credentials must not travel): they are named.
  */
 
 
@@ -41010,12 +41055,28 @@ class RegistryError extends GateError {
         this.errorCode = errorCode;
     }
 }
+/**
+ * undici's own retry decision (which failures, which methods, how many times, how long to wait),
+ * RetryHandler[kRetryHandlerDefaultRetry] in lib/handler/retry-handler.js: the symbol is not
+ * exported, so it is found by its description. The client only wraps it to log (loggedRetry).
+ */
+const defaultRetry = (() => {
+    const key = Object.getOwnPropertySymbols(undici.RetryHandler).find((s) => s.description === 'retry agent default retry');
+    const fn = key === undefined ? undefined : undici.RetryHandler[key];
+    if (typeof fn !== 'function')
+        throw new Error("undici's RetryHandler has no default retry decision (kRetryHandlerDefaultRetry): undici 6 is needed");
+    return fn;
+})();
 class MlflowRestClient {
     baseUrl;
     dispatcher;
     headers;
     deadlineMs;
     minRetryDelayMs;
+    requestTimeoutMs;
+    log;
+    progressIntervalMs;
+    uriName;
     constructor(trackingUri, auth, opts = {}) {
         this.baseUrl = trackingUri.replace(/\/+$/, '');
         const t = { ...DEFAULT_TRANSPORT, ...opts.transport };
@@ -41052,6 +41113,10 @@ class MlflowRestClient {
                 }));
         this.deadlineMs = t.deadlineMs;
         this.minRetryDelayMs = t.minRetryDelayMs;
+        this.requestTimeoutMs = t.requestTimeoutMs;
+        this.log = opts.log;
+        this.progressIntervalMs = opts.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
+        this.uriName = opts.uriName ?? 'tracking-uri';
         this.headers = { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate', ...(opts.extraHeaders ?? {}) };
         if (auth.kind === 'bearer')
             this.headers['authorization'] = `Bearer ${auth.token}`;
@@ -41076,7 +41141,25 @@ class MlflowRestClient {
     /** One request to `/api/2.0/mlflow/<endpoint>`; the parsed JSON answer, or a RegistryError. */
     async call(method, endpoint, body, repeatable = false) {
         const url = `${this.baseUrl}/api/2.0/mlflow/${endpoint}`;
-        const where = `${method} ${url}`;
+        const where = `${method} ${withoutCredentials(url)}`;
+        const log = this.log;
+        // A request still waiting says so at a steady interval; cleared when it ends, however it ends.
+        let waited = 0;
+        const progress = log && this.progressIntervalMs > 0
+            ? setInterval(() => {
+                waited += this.progressIntervalMs;
+                log(`still waiting for ${where} (${seconds(waited)} so far)`);
+            }, this.progressIntervalMs)
+            : undefined;
+        progress?.unref();
+        try {
+            return await this.exchange(method, url, where, body, repeatable);
+        }
+        finally {
+            clearInterval(progress);
+        }
+    }
+    async exchange(method, url, where, body, repeatable) {
         let res;
         try {
             res = await (0,undici.request)(url, {
@@ -41091,6 +41174,7 @@ class MlflowRestClient {
                 retryOptions: {
                     minTimeout: Math.round(this.minRetryDelayMs * (0.5 + Math.random())),
                     ...(repeatable ? { methods: REPEATABLE } : {}),
+                    ...(this.log ? { retry: loggedRetry(where, this.requestTimeoutMs, this.log) } : {}),
                 },
             });
         }
@@ -41103,6 +41187,9 @@ class MlflowRestClient {
         }
         catch (err) {
             throw transportError(where, err, this.deadlineMs);
+        }
+        if (res.statusCode >= 300 && res.statusCode < 400) {
+            throw new RegistryError(redirectMessage(where, url, res.statusCode, res.headers['location'], this.uriName), res.statusCode);
         }
         const type = String(res.headers['content-type'] ?? '');
         const json = parseJson(text, type);
@@ -41117,6 +41204,107 @@ class MlflowRestClient {
         const detail = code ? `${code}: ${String(mlflowError?.message ?? '')}` : describeBody(text, type);
         throw new RegistryError(`${where} answered ${res.statusCode}${statusHint(res.statusCode)}: ${detail}`, res.statusCode, code);
     }
+}
+/**
+ * undici's default retry decision, with one log line for each retry it makes: what failed, attempt
+ * n of m, and the wait before the next. The default answers at once when it gives up (then the
+ * error says it all) and only after the wait when it retries, so a callback not yet called means a
+ * retry; the wait is worked out as the default does (Retry-After, else the doubling backoff).
+ */
+function loggedRetry(where, requestTimeoutMs, log) {
+    return (err, context, cb) => {
+        let decided = false;
+        defaultRetry(err, context, (result) => {
+            decided = true;
+            cb(result);
+        });
+        if (decided)
+            return;
+        const o = context.opts.retryOptions ?? {};
+        const attempt = context.state.counter;
+        log(`${where}: attempt ${attempt} of ${(o.maxRetries ?? 5) + 1} ${attemptFailure(err, requestTimeoutMs)}; trying again in ${seconds(retryWait(err, attempt, o))}`);
+    };
+}
+/** The wait undici's default retry takes before attempt `counter` + 1 (lib/handler/retry-handler.js). */
+function retryWait(err, counter, o) {
+    const max = o.maxTimeout ?? 30_000;
+    const header = err.headers?.['retry-after'];
+    const raw = Array.isArray(header) ? header[0] : header;
+    const after = raw ? (Number.isNaN(Number(raw)) ? new Date(raw).getTime() - Date.now() : Number(raw) * 1000) : 0;
+    return after > 0
+        ? Math.min(after, max)
+        : Math.min((o.minTimeout ?? 500) * (o.timeoutFactor ?? 2) ** (counter - 1), max);
+}
+/** What one attempt ended with, in a few words (the final error, if any, says more). */
+function attemptFailure(err, requestTimeoutMs) {
+    if (err instanceof undici.errors.RequestRetryError)
+        return `answered ${err.statusCode}`;
+    const e = err;
+    const code = e.code ?? e.cause?.code;
+    const words = {
+        ECONNREFUSED: 'connection refused',
+        ECONNRESET: 'connection reset',
+        UND_ERR_SOCKET: 'connection closed before the answer',
+        ENOTFOUND: 'host not found',
+        UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
+        UND_ERR_HEADERS_TIMEOUT: `no answer within ${seconds(requestTimeoutMs)}`,
+        UND_ERR_BODY_TIMEOUT: `the answer stalled for ${seconds(requestTimeoutMs)}`,
+    };
+    const word = code ? words[code] : undefined;
+    return `failed: ${word ? `${word} (${code})` : (code ?? err.message)}`;
+}
+/** `0.25 s`, `1.5 s`, `20 s`. */
+function seconds(ms) {
+    const s = ms / 1000;
+    return `${s >= 10 ? Math.round(s) : Number(s.toFixed(2))} s`;
+}
+/** A URL as messages show it: no user or password in it. */
+function withoutCredentials(url) {
+    try {
+        const u = new URL(url);
+        if (!u.username && !u.password)
+            return url;
+        u.username = '';
+        u.password = '';
+        return u.href;
+    }
+    catch {
+        return url;
+    }
+}
+/**
+ * A redirect is never followed (undici does not by default): a POST would become a GET, and the
+ * credentials must not travel to another address. The message names where it points (without
+ * credentials or query) and what to set: the server's new base URI when the Location is MLflow's
+ * API elsewhere (http to https, another host or path), else it is a sign-in page or proxy. Also
+ * for Databricks' OAuth token endpoint (databricks.ts), with its own path.
+ */
+function redirectMessage(where, url, status, location, uriName, 
+/** The path that marks the same API elsewhere: what precedes it is the base URI to set. */
+api = { path: '/api/2.0/mlflow/', what: "MLflow's REST API" }) {
+    const notFollowed = 'redirects are not followed: a POST would become a GET, and credentials must not travel';
+    const raw = Array.isArray(location) ? location[0] : location;
+    let target;
+    try {
+        target = raw ? new URL(raw, url) : undefined;
+    }
+    catch {
+        target = undefined;
+    }
+    if (!target)
+        return `${where} answered ${status}, a redirect without a ${raw ? 'readable ' : ''}Location (${notFollowed})`;
+    const query = target.search ? '?…' : '';
+    target.username = '';
+    target.password = '';
+    target.search = '';
+    target.hash = '';
+    const shown = `${target.href}${query}`;
+    const at = target.pathname.indexOf(api.path);
+    if (at >= 0 && /^https?:$/.test(target.protocol)) {
+        const base = `${target.origin}${target.pathname.slice(0, at)}`;
+        return `${where} answered ${status}: the server redirects to ${shown}: set ${uriName} to ${base} (${notFollowed})`;
+    }
+    return `${where} answered ${status}: the server redirects to ${shown}, which is not ${api.what}: a sign-in page or a proxy in front of it? Set ${uriName} to the server's own address, or give the credentials that proxy accepts (tracking-token, extra-headers) (${notFollowed})`;
 }
 /** EnvHttpProxyAgent (still marked experimental, with a warning) only where a proxy is configured. */
 function usesProxy(env) {
@@ -41221,6 +41409,10 @@ async function databricksToken(creds, dispatcher) {
         throw new RegistryError(`POST ${url} failed: ${err.message}`);
     }
     const text = await res.body.text();
+    // Never followed: the client secret must not travel to another address.
+    if (res.statusCode >= 300 && res.statusCode < 400) {
+        throw new RegistryError(redirectMessage(`POST ${url} (OAuth client credentials)`, url, res.statusCode, res.headers['location'], 'databricks-host', { path: '/oidc/v1/token', what: "the workspace's token endpoint" }), res.statusCode);
+    }
     let body = {};
     try {
         body = JSON.parse(text);
@@ -41238,8 +41430,17 @@ async function databricksToken(creds, dispatcher) {
 }
 
 ;// CONCATENATED MODULE: ./src/mlflow/registry.ts
+/**
+ * The Registry port over MLflow's REST API: maps the protos' JSON shapes
+ * (mlflow/protos/model_registry.proto, service.proto) to the core's plain types.
+ */
+
 
 const PAGE = 1000;
+/** A missing model's hint reads one page of names sharing its first characters, never more. */
+const HINT_PAGE = 100;
+const HINT_PREFIX = 3;
+const HINT_NAMES = 3;
 class MlflowRegistry {
     rest;
     tracking;
@@ -41284,6 +41485,65 @@ class MlflowRegistry {
             pageToken = res.next_page_token || undefined;
         } while (pageToken);
         return out;
+    }
+    /**
+     * The registered names closest to `name`, a model that does not exist: from ONE bounded search, a
+     * page of at most HINT_PAGE names starting (case-insensitively, ILIKE, in MLflow 2 and 3) with its
+     * first HINT_PREFIX characters, ranked by edit distance (core/policy.ts `nearest`), then names that
+     * contain it or that it contains. Never pages through the registry. `undefined` when no hint can be
+     * had: on Unity Catalog (MLflow's own client refuses filter_string on its search_registered_models,
+     * and a page of the whole metastore would say little), or when the search fails, which must never
+     * hide the error the hint is for.
+     */
+    async similarModelNames(name) {
+        if (!this.supportsStages || !name)
+            return undefined;
+        const prefix = name.slice(0, HINT_PREFIX);
+        let found;
+        try {
+            const res = await this.rest.get(`${this.prefix}registered-models/search`, { filter: `name ILIKE ${likePattern(prefix, true)}`, max_results: HINT_PAGE });
+            found = (res.registered_models ?? []).map((m) => m.name).filter((n) => n !== name);
+        }
+        catch {
+            return undefined;
+        }
+        const ranked = [];
+        // `nearest` ignores case and keeps the first of equals: those written as asked come first.
+        const alike = (n) => [...n].filter((c, i) => c === name[i]).length;
+        let rest = [...found].sort((a, b) => alike(b) - alike(a));
+        while (ranked.length < HINT_NAMES) {
+            const best = nearest(name, rest);
+            if (best === undefined)
+                break;
+            ranked.push(best);
+            rest = rest.filter((n) => n !== best);
+        }
+        const lower = name.toLowerCase();
+        for (const n of rest) {
+            if (ranked.length >= HINT_NAMES)
+                break;
+            if (n.toLowerCase().includes(lower) || lower.includes(n.toLowerCase()))
+                ranked.push(n);
+        }
+        return { prefix, names: ranked, matched: found.length };
+    }
+    /**
+     * What to add to "model X does not exist in the registry at URL": the closest registered names
+     * (similarModelNames), or that no name starts like it; '' when no hint can be had.
+     */
+    async missingModelHint(name) {
+        const similar = await this.similarModelNames(name);
+        if (!similar)
+            return '';
+        const { prefix, names, matched } = similar;
+        if (matched === 0)
+            return `; no registered model's name starts with "${prefix}" (case ignored)`;
+        if (names.length === 0)
+            return '';
+        const quoted = names.map((n) => `"${n}"`).join(', ');
+        return names.length === 1
+            ? `; the closest registered name is ${quoted}`
+            : `; the closest registered names are ${quoted}`;
     }
     async searchModelVersions(name) {
         const out = [];
@@ -41499,8 +41759,14 @@ function likePattern(text, prefix) {
 
 
 
-/** The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server, with TLS and headers. */
-async function connect(settings, trackingUri, secrets) {
+/**
+ * The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server,
+ * with TLS and headers. `log` gets the signs of life (each retry, a request still waiting) and what
+ * was cut from a pasted URI: the door's log (the CLI's goes to stderr, the Action's to core.info).
+ */
+async function connect(settings, trackingUri, secrets, log) {
+    for (const note of settings.uriNotes ?? [])
+        log?.(note);
     const pem = async (path, what) => {
         if (!path)
             return undefined;
@@ -41519,6 +41785,7 @@ async function connect(settings, trackingUri, secrets) {
         tls: { ...(ca ? { ca } : {}), ...(clientPem ? { clientPem } : {}), insecure: settings.tls.insecure },
         extraHeaders: settings.extraHeaders,
         transport: settings.transport,
+        ...(log ? { log } : {}),
     };
     let auth = settings.auth;
     if (settings.databricks && !settings.databricks.token) {
@@ -41526,8 +41793,13 @@ async function connect(settings, trackingUri, secrets) {
         secrets.add(token); // short-lived, but a credential all the same
         auth = { kind: 'bearer', token };
     }
-    const tracking = new MlflowRestClient(trackingUri, auth, options);
-    return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking, tracking, settings.registryFlavor);
+    const tracking = new MlflowRestClient(trackingUri, auth, {
+        ...options,
+        uriName: settings.databricks ? 'databricks-host' : 'tracking-uri',
+    });
+    return new MlflowRegistry(settings.registryUri
+        ? new MlflowRestClient(settings.registryUri, auth, { ...options, uriName: 'registry-uri' })
+        : tracking, tracking, settings.registryFlavor);
 }
 /** Who and where, from the runner's environment (github.context reads the same variables). */
 function ledgerContext() {
@@ -41604,7 +41876,9 @@ async function runMode(settings, door) {
     const many = manyModels(settings, policyModel);
     if (many)
         policy(); // a bad policy stops everything, before any request
-    const connected = settings.trackingUri ? await connect(settings, settings.trackingUri, door.secrets) : undefined;
+    const connected = settings.trackingUri
+        ? await connect(settings, settings.trackingUri, door.secrets, door.log)
+        : undefined;
     const registry = connected && door.wrapRegistry ? door.wrapRegistry(connected) : connected;
     if (settings.mode === 'history') {
         const model = settings.model ?? policyModel();
@@ -41726,13 +42000,14 @@ function readSettings(getInput, env, event = {}) {
     const databricks = rawTracking === 'databricks' || registryRaw === 'databricks-uc'
         ? databricksSettings(input, env, rawTracking)
         : undefined;
+    const uriNotes = [];
     const uri = databricks
         ? databricks.host
         : mode === 'lint' && !rawTracking
             ? undefined
-            : trackingUri(input('tracking-uri'), env);
+            : trackingUri(input('tracking-uri'), env, uriNotes);
     const registryUri = registryRaw && registryRaw !== 'databricks-uc' && registryRaw !== 'databricks'
-        ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw)
+        ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw, uriNotes)
         : undefined;
     const auth = databricks?.token
         ? { kind: 'bearer', token: databricks.token }
@@ -41755,6 +42030,7 @@ function readSettings(getInput, env, event = {}) {
     return {
         ...(uri ? { trackingUri: uri } : {}),
         ...(registryUri && registryUri !== uri ? { registryUri } : {}),
+        ...(uriNotes.length ? { uriNotes } : {}),
         auth,
         tls: tlsSettings(input, env),
         extraHeaders,
@@ -41826,15 +42102,19 @@ function transportSettings(input, env) {
         deadlineMs,
     };
 }
-function trackingUri(fromInput, env) {
+function trackingUri(fromInput, env, notes) {
     const source = fromInput ? 'input "tracking-uri"' : 'MLFLOW_TRACKING_URI';
     const raw = fromInput || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
     if (!raw)
         throw new InputError('input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI: give the URL of the MLflow tracking server, e.g. https://mlflow.example.com');
-    return httpUrl(source, raw);
+    return httpUrl(source, raw, notes);
 }
 /** An http(s) URL without credentials, query or fragment; `source` names the input or variable in errors. */
-function httpUrl(source, raw) {
+function httpUrl(source, pasted, notes) {
+    // An MLflow server's URI with the UI's page or the API's path pasted after it: cut off, and said so (notes).
+    const { uri: raw, note } = notes ? pastedServerUri(source.replace(/^input "(.*)"$/, '$1'), pasted) : { uri: pasted };
+    if (note)
+        notes?.push(note);
     let url;
     try {
         url = new URL(raw);
@@ -42088,6 +42368,7 @@ function parseBoolean(name, raw, fallback) {
 
 
 
+
 function setReportOutputs(report, redact) {
     setOutput('decision', report.decision);
     setOutput('wrote', String(report.wrote));
@@ -42171,9 +42452,12 @@ async function writeScheduleSummary(results, decision, redact) {
 /** `mode: history`: the ledger's history of the model as a table. */
 async function writeHistorySummary(model, history, redact) {
     const e = (t) => escapeCell(redact(t));
-    const s = summary
-        .addHeading(`MLflow promotion gate: history of ${e(model)}`, 2)
-        .addTable([
+    const s = summary.addHeading(`MLflow promotion gate: history of ${e(model)}`, 2);
+    if (history.length === 0) {
+        await writeSummary(s.addRaw(e(noHistory(model)), true));
+        return;
+    }
+    s.addTable([
         ['When', 'Version', 'Decision', 'Target', 'Replaced', 'By', 'Reason'].map((h) => ({ data: h, header: true })),
         ...history.map((h) => [
             e(h.at),
@@ -42254,9 +42538,7 @@ async function run(deps = {}) {
             setOutput('model', outcome.model);
             setOutput('history', JSON.stringify(outcome.history));
             await writeHistorySummary(outcome.model, outcome.history, redact);
-            info(outcome.history.length
-                ? outcome.history.map(formatHistoryLine).join('\n')
-                : `no history recorded for ${outcome.model}`);
+            info(outcome.history.length ? outcome.history.map(formatHistoryLine).join('\n') : noHistory(outcome.model));
         }
         else if (outcome.kind === 'scheduled') {
             const { results, decision } = outcome;

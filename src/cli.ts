@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { EXIT_CODES, GateError, PolicyError, formatProblem } from './core/errors.js';
-import { formatHistoryLine } from './core/history.js';
+import { formatHistoryLine, noHistory } from './core/history.js';
 import { nearest } from './core/policy.js';
 import { safeLogText, secretSet } from './core/redact.js';
 import { plainHeadline } from './core/headline.js';
@@ -259,11 +259,6 @@ export async function main(
     err(`${kind} error: ${message}\n`);
     return EXIT[kind];
   }
-}
-
-/** What `history` says of a model the gate never promoted nor restored. */
-export function noHistory(model: string): string {
-  return `no promotion history for model ${model}: the gate has not promoted or restored any of its versions`;
 }
 
 function jsonOf(outcome: Outcome): unknown {

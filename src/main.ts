@@ -13,7 +13,7 @@ import type { Registry } from './core/registry-model.js';
 import { safeLogText, secretSet, type Redactor, type SecretSet } from './core/redact.js';
 import { commentMarker, renderComment } from './core/comment.js';
 import { heading } from './core/headline.js';
-import { formatHistoryLine } from './core/history.js';
+import { formatHistoryLine, noHistory } from './core/history.js';
 import { runMode } from './dispatch.js';
 import { commentOnPullRequest } from './github/pr-comment.js';
 import { forkWithoutServer, readSettings, secretInputs, type EventInfo } from './github/inputs.js';
@@ -70,11 +70,7 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
       core.setOutput('model', outcome.model);
       core.setOutput('history', JSON.stringify(outcome.history));
       await writeHistorySummary(outcome.model, outcome.history, redact);
-      info(
-        outcome.history.length
-          ? outcome.history.map(formatHistoryLine).join('\n')
-          : `no history recorded for ${outcome.model}`,
-      );
+      info(outcome.history.length ? outcome.history.map(formatHistoryLine).join('\n') : noHistory(outcome.model));
     } else if (outcome.kind === 'scheduled') {
       const { results, decision } = outcome;
       core.setOutput('decision', decision);

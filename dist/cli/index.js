@@ -34194,7 +34194,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   iW: () => (/* binding */ main)
 });
 
-// UNUSED EXPORTS: BOOLEAN_FLAGS, EXIT, LIST_FLAGS, STRING_FLAGS, renderTerminal
+// UNUSED EXPORTS: ALL_FLAGS, BOOLEAN_FLAGS, EXIT, LIST_FLAGS, STRING_FLAGS, jsonError, renderTerminal, usageProblem
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
@@ -34583,6 +34583,11 @@ function byVersionNumber(a, b) {
 function modelUri(model, version) {
     return `models:/${model}/${version}`;
 }
+/** "model X does not exist in the registry at URL", with the adapter's hint if it has one (a failing hint is none). */
+async function missingModelMessage(registry, model) {
+    const hint = await (registry.missingModelHint?.(model) ?? Promise.resolve('')).catch(() => '');
+    return `model "${model}" does not exist in the registry at ${registry.url}${hint}`;
+}
 
 ;// CONCATENATED MODULE: ./src/core/history.ts
 /**
@@ -34624,6 +34629,10 @@ function formatHistory(history, max = 20) {
     return text;
 }
 /** One history entry as a line for a log or a terminal. */
+/** What `history` says of a model the gate never promoted nor restored. */
+function noHistory(model) {
+    return `no promotion history for model ${model}: the gate has not promoted or restored any of its versions`;
+}
 function formatHistoryLine(h) {
     return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
 }
@@ -34668,95 +34677,25 @@ function rebuildHistory(versions, cache) {
     return entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : compareVersions(b.version, a.version)));
 }
 
-;// CONCATENATED MODULE: ./src/core/redact.ts
-const REDACTED = '***';
-/** The forms in which a secret may leak: as is, URL-encoded, and the Basic-auth base64 of user:password. */
-function secretForms(secrets) {
-    const forms = new Set();
-    for (const s of [secrets.token, secrets.password]) {
-        if (s) {
-            forms.add(s);
-            forms.add(encodeURIComponent(s));
-        }
-    }
-    if (secrets.username !== undefined && secrets.password) {
-        forms.add(Buffer.from(`${secrets.username}:${secrets.password}`).toString('base64'));
-    }
-    // Short fragments would redact ordinary words; a secret shorter than 4 characters is still masked whole.
-    return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var ajv = __nccwpck_require__(2463);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./schema/promotion-policy.schema.json
+const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes: a stage, an alias, or both (for teams migrating from stages to aliases). Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"},"alias":{"$ref":"#/definitions/alias","description":"The registered-model alias to move to the candidate, e.g. champion (models:/NAME@champion)."},"previous_alias":{"$ref":"#/definitions/alias","description":"An alias to give the version that held `alias` before, e.g. previous-champion, as a handle for rollback and A/B comparisons."},"model":{"description":"Promotion by copy: copy the candidate into this registered model (a new version whose source is the candidate\'s models:/ URI, as MlflowClient.copy_model_version does) and move the alias or stage there. For teams that keep development and production models apart.","type":"string","minLength":1}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact.","type":"boolean"},"source_commit":{"description":"on_default_branch: the source run\'s mlflow.source.git.commit must be a commit of this repository reachable from its default branch (asked of the GitHub API with github-token), so a model trained from an unreviewed branch cannot reach production.","enum":["on_default_branch"]}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"},"dataset":{"description":"Read the value computed on this dataset (by name), from the MLflow 3 logged model\'s metrics or the run\'s.","type":"string","minLength":1}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}},"alias":{"description":"An MLflow alias name: letters, digits, _ and - (at most 255); `latest` and v<digits> are reserved.","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\\\w-]+$","not":{"pattern":"^([lL][aA][tT][eE][sS][tT]|[vV]\\\\d+)$"}}}}');
+;// CONCATENATED MODULE: ./src/core/glob.ts
+/** Model-name patterns: `*` any run of characters, `?` one character; everything else literal. */
+function isGlob(pattern) {
+    return /[*?]/.test(pattern);
 }
-function makeRedactor(forms) {
-    return secretSet(forms).redact;
+function globToRegExp(pattern) {
+    const body = [...pattern]
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${body}$`, 'su');
 }
-function secretSet(initial = []) {
-    let forms = [];
-    const add = (secret) => {
-        if (!secret || forms.includes(secret))
-            return;
-        // Longest first, so a secret that contains another is replaced whole.
-        forms = [...forms, secret].sort((a, b) => b.length - a.length);
-    };
-    initial.forEach(add);
-    return {
-        add,
-        redact: (text) => {
-            let out = text;
-            for (const f of forms)
-                out = out.split(f).join(REDACTED);
-            return out;
-        },
-    };
-}
-/**
- * Text for the runner's log from values it does not control (model names, tags, reasons): a line
- * the runner would read as a workflow command (`::name::`, `##[name]`) is quoted, so a registry
- * value with a line break cannot inject an annotation, a mask or an output.
- */
-function safeLogText(text) {
-    return text
-        .split(/\r\n|\r|\n/)
-        .map((line) => (/^\s*(::|##\[)/.test(line) ? `| ${line}` : line))
-        .join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/core/headline.ts
-const WORDS = {
-    promoted: { mark: '✅', label: 'promoted' },
-    'already-promoted': { mark: '✅', label: 'already promoted' },
-    passed: { mark: '✅', label: 'passed', detail: ' (nothing written)' },
-    rejected: { mark: '❌', label: 'rejected' },
-    skipped: { mark: '⏭️', label: 'skipped' },
-    'rolled-back': { mark: '↩️', label: 'rolled back' },
-    superseded: { mark: '⚠️', label: 'superseded', detail: ' by another run' },
-    conflict: { mark: '⚠️', label: 'conflict' },
-    error: { mark: '❌', label: 'error' },
-};
-function decisionWords(d) {
-    const { mark, label, detail = '' } = WORDS[d.decision];
-    return { mark, label, detail: d.decision === 'rolled-back' ? rollbackDetail(d) : detail };
-}
-/** `: v3 withdrawn, v2 restored` (the withdrawn version first: it is what the rollback was for). */
-function rollbackDetail(d) {
-    const parts = [
-        ...(d.previousVersions?.length ? [`v${d.previousVersions.join(', v')} withdrawn`] : []),
-        ...(d.version ? [`v${d.version} restored`] : []),
-    ];
-    return parts.length ? `: ${parts.join(', ')}` : '';
-}
-/** On its own, as a heading: `✅ Promoted`, `↩️ Rolled back: v3 withdrawn, v2 restored`. */
-function heading(d) {
-    const w = decisionWords(d);
-    return `${w.mark} ${w.label.charAt(0).toUpperCase()}${w.label.slice(1)}${w.detail}`;
-}
-/** After the model and version it is about: `churn v3 ❌ rejected`, `churn v2 ↩️ rolled back: v3 withdrawn, v2 restored`. */
-function headline(d) {
-    const w = decisionWords(d);
-    return `${w.mark} ${w.label}${w.detail}`;
-}
-/** For a terminal, without marks: `REJECTED`, `ALREADY PROMOTED`, `ROLLED BACK: v3 withdrawn, v2 restored`. */
-function plainHeadline(d) {
-    const w = decisionWords(d);
-    return `${w.label.toUpperCase()}${w.detail}`;
+function matchesGlob(pattern, name) {
+    return globToRegExp(pattern).test(name);
 }
 
 ;// CONCATENATED MODULE: ./src/core/thresholds.ts
@@ -34822,123 +34761,6 @@ function formatNumber(n) {
 /** A fraction as a percentage for people: 0.0098888 → "0.9889%". */
 function formatPercent(fraction) {
     return `${Number((fraction * 100).toPrecision(4))}%`;
-}
-
-;// CONCATENATED MODULE: ./src/core/report.ts
-
-
-
-function buildReport(args) {
-    const { result } = args;
-    return {
-        decision: args.decision,
-        mode: args.mode,
-        model: args.model,
-        version: args.version,
-        modelUri: modelUri(args.model, args.version),
-        target: {
-            ...(args.target.stage ? { stage: args.target.stage } : {}),
-            ...(args.target.alias ? { alias: args.target.alias } : {}),
-        },
-        previousVersions: result.previousVersions,
-        wrote: args.applied.length > 0,
-        checks: result.evaluation.checks.map(({ bounds: _b, observed, baseline, change, ...c }) => ({
-            ...c,
-            observed: jsonNumber(observed),
-            ...(baseline ? { baseline: { version: baseline.version, value: jsonNumber(baseline.value) } } : {}),
-            ...(change ? { change: { absolute: jsonNumber(change.absolute), relative: jsonNumber(change.relative) } } : {}),
-        })),
-        reasons: result.reasons,
-        plan: result.plan.map(describeOp),
-        applied: args.applied.map(describeOp),
-        policy: args.policyFile,
-        ...(args.run ? { run: args.run } : {}),
-        ...(args.lineage ? { lineage: args.lineage } : {}),
-        // Overtaken by another run: the registry changed under the gate.
-        ...(args.decision === 'superseded' ? { errorKind: 'conflict' } : {}),
-    };
-}
-/** The candidate's lineage and MLflow UI links (MLflow's UI routes: #/experiments/ID/runs/RUN, #/models/NAME/versions/V). */
-function lineageOf(serverUrl, model, version, run) {
-    if (!run)
-        return undefined;
-    const commit = sourceCommitOf(run);
-    return {
-        runId: run.runId,
-        ...(run.experimentId
-            ? { experimentId: run.experimentId, runUrl: `${serverUrl}/#/experiments/${run.experimentId}/runs/${run.runId}` }
-            : {}),
-        ...(commit ? { sourceCommit: commit } : {}),
-        versionUrl: `${serverUrl}/#/models/${encodeURIComponent(model)}/versions/${version}`,
-    };
-}
-/** JSON has no NaN or Infinity: write them as MLflow does, as strings. */
-function jsonNumber(n) {
-    return n === null || Number.isFinite(n) ? n : formatNumber(n);
-}
-const MARK = {
-    pass: '✅ pass',
-    fail: '❌ fail',
-    missing: '❌ missing',
-    warn: '⚠️ missing (optional)',
-};
-/** The checks table: a header row, then one row a check, as plain text cells (the adapter escapes them). */
-function checkRows(report) {
-    const num = (v) => v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v;
-    const withCompare = report.checks.some((c) => c.baseline);
-    return [
-        ['Metric', 'Candidate', 'Rule', ...(withCompare ? ['Holder', 'Change'] : []), 'Verdict', 'Detail'],
-        ...report.checks.map((c) => [
-            c.metric,
-            num(c.observed),
-            c.rule,
-            ...(withCompare
-                ? [
-                    c.baseline ? `v${c.baseline.version}: ${num(c.baseline.value)}` : '—',
-                    c.change
-                        ? `${signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${c.change.relative >= 0 ? '+' : ''}${formatPercent(c.change.relative)})` : ''}`
-                        : '—',
-                ]
-                : []),
-            MARK[c.verdict],
-            c.message,
-        ]),
-    ];
-}
-function signed(v) {
-    return typeof v === 'number' ? `${v >= 0 ? '+' : ''}${formatNumber(v)}` : v;
-}
-/** Escapes text for an HTML table cell or a Markdown line of the job summary. */
-function escapeCell(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/\|/g, '&#124;')
-        .replace(/`/g, '&#96;')
-        .replace(/\r?\n/g, ' ');
-}
-
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./schema/promotion-policy.schema.json
-const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes: a stage, an alias, or both (for teams migrating from stages to aliases). Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"},"alias":{"$ref":"#/definitions/alias","description":"The registered-model alias to move to the candidate, e.g. champion (models:/NAME@champion)."},"previous_alias":{"$ref":"#/definitions/alias","description":"An alias to give the version that held `alias` before, e.g. previous-champion, as a handle for rollback and A/B comparisons."},"model":{"description":"Promotion by copy: copy the candidate into this registered model (a new version whose source is the candidate\'s models:/ URI, as MlflowClient.copy_model_version does) and move the alias or stage there. For teams that keep development and production models apart.","type":"string","minLength":1}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact.","type":"boolean"},"source_commit":{"description":"on_default_branch: the source run\'s mlflow.source.git.commit must be a commit of this repository reachable from its default branch (asked of the GitHub API with github-token), so a model trained from an unreviewed branch cannot reach production.","enum":["on_default_branch"]}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"},"dataset":{"description":"Read the value computed on this dataset (by name), from the MLflow 3 logged model\'s metrics or the run\'s.","type":"string","minLength":1}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}},"alias":{"description":"An MLflow alias name: letters, digits, _ and - (at most 255); `latest` and v<digits> are reserved.","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\\\w-]+$","not":{"pattern":"^([lL][aA][tT][eE][sS][tT]|[vV]\\\\d+)$"}}}}');
-;// CONCATENATED MODULE: ./src/core/glob.ts
-/** Model-name patterns: `*` any run of characters, `?` one character; everything else literal. */
-function isGlob(pattern) {
-    return /[*?]/.test(pattern);
-}
-function globToRegExp(pattern) {
-    const body = [...pattern]
-        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-        .join('');
-    return new RegExp(`^${body}$`, 'su');
-}
-function matchesGlob(pattern, name) {
-    return globToRegExp(pattern).test(name);
 }
 
 ;// CONCATENATED MODULE: ./src/core/policy.ts
@@ -35553,6 +35375,193 @@ function dedupe(problems) {
         return seen.has(k) ? false : (seen.add(k), true);
     })
         .sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+;// CONCATENATED MODULE: ./src/core/redact.ts
+const REDACTED = '***';
+/** The forms in which a secret may leak: as is, URL-encoded, and the Basic-auth base64 of user:password. */
+function secretForms(secrets) {
+    const forms = new Set();
+    for (const s of [secrets.token, secrets.password]) {
+        if (s) {
+            forms.add(s);
+            forms.add(encodeURIComponent(s));
+        }
+    }
+    if (secrets.username !== undefined && secrets.password) {
+        forms.add(Buffer.from(`${secrets.username}:${secrets.password}`).toString('base64'));
+    }
+    // Short fragments would redact ordinary words; a secret shorter than 4 characters is still masked whole.
+    return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
+}
+function makeRedactor(forms) {
+    return secretSet(forms).redact;
+}
+function secretSet(initial = []) {
+    let forms = [];
+    const add = (secret) => {
+        if (!secret || forms.includes(secret))
+            return;
+        // Longest first, so a secret that contains another is replaced whole.
+        forms = [...forms, secret].sort((a, b) => b.length - a.length);
+    };
+    initial.forEach(add);
+    return {
+        add,
+        redact: (text) => {
+            let out = text;
+            for (const f of forms)
+                out = out.split(f).join(REDACTED);
+            return out;
+        },
+    };
+}
+/**
+ * Text for the runner's log from values it does not control (model names, tags, reasons): a line
+ * the runner would read as a workflow command (`::name::`, `##[name]`) is quoted, so a registry
+ * value with a line break cannot inject an annotation, a mask or an output.
+ */
+function safeLogText(text) {
+    return text
+        .split(/\r\n|\r|\n/)
+        .map((line) => (/^\s*(::|##\[)/.test(line) ? `| ${line}` : line))
+        .join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/headline.ts
+const WORDS = {
+    promoted: { mark: '✅', label: 'promoted' },
+    'already-promoted': { mark: '✅', label: 'already promoted' },
+    passed: { mark: '✅', label: 'passed', detail: ' (nothing written)' },
+    rejected: { mark: '❌', label: 'rejected' },
+    skipped: { mark: '⏭️', label: 'skipped' },
+    'rolled-back': { mark: '↩️', label: 'rolled back' },
+    superseded: { mark: '⚠️', label: 'superseded', detail: ' by another run' },
+    conflict: { mark: '⚠️', label: 'conflict' },
+    error: { mark: '❌', label: 'error' },
+};
+function decisionWords(d) {
+    const { mark, label, detail = '' } = WORDS[d.decision];
+    return { mark, label, detail: d.decision === 'rolled-back' ? rollbackDetail(d) : detail };
+}
+/** `: v3 withdrawn, v2 restored` (the withdrawn version first: it is what the rollback was for). */
+function rollbackDetail(d) {
+    const parts = [
+        ...(d.previousVersions?.length ? [`v${d.previousVersions.join(', v')} withdrawn`] : []),
+        ...(d.version ? [`v${d.version} restored`] : []),
+    ];
+    return parts.length ? `: ${parts.join(', ')}` : '';
+}
+/** On its own, as a heading: `✅ Promoted`, `↩️ Rolled back: v3 withdrawn, v2 restored`. */
+function heading(d) {
+    const w = decisionWords(d);
+    return `${w.mark} ${w.label.charAt(0).toUpperCase()}${w.label.slice(1)}${w.detail}`;
+}
+/** After the model and version it is about: `churn v3 ❌ rejected`, `churn v2 ↩️ rolled back: v3 withdrawn, v2 restored`. */
+function headline(d) {
+    const w = decisionWords(d);
+    return `${w.mark} ${w.label}${w.detail}`;
+}
+/** For a terminal, without marks: `REJECTED`, `ALREADY PROMOTED`, `ROLLED BACK: v3 withdrawn, v2 restored`. */
+function plainHeadline(d) {
+    const w = decisionWords(d);
+    return `${w.label.toUpperCase()}${w.detail}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/report.ts
+
+
+
+function buildReport(args) {
+    const { result } = args;
+    return {
+        decision: args.decision,
+        mode: args.mode,
+        model: args.model,
+        version: args.version,
+        modelUri: modelUri(args.model, args.version),
+        target: {
+            ...(args.target.stage ? { stage: args.target.stage } : {}),
+            ...(args.target.alias ? { alias: args.target.alias } : {}),
+        },
+        previousVersions: result.previousVersions,
+        wrote: args.applied.length > 0,
+        checks: result.evaluation.checks.map(({ bounds: _b, observed, baseline, change, ...c }) => ({
+            ...c,
+            observed: jsonNumber(observed),
+            ...(baseline ? { baseline: { version: baseline.version, value: jsonNumber(baseline.value) } } : {}),
+            ...(change ? { change: { absolute: jsonNumber(change.absolute), relative: jsonNumber(change.relative) } } : {}),
+        })),
+        reasons: result.reasons,
+        plan: result.plan.map(describeOp),
+        applied: args.applied.map(describeOp),
+        policy: args.policyFile,
+        ...(args.run ? { run: args.run } : {}),
+        ...(args.lineage ? { lineage: args.lineage } : {}),
+        // Overtaken by another run: the registry changed under the gate.
+        ...(args.decision === 'superseded' ? { errorKind: 'conflict' } : {}),
+    };
+}
+/** The candidate's lineage and MLflow UI links (MLflow's UI routes: #/experiments/ID/runs/RUN, #/models/NAME/versions/V). */
+function lineageOf(serverUrl, model, version, run) {
+    if (!run)
+        return undefined;
+    const commit = sourceCommitOf(run);
+    return {
+        runId: run.runId,
+        ...(run.experimentId
+            ? { experimentId: run.experimentId, runUrl: `${serverUrl}/#/experiments/${run.experimentId}/runs/${run.runId}` }
+            : {}),
+        ...(commit ? { sourceCommit: commit } : {}),
+        versionUrl: `${serverUrl}/#/models/${encodeURIComponent(model)}/versions/${version}`,
+    };
+}
+/** JSON has no NaN or Infinity: write them as MLflow does, as strings. */
+function jsonNumber(n) {
+    return n === null || Number.isFinite(n) ? n : formatNumber(n);
+}
+const MARK = {
+    pass: '✅ pass',
+    fail: '❌ fail',
+    missing: '❌ missing',
+    warn: '⚠️ missing (optional)',
+};
+/** The checks table: a header row, then one row a check, as plain text cells (the adapter escapes them). */
+function checkRows(report) {
+    const num = (v) => v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v;
+    const withCompare = report.checks.some((c) => c.baseline);
+    return [
+        ['Metric', 'Candidate', 'Rule', ...(withCompare ? ['Holder', 'Change'] : []), 'Verdict', 'Detail'],
+        ...report.checks.map((c) => [
+            c.metric,
+            num(c.observed),
+            c.rule,
+            ...(withCompare
+                ? [
+                    c.baseline ? `v${c.baseline.version}: ${num(c.baseline.value)}` : '—',
+                    c.change
+                        ? `${signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${c.change.relative >= 0 ? '+' : ''}${formatPercent(c.change.relative)})` : ''}`
+                        : '—',
+                ]
+                : []),
+            MARK[c.verdict],
+            c.message,
+        ]),
+    ];
+}
+function signed(v) {
+    return typeof v === 'number' ? `${v >= 0 ? '+' : ''}${formatNumber(v)}` : v;
+}
+/** Escapes text for an HTML table cell or a Markdown line of the job summary. */
+function escapeCell(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/\|/g, '&#124;')
+        .replace(/`/g, '&#96;')
+        .replace(/\r?\n/g, ' ');
 }
 
 ;// CONCATENATED MODULE: ./src/core/selector.ts
@@ -37261,7 +37270,7 @@ async function runGate(req, deps) {
         destName ? registry.searchModelVersions(destName) : [],
     ]);
     if (!registered)
-        throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+        throw new InputError(await missingModelMessage(registry, model));
     let candidate = selectVersion(model, req.version, versions, registered.aliases);
     if (candidate.status === 'PENDING_REGISTRATION')
         candidate = await waitForRegistration(registry, candidate, req.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS, log);
@@ -37390,7 +37399,7 @@ async function runRollback(req, { registry, log }) {
         registry.searchModelVersions(model),
     ]);
     if (!registered)
-        throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+        throw new InputError(await missingModelMessage(registry, model));
     let planned;
     try {
         planned = planRollback({
@@ -37481,7 +37490,7 @@ async function runLint(req, { registry, log }) {
         registry.searchModelVersions(model),
     ]);
     if (!registered)
-        throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+        throw new InputError(await missingModelMessage(registry, model));
     const where = describeTarget(policy.target);
     const holder = currentHolder(policy.target, versions, registered.aliases);
     if (!holder)
@@ -37593,7 +37602,7 @@ async function readHistory(registry, model) {
         registry.searchModelVersions(model),
     ]);
     if (!registered)
-        throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}`);
+        throw new InputError(await missingModelMessage(registry, model));
     return rebuildHistory(versions, cachedHistory(registered.tags));
 }
 
@@ -40735,6 +40744,7 @@ function auditHolder(target, holder, currentRuleHash) {
 
 
 
+
 async function runScheduled(req, { registry, log }) {
     const file = loadPolicyFile(req.policyText, req.policyFile); // a bad policy stops everything, before any request
     const prefixes = [...new Set(req.patterns.filter(isGlob).map(likePrefix))];
@@ -40765,7 +40775,7 @@ async function gateModel(model, req, file, registry, log) {
                 decision: 'error',
                 wrote: false,
                 errorKind: 'input',
-                reasons: [`model "${model}" does not exist in the registry at ${registry.url}`],
+                reasons: [await missingModelMessage(registry, model)],
             };
         if (req.mode === 'audit')
             return auditModel(model, policy, versions, registered.aliases, req.auditRules ?? false);
@@ -40857,6 +40867,38 @@ const DEFAULT_TRANSPORT = {
     maxRetryDelayMs: 10_000,
     deadlineMs: 120_000,
 };
+/** How often a request still waiting for its answer says so (the REST client's `progressIntervalMs`). */
+const PROGRESS_INTERVAL_MS = 10_000;
+/**
+ * A server URI as people paste it, made the server's base URI: the MLflow UI's page (`/#/models/…`)
+ * and the REST API's path (`/api/2.0/mlflow`, or the UI's `/ajax-api/2.0/mlflow`, with or without an
+ * endpoint after it) are cut off, since the client appends `/api/2.0/mlflow/<endpoint>` itself.
+ * `label` names where the URI came from (`tracking-uri`, `MLFLOW_TRACKING_URI`, …) in the note,
+ * which says what was cut and what is used; no note when nothing was. A fragment that is not the
+ * UI's (`#top`) is left for the caller to refuse. Pure: no URL validation here.
+ */
+function pastedServerUri(label, raw) {
+    let uri = raw.trim();
+    let ui = false;
+    const hash = uri.indexOf('#');
+    if (hash >= 0 && /^#(\/|$)/.test(uri.slice(hash))) {
+        uri = uri.slice(0, hash);
+        ui = true;
+    }
+    uri = uri.replace(/\/+$/, '');
+    const api = /\/(?:ajax-)?api\/2\.0\/mlflow(?:\/[^?#]*)?$/.exec(uri);
+    if (api)
+        uri = uri.slice(0, api.index).replace(/\/+$/, '');
+    if (!ui && !api)
+        return { uri: raw };
+    // A UI page's own query (its filters) is not repeated.
+    const shown = raw.trim().replace(/(#[^?]*)\?.*$/, '$1?…');
+    const what = [
+        ...(ui ? ["is the MLflow UI's address"] : []),
+        ...(api ? [`ends with ${api[0].replace(/\/+$/, '')}`] : []),
+    ].join(' and ');
+    return { uri, note: `${label}: ${shown} ${what}: using ${uri}` };
+}
 
 ;// CONCATENATED MODULE: ./src/mlflow/rest-client.ts
 /**
@@ -40864,6 +40906,9 @@ const DEFAULT_TRANSPORT = {
  * retries of idempotent requests by undici's own retry interceptor; proxies from
  * HTTPS_PROXY/NO_PROXY by EnvHttpProxyAgent. Shapes follow mlflow/protos.
  * The token never appears in an error: messages name the method, URL and status.
+ * Signs of life go to the log it is given: one line a retry (what failed, attempt n of m, the
+ * wait), and a line every progressIntervalMs while a request still waits. Redirects are never
+ * followed (a POST would become a GET, and credentials must not travel): they are named.
  */
 
 
@@ -40900,12 +40945,28 @@ class RegistryError extends GateError {
         this.errorCode = errorCode;
     }
 }
+/**
+ * undici's own retry decision (which failures, which methods, how many times, how long to wait),
+ * RetryHandler[kRetryHandlerDefaultRetry] in lib/handler/retry-handler.js: the symbol is not
+ * exported, so it is found by its description. The client only wraps it to log (loggedRetry).
+ */
+const defaultRetry = (() => {
+    const key = Object.getOwnPropertySymbols(undici.RetryHandler).find((s) => s.description === 'retry agent default retry');
+    const fn = key === undefined ? undefined : undici.RetryHandler[key];
+    if (typeof fn !== 'function')
+        throw new Error("undici's RetryHandler has no default retry decision (kRetryHandlerDefaultRetry): undici 6 is needed");
+    return fn;
+})();
 class MlflowRestClient {
     baseUrl;
     dispatcher;
     headers;
     deadlineMs;
     minRetryDelayMs;
+    requestTimeoutMs;
+    log;
+    progressIntervalMs;
+    uriName;
     constructor(trackingUri, auth, opts = {}) {
         this.baseUrl = trackingUri.replace(/\/+$/, '');
         const t = { ...DEFAULT_TRANSPORT, ...opts.transport };
@@ -40942,6 +41003,10 @@ class MlflowRestClient {
                 }));
         this.deadlineMs = t.deadlineMs;
         this.minRetryDelayMs = t.minRetryDelayMs;
+        this.requestTimeoutMs = t.requestTimeoutMs;
+        this.log = opts.log;
+        this.progressIntervalMs = opts.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
+        this.uriName = opts.uriName ?? 'tracking-uri';
         this.headers = { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate', ...(opts.extraHeaders ?? {}) };
         if (auth.kind === 'bearer')
             this.headers['authorization'] = `Bearer ${auth.token}`;
@@ -40966,7 +41031,25 @@ class MlflowRestClient {
     /** One request to `/api/2.0/mlflow/<endpoint>`; the parsed JSON answer, or a RegistryError. */
     async call(method, endpoint, body, repeatable = false) {
         const url = `${this.baseUrl}/api/2.0/mlflow/${endpoint}`;
-        const where = `${method} ${url}`;
+        const where = `${method} ${withoutCredentials(url)}`;
+        const log = this.log;
+        // A request still waiting says so at a steady interval; cleared when it ends, however it ends.
+        let waited = 0;
+        const progress = log && this.progressIntervalMs > 0
+            ? setInterval(() => {
+                waited += this.progressIntervalMs;
+                log(`still waiting for ${where} (${seconds(waited)} so far)`);
+            }, this.progressIntervalMs)
+            : undefined;
+        progress?.unref();
+        try {
+            return await this.exchange(method, url, where, body, repeatable);
+        }
+        finally {
+            clearInterval(progress);
+        }
+    }
+    async exchange(method, url, where, body, repeatable) {
         let res;
         try {
             res = await (0,undici.request)(url, {
@@ -40981,6 +41064,7 @@ class MlflowRestClient {
                 retryOptions: {
                     minTimeout: Math.round(this.minRetryDelayMs * (0.5 + Math.random())),
                     ...(repeatable ? { methods: REPEATABLE } : {}),
+                    ...(this.log ? { retry: loggedRetry(where, this.requestTimeoutMs, this.log) } : {}),
                 },
             });
         }
@@ -40993,6 +41077,9 @@ class MlflowRestClient {
         }
         catch (err) {
             throw transportError(where, err, this.deadlineMs);
+        }
+        if (res.statusCode >= 300 && res.statusCode < 400) {
+            throw new RegistryError(redirectMessage(where, url, res.statusCode, res.headers['location'], this.uriName), res.statusCode);
         }
         const type = String(res.headers['content-type'] ?? '');
         const json = parseJson(text, type);
@@ -41007,6 +41094,107 @@ class MlflowRestClient {
         const detail = code ? `${code}: ${String(mlflowError?.message ?? '')}` : describeBody(text, type);
         throw new RegistryError(`${where} answered ${res.statusCode}${statusHint(res.statusCode)}: ${detail}`, res.statusCode, code);
     }
+}
+/**
+ * undici's default retry decision, with one log line for each retry it makes: what failed, attempt
+ * n of m, and the wait before the next. The default answers at once when it gives up (then the
+ * error says it all) and only after the wait when it retries, so a callback not yet called means a
+ * retry; the wait is worked out as the default does (Retry-After, else the doubling backoff).
+ */
+function loggedRetry(where, requestTimeoutMs, log) {
+    return (err, context, cb) => {
+        let decided = false;
+        defaultRetry(err, context, (result) => {
+            decided = true;
+            cb(result);
+        });
+        if (decided)
+            return;
+        const o = context.opts.retryOptions ?? {};
+        const attempt = context.state.counter;
+        log(`${where}: attempt ${attempt} of ${(o.maxRetries ?? 5) + 1} ${attemptFailure(err, requestTimeoutMs)}; trying again in ${seconds(retryWait(err, attempt, o))}`);
+    };
+}
+/** The wait undici's default retry takes before attempt `counter` + 1 (lib/handler/retry-handler.js). */
+function retryWait(err, counter, o) {
+    const max = o.maxTimeout ?? 30_000;
+    const header = err.headers?.['retry-after'];
+    const raw = Array.isArray(header) ? header[0] : header;
+    const after = raw ? (Number.isNaN(Number(raw)) ? new Date(raw).getTime() - Date.now() : Number(raw) * 1000) : 0;
+    return after > 0
+        ? Math.min(after, max)
+        : Math.min((o.minTimeout ?? 500) * (o.timeoutFactor ?? 2) ** (counter - 1), max);
+}
+/** What one attempt ended with, in a few words (the final error, if any, says more). */
+function attemptFailure(err, requestTimeoutMs) {
+    if (err instanceof undici.errors.RequestRetryError)
+        return `answered ${err.statusCode}`;
+    const e = err;
+    const code = e.code ?? e.cause?.code;
+    const words = {
+        ECONNREFUSED: 'connection refused',
+        ECONNRESET: 'connection reset',
+        UND_ERR_SOCKET: 'connection closed before the answer',
+        ENOTFOUND: 'host not found',
+        UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
+        UND_ERR_HEADERS_TIMEOUT: `no answer within ${seconds(requestTimeoutMs)}`,
+        UND_ERR_BODY_TIMEOUT: `the answer stalled for ${seconds(requestTimeoutMs)}`,
+    };
+    const word = code ? words[code] : undefined;
+    return `failed: ${word ? `${word} (${code})` : (code ?? err.message)}`;
+}
+/** `0.25 s`, `1.5 s`, `20 s`. */
+function seconds(ms) {
+    const s = ms / 1000;
+    return `${s >= 10 ? Math.round(s) : Number(s.toFixed(2))} s`;
+}
+/** A URL as messages show it: no user or password in it. */
+function withoutCredentials(url) {
+    try {
+        const u = new URL(url);
+        if (!u.username && !u.password)
+            return url;
+        u.username = '';
+        u.password = '';
+        return u.href;
+    }
+    catch {
+        return url;
+    }
+}
+/**
+ * A redirect is never followed (undici does not by default): a POST would become a GET, and the
+ * credentials must not travel to another address. The message names where it points (without
+ * credentials or query) and what to set: the server's new base URI when the Location is MLflow's
+ * API elsewhere (http to https, another host or path), else it is a sign-in page or proxy. Also
+ * for Databricks' OAuth token endpoint (databricks.ts), with its own path.
+ */
+function redirectMessage(where, url, status, location, uriName, 
+/** The path that marks the same API elsewhere: what precedes it is the base URI to set. */
+api = { path: '/api/2.0/mlflow/', what: "MLflow's REST API" }) {
+    const notFollowed = 'redirects are not followed: a POST would become a GET, and credentials must not travel';
+    const raw = Array.isArray(location) ? location[0] : location;
+    let target;
+    try {
+        target = raw ? new URL(raw, url) : undefined;
+    }
+    catch {
+        target = undefined;
+    }
+    if (!target)
+        return `${where} answered ${status}, a redirect without a ${raw ? 'readable ' : ''}Location (${notFollowed})`;
+    const query = target.search ? '?…' : '';
+    target.username = '';
+    target.password = '';
+    target.search = '';
+    target.hash = '';
+    const shown = `${target.href}${query}`;
+    const at = target.pathname.indexOf(api.path);
+    if (at >= 0 && /^https?:$/.test(target.protocol)) {
+        const base = `${target.origin}${target.pathname.slice(0, at)}`;
+        return `${where} answered ${status}: the server redirects to ${shown}: set ${uriName} to ${base} (${notFollowed})`;
+    }
+    return `${where} answered ${status}: the server redirects to ${shown}, which is not ${api.what}: a sign-in page or a proxy in front of it? Set ${uriName} to the server's own address, or give the credentials that proxy accepts (tracking-token, extra-headers) (${notFollowed})`;
 }
 /** EnvHttpProxyAgent (still marked experimental, with a warning) only where a proxy is configured. */
 function usesProxy(env) {
@@ -41111,6 +41299,10 @@ async function databricksToken(creds, dispatcher) {
         throw new RegistryError(`POST ${url} failed: ${err.message}`);
     }
     const text = await res.body.text();
+    // Never followed: the client secret must not travel to another address.
+    if (res.statusCode >= 300 && res.statusCode < 400) {
+        throw new RegistryError(redirectMessage(`POST ${url} (OAuth client credentials)`, url, res.statusCode, res.headers['location'], 'databricks-host', { path: '/oidc/v1/token', what: "the workspace's token endpoint" }), res.statusCode);
+    }
     let body = {};
     try {
         body = JSON.parse(text);
@@ -41128,8 +41320,17 @@ async function databricksToken(creds, dispatcher) {
 }
 
 ;// CONCATENATED MODULE: ./src/mlflow/registry.ts
+/**
+ * The Registry port over MLflow's REST API: maps the protos' JSON shapes
+ * (mlflow/protos/model_registry.proto, service.proto) to the core's plain types.
+ */
+
 
 const PAGE = 1000;
+/** A missing model's hint reads one page of names sharing its first characters, never more. */
+const HINT_PAGE = 100;
+const HINT_PREFIX = 3;
+const HINT_NAMES = 3;
 class MlflowRegistry {
     rest;
     tracking;
@@ -41174,6 +41375,65 @@ class MlflowRegistry {
             pageToken = res.next_page_token || undefined;
         } while (pageToken);
         return out;
+    }
+    /**
+     * The registered names closest to `name`, a model that does not exist: from ONE bounded search, a
+     * page of at most HINT_PAGE names starting (case-insensitively, ILIKE, in MLflow 2 and 3) with its
+     * first HINT_PREFIX characters, ranked by edit distance (core/policy.ts `nearest`), then names that
+     * contain it or that it contains. Never pages through the registry. `undefined` when no hint can be
+     * had: on Unity Catalog (MLflow's own client refuses filter_string on its search_registered_models,
+     * and a page of the whole metastore would say little), or when the search fails, which must never
+     * hide the error the hint is for.
+     */
+    async similarModelNames(name) {
+        if (!this.supportsStages || !name)
+            return undefined;
+        const prefix = name.slice(0, HINT_PREFIX);
+        let found;
+        try {
+            const res = await this.rest.get(`${this.prefix}registered-models/search`, { filter: `name ILIKE ${likePattern(prefix, true)}`, max_results: HINT_PAGE });
+            found = (res.registered_models ?? []).map((m) => m.name).filter((n) => n !== name);
+        }
+        catch {
+            return undefined;
+        }
+        const ranked = [];
+        // `nearest` ignores case and keeps the first of equals: those written as asked come first.
+        const alike = (n) => [...n].filter((c, i) => c === name[i]).length;
+        let rest = [...found].sort((a, b) => alike(b) - alike(a));
+        while (ranked.length < HINT_NAMES) {
+            const best = nearest(name, rest);
+            if (best === undefined)
+                break;
+            ranked.push(best);
+            rest = rest.filter((n) => n !== best);
+        }
+        const lower = name.toLowerCase();
+        for (const n of rest) {
+            if (ranked.length >= HINT_NAMES)
+                break;
+            if (n.toLowerCase().includes(lower) || lower.includes(n.toLowerCase()))
+                ranked.push(n);
+        }
+        return { prefix, names: ranked, matched: found.length };
+    }
+    /**
+     * What to add to "model X does not exist in the registry at URL": the closest registered names
+     * (similarModelNames), or that no name starts like it; '' when no hint can be had.
+     */
+    async missingModelHint(name) {
+        const similar = await this.similarModelNames(name);
+        if (!similar)
+            return '';
+        const { prefix, names, matched } = similar;
+        if (matched === 0)
+            return `; no registered model's name starts with "${prefix}" (case ignored)`;
+        if (names.length === 0)
+            return '';
+        const quoted = names.map((n) => `"${n}"`).join(', ');
+        return names.length === 1
+            ? `; the closest registered name is ${quoted}`
+            : `; the closest registered names are ${quoted}`;
     }
     async searchModelVersions(name) {
         const out = [];
@@ -41389,8 +41649,14 @@ function likePattern(text, prefix) {
 
 
 
-/** The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server, with TLS and headers. */
-async function connect(settings, trackingUri, secrets) {
+/**
+ * The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server,
+ * with TLS and headers. `log` gets the signs of life (each retry, a request still waiting) and what
+ * was cut from a pasted URI: the door's log (the CLI's goes to stderr, the Action's to core.info).
+ */
+async function connect(settings, trackingUri, secrets, log) {
+    for (const note of settings.uriNotes ?? [])
+        log?.(note);
     const pem = async (path, what) => {
         if (!path)
             return undefined;
@@ -41409,6 +41675,7 @@ async function connect(settings, trackingUri, secrets) {
         tls: { ...(ca ? { ca } : {}), ...(clientPem ? { clientPem } : {}), insecure: settings.tls.insecure },
         extraHeaders: settings.extraHeaders,
         transport: settings.transport,
+        ...(log ? { log } : {}),
     };
     let auth = settings.auth;
     if (settings.databricks && !settings.databricks.token) {
@@ -41416,8 +41683,13 @@ async function connect(settings, trackingUri, secrets) {
         secrets.add(token); // short-lived, but a credential all the same
         auth = { kind: 'bearer', token };
     }
-    const tracking = new MlflowRestClient(trackingUri, auth, options);
-    return new MlflowRegistry(settings.registryUri ? new MlflowRestClient(settings.registryUri, auth, options) : tracking, tracking, settings.registryFlavor);
+    const tracking = new MlflowRestClient(trackingUri, auth, {
+        ...options,
+        uriName: settings.databricks ? 'databricks-host' : 'tracking-uri',
+    });
+    return new MlflowRegistry(settings.registryUri
+        ? new MlflowRestClient(settings.registryUri, auth, { ...options, uriName: 'registry-uri' })
+        : tracking, tracking, settings.registryFlavor);
 }
 /** Who and where, from the runner's environment (github.context reads the same variables). */
 function ledgerContext() {
@@ -41494,7 +41766,9 @@ async function runMode(settings, door) {
     const many = manyModels(settings, policyModel);
     if (many)
         policy(); // a bad policy stops everything, before any request
-    const connected = settings.trackingUri ? await connect(settings, settings.trackingUri, door.secrets) : undefined;
+    const connected = settings.trackingUri
+        ? await connect(settings, settings.trackingUri, door.secrets, door.log)
+        : undefined;
     const registry = connected && door.wrapRegistry ? door.wrapRegistry(connected) : connected;
     if (settings.mode === 'history') {
         const model = settings.model ?? policyModel();
@@ -41616,13 +41890,14 @@ function readSettings(getInput, env, event = {}) {
     const databricks = rawTracking === 'databricks' || registryRaw === 'databricks-uc'
         ? databricksSettings(input, env, rawTracking)
         : undefined;
+    const uriNotes = [];
     const uri = databricks
         ? databricks.host
         : mode === 'lint' && !rawTracking
             ? undefined
-            : trackingUri(input('tracking-uri'), env);
+            : trackingUri(input('tracking-uri'), env, uriNotes);
     const registryUri = registryRaw && registryRaw !== 'databricks-uc' && registryRaw !== 'databricks'
-        ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw)
+        ? httpUrl(input('registry-uri') ? 'input "registry-uri"' : 'MLFLOW_REGISTRY_URI', registryRaw, uriNotes)
         : undefined;
     const auth = databricks?.token
         ? { kind: 'bearer', token: databricks.token }
@@ -41645,6 +41920,7 @@ function readSettings(getInput, env, event = {}) {
     return {
         ...(uri ? { trackingUri: uri } : {}),
         ...(registryUri && registryUri !== uri ? { registryUri } : {}),
+        ...(uriNotes.length ? { uriNotes } : {}),
         auth,
         tls: tlsSettings(input, env),
         extraHeaders,
@@ -41716,15 +41992,19 @@ function transportSettings(input, env) {
         deadlineMs,
     };
 }
-function trackingUri(fromInput, env) {
+function trackingUri(fromInput, env, notes) {
     const source = fromInput ? 'input "tracking-uri"' : 'MLFLOW_TRACKING_URI';
     const raw = fromInput || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
     if (!raw)
         throw new InputError('input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI: give the URL of the MLflow tracking server, e.g. https://mlflow.example.com');
-    return httpUrl(source, raw);
+    return httpUrl(source, raw, notes);
 }
 /** An http(s) URL without credentials, query or fragment; `source` names the input or variable in errors. */
-function httpUrl(source, raw) {
+function httpUrl(source, pasted, notes) {
+    // An MLflow server's URI with the UI's page or the API's path pasted after it: cut off, and said so (notes).
+    const { uri: raw, note } = notes ? pastedServerUri(source.replace(/^input "(.*)"$/, '$1'), pasted) : { uri: pasted };
+    if (note)
+        notes?.push(note);
     let url;
     try {
         url = new URL(raw);
@@ -41988,6 +42268,7 @@ function parseBoolean(name, raw, fallback) {
 
 
 
+
 const EXIT = EXIT_CODES;
 /** Every input of action.yml but `mode` (the command), as a flag; test/unit/cli-flags.test.ts holds them equal. */
 const STRING_FLAGS = [
@@ -42081,6 +42362,47 @@ Reporting:
 Exit codes: 0 done, 1 rejected, 2 bad input or policy, 3 registry unreachable or refusing, 4 conflict or superseded.
 `;
 const DEFAULT_PLAN = 'promotion-plan.json';
+/** Every flag's name, as typed (`--tracking-uri`), for the message on a flag that does not exist. */
+const ALL_FLAGS = [...STRING_FLAGS, ...LIST_FLAGS, ...BOOLEAN_FLAGS, 'json', 'help'].map((f) => `--${f}`);
+/** Flags people reach for when they want a run that writes nothing: that run is the `evaluate` command. */
+const DRY_RUN_LIKE = /^-*(dry[-_]?run|dry|no[-_]?op|what[-_]?if|simulate|preview|no[-_]?write)$/i;
+/** The line a live write is logged with (src/registry-writes.ts); the terminal report then does not list it again. */
+const LIVE_WRITE = /^Wrote: (.*?)(?: \(v\d+\))?$/;
+/**
+ * What to say about a command line node:util's parseArgs refused. An unknown flag names the
+ * nearest flag that exists (and `evaluate`, for a dry-run flag), then every flag; any other
+ * problem (a flag without its value, a value given to a switch) is parseArgs' own message,
+ * pointing at --help.
+ */
+function usageProblem(error, argv) {
+    if (error.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+        return `${error.message} (mlflow-promotion-gate --help lists every flag)`;
+    const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? argv.find((a) => a.startsWith('-')) ?? '';
+    const flag = quoted.split('=')[0];
+    const bare = flag.replace(/^-+/, '');
+    const hints = [];
+    if (DRY_RUN_LIKE.test(bare))
+        hints.push('there is no dry-run flag: the command "evaluate" is the dry run (it decides and reports, and writes nothing), e.g. mlflow-promotion-gate evaluate --policy p.yml --version 3');
+    else {
+        const near = nearest(bare, ALL_FLAGS.map((f) => f.slice(2)).concat(BOOLEAN_FLAGS.map((f) => `no-${f}`)));
+        if (near)
+            hints.push(`did you mean --${near}?`);
+    }
+    return [
+        `unknown flag ${flag}${hints.length ? `; ${hints.join('; ')}` : ''}`,
+        `The flags are: ${ALL_FLAGS.join(', ')} (a switch also as --no-<name>); mlflow-promotion-gate --help says what each does.`,
+    ].join('\n');
+}
+/** The one JSON object `--json` prints on an error: the shape of the Action's `report` output on an error. */
+function jsonError(kind, message, extra = {}) {
+    return {
+        decision: kind === 'conflict' ? 'conflict' : 'error',
+        errorKind: kind,
+        error: message,
+        wrote: extra.wrote ?? false,
+        ...(extra.problems ? { problems: extra.problems } : {}),
+    };
+}
 async function main(argv, out = (s) => process.stdout.write(s), err = (s) => process.stderr.write(s)) {
     let parsed;
     try {
@@ -42098,7 +42420,11 @@ async function main(argv, out = (s) => process.stdout.write(s), err = (s) => pro
         });
     }
     catch (e) {
-        err(`${e.message}\n\n${HELP}`);
+        const problem = usageProblem(e, argv);
+        // The flags are unreadable, but --json may still be among them: a script gets its one object.
+        if (argv.includes('--json'))
+            out(`${JSON.stringify(jsonError('input', problem), null, 2)}\n`);
+        err(`${problem}\n`);
         return EXIT.input;
     }
     const { values, positionals } = parsed;
@@ -42108,7 +42434,10 @@ async function main(argv, out = (s) => process.stdout.write(s), err = (s) => pro
     }
     const command = positionals[0];
     if (!command || !MODES.includes(command) || positionals.length > 1) {
-        err(`${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}; one of ${MODES.join(', ')}\n\n${HELP}`);
+        const problem = `${command ? `unknown command "${positionals.join(' ')}"` : 'no command given'}; one of ${MODES.join(', ')}`;
+        if (values.json)
+            out(`${JSON.stringify(jsonError('input', problem), null, 2)}\n`);
+        err(`${problem}\n\n${HELP}`);
         return EXIT.input;
     }
     const flags = values;
@@ -42122,10 +42451,17 @@ async function main(argv, out = (s) => process.stdout.write(s), err = (s) => pro
     // The same secrets as the Action masks, redacted from everything printed.
     const secrets = secretSet(secretInputs(getInput, process.env));
     const redact = secrets.redact;
+    // The writes printed as they were made ("Wrote: ..."): the report below does not list them again.
+    const shownLive = new Set();
     try {
         const settings = readSettings(getInput, process.env);
         const outcome = await runMode(settings, {
-            log: (m) => err(`${safeLogText(redact(m))}\n`),
+            log: (m) => {
+                const live = LIVE_WRITE.exec(m);
+                if (live)
+                    shownLive.add(live[1]).add(m.slice('Wrote: '.length));
+                err(`${safeLogText(redact(m))}\n`);
+            },
             warn: (m) => err(`warning: ${safeLogText(redact(m))}\n`),
             secrets,
             context: { ...ledgerContext(), actor: process.env['GITHUB_ACTOR'] ?? process.env['USER'] ?? 'cli' },
@@ -42135,18 +42471,28 @@ async function main(argv, out = (s) => process.stdout.write(s), err = (s) => pro
             await (0,promises_namespaceObject.writeFile)(file, redact(JSON.stringify(outcome.planFile, null, 2)));
             err(`Plan written to ${file}; apply it with: mlflow-promotion-gate apply --plan ${file}\n`);
         }
-        out(redact(values.json ? `${JSON.stringify(jsonOf(outcome), null, 2)}\n` : renderOutcome(outcome, settings.mode)));
+        out(redact(values.json
+            ? `${JSON.stringify(jsonOf(outcome), null, 2)}\n`
+            : renderOutcome(outcome, settings.mode, shownLive)));
+        if (outcome.kind === 'history' && outcome.history.length === 0 && values.json)
+            err(`${noHistory(outcome.model)}\n`);
         if (outcome.verdict?.level === 'failed')
             err(`${redact(outcome.verdict.message)}\n`);
         return outcome.exitCode;
     }
     catch (e) {
+        const kind = e instanceof GateError ? e.kind : 'registry';
+        const message = redact(e.message);
+        if (values.json) {
+            const problems = e instanceof PolicyError ? e.problems.map((p) => ({ ...p, message: redact(p.message) })) : undefined;
+            const wrote = e instanceof GateError && e.wrote;
+            out(`${redact(JSON.stringify(jsonError(kind, message, { wrote, ...(problems ? { problems } : {}) }), null, 2))}\n`);
+        }
         if (e instanceof PolicyError) {
             err(`${e.problems.map((p) => redact(formatProblem(p))).join('\n')}\n`);
             return EXIT.policy;
         }
-        const kind = e instanceof GateError ? e.kind : 'registry';
-        err(`${kind} error: ${redact(e.message)}\n`);
+        err(`${kind} error: ${message}\n`);
         return EXIT[kind];
     }
 }
@@ -42157,13 +42503,13 @@ function jsonOf(outcome) {
         return outcome.history;
     return { decision: outcome.decision, results: outcome.results };
 }
-function renderOutcome(outcome, mode) {
+function renderOutcome(outcome, mode, shownLive) {
     if (outcome.kind === 'report')
-        return renderTerminal(outcome.report);
+        return renderTerminal(outcome.report, shownLive);
     if (outcome.kind === 'history') {
         return outcome.history.length
             ? `${outcome.history.map(formatHistoryLine).join('\n')}\n`
-            : `no history recorded for ${outcome.model}\n`;
+            : `${noHistory(outcome.model)}\n`;
     }
     return renderResults(outcome.results, outcome.decision, mode);
 }
@@ -42172,8 +42518,14 @@ function renderResults(results, decision, mode) {
     const lines = results.map((r) => `${r.model}${r.candidate ? ` v${r.candidate}` : ''}: ${plainHeadline(r)}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`);
     return [`${mode} over ${results.length} model(s): ${plainHeadline({ decision })}`, '', ...lines, ''].join('\n');
 }
-/** A readable table for a terminal. */
-function renderTerminal(report) {
+/**
+ * A readable table for a terminal. `shownLive` holds the writes already printed as they were
+ * made (the "Wrote:" lines on stderr): each write is printed once, so those are counted, not
+ * listed again; a write the registry shows that was not printed live is listed.
+ */
+function renderTerminal(report, shownLive = new Set()) {
+    const unshown = report.applied.filter((a) => !shownLive.has(a));
+    const live = report.applied.length - unshown.length;
     const rows = checkRows(report);
     const widths = rows[0].map((_, i) => Math.min(48, Math.max(...rows.map((r) => r[i].length))));
     const line = (r) => r
@@ -42188,7 +42540,13 @@ function renderTerminal(report) {
             : []),
         ...report.reasons.map((r) => `- ${r}`),
         ...(report.applied.length
-            ? ['', 'Written:', ...report.applied.map((a) => `  ${a}`)]
+            ? [
+                '',
+                ...(live
+                    ? [`${live} registry write${live === 1 ? '' : 's'} made (each printed above as "Wrote:" when made)`]
+                    : []),
+                ...(unshown.length ? ['Written:', ...unshown.map((a) => `  ${a}`)] : []),
+            ]
             : report.plan.length
                 ? ['', report.mode === 'promote' ? 'Planned:' : 'Would write (promote):', ...report.plan.map((p) => `  ${p}`)]
                 : []),

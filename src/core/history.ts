@@ -52,6 +52,11 @@ export function formatHistory(history: HistoryEntry[], max = 20): string {
 }
 
 /** One history entry as a line for a log or a terminal. */
+/** What `history` says of a model the gate never promoted nor restored. */
+export function noHistory(model: string): string {
+  return `no promotion history for model ${model}: the gate has not promoted or restored any of its versions`;
+}
+
 export function formatHistoryLine(h: HistoryEntry): string {
   return `${h.at}  v${h.version}  ${h.decision} to ${h.target}${h.previous.length ? ` (was v${h.previous.join(', v')})` : ''}  by ${h.by}${h.reason ? `: ${h.reason}` : ''}`;
 }

@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import type { Decision } from '../core/decide.js';
 import type { PolicyProblem } from '../core/errors.js';
 import { heading } from '../core/headline.js';
-import type { HistoryEntry } from '../core/history.js';
+import { noHistory, type HistoryEntry } from '../core/history.js';
 import type { Redactor } from '../core/redact.js';
 import { checkRows, escapeCell, type Report } from '../core/report.js';
 import { describeTarget } from '../core/target.js';
@@ -124,20 +124,23 @@ export async function writeScheduleSummary(
 /** `mode: history`: the ledger's history of the model as a table. */
 export async function writeHistorySummary(model: string, history: HistoryEntry[], redact: Redactor): Promise<void> {
   const e = (t: string) => escapeCell(redact(t));
-  const s = core.summary
-    .addHeading(`MLflow promotion gate: history of ${e(model)}`, 2)
-    .addTable([
-      ['When', 'Version', 'Decision', 'Target', 'Replaced', 'By', 'Reason'].map((h) => ({ data: h, header: true })),
-      ...history.map((h) => [
-        e(h.at),
-        e(`v${h.version}`),
-        e(h.decision),
-        e(h.target),
-        e(h.previous.map((p) => `v${p}`).join(', ') || '—'),
-        e(h.by),
-        e(h.reason ?? ''),
-      ]),
-    ]);
+  const s = core.summary.addHeading(`MLflow promotion gate: history of ${e(model)}`, 2);
+  if (history.length === 0) {
+    await writeSummary(s.addRaw(e(noHistory(model)), true));
+    return;
+  }
+  s.addTable([
+    ['When', 'Version', 'Decision', 'Target', 'Replaced', 'By', 'Reason'].map((h) => ({ data: h, header: true })),
+    ...history.map((h) => [
+      e(h.at),
+      e(`v${h.version}`),
+      e(h.decision),
+      e(h.target),
+      e(h.previous.map((p) => `v${p}`).join(', ') || '—'),
+      e(h.by),
+      e(h.reason ?? ''),
+    ]),
+  ]);
   await writeSummary(s);
 }
 

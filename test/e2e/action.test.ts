@@ -322,6 +322,18 @@ describe('dist/index.js as a runner runs it', () => {
     expect(history.summary).toContain('<td>bad predictions in EU</td>');
   });
 
+  it('history of a model the gate never moved says so, in the log and the summary', async () => {
+    const model = uniqueModel('e2e-nohist');
+    await seed(py(), model, [{ metrics: { accuracy: 0.95, f1: 0.9 } }]);
+    const history = await runAction({ inputs: { 'tracking-uri': url, model, mode: 'history' } });
+    expect(history.code, history.stdout).toBe(0);
+    expect(history.outputs['history']).toBe('[]');
+    const said = `no promotion history for model ${model}: the gate has not promoted or restored any of its versions`;
+    expect(history.stdout).toContain(said);
+    expect(history.summary).toContain(said);
+    expect(history.summary).not.toContain('<table>');
+  });
+
   it('a scheduled run over several models sets results, a table, and a decision for all of them', async () => {
     const family = uniqueModel('e2e-sched');
     await seed(py(), `${family}-a`, [{ metrics: { accuracy: 0.95, f1: 0.9 } }]);
