@@ -15,6 +15,7 @@ import {
   parseDocument,
   type Document,
   type Node,
+  type YAMLError,
 } from 'yaml';
 import schema from '../../schema/promotion-policy.schema.json' with { type: 'json' };
 import { InputError, PolicyError, type PolicyProblem } from './errors.js';
@@ -191,7 +192,7 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
   const atPath = (path: string[], message: string, key?: string): PolicyProblem =>
     at((key !== undefined ? keyNodeAt(doc, path, key) : nodeAt(doc, path))?.range?.[0] ?? 0, message);
 
-  const syntax = doc.errors.map((e) => at(e.pos[0], yamlMessage(e.code, e.message)));
+  const syntax = syntaxProblems(doc.errors, text, at);
   if (syntax.length > 0) throw new PolicyError(bounded(syntax));
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     throw new PolicyError([
@@ -608,6 +609,44 @@ function yamlMessage(code: string, message: string): string {
 }
 
 /**
+ * The parser's errors as problems. An unquoted rule that starts with ">" (`accuracy: >= 0.90`) is
+ * a folded block scalar to YAML, which it reports as "Block scalar header includes extra
+ * characters" and more: that line gets one problem, saying to quote the rule and showing the line quoted.
+ */
+function syntaxProblems(errors: readonly YAMLError[], text: string, at: At): PolicyProblem[] {
+  const hinted = new Set<number>();
+  const problems: PolicyProblem[] = [];
+  for (const e of errors) {
+    const start = text.lastIndexOf('\n', e.pos[0] - 1) + 1;
+    if (hinted.has(start)) continue;
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end).replace(/\r$/, '');
+    const quoted = quoteRules(line);
+    if (quoted !== undefined) {
+      hinted.add(start);
+      problems.push(
+        at(
+          start + quoted.column,
+          `a rule that starts with ">" or "<" must be quoted (YAML reads an unquoted ">" as the start of a folded block of text): write ${quoted.line.trim()}`,
+        ),
+      );
+    } else problems.push(at(e.pos[0], yamlMessage(e.code, e.message)));
+  }
+  return problems;
+}
+
+/** The line with every unquoted `key: >= number` value quoted, and where the first one with ">" starts; undefined when it has none. */
+function quoteRules(line: string): { line: string; column: number } | undefined {
+  const rule = /(:[ \t]+)([<>]=?[ \t]*[-+]?(?:\d|\.\d|inf|nan)[^\s,}\]#]*)/gi;
+  const first = [...line.matchAll(rule)].find((m) => m[2]!.startsWith('>'));
+  if (!first) return undefined;
+  return {
+    line: line.replace(rule, (_m, sep: string, value: string) => `${sep}"${value}"`),
+    column: first.index + first[1]!.length,
+  };
+}
+
+/**
  * One pass over the parsed nodes, without recursion (a hostile file may nest thousands of levels):
  * nesting deeper than MAX_POLICY_DEPTH, keys that are not plain scalars (a list or mapping as a key,
  * an alias as a key), and keys that appear twice in a mapping.
@@ -758,15 +797,45 @@ function describeValue(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-/** The allowed key closest to a misspelt one, if it is close enough to be a typo. */
-export function nearest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
+/** The allowed key closest to a misspelt one, if it is close enough to be a typo (or a name with a word more or less). */
+export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+  return closest(word, candidates, 1)[0];
+}
+
+/**
+ * The candidates a word was probably meant as, best (fewest edits) first, at most `limit` of them:
+ * a typo (a few edits away, case ignored: `acuracy`, `metircs`), or the same name with words added
+ * or dropped at an underscore (`accuracy` and `accuracy_score`, `f1` and `f1_score`, `auc` and
+ * `roc_auc`), as MLflow's evaluate names its metrics. The word itself (same case) is never one.
+ */
+export function closest(word: string, candidates: Iterable<string>, limit = 3): string[] {
+  const w = word.toLowerCase();
+  const typo = Math.max(2, Math.floor(word.length / 3));
+  const found: Array<{ c: string; d: number }> = [];
+  const seen = new Set<string>();
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [c, d];
+    if (c === word || seen.has(c)) continue;
+    seen.add(c);
+    const l = c.toLowerCase();
+    const d = editDistance(w, l);
+    // A typo changes part of a word, never all of it (two edits turn "f1" into any two letters).
+    if ((d <= typo && d < word.length) || sameWords(w, l)) found.push({ c, d });
   }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  // A stable sort: among equally close candidates, the first given comes first.
+  return found
+    .sort((a, b) => a.d - b.d)
+    .slice(0, limit)
+    .map((f) => f.c);
+}
+
+/** One name is the other with whole words added at either end or inside: `f1` and `f1_score`. */
+function sameWords(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return (
+    short.length > 0 &&
+    short !== long &&
+    (long.startsWith(`${short}_`) || long.endsWith(`_${short}`) || long.includes(`_${short}_`))
+  );
 }
 
 function editDistance(a: string, b: string): number {
