@@ -805,8 +805,8 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
 /**
  * The candidates a word was probably meant as, best (fewest edits) first, at most `limit` of them:
  * a typo (a few edits away, case ignored: `acuracy`, `metircs`), or the same name with words added
- * or dropped at an underscore (`accuracy` and `accuracy_score`, `f1` and `f1_score`, `auc` and
- * `roc_auc`), as MLflow's evaluate names its metrics. The word itself (same case) is never one.
+ * at an underscore (`accuracy` and `accuracy_score`, `f1` and `f1_score`, `auc` and `roc_auc`), as
+ * MLflow's evaluate names its metrics, or without evaluate's `_score`. The word itself (same case) is never one.
  */
 export function closest(word: string, candidates: Iterable<string>, limit = 3): string[] {
   const w = word.toLowerCase();
@@ -828,13 +828,17 @@ export function closest(word: string, candidates: Iterable<string>, limit = 3): 
     .map((f) => f.c);
 }
 
-/** One name is the other with whole words added at either end or inside: `f1` and `f1_score`. */
-function sameWords(a: string, b: string): boolean {
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+/**
+ * The candidate is the word with whole words added (`f1` and `f1_score`, `auc` and `roc_auc`), or
+ * the word without MLflow evaluate's `_score` (`accuracy_score` and a hand-logged `accuracy`). Not
+ * any word of it: `score` is not what `accuracy_score` meant, nor `val` what `val_loss` did.
+ */
+function sameWords(word: string, candidate: string): boolean {
+  if (candidate.length < word.length) return word === `${candidate}_score`;
   return (
-    short.length > 0 &&
-    short !== long &&
-    (long.startsWith(`${short}_`) || long.endsWith(`_${short}`) || long.includes(`_${short}_`))
+    word.length > 0 &&
+    candidate !== word &&
+    (candidate.startsWith(`${word}_`) || candidate.endsWith(`_${word}`) || candidate.includes(`_${word}_`))
   );
 }
 

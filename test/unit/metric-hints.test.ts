@@ -214,7 +214,8 @@ describe('closest (nearest generalised)', () => {
     expect(closest('acuracy', ['f1', 'accuracy'])).toEqual(['accuracy']);
     expect(closest('f1', EVALUATE_NAMES)).toEqual(['f1_score']);
     expect(closest('auc', EVALUATE_NAMES)).toEqual(['roc_auc']);
-    expect(closest('accuracy_score', ['accuracy', 'precision'])).toEqual(['accuracy']);
+    expect(closest('accuracy_score', ['score', 'accuracy', 'precision'])).toEqual(['accuracy']);
+    expect(closest('val_loss', ['val', 'loss'])).toEqual([]);
   });
   it('fewest edits first, at most `limit`, never the word itself, and not a whole short word replaced', () => {
     expect(closest('loss', ['log_loss', 'los', 'loss', 'val_loss'], 2)).toEqual(['los', 'log_loss']);
