@@ -28,7 +28,7 @@ interface Evaluated {
 }
 const evaluated = (
   model: string,
-  args: { seed?: number; register?: 'before' | 'after'; aliases?: string[] } = {},
+  args: { seed?: number; register?: 'before' | 'after'; evaluate?: boolean; aliases?: string[] } = {},
 ): Promise<Evaluated> => py().call('seed_evaluated', { model, ...args });
 
 /** A threshold just below (or above) a value, printed as the policy would have it. */
@@ -104,15 +104,28 @@ describe.runIf(inject('mlflowVersion').startsWith('3.'))('MLflow 3: gating mlflo
       verdict: 'pass',
     });
 
-    // A champion whose run logged `accuracy` by hand, never evaluated with model_id=.
+    // A champion never evaluated: its run logged `accuracy` by hand, as before MLflow 3.
     const old = uniqueModel('evaluated');
-    const [hand] = await seed(py(), old, [{ metrics: { accuracy: 0.9 }, aliases: ['champion'] }]);
+    const hand = await evaluated(old, { seed: 3, evaluate: false, aliases: ['champion'] });
     const next = await evaluated(old, { seed: 3 });
     const rejected = await gate(old, policy, { version: next.version });
     expect(rejected.report.decision).toBe('rejected');
     expect(rejected.report.checks[0]!.message).toBe(
-      `accuracy_score: the holder v1 has no value for accuracy_score to compare with; its run ${hand!.run_id} has accuracy (no dataset recorded); evaluate the holder the same way (mlflow.models.evaluate with model_id= its logged model) so it has accuracy_score on dataset test`,
+      `accuracy_score: the holder v${hand.version} has no value for accuracy_score to compare with; its run ${hand.run_id} has accuracy (no dataset recorded); evaluate the holder the same way (mlflow.models.evaluate with model_id= its logged model) so it has accuracy_score on dataset test`,
     );
+    // Evaluated as the README says, on the same data, the champion has the metric on its logged model.
+    const now = (await py().call('evaluate_version', {
+      model: old,
+      version: hand.version,
+      seed: 3,
+    })) as { model_id: string; metrics: Record<string, number> };
+    expect(now.model_id).toBe(hand.model_id);
+    const compared = await gate(old, policy, { version: next.version, mode: 'promote' });
+    expect(compared.report.decision).toBe('promoted');
+    expect(compared.report.checks[0]!.baseline).toEqual({
+      version: hand.version,
+      value: now.metrics['accuracy_score'],
+    });
   });
 
   it('metrics_before_registration: register then evaluate is skipped with both times; evaluate then register is eligible', async () => {
