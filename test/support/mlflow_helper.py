@@ -197,7 +197,10 @@ def _classification(seed, dataset_name):
 
 
 def _numbers(metrics):
-    return {k: (float(v) if v == v else "NaN") for k, v in metrics.items() if isinstance(v, (int, float))}
+    # evaluate's counts (true_positives, ...) are numpy integers: numbers.Real, not int.
+    import numbers
+
+    return {k: (float(v) if v == v else "NaN") for k, v in metrics.items() if isinstance(v, numbers.Real)}
 
 
 def op_seed_evaluated(args):

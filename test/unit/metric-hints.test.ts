@@ -1,6 +1,7 @@
 // Issue 15: a missing metric's message names the closest metrics that exist and where (the run,
 // the logged model and its dataset), and metrics_before_registration says why MLflow 3's
 // evaluate-after-registering is always late.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide.js';
 import { ineligibility } from '../../src/core/eligibility.js';
@@ -255,5 +256,20 @@ describe('metrics_before_registration and MLflow 3 evaluate', () => {
     );
     expect(reasons[1]).toContain('evaluate the logged model before registering it');
     expect(reasons).toHaveLength(2);
+  });
+});
+
+describe("README's worked example of gating mlflow.models.evaluate output", () => {
+  it('its policy loads, reading accuracy_score and f1_score on dataset test, compared on the same dataset', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Gating `mlflow.models.evaluate` output'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    const policy = loadPolicy(yaml, 'README.md');
+    expect(policy.target).toMatchObject({ alias: 'champion' });
+    expect(policy.metrics.map((r) => [r.metric, r.dataset, r.compare?.sameDataset ?? false])).toEqual([
+      ['accuracy_score', 'test', true],
+      ['f1_score', 'test', false],
+      ['log_loss', 'test', false],
+    ]);
   });
 });
