@@ -817,9 +817,14 @@ export function closest(word: string, candidates: Iterable<string>, limit = 3): 
     if (c === word || seen.has(c)) continue;
     seen.add(c);
     const l = c.toLowerCase();
-    const d = editDistance(w, l);
+    // Names differ by at least their difference in length: most are too far to be worth the edits.
+    // Words added or evaluate's _score dropped are insertions or deletions only: as many edits as
+    // the lengths differ. Otherwise the names differ by at least that, so most are too far to count.
+    const related = sameWords(w, l);
+    if (!related && Math.abs(l.length - w.length) > typo) continue;
+    const d = related ? Math.abs(l.length - w.length) : editDistance(w, l, typo);
     // A typo changes part of a word, never all of it (two edits turn "f1" into any two letters).
-    if ((d <= typo && d < word.length) || sameWords(w, l)) found.push({ c, d });
+    if ((d <= typo && d < word.length) || related) found.push({ c, d });
   }
   // A stable sort: among equally close candidates, the first given comes first.
   return found
@@ -842,14 +847,21 @@ function sameWords(word: string, candidate: string): boolean {
   );
 }
 
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+/** Levenshtein distance; past `limit` it stops early and answers a number above it. */
+function editDistance(a: string, b: string, limit = Infinity): number {
+  let prev = Int32Array.from({ length: b.length + 1 }, (_, j) => j);
+  let cur = new Int32Array(b.length + 1);
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
+    let best = i;
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur[j] = v;
+      if (v < best) best = v;
     }
-    prev = cur;
+    // A row's least value never decreases further down: this one says the distance exceeds the limit.
+    if (best > limit) return best;
+    [prev, cur] = [cur, prev];
   }
   return prev[b.length]!;
 }
