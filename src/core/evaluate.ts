@@ -258,13 +258,10 @@ function whatExists(rule: MetricRule, inventory: MetricInventory | undefined, wh
           {
             where: `${whose} logged model ${inventory.loggedModel.modelId}`,
             metrics: inventory.loggedModel.metrics,
-            model: true,
           },
         ]
       : []),
-    ...(inventory.run
-      ? [{ where: `${whose} run ${inventory.run.runId}`, metrics: inventory.run.metrics, model: false }]
-      : []),
+    ...(inventory.run ? [{ where: `${whose} run ${inventory.run.runId}`, metrics: inventory.run.metrics }] : []),
   ];
   const keys = [...new Set(places.flatMap((p) => p.metrics.map((m) => m.key)))];
   const exact = keys.includes(rule.metric);

@@ -817,7 +817,6 @@ export function closest(word: string, candidates: Iterable<string>, limit = 3): 
     if (c === word || seen.has(c)) continue;
     seen.add(c);
     const l = c.toLowerCase();
-    // Names differ by at least their difference in length: most are too far to be worth the edits.
     // Words added or evaluate's _score dropped are insertions or deletions only: as many edits as
     // the lengths differ. Otherwise the names differ by at least that, so most are too far to count.
     const related = sameWords(w, l);
