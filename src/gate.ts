@@ -6,8 +6,8 @@
  */
 import { copyOf, decide, type Decision, type GateDecision, type Mode } from './core/decide.js';
 import { GateError, InputError } from './core/errors.js';
-import { evaluateMetrics, type Baseline, type Observations } from './core/evaluate.js';
-import { historiesNeeded, observe } from './core/observe.js';
+import { evaluateMetrics, type Baseline, type MetricInventory, type Observations } from './core/evaluate.js';
+import { historiesNeeded, inventory, observe } from './core/observe.js';
 import { cachedHistory, rebuildHistory, type HistoryEntry } from './core/history.js';
 import type { LedgerContext } from './core/ledger.js';
 import { planRollback, type RollbackTarget } from './core/rollback.js';
@@ -146,7 +146,13 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     baselineHolder ? readRun(registry, policy, baselineHolder) : undefined,
   ]);
   const baseline: Baseline | undefined =
-    baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
+    baselineHolder && base
+      ? {
+          version: baselineHolder.version,
+          metrics: base.observed,
+          ...(base.inventory ? { inventory: base.inventory } : {}),
+        }
+      : undefined;
   const provenance = policy.candidate.sourceCommit
     ? await checkProvenance(sourceCommitOf(cand.run), deps.isOnDefaultBranch)
     : undefined;
@@ -159,6 +165,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     modelAliases: targetAliases,
     run: cand.run,
     observed: cand.observed,
+    ...(cand.inventory ? { inventory: cand.inventory } : {}),
     ...(baseline ? { baseline } : {}),
     ...(destination ? { destination } : {}),
     context: req.context ?? { now: new Date().toISOString() },
@@ -374,8 +381,8 @@ async function runLint(req: GateRequest, { registry, log }: GateDeps): Promise<G
   const where = describeTarget(policy.target);
   const holder = currentHolder(policy.target, versions, registered.aliases);
   if (!holder) return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
-  const { run, observed } = await readRun(registry, policy, holder);
-  const evaluation = evaluateMetrics(policy.metrics, observed);
+  const { run, observed, inventory: has } = await readRun(registry, policy, holder);
+  const evaluation = evaluateMetrics(policy.metrics, observed, undefined, has);
   const verdict = evaluation.passed
     ? `the holder v${holder.version} of ${where} passes this policy`
     : `the holder v${holder.version} of ${where} would NOT pass this policy`;
@@ -426,7 +433,7 @@ async function readRun(
   registry: Registry,
   policy: Policy,
   version: ModelVersion,
-): Promise<{ run: RunData | undefined; observed: Observations }> {
+): Promise<{ run: RunData | undefined; observed: Observations; inventory?: MetricInventory }> {
   if (!version.runId) return { run: undefined, observed: new Map() };
   const runId = version.runId;
   const keys = historiesNeeded(policy.metrics);
@@ -439,7 +446,7 @@ async function readRun(
   const byKey = new Map<string, MetricPoint[]>(keys.map((k, i) => [k, histories[i] ?? []]));
   const loggedModel =
     version.modelId && loggedMetrics ? { modelId: version.modelId, metrics: loggedMetrics } : undefined;
-  return { run, observed: observe(policy.metrics, run, byKey, loggedModel) };
+  return { run, observed: observe(policy.metrics, run, byKey, loggedModel), inventory: inventory(run, loggedModel) };
 }
 
 /** MLflow creates versions asynchronously on some registries: wait, bounded, for PENDING_REGISTRATION to end. */

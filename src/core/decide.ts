@@ -4,7 +4,14 @@
  * what the gate decides and exactly which writes that takes.
  */
 import { ineligibility, type Provenance } from './eligibility.js';
-import { evaluateMetrics, type Baseline, type Check, type Evaluation, type Observations } from './evaluate.js';
+import {
+  evaluateMetrics,
+  type Baseline,
+  type Check,
+  type Evaluation,
+  type MetricInventory,
+  type Observations,
+} from './evaluate.js';
 import { appendHistory, type HistoryEntry } from './history.js';
 import {
   completed,
@@ -79,6 +86,8 @@ export interface GateState {
   run: RunData | undefined;
   /** The candidate's metrics as the rules read them. */
   observed: Observations;
+  /** Every metric the candidate has: a missing metric's message names the closest. */
+  inventory?: MetricInventory;
   /** The holder that `compare` rules compare with, when there is one and a rule compares. */
   baseline?: Baseline;
 }
@@ -104,7 +113,7 @@ export function decide(state: GateState): GateDecision {
   const previousVersions = [...new Set([...state.holders.map((h) => h.version), ...(aliasHolder ? [aliasHolder] : [])])]
     .filter((v) => v !== holderToBe?.version)
     .sort(compareVersions);
-  const evaluation = evaluateMetrics(policy.metrics, state.observed, state.baseline);
+  const evaluation = evaluateMetrics(policy.metrics, state.observed, state.baseline, state.inventory);
   const reasons: string[] = [];
 
   if (candidate.status !== 'READY') {

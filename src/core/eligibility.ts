@@ -6,7 +6,6 @@ import type { Observations } from './evaluate.js';
 import type { CandidateRules } from './policy.js';
 import type { ModelVersion, RunData } from './registry-model.js';
 
-/** Why the version is not eligible; empty when it is. */
 /** What the GitHub API said of the source run's commit (provenance.ts asks it). */
 export interface Provenance {
   commit?: string;
@@ -16,6 +15,7 @@ export interface Provenance {
   why?: string;
 }
 
+/** Why the version is not eligible; empty when it is. */
 export function ineligibility(
   rules: CandidateRules,
   version: ModelVersion,
@@ -41,13 +41,16 @@ export function ineligibility(
       );
   }
   if (rules.metricsBeforeRegistration && version.createdAt !== undefined) {
+    let late = false;
     for (const [metric, o] of observed) {
       if (o.timestamp !== undefined && o.timestamp > version.createdAt) {
+        late = true;
         reasons.push(
-          `${metric} was logged at ${iso(o.timestamp)}, after ${v} was registered at ${iso(version.createdAt)}`,
+          `${metric} was logged at ${iso(o.timestamp)} (${o.source}), after ${v} was registered at ${iso(version.createdAt)}`,
         );
       }
     }
+    if (late) reasons.push(LATE_EVALUATION);
   }
   if (rules.sourceCommit === 'on_default_branch') {
     const commit = provenance?.commit;
@@ -64,6 +67,10 @@ export function ineligibility(
   }
   return reasons;
 }
+
+/** Why an MLflow 3 evaluation is always late, and what to do instead. */
+export const LATE_EVALUATION =
+  "candidate.metrics_before_registration: true skips a version whose metrics were logged after it was registered; MLflow 3's mlflow.models.evaluate run on a registered model (register, then evaluate) always logs them later, so every version evaluated that way is skipped: evaluate the logged model before registering it (log_model without registered_model_name, evaluate with model_id=, then mlflow.register_model), or set metrics_before_registration: false";
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();

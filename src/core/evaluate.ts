@@ -3,7 +3,7 @@
  * the version that holds the target now. Pure: it is given the observed values
  * and returns every check, never stopping at the first failure.
  */
-import { describeCompare, type CompareRule, type MetricRule } from './policy.js';
+import { closest, describeCompare, type CompareRule, type MetricRule } from './policy.js';
 import { formatBound, formatNumber, formatPercent, satisfies, type Bound } from './thresholds.js';
 
 /** pass; fail (a bound or comparison is not met); missing (a required metric is absent); warn (an optional metric is absent). */
@@ -21,10 +21,28 @@ export interface Observed {
 }
 export type Observations = ReadonlyMap<string, Observed>;
 
+/** A metric that exists, by name, and the dataset it was computed on (when one is recorded). */
+export interface MetricName {
+  key: string;
+  dataset?: string;
+}
+
+/**
+ * Every metric a version has, by name: what a missing metric's message searches for the names
+ * the author probably meant (observe.ts's `inventory` builds it from the run and the logged model).
+ */
+export interface MetricInventory {
+  run?: { runId: string; metrics: MetricName[] };
+  /** MLflow 3: the logged model's evaluation metrics (those on a named dataset). */
+  loggedModel?: { modelId: string; metrics: MetricName[] };
+}
+
 /** The version that holds the target now, whose metrics `compare` rules read. */
 export interface Baseline {
   version: string;
   metrics: Observations;
+  /** What it has, to name the closest metrics when it lacks the one a rule compares. */
+  inventory?: MetricInventory;
 }
 
 export interface Check {
@@ -61,13 +79,30 @@ export interface Evaluation {
 /** MLflow's fallback for a relative change against a baseline of 0 (mlflow/models/evaluation/validation.py). */
 export const ZERO_BASELINE_EPSILON = 1e-10;
 
-export function evaluateMetrics(rules: MetricRule[], candidate: Observations, baseline?: Baseline): Evaluation {
-  const checks = rules.map((rule) => checkRule(rule, candidate.get(rule.metric), baseline));
+/** A missing metric's message names at most this many metrics that exist. */
+export const MAX_SUGGESTIONS = 3;
+
+/**
+ * @param inventory every metric the candidate has: a missing metric's message names the closest
+ *   ones and where they are (run, logged model and dataset).
+ */
+export function evaluateMetrics(
+  rules: MetricRule[],
+  candidate: Observations,
+  baseline?: Baseline,
+  inventory?: MetricInventory,
+): Evaluation {
+  const checks = rules.map((rule) => checkRule(rule, candidate.get(rule.metric), baseline, inventory));
   const failed = checks.filter((c) => c.verdict === 'fail' || c.verdict === 'missing');
   return { passed: failed.length === 0, checks, failed };
 }
 
-function checkRule(rule: MetricRule, observed: Observed | undefined, baseline: Baseline | undefined): Check {
+function checkRule(
+  rule: MetricRule,
+  observed: Observed | undefined,
+  baseline: Baseline | undefined,
+  inventory: MetricInventory | undefined,
+): Check {
   const first = rule.bounds[0];
   const base = {
     metric: rule.metric,
@@ -77,20 +112,24 @@ function checkRule(rule: MetricRule, observed: Observed | undefined, baseline: B
     required: rule.required,
   };
   if (observed === undefined) {
+    const hint = whatExists(rule, inventory);
+    const missing = hint
+      ? `${rule.metric} is missing${rule.dataset ? ` on dataset ${rule.dataset}` : ''}; ${hint}`
+      : `${rule.metric} is missing from the run`;
     return rule.required
       ? {
           ...base,
           observed: null,
           verdict: 'missing',
           notes: [],
-          message: `${rule.metric} is missing from the run; the policy requires ${rule.text}`,
+          message: `${missing}; the policy requires ${rule.text}`,
         }
       : {
           ...base,
           observed: null,
           verdict: 'warn',
           notes: [],
-          message: `${rule.metric} is missing from the run; the rule is optional, so this is a warning`,
+          message: `${missing}; the rule is optional, so this is a warning`,
         };
   }
   const value = observed.value;
@@ -150,8 +189,16 @@ function compare(
   }
   const held = baseline.metrics.get(m);
   if (!held || Number.isNaN(held.value)) {
+    const hint = held ? '' : whatExists(rule, baseline.inventory, 'its');
+    // The candidate's value came from an evaluation of its logged model: the holder needs one too.
+    const evaluateIt =
+      !held && candidate.source.startsWith('logged model ')
+        ? `; evaluate the holder the same way (mlflow.models.evaluate with model_id= its logged model) so it has ${m}${rule.dataset ? ` on dataset ${rule.dataset}` : ''}`
+        : '';
     return {
-      failures: [`${m}: the holder v${baseline.version} has ${held ? 'NaN' : 'no value'} for ${m} to compare with`],
+      failures: [
+        `${m}: the holder v${baseline.version} has ${held ? 'NaN' : 'no value'} for ${m} to compare with${hint ? `; ${hint}` : ''}${evaluateIt}`,
+      ],
       notes: [],
       fields: { baseline: { version: baseline.version, value: held ? held.value : null } },
     };
@@ -196,6 +243,56 @@ function compare(
   }
   const notes = failures.length === 0 ? [`${describeCompare(c, gib)}: ${vs.slice(m.length + 3)}`] : [];
   return { failures, notes, fields };
+}
+
+/**
+ * Where the metrics closest to a missing one are, e.g. `the logged model m-1 has accuracy_score
+ * (dataset test); the run r has accuracy_score`; empty when nothing is close. The rule's own name
+ * comes first when it exists but not as the rule reads it (on another dataset, or with none).
+ */
+function whatExists(rule: MetricRule, inventory: MetricInventory | undefined, whose = 'the'): string {
+  if (!inventory) return '';
+  const places = [
+    ...(inventory.loggedModel
+      ? [
+          {
+            where: `${whose} logged model ${inventory.loggedModel.modelId}`,
+            metrics: inventory.loggedModel.metrics,
+          },
+        ]
+      : []),
+    ...(inventory.run ? [{ where: `${whose} run ${inventory.run.runId}`, metrics: inventory.run.metrics }] : []),
+  ];
+  const keys = [...new Set(places.flatMap((p) => p.metrics.map((m) => m.key)))];
+  const exact = keys.includes(rule.metric);
+  const names = [...(exact ? [rule.metric] : []), ...closest(rule.metric, keys, MAX_SUGGESTIONS - (exact ? 1 : 0))];
+  const parts: string[] = [];
+  for (const place of places) {
+    const listed = names.flatMap((name) => {
+      const datasets = [...new Set(place.metrics.filter((m) => m.key === name).map((m) => m.dataset))];
+      if (datasets.length === 0) return [];
+      const named = datasets.filter((d): d is string => d !== undefined);
+      const on =
+        named.length > 0
+          ? ` (dataset${named.length > 1 ? 's' : ''} ${bounded(named)})`
+          : rule.dataset
+            ? ' (no dataset recorded)'
+            : '';
+      return [`${name}${on}`];
+    });
+    if (listed.length > 0) parts.push(`${place.where} has ${listed.join(', ')}`);
+  }
+  if (parts.length === 0) return '';
+  // The name is there, yet missing: an aggregate reads the run's history, never the logged model.
+  const modelOnly =
+    exact && rule.aggregate !== 'latest' && !(inventory.run?.metrics ?? []).some((m) => m.key === rule.metric);
+  return `${parts.join('; ')}${modelOnly ? ` (aggregate: ${rule.aggregate} reads the run's history, not the logged model)` : ''}`;
+}
+
+function bounded(items: string[]): string {
+  return items.length <= MAX_SUGGESTIONS
+    ? items.join(', ')
+    : `${items.slice(0, MAX_SUGGESTIONS).join(', ')} and ${items.length - MAX_SUGGESTIONS} more`;
 }
 
 function signed(n: number): string {

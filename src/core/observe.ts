@@ -2,7 +2,7 @@
  * What a run's metrics say, read as each rule asks: the latest step (as
  * MLflow's runs/get reports it) or the min, max or mean of the history. Pure.
  */
-import type { Observations, Observed } from './evaluate.js';
+import type { MetricInventory, MetricName, Observations, Observed } from './evaluate.js';
 import type { MetricRule } from './policy.js';
 import type { MetricPoint, RunData } from './registry-model.js';
 
@@ -71,4 +71,32 @@ export function observe(
     });
   }
   return out;
+}
+
+/**
+ * Every metric the run and the logged model have, by name and dataset: what a missing metric's
+ * message names the closest of. Of the logged model, only what `observe` reads from it: the metrics
+ * on a named dataset (the others are MLflow 3's copy of the run's, made at log_model time).
+ */
+export function inventory(run: RunData, loggedModel?: { modelId: string; metrics: MetricPoint[] }): MetricInventory {
+  const name = (key: string, p: MetricPoint): MetricName => ({
+    key,
+    ...(p.datasetName ? { dataset: p.datasetName } : {}),
+  });
+  const once = (names: MetricName[]) => [...new Map(names.map((n) => [`${n.key}\0${n.dataset ?? ''}`, n])).values()];
+  return {
+    run: { runId: run.runId, metrics: [...run.metrics].map(([key, p]) => name(key, p)) },
+    ...(loggedModel
+      ? {
+          loggedModel: {
+            modelId: loggedModel.modelId,
+            metrics: once(
+              loggedModel.metrics.flatMap((p) =>
+                p.key !== undefined && p.datasetName !== undefined ? [name(p.key, p)] : [],
+              ),
+            ),
+          },
+        }
+      : {}),
+  };
 }

@@ -15,6 +15,7 @@ import {
   parseDocument,
   type Document,
   type Node,
+  type YAMLError,
 } from 'yaml';
 import schema from '../../schema/promotion-policy.schema.json' with { type: 'json' };
 import { InputError, PolicyError, type PolicyProblem } from './errors.js';
@@ -191,7 +192,7 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
   const atPath = (path: string[], message: string, key?: string): PolicyProblem =>
     at((key !== undefined ? keyNodeAt(doc, path, key) : nodeAt(doc, path))?.range?.[0] ?? 0, message);
 
-  const syntax = doc.errors.map((e) => at(e.pos[0], yamlMessage(e.code, e.message)));
+  const syntax = syntaxProblems(doc.errors, text, at);
   if (syntax.length > 0) throw new PolicyError(bounded(syntax));
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     throw new PolicyError([
@@ -608,6 +609,44 @@ function yamlMessage(code: string, message: string): string {
 }
 
 /**
+ * The parser's errors as problems. An unquoted rule that starts with ">" (`accuracy: >= 0.90`) is
+ * a folded block scalar to YAML, which it reports as "Block scalar header includes extra
+ * characters" and more: that line gets one problem, saying to quote the rule and showing the line quoted.
+ */
+function syntaxProblems(errors: readonly YAMLError[], text: string, at: At): PolicyProblem[] {
+  const hinted = new Set<number>();
+  const problems: PolicyProblem[] = [];
+  for (const e of errors) {
+    const start = text.lastIndexOf('\n', e.pos[0] - 1) + 1;
+    if (hinted.has(start)) continue;
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end).replace(/\r$/, '');
+    const quoted = quoteRules(line);
+    if (quoted !== undefined) {
+      hinted.add(start);
+      problems.push(
+        at(
+          start + quoted.column,
+          `a rule that starts with ">" or "<" must be quoted (YAML reads an unquoted ">" as the start of a folded block of text): write ${quoted.line.trim()}`,
+        ),
+      );
+    } else problems.push(at(e.pos[0], yamlMessage(e.code, e.message)));
+  }
+  return problems;
+}
+
+/** The line with every unquoted `key: >= number` value quoted, and where the first one with ">" starts; undefined when it has none. */
+function quoteRules(line: string): { line: string; column: number } | undefined {
+  const rule = /(:[ \t]+)([<>]=?[ \t]*[-+]?(?:\d|\.\d|inf|nan)[^\s,}\]#]*)/gi;
+  const first = [...line.matchAll(rule)].find((m) => m[2]!.startsWith('>'));
+  if (!first) return undefined;
+  return {
+    line: line.replace(rule, (_m, sep: string, value: string) => `${sep}"${value}"`),
+    column: first.index + first[1]!.length,
+  };
+}
+
+/**
  * One pass over the parsed nodes, without recursion (a hostile file may nest thousands of levels):
  * nesting deeper than MAX_POLICY_DEPTH, keys that are not plain scalars (a list or mapping as a key,
  * an alias as a key), and keys that appear twice in a mapping.
@@ -758,25 +797,70 @@ function describeValue(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-/** The allowed key closest to a misspelt one, if it is close enough to be a typo. */
-export function nearest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+/** The allowed key closest to a misspelt one, if it is close enough to be a typo (or a name with a word more or less). */
+export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+  return closest(word, candidates, 1)[0];
 }
 
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+/**
+ * The candidates a word was probably meant as, best (fewest edits) first, at most `limit` of them:
+ * a typo (a few edits away, case ignored: `acuracy`, `metircs`), or the same name with words added
+ * at an underscore (`accuracy` and `accuracy_score`, `f1` and `f1_score`, `auc` and `roc_auc`), as
+ * MLflow's evaluate names its metrics, or without evaluate's `_score`. The word itself (same case) is never one.
+ */
+export function closest(word: string, candidates: Iterable<string>, limit = 3): string[] {
+  const w = word.toLowerCase();
+  const typo = Math.max(2, Math.floor(word.length / 3));
+  const found: Array<{ c: string; d: number }> = [];
+  const seen = new Set<string>();
+  for (const c of candidates) {
+    if (c === word || seen.has(c)) continue;
+    seen.add(c);
+    const l = c.toLowerCase();
+    // Words added or evaluate's _score dropped are insertions or deletions only: as many edits as
+    // the lengths differ. Otherwise the names differ by at least that, so most are too far to count.
+    const related = sameWords(w, l);
+    if (!related && Math.abs(l.length - w.length) > typo) continue;
+    const d = related ? Math.abs(l.length - w.length) : editDistance(w, l, typo);
+    // A typo changes part of a word, never all of it (two edits turn "f1" into any two letters).
+    if ((d <= typo && d < word.length) || related) found.push({ c, d });
+  }
+  // A stable sort: among equally close candidates, the first given comes first.
+  return found
+    .sort((a, b) => a.d - b.d)
+    .slice(0, limit)
+    .map((f) => f.c);
+}
+
+/**
+ * The candidate is the word with whole words added (`f1` and `f1_score`, `auc` and `roc_auc`), or
+ * the word without MLflow evaluate's `_score` (`accuracy_score` and a hand-logged `accuracy`). Not
+ * any word of it: `score` is not what `accuracy_score` meant, nor `val` what `val_loss` did.
+ */
+function sameWords(word: string, candidate: string): boolean {
+  if (candidate.length < word.length) return word === `${candidate}_score`;
+  return (
+    word.length > 0 &&
+    candidate !== word &&
+    (candidate.startsWith(`${word}_`) || candidate.endsWith(`_${word}`) || candidate.includes(`_${word}_`))
+  );
+}
+
+/** Levenshtein distance; past `limit` it stops early and answers a number above it. */
+function editDistance(a: string, b: string, limit = Infinity): number {
+  let prev = Int32Array.from({ length: b.length + 1 }, (_, j) => j);
+  let cur = new Int32Array(b.length + 1);
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
+    let best = i;
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur[j] = v;
+      if (v < best) best = v;
     }
-    prev = cur;
+    // A row's least value never decreases further down: this one says the distance exceeds the limit.
+    if (best > limit) return best;
+    [prev, cur] = [cur, prev];
   }
   return prev[b.length]!;
 }

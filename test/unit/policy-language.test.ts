@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ineligibility } from '../../src/core/eligibility.js';
+import { ineligibility, LATE_EVALUATION } from '../../src/core/eligibility.js';
 import { InputError, PolicyError } from '../../src/core/errors.js';
 import { evaluateMetrics } from '../../src/core/evaluate.js';
 import { matchesGlob } from '../../src/core/glob.js';
@@ -303,7 +303,8 @@ describe('eligibility', () => {
     ).candidate;
     const late = new Map([['a', { value: 1, timestamp: 6000, datasets: [], source: 's' }]]);
     expect(ineligibility(strict, version(), runData({}), late)).toEqual([
-      'a was logged at 1970-01-01T00:00:06.000Z, after version 3 was registered at 1970-01-01T00:00:05.000Z',
+      'a was logged at 1970-01-01T00:00:06.000Z (s), after version 3 was registered at 1970-01-01T00:00:05.000Z',
+      LATE_EVALUATION,
     ]);
     const early = new Map([['a', { value: 1, timestamp: 4000, datasets: [], source: 's' }]]);
     expect(ineligibility(strict, version(), runData({}), early)).toEqual([]);

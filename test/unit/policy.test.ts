@@ -305,6 +305,41 @@ describe('loadPolicy refuses, naming line, column and what is wrong', () => {
   });
 });
 
+describe('an unquoted rule that starts with ">"', () => {
+  it('says to quote it, showing the line quoted, at the line and column of the ">"', () => {
+    const problems = problemsOf('metrics:\n  accuracy: >= 0.90\n  f1: ">= 0.88"\n');
+    expect(problems).toEqual([
+      {
+        file: 'policy.yml',
+        line: 2,
+        column: 13,
+        message:
+          'a rule that starts with ">" or "<" must be quoted (YAML reads an unquoted ">" as the start of a folded block of text): write accuracy: ">= 0.90"',
+      },
+    ]);
+    expect(problems[0]!.message).not.toContain('Block scalar header');
+  });
+  it('one problem a line, every such line, a comment kept, > and >N as well', () => {
+    const problems = problemsOf('metrics:\n  accuracy: >0.9\n  f1: >= 0.8   # from the README\n  auc: > 0.7\n');
+    expect(problems.map((p) => [p.line, p.message.replace(/^.*: write /, '')])).toEqual([
+      [2, 'accuracy: ">0.9"'],
+      [3, 'f1: ">= 0.8"   # from the README'],
+      [4, 'auc: "> 0.7"'],
+    ]);
+  });
+  it('in a flow mapping too, and under a gate', () => {
+    expect(problemsOf('metrics: {accuracy: >= 0.9, loss: <= 0.3}\n')[0]!.message).toContain(
+      'write metrics: {accuracy: ">= 0.9", loss: "<= 0.3"}',
+    );
+    const gated = problemsOf('gates:\n  prod:\n    metrics:\n      accuracy: >= 0.95\n');
+    expect(gated.map((p) => [p.line, p.column])).toEqual([[4, 17]]);
+    expect(gated[0]!.message).toContain('write accuracy: ">= 0.95"');
+  });
+  it("other YAML errors keep the parser's words", () => {
+    expect(problemsOf('metrics:\n  stage: >Production x\n  a: [1\n')[0]!.message).toMatch(/^YAML syntax: /);
+  });
+});
+
 describe('nearest', () => {
   it('suggests only close words', () => {
     expect(nearest('metircs', ['version', 'model', 'target', 'metrics'])).toBe('metrics');
