@@ -24,11 +24,11 @@ import { loadPolicyFile, type Policy } from './core/policy.js';
 import { sourceCommitOf } from './core/tags.js';
 import { describeTarget, targetKey } from './core/target.js';
 import {
-  missingModelMessage,
+  readModel,
+  type ModelState,
   modelUri,
   type MetricPoint,
   type ModelVersion,
-  type RegisteredModel,
   type Registry,
   type RegistryOp,
   type RunData,
@@ -54,11 +54,7 @@ export interface GateRequest {
   /** Let a stage target move a version down (Production → Staging): the input allow-demotion. */
   allowDemotion?: boolean;
   /** The model and its versions as the caller has just read them (a scheduled run): not fetched again. */
-  prefetched?: {
-    model: string;
-    registered: RegisteredModel | null;
-    versions: ModelVersion[];
-  };
+  prefetched?: ModelState & { model: string };
   /** Apply: the plan file made by mode plan. */
   planFile?: PlanFile;
   /** Rollback: the target (else the policy's), why, and whether to skip the safety checks. */
@@ -115,13 +111,11 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   // Round trip 1: the model (with its aliases) and every version (stages are not searchable, so we
   // filter); for promotion by copy, the destination model and its versions as well.
   const destName = policy.target.model && policy.target.model !== model ? policy.target.model : undefined;
-  const [registered, versions, destRegistered, destVersions] = await Promise.all([
-    req.prefetched && req.prefetched.model === model ? req.prefetched.registered : registry.getRegisteredModel(model),
-    req.prefetched && req.prefetched.model === model ? req.prefetched.versions : registry.searchModelVersions(model),
+  const [{ registered, versions }, destRegistered, destVersions] = await Promise.all([
+    req.prefetched && req.prefetched.model === model ? req.prefetched : readModel(registry, model),
     destName ? registry.getRegisteredModel(destName) : null,
     destName ? registry.searchModelVersions(destName) : [],
   ]);
-  if (!registered) throw new InputError(await missingModelMessage(registry, model));
   let candidate = selectVersion(model, req.version, versions, registered.aliases);
   if (candidate.status === 'PENDING_REGISTRATION')
     candidate = await waitForRegistration(registry, candidate, req.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS, log);
@@ -273,11 +267,7 @@ async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promi
   if (target.stage && !registry.supportsStages)
     throw new InputError(`the registry at ${registry.url} has aliases only: roll back an alias`);
 
-  const [registered, versions] = await Promise.all([
-    registry.getRegisteredModel(model),
-    registry.searchModelVersions(model),
-  ]);
-  if (!registered) throw new InputError(await missingModelMessage(registry, model));
+  const { registered, versions } = await readModel(registry, model);
   let planned;
   try {
     planned = planRollback({
@@ -373,11 +363,7 @@ async function runLint(req: GateRequest, { registry, log }: GateDeps): Promise<G
     return nothing(
       registry ? 'no model named, so no holder was evaluated' : 'no tracking server given, so no holder was evaluated',
     );
-  const [registered, versions] = await Promise.all([
-    registry.getRegisteredModel(model),
-    registry.searchModelVersions(model),
-  ]);
-  if (!registered) throw new InputError(await missingModelMessage(registry, model));
+  const { registered, versions } = await readModel(registry, model);
   const where = describeTarget(policy.target);
   const holder = currentHolder(policy.target, versions, registered.aliases);
   if (!holder) return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
@@ -525,10 +511,6 @@ async function recheck(
 
 /** `mode: history`: the model's history, newest first, rebuilt from its versions' records (one search). */
 export async function readHistory(registry: Registry, model: string): Promise<HistoryEntry[]> {
-  const [registered, versions] = await Promise.all([
-    registry.getRegisteredModel(model),
-    registry.searchModelVersions(model),
-  ]);
-  if (!registered) throw new InputError(await missingModelMessage(registry, model));
+  const { registered, versions } = await readModel(registry, model);
   return rebuildHistory(versions, cachedHistory(registered.tags));
 }

@@ -15,7 +15,7 @@ import { allHolders } from './core/holders.js';
 import { ruleHash } from './core/ledger.js';
 import { describeTarget } from './core/target.js';
 import { isGlob } from './core/glob.js';
-import { missingModelMessage, type ModelVersion, type Registry } from './core/registry-model.js';
+import { readModel, type ModelVersion, type Registry } from './core/registry-model.js';
 import { runGate } from './gate.js';
 
 export interface ScheduleRequest {
@@ -64,18 +64,8 @@ async function gateModel(
 ): Promise<ModelResult> {
   try {
     const policy = file.resolve(model, req.gate);
-    const [registered, versions] = await Promise.all([
-      registry.getRegisteredModel(model),
-      registry.searchModelVersions(model),
-    ]);
-    if (!registered)
-      return {
-        model,
-        decision: 'error',
-        wrote: false,
-        errorKind: 'input',
-        reasons: [await missingModelMessage(registry, model)],
-      };
+    // A model that does not exist is an input error, reported for this model by the catch below.
+    const { registered, versions } = await readModel(registry, model);
     if (req.mode === 'audit') return auditModel(model, policy, versions, registered.aliases, req.auditRules ?? false);
     const pending = pendingVersions(versions, policy.target, registered.aliases, req.force);
     if (pending.length === 0)

@@ -34550,6 +34550,11 @@ function canonicalJson(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/registry-model.ts
+/**
+ * The registry as the core sees it: plain data, normalised by the MLflow
+ * client adapter from MLflow's REST shapes (mlflow/protos/model_registry.proto).
+ */
+
 /** Stands for the version number a copy-version op creates, in the ops after it. */
 const NEW_COPY = 'new copy';
 function describeOp(op) {
@@ -34583,10 +34588,16 @@ function byVersionNumber(a, b) {
 function modelUri(model, version) {
     return `models:/${model}/${version}`;
 }
-/** "model X does not exist in the registry at URL", with the adapter's hint if it has one (a failing hint is none). */
-async function missingModelMessage(registry, model) {
+/** The model and its versions; an input error when it does not exist, with the adapter's hint (the closest registered names) if it has one. */
+async function readModel(registry, model) {
+    const [registered, versions] = await Promise.all([
+        registry.getRegisteredModel(model),
+        registry.searchModelVersions(model),
+    ]);
+    if (registered)
+        return { registered, versions };
     const hint = await (registry.missingModelHint?.(model) ?? Promise.resolve('')).catch(() => '');
-    return `model "${model}" does not exist in the registry at ${registry.url}${hint}`;
+    throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}${hint}`);
 }
 
 ;// CONCATENATED MODULE: ./src/core/history.ts
@@ -34682,7 +34693,7 @@ var ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./schema/promotion-policy.schema.json
-const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes: a stage, an alias, or both (for teams migrating from stages to aliases). Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"},"alias":{"$ref":"#/definitions/alias","description":"The registered-model alias to move to the candidate, e.g. champion (models:/NAME@champion)."},"previous_alias":{"$ref":"#/definitions/alias","description":"An alias to give the version that held `alias` before, e.g. previous-champion, as a handle for rollback and A/B comparisons."},"model":{"description":"Promotion by copy: copy the candidate into this registered model (a new version whose source is the candidate\'s models:/ URI, as MlflowClient.copy_model_version does) and move the alias or stage there. For teams that keep development and production models apart.","type":"string","minLength":1}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact.","type":"boolean"},"source_commit":{"description":"on_default_branch: the source run\'s mlflow.source.git.commit must be a commit of this repository reachable from its default branch (asked of the GitHub API with github-token), so a model trained from an unreviewed branch cannot reach production.","enum":["on_default_branch"]}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"},"dataset":{"description":"Read the value computed on this dataset (by name), from the MLflow 3 logged model\'s metrics or the run\'s.","type":"string","minLength":1}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}},"alias":{"description":"An MLflow alias name: letters, digits, _ and - (at most 255); `latest` and v<digits> are reserved.","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\\\w-]+$","not":{"pattern":"^([lL][aA][tT][eE][sS][tT]|[vV]\\\\d+)$"}}}}');
+const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes: a stage, an alias, or both (for teams migrating from stages to aliases). Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"},"alias":{"$ref":"#/definitions/alias","description":"The registered-model alias to move to the candidate, e.g. champion (models:/NAME@champion)."},"previous_alias":{"$ref":"#/definitions/alias","description":"An alias to give the version that held `alias` before, e.g. previous-champion, as a handle for rollback and A/B comparisons."},"model":{"description":"Promotion by copy: copy the candidate into this registered model (a new version whose source is the candidate\'s models:/ URI, as MlflowClient.copy_model_version does) and move the alias or stage there. For teams that keep development and production models apart.","type":"string","minLength":1}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact. MLflow 3\'s mlflow.models.evaluate run after registering logs later, so such versions are skipped: evaluate the logged model first, then register it.","type":"boolean"},"source_commit":{"description":"on_default_branch: the source run\'s mlflow.source.git.commit must be a commit of this repository reachable from its default branch (asked of the GitHub API with github-token), so a model trained from an unreviewed branch cannot reach production.","enum":["on_default_branch"]}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"},"dataset":{"description":"Read the value computed on this dataset (by name), from the MLflow 3 logged model\'s metrics or the run\'s.","type":"string","minLength":1}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}},"alias":{"description":"An MLflow alias name: letters, digits, _ and - (at most 255); `latest` and v<digits> are reserved.","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\\\w-]+$","not":{"pattern":"^([lL][aA][tT][eE][sS][tT]|[vV]\\\\d+)$"}}}}');
 ;// CONCATENATED MODULE: ./src/core/glob.ts
 /** Model-name patterns: `*` any run of characters, `?` one character; everything else literal. */
 function isGlob(pattern) {
@@ -34830,7 +34841,7 @@ function loadPolicyFile(text, file) {
         ]);
     }
     const atPath = (path, message, key) => at((key !== undefined ? keyNodeAt(doc, path, key) : nodeAt(doc, path))?.range?.[0] ?? 0, message);
-    const syntax = doc.errors.map((e) => at(e.pos[0], yamlMessage(e.code, e.message)));
+    const syntax = syntaxProblems(doc.errors, text, at);
     if (syntax.length > 0)
         throw new PolicyError(bounded(syntax));
     if (doc.contents === null || ((0,dist/* isScalar */.jn)(doc.contents) && doc.contents.value === null)) {
@@ -35200,6 +35211,41 @@ function yamlMessage(code, message) {
     return `YAML syntax: ${message.split('\n')[0]}`;
 }
 /**
+ * The parser's errors as problems. An unquoted rule that starts with ">" (`accuracy: >= 0.90`) is
+ * a folded block scalar to YAML, which it reports as "Block scalar header includes extra
+ * characters" and more: that line gets one problem, saying to quote the rule and showing the line quoted.
+ */
+function syntaxProblems(errors, text, at) {
+    const hinted = new Set();
+    const problems = [];
+    for (const e of errors) {
+        const start = text.lastIndexOf('\n', e.pos[0] - 1) + 1;
+        if (hinted.has(start))
+            continue;
+        const end = text.indexOf('\n', start);
+        const line = text.slice(start, end === -1 ? text.length : end).replace(/\r$/, '');
+        const quoted = quoteRules(line);
+        if (quoted !== undefined) {
+            hinted.add(start);
+            problems.push(at(start + quoted.column, `a rule that starts with ">" or "<" must be quoted (YAML reads an unquoted ">" as the start of a folded block of text): write ${quoted.line.trim()}`));
+        }
+        else
+            problems.push(at(e.pos[0], yamlMessage(e.code, e.message)));
+    }
+    return problems;
+}
+/** The line with every unquoted `key: >= number` value quoted, and where the first one with ">" starts; undefined when it has none. */
+function quoteRules(line) {
+    const rule = /(:[ \t]+)([<>]=?[ \t]*[-+]?(?:\d|\.\d|inf|nan)[^\s,}\]#]*)/gi;
+    const first = [...line.matchAll(rule)].find((m) => m[2].startsWith('>'));
+    if (!first)
+        return undefined;
+    return {
+        line: line.replace(rule, (_m, sep, value) => `${sep}"${value}"`),
+        column: first.index + first[1].length,
+    };
+}
+/**
  * One pass over the parsed nodes, without recursion (a hostile file may nest thousands of levels):
  * nesting deeper than MAX_POLICY_DEPTH, keys that are not plain scalars (a list or mapping as a key,
  * an alias as a key), and keys that appear twice in a mapping.
@@ -35345,25 +35391,71 @@ function describeValue(v) {
         return 'a mapping';
     return `${typeof v} ${JSON.stringify(v)}`;
 }
-/** The allowed key closest to a misspelt one, if it is close enough to be a typo. */
+/** The allowed key closest to a misspelt one, if it is close enough to be a typo (or a name with a word more or less). */
 function nearest(word, candidates) {
-    let best;
-    let bestDistance = Infinity;
-    for (const c of candidates) {
-        const d = editDistance(word.toLowerCase(), c.toLowerCase());
-        if (d < bestDistance)
-            [best, bestDistance] = [c, d];
-    }
-    return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+    return closest(word, candidates, 1)[0];
 }
-function editDistance(a, b) {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+/**
+ * The candidates a word was probably meant as, best (fewest edits) first, at most `limit` of them:
+ * a typo (a few edits away, case ignored: `acuracy`, `metircs`), or the same name with words added
+ * at an underscore (`accuracy` and `accuracy_score`, `f1` and `f1_score`, `auc` and `roc_auc`), as
+ * MLflow's evaluate names its metrics, or without evaluate's `_score`. The word itself (same case) is never one.
+ */
+function closest(word, candidates, limit = 3) {
+    const w = word.toLowerCase();
+    const typo = Math.max(2, Math.floor(word.length / 3));
+    const found = [];
+    const seen = new Set();
+    for (const c of candidates) {
+        if (c === word || seen.has(c))
+            continue;
+        seen.add(c);
+        const l = c.toLowerCase();
+        // Words added or evaluate's _score dropped are insertions or deletions only: as many edits as
+        // the lengths differ. Otherwise the names differ by at least that, so most are too far to count.
+        const related = sameWords(w, l);
+        if (!related && Math.abs(l.length - w.length) > typo)
+            continue;
+        const d = related ? Math.abs(l.length - w.length) : editDistance(w, l, typo);
+        // A typo changes part of a word, never all of it (two edits turn "f1" into any two letters).
+        if ((d <= typo && d < word.length) || related)
+            found.push({ c, d });
+    }
+    // A stable sort: among equally close candidates, the first given comes first.
+    return found
+        .sort((a, b) => a.d - b.d)
+        .slice(0, limit)
+        .map((f) => f.c);
+}
+/**
+ * The candidate is the word with whole words added (`f1` and `f1_score`, `auc` and `roc_auc`), or
+ * the word without MLflow evaluate's `_score` (`accuracy_score` and a hand-logged `accuracy`). Not
+ * any word of it: `score` is not what `accuracy_score` meant, nor `val` what `val_loss` did.
+ */
+function sameWords(word, candidate) {
+    if (candidate.length < word.length)
+        return word === `${candidate}_score`;
+    return (word.length > 0 &&
+        candidate !== word &&
+        (candidate.startsWith(`${word}_`) || candidate.endsWith(`_${word}`) || candidate.includes(`_${word}_`)));
+}
+/** Levenshtein distance; past `limit` it stops early and answers a number above it. */
+function editDistance(a, b, limit = Infinity) {
+    let prev = Int32Array.from({ length: b.length + 1 }, (_, j) => j);
+    let cur = new Int32Array(b.length + 1);
     for (let i = 1; i <= a.length; i++) {
-        const cur = [i];
+        cur[0] = i;
+        let best = i;
         for (let j = 1; j <= b.length; j++) {
-            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            cur[j] = v;
+            if (v < best)
+                best = v;
         }
-        prev = cur;
+        // A row's least value never decreases further down: this one says the distance exceeds the limit.
+        if (best > limit)
+            return best;
+        [prev, cur] = [cur, prev];
     }
     return prev[b.length];
 }
@@ -35771,6 +35863,7 @@ function scheduledVerdict(results, opts) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/eligibility.ts
+/** Why the version is not eligible; empty when it is. */
 function ineligibility(rules, version, run, observed, provenance) {
     const reasons = [];
     const v = `version ${version.version}`;
@@ -35789,11 +35882,15 @@ function ineligibility(rules, version, run, observed, provenance) {
             reasons.push(`${v} (and its run) ${have === undefined ? 'lacks the tag' : `has ${key}=${JSON.stringify(have)}, not the tag`} ${key}=${JSON.stringify(want)}`);
     }
     if (rules.metricsBeforeRegistration && version.createdAt !== undefined) {
+        let late = false;
         for (const [metric, o] of observed) {
             if (o.timestamp !== undefined && o.timestamp > version.createdAt) {
-                reasons.push(`${metric} was logged at ${iso(o.timestamp)}, after ${v} was registered at ${iso(version.createdAt)}`);
+                late = true;
+                reasons.push(`${metric} was logged at ${iso(o.timestamp)} (${o.source}), after ${v} was registered at ${iso(version.createdAt)}`);
             }
         }
+        if (late)
+            reasons.push(LATE_EVALUATION);
     }
     if (rules.sourceCommit === 'on_default_branch') {
         const commit = provenance?.commit;
@@ -35806,6 +35903,8 @@ function ineligibility(rules, version, run, observed, provenance) {
     }
     return reasons;
 }
+/** Why an MLflow 3 evaluation is always late, and what to do instead. */
+const LATE_EVALUATION = "candidate.metrics_before_registration: true skips a version whose metrics were logged after it was registered; MLflow 3's mlflow.models.evaluate run on a registered model (register, then evaluate) always logs them later, so every version evaluated that way is skipped: evaluate the logged model before registering it (log_model without registered_model_name, evaluate with model_id=, then mlflow.register_model), or set metrics_before_registration: false";
 function iso(ms) {
     return new Date(ms).toISOString();
 }
@@ -35820,12 +35919,18 @@ function iso(ms) {
 
 /** MLflow's fallback for a relative change against a baseline of 0 (mlflow/models/evaluation/validation.py). */
 const ZERO_BASELINE_EPSILON = 1e-10;
-function evaluateMetrics(rules, candidate, baseline) {
-    const checks = rules.map((rule) => checkRule(rule, candidate.get(rule.metric), baseline));
+/** A missing metric's message names at most this many metrics that exist. */
+const MAX_SUGGESTIONS = 3;
+/**
+ * @param inventory every metric the candidate has: a missing metric's message names the closest
+ *   ones and where they are (run, logged model and dataset).
+ */
+function evaluateMetrics(rules, candidate, baseline, inventory) {
+    const checks = rules.map((rule) => checkRule(rule, candidate.get(rule.metric), baseline, inventory));
     const failed = checks.filter((c) => c.verdict === 'fail' || c.verdict === 'missing');
     return { passed: failed.length === 0, checks, failed };
 }
-function checkRule(rule, observed, baseline) {
+function checkRule(rule, observed, baseline, inventory) {
     const first = rule.bounds[0];
     const base = {
         metric: rule.metric,
@@ -35835,20 +35940,24 @@ function checkRule(rule, observed, baseline) {
         required: rule.required,
     };
     if (observed === undefined) {
+        const hint = whatExists(rule, inventory);
+        const missing = hint
+            ? `${rule.metric} is missing${rule.dataset ? ` on dataset ${rule.dataset}` : ''}; ${hint}`
+            : `${rule.metric} is missing from the run`;
         return rule.required
             ? {
                 ...base,
                 observed: null,
                 verdict: 'missing',
                 notes: [],
-                message: `${rule.metric} is missing from the run; the policy requires ${rule.text}`,
+                message: `${missing}; the policy requires ${rule.text}`,
             }
             : {
                 ...base,
                 observed: null,
                 verdict: 'warn',
                 notes: [],
-                message: `${rule.metric} is missing from the run; the rule is optional, so this is a warning`,
+                message: `${missing}; the rule is optional, so this is a warning`,
             };
     }
     const value = observed.value;
@@ -35903,8 +36012,15 @@ function compare(rule, c, candidate, baseline) {
     }
     const held = baseline.metrics.get(m);
     if (!held || Number.isNaN(held.value)) {
+        const hint = held ? '' : whatExists(rule, baseline.inventory, 'its');
+        // The candidate's value came from an evaluation of its logged model: the holder needs one too.
+        const evaluateIt = !held && candidate.source.startsWith('logged model ')
+            ? `; evaluate the holder the same way (mlflow.models.evaluate with model_id= its logged model) so it has ${m}${rule.dataset ? ` on dataset ${rule.dataset}` : ''}`
+            : '';
         return {
-            failures: [`${m}: the holder v${baseline.version} has ${held ? 'NaN' : 'no value'} for ${m} to compare with`],
+            failures: [
+                `${m}: the holder v${baseline.version} has ${held ? 'NaN' : 'no value'} for ${m} to compare with${hint ? `; ${hint}` : ''}${evaluateIt}`,
+            ],
             notes: [],
             fields: { baseline: { version: baseline.version, value: held ? held.value : null } },
         };
@@ -35947,6 +36063,56 @@ function compare(rule, c, candidate, baseline) {
     }
     const notes = failures.length === 0 ? [`${describeCompare(c, gib)}: ${vs.slice(m.length + 3)}`] : [];
     return { failures, notes, fields };
+}
+/**
+ * Where the metrics closest to a missing one are, e.g. `the logged model m-1 has accuracy_score
+ * (dataset test); the run r has accuracy_score`; empty when nothing is close. The rule's own name
+ * comes first when it exists but not as the rule reads it (on another dataset, or with none).
+ */
+function whatExists(rule, inventory, whose = 'the') {
+    if (!inventory)
+        return '';
+    const places = [
+        ...(inventory.loggedModel
+            ? [
+                {
+                    where: `${whose} logged model ${inventory.loggedModel.modelId}`,
+                    metrics: inventory.loggedModel.metrics,
+                },
+            ]
+            : []),
+        ...(inventory.run ? [{ where: `${whose} run ${inventory.run.runId}`, metrics: inventory.run.metrics }] : []),
+    ];
+    const keys = [...new Set(places.flatMap((p) => p.metrics.map((m) => m.key)))];
+    const exact = keys.includes(rule.metric);
+    const names = [...(exact ? [rule.metric] : []), ...closest(rule.metric, keys, MAX_SUGGESTIONS - (exact ? 1 : 0))];
+    const parts = [];
+    for (const place of places) {
+        const listed = names.flatMap((name) => {
+            const datasets = [...new Set(place.metrics.filter((m) => m.key === name).map((m) => m.dataset))];
+            if (datasets.length === 0)
+                return [];
+            const named = datasets.filter((d) => d !== undefined);
+            const on = named.length > 0
+                ? ` (dataset${named.length > 1 ? 's' : ''} ${evaluate_bounded(named)})`
+                : rule.dataset
+                    ? ' (no dataset recorded)'
+                    : '';
+            return [`${name}${on}`];
+        });
+        if (listed.length > 0)
+            parts.push(`${place.where} has ${listed.join(', ')}`);
+    }
+    if (parts.length === 0)
+        return '';
+    // The name is there, yet missing: an aggregate reads the run's history, never the logged model.
+    const modelOnly = exact && rule.aggregate !== 'latest' && !(inventory.run?.metrics ?? []).some((m) => m.key === rule.metric);
+    return `${parts.join('; ')}${modelOnly ? ` (aggregate: ${rule.aggregate} reads the run's history, not the logged model)` : ''}`;
+}
+function evaluate_bounded(items) {
+    return items.length <= MAX_SUGGESTIONS
+        ? items.join(', ')
+        : `${items.slice(0, MAX_SUGGESTIONS).join(', ')} and ${items.length - MAX_SUGGESTIONS} more`;
 }
 function evaluate_signed(n) {
     return `${n >= 0 ? '+' : ''}${formatNumber(n)}`;
@@ -36044,7 +36210,7 @@ function decide(state) {
     const previousVersions = [...new Set([...state.holders.map((h) => h.version), ...(aliasHolder ? [aliasHolder] : [])])]
         .filter((v) => v !== holderToBe?.version)
         .sort(compareVersions);
-    const evaluation = evaluateMetrics(policy.metrics, state.observed, state.baseline);
+    const evaluation = evaluateMetrics(policy.metrics, state.observed, state.baseline, state.inventory);
     const reasons = [];
     if (candidate.status !== 'READY') {
         reasons.push(`version ${candidate.version} is ${candidate.status}, not READY`);
@@ -36295,6 +36461,29 @@ function observe(rules, run, histories = new Map(), loggedModel) {
         });
     }
     return out;
+}
+/**
+ * Every metric the run and the logged model have, by name and dataset: what a missing metric's
+ * message names the closest of. Of the logged model, only what `observe` reads from it: the metrics
+ * on a named dataset (the others are MLflow 3's copy of the run's, made at log_model time).
+ */
+function inventory(run, loggedModel) {
+    const name = (key, p) => ({
+        key,
+        ...(p.datasetName ? { dataset: p.datasetName } : {}),
+    });
+    const once = (names) => [...new Map(names.map((n) => [`${n.key}\0${n.dataset ?? ''}`, n])).values()];
+    return {
+        run: { runId: run.runId, metrics: [...run.metrics].map(([key, p]) => name(key, p)) },
+        ...(loggedModel
+            ? {
+                loggedModel: {
+                    modelId: loggedModel.modelId,
+                    metrics: once(loggedModel.metrics.flatMap((p) => p.key !== undefined && p.datasetName !== undefined ? [name(p.key, p)] : [])),
+                },
+            }
+            : {}),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/rollback.ts
@@ -37263,14 +37452,11 @@ async function runGate(req, deps) {
     // Round trip 1: the model (with its aliases) and every version (stages are not searchable, so we
     // filter); for promotion by copy, the destination model and its versions as well.
     const destName = policy.target.model && policy.target.model !== model ? policy.target.model : undefined;
-    const [registered, versions, destRegistered, destVersions] = await Promise.all([
-        req.prefetched && req.prefetched.model === model ? req.prefetched.registered : registry.getRegisteredModel(model),
-        req.prefetched && req.prefetched.model === model ? req.prefetched.versions : registry.searchModelVersions(model),
+    const [{ registered, versions }, destRegistered, destVersions] = await Promise.all([
+        req.prefetched && req.prefetched.model === model ? req.prefetched : readModel(registry, model),
         destName ? registry.getRegisteredModel(destName) : null,
         destName ? registry.searchModelVersions(destName) : [],
     ]);
-    if (!registered)
-        throw new InputError(await missingModelMessage(registry, model));
     let candidate = selectVersion(model, req.version, versions, registered.aliases);
     if (candidate.status === 'PENDING_REGISTRATION')
         candidate = await waitForRegistration(registry, candidate, req.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS, log);
@@ -37291,7 +37477,13 @@ async function runGate(req, deps) {
         readRun(registry, policy, candidate),
         baselineHolder ? readRun(registry, policy, baselineHolder) : undefined,
     ]);
-    const baseline = baselineHolder && base ? { version: baselineHolder.version, metrics: base.observed } : undefined;
+    const baseline = baselineHolder && base
+        ? {
+            version: baselineHolder.version,
+            metrics: base.observed,
+            ...(base.inventory ? { inventory: base.inventory } : {}),
+        }
+        : undefined;
     const provenance = policy.candidate.sourceCommit
         ? await checkProvenance(sourceCommitOf(cand.run), deps.isOnDefaultBranch)
         : undefined;
@@ -37304,6 +37496,7 @@ async function runGate(req, deps) {
         modelAliases: targetAliases,
         run: cand.run,
         observed: cand.observed,
+        ...(cand.inventory ? { inventory: cand.inventory } : {}),
         ...(baseline ? { baseline } : {}),
         ...(destination ? { destination } : {}),
         context: req.context ?? { now: new Date().toISOString() },
@@ -37394,12 +37587,7 @@ async function runRollback(req, { registry, log }) {
         throw new InputError('rollback needs a reason: set the input "reason" (it is recorded in the ledger)');
     if (target.stage && !registry.supportsStages)
         throw new InputError(`the registry at ${registry.url} has aliases only: roll back an alias`);
-    const [registered, versions] = await Promise.all([
-        registry.getRegisteredModel(model),
-        registry.searchModelVersions(model),
-    ]);
-    if (!registered)
-        throw new InputError(await missingModelMessage(registry, model));
+    const { registered, versions } = await readModel(registry, model);
     let planned;
     try {
         planned = planRollback({
@@ -37485,18 +37673,13 @@ async function runLint(req, { registry, log }) {
     });
     if (!registry || !model)
         return nothing(registry ? 'no model named, so no holder was evaluated' : 'no tracking server given, so no holder was evaluated');
-    const [registered, versions] = await Promise.all([
-        registry.getRegisteredModel(model),
-        registry.searchModelVersions(model),
-    ]);
-    if (!registered)
-        throw new InputError(await missingModelMessage(registry, model));
+    const { registered, versions } = await readModel(registry, model);
     const where = describeTarget(policy.target);
     const holder = currentHolder(policy.target, versions, registered.aliases);
     if (!holder)
         return nothing(`no version of "${model}" holds ${where}, so none was evaluated`);
-    const { run, observed } = await readRun(registry, policy, holder);
-    const evaluation = evaluateMetrics(policy.metrics, observed);
+    const { run, observed, inventory: has } = await readRun(registry, policy, holder);
+    const evaluation = evaluateMetrics(policy.metrics, observed, undefined, has);
     const verdict = evaluation.passed
         ? `the holder v${holder.version} of ${where} passes this policy`
         : `the holder v${holder.version} of ${where} would NOT pass this policy`;
@@ -37546,7 +37729,7 @@ async function readRun(registry, policy, version) {
         return { run: undefined, observed: new Map() };
     const byKey = new Map(keys.map((k, i) => [k, histories[i] ?? []]));
     const loggedModel = version.modelId && loggedMetrics ? { modelId: version.modelId, metrics: loggedMetrics } : undefined;
-    return { run, observed: observe(policy.metrics, run, byKey, loggedModel) };
+    return { run, observed: observe(policy.metrics, run, byKey, loggedModel), inventory: inventory(run, loggedModel) };
 }
 /** MLflow creates versions asynchronously on some registries: wait, bounded, for PENDING_REGISTRATION to end. */
 async function waitForRegistration(registry, version, timeoutMs, log) {
@@ -37597,12 +37780,7 @@ async function recheck(registry, model, candidate, targetModel, policy, before) 
 }
 /** `mode: history`: the model's history, newest first, rebuilt from its versions' records (one search). */
 async function readHistory(registry, model) {
-    const [registered, versions] = await Promise.all([
-        registry.getRegisteredModel(model),
-        registry.searchModelVersions(model),
-    ]);
-    if (!registered)
-        throw new InputError(await missingModelMessage(registry, model));
+    const { registered, versions } = await readModel(registry, model);
     return rebuildHistory(versions, cachedHistory(registered.tags));
 }
 
@@ -40765,18 +40943,8 @@ async function runScheduled(req, { registry, log }) {
 async function gateModel(model, req, file, registry, log) {
     try {
         const policy = file.resolve(model, req.gate);
-        const [registered, versions] = await Promise.all([
-            registry.getRegisteredModel(model),
-            registry.searchModelVersions(model),
-        ]);
-        if (!registered)
-            return {
-                model,
-                decision: 'error',
-                wrote: false,
-                errorKind: 'input',
-                reasons: [await missingModelMessage(registry, model)],
-            };
+        // A model that does not exist is an input error, reported for this model by the catch below.
+        const { registered, versions } = await readModel(registry, model);
         if (req.mode === 'audit')
             return auditModel(model, policy, versions, registered.aliases, req.auditRules ?? false);
         const pending = pendingVersions(versions, policy.target, registered.aliases, req.force);

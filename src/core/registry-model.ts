@@ -2,6 +2,8 @@
  * The registry as the core sees it: plain data, normalised by the MLflow
  * client adapter from MLflow's REST shapes (mlflow/protos/model_registry.proto).
  */
+import { InputError } from './errors.js';
+
 export type VersionStatus = 'READY' | 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION';
 
 export interface ModelVersion {
@@ -128,8 +130,19 @@ export interface Registry {
   apply(op: RegistryOp): Promise<{ version?: string }>;
 }
 
-/** "model X does not exist in the registry at URL", with the adapter's hint if it has one (a failing hint is none). */
-export async function missingModelMessage(registry: Registry, model: string): Promise<string> {
+/** The model as every mode reads it first (one round trip): the registered model, with its aliases and tags, and every version. */
+export interface ModelState {
+  registered: RegisteredModel;
+  versions: ModelVersion[];
+}
+
+/** The model and its versions; an input error when it does not exist, with the adapter's hint (the closest registered names) if it has one. */
+export async function readModel(registry: Registry, model: string): Promise<ModelState> {
+  const [registered, versions] = await Promise.all([
+    registry.getRegisteredModel(model),
+    registry.searchModelVersions(model),
+  ]);
+  if (registered) return { registered, versions };
   const hint = await (registry.missingModelHint?.(model) ?? Promise.resolve('')).catch(() => '');
-  return `model "${model}" does not exist in the registry at ${registry.url}${hint}`;
+  throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}${hint}`);
 }
