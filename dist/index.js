@@ -34174,7 +34174,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6771);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8130);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34183,7 +34183,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6771:
+/***/ 8130:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37983,6 +37983,80 @@ function rebuildHistory(versions, cache) {
 var ajv = __nccwpck_require__(2463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/closest.ts
+/**
+ * The names a misspelt one was probably meant as: a policy key, a flag, a metric, a registered
+ * model. One definition for every "did you mean". Pure.
+ */
+/** The candidate closest to a misspelt word, if it is close enough to be a typo (or a name with a word more or less). */
+function nearest(word, candidates) {
+    return closest(word, candidates, 1)[0];
+}
+/**
+ * The candidates a word was probably meant as, best (fewest edits) first, at most `limit` of them:
+ * a typo (a few edits away, case ignored: `acuracy`, `metircs`), or the same name with words added
+ * at an underscore (`accuracy` and `accuracy_score`, `f1` and `f1_score`, `auc` and `roc_auc`), as
+ * MLflow's evaluate names its metrics, or without evaluate's `_score`. The word itself (same case) is never one.
+ */
+function closest(word, candidates, limit = 3) {
+    const w = word.toLowerCase();
+    const typo = Math.max(2, Math.floor(word.length / 3));
+    const found = [];
+    const seen = new Set();
+    for (const c of candidates) {
+        if (c === word || seen.has(c))
+            continue;
+        seen.add(c);
+        const l = c.toLowerCase();
+        // Words added or evaluate's _score dropped are insertions or deletions only: as many edits as
+        // the lengths differ. Otherwise the names differ by at least that, so most are too far to count.
+        const related = sameWords(w, l);
+        if (!related && Math.abs(l.length - w.length) > typo)
+            continue;
+        const d = related ? Math.abs(l.length - w.length) : editDistance(w, l, typo);
+        // A typo changes part of a word, never all of it (two edits turn "f1" into any two letters).
+        if ((d <= typo && d < word.length) || related)
+            found.push({ c, d });
+    }
+    // A stable sort: among equally close candidates, the first given comes first.
+    return found
+        .sort((a, b) => a.d - b.d)
+        .slice(0, limit)
+        .map((f) => f.c);
+}
+/**
+ * The candidate is the word with whole words added (`f1` and `f1_score`, `auc` and `roc_auc`), or
+ * the word without MLflow evaluate's `_score` (`accuracy_score` and a hand-logged `accuracy`). Not
+ * any word of it: `score` is not what `accuracy_score` meant, nor `val` what `val_loss` did.
+ */
+function sameWords(word, candidate) {
+    if (candidate.length < word.length)
+        return word === `${candidate}_score`;
+    return (word.length > 0 &&
+        candidate !== word &&
+        (candidate.startsWith(`${word}_`) || candidate.endsWith(`_${word}`) || candidate.includes(`_${word}_`)));
+}
+/** Levenshtein distance; past `limit` it stops early and answers a number above it. */
+function editDistance(a, b, limit = Infinity) {
+    let prev = Int32Array.from({ length: b.length + 1 }, (_, j) => j);
+    let cur = new Int32Array(b.length + 1);
+    for (let i = 1; i <= a.length; i++) {
+        cur[0] = i;
+        let best = i;
+        for (let j = 1; j <= b.length; j++) {
+            const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            cur[j] = v;
+            if (v < best)
+                best = v;
+        }
+        // A row's least value never decreases further down: this one says the distance exceeds the limit.
+        if (best > limit)
+            return best;
+        [prev, cur] = [cur, prev];
+    }
+    return prev[b.length];
+}
+
 ;// CONCATENATED MODULE: ./schema/promotion-policy.schema.json
 const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes: a stage, an alias, or both (for teams migrating from stages to aliases). Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"},"alias":{"$ref":"#/definitions/alias","description":"The registered-model alias to move to the candidate, e.g. champion (models:/NAME@champion)."},"previous_alias":{"$ref":"#/definitions/alias","description":"An alias to give the version that held `alias` before, e.g. previous-champion, as a handle for rollback and A/B comparisons."},"model":{"description":"Promotion by copy: copy the candidate into this registered model (a new version whose source is the candidate\'s models:/ URI, as MlflowClient.copy_model_version does) and move the alias or stage there. For teams that keep development and production models apart.","type":"string","minLength":1}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact. MLflow 3\'s mlflow.models.evaluate run after registering logs later, so such versions are skipped: evaluate the logged model first, then register it.","type":"boolean"},"source_commit":{"description":"on_default_branch: the source run\'s mlflow.source.git.commit must be a commit of this repository reachable from its default branch (asked of the GitHub API with github-token), so a model trained from an unreviewed branch cannot reach production.","enum":["on_default_branch"]}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"},"dataset":{"description":"Read the value computed on this dataset (by name), from the MLflow 3 logged model\'s metrics or the run\'s.","type":"string","minLength":1}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}},"alias":{"description":"An MLflow alias name: letters, digits, _ and - (at most 255); `latest` and v<digits> are reserved.","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\\\w-]+$","not":{"pattern":"^([lL][aA][tT][eE][sS][tT]|[vV]\\\\d+)$"}}}}');
 ;// CONCATENATED MODULE: ./src/core/glob.ts
@@ -38007,6 +38081,7 @@ function matchesGlob(pattern, name) {
  * Schema, then turned into the typed, canonical `Policy` the evaluation uses.
  * Pure: it is given the file's text, never reads the file system.
  */
+
 
 
 
@@ -38617,74 +38692,6 @@ function describeValue(v) {
         return 'a mapping';
     return `${typeof v} ${JSON.stringify(v)}`;
 }
-/** The allowed key closest to a misspelt one, if it is close enough to be a typo (or a name with a word more or less). */
-function nearest(word, candidates) {
-    return closest(word, candidates, 1)[0];
-}
-/**
- * The candidates a word was probably meant as, best (fewest edits) first, at most `limit` of them:
- * a typo (a few edits away, case ignored: `acuracy`, `metircs`), or the same name with words added
- * at an underscore (`accuracy` and `accuracy_score`, `f1` and `f1_score`, `auc` and `roc_auc`), as
- * MLflow's evaluate names its metrics, or without evaluate's `_score`. The word itself (same case) is never one.
- */
-function closest(word, candidates, limit = 3) {
-    const w = word.toLowerCase();
-    const typo = Math.max(2, Math.floor(word.length / 3));
-    const found = [];
-    const seen = new Set();
-    for (const c of candidates) {
-        if (c === word || seen.has(c))
-            continue;
-        seen.add(c);
-        const l = c.toLowerCase();
-        // Words added or evaluate's _score dropped are insertions or deletions only: as many edits as
-        // the lengths differ. Otherwise the names differ by at least that, so most are too far to count.
-        const related = sameWords(w, l);
-        if (!related && Math.abs(l.length - w.length) > typo)
-            continue;
-        const d = related ? Math.abs(l.length - w.length) : editDistance(w, l, typo);
-        // A typo changes part of a word, never all of it (two edits turn "f1" into any two letters).
-        if ((d <= typo && d < word.length) || related)
-            found.push({ c, d });
-    }
-    // A stable sort: among equally close candidates, the first given comes first.
-    return found
-        .sort((a, b) => a.d - b.d)
-        .slice(0, limit)
-        .map((f) => f.c);
-}
-/**
- * The candidate is the word with whole words added (`f1` and `f1_score`, `auc` and `roc_auc`), or
- * the word without MLflow evaluate's `_score` (`accuracy_score` and a hand-logged `accuracy`). Not
- * any word of it: `score` is not what `accuracy_score` meant, nor `val` what `val_loss` did.
- */
-function sameWords(word, candidate) {
-    if (candidate.length < word.length)
-        return word === `${candidate}_score`;
-    return (word.length > 0 &&
-        candidate !== word &&
-        (candidate.startsWith(`${word}_`) || candidate.endsWith(`_${word}`) || candidate.includes(`_${word}_`)));
-}
-/** Levenshtein distance; past `limit` it stops early and answers a number above it. */
-function editDistance(a, b, limit = Infinity) {
-    let prev = Int32Array.from({ length: b.length + 1 }, (_, j) => j);
-    let cur = new Int32Array(b.length + 1);
-    for (let i = 1; i <= a.length; i++) {
-        cur[0] = i;
-        let best = i;
-        for (let j = 1; j <= b.length; j++) {
-            const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-            cur[j] = v;
-            if (v < best)
-                best = v;
-        }
-        // A row's least value never decreases further down: this one says the distance exceeds the limit.
-        if (best > limit)
-            return best;
-        [prev, cur] = [cur, prev];
-    }
-    return prev[b.length];
-}
 function dedupe(problems) {
     const seen = new Set();
     return problems
@@ -38954,6 +38961,7 @@ function iso(ms) {
  * the version that holds the target now. Pure: it is given the observed values
  * and returns every check, never stopping at the first failure.
  */
+
 
 
 /** MLflow's fallback for a relative change against a baseline of 0 (mlflow/models/evaluation/validation.py). */

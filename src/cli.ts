@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { EXIT_CODES, GateError, PolicyError, formatProblem } from './core/errors.js';
 import { formatHistoryLine, noHistory } from './core/history.js';
-import { nearest } from './core/policy.js';
+import { nearest } from './core/closest.js';
 import { safeLogText, secretSet } from './core/redact.js';
 import { plainHeadline } from './core/headline.js';
 import { checkRows, type Report } from './core/report.js';

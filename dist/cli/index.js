@@ -34175,7 +34175,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7539);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(372);
 // The command-line entry (package.json "bin"): the same engine as the Action.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -34185,7 +34185,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7539:
+/***/ 372:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34688,25 +34688,169 @@ function rebuildHistory(versions, cache) {
     return entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : compareVersions(b.version, a.version)));
 }
 
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./schema/promotion-policy.schema.json
-const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes: a stage, an alias, or both (for teams migrating from stages to aliases). Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"},"alias":{"$ref":"#/definitions/alias","description":"The registered-model alias to move to the candidate, e.g. champion (models:/NAME@champion)."},"previous_alias":{"$ref":"#/definitions/alias","description":"An alias to give the version that held `alias` before, e.g. previous-champion, as a handle for rollback and A/B comparisons."},"model":{"description":"Promotion by copy: copy the candidate into this registered model (a new version whose source is the candidate\'s models:/ URI, as MlflowClient.copy_model_version does) and move the alias or stage there. For teams that keep development and production models apart.","type":"string","minLength":1}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact. MLflow 3\'s mlflow.models.evaluate run after registering logs later, so such versions are skipped: evaluate the logged model first, then register it.","type":"boolean"},"source_commit":{"description":"on_default_branch: the source run\'s mlflow.source.git.commit must be a commit of this repository reachable from its default branch (asked of the GitHub API with github-token), so a model trained from an unreviewed branch cannot reach production.","enum":["on_default_branch"]}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"},"dataset":{"description":"Read the value computed on this dataset (by name), from the MLflow 3 logged model\'s metrics or the run\'s.","type":"string","minLength":1}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}},"alias":{"description":"An MLflow alias name: letters, digits, _ and - (at most 255); `latest` and v<digits> are reserved.","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\\\w-]+$","not":{"pattern":"^([lL][aA][tT][eE][sS][tT]|[vV]\\\\d+)$"}}}}');
-;// CONCATENATED MODULE: ./src/core/glob.ts
-/** Model-name patterns: `*` any run of characters, `?` one character; everything else literal. */
-function isGlob(pattern) {
-    return /[*?]/.test(pattern);
+;// CONCATENATED MODULE: ./src/core/closest.ts
+/**
+ * The names a misspelt one was probably meant as: a policy key, a flag, a metric, a registered
+ * model. One definition for every "did you mean". Pure.
+ */
+/** The candidate closest to a misspelt word, if it is close enough to be a typo (or a name with a word more or less). */
+function nearest(word, candidates) {
+    return closest(word, candidates, 1)[0];
 }
-function globToRegExp(pattern) {
-    const body = [...pattern]
-        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-        .join('');
-    return new RegExp(`^${body}$`, 'su');
+/**
+ * The candidates a word was probably meant as, best (fewest edits) first, at most `limit` of them:
+ * a typo (a few edits away, case ignored: `acuracy`, `metircs`), or the same name with words added
+ * at an underscore (`accuracy` and `accuracy_score`, `f1` and `f1_score`, `auc` and `roc_auc`), as
+ * MLflow's evaluate names its metrics, or without evaluate's `_score`. The word itself (same case) is never one.
+ */
+function closest(word, candidates, limit = 3) {
+    const w = word.toLowerCase();
+    const typo = Math.max(2, Math.floor(word.length / 3));
+    const found = [];
+    const seen = new Set();
+    for (const c of candidates) {
+        if (c === word || seen.has(c))
+            continue;
+        seen.add(c);
+        const l = c.toLowerCase();
+        // Words added or evaluate's _score dropped are insertions or deletions only: as many edits as
+        // the lengths differ. Otherwise the names differ by at least that, so most are too far to count.
+        const related = sameWords(w, l);
+        if (!related && Math.abs(l.length - w.length) > typo)
+            continue;
+        const d = related ? Math.abs(l.length - w.length) : editDistance(w, l, typo);
+        // A typo changes part of a word, never all of it (two edits turn "f1" into any two letters).
+        if ((d <= typo && d < word.length) || related)
+            found.push({ c, d });
+    }
+    // A stable sort: among equally close candidates, the first given comes first.
+    return found
+        .sort((a, b) => a.d - b.d)
+        .slice(0, limit)
+        .map((f) => f.c);
 }
-function matchesGlob(pattern, name) {
-    return globToRegExp(pattern).test(name);
+/**
+ * The candidate is the word with whole words added (`f1` and `f1_score`, `auc` and `roc_auc`), or
+ * the word without MLflow evaluate's `_score` (`accuracy_score` and a hand-logged `accuracy`). Not
+ * any word of it: `score` is not what `accuracy_score` meant, nor `val` what `val_loss` did.
+ */
+function sameWords(word, candidate) {
+    if (candidate.length < word.length)
+        return word === `${candidate}_score`;
+    return (word.length > 0 &&
+        candidate !== word &&
+        (candidate.startsWith(`${word}_`) || candidate.endsWith(`_${word}`) || candidate.includes(`_${word}_`)));
+}
+/** Levenshtein distance; past `limit` it stops early and answers a number above it. */
+function editDistance(a, b, limit = Infinity) {
+    let prev = Int32Array.from({ length: b.length + 1 }, (_, j) => j);
+    let cur = new Int32Array(b.length + 1);
+    for (let i = 1; i <= a.length; i++) {
+        cur[0] = i;
+        let best = i;
+        for (let j = 1; j <= b.length; j++) {
+            const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            cur[j] = v;
+            if (v < best)
+                best = v;
+        }
+        // A row's least value never decreases further down: this one says the distance exceeds the limit.
+        if (best > limit)
+            return best;
+        [prev, cur] = [cur, prev];
+    }
+    return prev[b.length];
+}
+
+;// CONCATENATED MODULE: ./src/core/redact.ts
+const REDACTED = '***';
+/** The forms in which a secret may leak: as is, URL-encoded, and the Basic-auth base64 of user:password. */
+function secretForms(secrets) {
+    const forms = new Set();
+    for (const s of [secrets.token, secrets.password]) {
+        if (s) {
+            forms.add(s);
+            forms.add(encodeURIComponent(s));
+        }
+    }
+    if (secrets.username !== undefined && secrets.password) {
+        forms.add(Buffer.from(`${secrets.username}:${secrets.password}`).toString('base64'));
+    }
+    // Short fragments would redact ordinary words; a secret shorter than 4 characters is still masked whole.
+    return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
+}
+function makeRedactor(forms) {
+    return secretSet(forms).redact;
+}
+function secretSet(initial = []) {
+    let forms = [];
+    const add = (secret) => {
+        if (!secret || forms.includes(secret))
+            return;
+        // Longest first, so a secret that contains another is replaced whole.
+        forms = [...forms, secret].sort((a, b) => b.length - a.length);
+    };
+    initial.forEach(add);
+    return {
+        add,
+        redact: (text) => {
+            let out = text;
+            for (const f of forms)
+                out = out.split(f).join(REDACTED);
+            return out;
+        },
+    };
+}
+/**
+ * Text for the runner's log from values it does not control (model names, tags, reasons): a line
+ * the runner would read as a workflow command (`::name::`, `##[name]`) is quoted, so a registry
+ * value with a line break cannot inject an annotation, a mask or an output.
+ */
+function safeLogText(text) {
+    return text
+        .split(/\r\n|\r|\n/)
+        .map((line) => (/^\s*(::|##\[)/.test(line) ? `| ${line}` : line))
+        .join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/headline.ts
+const WORDS = {
+    promoted: { mark: '✅', label: 'promoted' },
+    'already-promoted': { mark: '✅', label: 'already promoted' },
+    passed: { mark: '✅', label: 'passed', detail: ' (nothing written)' },
+    rejected: { mark: '❌', label: 'rejected' },
+    skipped: { mark: '⏭️', label: 'skipped' },
+    'rolled-back': { mark: '↩️', label: 'rolled back' },
+    superseded: { mark: '⚠️', label: 'superseded', detail: ' by another run' },
+    conflict: { mark: '⚠️', label: 'conflict' },
+    error: { mark: '❌', label: 'error' },
+};
+function decisionWords(d) {
+    const { mark, label, detail = '' } = WORDS[d.decision];
+    return { mark, label, detail: d.decision === 'rolled-back' ? rollbackDetail(d) : detail };
+}
+/** `: v3 withdrawn, v2 restored` (the withdrawn version first: it is what the rollback was for). */
+function rollbackDetail(d) {
+    const parts = [
+        ...(d.previousVersions?.length ? [`v${d.previousVersions.join(', v')} withdrawn`] : []),
+        ...(d.version ? [`v${d.version} restored`] : []),
+    ];
+    return parts.length ? `: ${parts.join(', ')}` : '';
+}
+/** On its own, as a heading: `✅ Promoted`, `↩️ Rolled back: v3 withdrawn, v2 restored`. */
+function heading(d) {
+    const w = decisionWords(d);
+    return `${w.mark} ${w.label.charAt(0).toUpperCase()}${w.label.slice(1)}${w.detail}`;
+}
+/** After the model and version it is about: `churn v3 ❌ rejected`, `churn v2 ↩️ rolled back: v3 withdrawn, v2 restored`. */
+function headline(d) {
+    const w = decisionWords(d);
+    return `${w.mark} ${w.label}${w.detail}`;
+}
+/** For a terminal, without marks: `REJECTED`, `ALREADY PROMOTED`, `ROLLED BACK: v3 withdrawn, v2 restored`. */
+function plainHeadline(d) {
+    const w = decisionWords(d);
+    return `${w.label.toUpperCase()}${w.detail}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/thresholds.ts
@@ -34774,6 +34918,123 @@ function formatPercent(fraction) {
     return `${Number((fraction * 100).toPrecision(4))}%`;
 }
 
+;// CONCATENATED MODULE: ./src/core/report.ts
+
+
+
+function buildReport(args) {
+    const { result } = args;
+    return {
+        decision: args.decision,
+        mode: args.mode,
+        model: args.model,
+        version: args.version,
+        modelUri: modelUri(args.model, args.version),
+        target: {
+            ...(args.target.stage ? { stage: args.target.stage } : {}),
+            ...(args.target.alias ? { alias: args.target.alias } : {}),
+        },
+        previousVersions: result.previousVersions,
+        wrote: args.applied.length > 0,
+        checks: result.evaluation.checks.map(({ bounds: _b, observed, baseline, change, ...c }) => ({
+            ...c,
+            observed: jsonNumber(observed),
+            ...(baseline ? { baseline: { version: baseline.version, value: jsonNumber(baseline.value) } } : {}),
+            ...(change ? { change: { absolute: jsonNumber(change.absolute), relative: jsonNumber(change.relative) } } : {}),
+        })),
+        reasons: result.reasons,
+        plan: result.plan.map(describeOp),
+        applied: args.applied.map(describeOp),
+        policy: args.policyFile,
+        ...(args.run ? { run: args.run } : {}),
+        ...(args.lineage ? { lineage: args.lineage } : {}),
+        // Overtaken by another run: the registry changed under the gate.
+        ...(args.decision === 'superseded' ? { errorKind: 'conflict' } : {}),
+    };
+}
+/** The candidate's lineage and MLflow UI links (MLflow's UI routes: #/experiments/ID/runs/RUN, #/models/NAME/versions/V). */
+function lineageOf(serverUrl, model, version, run) {
+    if (!run)
+        return undefined;
+    const commit = sourceCommitOf(run);
+    return {
+        runId: run.runId,
+        ...(run.experimentId
+            ? { experimentId: run.experimentId, runUrl: `${serverUrl}/#/experiments/${run.experimentId}/runs/${run.runId}` }
+            : {}),
+        ...(commit ? { sourceCommit: commit } : {}),
+        versionUrl: `${serverUrl}/#/models/${encodeURIComponent(model)}/versions/${version}`,
+    };
+}
+/** JSON has no NaN or Infinity: write them as MLflow does, as strings. */
+function jsonNumber(n) {
+    return n === null || Number.isFinite(n) ? n : formatNumber(n);
+}
+const MARK = {
+    pass: '✅ pass',
+    fail: '❌ fail',
+    missing: '❌ missing',
+    warn: '⚠️ missing (optional)',
+};
+/** The checks table: a header row, then one row a check, as plain text cells (the adapter escapes them). */
+function checkRows(report) {
+    const num = (v) => v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v;
+    const withCompare = report.checks.some((c) => c.baseline);
+    return [
+        ['Metric', 'Candidate', 'Rule', ...(withCompare ? ['Holder', 'Change'] : []), 'Verdict', 'Detail'],
+        ...report.checks.map((c) => [
+            c.metric,
+            num(c.observed),
+            c.rule,
+            ...(withCompare
+                ? [
+                    c.baseline ? `v${c.baseline.version}: ${num(c.baseline.value)}` : '—',
+                    c.change
+                        ? `${signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${c.change.relative >= 0 ? '+' : ''}${formatPercent(c.change.relative)})` : ''}`
+                        : '—',
+                ]
+                : []),
+            MARK[c.verdict],
+            c.message,
+        ]),
+    ];
+}
+function signed(v) {
+    return typeof v === 'number' ? `${v >= 0 ? '+' : ''}${formatNumber(v)}` : v;
+}
+/** Escapes text for an HTML table cell or a Markdown line of the job summary. */
+function escapeCell(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/\|/g, '&#124;')
+        .replace(/`/g, '&#96;')
+        .replace(/\r?\n/g, ' ');
+}
+
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var ajv = __nccwpck_require__(2463);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./schema/promotion-policy.schema.json
+const promotion_policy_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/mlflow-promotion-gate/mlflow-promotion-gate/raw/main/schema/promotion-policy.schema.json","title":"mlflow-promotion-gate policy","description":"Rules that decide whether an MLflow model version may be promoted. Rules at the top level (or under `defaults`) apply to every model; `gates` and `models` add to them and override them, key by key.","type":"object","additionalProperties":false,"properties":{"version":{"description":"Version of the policy language. Only 1 exists.","const":1},"model":{"description":"The registered model this policy gates. The Action\'s `model` input may name it instead; the two must agree.","type":"string","minLength":1},"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"},"defaults":{"$ref":"#/definitions/ruleset"},"gates":{"description":"Named gates (e.g. staging, production), each with its own target and rules over the shared ones. The Action\'s `gate` input picks one.","type":"object","minProperties":1,"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$"},"additionalProperties":{"$ref":"#/definitions/ruleset"}},"models":{"description":"Rules per model: keys are model names or glob patterns (* any characters, ? one character). An exact name beats a pattern; among patterns the first that matches, in file order, applies.","type":"object","minProperties":1,"propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/ruleset"}}},"definitions":{"ruleset":{"type":"object","additionalProperties":false,"properties":{"target":{"$ref":"#/definitions/target"},"candidate":{"$ref":"#/definitions/candidate"},"metrics":{"$ref":"#/definitions/metrics"},"on_reject":{"$ref":"#/definitions/onReject"}}},"target":{"description":"Where a passing candidate goes: a stage, an alias, or both (for teams migrating from stages to aliases). Default: stage Production, archiving the versions there.","type":"object","additionalProperties":false,"properties":{"stage":{"description":"The registry stage to promote into.","enum":["Staging","Production"]},"archive_existing":{"description":"Move the versions now in the target stage to Archived (default true).","type":"boolean"},"alias":{"$ref":"#/definitions/alias","description":"The registered-model alias to move to the candidate, e.g. champion (models:/NAME@champion)."},"previous_alias":{"$ref":"#/definitions/alias","description":"An alias to give the version that held `alias` before, e.g. previous-champion, as a handle for rollback and A/B comparisons."},"model":{"description":"Promotion by copy: copy the candidate into this registered model (a new version whose source is the candidate\'s models:/ URI, as MlflowClient.copy_model_version does) and move the alias or stage there. For teams that keep development and production models apart.","type":"string","minLength":1}}},"candidate":{"description":"Eligibility, not quality: a version that fails these is skipped, never tagged validation=failed.","type":"object","additionalProperties":false,"properties":{"from_stage":{"description":"Only a version now in this stage may be promoted.","enum":["None","Staging","Production","Archived"]},"run_status":{"description":"The status the source run must have (default FINISHED; `any` accepts every status).","enum":["FINISHED","RUNNING","SCHEDULED","FAILED","KILLED","any"]},"tags":{"description":"Tags the version (or its source run) must carry, with these values.","type":"object","additionalProperties":{"type":"string"}},"metrics_before_registration":{"description":"Every checked metric must have been logged before the version was registered, so nobody improves a number after the fact. MLflow 3\'s mlflow.models.evaluate run after registering logs later, so such versions are skipped: evaluate the logged model first, then register it.","type":"boolean"},"source_commit":{"description":"on_default_branch: the source run\'s mlflow.source.git.commit must be a commit of this repository reachable from its default branch (asked of the GitHub API with github-token), so a model trained from an unreviewed branch cannot reach production.","enum":["on_default_branch"]}}},"metrics":{"description":"Rules on the candidate\'s metrics, by metric key: a threshold string such as \\">= 0.90\\", or a mapping.","type":"object","minProperties":1,"propertyNames":{"minLength":1,"maxLength":250},"additionalProperties":{"$ref":"#/definitions/metricRule"}},"threshold":{"description":"An operator and a number: >, >=, <, <=, == or != followed by a finite number, e.g. \\">= 0.90\\".","type":"string","pattern":"^\\\\s*(>=|<=|==|!=|>|<)\\\\s*[-+]?(\\\\d+\\\\.?\\\\d*|\\\\.\\\\d+)([eE][-+]?\\\\d+)?\\\\s*$"},"metricRule":{"if":{"type":"string"},"then":{"$ref":"#/definitions/threshold"},"else":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"description":"The metric must be at least this (>=).","type":"number"},"max":{"description":"The metric must be at most this (<=).","type":"number"},"between":{"description":"Inclusive range [low, high].","type":"array","items":{"type":"number"},"minItems":2,"maxItems":2},"greater_is_better":{"description":"Which way is better, where min, max or an operator do not say (needed for compare with between, or with neither).","type":"boolean"},"required":{"description":"When false, a metric the run lacks is a warning, not a failure (default true).","type":"boolean"},"aggregate":{"description":"Which value of a metric logged at many steps: latest (default, as runs/get reports it), or min, max or mean of its history.","enum":["latest","min","max","mean"]},"compare":{"$ref":"#/definitions/compare"},"dataset":{"description":"Read the value computed on this dataset (by name), from the MLflow 3 logged model\'s metrics or the run\'s.","type":"string","minLength":1}}}},"compare":{"description":"Compare with the version that holds the target now. With no holder the comparison passes with a note, unless require_baseline is true.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min_absolute_change":{"description":"Must beat the holder by at least this much (in the better direction).","type":"number","exclusiveMinimum":0},"min_relative_change":{"description":"Must beat the holder by at least this fraction of the holder\'s value (0.01 = 1%), as MLflow\'s MetricThreshold.","type":"number","minimum":0},"max_regression":{"description":"May be at most this much worse than the holder.","type":"number","minimum":0},"same_dataset":{"description":"Candidate and holder must have been evaluated on the same dataset (by MLflow\'s dataset digest).","type":"boolean"},"require_baseline":{"description":"Fail, rather than pass with a note, when nothing holds the target.","type":"boolean"}}},"onReject":{"description":"What a rejection writes besides validation=failed and the mlflow_gate.* record.","type":"object","additionalProperties":false,"properties":{"tags":{"description":"Tags to set on a rejected version.","type":"object","propertyNames":{"pattern":"^[/\\\\w.\\\\- ]{1,250}$"},"additionalProperties":{"type":"string","maxLength":5000}}}},"alias":{"description":"An MLflow alias name: letters, digits, _ and - (at most 255); `latest` and v<digits> are reserved.","type":"string","minLength":1,"maxLength":255,"pattern":"^[\\\\w-]+$","not":{"pattern":"^([lL][aA][tT][eE][sS][tT]|[vV]\\\\d+)$"}}}}');
+;// CONCATENATED MODULE: ./src/core/glob.ts
+/** Model-name patterns: `*` any run of characters, `?` one character; everything else literal. */
+function isGlob(pattern) {
+    return /[*?]/.test(pattern);
+}
+function globToRegExp(pattern) {
+    const body = [...pattern]
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${body}$`, 'su');
+}
+function matchesGlob(pattern, name) {
+    return globToRegExp(pattern).test(name);
+}
+
 ;// CONCATENATED MODULE: ./src/core/policy.ts
 /**
  * The policy file: parsed with `yaml` (keeping node ranges so every problem
@@ -34781,6 +35042,7 @@ function formatPercent(fraction) {
  * Schema, then turned into the typed, canonical `Policy` the evaluation uses.
  * Pure: it is given the file's text, never reads the file system.
  */
+
 
 
 
@@ -35391,74 +35653,6 @@ function describeValue(v) {
         return 'a mapping';
     return `${typeof v} ${JSON.stringify(v)}`;
 }
-/** The allowed key closest to a misspelt one, if it is close enough to be a typo (or a name with a word more or less). */
-function nearest(word, candidates) {
-    return closest(word, candidates, 1)[0];
-}
-/**
- * The candidates a word was probably meant as, best (fewest edits) first, at most `limit` of them:
- * a typo (a few edits away, case ignored: `acuracy`, `metircs`), or the same name with words added
- * at an underscore (`accuracy` and `accuracy_score`, `f1` and `f1_score`, `auc` and `roc_auc`), as
- * MLflow's evaluate names its metrics, or without evaluate's `_score`. The word itself (same case) is never one.
- */
-function closest(word, candidates, limit = 3) {
-    const w = word.toLowerCase();
-    const typo = Math.max(2, Math.floor(word.length / 3));
-    const found = [];
-    const seen = new Set();
-    for (const c of candidates) {
-        if (c === word || seen.has(c))
-            continue;
-        seen.add(c);
-        const l = c.toLowerCase();
-        // Words added or evaluate's _score dropped are insertions or deletions only: as many edits as
-        // the lengths differ. Otherwise the names differ by at least that, so most are too far to count.
-        const related = sameWords(w, l);
-        if (!related && Math.abs(l.length - w.length) > typo)
-            continue;
-        const d = related ? Math.abs(l.length - w.length) : editDistance(w, l, typo);
-        // A typo changes part of a word, never all of it (two edits turn "f1" into any two letters).
-        if ((d <= typo && d < word.length) || related)
-            found.push({ c, d });
-    }
-    // A stable sort: among equally close candidates, the first given comes first.
-    return found
-        .sort((a, b) => a.d - b.d)
-        .slice(0, limit)
-        .map((f) => f.c);
-}
-/**
- * The candidate is the word with whole words added (`f1` and `f1_score`, `auc` and `roc_auc`), or
- * the word without MLflow evaluate's `_score` (`accuracy_score` and a hand-logged `accuracy`). Not
- * any word of it: `score` is not what `accuracy_score` meant, nor `val` what `val_loss` did.
- */
-function sameWords(word, candidate) {
-    if (candidate.length < word.length)
-        return word === `${candidate}_score`;
-    return (word.length > 0 &&
-        candidate !== word &&
-        (candidate.startsWith(`${word}_`) || candidate.endsWith(`_${word}`) || candidate.includes(`_${word}_`)));
-}
-/** Levenshtein distance; past `limit` it stops early and answers a number above it. */
-function editDistance(a, b, limit = Infinity) {
-    let prev = Int32Array.from({ length: b.length + 1 }, (_, j) => j);
-    let cur = new Int32Array(b.length + 1);
-    for (let i = 1; i <= a.length; i++) {
-        cur[0] = i;
-        let best = i;
-        for (let j = 1; j <= b.length; j++) {
-            const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-            cur[j] = v;
-            if (v < best)
-                best = v;
-        }
-        // A row's least value never decreases further down: this one says the distance exceeds the limit.
-        if (best > limit)
-            return best;
-        [prev, cur] = [cur, prev];
-    }
-    return prev[b.length];
-}
 function dedupe(problems) {
     const seen = new Set();
     return problems
@@ -35467,193 +35661,6 @@ function dedupe(problems) {
         return seen.has(k) ? false : (seen.add(k), true);
     })
         .sort((a, b) => a.line - b.line || a.column - b.column);
-}
-
-;// CONCATENATED MODULE: ./src/core/redact.ts
-const REDACTED = '***';
-/** The forms in which a secret may leak: as is, URL-encoded, and the Basic-auth base64 of user:password. */
-function secretForms(secrets) {
-    const forms = new Set();
-    for (const s of [secrets.token, secrets.password]) {
-        if (s) {
-            forms.add(s);
-            forms.add(encodeURIComponent(s));
-        }
-    }
-    if (secrets.username !== undefined && secrets.password) {
-        forms.add(Buffer.from(`${secrets.username}:${secrets.password}`).toString('base64'));
-    }
-    // Short fragments would redact ordinary words; a secret shorter than 4 characters is still masked whole.
-    return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
-}
-function makeRedactor(forms) {
-    return secretSet(forms).redact;
-}
-function secretSet(initial = []) {
-    let forms = [];
-    const add = (secret) => {
-        if (!secret || forms.includes(secret))
-            return;
-        // Longest first, so a secret that contains another is replaced whole.
-        forms = [...forms, secret].sort((a, b) => b.length - a.length);
-    };
-    initial.forEach(add);
-    return {
-        add,
-        redact: (text) => {
-            let out = text;
-            for (const f of forms)
-                out = out.split(f).join(REDACTED);
-            return out;
-        },
-    };
-}
-/**
- * Text for the runner's log from values it does not control (model names, tags, reasons): a line
- * the runner would read as a workflow command (`::name::`, `##[name]`) is quoted, so a registry
- * value with a line break cannot inject an annotation, a mask or an output.
- */
-function safeLogText(text) {
-    return text
-        .split(/\r\n|\r|\n/)
-        .map((line) => (/^\s*(::|##\[)/.test(line) ? `| ${line}` : line))
-        .join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/core/headline.ts
-const WORDS = {
-    promoted: { mark: '✅', label: 'promoted' },
-    'already-promoted': { mark: '✅', label: 'already promoted' },
-    passed: { mark: '✅', label: 'passed', detail: ' (nothing written)' },
-    rejected: { mark: '❌', label: 'rejected' },
-    skipped: { mark: '⏭️', label: 'skipped' },
-    'rolled-back': { mark: '↩️', label: 'rolled back' },
-    superseded: { mark: '⚠️', label: 'superseded', detail: ' by another run' },
-    conflict: { mark: '⚠️', label: 'conflict' },
-    error: { mark: '❌', label: 'error' },
-};
-function decisionWords(d) {
-    const { mark, label, detail = '' } = WORDS[d.decision];
-    return { mark, label, detail: d.decision === 'rolled-back' ? rollbackDetail(d) : detail };
-}
-/** `: v3 withdrawn, v2 restored` (the withdrawn version first: it is what the rollback was for). */
-function rollbackDetail(d) {
-    const parts = [
-        ...(d.previousVersions?.length ? [`v${d.previousVersions.join(', v')} withdrawn`] : []),
-        ...(d.version ? [`v${d.version} restored`] : []),
-    ];
-    return parts.length ? `: ${parts.join(', ')}` : '';
-}
-/** On its own, as a heading: `✅ Promoted`, `↩️ Rolled back: v3 withdrawn, v2 restored`. */
-function heading(d) {
-    const w = decisionWords(d);
-    return `${w.mark} ${w.label.charAt(0).toUpperCase()}${w.label.slice(1)}${w.detail}`;
-}
-/** After the model and version it is about: `churn v3 ❌ rejected`, `churn v2 ↩️ rolled back: v3 withdrawn, v2 restored`. */
-function headline(d) {
-    const w = decisionWords(d);
-    return `${w.mark} ${w.label}${w.detail}`;
-}
-/** For a terminal, without marks: `REJECTED`, `ALREADY PROMOTED`, `ROLLED BACK: v3 withdrawn, v2 restored`. */
-function plainHeadline(d) {
-    const w = decisionWords(d);
-    return `${w.label.toUpperCase()}${w.detail}`;
-}
-
-;// CONCATENATED MODULE: ./src/core/report.ts
-
-
-
-function buildReport(args) {
-    const { result } = args;
-    return {
-        decision: args.decision,
-        mode: args.mode,
-        model: args.model,
-        version: args.version,
-        modelUri: modelUri(args.model, args.version),
-        target: {
-            ...(args.target.stage ? { stage: args.target.stage } : {}),
-            ...(args.target.alias ? { alias: args.target.alias } : {}),
-        },
-        previousVersions: result.previousVersions,
-        wrote: args.applied.length > 0,
-        checks: result.evaluation.checks.map(({ bounds: _b, observed, baseline, change, ...c }) => ({
-            ...c,
-            observed: jsonNumber(observed),
-            ...(baseline ? { baseline: { version: baseline.version, value: jsonNumber(baseline.value) } } : {}),
-            ...(change ? { change: { absolute: jsonNumber(change.absolute), relative: jsonNumber(change.relative) } } : {}),
-        })),
-        reasons: result.reasons,
-        plan: result.plan.map(describeOp),
-        applied: args.applied.map(describeOp),
-        policy: args.policyFile,
-        ...(args.run ? { run: args.run } : {}),
-        ...(args.lineage ? { lineage: args.lineage } : {}),
-        // Overtaken by another run: the registry changed under the gate.
-        ...(args.decision === 'superseded' ? { errorKind: 'conflict' } : {}),
-    };
-}
-/** The candidate's lineage and MLflow UI links (MLflow's UI routes: #/experiments/ID/runs/RUN, #/models/NAME/versions/V). */
-function lineageOf(serverUrl, model, version, run) {
-    if (!run)
-        return undefined;
-    const commit = sourceCommitOf(run);
-    return {
-        runId: run.runId,
-        ...(run.experimentId
-            ? { experimentId: run.experimentId, runUrl: `${serverUrl}/#/experiments/${run.experimentId}/runs/${run.runId}` }
-            : {}),
-        ...(commit ? { sourceCommit: commit } : {}),
-        versionUrl: `${serverUrl}/#/models/${encodeURIComponent(model)}/versions/${version}`,
-    };
-}
-/** JSON has no NaN or Infinity: write them as MLflow does, as strings. */
-function jsonNumber(n) {
-    return n === null || Number.isFinite(n) ? n : formatNumber(n);
-}
-const MARK = {
-    pass: '✅ pass',
-    fail: '❌ fail',
-    missing: '❌ missing',
-    warn: '⚠️ missing (optional)',
-};
-/** The checks table: a header row, then one row a check, as plain text cells (the adapter escapes them). */
-function checkRows(report) {
-    const num = (v) => v === null || v === undefined ? '—' : typeof v === 'number' ? formatNumber(v) : v;
-    const withCompare = report.checks.some((c) => c.baseline);
-    return [
-        ['Metric', 'Candidate', 'Rule', ...(withCompare ? ['Holder', 'Change'] : []), 'Verdict', 'Detail'],
-        ...report.checks.map((c) => [
-            c.metric,
-            num(c.observed),
-            c.rule,
-            ...(withCompare
-                ? [
-                    c.baseline ? `v${c.baseline.version}: ${num(c.baseline.value)}` : '—',
-                    c.change
-                        ? `${signed(c.change.absolute)}${typeof c.change.relative === 'number' ? ` (${c.change.relative >= 0 ? '+' : ''}${formatPercent(c.change.relative)})` : ''}`
-                        : '—',
-                ]
-                : []),
-            MARK[c.verdict],
-            c.message,
-        ]),
-    ];
-}
-function signed(v) {
-    return typeof v === 'number' ? `${v >= 0 ? '+' : ''}${formatNumber(v)}` : v;
-}
-/** Escapes text for an HTML table cell or a Markdown line of the job summary. */
-function escapeCell(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/\|/g, '&#124;')
-        .replace(/`/g, '&#96;')
-        .replace(/\r?\n/g, ' ');
 }
 
 ;// CONCATENATED MODULE: ./src/core/selector.ts
@@ -35915,6 +35922,7 @@ function iso(ms) {
  * the version that holds the target now. Pure: it is given the observed values
  * and returns every check, never stopping at the first failure.
  */
+
 
 
 /** MLflow's fallback for a relative change against a baseline of 0 (mlflow/models/evaluation/validation.py). */

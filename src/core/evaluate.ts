@@ -3,7 +3,8 @@
  * the version that holds the target now. Pure: it is given the observed values
  * and returns every check, never stopping at the first failure.
  */
-import { closest, describeCompare, type CompareRule, type MetricRule } from './policy.js';
+import { closest } from './closest.js';
+import { describeCompare, type CompareRule, type MetricRule } from './policy.js';
 import { formatBound, formatNumber, formatPercent, satisfies, type Bound } from './thresholds.js';
 
 /** pass; fail (a bound or comparison is not met); missing (a required metric is absent); warn (an optional metric is absent). */

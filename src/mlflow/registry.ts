@@ -2,7 +2,7 @@
  * The Registry port over MLflow's REST API: maps the protos' JSON shapes
  * (mlflow/protos/model_registry.proto, service.proto) to the core's plain types.
  */
-import { nearest } from '../core/policy.js';
+import { nearest } from '../core/closest.js';
 import type { MetricPoint, ModelVersion, Registry, RegistryOp, RunData } from '../core/registry-model.js';
 import { MlflowRestClient, RegistryError } from './rest-client.js';
 

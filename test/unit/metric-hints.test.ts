@@ -7,7 +7,8 @@ import { decide } from '../../src/core/decide.js';
 import { ineligibility } from '../../src/core/eligibility.js';
 import { evaluateMetrics, MAX_SUGGESTIONS, type MetricInventory } from '../../src/core/evaluate.js';
 import { inventory, observe } from '../../src/core/observe.js';
-import { closest, loadPolicy, nearest } from '../../src/core/policy.js';
+import { closest, nearest } from '../../src/core/closest.js';
+import { loadPolicy } from '../../src/core/policy.js';
 import type { MetricPoint, ModelVersion } from '../../src/core/registry-model.js';
 import { obs, runData } from './builders.js';
 

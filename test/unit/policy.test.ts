@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { PolicyError } from '../../src/core/errors.js';
-import { loadPolicy, nearest } from '../../src/core/policy.js';
+import { nearest } from '../../src/core/closest.js';
+import { loadPolicy } from '../../src/core/policy.js';
 import { thrownBy } from '../support/errors.js';
 
 const problemsOf = (text: string) => thrownBy(() => loadPolicy(text, 'policy.yml'), PolicyError).problems;
