@@ -3,36 +3,14 @@
 // node_modules/.bin against the real server. The package bundles everything it runs (dist/cli,
 // built by ncc), so it has no dependencies and installs offline.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { policyFile as policyIn, runProcess, type Ran } from '../support/cli-process.js';
 import { policyFor, seed, stagesOf, uniqueModel, usePython } from '../support/registry-fixture.js';
 
 const { py, url } = usePython();
 const root = path.resolve('.');
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Ran> {
-  const child = spawn(cmd, args, {
-    cwd,
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let tmp: string;
 let tarball: string;
@@ -42,7 +20,7 @@ let bin: string;
 beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'gate-install-'));
   const cache = path.join(tmp, 'npm-cache');
-  const pack = await run('npm', ['pack', '--json', '--pack-destination', tmp, '--cache', cache], root);
+  const pack = await runProcess('npm', ['pack', '--json', '--pack-destination', tmp, '--cache', cache], { cwd: root });
   expect(pack.code, pack.stderr).toBe(0);
   const [info] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = path.join(tmp, info!.filename);
@@ -50,23 +28,19 @@ beforeAll(async () => {
   // An empty folder, as a user's: no package.json, no node_modules. --offline: nothing is downloaded.
   const user = path.join(tmp, 'user');
   await fs.mkdir(user);
-  const install = await run(
+  const install = await runProcess(
     'npm',
     ['install', '--omit=dev', '--offline', '--no-audit', '--no-fund', '--cache', cache, tarball],
-    user,
+    { cwd: user },
   );
   expect(install.code, install.stderr + install.stdout).toBe(0);
   bin = path.join(user, 'node_modules', '.bin', 'mlflow-promotion-gate');
 });
 
-function gate(args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  return run(bin, args, path.dirname(path.dirname(path.dirname(bin))), env);
-}
+const policyFile = (text: string) => policyIn(text, tmp);
 
-async function policyFile(text: string): Promise<string> {
-  const file = path.join(await fs.mkdtemp(path.join(tmp, 'policy-')), 'policy.yml');
-  await fs.writeFile(file, text);
-  return file;
+function gate(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  return runProcess(bin, args, { cwd: path.dirname(path.dirname(path.dirname(bin))), env });
 }
 
 describe('the CLI installed from the packed tarball', () => {

@@ -1,36 +1,11 @@
 // The command-line interface (dist/cli/index.js, the package's bin) against the real server.
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { cli, policyFile } from '../support/cli-process.js';
 import { policyFor, seed, stagesOf, uniqueModel, usePython } from '../support/registry-fixture.js';
 
 const { py, url } = usePython();
-const CLI = path.resolve('dist/cli/index.js');
-
-async function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
-}
-
-async function policyFile(text: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gate-cli-'));
-  const file = path.join(dir, 'policy.yml');
-  await fs.writeFile(file, text);
-  return file;
-}
 
 describe('the CLI', () => {
   it('evaluate: a readable table, exit 1 on a rejection, exit 0 on a pass, nothing written', async () => {

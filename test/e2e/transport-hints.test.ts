@@ -2,41 +2,17 @@
 // --json stays parseable), a pasted /api/2.0/mlflow suffix accepted with a note, and a missing
 // model's closest registered names. Local servers only: the real MLflow server, one that accepts
 // and never answers, a refused port.
-import { spawn } from 'node:child_process';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cli, policyFile } from '../support/cli-process.js';
 import { freeLoopbackPort, startSilentServer } from '../support/net-fixtures.mjs';
 import { policyFor, seed, uniqueModel, usePython } from '../support/registry-fixture.js';
 
 const { py, url } = usePython();
-const CLI = path.resolve('dist/cli/index.js');
 
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const stop of stops.splice(0)) await stop();
 });
-
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
-}
-
-async function policyFile(text: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gate-hints-'));
-  const file = path.join(dir, 'policy.yml');
-  await fs.writeFile(file, text);
-  return file;
-}
 
 /** Quick transport settings: short attempts, one retry. */
 const QUICK = ['--request-timeout', '0.3', '--retries', '1', '--retry-deadline', '5'];

@@ -1,10 +1,8 @@
 // The command line's door (src/cli.ts main) without a server: what it says on a bad command
 // line, the one JSON object --json prints on an error, and each write printed once.
 import { describe, expect, it } from 'vitest';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { ALL_FLAGS, BOOLEAN_FLAGS, LIST_FLAGS, STRING_FLAGS, main, renderTerminal } from '../../src/cli.js';
+import { policyFile } from '../support/cli-process.js';
 import type { Report } from '../../src/core/report.js';
 
 async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -16,13 +14,6 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
     (s) => (stderr += s),
   );
   return { code, stdout, stderr };
-}
-
-async function policyFile(text: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gate-cli-unit-'));
-  const file = path.join(dir, 'policy.yml');
-  await fs.writeFile(file, text);
-  return file;
 }
 
 describe('an unknown flag', () => {
