@@ -181,6 +181,15 @@ function isAlive(pid) {
 export const uvLockFile = path.join(repoRoot, 'test', 'mlflow', 'requirements-uv.txt');
 
 /**
+ * A path as messages show it: relative to the repository when inside it.
+ * @param {string} p
+ */
+function shownPath(p) {
+  const rel = path.relative(repoRoot, p);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+}
+
+/**
  * @typedef {object} VenvInfo
  * @property {string} python     absolute path of `<venv>/bin/python`
  * @property {string} venvDir    absolute path of the venv
@@ -205,8 +214,8 @@ async function ensureStampedVenv({ venvDir, lockFile, label, executables, log, b
   const t0 = performance.now();
   const python = path.join(venvDir, 'bin', 'python');
   const stampFile = path.join(venvDir, STAMP_FILE);
-  const shown = path.relative(repoRoot, venvDir).startsWith('..') ? venvDir : path.relative(repoRoot, venvDir);
-  const shownLock = path.relative(repoRoot, lockFile).startsWith('..') ? lockFile : path.relative(repoRoot, lockFile);
+  const shown = shownPath(venvDir);
+  const shownLock = shownPath(lockFile);
 
   let lockText;
   try {
@@ -309,7 +318,7 @@ async function pipInstallLocked(label, python, lockFile, extra = []) {
   ]);
   if (pip.code !== 0) {
     throw new Error(
-      `${label}: pip install ${args.join(' ').replace(lockFile, path.relative(repoRoot, lockFile))} ` +
+      `${label}: pip install ${[...args.slice(0, -1), shownPath(lockFile)].join(' ')} ` +
         `failed (exit ${pip.code ?? pip.signal}). Last lines of pip output:\n${tail(pip.output)}`,
     );
   }
@@ -400,7 +409,7 @@ export async function ensureMlflowVenvInfo({
     throw new Error(`MLflow venv "${flavor}": installer must be uv or pip, not ${JSON.stringify(installer)}`);
   }
   const label = `MLflow venv "${flavor}"`;
-  const shownLock = path.relative(repoRoot, lockFile).startsWith('..') ? lockFile : path.relative(repoRoot, lockFile);
+  const shownLock = shownPath(lockFile);
   return ensureStampedVenv({
     venvDir: path.join(venvRoot, flavor),
     lockFile,
