@@ -27,11 +27,15 @@ function writeLock(name: string, text: string) {
   return file;
 }
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const installerOf = (venvDir: string) => {
+const sitePackages = (venvDir: string) => {
   const [pythonDir = 'python3'] = fs.readdirSync(path.join(venvDir, 'lib'));
-  const site = path.join(venvDir, 'lib', pythonDir, 'site-packages');
-  return fs.readFileSync(path.join(site, `six-${SIX}.dist-info`, 'INSTALLER'), 'utf8').trim();
+  return path.join(venvDir, 'lib', pythonDir, 'site-packages');
 };
+const installerOf = (venvDir: string) =>
+  fs.readFileSync(path.join(sitePackages(venvDir), `six-${SIX}.dist-info`, 'INSTALLER'), 'utf8').trim();
+// compiled at install time, as pip does: the Python children run with PYTHONDONTWRITEBYTECODE=1
+const pycOf = (venvDir: string) =>
+  fs.readdirSync(path.join(sitePackages(venvDir), '__pycache__')).filter((f) => f.startsWith('six.'));
 
 describe('ensureMlflowVenvInfo', () => {
   const lockFile = writeLock('six.txt', SIX_LOCK);
@@ -49,6 +53,7 @@ describe('ensureMlflowVenvInfo', () => {
     expect(info).toMatchObject({ action: 'built', installer: 'uv', stamp: sha256(SIX_LOCK) });
     expect(fs.readFileSync(path.join(info.venvDir, '.lock-sha256'), 'utf8').trim()).toBe(sha256(SIX_LOCK));
     expect(installerOf(info.venvDir)).toBe('uv');
+    expect(pycOf(info.venvDir)).toHaveLength(1);
     expect(fs.readFileSync(path.join(venvRoot, 'uv-tool', '.lock-sha256'), 'utf8').trim()).toBe(
       sha256(fs.readFileSync(uvLockFile, 'utf8')),
     );
@@ -74,6 +79,7 @@ describe('ensureMlflowVenvInfo', () => {
     expect(text).toMatch(/DO NOT MATCH THE HASHES/);
     expect(info).toMatchObject({ action: 'built', installer: 'pip', stamp: sha256(SIX_LOCK) });
     expect(installerOf(info.venvDir)).toBe('pip');
+    expect(pycOf(info.venvDir)).toHaveLength(1);
     // the uv tool venv that failed is not stamped, so the next run tries again
     expect(fs.existsSync(path.join(root, 'venvs-fallback', 'uv-tool', '.lock-sha256'))).toBe(false);
   });
@@ -82,7 +88,9 @@ describe('ensureMlflowVenvInfo', () => {
     const wrong = writeLock('six-wrong.txt', `six==${SIX} \\\n    --hash=sha256:${'1'.repeat(64)}\n`);
     await expect(
       ensureMlflowVenvInfo({ ...common, lockFile: wrong, flavor: 'six-wrong', installer: 'uv', log: () => {} }),
-    ).rejects.toThrow(/uv pip install --require-hashes --no-deps -r .*six-wrong\.txt failed[\s\S]*hash/i);
+    ).rejects.toThrow(
+      /uv pip install --require-hashes --no-deps --compile-bytecode -r .*six-wrong\.txt failed[\s\S]*hash/i,
+    );
     expect(fs.existsSync(path.join(venvRoot, 'six-wrong', '.lock-sha256'))).toBe(false);
 
     const unhashed = writeLock('six-unhashed.txt', `six==${SIX}\n`);
