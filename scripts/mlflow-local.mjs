@@ -160,7 +160,9 @@ async function acquireLock(lockDir, log) {
       throw new Error(`Timed out waiting for venv lock ${lockDir} (held by pid ${holder})`);
     }
     if (!announced) {
-      log(`[mlflow-local] waiting for another process (pid ${holder}) building the venv…`);
+      log(
+        `[mlflow-local] waiting for another process (pid ${holder}) building ${shownPath(lockDir.replace(/\.lock$/, ''))}…`,
+      );
       announced = true;
     }
     await sleep(500);
@@ -373,10 +375,9 @@ export async function ensureMlflowVenv(options) {
  *
  * Reused when `<venv>/.lock-sha256` equals the sha256 of the lock file (whichever installer built
  * it); otherwise the venv is deleted and rebuilt. With uv (the default): uv comes hash-locked from
- * {@link uvLockFile} into `<venvRoot>/uv-tool` (see {@link ensureUvTool}), then
- * `uv venv --python <basePython> <venv>` and
- * `uv pip install --require-hashes --no-deps --compile-bytecode --python <venv>/bin/python -r <lock>`;
- * such a venv has no pip. If uv cannot be installed, it logs why and uses pip: `python3 -m venv`, then
+ * {@link uvLockFile} into `<venvRoot>/uv-tool` (see {@link ensureUvTool}), then `python3 -m venv <venv>`
+ * and `uv pip install --require-hashes --no-deps --compile-bytecode --python <venv>/bin/python -r <lock>`.
+ * If uv cannot be installed, it logs why and uses pip: `python3 -m venv`, then
  * `pip install --require-hashes --no-deps -r <lock>`. `installer: 'pip'` (or
  * $MLFLOW_VENV_INSTALLER=pip) uses pip from the start. Throws with the installer's output tail on
  * failure — never skips.
@@ -430,21 +431,14 @@ export async function ensureMlflowVenvInfo({
           );
         }
       }
+      // `python -m venv` for uv too, not `uv venv`: it puts the interpreter's own pip (and, on 3.11,
+      // setuptools) in the venv, offline, as before; without pip MLflow's log_model warns "Failed to
+      // resolve installed pip version" and writes conda.yaml without pip's version (2.8 s here)
+      await makeStdlibVenv(label, basePython, venvDir);
       if (uv) {
         used = 'uv';
-        // an absolute interpreter path: uv would read a bare name as a version request
-        const which = await run(basePython, ['-c', 'import sys; print(sys.executable)']).catch((err) => {
-          throw new Error(`${label}: cannot run ${basePython}: ${err.message}`, { cause: err });
-        });
-        if (which.code !== 0) throw new Error(`${label}: cannot run ${basePython}:\n${tail(which.output)}`);
-        // never download a Python of uv's own: only the base interpreter is used
+        // never download a Python of uv's own: only the venv's interpreter is used
         const uvEnv = childEnv({ UV_PYTHON_DOWNLOADS: 'never', UV_NO_PROGRESS: '1', NO_COLOR: '1' });
-        const mk = await run(uv, ['venv', '--no-project', '--python', which.output.trim(), venvDir], { env: uvEnv });
-        if (mk.code !== 0) {
-          throw new Error(
-            `${label}: "uv venv --python ${basePython} ${venvDir}" failed (exit ${mk.code ?? mk.signal}):\n${tail(mk.output)}`,
-          );
-        }
         // --compile-bytecode: pip writes the .pyc files at install time, uv only when asked; every
         // Python child runs with PYTHONDONTWRITEBYTECODE=1, so without them each `mlflow server`
         // start would compile MLflow again (12 s more per start on this 2-core machine)
@@ -457,7 +451,6 @@ export async function ensureMlflowVenvInfo({
           );
         }
       } else {
-        await makeStdlibVenv(label, basePython, venvDir);
         await pipInstallLocked(label, python, lockFile);
       }
       const checked = await run(python, ['-c', check]);

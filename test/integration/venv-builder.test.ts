@@ -54,6 +54,8 @@ describe('ensureMlflowVenvInfo', () => {
     expect(fs.readFileSync(path.join(info.venvDir, '.lock-sha256'), 'utf8').trim()).toBe(sha256(SIX_LOCK));
     expect(installerOf(info.venvDir)).toBe('uv');
     expect(pycOf(info.venvDir)).toHaveLength(1);
+    // made by python -m venv, so the interpreter's pip is there, as in a venv pip built
+    expect(fs.existsSync(path.join(info.venvDir, 'bin', 'pip'))).toBe(true);
     expect(fs.readFileSync(path.join(venvRoot, 'uv-tool', '.lock-sha256'), 'utf8').trim()).toBe(
       sha256(fs.readFileSync(uvLockFile, 'utf8')),
     );
