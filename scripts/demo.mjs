@@ -2,7 +2,7 @@
 // MLflow's own Python client, then the bundled Action gating a passing and a
 // failing candidate exactly as a runner would run it. Prints what it decided
 // and what changed in the registry.
-import { ensureMlflowVenv, MlflowPy, startMlflowServer } from './mlflow-local.mjs';
+import { ensureMlflowVenvInfo, MlflowPy, startMlflowServer } from './mlflow-local.mjs';
 import { CHURN, policyFor } from './demo-registry.mjs';
 import { runAction } from './run-action.mjs';
 
@@ -10,8 +10,19 @@ const MODEL = 'churn-predictor';
 const POLICY_PATH = '.github/promotion-policy.yml';
 const log = (m) => console.error(m);
 
-const python = await ensureMlflowVenv({ log });
+const t0 = performance.now();
+const venv = await ensureMlflowVenvInfo({ log });
+const { python } = venv;
+const tServer = performance.now();
 const server = await startMlflowServer({ python, log });
+const seconds = (t) => ((performance.now() - t) / 1000).toFixed(1);
+const venvHow =
+  venv.action === 'reused'
+    ? `reused .venv/mlflow3 (${venv.seconds.toFixed(1)} s)`
+    : venv.action === 'built'
+      ? `built .venv/mlflow3 with ${venv.installer} in ${venv.seconds.toFixed(1)} s`
+      : `waited ${venv.seconds.toFixed(1)} s for another process building .venv/mlflow3`;
+console.log(`Set-up took ${seconds(t0)} s: ${venvHow}, MLflow server up in ${seconds(tServer)} s`);
 let py;
 try {
   py = await MlflowPy.start({ python, trackingUri: server.url });

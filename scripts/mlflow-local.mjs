@@ -160,7 +160,9 @@ async function acquireLock(lockDir, log) {
       throw new Error(`Timed out waiting for venv lock ${lockDir} (held by pid ${holder})`);
     }
     if (!announced) {
-      log(`[mlflow-local] waiting for another process (pid ${holder}) building the venv…`);
+      log(
+        `[mlflow-local] waiting for another process (pid ${holder}) building ${shownPath(lockDir.replace(/\.lock$/, ''))}…`,
+      );
       announced = true;
     }
     await sleep(500);
@@ -177,47 +179,64 @@ function isAlive(pid) {
   }
 }
 
+/** Hash-locked uv (the installer of the MLflow venvs), installed by pip into `.venv/uv-tool`. */
+export const uvLockFile = path.join(repoRoot, 'test', 'mlflow', 'requirements-uv.txt');
+
 /**
- * Makes sure `<repo>/.venv/<flavor>` holds exactly the packages locked in
- * `<repo>/test/mlflow/requirements-<flavor>.txt` (or `lockFile`) and returns its python.
- *
- * Reused when `<venv>/.lock-sha256` equals the sha256 of the lock file; otherwise the
- * venv is deleted and rebuilt (`python3 -m venv`, then
- * `pip install --require-hashes --no-deps -r <lock>`). Throws with pip's output tail
- * on failure — never skips.
- *
- * @param {{ flavor?: string, log?: LogFn, basePython?: string, lockFile?: string, check?: string }} [options]
- *   `basePython`: interpreter used to create the venv (default `python3`, or $MLFLOW_BASE_PYTHON).
- *   `lockFile`: another hash-locked requirements file (absolute path), e.g. the benchmark's
- *   mlflow-skinny lock; the venv is still `.venv/<flavor>`.
- *   `check`: Python code run once after installing, printing the MLflow version
- *   (default: imports mlflow and sklearn, which the test locks hold).
- * @returns {Promise<string>} absolute path of `<venv>/bin/python`
+ * A path as messages show it: relative to the repository when inside it.
+ * @param {string} p
  */
-export async function ensureMlflowVenv({
-  flavor = 'mlflow3',
-  log = console.error,
-  basePython = process.env.MLFLOW_BASE_PYTHON || 'python3',
-  lockFile = path.join(repoRoot, 'test', 'mlflow', `requirements-${flavor}.txt`),
-  check = 'import mlflow, sklearn; print(mlflow.__version__)',
-} = {}) {
+function shownPath(p) {
+  const rel = path.relative(repoRoot, p);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+}
+
+/**
+ * @typedef {object} VenvInfo
+ * @property {string} python     absolute path of `<venv>/bin/python`
+ * @property {string} venvDir    absolute path of the venv
+ * @property {string} stamp      sha256 of the lock file, as written to `<venv>/.lock-sha256`
+ * @property {'reused' | 'built' | 'built-by-other'} action  reused as it was, built here, or
+ *   built by another process while this one waited for the lock
+ * @property {'uv' | 'pip' | null} installer  what installed the packages (null when reused)
+ * @property {number} seconds    how long this call took
+ */
+
+/**
+ * A venv stamped with its lock file's sha256: reused while `<venv>/.lock-sha256` equals it and
+ * every executable in `executables` exists in `<venv>/bin`; otherwise deleted and rebuilt by
+ * `build` under a cross-process lock (`<venv>.lock`). The stamp is written only after `build`
+ * succeeded, and removed if it fails, so a half-built venv never looks usable.
+ * @param {{ venvDir: string, lockFile: string, label: string, executables: string[], log: LogFn,
+ *   build: (venvDir: string, python: string) => Promise<{ installer: 'uv' | 'pip', ready: string }> }} options
+ *   `label`: the venv's name in messages; `ready`: what the log line says once it is built.
+ * @returns {Promise<VenvInfo>}
+ */
+async function ensureStampedVenv({ venvDir, lockFile, label, executables, log, build }) {
   const t0 = performance.now();
-  const venvDir = path.join(repoRoot, '.venv', flavor);
   const python = path.join(venvDir, 'bin', 'python');
   const stampFile = path.join(venvDir, STAMP_FILE);
+  const shown = shownPath(venvDir);
+  const shownLock = shownPath(lockFile);
 
   let lockText;
   try {
     lockText = await fsp.readFile(lockFile);
   } catch (err) {
-    throw new Error(
-      `MLflow venv "${flavor}": cannot read lock file ${lockFile}: ${/** @type {Error} */ (err).message}`,
-      {
-        cause: err,
-      },
-    );
+    throw new Error(`${label}: cannot read lock file ${lockFile}: ${/** @type {Error} */ (err).message}`, {
+      cause: err,
+    });
   }
   const wanted = createHash('sha256').update(lockText).digest('hex');
+  /** @param {VenvInfo['action']} action @param {VenvInfo['installer']} installer @returns {VenvInfo} */
+  const info = (action, installer) => ({
+    python,
+    venvDir,
+    stamp: wanted,
+    action,
+    installer,
+    seconds: (performance.now() - t0) / 1000,
+  });
 
   /** @returns {Promise<string | null>} why the venv cannot be reused, or null */
   const staleReason = async () => {
@@ -228,18 +247,15 @@ export async function ensureMlflowVenv({
       return fs.existsSync(venvDir) ? 'no stamp file' : 'venv missing';
     }
     if (stamp !== wanted) return 'lock file changed';
-    if (!fs.existsSync(python) || !fs.existsSync(path.join(venvDir, 'bin', 'mlflow'))) {
-      return 'python or mlflow executable missing';
-    }
+    const missing = executables.filter((exe) => !fs.existsSync(path.join(venvDir, 'bin', exe)));
+    if (missing.length > 0) return `${missing.join(' and ')} executable missing`;
     return null;
   };
 
   let reason = await staleReason();
   if (reason === null) {
-    log(
-      `[mlflow-local] reusing venv .venv/${flavor} (lock sha256 ${wanted.slice(0, 12)}, checked in ${secondsSince(t0)} s)`,
-    );
-    return python;
+    log(`[mlflow-local] reusing venv ${shown} (lock sha256 ${wanted.slice(0, 12)}, checked in ${secondsSince(t0)} s)`);
+    return info('reused', null);
   }
 
   await fsp.mkdir(path.dirname(venvDir), { recursive: true });
@@ -247,48 +263,15 @@ export async function ensureMlflowVenv({
   try {
     reason = await staleReason(); // someone else may have built it while we waited
     if (reason === null) {
-      log(`[mlflow-local] venv .venv/${flavor} was built by another process (${secondsSince(t0)} s)`);
-      return python;
+      log(`[mlflow-local] venv ${shown} was built by another process (${secondsSince(t0)} s)`);
+      return info('built-by-other', null);
     }
-    log(`[mlflow-local] building venv .venv/${flavor} (${reason}) from ${path.relative(repoRoot, lockFile)}…`);
+    log(`[mlflow-local] building venv ${shown} (${reason}) from ${shownLock}…`);
     await fsp.rm(venvDir, { recursive: true, force: true });
-
-    const mk = await run(basePython, ['-m', 'venv', venvDir]).catch((err) => {
-      throw new Error(`MLflow venv "${flavor}": cannot run ${basePython} -m venv: ${err.message}`, { cause: err });
-    });
-    if (mk.code !== 0) {
-      throw new Error(
-        `MLflow venv "${flavor}": "${basePython} -m venv ${venvDir}" failed (exit ${mk.code ?? mk.signal}):\n${tail(mk.output)}`,
-      );
-    }
-    const pip = await run(python, [
-      '-m',
-      'pip',
-      'install',
-      '--disable-pip-version-check',
-      '--no-input',
-      '--progress-bar',
-      'off',
-      '--require-hashes',
-      '--no-deps',
-      '-r',
-      lockFile,
-    ]);
-    if (pip.code !== 0) {
-      throw new Error(
-        `MLflow venv "${flavor}": pip install --require-hashes --no-deps -r ${path.relative(repoRoot, lockFile)} ` +
-          `failed (exit ${pip.code ?? pip.signal}). Last lines of pip output:\n${tail(pip.output)}`,
-      );
-    }
-    const checked = await run(python, ['-c', check]);
-    if (checked.code !== 0) {
-      throw new Error(`MLflow venv "${flavor}": installed, but "${check}" failed:\n${tail(checked.output)}`);
-    }
+    const { installer, ready } = await build(venvDir, python);
     await fsp.writeFile(stampFile, `${wanted}\n`);
-    log(
-      `[mlflow-local] venv .venv/${flavor} ready: mlflow ${checked.output.trim()} (set-up took ${secondsSince(t0)} s)`,
-    );
-    return python;
+    log(`[mlflow-local] venv ${shown} ready with ${installer}: ${ready} (set-up took ${secondsSince(t0)} s)`);
+    return info('built', installer);
   } catch (err) {
     // never leave a half-built venv that could look usable
     await fsp.rm(stampFile, { force: true }).catch(() => {});
@@ -296,6 +279,187 @@ export async function ensureMlflowVenv({
   } finally {
     release();
   }
+}
+
+/**
+ * `python -m venv <venvDir>`, throwing with its output tail on failure.
+ * @param {string} label
+ * @param {string} basePython
+ * @param {string} venvDir
+ */
+async function makeStdlibVenv(label, basePython, venvDir) {
+  const mk = await run(basePython, ['-m', 'venv', venvDir]).catch((err) => {
+    throw new Error(`${label}: cannot run ${basePython} -m venv: ${err.message}`, { cause: err });
+  });
+  if (mk.code !== 0) {
+    throw new Error(
+      `${label}: "${basePython} -m venv ${venvDir}" failed (exit ${mk.code ?? mk.signal}):\n${tail(mk.output)}`,
+    );
+  }
+}
+
+/**
+ * `<python> -m pip install --require-hashes --no-deps -r <lockFile>` (plus `extra`), throwing with
+ * pip's output tail on failure.
+ * @param {string} label
+ * @param {string} python
+ * @param {string} lockFile
+ * @param {string[]} [extra]
+ */
+async function pipInstallLocked(label, python, lockFile, extra = []) {
+  const args = ['--require-hashes', '--no-deps', ...extra, '-r', lockFile];
+  const pip = await run(python, [
+    '-m',
+    'pip',
+    'install',
+    '--disable-pip-version-check',
+    '--no-input',
+    '--progress-bar',
+    'off',
+    ...args,
+  ]);
+  if (pip.code !== 0) {
+    throw new Error(
+      `${label}: pip install ${[...args.slice(0, -1), shownPath(lockFile)].join(' ')} ` +
+        `failed (exit ${pip.code ?? pip.signal}). Last lines of pip output:\n${tail(pip.output)}`,
+    );
+  }
+}
+
+/**
+ * Makes sure `<venvRoot>/uv-tool` holds uv from the hash-locked {@link uvLockFile} (pip installs it,
+ * wheels only, so no Rust build is ever tried) and returns the path of its `uv`.
+ * @param {{ venvRoot?: string, basePython?: string, lockFile?: string, log?: LogFn }} [options]
+ * @returns {Promise<string>}
+ */
+export async function ensureUvTool({
+  venvRoot = path.join(repoRoot, '.venv'),
+  basePython = process.env.MLFLOW_BASE_PYTHON || 'python3',
+  lockFile = uvLockFile,
+  log = console.error,
+} = {}) {
+  const venvDir = path.join(venvRoot, 'uv-tool');
+  const label = 'uv tool venv';
+  await ensureStampedVenv({
+    venvDir,
+    lockFile,
+    label,
+    executables: ['python', 'uv'],
+    log,
+    build: async (dir, python) => {
+      await makeStdlibVenv(label, basePython, dir);
+      await pipInstallLocked(label, python, lockFile, ['--only-binary', ':all:']);
+      const version = await run(path.join(dir, 'bin', 'uv'), ['--version']);
+      if (version.code !== 0)
+        throw new Error(`${label}: installed, but "uv --version" failed:\n${tail(version.output)}`);
+      return { installer: 'pip', ready: version.output.trim() };
+    },
+  });
+  return path.join(venvDir, 'bin', 'uv');
+}
+
+/**
+ * Makes sure `<repo>/.venv/<flavor>` holds exactly the packages locked in
+ * `<repo>/test/mlflow/requirements-<flavor>.txt` (or `lockFile`) and returns its python.
+ * See {@link ensureMlflowVenvInfo}.
+ * @param {Parameters<typeof ensureMlflowVenvInfo>[0]} [options]
+ * @returns {Promise<string>} absolute path of `<venv>/bin/python`
+ */
+export async function ensureMlflowVenv(options) {
+  return (await ensureMlflowVenvInfo(options)).python;
+}
+
+/**
+ * Makes sure `<venvRoot>/<flavor>` (default `<repo>/.venv/<flavor>`) holds exactly the packages
+ * locked in `<repo>/test/mlflow/requirements-<flavor>.txt` (or `lockFile`), and says how.
+ *
+ * Reused when `<venv>/.lock-sha256` equals the sha256 of the lock file (whichever installer built
+ * it); otherwise the venv is deleted and rebuilt. With uv (the default): uv comes hash-locked from
+ * {@link uvLockFile} into `<venvRoot>/uv-tool` (see {@link ensureUvTool}), then `python3 -m venv <venv>`
+ * and `uv pip install --require-hashes --no-deps --compile-bytecode --python <venv>/bin/python -r <lock>`.
+ * If uv cannot be installed, it logs why and uses pip: `python3 -m venv`, then
+ * `pip install --require-hashes --no-deps -r <lock>`. `installer: 'pip'` (or
+ * $MLFLOW_VENV_INSTALLER=pip) uses pip from the start. Throws with the installer's output tail on
+ * failure — never skips.
+ *
+ * @param {{ flavor?: string, log?: LogFn, basePython?: string, lockFile?: string, check?: string,
+ *   installer?: string, venvRoot?: string, uvLock?: string, executables?: string[] }} [options]
+ *   `basePython`: interpreter used to create the venv (default `python3`, or $MLFLOW_BASE_PYTHON).
+ *   `lockFile`: another hash-locked requirements file (absolute path), e.g. the benchmark's
+ *   mlflow-skinny lock; the venv is still `<venvRoot>/<flavor>`.
+ *   `check`: Python code run once after installing, printing the MLflow version
+ *   (default: imports mlflow and sklearn, which the test locks hold).
+ *   `installer`: `uv` or `pip` (default $MLFLOW_VENV_INSTALLER, else `uv`).
+ *   `venvRoot`: where the venvs live (default `<repo>/.venv`), `uvLock`: uv's lock file
+ *   (default {@link uvLockFile}), `executables`: what must be in `<venv>/bin` for reuse
+ *   (default `python` and `mlflow`).
+ * @returns {Promise<VenvInfo>}
+ */
+export async function ensureMlflowVenvInfo({
+  flavor = 'mlflow3',
+  log = console.error,
+  basePython = process.env.MLFLOW_BASE_PYTHON || 'python3',
+  lockFile = path.join(repoRoot, 'test', 'mlflow', `requirements-${flavor}.txt`),
+  check = 'import mlflow, sklearn; print(mlflow.__version__)',
+  installer = process.env.MLFLOW_VENV_INSTALLER || 'uv',
+  venvRoot = path.join(repoRoot, '.venv'),
+  uvLock = uvLockFile,
+  executables = ['python', 'mlflow'],
+} = {}) {
+  if (installer !== 'uv' && installer !== 'pip') {
+    throw new Error(`MLflow venv "${flavor}": installer must be uv or pip, not ${JSON.stringify(installer)}`);
+  }
+  const label = `MLflow venv "${flavor}"`;
+  const shownLock = shownPath(lockFile);
+  return ensureStampedVenv({
+    venvDir: path.join(venvRoot, flavor),
+    lockFile,
+    label,
+    executables,
+    log,
+    build: async (venvDir, python) => {
+      /** @type {'uv' | 'pip'} */
+      let used = 'pip';
+      /** @type {string | null} */
+      let uv = null;
+      if (installer === 'uv') {
+        try {
+          uv = await ensureUvTool({ venvRoot, basePython, lockFile: uvLock, log });
+        } catch (err) {
+          log(
+            `[mlflow-local] could not install uv, so pip builds ${label} (slower): ${/** @type {Error} */ (err).message}`,
+          );
+        }
+      }
+      // `python -m venv` for uv too, not `uv venv`: it puts the interpreter's own pip (and, on 3.11,
+      // setuptools) in the venv, offline, as before; without pip MLflow's log_model warns "Failed to
+      // resolve installed pip version" and writes conda.yaml without pip's version (2.8 s here)
+      await makeStdlibVenv(label, basePython, venvDir);
+      if (uv) {
+        used = 'uv';
+        // never download a Python of uv's own: only the venv's interpreter is used
+        const uvEnv = childEnv({ UV_PYTHON_DOWNLOADS: 'never', UV_NO_PROGRESS: '1', NO_COLOR: '1' });
+        // --compile-bytecode: pip writes the .pyc files at install time, uv only when asked; every
+        // Python child runs with PYTHONDONTWRITEBYTECODE=1, so without them each `mlflow server`
+        // start would compile MLflow again (12 s more per start on this 2-core machine)
+        const args = ['--require-hashes', '--no-deps', '--compile-bytecode', '--python', python, '-r', lockFile];
+        const inst = await run(uv, ['pip', 'install', ...args], { env: uvEnv });
+        if (inst.code !== 0) {
+          throw new Error(
+            `${label}: uv pip install --require-hashes --no-deps --compile-bytecode -r ${shownLock} failed (exit ${inst.code ?? inst.signal}); ` +
+              `MLFLOW_VENV_INSTALLER=pip builds it with pip instead. Last lines of uv output:\n${tail(inst.output)}`,
+          );
+        }
+      } else {
+        await pipInstallLocked(label, python, lockFile);
+      }
+      const checked = await run(python, ['-c', check]);
+      if (checked.code !== 0) {
+        throw new Error(`${label}: installed, but "${check}" failed:\n${tail(checked.output)}`);
+      }
+      return { installer: used, ready: `mlflow ${checked.output.trim()}` };
+    },
+  });
 }
 
 /**
