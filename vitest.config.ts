@@ -43,7 +43,8 @@ export default defineConfig({
           // MLflow 3 only: the REST facts recorded for 3.x, the differential test against 3.x's
           // validate_evaluation_results, MLflow's basic-auth app (the 2.22 venv has no auth extra), the
           // concurrency test (its PostgreSQL driver, psycopg2-binary, is in the mlflow3 lock only), and the
-          // benchmark's smoke run (the benchmark runs against MLflow 3 and its .venv/mlflow3).
+          // benchmark's smoke run (the benchmark runs against MLflow 3 and its .venv/mlflow3), and the venv builder (it builds
+          // its own one-package venvs, the same whichever server runs).
           exclude: [
             'test/integration/mlflow-infra.test.ts',
             'test/integration/differential.test.ts',
@@ -51,6 +52,7 @@ export default defineConfig({
             'test/e2e/auth.test.ts',
             'test/integration/concurrency.test.ts',
             'test/integration/bench-smoke.test.ts',
+            'test/integration/venv-builder.test.ts',
           ],
           globalSetup: ['test/support/global-setup.ts'],
           setupFiles: ['test/support/tag-mlflow-version.ts'],
