@@ -3,6 +3,7 @@
 // model's closest registered names. Local servers only: the real MLflow server, one that accepts
 // and never answers, a refused port.
 import { afterEach, describe, expect, it } from 'vitest';
+import { runAction } from '../../scripts/run-action.mjs';
 import { cli, policyFile } from '../support/cli-process.js';
 import { freeLoopbackPort, startSilentServer } from '../support/net-fixtures.mjs';
 import { policyFor, seed, uniqueModel, usePython } from '../support/registry-fixture.js';
@@ -43,6 +44,28 @@ describe('signs of life and hints from the CLI', () => {
     expect(run.stderr).toContain('attempt 1 of 2 failed: connection refused (ECONNREFUSED); trying again in');
     expect(run.stderr).toContain('connection refused (is the server running, and is the port right?)');
     expect(run.stdout).not.toContain('trying again');
+  });
+
+  it('the Action says each retry in the runner log, and the step fails with exit 3', async () => {
+    const port = await freeLoopbackPort();
+    const run = await runAction({
+      inputs: {
+        'tracking-uri': `http://127.0.0.1:${port}`,
+        policy: 'policy.yml',
+        version: '1',
+        retries: '1',
+        'request-timeout': '1',
+        'retry-deadline': '5',
+      },
+      files: { 'policy.yml': policyFor('m') },
+    });
+    expect(run.code).toBe(3); // the registry is unreachable
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `GET http://127\\.0\\.0\\.1:${port}/api/2\\.0/mlflow/\\S+: attempt 1 of 2 failed: connection refused \\(ECONNREFUSED\\); trying again in [\\d.]+ s`,
+      ),
+    );
+    expect(run.outputs['error-kind']).toBe('registry');
   });
 
   it('a tracking URI pasted with /api/2.0/mlflow/ works, and says what it used', async () => {
