@@ -94,7 +94,12 @@ const delivery = (entity: string, action: string, data: Record<string, unknown>)
 describe('routeDelivery', () => {
   it('dispatches a configured model version, by name and by glob', () => {
     expect(
-      routeDelivery(delivery('model_version', 'created', { name: 'churn', version: '3' }), ID, config, 'mlflow.example'),
+      routeDelivery(
+        delivery('model_version', 'created', { name: 'churn', version: '3' }),
+        ID,
+        config,
+        'mlflow.example',
+      ),
     ).toEqual({
       kind: 'dispatch',
       eventType: 'mlflow-model-version-created',
@@ -153,12 +158,16 @@ describe('routeDelivery', () => {
       ['prompt_version', 'created'],
       ['prompt_alias', 'created'],
     ])
-      expect(
-        routeDelivery(delivery(entity!, action!, { name: 'churn', version: '1' }), ID, config, 'h'),
-      ).toMatchObject({ kind: 'ignore', reason: 'prompt events are not relayed' });
+      expect(routeDelivery(delivery(entity!, action!, { name: 'churn', version: '1' }), ID, config, 'h')).toMatchObject(
+        { kind: 'ignore', reason: 'prompt events are not relayed' },
+      );
     expect(
       routeDelivery(
-        delivery('model_version', 'created', { name: 'churn', version: '1', tags: { 'mlflow.prompt.is_prompt': 'true' } }),
+        delivery('model_version', 'created', {
+          name: 'churn',
+          version: '1',
+          tags: { 'mlflow.prompt.is_prompt': 'true' },
+        }),
         ID,
         config,
         'h',
