@@ -730,7 +730,10 @@ function authIni(c) {
  * `MLFLOW_AUTH_CONFIG_PATH` at it and gives the server a random
  * `MLFLOW_FLASK_SERVER_SECRET_KEY`. `/health` needs no credentials there either.
  *
- * @param {{ python?: string, log?: LogFn, timeoutMs?: number, extraArgs?: string[], auth?: MlflowAuthOptions, backendStoreUri?: string, workers?: number }} [options]
+ * `env` adds environment variables to the server's (e.g. MLflow's development-only webhook
+ * settings `MLFLOW_WEBHOOK_ALLOWED_SCHEMES` and `MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS`).
+ *
+ * @param {{ python?: string, log?: LogFn, timeoutMs?: number, extraArgs?: string[], auth?: MlflowAuthOptions, backendStoreUri?: string, workers?: number, env?: Record<string, string> }} [options]
  *   `python`: venv python (default: {@link ensureMlflowVenv}()).
  * @returns {Promise<MlflowServer>}
  */
@@ -742,6 +745,7 @@ export async function startMlflowServer({
   auth,
   backendStoreUri,
   workers = 1,
+  env = {},
 } = {}) {
   if (!Number.isInteger(workers) || workers < 1)
     throw new Error(`startMlflowServer: workers must be a whole number >= 1, not ${workers}`);
@@ -802,6 +806,7 @@ export async function startMlflowServer({
     env: childEnv({
       // GenAI job runner: spawns ~8 huey consumer processes; not needed for the registry.
       MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
+      ...env,
       ...authEnv,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,6 +18,7 @@ import type { ModelResult } from './core/verdict.js';
 import { runMode, type Outcome } from './dispatch.js';
 import { MODES, readSettings, secretInputs } from './github/inputs.js';
 import { ledgerContext, workspacePath } from './wiring.js';
+import { relayCommand } from './relay.js';
 import type { Decision, Mode } from './core/decide.js';
 
 export const EXIT = EXIT_CODES;
@@ -74,6 +75,7 @@ Commands (the Action's modes):
   rollback   restore the previous holder of --target (or --version); needs --reason
   history    print the model's promotion history from the ledger
   audit      check that the holder of each model's target was put there by the gate; write nothing
+  relay      relay MLflow registry webhooks to GitHub repository_dispatch (relay --help)
   With --models (or --version pending), evaluate and promote gate the pending versions of each model.
 
 Server (MLflow's environment variables apply as in the Action):
@@ -169,6 +171,8 @@ export async function main(
   out: (s: string) => void = (s) => process.stdout.write(s),
   err: (s: string) => void = (s) => process.stderr.write(s),
 ): Promise<number> {
+  // Not a mode of the Action: its own flags (src/relay.ts).
+  if (argv[0] === 'relay') return relayCommand(argv.slice(1), out, err);
   let parsed;
   try {
     parsed = parseArgs({

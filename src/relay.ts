@@ -12,10 +12,12 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
 import {
   DELIVERY_ID_HEADER,
   DeliveryIds,
   SIGNATURE_HEADER,
+  parseEvents,
   TIMESTAMP_HEADER,
   routeDelivery,
   timestampProblem,
@@ -292,4 +294,133 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         server.closeIdleConnections();
       })),
   };
+}
+
+/** `relay`'s flags; the secrets also from the environment (a flag's value shows in `ps`). */
+export const RELAY_HELP = `mlflow-promotion-gate relay [flags]
+
+Relays MLflow registry webhook deliveries (signed with the webhook's secret) to GitHub as
+repository_dispatch events (event_type mlflow-model-version-created, ...), for a workflow such as
+examples/workflows/on-register.yml. Logs one JSON line a delivery; stops on SIGTERM.
+
+  --webhook-secret S     the MLflow webhook's secret (else MLFLOW_WEBHOOK_SECRET)
+  --github-token T       token with contents: write on the repository (else GITHUB_TOKEN)
+  --repository O/R       repository that receives the dispatches (else GITHUB_REPOSITORY)
+  --models PATTERN       a model name or glob to relay; repeat for several ("*": every model)
+  --events LIST          model_version.created (default), model_version_alias.created,
+                         model_version_tag.set:KEY=VALUE (only that tag); comma-separated or repeated
+  --host H               address to listen on (default 127.0.0.1)
+  --port N               port (default 8080; 0: any free port)
+  --tracking-uri URL     the MLflow server, named as tracking_host in each dispatch (else MLFLOW_TRACKING_URI)
+  --github-api-url URL   GitHub's REST API (default https://api.github.com; GitHub Enterprise: https://HOST/api/v3)
+  --concurrency N        dispatches to GitHub at once (default 4, at most 9)
+`;
+
+/** The `relay` command: runs until SIGTERM or SIGINT, then resolves to an exit code. */
+export async function relayCommand(
+  argv: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        'webhook-secret': { type: 'string' },
+        'github-token': { type: 'string' },
+        repository: { type: 'string' },
+        models: { type: 'string', multiple: true },
+        events: { type: 'string', multiple: true },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'tracking-uri': { type: 'string' },
+        'github-api-url': { type: 'string' },
+        concurrency: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    err(`${(e as Error).message} (mlflow-promotion-gate relay --help lists every flag)\n`);
+    return 2;
+  }
+  if (values.help) {
+    out(RELAY_HELP);
+    return 0;
+  }
+  const problems: string[] = [];
+  const secret = values['webhook-secret'] || env['MLFLOW_WEBHOOK_SECRET'] || '';
+  const token = values['github-token'] || env['GITHUB_TOKEN'] || '';
+  const repository = values.repository || env['GITHUB_REPOSITORY'] || '';
+  const models = (values.models ?? []).flatMap((m) => m.split(/[\s,]+/)).filter(Boolean);
+  if (!secret) problems.push('no webhook secret: --webhook-secret or MLFLOW_WEBHOOK_SECRET');
+  if (!token) problems.push('no GitHub token: --github-token or GITHUB_TOKEN');
+  if (!repository) problems.push('no repository: --repository owner/repo or GITHUB_REPOSITORY');
+  if (models.length === 0) problems.push('no models: --models NAME or glob (repeat for several; "*" for every model)');
+  let events;
+  try {
+    events = parseEvents(values.events ?? []);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  const port = Number(values.port ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`--port must be 0 to 65535, not ${values.port}`);
+  const concurrency = Number(values.concurrency ?? 4);
+  const trackingUri = values['tracking-uri'] || env['MLFLOW_TRACKING_URI'] || '';
+  let trackingHost = '';
+  if (trackingUri) {
+    try {
+      trackingHost = new URL(trackingUri).host || trackingUri;
+    } catch {
+      trackingHost = trackingUri;
+    }
+  }
+  if (problems.length || !events) {
+    err(`${problems.map((p) => `relay: ${p}`).join('\n')}\n`);
+    return 2;
+  }
+  let relay: Relay;
+  try {
+    relay = await startRelay({
+      secret,
+      repository,
+      token: async () => token,
+      githubApiUrl: values['github-api-url'] || env['GITHUB_API_URL'] || undefined,
+      route: { events: events.events, models, ...(events.tag ? { tag: events.tag } : {}) },
+      trackingHost,
+      host: values.host || '127.0.0.1',
+      port,
+      concurrency,
+      log: (l) => out(`${l}\n`),
+    });
+  } catch (e) {
+    err(`relay: ${(e as Error).message}\n`);
+    return 2;
+  }
+  out(
+    `${JSON.stringify({
+      time: new Date().toISOString(),
+      level: 'info',
+      msg: 'listening',
+      url: relay.url,
+      repository,
+      events: events.events,
+      models,
+      ...(events.tag ? { tag: `${events.tag.key}=${events.tag.value}` } : {}),
+    })}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      out(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'stopping', signal })}\n`);
+      void relay.stop().then(resolve);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  out(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'stopped' })}\n`);
+  return 0;
 }

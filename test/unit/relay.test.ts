@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRelay, type Relay, type RelayOptions } from '../../src/relay.js';
 import { signDelivery } from '../../src/core/webhook.js';
-// @ts-expect-error a plain-JS test helper
 import { startGitHubDispatches } from '../support/github-dispatches.mjs';
 
 const SECRET = 'whsec-test-5f1c9a';
