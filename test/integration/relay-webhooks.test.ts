@@ -87,7 +87,13 @@ describe.runIf(mlflowVersion.startsWith('3.'))(`relay with MLflow ${mlflowVersio
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, json: (await res.json()) as Record<string, any> };
+    return {
+      status: res.status,
+      json: (await res.json()) as {
+        webhook?: { webhook_id: string };
+        result?: { success: boolean; response_status: number; response_body: string };
+      },
+    };
   }
 
   beforeAll(async () => {
@@ -121,7 +127,7 @@ describe.runIf(mlflowVersion.startsWith('3.'))(`relay with MLflow ${mlflowVersio
       secret: SECRET,
     });
     expect(created.status, JSON.stringify(created.json)).toBe(200);
-    webhookId = created.json['webhook']['webhook_id'];
+    webhookId = created.json.webhook!.webhook_id;
   });
 
   afterAll(async () => {
@@ -196,16 +202,16 @@ describe.runIf(mlflowVersion.startsWith('3.'))(`relay with MLflow ${mlflowVersio
     const mine = recorder.seen.filter((s) => s.body.toString().includes(model));
     expect(mine.map((s) => s.status)).toEqual([502, 200]);
     expect(new Set(mine.map((s) => s.headers['x-mlflow-delivery-id'])).size).toBe(1);
-    const forModel = gh.requests.filter((r: any) => r.body.client_payload.model === model);
-    expect(forModel.map((r: any) => r.status)).toEqual([500, 204]);
+    const forModel = gh.requests.filter((r) => r.body.client_payload.model === model);
+    expect(forModel.map((r) => r.status)).toEqual([500, 204]);
   });
 
   it("MLflow's test endpoint: the relay recognises the example and answers without dispatching", async () => {
     const before = gh.requests.length;
     const tested = await rest('POST', `/api/2.0/mlflow/webhooks/${webhookId}/test`, {});
     expect(tested.status, JSON.stringify(tested.json)).toBe(200);
-    expect(tested.json['result']).toMatchObject({ success: true, response_status: 200 });
-    expect(String(tested.json['result']['response_body'])).toContain('"outcome":"test"');
+    expect(tested.json.result).toMatchObject({ success: true, response_status: 200 });
+    expect(String(tested.json.result!.response_body)).toContain('"outcome":"test"');
     expect(gh.requests.length).toBe(before);
   });
 });
