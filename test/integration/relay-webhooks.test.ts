@@ -7,7 +7,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { MlflowPy, startMlflowServer, type MlflowServer } from '../../scripts/mlflow-local.mjs';
+import { runAction } from '../../scripts/run-action.mjs';
 import { startRelay, type Relay } from '../../src/relay.js';
 import { signDelivery } from '../../src/core/webhook.js';
 import { startGitHubDispatches } from '../support/github-dispatches.mjs';
@@ -213,5 +216,55 @@ describe.runIf(mlflowVersion.startsWith('3.'))(`relay with MLflow ${mlflowVersio
     expect(tested.json.result).toMatchObject({ success: true, response_status: 200 });
     expect(String(tested.json.result!.response_body)).toContain('"outcome":"test"');
     expect(gh.requests.length).toBe(before);
+  });
+
+  it("the dispatch runs examples/workflows/on-register.yml's gate as a runner would: promoted, and rejected", async () => {
+    const wf = parse(readFileSync(new URL('../../examples/workflows/on-register.yml', import.meta.url), 'utf8')) as {
+      on: { repository_dispatch: { types: string[] } };
+      jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string> }> }>;
+    };
+    const step = Object.values(wf.jobs)
+      .flatMap((j) => j.steps)
+      .find((s) => s.uses?.startsWith('OWNER/mlflow-promotion-gate'))!;
+    const policy = 'metrics:\n  accuracy: ">= 0.90"\n';
+    for (const [suffix, accuracy, decision, code] of [
+      ['good', 0.95, 'promoted', 0],
+      ['bad', 0.5, 'rejected', 1],
+    ] as const) {
+      const model = `${prefix}-gated-${suffix}`;
+      await py.call('seed_light', { model, experiment: 'relay', versions: [{ metrics: { accuracy } }] });
+      await logged((l) => l['model'] === model && l['outcome'] === 'dispatched');
+      const dispatch = gh.accepted().find((r) => r.body.client_payload.model === model)!;
+      expect(wf.on.repository_dispatch.types).toContain(dispatch.body.event_type);
+      const payload = dispatch.body.client_payload as Record<string, string>;
+      // ${{ ... }} filled as the runner fills them, from the recorded dispatch
+      const values: Record<string, string> = {
+        'vars.MLFLOW_TRACKING_URI': server.url,
+        'secrets.MLFLOW_TRACKING_TOKEN': 'example-token',
+        ...Object.fromEntries(Object.entries(payload).map(([k, v]) => [`github.event.client_payload.${k}`, v])),
+      };
+      const inputs = Object.fromEntries(
+        Object.entries(step.with ?? {}).map(([k, v]) => [
+          k,
+          String(v).replace(/\$\{\{\s*([\w.]+)\s*\}\}/g, (_m, expr: string) => {
+            if (!(expr in values)) throw new Error(`on-register.yml: no value for \${{ ${expr} }}`);
+            return values[expr]!;
+          }),
+        ]),
+      );
+      expect(inputs['model']).toBe(model);
+      const run = await runAction({
+        inputs,
+        files: { '.github/promotion-policy.yml': policy },
+        eventName: 'repository_dispatch',
+        event: {
+          action: dispatch.body.event_type,
+          client_payload: payload,
+          repository: { full_name: 'acme/models', default_branch: 'main' },
+        },
+      });
+      expect(run.code, run.stdout).toBe(code);
+      expect(run.outputs).toMatchObject({ decision, version: payload['version'] });
+    }
   });
 });
