@@ -18,7 +18,7 @@ import type { ModelResult } from './core/verdict.js';
 import { runMode, type Outcome } from './dispatch.js';
 import { MODES, readSettings, secretInputs } from './github/inputs.js';
 import { ledgerContext, workspacePath } from './wiring.js';
-import { relayCommand } from './relay.js';
+import { relayCommand, webhookCommand } from './relay.js';
 import type { Decision, Mode } from './core/decide.js';
 
 export const EXIT = EXIT_CODES;
@@ -76,6 +76,7 @@ Commands (the Action's modes):
   history    print the model's promotion history from the ledger
   audit      check that the holder of each model's target was put there by the gate; write nothing
   relay      relay MLflow registry webhooks to GitHub repository_dispatch (relay --help)
+  webhook    create, list or test MLflow's registry webhook to the relay (webhook --help)
   With --models (or --version pending), evaluate and promote gate the pending versions of each model.
 
 Server (MLflow's environment variables apply as in the Action):
@@ -173,6 +174,7 @@ export async function main(
 ): Promise<number> {
   // Not a mode of the Action: its own flags (src/relay.ts).
   if (argv[0] === 'relay') return relayCommand(argv.slice(1), out, err);
+  if (argv[0] === 'webhook') return webhookCommand(argv.slice(1), out, err);
   let parsed;
   try {
     parsed = parseArgs({

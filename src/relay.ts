@@ -10,6 +10,8 @@
  * error line for a delivery whose last attempt it saw fail. What to relay, the signature and the
  * id set are src/core/webhook.ts. Neither the secret nor the token is ever logged.
  */
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -423,4 +425,171 @@ export async function relayCommand(
   });
   out(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'stopped' })}\n`);
   return 0;
+}
+
+/** MLflow's webhook events for the relay's events (`mlflow/protos/webhooks.proto`'s enum names). */
+const REST_EVENTS: Record<string, { entity: string; action: string }> = {
+  'model_version.created': { entity: 'MODEL_VERSION', action: 'CREATED' },
+  'model_version_tag.set': { entity: 'MODEL_VERSION_TAG', action: 'SET' },
+  'model_version_alias.created': { entity: 'MODEL_VERSION_ALIAS', action: 'CREATED' },
+};
+
+export const WEBHOOK_HELP = `mlflow-promotion-gate webhook create|list|test [flags]
+
+MLflow's registry webhooks (MLflow 3.3+, a database-backed server), over its REST API:
+  create --url URL --secret-file PATH [--name N] [--events LIST]
+         registers a webhook to the relay at URL with a new random secret, written to PATH (mode 0600;
+         give it to the relay as MLFLOW_WEBHOOK_SECRET); --events as the relay's (default model_version.created)
+  list   the server's webhooks
+  test --id ID   runs MLflow's test delivery (an example payload) against the webhook's URL
+
+  --tracking-uri URL   the MLflow server (else MLFLOW_TRACKING_URI); MLFLOW_TRACKING_TOKEN or
+                       MLFLOW_TRACKING_USERNAME/PASSWORD authenticate
+`;
+
+interface WebhookJson {
+  webhook_id: string;
+  name: string;
+  url: string;
+  status?: string;
+  events?: Array<{ entity: string; action: string }>;
+}
+
+/** The `webhook` command. */
+export async function webhookCommand(
+  argv: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'tracking-uri': { type: 'string' },
+        url: { type: 'string' },
+        name: { type: 'string' },
+        events: { type: 'string', multiple: true },
+        'secret-file': { type: 'string' },
+        id: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    err(`${(e as Error).message} (mlflow-promotion-gate webhook --help lists every flag)\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const sub = positionals[0];
+  if (values.help) {
+    out(WEBHOOK_HELP);
+    return 0;
+  }
+  if (!sub || !['create', 'list', 'test'].includes(sub) || positionals.length > 1) {
+    err(
+      `webhook: ${sub ? `unknown subcommand "${positionals.join(' ')}"` : 'no subcommand'}; one of create, list, test\n`,
+    );
+    return 2;
+  }
+  const base = (values['tracking-uri'] || env['MLFLOW_TRACKING_URI'] || '').replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(base)) {
+    err('webhook: --tracking-uri (or MLFLOW_TRACKING_URI) must be the http(s) URL of an MLflow server\n');
+    return 2;
+  }
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (env['MLFLOW_TRACKING_TOKEN']) headers['authorization'] = `Bearer ${env['MLFLOW_TRACKING_TOKEN']}`;
+  else if (env['MLFLOW_TRACKING_USERNAME'])
+    headers['authorization'] =
+      `Basic ${Buffer.from(`${env['MLFLOW_TRACKING_USERNAME']}:${env['MLFLOW_TRACKING_PASSWORD'] ?? ''}`).toString('base64')}`;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const url = `${base}/api/2.0/mlflow/webhooks${path}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (e) {
+      const c = (e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+      throw new Error(`MLflow unreachable at ${url} (${c})`, { cause: e });
+    }
+    const text = await res.text();
+    if (res.status === 404 && !text.includes('"error_code"')) {
+      const version = await fetch(`${base}/version`, { headers, signal: AbortSignal.timeout(10_000) })
+        .then((r) => (r.ok ? r.text() : ''))
+        .catch(() => '');
+      throw new Error(
+        `this MLflow server${version ? ` (${version.trim()})` : ''} has no webhooks (${method} ${url} answered 404): registry webhooks came with MLflow 3.3, on a server with a database backend`,
+      );
+    }
+    let json: Record<string, unknown> = {};
+    try {
+      json = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // not JSON: the status says enough
+    }
+    if (!res.ok)
+      throw new Error(
+        `MLflow answered ${res.status} to ${method} ${url}${typeof json['message'] === 'string' ? `: ${json['message']}` : ''}`,
+      );
+    return json;
+  };
+  try {
+    if (sub === 'list') {
+      const { webhooks = [] } = (await call('GET', '')) as { webhooks?: WebhookJson[] };
+      if (webhooks.length === 0) out('no webhooks\n');
+      for (const w of webhooks)
+        out(
+          `${w.webhook_id}  ${w.name}  ${w.url}  ${w.status ?? ''}  ${(w.events ?? []).map((e) => `${e.entity}.${e.action}`.toLowerCase()).join(',')}\n`,
+        );
+      return 0;
+    }
+    if (sub === 'test') {
+      if (!values.id) {
+        err('webhook test: --id ID (webhook list shows the ids)\n');
+        return 2;
+      }
+      const { result = {} } = (await call('POST', `/${encodeURIComponent(values.id)}/test`, {})) as {
+        result?: { success?: boolean; response_status?: number; response_body?: string; error_message?: string };
+      };
+      out(
+        `${result.success ? 'test delivered' : 'test failed'}: ${result.response_status ? `the webhook's URL answered ${result.response_status}` : (result.error_message ?? 'no answer')}${result.response_body ? ` ${result.response_body.slice(0, 300)}` : ''}\n`,
+      );
+      return result.success ? 0 : 3;
+    }
+    // create
+    const problems: string[] = [];
+    if (!values.url) problems.push('--url: the relay URL MLflow delivers to');
+    if (!values['secret-file']) problems.push('--secret-file PATH: where the new secret is written (never printed)');
+    let events;
+    try {
+      events = parseEvents(values.events ?? []);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+    if (problems.length || !events) {
+      err(`${problems.map((p) => `webhook create: ${p}`).join('\n')}\n`);
+      return 2;
+    }
+    const secret = randomBytes(32).toString('base64url');
+    const { webhook } = (await call('POST', '', {
+      name: values.name || 'mlflow-promotion-gate-relay',
+      url: values.url,
+      events: events.events.map((e) => REST_EVENTS[e]),
+      secret,
+      description: 'mlflow-promotion-gate relay: registry events to GitHub repository_dispatch',
+    })) as { webhook?: WebhookJson };
+    await writeFile(values['secret-file']!, `${secret}\n`, { mode: 0o600 });
+    out(
+      `created webhook ${webhook?.webhook_id ?? '?'} to ${values.url} for ${events.events.join(', ')}; its secret is in ${values['secret-file']}\n`,
+    );
+    return 0;
+  } catch (e) {
+    err(`webhook ${sub}: ${(e as Error).message}\n`);
+    return 3;
+  }
 }

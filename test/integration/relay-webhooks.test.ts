@@ -8,6 +8,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { cli } from '../support/cli-process.js';
 import { parse } from 'yaml';
 import { MlflowPy, startMlflowServer, type MlflowServer } from '../../scripts/mlflow-local.mjs';
 import { runAction } from '../../scripts/run-action.mjs';
@@ -266,5 +270,38 @@ describe.runIf(mlflowVersion.startsWith('3.'))(`relay with MLflow ${mlflowVersio
       expect(run.code, run.stdout).toBe(code);
       expect(run.outputs).toMatchObject({ decision, version: payload['version'] });
     }
+  });
+
+  it('webhook create, list and test through the bundled CLI (last: a second webhook doubles deliveries)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'relay-secret-'));
+    const secretFile = path.join(dir, 'secret');
+    const env = { MLFLOW_TRACKING_URI: server.url };
+    const created = await cli(
+      ['webhook', 'create', '--url', `${relay.url}/`, '--secret-file', secretFile, '--name', `${prefix}-cli`],
+      env,
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const secret = (await readFile(secretFile, 'utf8')).trim();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await stat(secretFile)).mode & 0o777).toBe(0o600);
+    expect(created.stdout + created.stderr).not.toContain(secret);
+    const id = /created webhook (\S+) to /.exec(created.stdout)?.[1];
+    expect(id, created.stdout).toBeTruthy();
+    const listed = await cli(['webhook', 'list'], env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(
+      new RegExp(`^${id}  ${prefix}-cli  ${relay.url}/  ACTIVE  model_version.created$`, 'm'),
+    );
+    expect(listed.stdout).toContain(`${prefix}-relay`);
+    // MLflow signs the test with the new secret, which the relay does not have: 401, reported as a failure
+    const tested = await cli(['webhook', 'test', '--id', id!], env);
+    expect(tested.code).toBe(3);
+    expect(tested.stdout).toContain("test failed: the webhook's URL answered 401");
+    // the relay's own webhook passes its test
+    const ok = await cli(['webhook', 'test', '--id', webhookId], env);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^test delivered: the webhook's URL answered 200 .*"outcome":"test"/);
+    expect((await rest('DELETE', `/api/2.0/mlflow/webhooks/${id}`)).status).toBe(200);
+    await rm(dir, { recursive: true, force: true });
   });
 });
