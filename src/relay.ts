@@ -4,7 +4,7 @@
  * MLflow webhook sends no Authorization header and GitHub's dispatches endpoint needs one.
  *
  * Delivery is at least once while MLflow retries (429/5xx/time-out, same delivery id, timestamp
- * and signature; 3 retries about 1, 2 and 4 s apart, 30 s each): the relay answers within
+ * and signature; 3 retries: at once, then about 2 and 4 s later, urllib3's backoff; 30 s each): the relay answers within
  * `answerWithinMs` (below MLflow's 30 s), marks an id relayed only once GitHub accepted the
  * dispatch, answers 5xx while GitHub refuses or is unreachable (so MLflow redelivers), and logs an
  * error line for a delivery whose last attempt it saw fail. What to relay, the signature and the
