@@ -4,6 +4,7 @@
 // repository_dispatch to the local GitHub stand-in. Between MLflow and the relay, a loopback
 // pass-through records each delivery as MLflow sent it, so the test can replay it byte for byte.
 // MLflow 3 only (2.x has no webhooks): excluded from the real-mlflow2 project.
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -270,6 +271,63 @@ describe.runIf(mlflowVersion.startsWith('3.'))(`relay with MLflow ${mlflowVersio
       expect(run.code, run.stdout).toBe(code);
       expect(run.outputs).toMatchObject({ decision, version: payload['version'] });
     }
+  });
+
+  it('a prompt registered with MLflow (prompt_version.created, subscribed) is acknowledged and not dispatched', async () => {
+    const before = gh.requests.length;
+    const name = `${prefix}-gated-prompt`;
+    const code = [
+      'import mlflow, sys',
+      `mlflow.set_tracking_uri(${JSON.stringify(server.url)})`,
+      `mlflow.genai.register_prompt(name=${JSON.stringify(name)}, template="Hello {{name}}!")`,
+    ].join('\n');
+    const ran = spawnSync(python, ['-c', code], {
+      env: { PATH: process.env['PATH'], HOME: process.env['HOME'], MLFLOW_DISABLE_TELEMETRY: 'true' },
+      encoding: 'utf8',
+    });
+    expect(ran.status, ran.stderr).toBe(0);
+    const line = await logged((l) => l['event'] === 'prompt_version.created');
+    expect(line).toMatchObject({ outcome: 'ignored', status: 200, reason: 'prompt events are not relayed' });
+    await until(() => recorder.seen.some((s) => s.body.toString().includes(name)), 'the prompt delivery seen');
+    expect(recorder.seen.find((s) => s.body.toString().includes(name))!.status).toBe(200);
+    expect(gh.requests.length).toBe(before);
+  });
+
+  it("GitHub refusing past MLflow's retries: 4 attempts of one delivery, then an error line naming it", async () => {
+    statuses.push(503, 503, 503, 503);
+    const model = `${prefix}-gated-lost`;
+    await py.call('seed_light', { model, experiment: 'relay', versions: [{}] });
+    const given = await logged((l) => l['model'] === model && l['outcome'] === 'given-up');
+    expect(given['level']).toBe('error');
+    await until(() => recorder.seen.filter((s) => s.body.toString().includes(model)).length >= 4, 'four attempts');
+    const mine = recorder.seen.filter((s) => s.body.toString().includes(model));
+    expect(mine.map((s) => s.status)).toEqual([502, 502, 502, 502]);
+    expect(given['delivery_id']).toBe(mine[0]!.headers['x-mlflow-delivery-id']);
+    expect(String(given['reason'])).toContain("attempt 4 of MLflow's 4 failed: not relayed");
+    expect(gh.accepted().filter((r) => r.body.client_payload.model === model)).toHaveLength(0);
+  });
+
+  it('a burst: 200 versions across 20 models → exactly 200 dispatches, none twice, at most 4 in flight at GitHub', async () => {
+    gh.setDelay(50);
+    const before = gh.accepted().length;
+    const models = Array.from({ length: 20 }, (_, i) => `${prefix}-gated-burst-${i}`);
+    await Promise.all(
+      models.map((model) =>
+        py.call('seed_light', { model, experiment: 'relay', versions: Array.from({ length: 10 }, () => ({})) }),
+      ),
+    );
+    const burst = () => gh.accepted().filter((r) => String(r.body.client_payload.model).includes('-gated-burst-'));
+    await until(() => burst().length >= 200, '200 burst dispatches');
+    // anything late would show as more than 200
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(burst()).toHaveLength(200);
+    expect(gh.accepted().length - before).toBe(200);
+    const keys = burst().map((r) => `${r.body.client_payload.model}/${r.body.client_payload.version}`);
+    expect(new Set(keys).size).toBe(200);
+    expect(new Set(burst().map((r) => r.body.client_payload.delivery_id)).size).toBe(200);
+    expect(gh.maxInFlight()).toBeLessThanOrEqual(4);
+    expect(gh.maxInFlight()).toBeGreaterThan(1);
+    gh.setDelay(0);
   });
 
   it('webhook create, list and test through the bundled CLI (last: a second webhook doubles deliveries)', async () => {

@@ -14,6 +14,7 @@ export async function startGitHubDispatches({ owner, repo, statuses = [], hold =
   /** @type {Array<() => void>} */
   const held = [];
   let holding = hold;
+  let delayMs = 0;
   let inFlight = 0;
   let maxInFlight = 0;
   /** @type {Array<() => void>} */
@@ -53,6 +54,7 @@ export async function startGitHubDispatches({ owner, repo, statuses = [], hold =
         }
       };
       if (holding) held.push(send);
+      else if (delayMs) setTimeout(send, delayMs);
       else send();
     });
   });
@@ -70,6 +72,8 @@ export async function startGitHubDispatches({ owner, repo, statuses = [], hold =
         const check = () => (requests.length >= n ? resolve(undefined) : arrivals.push(check));
         check();
       }),
+    /** answers each later request after `ms` (so that requests pile up, as they would at GitHub) */
+    setDelay: (ms) => (delayMs = ms),
     /** answers the held requests, and every later one at once */
     release: () => {
       holding = false;
