@@ -10,8 +10,8 @@
  * error line for a delivery whose last attempt it saw fail. What to relay, the signature and the
  * id set are src/core/webhook.ts. Neither the secret nor the token is ever logged.
  */
-import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { createSign, randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -132,12 +132,19 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     const base = { model: payload.model, version: payload.version, event: payload.event };
     if (!(await slots.acquire(deadline)))
       return { ...base, status: 503, outcome: 'failed', reason: 'no free slot towards GitHub in time' };
+    let bearer: string;
+    try {
+      bearer = await token();
+    } catch (e) {
+      slots.release();
+      return { ...base, status: 503, outcome: 'failed', reason: (e as Error).message };
+    }
     try {
       const res = await fetch(dispatchUrl, {
         method: 'POST',
         headers: {
           accept: 'application/vnd.github+json',
-          authorization: `Bearer ${await token()}`,
+          authorization: `Bearer ${bearer}`,
           'content-type': 'application/json',
           'user-agent': USER_AGENT,
           'x-github-api-version': '2022-11-28',
@@ -298,6 +305,77 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   };
 }
 
+/**
+ * A GitHub App's installation token, made with node:crypto (no library): a JWT (RS256, `iss` the
+ * app's id or client id, issued 60 s in the past for clock drift, 9 minutes valid) exchanged at
+ * `POST /app/installations/{id}/access_tokens`; the installation found with
+ * `GET /repos/{owner}/{repo}/installation` when not given. The token is kept until 5 minutes
+ * before it expires; concurrent callers share one exchange. Errors name the URL and status only.
+ */
+export function githubAppToken({
+  appId,
+  privateKey,
+  repository,
+  installationId,
+  githubApiUrl = 'https://api.github.com',
+  now = () => Date.now(),
+}: {
+  appId: string;
+  privateKey: string;
+  repository: string;
+  installationId?: string;
+  githubApiUrl?: string;
+  now?: () => number;
+}): () => Promise<string> {
+  const api = githubApiUrl.replace(/\/+$/, '');
+  let cached: { token: string; until: number } | undefined;
+  let pending: Promise<string> | undefined;
+  const b64url = (s: string | Buffer) => Buffer.from(s).toString('base64url');
+  const jwt = () => {
+    const t = Math.floor(now() / 1000);
+    const unsigned = `${b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }))}.${b64url(JSON.stringify({ iat: t - 60, exp: t + 540, iss: appId }))}`;
+    return `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(privateKey).toString('base64url')}`;
+  };
+  const call = async (method: string, url: string, bearer: string) => {
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: {
+          accept: 'application/vnd.github+json',
+          authorization: `Bearer ${bearer}`,
+          'user-agent': USER_AGENT,
+          'x-github-api-version': '2022-11-28',
+        },
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (e) {
+      const c = (e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+      throw new Error(`GitHub App token: ${method} ${url} unreachable (${c})`, { cause: e });
+    }
+    const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    if (!res.ok) throw new Error(`GitHub App token: ${method} ${url} answered ${res.status}`);
+    return body;
+  };
+  const exchange = async () => {
+    const signed = jwt();
+    const id =
+      installationId ?? String((await call('GET', `${api}/repos/${repository}/installation`, signed))['id'] ?? '');
+    if (!/^\d+$/.test(id)) throw new Error(`GitHub App token: no installation of the app on ${repository}`);
+    const got = await call('POST', `${api}/app/installations/${id}/access_tokens`, signed);
+    const token = typeof got['token'] === 'string' ? got['token'] : '';
+    if (!token) throw new Error(`GitHub App token: ${api}/app/installations/${id}/access_tokens gave no token`);
+    const expires = Date.parse(String(got['expires_at'] ?? '')) || now() + 60 * 60 * 1000;
+    cached = { token, until: expires - 5 * 60 * 1000 };
+    return token;
+  };
+  return async () => {
+    if (cached && now() < cached.until) return cached.token;
+    pending ??= exchange().finally(() => (pending = undefined));
+    return pending;
+  };
+}
+
 /** `relay`'s flags; the secrets also from the environment (a flag's value shows in `ps`). */
 export const RELAY_HELP = `mlflow-promotion-gate relay [flags]
 
@@ -307,6 +385,8 @@ examples/workflows/on-register.yml. Logs one JSON line a delivery; stops on SIGT
 
   --webhook-secret S     the MLflow webhook's secret (else MLFLOW_WEBHOOK_SECRET)
   --github-token T       token with contents: write on the repository (else GITHUB_TOKEN)
+  --github-app-id ID, --github-app-private-key-file PEM [--github-app-installation-id N]
+                         or as a GitHub App (contents: write; else GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY (the PEM))
   --repository O/R       repository that receives the dispatches (else GITHUB_REPOSITORY)
   --models PATTERN       a model name or glob to relay; repeat for several ("*": every model)
   --events LIST          model_version.created (default), model_version_alias.created,
@@ -332,6 +412,9 @@ export async function relayCommand(
       options: {
         'webhook-secret': { type: 'string' },
         'github-token': { type: 'string' },
+        'github-app-id': { type: 'string' },
+        'github-app-private-key-file': { type: 'string' },
+        'github-app-installation-id': { type: 'string' },
         repository: { type: 'string' },
         models: { type: 'string', multiple: true },
         events: { type: 'string', multiple: true },
@@ -357,7 +440,21 @@ export async function relayCommand(
   const repository = values.repository || env['GITHUB_REPOSITORY'] || '';
   const models = (values.models ?? []).flatMap((m) => m.split(/[\s,]+/)).filter(Boolean);
   if (!secret) problems.push('no webhook secret: --webhook-secret or MLFLOW_WEBHOOK_SECRET');
-  if (!token) problems.push('no GitHub token: --github-token or GITHUB_TOKEN');
+  const appId = values['github-app-id'] || env['GITHUB_APP_ID'] || '';
+  let appKey = env['GITHUB_APP_PRIVATE_KEY'] || '';
+  if (values['github-app-private-key-file']) {
+    try {
+      appKey = await readFile(values['github-app-private-key-file'], 'utf8');
+    } catch (e) {
+      problems.push(
+        `cannot read --github-app-private-key-file ${values['github-app-private-key-file']}: ${(e as NodeJS.ErrnoException).code}`,
+      );
+    }
+  }
+  if (appId && !appKey)
+    problems.push('--github-app-id needs the private key: --github-app-private-key-file or GITHUB_APP_PRIVATE_KEY');
+  if (!token && !appId)
+    problems.push('no GitHub credentials: --github-token (or GITHUB_TOKEN), or --github-app-id with its private key');
   if (!repository) problems.push('no repository: --repository owner/repo or GITHUB_REPOSITORY');
   if (models.length === 0) problems.push('no models: --models NAME or glob (repeat for several; "*" for every model)');
   let events;
@@ -383,13 +480,23 @@ export async function relayCommand(
     err(`${problems.map((p) => `relay: ${p}`).join('\n')}\n`);
     return 2;
   }
+  const githubApiUrl = values['github-api-url'] || env['GITHUB_API_URL'] || undefined;
   let relay: Relay;
   try {
     relay = await startRelay({
       secret,
       repository,
-      token: async () => token,
-      githubApiUrl: values['github-api-url'] || env['GITHUB_API_URL'] || undefined,
+      token:
+        appId && appKey
+          ? githubAppToken({
+              appId,
+              privateKey: appKey,
+              repository,
+              ...(values['github-app-installation-id'] ? { installationId: values['github-app-installation-id'] } : {}),
+              ...(githubApiUrl ? { githubApiUrl } : {}),
+            })
+          : async () => token,
+      githubApiUrl,
       route: { events: events.events, models, ...(events.tag ? { tag: events.tag } : {}) },
       trackingHost,
       host: values.host || '127.0.0.1',

@@ -107,10 +107,24 @@ describe('relay command', () => {
     const r = await cli(['relay', '--events', 'model_version_tag.set']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('relay: no webhook secret: --webhook-secret or MLFLOW_WEBHOOK_SECRET');
-    expect(r.stderr).toContain('relay: no GitHub token: --github-token or GITHUB_TOKEN');
+    expect(r.stderr).toContain(
+      'relay: no GitHub credentials: --github-token (or GITHUB_TOKEN), or --github-app-id with its private key',
+    );
     expect(r.stderr).toContain('relay: no repository: --repository owner/repo or GITHUB_REPOSITORY');
     expect(r.stderr).toContain('relay: no models');
     expect(r.stderr).toContain('needs a tag filter, e.g. model_version_tag.set:ready_for_gate=true');
+  });
+
+  it('a GitHub App id without its key, or a key file that is not there, is named', async () => {
+    const r = await cli(['relay', '--github-app-id', '123', '--models', 'x', '--repository', 'a/b'], {
+      MLFLOW_WEBHOOK_SECRET: SECRET,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'relay: --github-app-id needs the private key: --github-app-private-key-file or GITHUB_APP_PRIVATE_KEY',
+    );
+    const f = await cli(['relay', '--github-app-id', '123', '--github-app-private-key-file', '/nonexistent/key.pem']);
+    expect(f.stderr).toContain('cannot read --github-app-private-key-file /nonexistent/key.pem: ENOENT');
   });
 
   it('has its own --help, and the main help lists the command', async () => {

@@ -2,7 +2,7 @@
 // (src/core/webhook.ts's signDelivery is held to MLflow's own function in webhook.test.ts).
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRelay, type Relay, type RelayOptions } from '../../src/relay.js';
+import { githubAppToken, startRelay, type Relay, type RelayOptions } from '../../src/relay.js';
 import { signDelivery } from '../../src/core/webhook.js';
 import { startGitHubDispatches } from '../support/github-dispatches.mjs';
 
@@ -269,5 +269,76 @@ describe('relay', () => {
     await expect(startRelay({ ...base, secret: '' })).rejects.toThrow(/needs the webhook secret/);
     await expect(startRelay({ ...base, repository: 'acme' })).rejects.toThrow(/owner\/repo/);
     await expect(startRelay({ ...base, concurrency: 10 })).rejects.toThrow(/below MLflow's 10/);
+  });
+});
+
+describe('GitHub App authentication', () => {
+  it('exchanges a signed JWT for an installation token, dispatches with it, and reuses it', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const app = {
+      appId: '123456',
+      publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      installationId: 42,
+      token: 'ghs_installation_token_never_logged',
+    };
+    const gh: Stand = await startGitHubDispatches({ owner: 'acme', repo: 'models', app });
+    cleanup.push(() => gh.stop());
+    const raw: string[] = [];
+    const relay = await startRelay({
+      secret: SECRET,
+      repository: 'acme/models',
+      token: githubAppToken({ appId: app.appId, privateKey: pem, repository: 'acme/models', githubApiUrl: gh.url }),
+      githubApiUrl: gh.url,
+      route: { events: ['model_version.created'], models: ['*'] },
+      trackingHost: 'h',
+      log: (l) => raw.push(l),
+    });
+    cleanup.push(() => relay.stop());
+    const results = await Promise.all([1, 2, 3].map((v) => deliver(relay.url, mlflowBody('churn', String(v)))));
+    expect(results.map((r) => r.body['outcome'])).toEqual(['dispatched', 'dispatched', 'dispatched']);
+    expect(gh.requests.map((r: { auth?: string }) => r.auth)).toEqual(Array(3).fill(`Bearer ${app.token}`));
+    // one lookup and one exchange for the three dispatches
+    expect(gh.appRequests).toEqual([
+      { method: 'GET', path: '/repos/acme/models/installation', status: 200 },
+      { method: 'POST', path: '/app/installations/42/access_tokens', status: 201 },
+    ]);
+    expect(raw.join('\n')).not.toContain(app.token);
+  });
+
+  it('a key GitHub does not know: 503 to MLflow, naming the URL and status, never the key', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const other = pair().privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const gh: Stand = await startGitHubDispatches({
+      owner: 'acme',
+      repo: 'models',
+      app: {
+        appId: '1',
+        publicKey: pair().publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        installationId: 7,
+        token: 't',
+      },
+    });
+    cleanup.push(() => gh.stop());
+    const raw: string[] = [];
+    const relay = await startRelay({
+      secret: SECRET,
+      repository: 'acme/models',
+      token: githubAppToken({ appId: '1', privateKey: other, repository: 'acme/models', githubApiUrl: gh.url }),
+      githubApiUrl: gh.url,
+      route: { events: ['model_version.created'], models: ['*'] },
+      trackingHost: 'h',
+      log: (l) => raw.push(l),
+    });
+    cleanup.push(() => relay.stop());
+    const r = await deliver(relay.url, mlflowBody('churn', '1'));
+    expect(r).toMatchObject({
+      status: 503,
+      body: { reason: `GitHub App token: GET ${gh.url}/repos/acme/models/installation answered 401` },
+    });
+    expect(gh.requests).toHaveLength(0);
+    expect(raw.join('\n')).not.toContain('PRIVATE KEY');
   });
 });
