@@ -53,6 +53,7 @@ export default defineConfig({
             'test/integration/concurrency.test.ts',
             'test/integration/bench-smoke.test.ts',
             'test/integration/venv-builder.test.ts',
+            'test/integration/databricks-differential.test.ts',
           ],
           globalSetup: ['test/support/global-setup.ts'],
           setupFiles: ['test/support/tag-mlflow-version.ts'],
