@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MlflowRegistry, type RegistryFlavor } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
+import { runAction } from '../../scripts/run-action.mjs';
 import { cli, policyFile } from '../support/cli-process.js';
 import { distinctRequests, startRecorder, type Recorded, type Recorder } from '../support/databricks-recorder.mjs';
 
@@ -328,7 +329,7 @@ describe('the workspace registry (registry-uri databricks): ours sends what MLfl
   });
 });
 
-describe('the bundled CLI against the recorder (run `npm run bundle` first)', () => {
+describe('the bundled CLI and Action against the recorder (run `npm run bundle` first)', () => {
   it('a scheduled promote over `main.ml.*` on Unity Catalog: no filter on the search, and only requests MLflow sends for the same reads and writes', async () => {
     const policy = await policyFile('version: 1\ntarget:\n  alias: champion\nmetrics:\n  accuracy: ">= 0.5"\n');
     rec.reset();
@@ -373,6 +374,41 @@ describe('the bundled CLI against the recorder (run `npm run bundle` first)', ()
     // wiring.ts does not pass databricksHost to MlflowRestClient yet (another line of work owns it),
     // so the CLI's calls may go without the org id: compare the rest here; the adapter tests above
     // prove the org id.
+    const noOrg = (k: string) => k.replace(/ org-id=(yes|no)$/, '');
+    const refKeys = keys(ref.sent).map(noOrg);
+    for (const k of keys(sent).map(noOrg)) expect(refKeys, `ours sent ${k}`).toContain(k);
+  });
+
+  it('the Action promotes a version to Production on the workspace registry with what MLflow sends for the same reads and writes', async () => {
+    rec.reset();
+    const run = await runAction({
+      inputs: { 'tracking-uri': 'databricks', model: 'churn', version: '2', mode: 'promote', policy: 'p.yml' },
+      files: { 'p.yml': 'version: 1\nmodel: churn\ntarget:\n  stage: Production\nmetrics:\n  accuracy: ">= 0.5"\n' },
+      env: { DATABRICKS_HOST: rec.url, DATABRICKS_TOKEN: TOKEN },
+    });
+    const sent = rec.take();
+    const output = run.stdout + run.stderr;
+    expect(run.code, output).toBe(0);
+    expect(output).toContain('Decision: promoted for churn v2');
+    expect(rec.state.models.get('churn')?.versions.map((v) => v.current_stage)).toEqual(['Archived', 'Production']);
+    expect(sent.filter((x) => x.path.startsWith('/api/')).every((x) => x.authorization === `Bearer ${TOKEN}`)).toBe(
+      true,
+    );
+    const ref = await reference('databricks', [
+      { op: 'get_registered_model', args: ['churn'] },
+      { op: 'search_model_versions', args: ["name='churn'"] },
+      { op: 'get_run', args: ['run2'] },
+      { op: 'get_model_version', args: ['churn', '2'] },
+      { op: 'set_model_version_tag', args: ['churn', '2', 'k', 'v'] },
+      {
+        op: 'transition_model_version_stage',
+        args: ['churn', '2', 'Production'],
+        kwargs: { archive_existing_versions: true },
+      },
+      { op: 'set_registered_model_tag', args: ['churn', 'k', 'v'] },
+    ]);
+    expect(ref.answers.every((a) => a.ok)).toBe(true);
+    // As above: the org id waits on wiring.ts; the rest must be requests MLflow's client sends.
     const noOrg = (k: string) => k.replace(/ org-id=(yes|no)$/, '');
     const refKeys = keys(ref.sent).map(noOrg);
     for (const k of keys(sent).map(noOrg)) expect(refKeys, `ours sent ${k}`).toContain(k);
