@@ -56,8 +56,9 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
       return;
     }
     // github-oidc sign-in: the runner's OIDC token for the audience the sign-in asks (masked by core).
-    const settings = withIdToken(readSettings((name) => core.getInput(name), process.env, event), (audience) =>
-      core.getIDToken(audience),
+    const settings = withIdToken(
+      readSettings((name) => core.getInput(name), process.env, event),
+      (audience) => core.getIDToken(audience),
     );
     const context = ledgerContext();
     const outcome = await runMode(settings, {

@@ -327,7 +327,11 @@ function databricksSettings(input: (name: string) => string, env: Env, tracking:
   const named = Boolean((env['DATABRICKS_CONFIG_PROFILE'] ?? '').trim());
   const profile = named || (!anyAuth && !given.host) ? loadDatabricksProfile(env) : undefined;
   const from = (key: keyof typeof given, inputName: string, variable: string) =>
-    input(inputName) ? `input "${inputName}"` : (env[variable] ?? '').trim() ? variable : `${key} in profile ${profile?.name} (${profile?.file})`;
+    input(inputName)
+      ? `input "${inputName}"`
+      : (env[variable] ?? '').trim()
+        ? variable
+        : `${key} in profile ${profile?.name} (${profile?.file})`;
   const pick = (key: keyof typeof given) => given[key] || (profile?.[key] ?? '').trim();
   const hostRaw = pick('host');
   if (!hostRaw)
@@ -354,12 +358,15 @@ function databricksSettings(input: (name: string) => string, env: Env, tracking:
     );
   const inJob = Boolean(env['ACTIONS_ID_TOKEN_REQUEST_URL'] && env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']);
   const authType = (authRaw ||
-    (token ? 'pat' : clientId && clientSecret ? 'oauth-m2m' : clientId && !clientSecret && inJob ? 'github-oidc' : '')) as
-    | DatabricksAuthType
-    | '';
+    (token
+      ? 'pat'
+      : clientId && clientSecret
+        ? 'oauth-m2m'
+        : clientId && !clientSecret && inJob
+          ? 'github-oidc'
+          : '')) as DatabricksAuthType | '';
   if (authType === 'pat') {
-    if (!token)
-      throw new InputError('databricks-auth-type "pat" needs databricks-token (DATABRICKS_TOKEN)');
+    if (!token) throw new InputError('databricks-auth-type "pat" needs databricks-token (DATABRICKS_TOKEN)');
     return { ...base, authType, token };
   }
   if (authType === 'oauth-m2m') {
@@ -372,7 +379,7 @@ function databricksSettings(input: (name: string) => string, env: Env, tracking:
   if (authType === 'github-oidc') {
     if (!clientId)
       throw new InputError(
-        "databricks-auth-type \"github-oidc\" needs the service principal's client id: set databricks-client-id (DATABRICKS_CLIENT_ID)",
+        'databricks-auth-type "github-oidc" needs the service principal\'s client id: set databricks-client-id (DATABRICKS_CLIENT_ID)',
       );
     return { ...base, authType, clientId };
   }

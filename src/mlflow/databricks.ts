@@ -82,6 +82,10 @@ export async function databricksToken(
         : `no Databricks credentials for ${creds.host}: set databricks-token, or databricks-client-id and databricks-client-secret`,
     );
   }
+  if (authType === 'github-oidc' && !opts.idToken)
+    throw new RegistryError(
+      'databricks-auth-type github-oidc needs the runner\'s OIDC token, which this front door cannot get (no ACTIONS_ID_TOKEN_REQUEST_URL); give the job "permissions: id-token: write"',
+    );
   const host = creds.host.replace(/\/+$/, '');
   const meta = await hostMetadata(host, opts);
   const tokenEndpoint = await discoverTokenEndpoint(host, meta, opts);
@@ -93,14 +97,10 @@ export async function databricksToken(
     authorization = `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`;
     what = 'OAuth client credentials';
   } else {
-    if (!opts.idToken)
-      throw new RegistryError(
-        'databricks-auth-type github-oidc needs the runner\'s OIDC token, which this front door cannot get (no ACTIONS_ID_TOKEN_REQUEST_URL); give the job "permissions: id-token: write"',
-      );
     const audience = federationAudience(creds, meta, tokenEndpoint);
     let idToken: string;
     try {
-      idToken = await opts.idToken(audience);
+      idToken = await opts.idToken!(audience);
     } catch (err) {
       throw new RegistryError(
         `the runner's OIDC token (audience ${audience}) could not be obtained: ${(err as Error).message}; the job needs "permissions: id-token: write"`,
@@ -118,11 +118,18 @@ export async function databricksToken(
     });
     what = 'OAuth token exchange, GitHub OIDC';
   }
-  const res = await send('POST', tokenEndpoint, what, opts, {
-    'content-type': 'application/x-www-form-urlencoded',
-    accept: 'application/json',
-    ...(authorization ? { authorization } : {}),
-  }, form.toString());
+  const res = await send(
+    'POST',
+    tokenEndpoint,
+    what,
+    opts,
+    {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+      ...(authorization ? { authorization } : {}),
+    },
+    form.toString(),
+  );
   const body = parseJson(res.text) as { access_token?: unknown; error?: unknown; error_description?: unknown };
   if (res.status !== 200 || typeof body?.access_token !== 'string' || !body.access_token) {
     const why =
@@ -209,10 +216,18 @@ export function runnerIdToken(
     const url = new URL(requestUrl);
     url.searchParams.set('audience', audience);
     const shown = `${url.origin}${url.pathname}`;
-    const res = await send('GET', url.href, "the runner's OIDC token", opts, {
-      authorization: `Bearer ${requestToken}`,
-      accept: 'application/json',
-    }, undefined, shown);
+    const res = await send(
+      'GET',
+      url.href,
+      "the runner's OIDC token",
+      opts,
+      {
+        authorization: `Bearer ${requestToken}`,
+        accept: 'application/json',
+      },
+      undefined,
+      shown,
+    );
     const body = parseJson(res.text) as { value?: unknown } | undefined;
     if (res.status !== 200 || typeof body?.value !== 'string' || !body.value)
       throw new Error(`GET ${shown} (ACTIONS_ID_TOKEN_REQUEST_URL) answered ${res.status} without a token`);
@@ -281,9 +296,7 @@ export function loadDatabricksProfile(
   const requested = (env['DATABRICKS_CONFIG_PROFILE'] ?? '').trim() || undefined;
   const configured = (env['DATABRICKS_CONFIG_FILE'] ?? '').trim();
   const home = env['HOME'] || env['USERPROFILE'] || os.homedir();
-  const file = configured
-    ? configured.replace(/^~(?=$|[\\/])/, home)
-    : path.join(home, '.databrickscfg');
+  const file = configured ? configured.replace(/^~(?=$|[\\/])/, home) : path.join(home, '.databrickscfg');
   let text: string;
   try {
     text = read(file);
@@ -297,7 +310,8 @@ export function loadDatabricksProfile(
   const sections = parseIni(text);
   let name = requested;
   let fallback = false;
-  if (name === '__settings__') throw new InputError('__settings__ is a reserved section name and cannot be used as a profile');
+  if (name === '__settings__')
+    throw new InputError('__settings__ is a reserved section name and cannot be used as a profile');
   if (!name) {
     const def = sections.get('__settings__')?.['default_profile']?.trim();
     if (def === '__settings__')
