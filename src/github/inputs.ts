@@ -11,12 +11,16 @@ import { InputError } from '../core/errors.js';
 import { secretForms } from '../core/redact.js';
 import { ALIAS_NAME, parseSelector, type VersionSelector } from '../core/selector.js';
 import { DEFAULT_TRANSPORT, pastedServerUri, type Auth, type TransportOptions } from '../core/transport.js';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   AUTH_TYPES,
-  loadDatabricksProfile,
+  chooseProfile,
   type DatabricksAuthType,
+  type DatabricksProfile,
   type IdTokenSource,
-} from '../mlflow/databricks.js';
+} from '../core/databricks-auth.js';
 
 export interface Settings {
   /** Unset only in lint mode, which then checks the policy file alone. */
@@ -390,6 +394,32 @@ function databricksSettings(input: (name: string) => string, env: Env, tracking:
   throw new InputError(
     'tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine, or databricks-client-id with databricks-auth-type github-oidc, or name a ~/.databrickscfg profile with DATABRICKS_CONFIG_PROFILE',
   );
+}
+
+/**
+ * The ~/.databrickscfg profile the SDK would load (core/databricks-auth.ts chooses it): the file is
+ * DATABRICKS_CONFIG_FILE, else ~/.databrickscfg. A missing file is no profile, unless one is named:
+ * then it is an error (stricter than the SDK, which goes on silently).
+ */
+export function loadDatabricksProfile(
+  env: Env,
+  read: (file: string) => string = (f) => readFileSync(f, 'utf8'),
+): DatabricksProfile | undefined {
+  const requested = (env['DATABRICKS_CONFIG_PROFILE'] ?? '').trim() || undefined;
+  const configured = (env['DATABRICKS_CONFIG_FILE'] ?? '').trim();
+  const home = env['HOME'] || env['USERPROFILE'] || os.homedir();
+  const file = configured ? configured.replace(/^~(?=$|[\\/])/, home) : path.join(home, '.databrickscfg');
+  let text: string;
+  try {
+    text = read(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !requested) return undefined;
+    throw new InputError(
+      `DATABRICKS_CONFIG_PROFILE "${requested ?? ''}": ${file}${configured ? ' (DATABRICKS_CONFIG_FILE)' : ''} cannot be read (${code ?? String(err)})`,
+    );
+  }
+  return chooseProfile(text, file, requested);
 }
 
 /** TLS options: each input beats its MLflow environment variable. */

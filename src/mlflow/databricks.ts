@@ -17,18 +17,11 @@
  * than the workspace is refused (the SDK sends the credentials wherever the document points),
  * and no redirect is followed. Tokens never appear in a message: messages name URL and status.
  */
-import { readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { request, type Dispatcher } from 'undici';
-import { InputError } from '../core/errors.js';
+import type { DatabricksAuthType, IdTokenSource } from '../core/databricks-auth.js';
 import { redirectMessage, RegistryError } from './rest-client.js';
 
-export const AUTH_TYPES = ['pat', 'oauth-m2m', 'github-oidc'] as const;
-export type DatabricksAuthType = (typeof AUTH_TYPES)[number];
-
-/** The runner's OIDC ID token for an audience (the Action: core.getIDToken; the CLI: runnerIdToken). */
-export type IdTokenSource = (audience: string) => Promise<string>;
+export type { DatabricksAuthType, IdTokenSource };
 
 export interface DatabricksCredentials {
   host: string;
@@ -269,109 +262,6 @@ async function send(
     );
   }
   return { status: res.statusCode, text };
-}
-
-/** A ~/.databrickscfg profile's settings the gate reads (the SDK's config attributes of the same names). */
-export interface DatabricksProfile {
-  name: string;
-  file: string;
-  host?: string;
-  token?: string;
-  client_id?: string;
-  client_secret?: string;
-  auth_type?: string;
-}
-
-/**
- * The profile the SDK would load (config.py _known_file_config_loader): the file is
- * DATABRICKS_CONFIG_FILE, else ~/.databrickscfg; the profile is DATABRICKS_CONFIG_PROFILE, else
- * `[__settings__] default_profile`, else `[DEFAULT]` when it has keys. A missing file or an
- * absent fallback profile is no profile; a named profile that is absent is an error. Stricter
- * than the SDK: a named profile with no file at all is an error too (the SDK goes on silently).
- */
-export function loadDatabricksProfile(
-  env: Record<string, string | undefined>,
-  read: (file: string) => string = (f) => readFileSync(f, 'utf8'),
-): DatabricksProfile | undefined {
-  const requested = (env['DATABRICKS_CONFIG_PROFILE'] ?? '').trim() || undefined;
-  const configured = (env['DATABRICKS_CONFIG_FILE'] ?? '').trim();
-  const home = env['HOME'] || env['USERPROFILE'] || os.homedir();
-  const file = configured ? configured.replace(/^~(?=$|[\\/])/, home) : path.join(home, '.databrickscfg');
-  let text: string;
-  try {
-    text = read(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !requested) return undefined;
-    throw new InputError(
-      `DATABRICKS_CONFIG_PROFILE "${requested ?? ''}": ${file}${configured ? ' (DATABRICKS_CONFIG_FILE)' : ''} cannot be read (${code ?? String(err)})`,
-    );
-  }
-  const sections = parseIni(text);
-  let name = requested;
-  let fallback = false;
-  if (name === '__settings__')
-    throw new InputError('__settings__ is a reserved section name and cannot be used as a profile');
-  if (!name) {
-    const def = sections.get('__settings__')?.['default_profile']?.trim();
-    if (def === '__settings__')
-      throw new InputError('__settings__ is a reserved section name and cannot be used as a profile');
-    if (def) name = def;
-    else if (Object.keys(sections.get('DEFAULT') ?? {}).length) {
-      name = 'DEFAULT';
-      fallback = true;
-    } else return undefined;
-  }
-  const values = name === '__settings__' ? undefined : sections.get(name);
-  if (!values) {
-    if (fallback) return undefined;
-    throw new InputError(`DATABRICKS_CONFIG_PROFILE: ${file} has no ${name} profile configured`);
-  }
-  const pick = (k: string) => (values[k] ? { [k]: values[k] } : {});
-  return {
-    name,
-    file,
-    ...pick('host'),
-    ...pick('token'),
-    ...pick('client_id'),
-    ...pick('client_secret'),
-    ...pick('auth_type'),
-  };
-}
-
-/**
- * The INI dialect of Python's configparser as the SDK uses it (raw, no interpolation, no merge
- * with DEFAULT): `[section]`, `key = value` or `key: value` (keys lower-cased, both sides
- * trimmed), full-line `#` and `;` comments, indented lines continue the value before them.
- */
-export function parseIni(text: string): Map<string, Record<string, string>> {
-  const sections = new Map<string, Record<string, string>>();
-  let current: Record<string, string> | undefined;
-  let lastKey: string | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    if (/^\s*([#;]|$)/.test(raw)) {
-      lastKey = raw.trim() === '' ? lastKey : undefined;
-      continue;
-    }
-    if (/^\s/.test(raw) && current && lastKey) {
-      current[lastKey] = `${current[lastKey]}\n${raw.trim()}`.replace(/^\n/, '');
-      continue;
-    }
-    const header = /^\[([^\]]+)\]/.exec(raw);
-    if (header) {
-      const name = header[1]!;
-      current = sections.get(name) ?? {};
-      sections.set(name, current);
-      lastKey = undefined;
-      continue;
-    }
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
-    if (kv && current) {
-      lastKey = kv[1]!.trim().toLowerCase();
-      current[lastKey] = kv[2]!.trim();
-    }
-  }
-  return sections;
 }
 
 const isDispatcher = (o: unknown): o is Dispatcher =>

@@ -7,14 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { MockAgent } from 'undici';
 import { InputError } from '../../src/core/errors.js';
-import { readSettings, secretInputs, withIdToken } from '../../src/github/inputs.js';
-import {
-  databricksToken,
-  loadDatabricksProfile,
-  parseIni,
-  runnerIdToken,
-  type DatabricksCredentials,
-} from '../../src/mlflow/databricks.js';
+import { parseIni } from '../../src/core/databricks-auth.js';
+import { loadDatabricksProfile, readSettings, secretInputs, withIdToken } from '../../src/github/inputs.js';
+import { databricksToken, runnerIdToken, type DatabricksCredentials } from '../../src/mlflow/databricks.js';
 import { RegistryError } from '../../src/mlflow/rest-client.js';
 import { rejectionOf } from '../support/errors.js';
 

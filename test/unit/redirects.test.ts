@@ -89,6 +89,9 @@ describe('the Databricks OAuth token request', () => {
     expect(err.message).toBe(
       `GET ${s.url}/oidc/.well-known/oauth-authorization-server (OAuth discovery) answered 301: the server redirects to https://adb-1.azuredatabricks.net/oidc/.well-known/oauth-authorization-server: set databricks-host to https://adb-1.azuredatabricks.net (${NOT_FOLLOWED})`,
     );
-    expect(s.requests).toEqual(['GET /.well-known/databricks-config', 'GET /oidc/.well-known/oauth-authorization-server']);
+    expect(s.requests).toEqual([
+      'GET /.well-known/databricks-config',
+      'GET /oidc/.well-known/oauth-authorization-server',
+    ]);
   });
 });
