@@ -45,9 +45,10 @@ export async function connect(
     ...(log ? { log } : {}),
   };
   let auth = settings.auth;
+  const profile = settings.databricks?.profile;
+  if (profile) log?.(`Databricks: profile ${profile.name} from ${profile.file}`);
   if (settings.databricks && settings.databricks.authType !== 'pat') {
     const d = settings.databricks;
-    if (d.profile) log?.(`Databricks: profile ${d.profile.name} from ${d.profile.file}`);
     // OAuth (M2M, or GitHub OIDC federation with the door's idToken): each credential it obtains,
     // short-lived but a credential all the same, is a secret before the next request is sent.
     const token = await databricksToken(d, {
