@@ -185,6 +185,30 @@ describe('GitHub OIDC workload identity federation: ours sends what databricks-s
     expectNeverPrinted(run, ACCESS);
   });
 
+  it("the audience is the workspace's default federation audience when its metadata names one, as the SDK's", async () => {
+    rec.route('GET', '/.well-known/databricks-config', () => ({
+      json: {
+        oidc_endpoint: `${rec.url}/oidc`,
+        workspace_id: '1234567890123456',
+        token_federation_default_oidc_audiences: ['acc-7e1d-audience'],
+      },
+    }));
+    await sdkSignIn({ host: rec.url, client_id: 'sp-app-id', auth_type: 'github-oidc' }, runnerEnv());
+    const theirs = rec.take();
+    await cliRun(
+      ['--tracking-uri', 'databricks', '--databricks-host', rec.url, '--databricks-client-id', 'sp-app-id'],
+      runnerEnv(), // no auth type: the client id alone inside a job is github-oidc, as in the SDK's default order
+    );
+    const ours = rec.take();
+    rec.route('GET', '/.well-known/databricks-config', () => ({
+      json: { oidc_endpoint: `${rec.url}/oidc`, workspace_id: '1234567890123456' },
+    }));
+    const audience = (r: Recorded[]) => r.find((x) => x.path === '/_actions/id-token')?.query['audience'];
+    expect(audience(theirs)).toBe('acc-7e1d-audience');
+    expect(audience(ours)).toBe(audience(theirs));
+    expect(distinctRequests(ours, SIGN_IN)).toEqual(distinctRequests(theirs, SIGN_IN));
+  });
+
   it('the Action, with the input databricks-auth-type in a job without id-token permission: the error names the permission, nothing is exchanged', async () => {
     const run = await runAction({
       inputs: {
@@ -218,17 +242,27 @@ interface Recorded {
   authorization: string | undefined;
   headers: { orgId?: string };
 }
+interface Reply {
+  status?: number;
+  json?: unknown;
+}
 interface Recorder {
   url: string;
   requests: Recorded[];
+  /** Add or override an answer (the recorder's extension API); the latest route wins. */
+  route(method: string, path: string, handler: (req: Recorded, rec: Recorder) => Reply): void;
   take(): Recorded[];
   close(): Promise<void>;
 }
 
 async function startRecorder(o: { accessToken: string; idToken: string }): Promise<Recorder> {
+  const routes: Array<{ method: string; path: string; handler: (req: Recorded, rec: Recorder) => Reply }> = [];
   const rec: Recorder = {
     url: '',
     requests: [],
+    route(method, path, handler) {
+      routes.unshift({ method, path, handler });
+    },
     take() {
       return rec.requests.splice(0);
     },
@@ -265,6 +299,11 @@ async function startRecorder(o: { accessToken: string; idToken: string }): Promi
         res.end(JSON.stringify(body));
       };
       const key = `${r.method} ${r.path}`;
+      const routed = routes.find((x) => x.method === r.method && x.path === r.path);
+      if (routed) {
+        const reply = routed.handler(r, rec);
+        return json(reply.status ?? 200, reply.json ?? {});
+      }
       if (key === 'GET /.well-known/databricks-config')
         return json(200, { oidc_endpoint: `${rec.url}/oidc`, workspace_id: '1234567890123456' });
       if (key === 'GET /oidc/.well-known/oauth-authorization-server')
