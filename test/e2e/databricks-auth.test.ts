@@ -1,9 +1,10 @@
 // Databricks sign-in compared with databricks-sdk's own (0.162.0, in the MLflow venv): the SDK
 // (`Config(...).authenticate()`) and then our bundled CLI and Action sign in to the same local
-// workspace stand-in, which records every request; the two recordings must hold the same distinct
+// workspace recorder, which records every request; the two recordings must hold the same distinct
 // sign-in requests (method, path, form or query field names and types, auth scheme, org-id header)
 // and the same values where values matter (grant type, scope, token type, client id, audience).
-// Loopback only: the stand-in plays the workspace and the runner's ACTIONS_ID_TOKEN_REQUEST_URL.
+// Loopback only: the recorder (test/support/databricks-recorder.mjs) plays the workspace and the
+// runner's ACTIONS_ID_TOKEN_REQUEST_URL (/_actions/id-token).
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -12,7 +13,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { runAction, spawnCollected } from '../../scripts/run-action.mjs';
 import { expectNeverPrinted } from '../support/secrets.js';
-import http from 'node:http';
+import { distinctRequests, startRecorder } from '../support/databricks-recorder.mjs';
+
+type Recorder = Awaited<ReturnType<typeof startRecorder>>;
+type Recorded = Recorder['requests'][number];
 
 const CLI = path.resolve('dist/cli/index.js');
 const ACCESS = 'recorded-access-token-7f3a';
@@ -228,117 +232,3 @@ describe('GitHub OIDC workload identity federation: ours sends what databricks-s
     expect(rec.take().some((r) => r.method === 'POST')).toBe(false);
   });
 });
-
-// --- A minimal local stand-in for the recorder (test/support/databricks-recorder.mjs, branch
-// dbx-registry, was not on a branch yet): the same API for what this file uses (startRecorder,
-// take, close, distinctRequests with `ignore`) and the same canned sign-in answers.
-interface Recorded {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  body: unknown;
-  bodyKind: 'json' | 'form' | 'text' | 'none';
-  authScheme: string;
-  authorization: string | undefined;
-  headers: { orgId?: string };
-}
-interface Reply {
-  status?: number;
-  json?: unknown;
-}
-interface Recorder {
-  url: string;
-  requests: Recorded[];
-  /** Add or override an answer (the recorder's extension API); the latest route wins. */
-  route(method: string, path: string, handler: (req: Recorded, rec: Recorder) => Reply): void;
-  take(): Recorded[];
-  close(): Promise<void>;
-}
-
-async function startRecorder(o: { accessToken: string; idToken: string }): Promise<Recorder> {
-  const routes: Array<{ method: string; path: string; handler: (req: Recorded, rec: Recorder) => Reply }> = [];
-  const rec: Recorder = {
-    url: '',
-    requests: [],
-    route(method, path, handler) {
-      routes.unshift({ method, path, handler });
-    },
-    take() {
-      return rec.requests.splice(0);
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-  const server = http.createServer((req, res) => {
-    let text = '';
-    req.on('data', (d: Buffer) => (text += d.toString()));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', rec.url);
-      const type = String(req.headers['content-type'] ?? '');
-      const bodyKind = !text ? 'none' : type.includes('form') ? 'form' : type.includes('json') ? 'json' : 'text';
-      const authorization = req.headers['authorization'];
-      const r: Recorded = {
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        body:
-          bodyKind === 'form'
-            ? Object.fromEntries(new URLSearchParams(text))
-            : bodyKind === 'json'
-              ? (JSON.parse(text) as unknown)
-              : text || undefined,
-        bodyKind,
-        authScheme: authorization ? authorization.split(' ')[0]! : 'none',
-        authorization,
-        headers: {
-          ...(req.headers['x-databricks-org-id'] ? { orgId: String(req.headers['x-databricks-org-id']) } : {}),
-        },
-      };
-      rec.requests.push(r);
-      const json = (status: number, body: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(body));
-      };
-      const key = `${r.method} ${r.path}`;
-      const routed = routes.find((x) => x.method === r.method && x.path === r.path);
-      if (routed) {
-        const reply = routed.handler(r, rec);
-        return json(reply.status ?? 200, reply.json ?? {});
-      }
-      if (key === 'GET /.well-known/databricks-config')
-        return json(200, { oidc_endpoint: `${rec.url}/oidc`, workspace_id: '1234567890123456' });
-      if (key === 'GET /oidc/.well-known/oauth-authorization-server')
-        return json(200, {
-          issuer: `${rec.url}/oidc`,
-          authorization_endpoint: `${rec.url}/oidc/v1/authorize`,
-          token_endpoint: `${rec.url}/oidc/v1/token`,
-        });
-      if (key === 'POST /oidc/v1/token')
-        return json(200, { access_token: o.accessToken, token_type: 'Bearer', expires_in: 3600, scope: 'all-apis' });
-      if (key === 'GET /_actions/id-token') return json(200, { value: o.idToken, count: 1 });
-      return json(404, { error_code: 'ENDPOINT_NOT_FOUND', message: `No API found for ${key}` });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  rec.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return rec;
-}
-
-/** As the recorder's: one sorted key per kind of request (field names with JSON types, auth scheme, org-id). */
-function distinctRequests(recording: Recorded[], opts: { ignore?: RegExp[] } = {}): string[] {
-  const keys = new Set<string>();
-  for (const r of recording) {
-    if (opts.ignore?.some((i) => i.test(`${r.method} ${r.path}`))) continue;
-    const args = r.method === 'GET' || r.bodyKind === 'none' ? r.query : r.body;
-    const fields =
-      args && typeof args === 'object'
-        ? Object.entries(args)
-            .map(([k, v]) => `${k}:${Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v}`)
-            .sort()
-        : [`<${r.bodyKind}>`];
-    keys.add(
-      `${r.method} ${r.path}${r.bodyKind === 'form' ? ' form' : ''} {${fields.join(',')}} auth=${r.authScheme} org-id=${r.headers.orgId ? 'yes' : 'no'}`,
-    );
-  }
-  return [...keys].sort();
-}
