@@ -46,12 +46,19 @@ const tryJson = (t: string) => {
   }
 };
 
+/** The workspace's discovery answers (test/unit/databricks-auth.test.ts tests them; the SDK's order). */
+function discovery() {
+  on('GET', '/.well-known/databricks-config', { oidc_endpoint: `${HOST}/oidc`, workspace_id: '123' });
+  on('GET', '/oidc/.well-known/oauth-authorization-server', { token_endpoint: `${HOST}/oidc/v1/token` });
+}
+
 describe('Databricks OAuth machine-to-machine', () => {
-  it('exchanges the client credentials for a token at /oidc/v1/token', async () => {
+  it('exchanges the client credentials for a token at the discovered /oidc/v1/token', async () => {
+    discovery();
     on('POST', '/oidc/v1/token', { access_token: 'dapi-oauth-token', token_type: 'Bearer', expires_in: 3600 });
     const token = await databricksToken({ host: HOST, clientId: 'sp-id', clientSecret: 'sp-secret' }, agent);
     expect(token).toBe('dapi-oauth-token');
-    expect(seen).toEqual([
+    expect(seen.slice(2)).toEqual([
       {
         method: 'POST',
         path: '/oidc/v1/token',
@@ -62,6 +69,7 @@ describe('Databricks OAuth machine-to-machine', () => {
   });
 
   it('a refused exchange names the URL and the status, not the secret', async () => {
+    discovery();
     on('POST', '/oidc/v1/token', { error: 'invalid_client', error_description: 'Client authentication failed' }, 401);
     const err = await databricksToken({ host: HOST, clientId: 'sp-id', clientSecret: 'sp-secret' }, agent).catch(
       (e: Error) => e,
@@ -90,6 +98,7 @@ describe('Unity Catalog (aliases only)', () => {
   });
 
   it('promotes by moving the alias through the unity-catalog endpoints, with the OAuth token', async () => {
+    discovery();
     on('POST', '/oidc/v1/token', { access_token: 'oauth-token-xyz' });
     on('GET', `${API}/unity-catalog/registered-models/get`, {
       registered_model: { name: 'main.ml.churn', aliases: [{ alias: 'champion', version: '1' }] },
@@ -171,7 +180,7 @@ describe('Unity Catalog (aliases only)', () => {
       { registry: uc(token), log: () => {} },
     );
     expect(report).toMatchObject({ decision: 'promoted', previousVersions: ['1'], target: { alias: 'champion' } });
-    expect(seen.slice(1).every((r) => r.auth === 'Bearer oauth-token-xyz')).toBe(true);
+    expect(seen.slice(3).every((r) => r.auth === 'Bearer oauth-token-xyz')).toBe(true);
     expect(seen.find((r) => r.path.endsWith('/registered-models/alias'))).toMatchObject({
       body: { name: 'main.ml.churn', alias: 'champion', version: '2' },
     });
@@ -288,7 +297,7 @@ describe('inputs for Databricks', () => {
     ).toMatchObject({
       trackingUri: HOST,
       auth: { kind: 'none' },
-      databricks: { host: HOST, clientId: 'id', clientSecret: 's' },
+      databricks: { host: HOST, authType: 'oauth-m2m', clientId: 'id', clientSecret: 's' },
       registryFlavor: 'unity-catalog',
     });
   });
