@@ -61,6 +61,9 @@ export async function connect(
   const tracking = new MlflowRestClient(trackingUri, auth, {
     ...options,
     uriName: settings.databricks ? 'databricks-host' : 'tracking-uri',
+    // The workspace id, read once from /.well-known/databricks-config, goes on every call as
+    // x-databricks-org-id, as MLflow's client sends it (test/integration/databricks-differential.test.ts).
+    ...(settings.databricks ? { databricksHost: settings.databricks.host } : {}),
   });
   return new MlflowRegistry(
     settings.registryUri

@@ -28403,7 +28403,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6227);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8804);
 // The command-line entry (package.json "bin"): the same engine as the Action.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -28413,7 +28413,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6227:
+/***/ 8804:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36730,6 +36730,9 @@ class MlflowRestClient {
     log;
     progressIntervalMs;
     uriName;
+    /** The workspace id to send as x-databricks-org-id: given, or discovered once (see orgIdHeader). */
+    orgId;
+    databricksHost;
     constructor(trackingUri, auth, opts = {}) {
         this.baseUrl = trackingUri.replace(/\/+$/, '');
         const t = { ...DEFAULT_TRANSPORT, ...opts.transport };
@@ -36770,6 +36773,9 @@ class MlflowRestClient {
         this.log = opts.log;
         this.progressIntervalMs = opts.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
         this.uriName = opts.uriName ?? 'tracking-uri';
+        this.databricksHost = opts.databricksHost?.replace(/\/+$/, '');
+        if (opts.orgId)
+            this.orgId = Promise.resolve(opts.orgId);
         this.headers = { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate', ...(opts.extraHeaders ?? {}) };
         if (auth.kind === 'bearer')
             this.headers['authorization'] = `Bearer ${auth.token}`;
@@ -36791,6 +36797,12 @@ class MlflowRestClient {
     delete(endpoint, body, opts = {}) {
         return this.call('DELETE', endpoint, body, opts.repeatable);
     }
+    /** The x-databricks-org-id to send: given, discovered once for a Databricks host (shared by concurrent calls), or none. */
+    workspaceId() {
+        if (!this.orgId && this.databricksHost)
+            this.orgId = discoverWorkspaceId(this.databricksHost, this.dispatcher, this.deadlineMs, this.log);
+        return this.orgId ?? Promise.resolve(undefined);
+    }
     /** One request to `/api/2.0/mlflow/<endpoint>`; the parsed JSON answer, or a RegistryError. */
     async call(method, endpoint, body, repeatable = false) {
         const url = `${this.baseUrl}/api/2.0/mlflow/${endpoint}`;
@@ -36806,19 +36818,24 @@ class MlflowRestClient {
             : undefined;
         progress?.unref();
         try {
-            return await this.exchange(method, url, where, body, repeatable);
+            const orgId = await this.workspaceId();
+            return await this.exchange(method, url, where, body, repeatable, orgId);
         }
         finally {
             clearInterval(progress);
         }
     }
-    async exchange(method, url, where, body, repeatable) {
+    async exchange(method, url, where, body, repeatable, orgId) {
         let res;
         try {
             res = await (0,undici.request)(url, {
                 method,
                 dispatcher: this.dispatcher,
-                headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
+                headers: {
+                    ...this.headers,
+                    ...(orgId ? { 'x-databricks-org-id': orgId } : {}),
+                    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+                },
                 ...(body === undefined ? {} : { body: JSON.stringify(body) }),
                 // Bounds the request with all its retries and waits.
                 signal: AbortSignal.timeout(this.deadlineMs),
@@ -36856,6 +36873,41 @@ class MlflowRestClient {
         const code = typeof mlflowError?.error_code === 'string' ? mlflowError.error_code : undefined;
         const detail = code ? `${code}: ${String(mlflowError?.message ?? '')}` : describeBody(text, type);
         throw new RegistryError(`${where} answered ${res.statusCode}${statusHint(res.statusCode)}: ${detail}`, res.statusCode, code);
+    }
+}
+/**
+ * What `GET <host>/.well-known/databricks-config` names as workspace_id (databricks-sdk's
+ * HostMetadata, oauth.py get_host_metadata): asked without credentials, answered once per client.
+ * Best effort, as in the SDK (config.py _resolve_host_metadata): a 404, an answer without a
+ * workspace_id, or any failure means no header; a failure other than a 404 says so in the log.
+ */
+async function discoverWorkspaceId(host, dispatcher, deadlineMs, log) {
+    const url = `${host}/.well-known/databricks-config`;
+    const skip = (why) => {
+        log?.(`GET ${withoutCredentials(url)} ${why}: requests go without x-databricks-org-id`);
+        return undefined;
+    };
+    try {
+        const res = await (0,undici.request)(url, {
+            method: 'GET',
+            dispatcher,
+            headers: { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate' },
+            signal: AbortSignal.timeout(deadlineMs),
+            // One try: the header is a routing hint, and the calls after it retry on their own.
+            retryOptions: { maxRetries: 0 },
+        });
+        const text = await res.body.text();
+        if (res.statusCode === 404)
+            return undefined;
+        if (res.statusCode !== 200)
+            return skip(`answered ${res.statusCode}`);
+        const meta = parseJson(text, String(res.headers['content-type'] ?? ''));
+        const id = meta && typeof meta === 'object' ? meta.workspace_id : undefined;
+        return typeof id === 'string' || typeof id === 'number' ? String(id) || undefined : undefined;
+    }
+    catch (err) {
+        const e = err;
+        return skip(`failed (${e.code ?? e.cause?.code ?? e.name ?? 'error'})`);
     }
 }
 /**
@@ -37029,57 +37081,223 @@ function transportError(where, err, deadlineMs) {
 
 ;// CONCATENATED MODULE: ./src/mlflow/databricks.ts
 /**
- * Databricks: a workspace host with a personal access token, or OAuth
- * machine-to-machine credentials (a service principal's client id and secret)
- * exchanged for a short-lived token at the workspace's /oidc/v1/token endpoint.
- * Built from Databricks' documented REST shapes; not tested against a real
- * workspace here (no network): tests use undici's MockAgent.
+ * Databricks sign-in, as databricks-sdk 0.162.0 does it (config.py, credentials_provider.py,
+ * oauth.py), compared with it in test/e2e/databricks-auth.test.ts:
+ * - `pat`: a personal access token, as given.
+ * - `oauth-m2m`: a service principal's client id and secret. The token endpoint is discovered
+ *   first (`GET {oidc}/.well-known/oauth-authorization-server`, where {oidc} is the host
+ *   metadata's `oidc_endpoint`, else `{host}/oidc`), then
+ *   `POST grant_type=client_credentials&scope=all-apis` with Basic auth.
+ * - `github-oidc` (workload identity federation, no stored secret): the runner's OIDC token for
+ *   the audience (DATABRICKS_TOKEN_AUDIENCE, else the host metadata's
+ *   `token_federation_default_oidc_audiences[0]`, else the token endpoint's URL) is exchanged at
+ *   the token endpoint (RFC 8693: grant_type token-exchange, subject_token_type jwt,
+ *   subject_token, client_id and scope in the form; no Authorization header).
+ * The host metadata (`GET {host}/.well-known/databricks-config`) is read as the SDK reads it:
+ * best effort, a failure falls back to `{host}/oidc`.
+ * Stricter than the SDK, on purpose: a discovery document or token endpoint on another origin
+ * than the workspace is refused (the SDK sends the credentials wherever the document points),
+ * and no redirect is followed. Tokens never appear in a message: messages name URL and status.
  */
 
 
-/** The bearer token to use: the access token as given, or one obtained with client credentials. */
-async function databricksToken(creds, dispatcher) {
-    if (creds.token)
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const JWT = 'urn:ietf:params:oauth:token-type:jwt';
+/** cfg.get_scopes_as_string() with no scopes configured. */
+const SCOPE = 'all-apis';
+/** The bearer token to use: the access token as given, or one obtained by OAuth (M2M or GitHub OIDC federation). */
+async function databricksToken(creds, options = {}) {
+    const opts = isDispatcher(options) ? { dispatcher: options } : options;
+    const authType = creds.authType ?? (creds.token ? 'pat' : 'oauth-m2m');
+    if (authType === 'pat') {
+        if (!creds.token)
+            throw new RegistryError(`no Databricks token for ${creds.host}: set databricks-token`);
         return creds.token;
-    if (!creds.clientId || !creds.clientSecret) {
-        throw new RegistryError(`no Databricks credentials for ${creds.host}: set databricks-token, or databricks-client-id and databricks-client-secret`);
     }
-    const url = `${creds.host.replace(/\/+$/, '')}/oidc/v1/token`;
+    if (!creds.clientId || (authType === 'oauth-m2m' && !creds.clientSecret)) {
+        throw new RegistryError(authType === 'github-oidc'
+            ? `no Databricks client id for ${creds.host}: github-oidc needs the service principal's databricks-client-id (DATABRICKS_CLIENT_ID)`
+            : `no Databricks credentials for ${creds.host}: set databricks-token, or databricks-client-id and databricks-client-secret`);
+    }
+    if (authType === 'github-oidc' && !opts.idToken)
+        throw new RegistryError('databricks-auth-type github-oidc needs the runner\'s OIDC token, which this front door cannot get (no ACTIONS_ID_TOKEN_REQUEST_URL); give the job "permissions: id-token: write"');
+    const host = creds.host.replace(/\/+$/, '');
+    const meta = await hostMetadata(host, opts);
+    const tokenEndpoint = await discoverTokenEndpoint(host, meta, opts);
+    let form;
+    let authorization;
+    let what;
+    if (authType === 'oauth-m2m') {
+        form = new URLSearchParams({ grant_type: 'client_credentials', scope: SCOPE });
+        authorization = `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`;
+        what = 'OAuth client credentials';
+    }
+    else {
+        const audience = federationAudience(creds, meta, tokenEndpoint);
+        let idToken;
+        try {
+            idToken = await opts.idToken(audience);
+        }
+        catch (err) {
+            throw new RegistryError(`the runner's OIDC token (audience ${audience}) could not be obtained: ${err.message}; the job needs "permissions: id-token: write"`);
+        }
+        if (!idToken)
+            throw new RegistryError(`the runner's OIDC token (audience ${audience}) came back empty`);
+        opts.secrets?.add(idToken);
+        // The SDK's order: ClientCredentials' grant_type and scope, its endpoint_params, then client_id (use_params).
+        form = new URLSearchParams({
+            grant_type: TOKEN_EXCHANGE,
+            scope: SCOPE,
+            subject_token_type: JWT,
+            subject_token: idToken,
+            client_id: creds.clientId,
+        });
+        what = 'OAuth token exchange, GitHub OIDC';
+    }
+    const res = await send('POST', tokenEndpoint, what, opts, {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        ...(authorization ? { authorization } : {}),
+    }, form.toString());
+    const body = databricks_parseJson(res.text);
+    if (res.status !== 200 || typeof body?.access_token !== 'string' || !body.access_token) {
+        const why = typeof body?.error === 'string'
+            ? `${body.error}${typeof body.error_description === 'string' ? `: ${body.error_description}` : ''}`
+            : res.status === 200
+                ? 'no access token in the answer'
+                : res.text.slice(0, 200) || 'no access token';
+        throw new RegistryError(`POST ${tokenEndpoint} (${what}) answered ${res.status}: ${why}`, res.status);
+    }
+    opts.secrets?.add(body.access_token);
+    return body.access_token;
+}
+/** `GET {host}/.well-known/databricks-config`, unauthenticated and best effort (as the SDK's _resolve_host_metadata). */
+async function hostMetadata(host, opts = {}) {
+    try {
+        const res = await send('GET', `${host}/.well-known/databricks-config`, 'host metadata', opts, {
+            accept: 'application/json',
+        });
+        const body = res.status === 200 ? databricks_parseJson(res.text) : undefined;
+        return body && typeof body === 'object' && !Array.isArray(body) ? body : undefined;
+    }
+    catch {
+        return undefined; // the SDK warns and falls back to the explicit configuration
+    }
+}
+/** The token endpoint the workspace's discovery document names, on the workspace's own origin. */
+async function discoverTokenEndpoint(host, meta, opts) {
+    const origin = new URL(host).origin;
+    let base = `${host}/oidc`;
+    if (meta?.oidc_endpoint) {
+        const named = meta.oidc_endpoint.replace('{account_id}', meta.account_id ?? '').replace(/\/+$/, '');
+        if (sameOrigin(named, origin))
+            base = named;
+        else
+            throw new RegistryError(`${host}/.well-known/databricks-config names the OIDC endpoint ${safeUrl(named)}, not on databricks-host ${origin}: credentials are sent only to the workspace itself (set databricks-host to the workspace URL)`);
+    }
+    const url = `${base}/.well-known/oauth-authorization-server`;
+    const res = await send('GET', url, 'OAuth discovery', opts, { accept: 'application/json' });
+    if (res.status !== 200)
+        throw new RegistryError(`GET ${url} (OAuth discovery) answered ${res.status}${res.text ? `: ${res.text.slice(0, 200)}` : ''}; is databricks-host a Databricks workspace with OAuth?`, res.status);
+    const doc = databricks_parseJson(res.text);
+    if (typeof doc?.token_endpoint !== 'string' || !doc.token_endpoint)
+        throw new RegistryError(`GET ${url} (OAuth discovery) answered 200 without a token_endpoint`, 200);
+    let endpoint;
+    try {
+        endpoint = new URL(doc.token_endpoint, url);
+    }
+    catch {
+        throw new RegistryError(`GET ${url} (OAuth discovery) names a token_endpoint that is not a URL`, 200);
+    }
+    if (endpoint.origin !== origin)
+        throw new RegistryError(`GET ${url} (OAuth discovery) names the token endpoint ${safeUrl(endpoint.href)}, on another origin than databricks-host ${origin}: credentials are sent only to the workspace itself, so the sign-in stops here`);
+    return endpoint.href;
+}
+/** The SDK's audience: token_audience, else the metadata's default federation audience, else (account hosts) the account id, else the token endpoint. */
+function federationAudience(creds, meta, tokenEndpoint) {
+    if (creds.tokenAudience)
+        return creds.tokenAudience;
+    const defaults = meta?.token_federation_default_oidc_audiences;
+    if (Array.isArray(defaults) && typeof defaults[0] === 'string' && defaults[0])
+        return defaults[0];
+    if (meta && !meta.workspace_id && meta.account_id)
+        return meta.account_id;
+    return tokenEndpoint;
+}
+/**
+ * The runner's OIDC token from ACTIONS_ID_TOKEN_REQUEST_URL with ACTIONS_ID_TOKEN_REQUEST_TOKEN
+ * (what core.getIDToken and the SDK's GitHubOIDCTokenSupplier read), for the CLI inside a job.
+ */
+function runnerIdToken(env, opts = {}) {
+    const requestUrl = env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+    const requestToken = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+    if (!requestUrl || !requestToken)
+        return undefined;
+    return async (audience) => {
+        const url = new URL(requestUrl);
+        url.searchParams.set('audience', audience);
+        const shown = `${url.origin}${url.pathname}`;
+        const res = await send('GET', url.href, "the runner's OIDC token", opts, {
+            authorization: `Bearer ${requestToken}`,
+            accept: 'application/json',
+        }, undefined, shown);
+        const body = databricks_parseJson(res.text);
+        if (res.status !== 200 || typeof body?.value !== 'string' || !body.value)
+            throw new Error(`GET ${shown} (ACTIONS_ID_TOKEN_REQUEST_URL) answered ${res.status} without a token`);
+        return body.value;
+    };
+}
+/** One request, never following a redirect (named instead); the URL in messages is `shown`. */
+async function send(method, url, what, opts, headers, body, shown = url) {
     let res;
     try {
         res = await (0,undici.request)(url, {
-            method: 'POST',
-            ...(dispatcher ? { dispatcher } : {}),
-            headers: {
-                authorization: `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`,
-                'content-type': 'application/x-www-form-urlencoded',
-                accept: 'application/json',
-            },
-            body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'all-apis' }).toString(),
+            method,
+            headers,
+            ...(body !== undefined ? { body } : {}),
+            ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+            ...(opts.timeoutMs ? { headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs } : {}),
         });
     }
     catch (err) {
-        throw new RegistryError(`POST ${url} failed: ${err.message}`);
+        throw new RegistryError(`${method} ${shown} (${what}) failed: ${err.message}`);
     }
     const text = await res.body.text();
-    // Never followed: the client secret must not travel to another address.
+    // Never followed: the credentials must not travel to another address.
     if (res.statusCode >= 300 && res.statusCode < 400) {
-        throw new RegistryError(redirectMessage(`POST ${url} (OAuth client credentials)`, url, res.statusCode, res.headers['location'], 'databricks-host', { path: '/oidc/v1/token', what: "the workspace's token endpoint" }), res.statusCode);
+        throw new RegistryError(redirectMessage(`${method} ${shown} (${what})`, url, res.statusCode, res.headers['location'], 'databricks-host', {
+            path: new URL(url).pathname,
+            what: 'the same endpoint on a workspace',
+        }), res.statusCode);
     }
-    let body = {};
+    return { status: res.statusCode, text };
+}
+const isDispatcher = (o) => typeof o?.dispatch === 'function';
+function databricks_parseJson(text) {
     try {
-        body = JSON.parse(text);
+        return JSON.parse(text);
     }
     catch {
-        // described below
+        return undefined;
     }
-    if (res.statusCode !== 200 || !body.access_token) {
-        const why = body.error
-            ? `${body.error}${body.error_description ? `: ${body.error_description}` : ''}`
-            : text.slice(0, 200) || 'no access token';
-        throw new RegistryError(`POST ${url} (OAuth client credentials) answered ${res.statusCode}: ${why}`, res.statusCode);
+}
+function sameOrigin(url, origin) {
+    try {
+        return new URL(url).origin === origin;
     }
-    return body.access_token;
+    catch {
+        return false;
+    }
+}
+/** A URL without credentials or query, for a message. */
+function safeUrl(raw) {
+    try {
+        const u = new URL(raw);
+        return `${u.origin}${u.pathname}${u.search ? '?…' : ''}`;
+    }
+    catch {
+        return '(not a URL)';
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/mlflow/registry.ts
@@ -37124,17 +37342,25 @@ class MlflowRegistry {
             tags: tagsToRecord(m.tags),
         };
     }
+    /**
+     * On Unity Catalog no filter is sent: MLflow's own client refuses filter_string on its
+     * search_registered_models (mlflow/store/_unity_catalog/registry/rest_store.py,
+     * `_require_arg_unspecified("filter_string", ...)`), so the pages are read whole and the prefix
+     * is kept here; the caller matches the names exactly either way.
+     */
     async searchModelNames(prefix) {
         const out = [];
+        const uc = !this.supportsStages;
         let pageToken;
         do {
             // In LIKE, _ and % are wildcards too: the caller matches the names exactly.
             const res = await this.rest.get(`${this.prefix}registered-models/search`, {
-                ...(prefix ? { filter: `name LIKE ${likePattern(prefix, true)}` } : {}),
+                ...(prefix && !uc ? { filter: `name LIKE ${likePattern(prefix, true)}` } : {}),
                 max_results: 1000,
                 page_token: pageToken,
             });
-            out.push(...(res.registered_models ?? []).map((m) => m.name));
+            const names = (res.registered_models ?? []).map((m) => m.name);
+            out.push(...(uc && prefix ? names.filter((n) => n.startsWith(prefix)) : names));
             pageToken = res.next_page_token || undefined;
         } while (pageToken);
         return out;
@@ -37403,7 +37629,9 @@ function likePattern(text, prefix) {
 ;// CONCATENATED MODULE: ./src/wiring.ts
 /**
  * Wiring shared by the Action and the CLI: the registry adapter built from the settings
- * (servers, TLS, headers, Databricks tokens), the policy file, and the ledger context.
+ * (servers, TLS, headers, Databricks sign-in), the policy file, and the ledger context.
+ * The Databricks sign-in's github-oidc flow takes the runner's OIDC token from the front door
+ * (settings.databricks.idToken: core.getIDToken in the Action, ACTIONS_ID_TOKEN_REQUEST_URL in the CLI).
  */
 
 
@@ -37441,14 +37669,26 @@ async function connect(settings, trackingUri, secrets, log) {
         ...(log ? { log } : {}),
     };
     let auth = settings.auth;
-    if (settings.databricks && !settings.databricks.token) {
-        const token = await databricksToken(settings.databricks);
-        secrets.add(token); // short-lived, but a credential all the same
+    const profile = settings.databricks?.profile;
+    if (profile)
+        log?.(`Databricks: profile ${profile.name} from ${profile.file}`);
+    if (settings.databricks && settings.databricks.authType !== 'pat') {
+        const d = settings.databricks;
+        // OAuth (M2M, or GitHub OIDC federation with the door's idToken): each credential it obtains,
+        // short-lived but a credential all the same, is a secret before the next request is sent.
+        const token = await databricksToken(d, {
+            secrets,
+            timeoutMs: settings.transport.requestTimeoutMs,
+            ...(d.idToken ? { idToken: d.idToken } : {}),
+        });
         auth = { kind: 'bearer', token };
     }
     const tracking = new MlflowRestClient(trackingUri, auth, {
         ...options,
         uriName: settings.databricks ? 'databricks-host' : 'tracking-uri',
+        // The workspace id, read once from /.well-known/databricks-config, goes on every call as
+        // x-databricks-org-id, as MLflow's client sends it (test/integration/databricks-differential.test.ts).
+        ...(settings.databricks ? { databricksHost: settings.databricks.host } : {}),
     });
     return new MlflowRegistry(settings.registryUri
         ? new MlflowRestClient(settings.registryUri, auth, { ...options, uriName: 'registry-uri' })
@@ -37608,6 +37848,98 @@ function manyModels(settings, policyModel) {
     return [model];
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: ./src/core/databricks-auth.ts
+/**
+ * Databricks sign-in, the pure parts: the auth types the gate does, the runner's ID token source
+ * (a function the front door injects), and ~/.databrickscfg as databricks-sdk 0.162.0 reads it
+ * (config.py _known_file_config_loader, _resolve_profile; Python's configparser, raw). The file
+ * itself is read by the input helper (src/github/inputs.ts); the requests by src/mlflow/databricks.ts.
+ */
+
+const AUTH_TYPES = ['pat', 'oauth-m2m', 'github-oidc'];
+const SETTINGS = '__settings__';
+const reserved = () => new InputError(`${SETTINGS} is a reserved section name and cannot be used as a profile`);
+/**
+ * The profile the SDK would load from the file's text: `requested` (DATABRICKS_CONFIG_PROFILE),
+ * else `[__settings__] default_profile`, else `[DEFAULT]` when it has keys (a fallback: absent,
+ * it is no profile). A profile that is named but absent is an error naming the file.
+ */
+function chooseProfile(text, file, requested) {
+    const sections = parseIni(text);
+    if (requested === SETTINGS)
+        throw reserved();
+    let name = requested;
+    let fallback = false;
+    if (!name) {
+        const def = sections.get(SETTINGS)?.['default_profile']?.trim();
+        if (def === SETTINGS)
+            throw reserved();
+        if (def)
+            name = def;
+        else if (Object.keys(sections.get('DEFAULT') ?? {}).length) {
+            name = 'DEFAULT';
+            fallback = true;
+        }
+        else
+            return undefined;
+    }
+    const values = sections.get(name);
+    if (!values) {
+        if (fallback)
+            return undefined;
+        throw new InputError(`DATABRICKS_CONFIG_PROFILE: ${file} has no ${name} profile configured`);
+    }
+    const pick = (k) => (values[k] ? { [k]: values[k] } : {});
+    return {
+        name,
+        file,
+        ...pick('host'),
+        ...pick('token'),
+        ...pick('client_id'),
+        ...pick('client_secret'),
+        ...pick('auth_type'),
+    };
+}
+/**
+ * The INI dialect of Python's configparser as the SDK uses it (raw, no interpolation, no merge
+ * with DEFAULT): `[section]`, `key = value` or `key: value` (keys lower-cased, both sides
+ * trimmed), full-line `#` and `;` comments, indented lines continue the value before them.
+ */
+function parseIni(text) {
+    const sections = new Map();
+    let current;
+    let lastKey;
+    for (const raw of text.split(/\r?\n/)) {
+        if (/^\s*([#;]|$)/.test(raw)) {
+            lastKey = raw.trim() === '' ? lastKey : undefined;
+            continue;
+        }
+        if (/^\s/.test(raw) && current && lastKey) {
+            current[lastKey] = `${current[lastKey]}\n${raw.trim()}`.replace(/^\n/, '');
+            continue;
+        }
+        const header = /^\[([^\]]+)\]/.exec(raw);
+        if (header) {
+            const name = header[1];
+            current = sections.get(name) ?? {};
+            sections.set(name, current);
+            lastKey = undefined;
+            continue;
+        }
+        const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
+        if (kv && current) {
+            lastKey = kv[1].trim().toLowerCase();
+            current[lastKey] = kv[2].trim();
+        }
+    }
+    return sections;
+}
+
 ;// CONCATENATED MODULE: ./src/github/inputs.ts
 /**
  * Builds one typed Settings object from the Action's inputs and the
@@ -37622,6 +37954,16 @@ function manyModels(settings, policyModel) {
 
 
 
+
+
+
+
+/** The front door's source of the runner's OIDC token, for github-oidc sign-in. */
+function withIdToken(settings, idToken) {
+    if (settings.databricks && idToken)
+        settings.databricks.idToken = idToken;
+    return settings;
+}
 const DEFAULT_POLICY = '.github/promotion-policy.yml';
 const MODES = ['promote', 'evaluate', 'lint', 'rollback', 'audit', 'history', 'plan', 'apply'];
 /** The modes that take many models (input "models", or version "pending"). */
@@ -37777,7 +38119,7 @@ function httpUrl(source, pasted, notes) {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         const hint = url.protocol === 'databricks:' || url.protocol === 'databricks-uc:'
-            ? ' (Databricks workspaces are configured with tracking-uri "databricks" and databricks-host; profiles in ~/.databrickscfg are not read)'
+            ? ' (Databricks workspaces are configured with tracking-uri "databricks" and databricks-host, or with tracking-uri "databricks" and DATABRICKS_CONFIG_PROFILE naming a ~/.databrickscfg profile)'
             : '';
         throw new InputError(`${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`);
     }
@@ -37788,26 +38130,101 @@ function httpUrl(source, pasted, notes) {
         throw new InputError(`${source} must not have a query string or fragment`);
     return url.toString().replace(/\/+$/, '');
 }
-/** `databricks` tracking (or `databricks-uc` registry): the workspace host and a token, or OAuth M2M client credentials. */
+/**
+ * `databricks` tracking (or `databricks-uc` registry): the workspace host and its sign-in, as
+ * databricks-sdk's Config resolves them: an input beats its environment variable; a
+ * ~/.databrickscfg profile (DATABRICKS_CONFIG_FILE, DATABRICKS_CONFIG_PROFILE) is read when one
+ * is named, or when neither a host nor any credential is set, and fills only what is unset.
+ * The auth type is databricks-auth-type (DATABRICKS_AUTH_TYPE, the profile's auth_type), else
+ * the SDK's default order: a token, client credentials, then github-oidc inside a job that may
+ * ask for an OIDC token.
+ */
 function databricksSettings(input, env, tracking) {
     if (tracking && tracking !== 'databricks') {
         throw new InputError(`registry-uri "databricks-uc" needs tracking-uri "databricks" (Unity Catalog models are read with the workspace's tracking server), not "${stripUserInfo(tracking)}"`);
     }
     const value = (name, variable) => input(name) || (env[variable] ?? '').trim();
-    const hostRaw = value('databricks-host', 'DATABRICKS_HOST');
+    const given = {
+        host: value('databricks-host', 'DATABRICKS_HOST'),
+        token: value('databricks-token', 'DATABRICKS_TOKEN'),
+        client_id: value('databricks-client-id', 'DATABRICKS_CLIENT_ID'),
+        client_secret: value('databricks-client-secret', 'DATABRICKS_CLIENT_SECRET'),
+        auth_type: value('databricks-auth-type', 'DATABRICKS_AUTH_TYPE'),
+    };
+    const anyAuth = Boolean(given.token || given.client_id || given.client_secret);
+    const named = Boolean((env['DATABRICKS_CONFIG_PROFILE'] ?? '').trim());
+    const profile = named || (!anyAuth && !given.host) ? loadDatabricksProfile(env) : undefined;
+    const from = (key, inputName, variable) => input(inputName)
+        ? `input "${inputName}"`
+        : (env[variable] ?? '').trim()
+            ? variable
+            : `${key} in profile ${profile?.name} (${profile?.file})`;
+    const pick = (key) => given[key] || (profile?.[key] ?? '').trim();
+    const hostRaw = pick('host');
     if (!hostRaw)
-        throw new InputError('tracking-uri "databricks" needs the workspace URL: set databricks-host or DATABRICKS_HOST');
-    const host = httpUrl(input('databricks-host') ? 'input "databricks-host"' : 'DATABRICKS_HOST', /^https?:\/\//.test(hostRaw) ? hostRaw : `https://${hostRaw}`);
-    const token = value('databricks-token', 'DATABRICKS_TOKEN');
-    const clientId = value('databricks-client-id', 'DATABRICKS_CLIENT_ID');
-    const clientSecret = value('databricks-client-secret', 'DATABRICKS_CLIENT_SECRET');
-    if (token)
-        return { host, token };
-    if (clientId && clientSecret)
-        return { host, clientId, clientSecret };
+        throw new InputError(`tracking-uri "databricks" needs the workspace URL: set databricks-host or DATABRICKS_HOST${profile ? ` (profile ${profile.name} in ${profile.file} has no host)` : ''}`);
+    const host = httpUrl(from('host', 'databricks-host', 'DATABRICKS_HOST'), /^https?:\/\//.test(hostRaw) ? hostRaw : `https://${hostRaw}`);
+    const token = pick('token');
+    const clientId = pick('client_id');
+    const clientSecret = pick('client_secret');
+    const authRaw = pick('auth_type');
+    const tokenAudience = (env['DATABRICKS_TOKEN_AUDIENCE'] ?? '').trim();
+    const base = {
+        host,
+        ...(tokenAudience ? { tokenAudience } : {}),
+        ...(profile ? { profile: { name: profile.name, file: profile.file } } : {}),
+    };
+    if (authRaw && !AUTH_TYPES.includes(authRaw))
+        throw new InputError(`${from('auth_type', 'databricks-auth-type', 'DATABRICKS_AUTH_TYPE')} is "${authRaw}"; the gate signs in with ${AUTH_TYPES.join(', ')}`);
+    const inJob = Boolean(env['ACTIONS_ID_TOKEN_REQUEST_URL'] && env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']);
+    const authType = (authRaw ||
+        (token
+            ? 'pat'
+            : clientId && clientSecret
+                ? 'oauth-m2m'
+                : clientId && !clientSecret && inJob
+                    ? 'github-oidc'
+                    : ''));
+    if (authType === 'pat') {
+        if (!token)
+            throw new InputError('databricks-auth-type "pat" needs databricks-token (DATABRICKS_TOKEN)');
+        return { ...base, authType, token };
+    }
+    if (authType === 'oauth-m2m') {
+        if (!clientId || !clientSecret)
+            throw new InputError('databricks-auth-type "oauth-m2m" needs databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET)');
+        return { ...base, authType, clientId, clientSecret };
+    }
+    if (authType === 'github-oidc') {
+        if (!clientId)
+            throw new InputError('databricks-auth-type "github-oidc" needs the service principal\'s client id: set databricks-client-id (DATABRICKS_CLIENT_ID)');
+        return { ...base, authType, clientId };
+    }
     if (clientId || clientSecret)
-        throw new InputError('databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) go together: set both or neither');
-    throw new InputError('tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine');
+        throw new InputError('databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) go together: set both or neither; with the client id alone, set databricks-auth-type github-oidc (GitHub OIDC workload identity federation)');
+    throw new InputError('tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine, or databricks-client-id with databricks-auth-type github-oidc, or name a ~/.databrickscfg profile with DATABRICKS_CONFIG_PROFILE');
+}
+/**
+ * The ~/.databrickscfg profile the SDK would load (core/databricks-auth.ts chooses it): the file is
+ * DATABRICKS_CONFIG_FILE, else ~/.databrickscfg. A missing file is no profile, unless one is named:
+ * then it is an error (stricter than the SDK, which goes on silently).
+ */
+function loadDatabricksProfile(env, read = (f) => (0,external_node_fs_namespaceObject.readFileSync)(f, 'utf8')) {
+    const requested = (env['DATABRICKS_CONFIG_PROFILE'] ?? '').trim() || undefined;
+    const configured = (env['DATABRICKS_CONFIG_FILE'] ?? '').trim();
+    const home = env['HOME'] || env['USERPROFILE'] || external_node_os_default().homedir();
+    const file = configured ? configured.replace(/^~(?=$|[\\/])/, home) : external_node_path_default().join(home, '.databrickscfg');
+    let text;
+    try {
+        text = read(file);
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT' && !requested)
+            return undefined;
+        throw new InputError(`DATABRICKS_CONFIG_PROFILE "${requested ?? ''}": ${file}${configured ? ' (DATABRICKS_CONFIG_FILE)' : ''} cannot be read (${code ?? String(err)})`);
+    }
+    return chooseProfile(text, file, requested);
 }
 /** TLS options: each input beats its MLflow environment variable. */
 function tlsSettings(input, env) {
@@ -37980,6 +38397,19 @@ function secretInputs(getInput, env) {
             password: value('DATABRICKS_CLIENT_SECRET'),
         },
     ];
+    try {
+        // A ~/.databrickscfg profile's credentials, should the sign-in read them (best effort here).
+        const profile = loadDatabricksProfile(env);
+        if (profile)
+            sources.push({
+                token: profile.token ?? '',
+                username: profile.client_id ?? '',
+                password: profile.client_secret ?? '',
+            });
+    }
+    catch {
+        // an unreadable or absent profile is reported by readSettings, when it is needed
+    }
     let headerValues = [];
     try {
         headerValues = Object.values(parseHeaders(getInput('extra-headers'))).filter((v) => v.length >= 4);
@@ -38032,6 +38462,7 @@ function parseBoolean(name, raw, fallback) {
 
 
 
+
 const EXIT = EXIT_CODES;
 /** Every input of action.yml but `mode` (the command), as a flag; test/unit/cli-flags.test.ts holds them equal. */
 const STRING_FLAGS = [
@@ -38044,6 +38475,7 @@ const STRING_FLAGS = [
     'databricks-token',
     'databricks-client-id',
     'databricks-client-secret',
+    'databricks-auth-type',
     'tracking-server-cert-path',
     'tracking-client-cert-path',
     'extra-headers',
@@ -38094,6 +38526,9 @@ Server (MLflow's environment variables apply as in the Action):
   --databricks-host URL       workspace URL (else DATABRICKS_HOST)
   --databricks-token T        workspace token (else DATABRICKS_TOKEN)
   --databricks-client-id ID, --databricks-client-secret S   OAuth machine-to-machine (else DATABRICKS_CLIENT_ID/SECRET)
+  --databricks-auth-type T    pat, oauth-m2m or github-oidc (else DATABRICKS_AUTH_TYPE); github-oidc inside a
+                              GitHub job exchanges its OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL) for the client id's;
+                              DATABRICKS_CONFIG_PROFILE names a ~/.databrickscfg profile (DATABRICKS_CONFIG_FILE)
   --tracking-server-cert-path PEM, --tracking-client-cert-path PEM, --tracking-insecure-tls   TLS
   --extra-headers 'Name: value'   extra request headers, one a line (values are secrets: redacted)
   --request-timeout S         seconds for one attempt of a request (default 30)
@@ -38217,7 +38652,8 @@ async function main(argv, out = (s) => process.stdout.write(s), err = (s) => pro
     // The writes printed as they were made ("Wrote: ..."): the report below does not list them again.
     const shownLive = new Set();
     try {
-        const settings = readSettings(getInput, process.env);
+        // github-oidc sign-in inside a GitHub job: the runner's OIDC token, asked for directly.
+        const settings = withIdToken(readSettings(getInput, process.env), runnerIdToken(process.env));
         const outcome = await runMode(settings, {
             log: (m) => {
                 const live = LIVE_WRITE.exec(m);

@@ -352,6 +352,7 @@ describe('the bundled CLI and Action against the recorder (run `npm run bundle` 
     ]);
     const sent = rec.take();
     const output = ran.stdout + ran.stderr;
+    expect(sent.filter((x) => x.path.startsWith('/api/')).every((x) => x.headers.orgId === rec.workspaceId)).toBe(true);
     expect(output).not.toContain(TOKEN);
     expect(ran.code, output).toBe(0);
     expect(rec.state.models.get('main.ml.churn')?.aliases).toEqual({ champion: '2' });
@@ -371,12 +372,9 @@ describe('the bundled CLI and Action against the recorder (run `npm run bundle` 
       { op: 'set_registered_model_tag', args: ['main.ml.churn', 'k', 'v'] },
     ]);
     expect(ref.answers.every((a) => a.ok)).toBe(true);
-    // wiring.ts does not pass databricksHost to MlflowRestClient yet (another line of work owns it),
-    // so the CLI's calls may go without the org id: compare the rest here; the adapter tests above
-    // prove the org id.
-    const noOrg = (k: string) => k.replace(/ org-id=(yes|no)$/, '');
-    const refKeys = keys(ref.sent).map(noOrg);
-    for (const k of keys(sent).map(noOrg)) expect(refKeys, `ours sent ${k}`).toContain(k);
+    // The org id included: wiring.ts gives MlflowRestClient the workspace host.
+    const refKeys = keys(ref.sent);
+    for (const k of keys(sent)) expect(refKeys, `ours sent ${k}`).toContain(k);
   });
 
   it('the Action promotes a version to Production on the workspace registry with what MLflow sends for the same reads and writes', async () => {
@@ -408,9 +406,7 @@ describe('the bundled CLI and Action against the recorder (run `npm run bundle` 
       { op: 'set_registered_model_tag', args: ['churn', 'k', 'v'] },
     ]);
     expect(ref.answers.every((a) => a.ok)).toBe(true);
-    // As above: the org id waits on wiring.ts; the rest must be requests MLflow's client sends.
-    const noOrg = (k: string) => k.replace(/ org-id=(yes|no)$/, '');
-    const refKeys = keys(ref.sent).map(noOrg);
-    for (const k of keys(sent).map(noOrg)) expect(refKeys, `ours sent ${k}`).toContain(k);
+    const refKeys = keys(ref.sent);
+    for (const k of keys(sent)) expect(refKeys, `ours sent ${k}`).toContain(k);
   });
 });
