@@ -36066,6 +36066,9 @@ async function runGate(req, deps) {
     if (policy.target.model && !registry.supportsStages) {
         throw new InputError(`promotion by copy (target.model in ${req.policyFile}) is not supported on a Unity Catalog registry yet: Unity Catalog copies need its storage credentials flow`);
     }
+    if (policy.target.alias && !registry.supportsAliases) {
+        throw new InputError(`the registry at ${registry.url} (Databricks' workspace registry) has stages only, but the policy ${req.policyFile} moves alias @${policy.target.alias}: aliases need Unity Catalog (registry-uri databricks-uc), or set target.stage and no target.alias`);
+    }
     if (policy.target.stage && !registry.supportsStages) {
         throw new InputError(`the registry at ${registry.url} (Unity Catalog) has aliases only, but the policy ${req.policyFile} promotes to stage ${policy.target.stage}${policy.target.alias ? ' as well' : ''}: set target.alias (e.g. champion) and no target.stage`);
     }
@@ -36207,6 +36210,8 @@ async function runRollback(req, { registry, log }) {
         throw new InputError('rollback needs a reason: set the input "reason" (it is recorded in the ledger)');
     if (target.stage && !registry.supportsStages)
         throw new InputError(`the registry at ${registry.url} has aliases only: roll back an alias`);
+    if (target.alias && !registry.supportsAliases)
+        throw new InputError(`the registry at ${registry.url} (Databricks' workspace registry) has stages only: roll back a stage`);
     const { registered, versions } = await readModel(registry, model);
     let planned;
     try {
@@ -37429,6 +37434,7 @@ class MlflowRegistry {
     rest;
     tracking;
     supportsStages;
+    supportsAliases;
     prefix;
     /**
      * @param rest the model registry's server
@@ -37440,6 +37446,7 @@ class MlflowRegistry {
         this.tracking = tracking;
         this.prefix = flavor === 'unity-catalog' ? 'unity-catalog/' : '';
         this.supportsStages = flavor !== 'unity-catalog';
+        this.supportsAliases = flavor !== 'databricks-workspace';
     }
     get url() {
         return this.rest.baseUrl;
@@ -38099,10 +38106,15 @@ function readSettings(getInput, env, event = {}) {
     const mode = parseMode(input('mode'), PULL_REQUEST_EVENTS.includes(event.name ?? '') ? 'evaluate' : 'promote');
     const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
     const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
-    const registryFlavor = registryRaw === 'databricks-uc' ? 'unity-catalog' : 'mlflow';
     const databricks = rawTracking === 'databricks' || registryRaw === 'databricks-uc'
         ? databricksSettings(input, env, rawTracking)
         : undefined;
+    // Databricks without databricks-uc is the workspace registry: stages, and no aliases.
+    const registryFlavor = registryRaw === 'databricks-uc'
+        ? 'unity-catalog'
+        : databricks && (!registryRaw || registryRaw === 'databricks')
+            ? 'databricks-workspace'
+            : 'mlflow';
     const uriNotes = [];
     const uri = databricks
         ? databricks.host

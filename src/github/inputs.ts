@@ -38,7 +38,7 @@ export interface Settings {
   /** tracking-uri `databricks`: the workspace and how to authenticate to it. */
   databricks?: DatabricksSettings;
   /** registry-uri `databricks-uc`: the Unity Catalog registry (aliases only) on the workspace. */
-  registryFlavor: 'mlflow' | 'unity-catalog';
+  registryFlavor: 'mlflow' | 'databricks-workspace' | 'unity-catalog';
   model?: string;
   /** Scheduled promotion: model names or globs, one a line (then `version` must be unset or `pending`). */
   models: string[];
@@ -133,11 +133,17 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
   const mode = parseMode(input('mode'), PULL_REQUEST_EVENTS.includes(event.name ?? '') ? 'evaluate' : 'promote');
   const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
   const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
-  const registryFlavor = registryRaw === 'databricks-uc' ? 'unity-catalog' : 'mlflow';
   const databricks =
     rawTracking === 'databricks' || registryRaw === 'databricks-uc'
       ? databricksSettings(input, env, rawTracking)
       : undefined;
+  // Databricks without databricks-uc is the workspace registry: stages, and no aliases.
+  const registryFlavor =
+    registryRaw === 'databricks-uc'
+      ? 'unity-catalog'
+      : databricks && (!registryRaw || registryRaw === 'databricks')
+        ? 'databricks-workspace'
+        : 'mlflow';
   const uriNotes: string[] = [];
   const uri = databricks
     ? databricks.host

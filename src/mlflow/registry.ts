@@ -43,11 +43,16 @@ const HINT_PAGE = 100;
 const HINT_PREFIX = 3;
 const HINT_NAMES = 3;
 
-/** Which registry API: MLflow's own (and Databricks' workspace registry), or Databricks Unity Catalog (aliases only). */
-export type RegistryFlavor = 'mlflow' | 'unity-catalog';
+/**
+ * Which registry API: MLflow's own; Databricks' workspace registry (MLflow's API, stages only: MLflow's
+ * client refuses aliases there, DatabricksWorkspaceModelRegistryRestStore); or Databricks Unity Catalog
+ * (aliases only).
+ */
+export type RegistryFlavor = 'mlflow' | 'databricks-workspace' | 'unity-catalog';
 
 export class MlflowRegistry implements Registry {
   readonly supportsStages: boolean;
+  readonly supportsAliases: boolean;
   private readonly prefix: string;
 
   /**
@@ -62,6 +67,7 @@ export class MlflowRegistry implements Registry {
   ) {
     this.prefix = flavor === 'unity-catalog' ? 'unity-catalog/' : '';
     this.supportsStages = flavor !== 'unity-catalog';
+    this.supportsAliases = flavor !== 'databricks-workspace';
   }
 
   get url(): string {

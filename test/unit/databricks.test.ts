@@ -271,6 +271,26 @@ describe('the Databricks workspace registry (stages)', () => {
       ['GET', `${API}/runs/get`, 'Bearer dapi-token'],
     ]);
   });
+
+  it("an alias target is refused before any request, as MLflow's client refuses aliases there", async () => {
+    const rest = new MlflowRestClient(HOST, { kind: 'bearer', token: 'dapi-token' }, { dispatcher: agent });
+    const workspace = new MlflowRegistry(rest, rest, 'databricks-workspace');
+    for (const mode of ['promote', 'rollback'] as const) {
+      const err = await runGate(
+        {
+          version: { kind: 'number', version: '1' },
+          mode,
+          policyFile: 'p.yml',
+          policyText: 'model: churn\ntarget:\n  alias: champion\nmetrics:\n  accuracy: ">= 0.9"\n',
+          ...(mode === 'rollback' ? { rollback: { reason: 'bad', force: false } } : {}),
+        },
+        { registry: workspace, log: () => {} },
+      ).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as Error).message).toContain("(Databricks' workspace registry) has stages only");
+    }
+    expect(seen).toEqual([]);
+  });
 });
 
 describe('inputs for Databricks', () => {
@@ -285,7 +305,7 @@ describe('inputs for Databricks', () => {
     ).toMatchObject({
       trackingUri: 'https://adb-1.azuredatabricks.net',
       auth: { kind: 'bearer', token: 'dapi1' },
-      registryFlavor: 'mlflow',
+      registryFlavor: 'databricks-workspace',
     });
   });
   it('registry-uri databricks-uc selects Unity Catalog; client credentials select OAuth', () => {
