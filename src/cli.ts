@@ -16,7 +16,8 @@ import { plainHeadline } from './core/headline.js';
 import { checkRows, type Report } from './core/report.js';
 import type { ModelResult } from './core/verdict.js';
 import { runMode, type Outcome } from './dispatch.js';
-import { MODES, readSettings, secretInputs } from './github/inputs.js';
+import { MODES, readSettings, secretInputs, withIdToken } from './github/inputs.js';
+import { runnerIdToken } from './mlflow/databricks.js';
 import { ledgerContext, workspacePath } from './wiring.js';
 import { relayCommand, webhookCommand } from './relay.js';
 import type { Decision, Mode } from './core/decide.js';
@@ -34,6 +35,7 @@ export const STRING_FLAGS = [
   'databricks-token',
   'databricks-client-id',
   'databricks-client-secret',
+  'databricks-auth-type',
   'tracking-server-cert-path',
   'tracking-client-cert-path',
   'extra-headers',
@@ -87,6 +89,9 @@ Server (MLflow's environment variables apply as in the Action):
   --databricks-host URL       workspace URL (else DATABRICKS_HOST)
   --databricks-token T        workspace token (else DATABRICKS_TOKEN)
   --databricks-client-id ID, --databricks-client-secret S   OAuth machine-to-machine (else DATABRICKS_CLIENT_ID/SECRET)
+  --databricks-auth-type T    pat, oauth-m2m or github-oidc (else DATABRICKS_AUTH_TYPE); github-oidc inside a
+                              GitHub job exchanges its OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL) for the client id's;
+                              DATABRICKS_CONFIG_PROFILE names a ~/.databrickscfg profile (DATABRICKS_CONFIG_FILE)
   --tracking-server-cert-path PEM, --tracking-client-cert-path PEM, --tracking-insecure-tls   TLS
   --extra-headers 'Name: value'   extra request headers, one a line (values are secrets: redacted)
   --request-timeout S         seconds for one attempt of a request (default 30)
@@ -221,7 +226,8 @@ export async function main(
   // The writes printed as they were made ("Wrote: ..."): the report below does not list them again.
   const shownLive = new Set<string>();
   try {
-    const settings = readSettings(getInput, process.env);
+    // github-oidc sign-in inside a GitHub job: the runner's OIDC token, asked for directly.
+    const settings = withIdToken(readSettings(getInput, process.env), runnerIdToken(process.env));
     const outcome = await runMode(settings, {
       log: (m) => {
         const live = LIVE_WRITE.exec(m);

@@ -102,6 +102,11 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
       `promotion by copy (target.model in ${req.policyFile}) is not supported on a Unity Catalog registry yet: Unity Catalog copies need its storage credentials flow`,
     );
   }
+  if (policy.target.alias && !registry.supportsAliases) {
+    throw new InputError(
+      `the registry at ${registry.url} (Databricks' workspace registry) has stages only, but the policy ${req.policyFile} moves alias @${policy.target.alias}: aliases need Unity Catalog (registry-uri databricks-uc), or set target.stage and no target.alias`,
+    );
+  }
   if (policy.target.stage && !registry.supportsStages) {
     throw new InputError(
       `the registry at ${registry.url} (Unity Catalog) has aliases only, but the policy ${req.policyFile} promotes to stage ${policy.target.stage}${policy.target.alias ? ' as well' : ''}: set target.alias (e.g. champion) and no target.stage`,
@@ -266,6 +271,10 @@ async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promi
     throw new InputError('rollback needs a reason: set the input "reason" (it is recorded in the ledger)');
   if (target.stage && !registry.supportsStages)
     throw new InputError(`the registry at ${registry.url} has aliases only: roll back an alias`);
+  if (target.alias && !registry.supportsAliases)
+    throw new InputError(
+      `the registry at ${registry.url} (Databricks' workspace registry) has stages only: roll back a stage`,
+    );
 
   const { registered, versions } = await readModel(registry, model);
   let planned;

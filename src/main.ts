@@ -16,7 +16,7 @@ import { heading } from './core/headline.js';
 import { formatHistoryLine, noHistory } from './core/history.js';
 import { runMode } from './dispatch.js';
 import { commentOnPullRequest } from './github/pr-comment.js';
-import { forkWithoutServer, readSettings, secretInputs, type EventInfo } from './github/inputs.js';
+import { forkWithoutServer, readSettings, secretInputs, withIdToken, type EventInfo } from './github/inputs.js';
 import {
   writeSummary,
   annotateProblems,
@@ -55,7 +55,11 @@ export async function run(deps: ActionDeps = {}): Promise<void> {
       );
       return;
     }
-    const settings = readSettings((name) => core.getInput(name), process.env, event);
+    // github-oidc sign-in: the runner's OIDC token for the audience the sign-in asks (masked by core).
+    const settings = withIdToken(
+      readSettings((name) => core.getInput(name), process.env, event),
+      (audience) => core.getIDToken(audience),
+    );
     const context = ledgerContext();
     const outcome = await runMode(settings, {
       log: info,

@@ -1,6 +1,8 @@
 /**
  * Wiring shared by the Action and the CLI: the registry adapter built from the settings
- * (servers, TLS, headers, Databricks tokens), the policy file, and the ledger context.
+ * (servers, TLS, headers, Databricks sign-in), the policy file, and the ledger context.
+ * The Databricks sign-in's github-oidc flow takes the runner's OIDC token from the front door
+ * (settings.databricks.idToken: core.getIDToken in the Action, ACTIONS_ID_TOKEN_REQUEST_URL in the CLI).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -43,14 +45,25 @@ export async function connect(
     ...(log ? { log } : {}),
   };
   let auth = settings.auth;
-  if (settings.databricks && !settings.databricks.token) {
-    const token = await databricksToken(settings.databricks);
-    secrets.add(token); // short-lived, but a credential all the same
+  const profile = settings.databricks?.profile;
+  if (profile) log?.(`Databricks: profile ${profile.name} from ${profile.file}`);
+  if (settings.databricks && settings.databricks.authType !== 'pat') {
+    const d = settings.databricks;
+    // OAuth (M2M, or GitHub OIDC federation with the door's idToken): each credential it obtains,
+    // short-lived but a credential all the same, is a secret before the next request is sent.
+    const token = await databricksToken(d, {
+      secrets,
+      timeoutMs: settings.transport.requestTimeoutMs,
+      ...(d.idToken ? { idToken: d.idToken } : {}),
+    });
     auth = { kind: 'bearer', token };
   }
   const tracking = new MlflowRestClient(trackingUri, auth, {
     ...options,
     uriName: settings.databricks ? 'databricks-host' : 'tracking-uri',
+    // The workspace id, read once from /.well-known/databricks-config, goes on every call as
+    // x-databricks-org-id, as MLflow's client sends it (test/integration/databricks-differential.test.ts).
+    ...(settings.databricks ? { databricksHost: settings.databricks.host } : {}),
   });
   return new MlflowRegistry(
     settings.registryUri

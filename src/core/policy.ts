@@ -4,7 +4,7 @@
  * Schema, then turned into the typed, canonical `Policy` the evaluation uses.
  * Pure: it is given the file's text, never reads the file system.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import {
   isAlias,
   isCollection,
@@ -19,6 +19,7 @@ import {
 } from 'yaml';
 import { nearest } from './closest.js';
 import schema from '../../schema/promotion-policy.schema.json' with { type: 'json' };
+import { validate as validatePolicy } from './policy-validator.js';
 import { InputError, PolicyError, type PolicyProblem } from './errors.js';
 import { isGlob, matchesGlob } from './glob.js';
 import { GATE_TAG_PREFIX, TAGS } from './tags.js';
@@ -136,10 +137,9 @@ interface Layer {
 
 const RULESET_KEYS = ['target', 'candidate', 'metrics', 'on_reject'] as const;
 
-let validator: ReturnType<Ajv['compile']> | undefined;
+/** ajv's standalone code for the schema (scripts/build-policy-validator.mjs): no compile at start-up. */
 function validate(data: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: true }).compile(schema);
-  return validator(data) ? [] : [...(validator.errors ?? [])];
+  return validatePolicy(data) ? [] : [...(validatePolicy.errors ?? [])];
 }
 
 /** A policy is a few kilobytes; anything near this is the wrong file (and would take long to parse). */

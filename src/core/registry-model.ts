@@ -110,6 +110,8 @@ export interface Registry {
   readonly url: string;
   /** False for registries with aliases only (Databricks Unity Catalog). */
   readonly supportsStages: boolean;
+  /** False for registries with stages only (Databricks' workspace registry: aliases need Unity Catalog). */
+  readonly supportsAliases: boolean;
   /** null when the model does not exist. */
   getRegisteredModel(name: string): Promise<RegisteredModel | null>;
   /** Optional: what to add to "model X does not exist" (the closest registered names); '' for none. */

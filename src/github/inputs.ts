@@ -11,6 +11,16 @@ import { InputError } from '../core/errors.js';
 import { secretForms } from '../core/redact.js';
 import { ALIAS_NAME, parseSelector, type VersionSelector } from '../core/selector.js';
 import { DEFAULT_TRANSPORT, pastedServerUri, type Auth, type TransportOptions } from '../core/transport.js';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  AUTH_TYPES,
+  chooseProfile,
+  type DatabricksAuthType,
+  type DatabricksProfile,
+  type IdTokenSource,
+} from '../core/databricks-auth.js';
 
 export interface Settings {
   /** Unset only in lint mode, which then checks the policy file alone. */
@@ -26,9 +36,9 @@ export interface Settings {
   /** Timeouts and retries of every request to the registry. */
   transport: TransportOptions;
   /** tracking-uri `databricks`: the workspace and how to authenticate to it. */
-  databricks?: { host: string; token?: string; clientId?: string; clientSecret?: string };
+  databricks?: DatabricksSettings;
   /** registry-uri `databricks-uc`: the Unity Catalog registry (aliases only) on the workspace. */
-  registryFlavor: 'mlflow' | 'unity-catalog';
+  registryFlavor: 'mlflow' | 'databricks-workspace' | 'unity-catalog';
   model?: string;
   /** Scheduled promotion: model names or globs, one a line (then `version` must be unset or `pending`). */
   models: string[];
@@ -55,6 +65,27 @@ export interface Settings {
   /** Provenance checks (candidate.source_commit) and pull-request comments. */
   githubToken?: string;
   failOnReject: boolean;
+}
+
+/** The workspace and its sign-in (src/mlflow/databricks.ts), resolved as databricks-sdk resolves its Config. */
+export interface DatabricksSettings {
+  host: string;
+  authType: DatabricksAuthType;
+  token?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** DATABRICKS_TOKEN_AUDIENCE (github-oidc): else the workspace's default, else the token endpoint. */
+  tokenAudience?: string;
+  /** The ~/.databrickscfg profile that filled what the inputs and the environment left unset. */
+  profile?: { name: string; file: string };
+  /** github-oidc: the runner's OIDC token, injected by the front door (withIdToken). */
+  idToken?: IdTokenSource;
+}
+
+/** The front door's source of the runner's OIDC token, for github-oidc sign-in. */
+export function withIdToken(settings: Settings, idToken: IdTokenSource | undefined): Settings {
+  if (settings.databricks && idToken) settings.databricks.idToken = idToken;
+  return settings;
 }
 
 export const DEFAULT_POLICY = '.github/promotion-policy.yml';
@@ -102,11 +133,17 @@ export function readSettings(getInput: GetInput, env: Env, event: EventInfo = {}
   const mode = parseMode(input('mode'), PULL_REQUEST_EVENTS.includes(event.name ?? '') ? 'evaluate' : 'promote');
   const rawTracking = input('tracking-uri') || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
   const registryRaw = input('registry-uri') || (env['MLFLOW_REGISTRY_URI'] ?? '').trim();
-  const registryFlavor = registryRaw === 'databricks-uc' ? 'unity-catalog' : 'mlflow';
   const databricks =
     rawTracking === 'databricks' || registryRaw === 'databricks-uc'
       ? databricksSettings(input, env, rawTracking)
       : undefined;
+  // Databricks without databricks-uc is the workspace registry: stages, and no aliases.
+  const registryFlavor =
+    registryRaw === 'databricks-uc'
+      ? 'unity-catalog'
+      : databricks && (!registryRaw || registryRaw === 'databricks')
+        ? 'databricks-workspace'
+        : 'mlflow';
   const uriNotes: string[] = [];
   const uri = databricks
     ? databricks.host
@@ -258,7 +295,7 @@ function httpUrl(source: string, pasted: string, notes?: string[]): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     const hint =
       url.protocol === 'databricks:' || url.protocol === 'databricks-uc:'
-        ? ' (Databricks workspaces are configured with tracking-uri "databricks" and databricks-host; profiles in ~/.databrickscfg are not read)'
+        ? ' (Databricks workspaces are configured with tracking-uri "databricks" and databricks-host, or with tracking-uri "databricks" and DATABRICKS_CONFIG_PROFILE naming a ~/.databrickscfg profile)'
         : '';
     throw new InputError(
       `${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`,
@@ -273,37 +310,122 @@ function httpUrl(source: string, pasted: string, notes?: string[]): string {
   return url.toString().replace(/\/+$/, '');
 }
 
-/** `databricks` tracking (or `databricks-uc` registry): the workspace host and a token, or OAuth M2M client credentials. */
-function databricksSettings(
-  input: (name: string) => string,
-  env: Env,
-  tracking: string,
-): NonNullable<Settings['databricks']> {
+/**
+ * `databricks` tracking (or `databricks-uc` registry): the workspace host and its sign-in, as
+ * databricks-sdk's Config resolves them: an input beats its environment variable; a
+ * ~/.databrickscfg profile (DATABRICKS_CONFIG_FILE, DATABRICKS_CONFIG_PROFILE) is read when one
+ * is named, or when neither a host nor any credential is set, and fills only what is unset.
+ * The auth type is databricks-auth-type (DATABRICKS_AUTH_TYPE, the profile's auth_type), else
+ * the SDK's default order: a token, client credentials, then github-oidc inside a job that may
+ * ask for an OIDC token.
+ */
+function databricksSettings(input: (name: string) => string, env: Env, tracking: string): DatabricksSettings {
   if (tracking && tracking !== 'databricks') {
     throw new InputError(
       `registry-uri "databricks-uc" needs tracking-uri "databricks" (Unity Catalog models are read with the workspace's tracking server), not "${stripUserInfo(tracking)}"`,
     );
   }
   const value = (name: string, variable: string) => input(name) || (env[variable] ?? '').trim();
-  const hostRaw = value('databricks-host', 'DATABRICKS_HOST');
+  const given = {
+    host: value('databricks-host', 'DATABRICKS_HOST'),
+    token: value('databricks-token', 'DATABRICKS_TOKEN'),
+    client_id: value('databricks-client-id', 'DATABRICKS_CLIENT_ID'),
+    client_secret: value('databricks-client-secret', 'DATABRICKS_CLIENT_SECRET'),
+    auth_type: value('databricks-auth-type', 'DATABRICKS_AUTH_TYPE'),
+  };
+  const anyAuth = Boolean(given.token || given.client_id || given.client_secret);
+  const named = Boolean((env['DATABRICKS_CONFIG_PROFILE'] ?? '').trim());
+  const profile = named || (!anyAuth && !given.host) ? loadDatabricksProfile(env) : undefined;
+  const from = (key: keyof typeof given, inputName: string, variable: string) =>
+    input(inputName)
+      ? `input "${inputName}"`
+      : (env[variable] ?? '').trim()
+        ? variable
+        : `${key} in profile ${profile?.name} (${profile?.file})`;
+  const pick = (key: keyof typeof given) => given[key] || (profile?.[key] ?? '').trim();
+  const hostRaw = pick('host');
   if (!hostRaw)
-    throw new InputError('tracking-uri "databricks" needs the workspace URL: set databricks-host or DATABRICKS_HOST');
+    throw new InputError(
+      `tracking-uri "databricks" needs the workspace URL: set databricks-host or DATABRICKS_HOST${profile ? ` (profile ${profile.name} in ${profile.file} has no host)` : ''}`,
+    );
   const host = httpUrl(
-    input('databricks-host') ? 'input "databricks-host"' : 'DATABRICKS_HOST',
+    from('host', 'databricks-host', 'DATABRICKS_HOST'),
     /^https?:\/\//.test(hostRaw) ? hostRaw : `https://${hostRaw}`,
   );
-  const token = value('databricks-token', 'DATABRICKS_TOKEN');
-  const clientId = value('databricks-client-id', 'DATABRICKS_CLIENT_ID');
-  const clientSecret = value('databricks-client-secret', 'DATABRICKS_CLIENT_SECRET');
-  if (token) return { host, token };
-  if (clientId && clientSecret) return { host, clientId, clientSecret };
+  const token = pick('token');
+  const clientId = pick('client_id');
+  const clientSecret = pick('client_secret');
+  const authRaw = pick('auth_type');
+  const tokenAudience = (env['DATABRICKS_TOKEN_AUDIENCE'] ?? '').trim();
+  const base = {
+    host,
+    ...(tokenAudience ? { tokenAudience } : {}),
+    ...(profile ? { profile: { name: profile.name, file: profile.file } } : {}),
+  };
+  if (authRaw && !(AUTH_TYPES as readonly string[]).includes(authRaw))
+    throw new InputError(
+      `${from('auth_type', 'databricks-auth-type', 'DATABRICKS_AUTH_TYPE')} is "${authRaw}"; the gate signs in with ${AUTH_TYPES.join(', ')}`,
+    );
+  const inJob = Boolean(env['ACTIONS_ID_TOKEN_REQUEST_URL'] && env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']);
+  const authType = (authRaw ||
+    (token
+      ? 'pat'
+      : clientId && clientSecret
+        ? 'oauth-m2m'
+        : clientId && !clientSecret && inJob
+          ? 'github-oidc'
+          : '')) as DatabricksAuthType | '';
+  if (authType === 'pat') {
+    if (!token) throw new InputError('databricks-auth-type "pat" needs databricks-token (DATABRICKS_TOKEN)');
+    return { ...base, authType, token };
+  }
+  if (authType === 'oauth-m2m') {
+    if (!clientId || !clientSecret)
+      throw new InputError(
+        'databricks-auth-type "oauth-m2m" needs databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET)',
+      );
+    return { ...base, authType, clientId, clientSecret };
+  }
+  if (authType === 'github-oidc') {
+    if (!clientId)
+      throw new InputError(
+        'databricks-auth-type "github-oidc" needs the service principal\'s client id: set databricks-client-id (DATABRICKS_CLIENT_ID)',
+      );
+    return { ...base, authType, clientId };
+  }
   if (clientId || clientSecret)
     throw new InputError(
-      'databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) go together: set both or neither',
+      'databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) go together: set both or neither; with the client id alone, set databricks-auth-type github-oidc (GitHub OIDC workload identity federation)',
     );
   throw new InputError(
-    'tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine',
+    'tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine, or databricks-client-id with databricks-auth-type github-oidc, or name a ~/.databrickscfg profile with DATABRICKS_CONFIG_PROFILE',
   );
+}
+
+/**
+ * The ~/.databrickscfg profile the SDK would load (core/databricks-auth.ts chooses it): the file is
+ * DATABRICKS_CONFIG_FILE, else ~/.databrickscfg. A missing file is no profile, unless one is named:
+ * then it is an error (stricter than the SDK, which goes on silently).
+ */
+export function loadDatabricksProfile(
+  env: Env,
+  read: (file: string) => string = (f) => readFileSync(f, 'utf8'),
+): DatabricksProfile | undefined {
+  const requested = (env['DATABRICKS_CONFIG_PROFILE'] ?? '').trim() || undefined;
+  const configured = (env['DATABRICKS_CONFIG_FILE'] ?? '').trim();
+  const home = env['HOME'] || env['USERPROFILE'] || os.homedir();
+  const file = configured ? configured.replace(/^~(?=$|[\\/])/, home) : path.join(home, '.databrickscfg');
+  let text: string;
+  try {
+    text = read(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !requested) return undefined;
+    throw new InputError(
+      `DATABRICKS_CONFIG_PROFILE "${requested ?? ''}": ${file}${configured ? ' (DATABRICKS_CONFIG_FILE)' : ''} cannot be read (${code ?? String(err)})`,
+    );
+  }
+  return chooseProfile(text, file, requested);
 }
 
 /** TLS options: each input beats its MLflow environment variable. */
@@ -504,6 +626,18 @@ export function secretInputs(getInput: GetInput, env: Env): string[] {
       password: value('DATABRICKS_CLIENT_SECRET'),
     },
   ];
+  try {
+    // A ~/.databrickscfg profile's credentials, should the sign-in read them (best effort here).
+    const profile = loadDatabricksProfile(env);
+    if (profile)
+      sources.push({
+        token: profile.token ?? '',
+        username: profile.client_id ?? '',
+        password: profile.client_secret ?? '',
+      });
+  } catch {
+    // an unreadable or absent profile is reported by readSettings, when it is needed
+  }
   let headerValues: string[] = [];
   try {
     headerValues = Object.values(parseHeaders(getInput('extra-headers'))).filter((v) => v.length >= 4);

@@ -43,11 +43,16 @@ const HINT_PAGE = 100;
 const HINT_PREFIX = 3;
 const HINT_NAMES = 3;
 
-/** Which registry API: MLflow's own (and Databricks' workspace registry), or Databricks Unity Catalog (aliases only). */
-export type RegistryFlavor = 'mlflow' | 'unity-catalog';
+/**
+ * Which registry API: MLflow's own; Databricks' workspace registry (MLflow's API, stages only: MLflow's
+ * client refuses aliases there, DatabricksWorkspaceModelRegistryRestStore); or Databricks Unity Catalog
+ * (aliases only).
+ */
+export type RegistryFlavor = 'mlflow' | 'databricks-workspace' | 'unity-catalog';
 
 export class MlflowRegistry implements Registry {
   readonly supportsStages: boolean;
+  readonly supportsAliases: boolean;
   private readonly prefix: string;
 
   /**
@@ -62,6 +67,7 @@ export class MlflowRegistry implements Registry {
   ) {
     this.prefix = flavor === 'unity-catalog' ? 'unity-catalog/' : '';
     this.supportsStages = flavor !== 'unity-catalog';
+    this.supportsAliases = flavor !== 'databricks-workspace';
   }
 
   get url(): string {
@@ -83,20 +89,28 @@ export class MlflowRegistry implements Registry {
     };
   }
 
+  /**
+   * On Unity Catalog no filter is sent: MLflow's own client refuses filter_string on its
+   * search_registered_models (mlflow/store/_unity_catalog/registry/rest_store.py,
+   * `_require_arg_unspecified("filter_string", ...)`), so the pages are read whole and the prefix
+   * is kept here; the caller matches the names exactly either way.
+   */
   async searchModelNames(prefix: string): Promise<string[]> {
     const out: string[] = [];
+    const uc = !this.supportsStages;
     let pageToken: string | undefined;
     do {
       // In LIKE, _ and % are wildcards too: the caller matches the names exactly.
       const res = await this.rest.get<{ registered_models?: Array<{ name: string }>; next_page_token?: string }>(
         `${this.prefix}registered-models/search`,
         {
-          ...(prefix ? { filter: `name LIKE ${likePattern(prefix, true)}` } : {}),
+          ...(prefix && !uc ? { filter: `name LIKE ${likePattern(prefix, true)}` } : {}),
           max_results: 1000,
           page_token: pageToken,
         },
       );
-      out.push(...(res.registered_models ?? []).map((m) => m.name));
+      const names = (res.registered_models ?? []).map((m) => m.name);
+      out.push(...(uc && prefix ? names.filter((n) => n.startsWith(prefix)) : names));
       pageToken = res.next_page_token || undefined;
     } while (pageToken);
     return out;

@@ -92,6 +92,9 @@ export class MlflowRestClient {
   private readonly log: ((line: string) => void) | undefined;
   private readonly progressIntervalMs: number;
   private readonly uriName: string;
+  /** The workspace id to send as x-databricks-org-id: given, or discovered once (see orgIdHeader). */
+  private orgId: Promise<string | undefined> | undefined;
+  private readonly databricksHost: string | undefined;
 
   constructor(
     trackingUri: string,
@@ -106,6 +109,15 @@ export class MlflowRestClient {
       progressIntervalMs?: number;
       /** The setting the URI came from, for hints (a redirect): `tracking-uri` unless told. */
       uriName?: string;
+      /**
+       * A Databricks workspace: its id is read once, unauthenticated, from
+       * `<databricksHost>/.well-known/databricks-config` (as databricks-sdk's Config does) and every
+       * call carries it as `x-databricks-org-id` (as MLflow's rest_utils.http_request does); no id
+       * there (or a 404) means no header.
+       */
+      databricksHost?: string;
+      /** The workspace id, when known (DATABRICKS_WORKSPACE_ID, a profile): no discovery. */
+      orgId?: string;
     } = {},
   ) {
     this.baseUrl = trackingUri.replace(/\/+$/, '');
@@ -150,6 +162,8 @@ export class MlflowRestClient {
     this.log = opts.log;
     this.progressIntervalMs = opts.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
     this.uriName = opts.uriName ?? 'tracking-uri';
+    this.databricksHost = opts.databricksHost?.replace(/\/+$/, '');
+    if (opts.orgId) this.orgId = Promise.resolve(opts.orgId);
     this.headers = { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate', ...(opts.extraHeaders ?? {}) };
     if (auth.kind === 'bearer') this.headers['authorization'] = `Bearer ${auth.token}`;
     if (auth.kind === 'basic')
@@ -170,6 +184,13 @@ export class MlflowRestClient {
 
   delete<T>(endpoint: string, body: unknown, opts: { repeatable?: boolean } = {}): Promise<T> {
     return this.call<T>('DELETE', endpoint, body, opts.repeatable);
+  }
+
+  /** The x-databricks-org-id to send: given, discovered once for a Databricks host (shared by concurrent calls), or none. */
+  private workspaceId(): Promise<string | undefined> {
+    if (!this.orgId && this.databricksHost)
+      this.orgId = discoverWorkspaceId(this.databricksHost, this.dispatcher, this.deadlineMs, this.log);
+    return this.orgId ?? Promise.resolve(undefined);
   }
 
   /** One request to `/api/2.0/mlflow/<endpoint>`; the parsed JSON answer, or a RegistryError. */
@@ -193,7 +214,8 @@ export class MlflowRestClient {
         : undefined;
     progress?.unref();
     try {
-      return await this.exchange<T>(method, url, where, body, repeatable);
+      const orgId = await this.workspaceId();
+      return await this.exchange<T>(method, url, where, body, repeatable, orgId);
     } finally {
       clearInterval(progress);
     }
@@ -205,13 +227,18 @@ export class MlflowRestClient {
     where: string,
     body: unknown,
     repeatable: boolean,
+    orgId: string | undefined,
   ): Promise<T> {
     let res: Dispatcher.ResponseData;
     try {
       res = await request(url, {
         method,
         dispatcher: this.dispatcher,
-        headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
+        headers: {
+          ...this.headers,
+          ...(orgId ? { 'x-databricks-org-id': orgId } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         // Bounds the request with all its retries and waits.
         signal: AbortSignal.timeout(this.deadlineMs),
@@ -258,6 +285,44 @@ export class MlflowRestClient {
       res.statusCode,
       code,
     );
+  }
+}
+
+/**
+ * What `GET <host>/.well-known/databricks-config` names as workspace_id (databricks-sdk's
+ * HostMetadata, oauth.py get_host_metadata): asked without credentials, answered once per client.
+ * Best effort, as in the SDK (config.py _resolve_host_metadata): a 404, an answer without a
+ * workspace_id, or any failure means no header; a failure other than a 404 says so in the log.
+ */
+async function discoverWorkspaceId(
+  host: string,
+  dispatcher: Dispatcher,
+  deadlineMs: number,
+  log: ((line: string) => void) | undefined,
+): Promise<string | undefined> {
+  const url = `${host}/.well-known/databricks-config`;
+  const skip = (why: string) => {
+    log?.(`GET ${withoutCredentials(url)} ${why}: requests go without x-databricks-org-id`);
+    return undefined;
+  };
+  try {
+    const res = await request(url, {
+      method: 'GET',
+      dispatcher,
+      headers: { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate' },
+      signal: AbortSignal.timeout(deadlineMs),
+      // One try: the header is a routing hint, and the calls after it retry on their own.
+      retryOptions: { maxRetries: 0 },
+    } as Parameters<typeof request>[1]);
+    const text = await res.body.text();
+    if (res.statusCode === 404) return undefined;
+    if (res.statusCode !== 200) return skip(`answered ${res.statusCode}`);
+    const meta = parseJson(text, String(res.headers['content-type'] ?? '')) as { workspace_id?: unknown } | undefined;
+    const id = meta && typeof meta === 'object' ? meta.workspace_id : undefined;
+    return typeof id === 'string' || typeof id === 'number' ? String(id) || undefined : undefined;
+  } catch (err) {
+    const e = err as { name?: string; code?: string; cause?: { code?: string } };
+    return skip(`failed (${e.code ?? e.cause?.code ?? e.name ?? 'error'})`);
   }
 }
 

@@ -22,7 +22,13 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
-      // OAuth machine-to-machine: hand out a token, which the next call then sends (and gets echoed).
+      // OAuth machine-to-machine: the token endpoint, discovered as databricks-sdk does.
+      if (req.url === '/oidc/.well-known/oauth-authorization-server') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ token_endpoint: `${base}/oidc/v1/token` }));
+        return;
+      }
+      // Then hand out a token, which the next call sends (and gets echoed).
       if (req.url?.startsWith('/oidc/v1/token')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ access_token: OBTAINED, token_type: 'Bearer', expires_in: 3600 }));

@@ -49,6 +49,7 @@ const STAGES = ['None', 'Staging', 'Production', 'Archived'];
 export class MemoryRegistry implements Registry {
   readonly url = 'memory://registry';
   readonly supportsStages = true;
+  readonly supportsAliases = true;
   private models = new Map<string, MemoryModel>();
   private faults: PendingFault[] = [];
   private readFaults: Array<{ method: ReadMethod; times: number }> = [];

@@ -20,6 +20,7 @@ export function trustingRegistry(inner: Registry): Registry {
   return {
     url: inner.url,
     supportsStages: inner.supportsStages,
+    supportsAliases: inner.supportsAliases,
     searchModelNames: (p) => inner.searchModelNames(p),
     getRun: (id) => inner.getRun(id),
     getMetricHistory: (id, key) => inner.getMetricHistory(id, key),

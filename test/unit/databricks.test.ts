@@ -46,12 +46,19 @@ const tryJson = (t: string) => {
   }
 };
 
+/** The workspace's discovery answers (test/unit/databricks-auth.test.ts tests them; the SDK's order). */
+function discovery() {
+  on('GET', '/.well-known/databricks-config', { oidc_endpoint: `${HOST}/oidc`, workspace_id: '123' });
+  on('GET', '/oidc/.well-known/oauth-authorization-server', { token_endpoint: `${HOST}/oidc/v1/token` });
+}
+
 describe('Databricks OAuth machine-to-machine', () => {
-  it('exchanges the client credentials for a token at /oidc/v1/token', async () => {
+  it('exchanges the client credentials for a token at the discovered /oidc/v1/token', async () => {
+    discovery();
     on('POST', '/oidc/v1/token', { access_token: 'dapi-oauth-token', token_type: 'Bearer', expires_in: 3600 });
     const token = await databricksToken({ host: HOST, clientId: 'sp-id', clientSecret: 'sp-secret' }, agent);
     expect(token).toBe('dapi-oauth-token');
-    expect(seen).toEqual([
+    expect(seen.slice(2)).toEqual([
       {
         method: 'POST',
         path: '/oidc/v1/token',
@@ -62,6 +69,7 @@ describe('Databricks OAuth machine-to-machine', () => {
   });
 
   it('a refused exchange names the URL and the status, not the secret', async () => {
+    discovery();
     on('POST', '/oidc/v1/token', { error: 'invalid_client', error_description: 'Client authentication failed' }, 401);
     const err = await databricksToken({ host: HOST, clientId: 'sp-id', clientSecret: 'sp-secret' }, agent).catch(
       (e: Error) => e,
@@ -90,6 +98,7 @@ describe('Unity Catalog (aliases only)', () => {
   });
 
   it('promotes by moving the alias through the unity-catalog endpoints, with the OAuth token', async () => {
+    discovery();
     on('POST', '/oidc/v1/token', { access_token: 'oauth-token-xyz' });
     on('GET', `${API}/unity-catalog/registered-models/get`, {
       registered_model: { name: 'main.ml.churn', aliases: [{ alias: 'champion', version: '1' }] },
@@ -171,7 +180,7 @@ describe('Unity Catalog (aliases only)', () => {
       { registry: uc(token), log: () => {} },
     );
     expect(report).toMatchObject({ decision: 'promoted', previousVersions: ['1'], target: { alias: 'champion' } });
-    expect(seen.slice(1).every((r) => r.auth === 'Bearer oauth-token-xyz')).toBe(true);
+    expect(seen.slice(3).every((r) => r.auth === 'Bearer oauth-token-xyz')).toBe(true);
     expect(seen.find((r) => r.path.endsWith('/registered-models/alias'))).toMatchObject({
       body: { name: 'main.ml.churn', alias: 'champion', version: '2' },
     });
@@ -262,6 +271,26 @@ describe('the Databricks workspace registry (stages)', () => {
       ['GET', `${API}/runs/get`, 'Bearer dapi-token'],
     ]);
   });
+
+  it("an alias target is refused before any request, as MLflow's client refuses aliases there", async () => {
+    const rest = new MlflowRestClient(HOST, { kind: 'bearer', token: 'dapi-token' }, { dispatcher: agent });
+    const workspace = new MlflowRegistry(rest, rest, 'databricks-workspace');
+    for (const mode of ['promote', 'rollback'] as const) {
+      const err = await runGate(
+        {
+          version: { kind: 'number', version: '1' },
+          mode,
+          policyFile: 'p.yml',
+          policyText: 'model: churn\ntarget:\n  alias: champion\nmetrics:\n  accuracy: ">= 0.9"\n',
+          ...(mode === 'rollback' ? { rollback: { reason: 'bad', force: false } } : {}),
+        },
+        { registry: workspace, log: () => {} },
+      ).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as Error).message).toContain("(Databricks' workspace registry) has stages only");
+    }
+    expect(seen).toEqual([]);
+  });
 });
 
 describe('inputs for Databricks', () => {
@@ -276,7 +305,7 @@ describe('inputs for Databricks', () => {
     ).toMatchObject({
       trackingUri: 'https://adb-1.azuredatabricks.net',
       auth: { kind: 'bearer', token: 'dapi1' },
-      registryFlavor: 'mlflow',
+      registryFlavor: 'databricks-workspace',
     });
   });
   it('registry-uri databricks-uc selects Unity Catalog; client credentials select OAuth', () => {
@@ -288,7 +317,7 @@ describe('inputs for Databricks', () => {
     ).toMatchObject({
       trackingUri: HOST,
       auth: { kind: 'none' },
-      databricks: { host: HOST, clientId: 'id', clientSecret: 's' },
+      databricks: { host: HOST, authType: 'oauth-m2m', clientId: 'id', clientSecret: 's' },
       registryFlavor: 'unity-catalog',
     });
   });

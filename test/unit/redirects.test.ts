@@ -85,9 +85,13 @@ describe('the Databricks OAuth token request', () => {
       databricksToken({ host: s.url, clientId: 'id', clientSecret: 'client-secret-never-printed' }),
       RegistryError,
     );
+    // The host metadata is best effort (its redirect is not followed either); the discovery's redirect stops the sign-in.
     expect(err.message).toBe(
-      `POST ${s.url}/oidc/v1/token (OAuth client credentials) answered 301: the server redirects to https://adb-1.azuredatabricks.net/oidc/v1/token: set databricks-host to https://adb-1.azuredatabricks.net (${NOT_FOLLOWED})`,
+      `GET ${s.url}/oidc/.well-known/oauth-authorization-server (OAuth discovery) answered 301: the server redirects to https://adb-1.azuredatabricks.net/oidc/.well-known/oauth-authorization-server: set databricks-host to https://adb-1.azuredatabricks.net (${NOT_FOLLOWED})`,
     );
-    expect(s.requests).toEqual(['POST /oidc/v1/token']);
+    expect(s.requests).toEqual([
+      'GET /.well-known/databricks-config',
+      'GET /oidc/.well-known/oauth-authorization-server',
+    ]);
   });
 });
