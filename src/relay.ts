@@ -10,7 +10,9 @@
  * error line for a delivery whose last attempt it saw fail. What to relay, the signature and the
  * id set are src/core/webhook.ts. Neither the secret nor the token is ever logged.
  */
-import { createSign, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { createAppAuth } from '@octokit/auth-app';
+import { request as octokitRequest } from '@octokit/request';
 import { readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -306,11 +308,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 }
 
 /**
- * A GitHub App's installation token, made with node:crypto (no library): a JWT (RS256, `iss` the
- * app's id or client id, issued 60 s in the past for clock drift, 9 minutes valid) exchanged at
- * `POST /app/installations/{id}/access_tokens`; the installation found with
- * `GET /repos/{owner}/{repo}/installation` when not given. The token is kept until 5 minutes
- * before it expires; concurrent callers share one exchange. Errors name the URL and status only.
+ * A GitHub App's installation token, from @octokit/auth-app (the app's JWT, the installation token
+ * and its cache, which renews it before it expires); the installation found with
+ * `GET /repos/{owner}/{repo}/installation` when not given, once. Concurrent callers share one
+ * exchange. Errors name the URL and status only, never the key or a token.
  */
 export function githubAppToken({
   appId,
@@ -318,62 +319,53 @@ export function githubAppToken({
   repository,
   installationId,
   githubApiUrl = 'https://api.github.com',
-  now = () => Date.now(),
 }: {
   appId: string;
   privateKey: string;
   repository: string;
   installationId?: string;
   githubApiUrl?: string;
-  now?: () => number;
 }): () => Promise<string> {
-  const api = githubApiUrl.replace(/\/+$/, '');
-  let cached: { token: string; until: number } | undefined;
+  const request = octokitRequest.defaults({
+    baseUrl: githubApiUrl.replace(/\/+$/, ''),
+    headers: { 'user-agent': USER_AGENT, 'x-github-api-version': '2022-11-28' },
+    request: { signal: AbortSignal.timeout(10_000) },
+  });
+  const auth = createAppAuth({ appId, privateKey, request });
+  const [owner = '', repo = ''] = repository.split('/');
+  let installation: Promise<number> | undefined = installationId ? Promise.resolve(Number(installationId)) : undefined;
+  const lookUp = async () => {
+    const { token: jwt } = await auth({ type: 'app' });
+    const { data } = await request('GET /repos/{owner}/{repo}/installation', {
+      owner,
+      repo,
+      headers: { authorization: `bearer ${jwt}` },
+    });
+    return data.id;
+  };
   let pending: Promise<string> | undefined;
-  const b64url = (s: string | Buffer) => Buffer.from(s).toString('base64url');
-  const jwt = () => {
-    const t = Math.floor(now() / 1000);
-    const unsigned = `${b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }))}.${b64url(JSON.stringify({ iat: t - 60, exp: t + 540, iss: appId }))}`;
-    return `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(privateKey).toString('base64url')}`;
-  };
-  const call = async (method: string, url: string, bearer: string) => {
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method,
-        headers: {
-          accept: 'application/vnd.github+json',
-          authorization: `Bearer ${bearer}`,
-          'user-agent': USER_AGENT,
-          'x-github-api-version': '2022-11-28',
-        },
-        signal: AbortSignal.timeout(10_000),
-      });
-    } catch (e) {
-      const c = (e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
-      throw new Error(`GitHub App token: ${method} ${url} unreachable (${c})`, { cause: e });
-    }
-    const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!res.ok) throw new Error(`GitHub App token: ${method} ${url} answered ${res.status}`);
-    return body;
-  };
   const exchange = async () => {
-    const signed = jwt();
-    const id =
-      installationId ?? String((await call('GET', `${api}/repos/${repository}/installation`, signed))['id'] ?? '');
-    if (!/^\d+$/.test(id)) throw new Error(`GitHub App token: no installation of the app on ${repository}`);
-    const got = await call('POST', `${api}/app/installations/${id}/access_tokens`, signed);
-    const token = typeof got['token'] === 'string' ? got['token'] : '';
-    if (!token) throw new Error(`GitHub App token: ${api}/app/installations/${id}/access_tokens gave no token`);
-    const expires = Date.parse(String(got['expires_at'] ?? '')) || now() + 60 * 60 * 1000;
-    cached = { token, until: expires - 5 * 60 * 1000 };
-    return token;
+    try {
+      installation ??= lookUp().catch((e: unknown) => {
+        installation = undefined;
+        throw e;
+      });
+      const { token } = await auth({ type: 'installation', installationId: await installation });
+      return token;
+    } catch (e) {
+      throw new Error(`GitHub App token: ${describeGitHubFailure(e)}`, { cause: e });
+    }
   };
-  return async () => {
-    if (cached && now() < cached.until) return cached.token;
-    pending ??= exchange().finally(() => (pending = undefined));
-    return pending;
-  };
+  return () => (pending ??= exchange().finally(() => (pending = undefined)));
+}
+
+/** An Octokit failure as `METHOD URL answered STATUS` or `METHOD URL unreachable (CODE)`: no headers, no body. */
+function describeGitHubFailure(e: unknown): string {
+  const err = e as { status?: number; request?: { method?: string; url?: string }; cause?: { code?: string } };
+  const where = err.request ? `${err.request.method ?? ''} ${err.request.url ?? ''}` : 'the GitHub API';
+  if (err.status && err.status !== 500) return `${where} answered ${err.status}`;
+  const code = err.cause?.code ?? (err.cause as { cause?: { code?: string } } | undefined)?.cause?.code;
+  return code ? `${where} unreachable (${code})` : `${where} answered ${err.status ?? 'nothing'}`;
 }
 
 /** `relay`'s flags; the secrets also from the environment (a flag's value shows in `ps`). */

@@ -28403,7 +28403,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8804);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1887);
 // The command-line entry (package.json "bin"): the same engine as the Action.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -28413,7 +28413,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8804:
+/***/ 1887:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28424,8 +28424,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: ALL_FLAGS, BOOLEAN_FLAGS, EXIT, LIST_FLAGS, STRING_FLAGS, jsonError, renderTerminal, usageProblem
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/core/errors.ts
@@ -30614,21 +30614,8 @@ return errors === 0;
 }
 
 
-;// CONCATENATED MODULE: ./src/core/glob.ts
-/** Model-name patterns: `*` any run of characters, `?` one character; everything else literal. */
-function isGlob(pattern) {
-    return /[*?]/.test(pattern);
-}
-function globToRegExp(pattern) {
-    const body = [...pattern]
-        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-        .join('');
-    return new RegExp(`^${body}$`, 'su');
-}
-function matchesGlob(pattern, name) {
-    return globToRegExp(pattern).test(name);
-}
-
+// EXTERNAL MODULE: ./src/core/glob.ts
+var glob = __nccwpck_require__(6085);
 ;// CONCATENATED MODULE: ./src/core/policy.ts
 
 
@@ -30791,7 +30778,7 @@ function loadPolicyFile(text, file) {
             }
             if (name !== undefined) {
                 const exact = models.get(name);
-                const pattern = exact ? undefined : [...models.keys()].find((p) => isGlob(p) && matchesGlob(p, name));
+                const pattern = exact ? undefined : [...models.keys()].find((p) => (0,glob/* isGlob */.fg)(p) && (0,glob/* matchesGlob */.kt)(p, name));
                 const m = exact ?? (pattern !== undefined ? models.get(pattern) : undefined);
                 if (m)
                     layers.push(m);
@@ -36300,7 +36287,7 @@ function getIDToken(aud) {
  */
 
 /** @actions/github (Octokit) loads only when a run comments: most runs never do, and it is most of the bundle. */
-const loadGithub = () => __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+const loadGithub = () => Promise.all(/* import() */[__nccwpck_require__.e(561), __nccwpck_require__.e(934)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3934));
 async function upsertComment(token, issueNumber, marker, body) {
     const github = await loadGithub();
     const octokit = github.getOctokit(token);
@@ -36459,11 +36446,11 @@ function likePrefix(pattern) {
 function matchModels(patterns, names) {
     const out = new Set();
     for (const p of patterns) {
-        if (!isGlob(p))
+        if (!(0,glob/* isGlob */.fg)(p))
             out.add(p);
         else
             for (const n of names)
-                if (matchesGlob(p, n))
+                if ((0,glob/* matchesGlob */.kt)(p, n))
                     out.add(n);
     }
     return [...out].sort();
@@ -36525,7 +36512,7 @@ function auditHolder(target, holder, currentRuleHash) {
 
 async function runScheduled(req, { registry, log }) {
     const file = loadPolicyFile(req.policyText, req.policyFile); // a bad policy stops everything, before any request
-    const prefixes = [...new Set(req.patterns.filter(isGlob).map(likePrefix))];
+    const prefixes = [...new Set(req.patterns.filter(glob/* isGlob */.fg).map(likePrefix))];
     const names = (await Promise.all(prefixes.map((p) => registry.searchModelNames(p)))).flat();
     const models = matchModels(req.patterns, names);
     log(`Scheduled gate over ${models.length} model(s): ${models.join(', ') || '(none matched)'}`);
@@ -37659,7 +37646,7 @@ async function connect(settings, trackingUri, secrets, log) {
         if (!path)
             return undefined;
         try {
-            return await (0,promises_namespaceObject.readFile)(path, 'utf8');
+            return await (0,promises_.readFile)(path, 'utf8');
         }
         catch (err) {
             throw new InputError(`${what} ${path} cannot be read (${err.code ?? String(err)})`);
@@ -37722,7 +37709,7 @@ function workspacePath(relative) {
 async function readPolicy(policyPath) {
     const full = workspacePath(policyPath);
     try {
-        return await (0,promises_namespaceObject.readFile)(full, 'utf8');
+        return await (0,promises_.readFile)(full, 'utf8');
     }
     catch (err) {
         const code = err.code;
@@ -37739,7 +37726,7 @@ async function readPlanFile(planPath) {
     const full = workspacePath(planPath);
     let text;
     try {
-        text = await (0,promises_namespaceObject.readFile)(full, 'utf8');
+        text = await (0,promises_.readFile)(full, 'utf8');
     }
     catch (err) {
         throw new InputError(`input "plan": ${planPath} cannot be read (${err.code ?? String(err)})`);
@@ -38528,6 +38515,8 @@ Commands (the Action's modes):
   rollback   restore the previous holder of --target (or --version); needs --reason
   history    print the model's promotion history from the ledger
   audit      check that the holder of each model's target was put there by the gate; write nothing
+  relay      relay MLflow registry webhooks to GitHub repository_dispatch (relay --help)
+  webhook    create, list or test MLflow's registry webhook to the relay (webhook --help)
   With --models (or --version pending), evaluate and promote gate the pending versions of each model.
 
 Server (MLflow's environment variables apply as in the Action):
@@ -38614,6 +38603,11 @@ function jsonError(kind, message, extra = {}) {
     };
 }
 async function main(argv, out = (s) => process.stdout.write(s), err = (s) => process.stderr.write(s)) {
+    // Not a mode of the Action: its own flags (src/relay.ts), loaded only for these commands.
+    if (argv[0] === 'relay')
+        return (await Promise.all(/* import() */[__nccwpck_require__.e(561), __nccwpck_require__.e(479), __nccwpck_require__.e(597)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4597))).relayCommand(argv.slice(1), out, err);
+    if (argv[0] === 'webhook')
+        return (await Promise.all(/* import() */[__nccwpck_require__.e(561), __nccwpck_require__.e(479), __nccwpck_require__.e(597)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4597))).webhookCommand(argv.slice(1), out, err);
     let parsed;
     try {
         parsed = (0,external_node_util_.parseArgs)({
@@ -38679,7 +38673,7 @@ async function main(argv, out = (s) => process.stdout.write(s), err = (s) => pro
         });
         if (outcome.kind === 'report' && outcome.planFile) {
             const file = workspacePath(settings.planPath ?? DEFAULT_PLAN);
-            await (0,promises_namespaceObject.writeFile)(file, redact(JSON.stringify(outcome.planFile, null, 2)));
+            await (0,promises_.writeFile)(file, redact(JSON.stringify(outcome.planFile, null, 2)));
             err(`Plan written to ${file}; apply it with: mlflow-promotion-gate apply --plan ${file}\n`);
         }
         out(redact(values.json
@@ -38763,6 +38757,31 @@ function renderTerminal(report, shownLive = new Set()) {
                 : []),
         '',
     ].join('\n');
+}
+
+
+/***/ }),
+
+/***/ 6085:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   fg: () => (/* binding */ isGlob),
+/* harmony export */   kt: () => (/* binding */ matchesGlob)
+/* harmony export */ });
+/* unused harmony export globToRegExp */
+/** Model-name patterns: `*` any run of characters, `?` one character; everything else literal. */
+function isGlob(pattern) {
+    return /[*?]/.test(pattern);
+}
+function globToRegExp(pattern) {
+    const body = [...pattern]
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${body}$`, 'su');
+}
+function matchesGlob(pattern, name) {
+    return globToRegExp(pattern).test(name);
 }
 
 
@@ -38870,6 +38889,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 

@@ -54,7 +54,8 @@ export async function startGitHubDispatches({ owner, repo, statuses = [], hold =
       const url = new URL(req.url ?? '/', 'http://x');
       if (app && (url.pathname === `/repos/${owner}/${repo}/installation` || url.pathname.startsWith('/app/'))) {
         inFlight--;
-        const jwt = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+        // Auth schemes are case-insensitive (RFC 9110): Octokit writes "bearer".
+        const jwt = (req.headers.authorization ?? '').replace(/^Bearer /i, '');
         const ok = validAppJwt(jwt, app.publicKey, app.appId);
         const tokenPath = `/app/installations/${app.installationId}/access_tokens`;
         const [status, data] = !ok
