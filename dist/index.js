@@ -36854,27 +36854,9 @@ class MlflowRestClient {
     constructor(trackingUri, auth, opts = {}) {
         this.baseUrl = trackingUri.replace(/\/+$/, '');
         const t = { ...DEFAULT_TRANSPORT, ...opts.transport };
-        const tls = {
-            ...(opts.tls?.ca ? { ca: opts.tls.ca } : {}),
-            ...(opts.tls?.clientPem ? { cert: opts.tls.clientPem, key: opts.tls.clientPem } : {}),
-            ...(opts.tls?.insecure ? { rejectUnauthorized: false } : {}),
-        };
-        // `connect` serves direct connections; through a proxy, `requestTls` serves the tunnelled one.
-        const agentOptions = {
-            connect: { timeout: t.connectTimeoutMs, ...tls },
-            requestTls: tls,
-            headersTimeout: t.requestTimeoutMs,
-            bodyTimeout: t.requestTimeoutMs,
-        };
         this.dispatcher =
             opts.dispatcher ??
-                (usesProxy(process.env)
-                    ? new undici.EnvHttpProxyAgent(agentOptions)
-                    : new undici.Agent({
-                        connect: agentOptions.connect,
-                        headersTimeout: t.requestTimeoutMs,
-                        bodyTimeout: t.requestTimeoutMs,
-                    })).compose(undici.interceptors.retry({
+                connection(t, opts.tls).compose(undici.interceptors.retry({
                     maxRetries: t.maxRetries,
                     minTimeout: t.minRetryDelayMs,
                     maxTimeout: t.maxRetryDelayMs,
@@ -37128,6 +37110,26 @@ api = { path: '/api/2.0/mlflow/', what: "MLflow's REST API" }) {
         return `${where} answered ${status}: the server redirects to ${shown}: set ${uriName} to ${base} (${notFollowed})`;
     }
     return `${where} answered ${status}: the server redirects to ${shown}, which is not ${api.what}: a sign-in page or a proxy in front of it? Set ${uriName} to the server's own address, or give the credentials that proxy accepts (tracking-token, extra-headers) (${notFollowed})`;
+}
+/**
+ * The connection to a server as the settings make it: TLS (a CA bundle, a client certificate, or
+ * no verification), time-outs, and the proxy of HTTPS_PROXY/NO_PROXY where one is set. The REST
+ * client adds undici's retry interceptor on top; the Databricks sign-in uses it as it is, so its
+ * requests go the same way as the calls it signs in for.
+ */
+function connection(t, given = {}) {
+    const tls = {
+        ...(given.ca ? { ca: given.ca } : {}),
+        ...(given.clientPem ? { cert: given.clientPem, key: given.clientPem } : {}),
+        ...(given.insecure ? { rejectUnauthorized: false } : {}),
+    };
+    const connect = { timeout: t.connectTimeoutMs, ...tls };
+    // `connect` serves direct connections; through a proxy, `requestTls` serves the tunnelled one.
+    // (EnvHttpProxyAgent hands requestTls to its ProxyAgent; its own options type does not name it.)
+    const proxied = { connect, requestTls: tls, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs };
+    return usesProxy(process.env)
+        ? new undici.EnvHttpProxyAgent(proxied)
+        : new undici.Agent({ connect, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs });
 }
 /** EnvHttpProxyAgent (still marked experimental, with a warning) only where a proxy is configured. */
 function usesProxy(env) {
@@ -37798,6 +37800,8 @@ async function connect(settings, trackingUri, secrets, log) {
         // short-lived but a credential all the same, is a secret before the next request is sent.
         const token = await databricksToken(d, {
             secrets,
+            // TLS settings and the proxy apply to the sign-in as to the calls it signs in for.
+            dispatcher: connection({ ...DEFAULT_TRANSPORT, ...settings.transport }, options.tls),
             timeoutMs: settings.transport.requestTimeoutMs,
             ...(d.idToken ? { idToken: d.idToken } : {}),
         });

@@ -12,7 +12,7 @@ import type { Settings } from './github/inputs.js';
 import { parsePlanFile, type PlanFile } from './core/plan-file.js';
 import { databricksToken } from './mlflow/databricks.js';
 import { MlflowRegistry } from './mlflow/registry.js';
-import { MlflowRestClient } from './mlflow/rest-client.js';
+import { connection, DEFAULT_TRANSPORT, MlflowRestClient } from './mlflow/rest-client.js';
 
 /**
  * The registry adapter: the registry server (MLFLOW_REGISTRY_URI, if another) and the tracking server,
@@ -53,6 +53,8 @@ export async function connect(
     // short-lived but a credential all the same, is a secret before the next request is sent.
     const token = await databricksToken(d, {
       secrets,
+      // TLS settings and the proxy apply to the sign-in as to the calls it signs in for.
+      dispatcher: connection({ ...DEFAULT_TRANSPORT, ...settings.transport }, options.tls),
       timeoutMs: settings.transport.requestTimeoutMs,
       ...(d.idToken ? { idToken: d.idToken } : {}),
     });

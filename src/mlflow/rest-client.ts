@@ -122,28 +122,9 @@ export class MlflowRestClient {
   ) {
     this.baseUrl = trackingUri.replace(/\/+$/, '');
     const t = { ...DEFAULT_TRANSPORT, ...opts.transport };
-    const tls = {
-      ...(opts.tls?.ca ? { ca: opts.tls.ca } : {}),
-      ...(opts.tls?.clientPem ? { cert: opts.tls.clientPem, key: opts.tls.clientPem } : {}),
-      ...(opts.tls?.insecure ? { rejectUnauthorized: false } : {}),
-    };
-    // `connect` serves direct connections; through a proxy, `requestTls` serves the tunnelled one.
-    const agentOptions = {
-      connect: { timeout: t.connectTimeoutMs, ...tls },
-      requestTls: tls,
-      headersTimeout: t.requestTimeoutMs,
-      bodyTimeout: t.requestTimeoutMs,
-    };
     this.dispatcher =
       opts.dispatcher ??
-      (usesProxy(process.env)
-        ? new EnvHttpProxyAgent(agentOptions)
-        : new Agent({
-            connect: agentOptions.connect,
-            headersTimeout: t.requestTimeoutMs,
-            bodyTimeout: t.requestTimeoutMs,
-          })
-      ).compose(
+      connection(t, opts.tls).compose(
         interceptors.retry({
           maxRetries: t.maxRetries,
           minTimeout: t.minRetryDelayMs,
@@ -434,6 +415,27 @@ export function redirectMessage(
     return `${where} answered ${status}: the server redirects to ${shown}: set ${uriName} to ${base} (${notFollowed})`;
   }
   return `${where} answered ${status}: the server redirects to ${shown}, which is not ${api.what}: a sign-in page or a proxy in front of it? Set ${uriName} to the server's own address, or give the credentials that proxy accepts (tracking-token, extra-headers) (${notFollowed})`;
+}
+
+/**
+ * The connection to a server as the settings make it: TLS (a CA bundle, a client certificate, or
+ * no verification), time-outs, and the proxy of HTTPS_PROXY/NO_PROXY where one is set. The REST
+ * client adds undici's retry interceptor on top; the Databricks sign-in uses it as it is, so its
+ * requests go the same way as the calls it signs in for.
+ */
+export function connection(t: TransportOptions, given: TlsOptions = {}): Dispatcher {
+  const tls = {
+    ...(given.ca ? { ca: given.ca } : {}),
+    ...(given.clientPem ? { cert: given.clientPem, key: given.clientPem } : {}),
+    ...(given.insecure ? { rejectUnauthorized: false } : {}),
+  };
+  const connect = { timeout: t.connectTimeoutMs, ...tls };
+  // `connect` serves direct connections; through a proxy, `requestTls` serves the tunnelled one.
+  // (EnvHttpProxyAgent hands requestTls to its ProxyAgent; its own options type does not name it.)
+  const proxied = { connect, requestTls: tls, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs };
+  return usesProxy(process.env)
+    ? new EnvHttpProxyAgent(proxied)
+    : new Agent({ connect, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs });
 }
 
 /** EnvHttpProxyAgent (still marked experimental, with a warning) only where a proxy is configured. */

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { runAction, spawnCollected } from '../../scripts/run-action.mjs';
 import { expectNeverPrinted } from '../support/secrets.js';
 import { distinctRequests, startRecorder } from '../support/databricks-recorder.mjs';
+import { freeLoopbackPort } from '../support/net-fixtures.mjs';
 
 type Recorder = Awaited<ReturnType<typeof startRecorder>>;
 type Recorded = Recorder['requests'][number];
@@ -120,6 +121,29 @@ describe('OAuth machine-to-machine: ours sends what databricks-sdk sends', () =>
     expect(distinctRequests(ours, SIGN_IN)).toEqual(distinctRequests(theirs, SIGN_IN));
     expect(tokenPost(ours).authorization).toBe(tokenPost(theirs).authorization);
     expect(tokenPost(ours).authorization).toBe(`Basic ${Buffer.from(`sp-profile:${SECRET}`).toString('base64')}`);
+  });
+});
+
+describe('the sign-in goes the way the calls go', () => {
+  it('with HTTP_PROXY set, no sign-in request bypasses the proxy (a proxy that is down: nothing reaches the workspace)', async () => {
+    const down = await freeLoopbackPort();
+    const run = await cliRun(
+      [
+        '--tracking-uri',
+        'databricks',
+        '--databricks-host',
+        rec.url,
+        '--databricks-client-id',
+        'sp-id',
+        '--databricks-client-secret',
+        SECRET,
+      ],
+      { HTTP_PROXY: `http://127.0.0.1:${down}`, NO_PROXY: '' },
+    );
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('/oidc/.well-known/oauth-authorization-server');
+    expect(rec.take()).toEqual([]);
+    expect(run.stdout + run.stderr).not.toContain(SECRET);
   });
 });
 
