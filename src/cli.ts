@@ -176,9 +176,9 @@ export async function main(
   out: (s: string) => void = (s) => process.stdout.write(s),
   err: (s: string) => void = (s) => process.stderr.write(s),
 ): Promise<number> {
-  // Not a mode of the Action: its own flags (src/relay.ts), loaded only for these commands.
-  if (argv[0] === 'relay') return (await import('./relay.js')).relayCommand(argv.slice(1), out, err);
-  if (argv[0] === 'webhook') return (await import('./relay.js')).webhookCommand(argv.slice(1), out, err);
+  // Not a mode of the Action: its own flags (src/relay-commands.ts), loaded only for these commands.
+  if (argv[0] === 'relay') return (await import('./relay-commands.js')).relayCommand(argv.slice(1), out, err);
+  if (argv[0] === 'webhook') return (await import('./relay-commands.js')).webhookCommand(argv.slice(1), out, err);
   let parsed;
   try {
     parsed = parseArgs({

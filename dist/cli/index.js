@@ -28403,7 +28403,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1887);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4710);
 // The command-line entry (package.json "bin"): the same engine as the Action.
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
@@ -28413,7 +28413,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1887:
+/***/ 4710:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28428,48 +28428,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/core/errors.ts
-/**
- * The exit codes of the Action's process and of the CLI: 0 done, 1 rejected by the policy
- * (or not eligible), 2 bad input or policy, 3 registry unreachable or refusing, 4 the registry
- * changed under the gate (a conflict, or a move another run overtook).
- */
-const EXIT_CODES = { ok: 0, rejected: 1, input: 2, policy: 2, registry: 3, conflict: 4 };
-class GateError extends Error {
-    kind;
-    /** True when the registry was changed before the failure. */
-    wrote;
-    constructor(kind, message, opts = {}) {
-        super(message);
-        this.name = 'GateError';
-        this.kind = kind;
-        this.wrote = opts.wrote ?? false;
-    }
-}
-class InputError extends GateError {
-    constructor(message) {
-        super('input', message);
-        this.name = 'InputError';
-    }
-}
-/** Every problem of a policy file, reported at once. */
-class PolicyError extends GateError {
-    problems;
-    constructor(problems) {
-        const first = problems[0];
-        const head = problems.length === 1 && first
-            ? `Policy error: ${formatProblem(first)}`
-            : `Policy ${first?.file ?? ''} has ${problems.length} errors:\n` +
-                problems.map((p) => `  ${formatProblem(p)}`).join('\n');
-        super('policy', head);
-        this.name = 'PolicyError';
-        this.problems = problems;
-    }
-}
-function formatProblem(p) {
-    return `${p.file}:${p.line}:${p.column}: ${p.message}`;
-}
-
+// EXTERNAL MODULE: ./src/core/errors.ts
+var core_errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/tags.ts
@@ -28825,7 +28785,7 @@ async function readModel(registry, model) {
     if (registered)
         return { registered, versions };
     const hint = await (registry.missingModelHint?.(model) ?? Promise.resolve('')).catch(() => '');
-    throw new InputError(`model "${model}" does not exist in the registry at ${registry.url}${hint}`);
+    throw new core_errors/* InputError */.dz(`model "${model}" does not exist in the registry at ${registry.url}${hint}`);
 }
 
 ;// CONCATENATED MODULE: ./src/core/history.ts
@@ -30647,7 +30607,7 @@ function loadPolicyFile(text, file) {
     };
     // Checks on the raw text, before the YAML parser sees it.
     if (text.length > MAX_POLICY_CHARS) {
-        throw new PolicyError([
+        throw new core_errors/* PolicyError */.pn([
             {
                 file,
                 line: 1,
@@ -30663,7 +30623,7 @@ function loadPolicyFile(text, file) {
         const message = code === 0xfffd
             ? 'the policy file is not valid UTF-8 here (a byte sequence that is not UTF-8, or U+FFFD); save it as UTF-8'
             : `the policy file has a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')}) here; YAML allows only tabs, line breaks and printable characters`;
-        throw new PolicyError([{ file, line, column, message }]);
+        throw new core_errors/* PolicyError */.pn([{ file, line, column, message }]);
     }
     // uniqueKeys is checked below in one pass: the parser's own check is quadratic in a mapping's size.
     let doc;
@@ -30672,22 +30632,22 @@ function loadPolicyFile(text, file) {
     }
     catch (err) {
         // The parser reports its problems as errors; this is for one it throws (a stack exhausted by nesting).
-        throw new PolicyError([
+        throw new core_errors/* PolicyError */.pn([
             { file, line: 1, column: 1, message: yamlMessage('', err instanceof Error ? err.message : String(err)) },
         ]);
     }
     const atPath = (path, message, key) => at((key !== undefined ? keyNodeAt(doc, path, key) : nodeAt(doc, path))?.range?.[0] ?? 0, message);
     const syntax = syntaxProblems(doc.errors, text, at);
     if (syntax.length > 0)
-        throw new PolicyError(bounded(syntax));
+        throw new core_errors/* PolicyError */.pn(bounded(syntax));
     if (doc.contents === null || ((0,dist/* isScalar */.jn)(doc.contents) && doc.contents.value === null)) {
-        throw new PolicyError([
+        throw new core_errors/* PolicyError */.pn([
             { file, line: 1, column: 1, message: 'the policy file is empty; it needs at least a `metrics:` mapping' },
         ]);
     }
     const structure = structureProblems(doc.contents, at);
     if (structure.length > 0)
-        throw new PolicyError(bounded(structure));
+        throw new core_errors/* PolicyError */.pn(bounded(structure));
     let data;
     try {
         data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
@@ -30695,7 +30655,7 @@ function loadPolicyFile(text, file) {
     catch (err) {
         // yaml throws a ReferenceError when aliases expand beyond maxAliasCount.
         const alias = firstAlias(doc.contents);
-        throw new PolicyError([
+        throw new core_errors/* PolicyError */.pn([
             at(alias?.range?.[0] ?? 0, `the policy's YAML aliases expand too much (${err instanceof Error ? err.message : String(err)}); an alias may be expanded at most ${MAX_ALIAS_EXPANSIONS} times in all`),
         ]);
     }
@@ -30704,7 +30664,7 @@ function loadPolicyFile(text, file) {
         .slice(0, MAX_PROBLEMS * 4)
         .flatMap((e) => describeSchemaError(e, doc, data, at));
     if (schemaProblems.length > 0)
-        throw new PolicyError(bounded(schemaProblems));
+        throw new core_errors/* PolicyError */.pn(bounded(schemaProblems));
     const raw = data;
     const problems = [];
     const layer = (rs, path) => {
@@ -30754,10 +30714,10 @@ function loadPolicyFile(text, file) {
     const gates = new Map(Object.entries(raw.gates ?? {}).map(([name, rs]) => [name, layer(rs, ['gates', name])]));
     const models = new Map(Object.entries(raw.models ?? {}).map(([pattern, rs]) => [pattern, layer(rs, ['models', pattern])]));
     if (problems.length > 0)
-        throw new PolicyError(bounded(problems));
+        throw new core_errors/* PolicyError */.pn(bounded(problems));
     const hasMetrics = [...base, ...gates.values(), ...models.values()].some((l) => l.metrics.size > 0);
     if (!hasMetrics)
-        throw new PolicyError([
+        throw new core_errors/* PolicyError */.pn([
             atPath([], 'the policy has no metric rules; add a `metrics:` mapping such as `accuracy: ">= 0.9"`'),
         ]);
     return {
@@ -30770,10 +30730,10 @@ function loadPolicyFile(text, file) {
             const layers = [...base];
             if (gates.size > 0 || gate) {
                 if (!gate)
-                    throw new InputError(`the policy ${file} defines the gates ${[...gates.keys()].join(', ')}: set the input "gate" to one of them`);
+                    throw new core_errors/* InputError */.dz(`the policy ${file} defines the gates ${[...gates.keys()].join(', ')}: set the input "gate" to one of them`);
                 const g = gates.get(gate);
                 if (!g)
-                    throw new InputError(`input "gate" is "${gate}", but the policy ${file} ${gates.size > 0 ? `defines only ${[...gates.keys()].join(', ')}` : 'defines no gates'}`);
+                    throw new core_errors/* InputError */.dz(`input "gate" is "${gate}", but the policy ${file} ${gates.size > 0 ? `defines only ${[...gates.keys()].join(', ')}` : 'defines no gates'}`);
                 layers.push(g);
             }
             if (name !== undefined) {
@@ -30786,7 +30746,7 @@ function loadPolicyFile(text, file) {
             const merged = mergeLayers(layers);
             if (merged.metrics.size === 0) {
                 const message = `no metric rules apply to model "${name ?? '(unnamed)'}"${gate ? ` in gate "${gate}"` : ''}`;
-                throw new PolicyError([models.size > 0 ? atPath([], message, 'models') : atPath([], message)]);
+                throw new core_errors/* PolicyError */.pn([models.size > 0 ? atPath([], message, 'models') : atPath([], message)]);
             }
             const r = merged.raw;
             return {
@@ -31274,19 +31234,19 @@ function parseSelector(raw, source = 'input "version"') {
         const stage = STAGES.find((s) => s.toLowerCase() === arg.toLowerCase());
         if (stage)
             return { kind: 'stage', stage };
-        throw new InputError(`${source} is "${raw}"; the stage must be one of ${STAGES.join(', ')}`);
+        throw new core_errors/* InputError */.dz(`${source} is "${raw}"; the stage must be one of ${STAGES.join(', ')}`);
     }
     if (kind === 'alias') {
         if (ALIAS_NAME.test(arg))
             return { kind: 'alias', alias: arg };
-        throw new InputError(`${source} is "${raw}"; an alias has only letters, digits, _ and -`);
+        throw new core_errors/* InputError */.dz(`${source} is "${raw}"; an alias has only letters, digits, _ and -`);
     }
     if (kind === 'run') {
         if (/^[\w-]{1,256}$/.test(arg))
             return { kind: 'run', runId: arg };
-        throw new InputError(`${source} is "${raw}"; give the run id after run:`);
+        throw new core_errors/* InputError */.dz(`${source} is "${raw}"; give the run id after run:`);
     }
-    throw new InputError(`${source} is "${raw}"; it must be a version number (1, 2, ...), "latest", "pending", stage:<Stage>, alias:<name> or run:<run id>`);
+    throw new core_errors/* InputError */.dz(`${source} is "${raw}"; it must be a version number (1, 2, ...), "latest", "pending", stage:<Stage>, alias:<name> or run:<run id>`);
 }
 /** The selector as the input writes it. */
 function formatSelector(s) {
@@ -31321,11 +31281,11 @@ function selectVersion(model, selector, versions, aliases) {
     const existing = sorted.length > 0 ? `it has versions ${summariseVersions(sorted)}` : 'it has no versions';
     switch (selector.kind) {
         case 'pending':
-            throw new InputError('version "pending" names no single version: it is for scheduled runs (input "models")');
+            throw new core_errors/* InputError */.dz('version "pending" names no single version: it is for scheduled runs (input "models")');
         case 'latest': {
             const latest = sorted.at(-1);
             if (!latest)
-                throw new InputError(`model "${model}" has no versions to gate`);
+                throw new core_errors/* InputError */.dz(`model "${model}" has no versions to gate`);
             return latest;
         }
         case 'stage': {
@@ -31336,7 +31296,7 @@ function selectVersion(model, selector, versions, aliases) {
             const stages = sorted
                 .map((v) => `v${v.version} ${v.stage}${v.status === 'READY' ? '' : ` (${v.status})`}`)
                 .join(', ');
-            throw new InputError(`no READY version of "${model}" is in stage ${selector.stage}; ${stages ? `the versions are: ${stages}` : 'it has no versions'}`);
+            throw new core_errors/* InputError */.dz(`no READY version of "${model}" is in stage ${selector.stage}; ${stages ? `the versions are: ${stages}` : 'it has no versions'}`);
         }
         case 'alias': {
             const held = aliases[selector.alias];
@@ -31344,21 +31304,21 @@ function selectVersion(model, selector, versions, aliases) {
             if (found)
                 return found;
             const known = Object.entries(aliases).map(([a, v]) => `@${a} → v${v}`);
-            throw new InputError(`model "${model}" has no alias @${selector.alias}; ${known.length ? `its aliases are ${known.join(', ')}` : 'it has no aliases'}`);
+            throw new core_errors/* InputError */.dz(`model "${model}" has no alias @${selector.alias}; ${known.length ? `its aliases are ${known.join(', ')}` : 'it has no aliases'}`);
         }
         case 'run': {
             const fromRun = sorted.filter((v) => v.runId === selector.runId);
             if (fromRun.length === 1)
                 return fromRun[0];
             if (fromRun.length > 1) {
-                throw new InputError(`run ${selector.runId} registered versions ${fromRun.map((v) => v.version).join(', ')} of "${model}"; give the version number`);
+                throw new core_errors/* InputError */.dz(`run ${selector.runId} registered versions ${fromRun.map((v) => v.version).join(', ')} of "${model}"; give the version number`);
             }
-            throw new InputError(`no version of "${model}" was registered from run ${selector.runId}; ${existing}`);
+            throw new core_errors/* InputError */.dz(`no version of "${model}" was registered from run ${selector.runId}; ${existing}`);
         }
         case 'number': {
             const found = sorted.find((v) => v.version === selector.version);
             if (!found)
-                throw new InputError(`version ${selector.version} of model "${model}" does not exist; ${existing}`);
+                throw new core_errors/* InputError */.dz(`version ${selector.version} of model "${model}" does not exist; ${existing}`);
             return found;
         }
     }
@@ -31376,7 +31336,7 @@ function summariseVersions(sorted) {
  */
 function reportVerdict(report, opts) {
     const exitCode = exitCodeOf(report.decision, opts);
-    const level = (quiet) => (exitCode !== EXIT_CODES.ok ? 'failed' : quiet);
+    const level = (quiet) => (exitCode !== core_errors/* EXIT_CODES */.ai.ok ? 'failed' : quiet);
     if (report.decision === 'rejected') {
         const message = report.mode === 'lint'
             ? report.reasons.join('; ')
@@ -31398,12 +31358,12 @@ function reportVerdict(report, opts) {
 /** Rejected (when rejections fail the step), skipped (when that fails it) and superseded are failures. */
 function exitCodeOf(decision, opts) {
     if (decision === 'rejected')
-        return opts.failOnReject ? EXIT_CODES.rejected : EXIT_CODES.ok;
+        return opts.failOnReject ? core_errors/* EXIT_CODES */.ai.rejected : core_errors/* EXIT_CODES */.ai.ok;
     if (decision === 'skipped')
-        return opts.skipFails ? EXIT_CODES.rejected : EXIT_CODES.ok;
+        return opts.skipFails ? core_errors/* EXIT_CODES */.ai.rejected : core_errors/* EXIT_CODES */.ai.ok;
     if (decision === 'superseded')
-        return EXIT_CODES.conflict;
-    return EXIT_CODES.ok;
+        return core_errors/* EXIT_CODES */.ai.conflict;
+    return core_errors/* EXIT_CODES */.ai.ok;
 }
 /** The one `decision` of a scheduled run: an error anywhere, else a promotion anywhere, else a rejection, else nothing. */
 function overallDecision(results) {
@@ -31426,7 +31386,7 @@ function scheduledVerdict(results, opts) {
     const rejected = results.filter((r) => r.decision === 'rejected');
     if (errors.length > 0) {
         return {
-            exitCode: EXIT_CODES[errors[0].errorKind ?? 'registry'],
+            exitCode: core_errors/* EXIT_CODES */.ai[errors[0].errorKind ?? 'registry'],
             verdict: {
                 level: 'failed',
                 message: `${errors.length} of ${results.length} model(s) failed: ${errors.map((r) => `${r.model}: ${r.reasons[0] ?? ''}`).join('; ')}`,
@@ -31437,10 +31397,10 @@ function scheduledVerdict(results, opts) {
         const what = opts.audit ? 'hold a version the ledger does not account for' : 'had only rejected candidates';
         const message = `${rejected.length} model(s) ${what}: ${rejected.map((r) => `${r.model} v${r.candidate}: ${r.reasons.join('; ')}`).join(' | ')}`;
         return opts.failOnReject
-            ? { exitCode: EXIT_CODES.rejected, verdict: { level: 'failed', message } }
-            : { exitCode: EXIT_CODES.ok, verdict: { level: 'warning', message } };
+            ? { exitCode: core_errors/* EXIT_CODES */.ai.rejected, verdict: { level: 'failed', message } }
+            : { exitCode: core_errors/* EXIT_CODES */.ai.ok, verdict: { level: 'warning', message } };
     }
-    return { exitCode: EXIT_CODES.ok };
+    return { exitCode: core_errors/* EXIT_CODES */.ai.ok };
 }
 
 ;// CONCATENATED MODULE: ./src/core/eligibility.ts
@@ -32360,7 +32320,7 @@ const CONVERGES = 'Running the gate again is safe: it converges.';
 function failureOf(err) {
     return {
         message: err instanceof Error ? err.message : String(err),
-        kind: err instanceof GateError ? err.kind : 'registry',
+        kind: err instanceof core_errors/* GateError */.ue ? err.kind : 'registry',
     };
 }
 /** The evidence tags: written first, before anything moves. */
@@ -32814,7 +32774,7 @@ function stampRecords(ops, now) {
 async function writeAndVerify(registry, decision, plan, log, clock) {
     const outcome = await protocol(registry, decision, plan, log, clock);
     if (!outcome.ok)
-        throw new GateError(outcome.kind, outcome.message, { wrote: outcome.wrote });
+        throw new core_errors/* GateError */.ue(outcome.kind, outcome.message, { wrote: outcome.wrote });
     const { decision: shown, applied, reasons } = outcome;
     return { decision: shown, applied, reasons };
 }
@@ -33015,24 +32975,24 @@ async function runGate(req, deps) {
     if (req.mode === 'rollback')
         return runRollback(req, deps);
     if (req.mode === 'history')
-        throw new InputError('mode "history" reads the ledger: use readHistory');
+        throw new core_errors/* InputError */.dz('mode "history" reads the ledger: use readHistory');
     if (req.mode === 'audit')
-        throw new InputError('mode "audit" checks the holders of many models: use runScheduled (the input "models")');
+        throw new core_errors/* InputError */.dz('mode "audit" checks the holders of many models: use runScheduled (the input "models")');
     const { registry, log } = deps;
     if (!registry)
-        throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
+        throw new core_errors/* InputError */.dz('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
     // Every check on the inputs and the policy happens before the first request.
     const file = loadPolicyFile(req.policyText, req.policyFile);
     const model = resolveModel(req.model, file.model, req.policyFile, file.modelPatterns.length > 0);
     const policy = file.resolve(model, req.gate);
     if (policy.target.model && !registry.supportsStages) {
-        throw new InputError(`promotion by copy (target.model in ${req.policyFile}) is not supported on a Unity Catalog registry yet: Unity Catalog copies need its storage credentials flow`);
+        throw new core_errors/* InputError */.dz(`promotion by copy (target.model in ${req.policyFile}) is not supported on a Unity Catalog registry yet: Unity Catalog copies need its storage credentials flow`);
     }
     if (policy.target.alias && !registry.supportsAliases) {
-        throw new InputError(`the registry at ${registry.url} (Databricks' workspace registry) has stages only, but the policy ${req.policyFile} moves alias @${policy.target.alias}: aliases need Unity Catalog (registry-uri databricks-uc), or set target.stage and no target.alias`);
+        throw new core_errors/* InputError */.dz(`the registry at ${registry.url} (Databricks' workspace registry) has stages only, but the policy ${req.policyFile} moves alias @${policy.target.alias}: aliases need Unity Catalog (registry-uri databricks-uc), or set target.stage and no target.alias`);
     }
     if (policy.target.stage && !registry.supportsStages) {
-        throw new InputError(`the registry at ${registry.url} (Unity Catalog) has aliases only, but the policy ${req.policyFile} promotes to stage ${policy.target.stage}${policy.target.alias ? ' as well' : ''}: set target.alias (e.g. champion) and no target.stage`);
+        throw new core_errors/* InputError */.dz(`the registry at ${registry.url} (Unity Catalog) has aliases only, but the policy ${req.policyFile} promotes to stage ${policy.target.stage}${policy.target.alias ? ' as well' : ''}: set target.alias (e.g. champion) and no target.stage`);
     }
     // Round trip 1: the model (with its aliases) and every version (stages are not searchable, so we
     // filter); for promotion by copy, the destination model and its versions as well.
@@ -33101,10 +33061,10 @@ async function runGate(req, deps) {
     };
     if (req.mode === 'apply') {
         if (!req.planFile)
-            throw new InputError('mode "apply" needs the input "plan" (the file mode "plan" wrote)');
+            throw new core_errors/* InputError */.dz('mode "apply" needs the input "plan" (the file mode "plan" wrote)');
         const differences = planDifferences(req.planFile, planned);
         if (differences.length > 0)
-            throw new GateError('conflict', `refusing to apply the plan: ${differences.join('; ')}. Nothing was written; make a new plan.`);
+            throw new core_errors/* GateError */.ue('conflict', `refusing to apply the plan: ${differences.join('; ')}. Nothing was written; make a new plan.`);
     }
     let decision = result.decision;
     let applied = [];
@@ -33115,7 +33075,7 @@ async function runGate(req, deps) {
     if (req.expectedHolder !== undefined && (req.mode === 'promote' || req.mode === 'apply')) {
         const holderNow = currentHolder(policy.target, targetVersions, targetAliases)?.version;
         if ((holderNow ?? 'none') !== req.expectedHolder) {
-            throw new GateError('conflict', `expected-holder is ${req.expectedHolder}, but ${holderNow ? `v${holderNow}` : 'nothing'} holds ${describeTarget(policy.target)}; nothing was written`);
+            throw new core_errors/* GateError */.ue('conflict', `expected-holder is ${req.expectedHolder}, but ${holderNow ? `v${holderNow}` : 'nothing'} holds ${describeTarget(policy.target)}; nothing was written`);
         }
     }
     if (writes) {
@@ -33150,12 +33110,12 @@ async function runGate(req, deps) {
  */
 async function runRollback(req, { registry, log }) {
     if (!registry)
-        throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
+        throw new core_errors/* InputError */.dz('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
     const rb = req.rollback ?? { reason: '', force: false };
     const file = req.policyText ? loadPolicyFile(req.policyText, req.policyFile) : undefined;
     const model = req.model || file?.model;
     if (!model)
-        throw new InputError('rollback needs the model: set the input "model"');
+        throw new core_errors/* InputError */.dz('rollback needs the model: set the input "model"');
     const policy = rb.target ? undefined : file?.resolve(model, req.gate);
     // The policy's previous_alias serves where the records do not name one (the single-record layout).
     const fromPolicy = policy ?? (file ? tryResolve(file, model, req.gate) : undefined);
@@ -33167,13 +33127,13 @@ async function runRollback(req, { registry, log }) {
             }
             : undefined);
     if (!target)
-        throw new InputError('rollback needs the target: set the input "target" (e.g. stage:Production or alias:champion), or give the policy file');
+        throw new core_errors/* InputError */.dz('rollback needs the target: set the input "target" (e.g. stage:Production or alias:champion), or give the policy file');
     if (!rb.reason.trim())
-        throw new InputError('rollback needs a reason: set the input "reason" (it is recorded in the ledger)');
+        throw new core_errors/* InputError */.dz('rollback needs a reason: set the input "reason" (it is recorded in the ledger)');
     if (target.stage && !registry.supportsStages)
-        throw new InputError(`the registry at ${registry.url} has aliases only: roll back an alias`);
+        throw new core_errors/* InputError */.dz(`the registry at ${registry.url} has aliases only: roll back an alias`);
     if (target.alias && !registry.supportsAliases)
-        throw new InputError(`the registry at ${registry.url} (Databricks' workspace registry) has stages only: roll back a stage`);
+        throw new core_errors/* InputError */.dz(`the registry at ${registry.url} (Databricks' workspace registry) has stages only: roll back a stage`);
     const { registered, versions } = await readModel(registry, model);
     let planned;
     try {
@@ -33198,7 +33158,7 @@ async function runRollback(req, { registry, log }) {
         });
     }
     catch (err) {
-        throw new InputError(err.message);
+        throw new core_errors/* InputError */.dz(err.message);
     }
     log(planned.reasons[0]);
     const result = {
@@ -33294,11 +33254,11 @@ function tryResolve(file, model, gate) {
 }
 function resolveModel(input, fromPolicy, file, hasModelMap) {
     if (input && fromPolicy && input !== fromPolicy) {
-        throw new InputError(`input "model" is "${input}" but the policy ${file} is for "${fromPolicy}"; remove one or make them agree`);
+        throw new core_errors/* InputError */.dz(`input "model" is "${input}" but the policy ${file} is for "${fromPolicy}"; remove one or make them agree`);
     }
     const model = input || fromPolicy;
     if (!model)
-        throw new InputError(`no model named: set the input "model"${hasModelMap ? ' (the policy has rules for several models)' : ` or the key "model" in ${file}`}`);
+        throw new core_errors/* InputError */.dz(`no model named: set the input "model"${hasModelMap ? ' (the policy has rules for several models)' : ` or the key "model" in ${file}`}`);
     return model;
 }
 /** A version's run and its metrics as the rules read them (with histories where a rule aggregates). */
@@ -33325,12 +33285,12 @@ async function waitForRegistration(registry, version, timeoutMs, log) {
     log(`Version ${version.version} is PENDING_REGISTRATION; waiting up to ${Math.round(timeoutMs / 1000)} s for it to be READY`);
     while (current.status === 'PENDING_REGISTRATION') {
         if (Date.now() >= deadline) {
-            throw new GateError('registry', `version ${version.version} of "${version.name}" was still PENDING_REGISTRATION after ${Math.round(timeoutMs / 1000)} s; run the gate again once it is READY`);
+            throw new core_errors/* GateError */.ue('registry', `version ${version.version} of "${version.name}" was still PENDING_REGISTRATION after ${Math.round(timeoutMs / 1000)} s; run the gate again once it is READY`);
         }
         await new Promise((r) => setTimeout(r, Math.min(PENDING_POLL_MS, Math.max(0, deadline - Date.now()))));
         const next = await registry.getModelVersion(version.name, version.version);
         if (!next)
-            throw new InputError(`version ${version.version} of "${version.name}" disappeared while it was being registered`);
+            throw new core_errors/* InputError */.dz(`version ${version.version} of "${version.name}" disappeared while it was being registered`);
         current = next;
     }
     return current;
@@ -33359,11 +33319,11 @@ async function recheck(registry, model, candidate, targetModel, policy, before) 
         policy.target.alias ? registry.getRegisteredModel(targetModel) : Promise.resolve(null),
     ]);
     if (!now)
-        throw new GateError('conflict', `version ${candidate.version} of "${model}" disappeared before the gate could write; nothing was written`);
+        throw new core_errors/* GateError */.ue('conflict', `version ${candidate.version} of "${model}" disappeared before the gate could write; nothing was written`);
     const after = fingerprint(now, stageHolders(policy.target, targetVersions), policy.target.alias ? targetModelNow?.aliases[policy.target.alias] : undefined);
     const changed = stateChanges(before, after, policy.target);
     if (changed.length > 0)
-        throw new GateError('conflict', `the registry changed while the gate was deciding: ${changed.join('; ')}. Nothing was written; run the gate again.`);
+        throw new core_errors/* GateError */.ue('conflict', `the registry changed while the gate was deciding: ${changed.join('; ')}. Nothing was written; run the gate again.`);
 }
 /** `mode: history`: the model's history, newest first, rebuilt from its versions' records (one search). */
 async function readHistory(registry, model) {
@@ -36576,7 +36536,7 @@ async function gateModel(model, req, file, registry, log) {
         return last;
     }
     catch (err) {
-        const e = err instanceof GateError ? err : undefined;
+        const e = err instanceof core_errors/* GateError */.ue ? err : undefined;
         return {
             model,
             decision: 'error',
@@ -36608,471 +36568,8 @@ function auditModel(model, policy, versions, aliases, withRules) {
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/core/transport.ts
-/**
- * How the gate talks to a registry, as settings: the credentials and the timeouts and
- * retries of every request. Read from the inputs (src/github/inputs.ts), used by the REST
- * client (src/mlflow/rest-client.ts); plain data, so the inputs need not import the client.
- */
-const DEFAULT_TRANSPORT = {
-    connectTimeoutMs: 10_000,
-    requestTimeoutMs: 30_000,
-    maxRetries: 3,
-    minRetryDelayMs: 500,
-    maxRetryDelayMs: 10_000,
-    deadlineMs: 120_000,
-};
-/** How often a request still waiting for its answer says so (the REST client's `progressIntervalMs`). */
-const PROGRESS_INTERVAL_MS = 10_000;
-/**
- * A server URI as people paste it, made the server's base URI: the MLflow UI's page (`/#/models/…`)
- * and the REST API's path (`/api/2.0/mlflow`, or the UI's `/ajax-api/2.0/mlflow`, with or without an
- * endpoint after it) are cut off, since the client appends `/api/2.0/mlflow/<endpoint>` itself.
- * `label` names where the URI came from (`tracking-uri`, `MLFLOW_TRACKING_URI`, …) in the note,
- * which says what was cut and what is used; no note when nothing was. A fragment that is not the
- * UI's (`#top`) is left for the caller to refuse. Pure: no URL validation here.
- */
-function pastedServerUri(label, raw) {
-    let uri = raw.trim();
-    let ui = false;
-    const hash = uri.indexOf('#');
-    if (hash >= 0 && /^#(\/|$)/.test(uri.slice(hash))) {
-        uri = uri.slice(0, hash);
-        ui = true;
-    }
-    uri = uri.replace(/\/+$/, '');
-    const api = /\/(?:ajax-)?api\/2\.0\/mlflow(?:\/[^?#]*)?$/.exec(uri);
-    if (api)
-        uri = uri.slice(0, api.index).replace(/\/+$/, '');
-    if (!ui && !api)
-        return { uri: raw };
-    // A UI page's own query (its filters) is not repeated.
-    const shown = raw.trim().replace(/(#[^?]*)\?.*$/, '$1?…');
-    const what = [
-        ...(ui ? ["is the MLflow UI's address"] : []),
-        ...(api ? [`ends with ${api[0].replace(/\/+$/, '')}`] : []),
-    ].join(' and ');
-    return { uri, note: `${label}: ${shown} ${what}: using ${uri}` };
-}
-
-;// CONCATENATED MODULE: ./src/mlflow/rest-client.ts
-/**
- * MLflow's REST API over undici: timeouts on connect, headers and body;
- * retries of idempotent requests by undici's own retry interceptor; proxies from
- * HTTPS_PROXY/NO_PROXY by EnvHttpProxyAgent. Shapes follow mlflow/protos.
- * The token never appears in an error: messages name the method, URL and status.
- * Signs of life go to the log it is given: one line a retry (what failed, attempt n of m, the
- * wait), and a line every progressIntervalMs while a request still waits. Redirects are never
- * followed (a POST would become a GET, and credentials must not travel): they are named.
- */
-
-
-
-/** Defined in ../core/transport.ts; re-exported for the client's callers. */
-
-/** What undici's retry interceptor retries: these statuses, and these failures (undici's defaults plus timeouts). */
-const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
-const RETRY_ERRORS = [
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'ENETDOWN',
-    'ENETUNREACH',
-    'EHOSTDOWN',
-    'EHOSTUNREACH',
-    'EPIPE',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-];
-const READS = ['GET', 'HEAD', 'OPTIONS'];
-/** A write that lands the same however often it is sent (a tag, an alias, a stage) may be retried too. */
-const REPEATABLE = [...READS, 'POST', 'PATCH', 'DELETE'];
-/** A failure talking to the registry: names the URL (never the credentials) and the status. */
-class RegistryError extends GateError {
-    status;
-    errorCode;
-    constructor(message, status, errorCode) {
-        super('registry', message);
-        this.name = 'RegistryError';
-        this.status = status;
-        this.errorCode = errorCode;
-    }
-}
-/**
- * undici's own retry decision (which failures, which methods, how many times, how long to wait),
- * RetryHandler[kRetryHandlerDefaultRetry] in lib/handler/retry-handler.js: the symbol is not
- * exported, so it is found by its description. The client only wraps it to log (loggedRetry).
- */
-const defaultRetry = (() => {
-    const key = Object.getOwnPropertySymbols(undici.RetryHandler).find((s) => s.description === 'retry agent default retry');
-    const fn = key === undefined ? undefined : undici.RetryHandler[key];
-    if (typeof fn !== 'function')
-        throw new Error("undici's RetryHandler has no default retry decision (kRetryHandlerDefaultRetry): undici 6 is needed");
-    return fn;
-})();
-class MlflowRestClient {
-    baseUrl;
-    dispatcher;
-    headers;
-    deadlineMs;
-    minRetryDelayMs;
-    requestTimeoutMs;
-    log;
-    progressIntervalMs;
-    uriName;
-    /** The workspace id to send as x-databricks-org-id: given, or discovered once (see orgIdHeader). */
-    orgId;
-    databricksHost;
-    constructor(trackingUri, auth, opts = {}) {
-        this.baseUrl = trackingUri.replace(/\/+$/, '');
-        const t = { ...DEFAULT_TRANSPORT, ...opts.transport };
-        this.dispatcher =
-            opts.dispatcher ??
-                connection(t, opts.tls).compose(undici.interceptors.retry({
-                    maxRetries: t.maxRetries,
-                    minTimeout: t.minRetryDelayMs,
-                    maxTimeout: t.maxRetryDelayMs,
-                    timeoutFactor: 2,
-                    retryAfter: true,
-                    statusCodes: RETRY_STATUSES,
-                    errorCodes: RETRY_ERRORS,
-                    // Writes only where the caller says a repeat is safe; after an ambiguous failure it reads back.
-                    methods: READS,
-                }));
-        this.deadlineMs = t.deadlineMs;
-        this.minRetryDelayMs = t.minRetryDelayMs;
-        this.requestTimeoutMs = t.requestTimeoutMs;
-        this.log = opts.log;
-        this.progressIntervalMs = opts.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
-        this.uriName = opts.uriName ?? 'tracking-uri';
-        this.databricksHost = opts.databricksHost?.replace(/\/+$/, '');
-        if (opts.orgId)
-            this.orgId = Promise.resolve(opts.orgId);
-        this.headers = { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate', ...(opts.extraHeaders ?? {}) };
-        if (auth.kind === 'bearer')
-            this.headers['authorization'] = `Bearer ${auth.token}`;
-        if (auth.kind === 'basic')
-            this.headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
-    }
-    get(endpoint, query) {
-        const qs = new URLSearchParams();
-        for (const [k, v] of Object.entries(query))
-            if (v !== undefined)
-                qs.append(k, String(v));
-        const q = qs.toString();
-        return this.call('GET', `${endpoint}${q ? `?${q}` : ''}`);
-    }
-    /** `repeatable`: the write lands the same however often it is sent, so it may be retried. */
-    post(endpoint, body, opts = {}) {
-        return this.call('POST', endpoint, body, opts.repeatable);
-    }
-    delete(endpoint, body, opts = {}) {
-        return this.call('DELETE', endpoint, body, opts.repeatable);
-    }
-    /** The x-databricks-org-id to send: given, discovered once for a Databricks host (shared by concurrent calls), or none. */
-    workspaceId() {
-        if (!this.orgId && this.databricksHost)
-            this.orgId = discoverWorkspaceId(this.databricksHost, this.dispatcher, this.deadlineMs, this.log);
-        return this.orgId ?? Promise.resolve(undefined);
-    }
-    /** One request to `/api/2.0/mlflow/<endpoint>`; the parsed JSON answer, or a RegistryError. */
-    async call(method, endpoint, body, repeatable = false) {
-        const url = `${this.baseUrl}/api/2.0/mlflow/${endpoint}`;
-        const where = `${method} ${withoutCredentials(url)}`;
-        const log = this.log;
-        // A request still waiting says so at a steady interval; cleared when it ends, however it ends.
-        let waited = 0;
-        const progress = log && this.progressIntervalMs > 0
-            ? setInterval(() => {
-                waited += this.progressIntervalMs;
-                log(`still waiting for ${where} (${seconds(waited)} so far)`);
-            }, this.progressIntervalMs)
-            : undefined;
-        progress?.unref();
-        try {
-            const orgId = await this.workspaceId();
-            return await this.exchange(method, url, where, body, repeatable, orgId);
-        }
-        finally {
-            clearInterval(progress);
-        }
-    }
-    async exchange(method, url, where, body, repeatable, orgId) {
-        let res;
-        try {
-            res = await (0,undici.request)(url, {
-                method,
-                dispatcher: this.dispatcher,
-                headers: {
-                    ...this.headers,
-                    ...(orgId ? { 'x-databricks-org-id': orgId } : {}),
-                    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-                },
-                ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-                // Bounds the request with all its retries and waits.
-                signal: AbortSignal.timeout(this.deadlineMs),
-                // Jitter: each request's backoff is scaled by a random factor in [0.5, 1.5), so runs that
-                // failed together do not retry together.
-                retryOptions: {
-                    minTimeout: Math.round(this.minRetryDelayMs * (0.5 + Math.random())),
-                    ...(repeatable ? { methods: REPEATABLE } : {}),
-                    ...(this.log ? { retry: loggedRetry(where, this.requestTimeoutMs, this.log) } : {}),
-                },
-            });
-        }
-        catch (err) {
-            throw transportError(where, err, this.deadlineMs);
-        }
-        let text;
-        try {
-            text = await res.body.text();
-        }
-        catch (err) {
-            throw transportError(where, err, this.deadlineMs);
-        }
-        if (res.statusCode >= 300 && res.statusCode < 400) {
-            throw new RegistryError(redirectMessage(where, url, res.statusCode, res.headers['location'], this.uriName), res.statusCode);
-        }
-        const type = String(res.headers['content-type'] ?? '');
-        const json = parseJson(text, type);
-        if (res.statusCode >= 200 && res.statusCode < 300) {
-            if (json === undefined) {
-                throw new RegistryError(`${where} answered ${res.statusCode} but not with JSON (${describeBody(text, type)}); is the tracking URI an MLflow server, and not a login page or proxy?`, res.statusCode);
-            }
-            return json;
-        }
-        const mlflowError = json && typeof json === 'object' ? json : undefined;
-        const code = typeof mlflowError?.error_code === 'string' ? mlflowError.error_code : undefined;
-        const detail = code ? `${code}: ${String(mlflowError?.message ?? '')}` : describeBody(text, type);
-        throw new RegistryError(`${where} answered ${res.statusCode}${statusHint(res.statusCode)}: ${detail}`, res.statusCode, code);
-    }
-}
-/**
- * What `GET <host>/.well-known/databricks-config` names as workspace_id (databricks-sdk's
- * HostMetadata, oauth.py get_host_metadata): asked without credentials, answered once per client.
- * Best effort, as in the SDK (config.py _resolve_host_metadata): a 404, an answer without a
- * workspace_id, or any failure means no header; a failure other than a 404 says so in the log.
- */
-async function discoverWorkspaceId(host, dispatcher, deadlineMs, log) {
-    const url = `${host}/.well-known/databricks-config`;
-    const skip = (why) => {
-        log?.(`GET ${withoutCredentials(url)} ${why}: requests go without x-databricks-org-id`);
-        return undefined;
-    };
-    try {
-        const res = await (0,undici.request)(url, {
-            method: 'GET',
-            dispatcher,
-            headers: { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate' },
-            signal: AbortSignal.timeout(deadlineMs),
-            // One try: the header is a routing hint, and the calls after it retry on their own.
-            retryOptions: { maxRetries: 0 },
-        });
-        const text = await res.body.text();
-        if (res.statusCode === 404)
-            return undefined;
-        if (res.statusCode !== 200)
-            return skip(`answered ${res.statusCode}`);
-        const meta = parseJson(text, String(res.headers['content-type'] ?? ''));
-        const id = meta && typeof meta === 'object' ? meta.workspace_id : undefined;
-        return typeof id === 'string' || typeof id === 'number' ? String(id) || undefined : undefined;
-    }
-    catch (err) {
-        const e = err;
-        return skip(`failed (${e.code ?? e.cause?.code ?? e.name ?? 'error'})`);
-    }
-}
-/**
- * undici's default retry decision, with one log line for each retry it makes: what failed, attempt
- * n of m, and the wait before the next. The default answers at once when it gives up (then the
- * error says it all) and only after the wait when it retries, so a callback not yet called means a
- * retry; the wait is worked out as the default does (Retry-After, else the doubling backoff).
- */
-function loggedRetry(where, requestTimeoutMs, log) {
-    return (err, context, cb) => {
-        let decided = false;
-        defaultRetry(err, context, (result) => {
-            decided = true;
-            cb(result);
-        });
-        if (decided)
-            return;
-        const o = context.opts.retryOptions ?? {};
-        const attempt = context.state.counter;
-        log(`${where}: attempt ${attempt} of ${(o.maxRetries ?? 5) + 1} ${attemptFailure(err, requestTimeoutMs)}; trying again in ${seconds(retryWait(err, attempt, o))}`);
-    };
-}
-/** The wait undici's default retry takes before attempt `counter` + 1 (lib/handler/retry-handler.js). */
-function retryWait(err, counter, o) {
-    const max = o.maxTimeout ?? 30_000;
-    const header = err.headers?.['retry-after'];
-    const raw = Array.isArray(header) ? header[0] : header;
-    const after = raw ? (Number.isNaN(Number(raw)) ? new Date(raw).getTime() - Date.now() : Number(raw) * 1000) : 0;
-    return after > 0
-        ? Math.min(after, max)
-        : Math.min((o.minTimeout ?? 500) * (o.timeoutFactor ?? 2) ** (counter - 1), max);
-}
-/** What one attempt ended with, in a few words (the final error, if any, says more). */
-function attemptFailure(err, requestTimeoutMs) {
-    if (err instanceof undici.errors.RequestRetryError)
-        return `answered ${err.statusCode}`;
-    const e = err;
-    const code = e.code ?? e.cause?.code;
-    const words = {
-        ECONNREFUSED: 'connection refused',
-        ECONNRESET: 'connection reset',
-        UND_ERR_SOCKET: 'connection closed before the answer',
-        ENOTFOUND: 'host not found',
-        UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
-        UND_ERR_HEADERS_TIMEOUT: `no answer within ${seconds(requestTimeoutMs)}`,
-        UND_ERR_BODY_TIMEOUT: `the answer stalled for ${seconds(requestTimeoutMs)}`,
-    };
-    const word = code ? words[code] : undefined;
-    return `failed: ${word ? `${word} (${code})` : (code ?? err.message)}`;
-}
-/** `0.25 s`, `1.5 s`, `20 s`. */
-function seconds(ms) {
-    const s = ms / 1000;
-    return `${s >= 10 ? Math.round(s) : Number(s.toFixed(2))} s`;
-}
-/** A URL as messages show it: no user or password in it. */
-function withoutCredentials(url) {
-    try {
-        const u = new URL(url);
-        if (!u.username && !u.password)
-            return url;
-        u.username = '';
-        u.password = '';
-        return u.href;
-    }
-    catch {
-        return url;
-    }
-}
-/**
- * A redirect is never followed (undici does not by default): a POST would become a GET, and the
- * credentials must not travel to another address. The message names where it points (without
- * credentials or query) and what to set: the server's new base URI when the Location is MLflow's
- * API elsewhere (http to https, another host or path), else it is a sign-in page or proxy. Also
- * for Databricks' OAuth token endpoint (databricks.ts), with its own path.
- */
-function redirectMessage(where, url, status, location, uriName, 
-/** The path that marks the same API elsewhere: what precedes it is the base URI to set. */
-api = { path: '/api/2.0/mlflow/', what: "MLflow's REST API" }) {
-    const notFollowed = 'redirects are not followed: a POST would become a GET, and credentials must not travel';
-    const raw = Array.isArray(location) ? location[0] : location;
-    let target;
-    try {
-        target = raw ? new URL(raw, url) : undefined;
-    }
-    catch {
-        target = undefined;
-    }
-    if (!target)
-        return `${where} answered ${status}, a redirect without a ${raw ? 'readable ' : ''}Location (${notFollowed})`;
-    const query = target.search ? '?…' : '';
-    target.username = '';
-    target.password = '';
-    target.search = '';
-    target.hash = '';
-    const shown = `${target.href}${query}`;
-    const at = target.pathname.indexOf(api.path);
-    if (at >= 0 && /^https?:$/.test(target.protocol)) {
-        const base = `${target.origin}${target.pathname.slice(0, at)}`;
-        return `${where} answered ${status}: the server redirects to ${shown}: set ${uriName} to ${base} (${notFollowed})`;
-    }
-    return `${where} answered ${status}: the server redirects to ${shown}, which is not ${api.what}: a sign-in page or a proxy in front of it? Set ${uriName} to the server's own address, or give the credentials that proxy accepts (tracking-token, extra-headers) (${notFollowed})`;
-}
-/**
- * The connection to a server as the settings make it: TLS (a CA bundle, a client certificate, or
- * no verification), time-outs, and the proxy of HTTPS_PROXY/NO_PROXY where one is set. The REST
- * client adds undici's retry interceptor on top; the Databricks sign-in uses it as it is, so its
- * requests go the same way as the calls it signs in for.
- */
-function connection(t, given = {}) {
-    const tls = {
-        ...(given.ca ? { ca: given.ca } : {}),
-        ...(given.clientPem ? { cert: given.clientPem, key: given.clientPem } : {}),
-        ...(given.insecure ? { rejectUnauthorized: false } : {}),
-    };
-    const connect = { timeout: t.connectTimeoutMs, ...tls };
-    // `connect` serves direct connections; through a proxy, `requestTls` serves the tunnelled one.
-    // (EnvHttpProxyAgent hands requestTls to its ProxyAgent; its own options type does not name it.)
-    const proxied = { connect, requestTls: tls, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs };
-    return usesProxy(process.env)
-        ? new undici.EnvHttpProxyAgent(proxied)
-        : new undici.Agent({ connect, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs });
-}
-/** EnvHttpProxyAgent (still marked experimental, with a warning) only where a proxy is configured. */
-function usesProxy(env) {
-    return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => Boolean(env[k]));
-}
-function parseJson(text, type) {
-    if (!type.includes('json') && !/^\s*[{[]/.test(text))
-        return undefined;
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-function describeBody(text, type) {
-    // MLflow's basic-auth app sends plain sentences as text/html: only markup is described as a page.
-    if (/^\s*</.test(text) && (type.includes('html') || /^\s*<(!doctype|html)/i.test(text))) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-        return `an HTML page${title ? ` titled "${title.slice(0, 100)}"` : ''}`;
-    }
-    const flat = text.replace(/\s+/g, ' ').trim();
-    if (!flat)
-        return 'an empty body';
-    return flat.length > 300 ? `${flat.slice(0, 300)}...` : flat;
-}
-function statusHint(status) {
-    if (status === 401)
-        return ' (unauthenticated: check tracking-token or tracking-username/password)';
-    if (status === 403)
-        return ' (permission denied: the credentials lack the permission)';
-    return '';
-}
-const TLS_CODES = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'CERT_HAS_EXPIRED',
-    'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-function transportError(where, err, deadlineMs) {
-    if (err instanceof undici.errors.RequestRetryError) {
-        // Statuses worth a retry end here, retried (reads, repeatable writes) or not (a create).
-        const tries = err.data?.count ?? 1;
-        return new RegistryError(`${where} answered ${err.statusCode}${tries > 1 ? `, ${tries} times (out of retries)` : ''}`, err.statusCode);
-    }
-    const e = err;
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') {
-        return new RegistryError(`${where} failed: no answer within ${deadlineMs / 1000} s, retries included (input retry-deadline)`);
-    }
-    const code = e.code ?? e.cause?.code;
-    const why = code === 'ECONNREFUSED'
-        ? 'connection refused (is the server running, and is the port right?)'
-        : code === 'ENOTFOUND'
-            ? 'host not found'
-            : code === 'UND_ERR_CONNECT_TIMEOUT'
-                ? 'timed out connecting'
-                : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
-                    ? 'timed out waiting for the answer (input request-timeout)'
-                    : code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG'
-                        ? 'the server does not speak TLS here: is the URL http://, not https://?'
-                        : code && TLS_CODES.has(code)
-                            ? `the server's TLS certificate was not trusted (${code}); give its CA bundle as tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)`
-                            : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;
-    return new RegistryError(`${where} failed: ${why}`);
-}
-
+// EXTERNAL MODULE: ./src/mlflow/rest-client.ts
+var rest_client = __nccwpck_require__(4251);
 ;// CONCATENATED MODULE: ./src/mlflow/databricks.ts
 /**
  * Databricks sign-in, as databricks-sdk 0.162.0 does it (config.py, credentials_provider.py,
@@ -37105,16 +36602,16 @@ async function databricksToken(creds, options = {}) {
     const authType = creds.authType ?? (creds.token ? 'pat' : 'oauth-m2m');
     if (authType === 'pat') {
         if (!creds.token)
-            throw new RegistryError(`no Databricks token for ${creds.host}: set databricks-token`);
+            throw new rest_client/* RegistryError */.gl(`no Databricks token for ${creds.host}: set databricks-token`);
         return creds.token;
     }
     if (!creds.clientId || (authType === 'oauth-m2m' && !creds.clientSecret)) {
-        throw new RegistryError(authType === 'github-oidc'
+        throw new rest_client/* RegistryError */.gl(authType === 'github-oidc'
             ? `no Databricks client id for ${creds.host}: github-oidc needs the service principal's databricks-client-id (DATABRICKS_CLIENT_ID)`
             : `no Databricks credentials for ${creds.host}: set databricks-token, or databricks-client-id and databricks-client-secret`);
     }
     if (authType === 'github-oidc' && !opts.idToken)
-        throw new RegistryError('databricks-auth-type github-oidc needs the runner\'s OIDC token, which this front door cannot get (no ACTIONS_ID_TOKEN_REQUEST_URL); give the job "permissions: id-token: write"');
+        throw new rest_client/* RegistryError */.gl('databricks-auth-type github-oidc needs the runner\'s OIDC token, which this front door cannot get (no ACTIONS_ID_TOKEN_REQUEST_URL); give the job "permissions: id-token: write"');
     const host = creds.host.replace(/\/+$/, '');
     const meta = await hostMetadata(host, opts);
     const tokenEndpoint = await discoverTokenEndpoint(host, meta, opts);
@@ -37133,10 +36630,10 @@ async function databricksToken(creds, options = {}) {
             idToken = await opts.idToken(audience);
         }
         catch (err) {
-            throw new RegistryError(`the runner's OIDC token (audience ${audience}) could not be obtained: ${err.message}; the job needs "permissions: id-token: write"`);
+            throw new rest_client/* RegistryError */.gl(`the runner's OIDC token (audience ${audience}) could not be obtained: ${err.message}; the job needs "permissions: id-token: write"`);
         }
         if (!idToken)
-            throw new RegistryError(`the runner's OIDC token (audience ${audience}) came back empty`);
+            throw new rest_client/* RegistryError */.gl(`the runner's OIDC token (audience ${audience}) came back empty`);
         opts.secrets?.add(idToken);
         // The SDK's order: ClientCredentials' grant_type and scope, its endpoint_params, then client_id (use_params).
         form = new URLSearchParams({
@@ -37153,14 +36650,14 @@ async function databricksToken(creds, options = {}) {
         accept: 'application/json',
         ...(authorization ? { authorization } : {}),
     }, form.toString());
-    const body = databricks_parseJson(res.text);
+    const body = parseJson(res.text);
     if (res.status !== 200 || typeof body?.access_token !== 'string' || !body.access_token) {
         const why = typeof body?.error === 'string'
             ? `${body.error}${typeof body.error_description === 'string' ? `: ${body.error_description}` : ''}`
             : res.status === 200
                 ? 'no access token in the answer'
                 : res.text.slice(0, 200) || 'no access token';
-        throw new RegistryError(`POST ${tokenEndpoint} (${what}) answered ${res.status}: ${why}`, res.status);
+        throw new rest_client/* RegistryError */.gl(`POST ${tokenEndpoint} (${what}) answered ${res.status}: ${why}`, res.status);
     }
     opts.secrets?.add(body.access_token);
     return body.access_token;
@@ -37171,7 +36668,7 @@ async function hostMetadata(host, opts = {}) {
         const res = await send('GET', `${host}/.well-known/databricks-config`, 'host metadata', opts, {
             accept: 'application/json',
         });
-        const body = res.status === 200 ? databricks_parseJson(res.text) : undefined;
+        const body = res.status === 200 ? parseJson(res.text) : undefined;
         return body && typeof body === 'object' && !Array.isArray(body) ? body : undefined;
     }
     catch {
@@ -37187,24 +36684,24 @@ async function discoverTokenEndpoint(host, meta, opts) {
         if (sameOrigin(named, origin))
             base = named;
         else
-            throw new RegistryError(`${host}/.well-known/databricks-config names the OIDC endpoint ${safeUrl(named)}, not on databricks-host ${origin}: credentials are sent only to the workspace itself (set databricks-host to the workspace URL)`);
+            throw new rest_client/* RegistryError */.gl(`${host}/.well-known/databricks-config names the OIDC endpoint ${safeUrl(named)}, not on databricks-host ${origin}: credentials are sent only to the workspace itself (set databricks-host to the workspace URL)`);
     }
     const url = `${base}/.well-known/oauth-authorization-server`;
     const res = await send('GET', url, 'OAuth discovery', opts, { accept: 'application/json' });
     if (res.status !== 200)
-        throw new RegistryError(`GET ${url} (OAuth discovery) answered ${res.status}${res.text ? `: ${res.text.slice(0, 200)}` : ''}; is databricks-host a Databricks workspace with OAuth?`, res.status);
-    const doc = databricks_parseJson(res.text);
+        throw new rest_client/* RegistryError */.gl(`GET ${url} (OAuth discovery) answered ${res.status}${res.text ? `: ${res.text.slice(0, 200)}` : ''}; is databricks-host a Databricks workspace with OAuth?`, res.status);
+    const doc = parseJson(res.text);
     if (typeof doc?.token_endpoint !== 'string' || !doc.token_endpoint)
-        throw new RegistryError(`GET ${url} (OAuth discovery) answered 200 without a token_endpoint`, 200);
+        throw new rest_client/* RegistryError */.gl(`GET ${url} (OAuth discovery) answered 200 without a token_endpoint`, 200);
     let endpoint;
     try {
         endpoint = new URL(doc.token_endpoint, url);
     }
     catch {
-        throw new RegistryError(`GET ${url} (OAuth discovery) names a token_endpoint that is not a URL`, 200);
+        throw new rest_client/* RegistryError */.gl(`GET ${url} (OAuth discovery) names a token_endpoint that is not a URL`, 200);
     }
     if (endpoint.origin !== origin)
-        throw new RegistryError(`GET ${url} (OAuth discovery) names the token endpoint ${safeUrl(endpoint.href)}, on another origin than databricks-host ${origin}: credentials are sent only to the workspace itself, so the sign-in stops here`);
+        throw new rest_client/* RegistryError */.gl(`GET ${url} (OAuth discovery) names the token endpoint ${safeUrl(endpoint.href)}, on another origin than databricks-host ${origin}: credentials are sent only to the workspace itself, so the sign-in stops here`);
     return endpoint.href;
 }
 /** The SDK's audience: token_audience, else the metadata's default federation audience, else (account hosts) the account id, else the token endpoint. */
@@ -37235,7 +36732,7 @@ function runnerIdToken(env, opts = {}) {
             authorization: `Bearer ${requestToken}`,
             accept: 'application/json',
         }, undefined, shown);
-        const body = databricks_parseJson(res.text);
+        const body = parseJson(res.text);
         if (res.status !== 200 || typeof body?.value !== 'string' || !body.value)
             throw new Error(`GET ${shown} (ACTIONS_ID_TOKEN_REQUEST_URL) answered ${res.status} without a token`);
         return body.value;
@@ -37254,12 +36751,12 @@ async function send(method, url, what, opts, headers, body, shown = url) {
         });
     }
     catch (err) {
-        throw new RegistryError(`${method} ${shown} (${what}) failed: ${err.message}`);
+        throw new rest_client/* RegistryError */.gl(`${method} ${shown} (${what}) failed: ${err.message}`);
     }
     const text = await res.body.text();
     // Never followed: the credentials must not travel to another address.
     if (res.statusCode >= 300 && res.statusCode < 400) {
-        throw new RegistryError(redirectMessage(`${method} ${shown} (${what})`, url, res.statusCode, res.headers['location'], 'databricks-host', {
+        throw new rest_client/* RegistryError */.gl((0,rest_client/* redirectMessage */.Oq)(`${method} ${shown} (${what})`, url, res.statusCode, res.headers['location'], 'databricks-host', {
             path: new URL(url).pathname,
             what: 'the same endpoint on a workspace',
         }), res.statusCode);
@@ -37267,7 +36764,7 @@ async function send(method, url, what, opts, headers, body, shown = url) {
     return { status: res.statusCode, text };
 }
 const isDispatcher = (o) => typeof o?.dispatch === 'function';
-function databricks_parseJson(text) {
+function parseJson(text) {
     try {
         return JSON.parse(text);
     }
@@ -37479,7 +36976,7 @@ class MlflowRegistry {
         }
         catch (err) {
             // A server without logged models (MLflow 2, some hosted registries): the run's metrics serve.
-            if (err instanceof RegistryError && err.errorCode === 'ENDPOINT_NOT_FOUND')
+            if (err instanceof rest_client/* RegistryError */.gl && err.errorCode === 'ENDPOINT_NOT_FOUND')
                 return null;
             throw err;
         }
@@ -37492,12 +36989,12 @@ class MlflowRegistry {
         switch (op.kind) {
             case 'create-model':
                 if (!this.supportsStages)
-                    throw new RegistryError('promotion by copy into a Unity Catalog model is not supported');
+                    throw new rest_client/* RegistryError */.gl('promotion by copy into a Unity Catalog model is not supported');
                 await this.rest.post('registered-models/create', { name: op.model });
                 return {};
             case 'copy-version': {
                 if (!this.supportsStages)
-                    throw new RegistryError('promotion by copy into a Unity Catalog model is not supported');
+                    throw new rest_client/* RegistryError */.gl('promotion by copy into a Unity Catalog model is not supported');
                 const res = await this.rest.post('model-versions/create', {
                     name: op.model,
                     source: op.source,
@@ -37507,49 +37004,49 @@ class MlflowRegistry {
                 return { version: String(res.model_version.version) };
             }
             case 'set-tag':
-                await this.rest.post(`${this.prefix}model-versions/set-tag`, { name: op.model, version: op.version, key: op.key, value: op.value }, registry_REPEATABLE);
+                await this.rest.post(`${this.prefix}model-versions/set-tag`, { name: op.model, version: op.version, key: op.key, value: op.value }, REPEATABLE);
                 return {};
             case 'set-model-tag':
-                await this.rest.post(`${this.prefix}registered-models/set-tag`, { name: op.model, key: op.key, value: op.value }, registry_REPEATABLE);
+                await this.rest.post(`${this.prefix}registered-models/set-tag`, { name: op.model, key: op.key, value: op.value }, REPEATABLE);
                 return {};
             case 'delete-tag':
-                await this.rest.delete(`${this.prefix}model-versions/delete-tag`, { name: op.model, version: op.version, key: op.key }, registry_REPEATABLE);
+                await this.rest.delete(`${this.prefix}model-versions/delete-tag`, { name: op.model, version: op.version, key: op.key }, REPEATABLE);
                 return {};
             case 'transition-stage':
                 if (!this.supportsStages)
-                    throw new RegistryError(`${this.rest.baseUrl} is a Unity Catalog registry, which has no stages`);
+                    throw new rest_client/* RegistryError */.gl(`${this.rest.baseUrl} is a Unity Catalog registry, which has no stages`);
                 await this.rest.post('model-versions/transition-stage', {
                     name: op.model,
                     version: op.version,
                     stage: op.stage,
                     archive_existing_versions: op.archiveExisting,
-                }, registry_REPEATABLE);
+                }, REPEATABLE);
                 return {};
             case 'set-alias':
                 // An upsert: moving an alias is one atomic write.
-                await this.rest.post(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias, version: op.version }, registry_REPEATABLE);
+                await this.rest.post(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias, version: op.version }, REPEATABLE);
                 return {};
             case 'delete-alias':
                 // Idempotent in effect: a repeat finds the alias gone (404), which is what was asked.
                 try {
-                    await this.rest.delete(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias }, registry_REPEATABLE);
+                    await this.rest.delete(`${this.prefix}registered-models/alias`, { name: op.model, alias: op.alias }, REPEATABLE);
                 }
                 catch (err) {
-                    if (!(err instanceof RegistryError && err.status === 404))
+                    if (!(err instanceof rest_client/* RegistryError */.gl && err.status === 404))
                         throw err;
                 }
                 return {};
         }
     }
 }
-const registry_REPEATABLE = { repeatable: true };
+const REPEATABLE = { repeatable: true };
 /** A 404 RESOURCE_DOES_NOT_EXIST means "not there", which callers handle; anything else is an error. */
 async function orNull(p) {
     try {
         return await p;
     }
     catch (err) {
-        if (err instanceof RegistryError && err.errorCode === 'RESOURCE_DOES_NOT_EXIST')
+        if (err instanceof rest_client/* RegistryError */.gl && err.errorCode === 'RESOURCE_DOES_NOT_EXIST')
             return null;
         throw err;
     }
@@ -37651,7 +37148,7 @@ async function connect(settings, trackingUri, secrets, log) {
             return await (0,promises_.readFile)(path, 'utf8');
         }
         catch (err) {
-            throw new InputError(`${what} ${path} cannot be read (${err.code ?? String(err)})`);
+            throw new core_errors/* InputError */.dz(`${what} ${path} cannot be read (${err.code ?? String(err)})`);
         }
     };
     const [ca, clientPem] = await Promise.all([
@@ -37675,13 +37172,13 @@ async function connect(settings, trackingUri, secrets, log) {
         const token = await databricksToken(d, {
             secrets,
             // TLS settings and the proxy apply to the sign-in as to the calls it signs in for.
-            dispatcher: connection({ ...DEFAULT_TRANSPORT, ...settings.transport }, options.tls),
+            dispatcher: (0,rest_client/* connection */.FI)({ ...rest_client/* DEFAULT_TRANSPORT */.We, ...settings.transport }, options.tls),
             timeoutMs: settings.transport.requestTimeoutMs,
             ...(d.idToken ? { idToken: d.idToken } : {}),
         });
         auth = { kind: 'bearer', token };
     }
-    const tracking = new MlflowRestClient(trackingUri, auth, {
+    const tracking = new rest_client/* MlflowRestClient */.J(trackingUri, auth, {
         ...options,
         uriName: settings.databricks ? 'databricks-host' : 'tracking-uri',
         // The workspace id, read once from /.well-known/databricks-config, goes on every call as
@@ -37689,7 +37186,7 @@ async function connect(settings, trackingUri, secrets, log) {
         ...(settings.databricks ? { databricksHost: settings.databricks.host } : {}),
     });
     return new MlflowRegistry(settings.registryUri
-        ? new MlflowRestClient(settings.registryUri, auth, { ...options, uriName: 'registry-uri' })
+        ? new rest_client/* MlflowRestClient */.J(settings.registryUri, auth, { ...options, uriName: 'registry-uri' })
         : tracking, tracking, settings.registryFlavor);
 }
 /** Who and where, from the runner's environment (github.context reads the same variables). */
@@ -37722,7 +37219,7 @@ async function readPolicy(policyPath) {
             : code === 'EISDIR'
                 ? 'is a folder'
                 : `cannot be read (${code ?? String(err)})`;
-        throw new GateError('policy', `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`);
+        throw new core_errors/* GateError */.ue('policy', `policy file ${policyPath} ${why} (looked at ${full}); set the input "policy" to its path in the repository, and check the repository out first`);
     }
 }
 /** The plan file mode "plan" wrote (mode "apply"), read and checked before any request. */
@@ -37733,13 +37230,13 @@ async function readPlanFile(planPath) {
         text = await (0,promises_.readFile)(full, 'utf8');
     }
     catch (err) {
-        throw new InputError(`input "plan": ${planPath} cannot be read (${err.code ?? String(err)})`);
+        throw new core_errors/* InputError */.dz(`input "plan": ${planPath} cannot be read (${err.code ?? String(err)})`);
     }
     try {
         return parsePlanFile(text, `input "plan" (${planPath})`);
     }
     catch (err) {
-        throw new InputError(err.message);
+        throw new core_errors/* InputError */.dz(err.message);
     }
 }
 
@@ -37774,14 +37271,14 @@ async function runMode(settings, door) {
     if (settings.mode === 'history') {
         const model = settings.model ?? policyModel();
         if (!model)
-            throw new InputError('mode "history" needs the input "model" (or a policy file that names one)');
+            throw new core_errors/* InputError */.dz('mode "history" needs the input "model" (or a policy file that names one)');
         if (!registry)
-            throw new InputError('mode "history" needs a tracking server: set the input "tracking-uri"');
+            throw new core_errors/* InputError */.dz('mode "history" needs a tracking server: set the input "tracking-uri"');
         return { kind: 'history', model, history: await readHistory(registry, model), exitCode: 0 };
     }
     if (many) {
         if (!registry)
-            throw new InputError(`mode "${settings.mode}" over many models needs a tracking server`);
+            throw new core_errors/* InputError */.dz(`mode "${settings.mode}" over many models needs a tracking server`);
         const mode = settings.mode; // readSettings allows no other with "models"
         const results = await runScheduled({
             patterns: many,
@@ -37839,13 +37336,15 @@ function manyModels(settings, policyModel) {
         return undefined;
     const model = settings.model ?? policyModel();
     if (!model) {
-        throw new InputError(settings.mode === 'audit'
+        throw new core_errors/* InputError */.dz(settings.mode === 'audit'
             ? 'mode "audit" needs the input "models" (or "model", or a policy file that names one)'
             : 'version "pending" needs the input "model" or "models" (or a policy file that names one)');
     }
     return [model];
 }
 
+// EXTERNAL MODULE: ./src/core/transport.ts
+var transport = __nccwpck_require__(3586);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
@@ -37861,7 +37360,7 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 
 const AUTH_TYPES = ['pat', 'oauth-m2m', 'github-oidc'];
 const SETTINGS = '__settings__';
-const reserved = () => new InputError(`${SETTINGS} is a reserved section name and cannot be used as a profile`);
+const reserved = () => new core_errors/* InputError */.dz(`${SETTINGS} is a reserved section name and cannot be used as a profile`);
 /**
  * The profile the SDK would load from the file's text: `requested` (DATABRICKS_CONFIG_PROFILE),
  * else `[__settings__] default_profile`, else `[DEFAULT]` when it has keys (a fallback: absent,
@@ -37890,7 +37389,7 @@ function chooseProfile(text, file, requested) {
     if (!values) {
         if (fallback)
             return undefined;
-        throw new InputError(`DATABRICKS_CONFIG_PROFILE: ${file} has no ${name} profile configured`);
+        throw new core_errors/* InputError */.dz(`DATABRICKS_CONFIG_PROFILE: ${file} has no ${name} profile configured`);
     }
     const pick = (k) => (values[k] ? { [k]: values[k] } : {});
     return {
@@ -37979,11 +37478,11 @@ function readSettings(getInput, env, event = {}) {
         .map((l) => l.trim())
         .filter((l) => l && !l.startsWith('#'));
     if (models.length > 0 && model)
-        throw new InputError('inputs "model" and "models" cannot both be set: "model" gates one version, "models" the pending versions of several');
+        throw new core_errors/* InputError */.dz('inputs "model" and "models" cannot both be set: "model" gates one version, "models" the pending versions of several');
     const versionInput = input('version');
     const version = models.length > 0 && !versionInput ? { kind: 'pending' } : parseSelector(versionInput);
     if (models.length > 0 && version.kind !== 'pending')
-        throw new InputError(`input "version" is "${versionInput}", but with "models" the gate takes every pending version: leave it unset or write "pending"`);
+        throw new core_errors/* InputError */.dz(`input "version" is "${versionInput}", but with "models" the gate takes every pending version: leave it unset or write "pending"`);
     const gate = input('gate');
     // On a pull request the default is to decide and report, writing nothing.
     const mode = parseMode(input('mode'), PULL_REQUEST_EVENTS.includes(event.name ?? '') ? 'evaluate' : 'promote');
@@ -38014,17 +37513,17 @@ function readSettings(getInput, env, event = {}) {
             : resolveAuth(getInput, env);
     const extraHeaders = parseHeaders(getInput('extra-headers'));
     if (auth.kind !== 'none' && Object.keys(extraHeaders).some((h) => h.toLowerCase() === 'authorization')) {
-        throw new InputError('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
+        throw new core_errors/* InputError */.dz('input "extra-headers" sets Authorization, and so do the tracking credentials; keep one of them');
     }
     // Inputs that make no sense together are errors naming both, before anything else happens.
     if (models.length > 0 && !SCHEDULED_MODES.includes(mode))
-        throw new InputError(`input "models" gates many models, which mode "${mode}" does not do (input "mode"): use mode ${SCHEDULED_MODES.join(', ')} with "models", or name one model with "model"`);
+        throw new core_errors/* InputError */.dz(`input "models" gates many models, which mode "${mode}" does not do (input "mode"): use mode ${SCHEDULED_MODES.join(', ')} with "models", or name one model with "model"`);
     if (version.kind === 'pending' && !SCHEDULED_MODES.includes(mode))
-        throw new InputError(`input "version" is "pending", which mode "${mode}" does not take (input "mode"): "pending" gates every undecided version, in mode ${SCHEDULED_MODES.filter((m) => m !== 'audit').join(' or ')}`);
+        throw new core_errors/* InputError */.dz(`input "version" is "pending", which mode "${mode}" does not take (input "mode"): "pending" gates every undecided version, in mode ${SCHEDULED_MODES.filter((m) => m !== 'audit').join(' or ')}`);
     if (mode === 'apply' && !input('plan'))
-        throw new InputError('mode "apply" needs the input "plan": the path of the file mode "plan" wrote (output plan-path)');
+        throw new core_errors/* InputError */.dz('mode "apply" needs the input "plan": the path of the file mode "plan" wrote (output plan-path)');
     if (gate && !/^[A-Za-z0-9_-]+$/.test(gate))
-        throw new InputError(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
+        throw new core_errors/* InputError */.dz(`input "gate" is "${gate}"; a gate name has only letters, digits, _ and -`);
     return {
         ...(uri ? { trackingUri: uri } : {}),
         ...(registryUri && registryUri !== uri ? { registryUri } : {}),
@@ -38073,30 +37572,30 @@ function transportSettings(input, env) {
             (check.integer && !Number.isInteger(value)) ||
             value < check.min ||
             value > check.max) {
-            throw new InputError(`${source} is "${raw}"; it must be ${check.integer ? 'a whole number' : 'a number of seconds'} from ${check.min} to ${check.max}`);
+            throw new core_errors/* InputError */.dz(`${source} is "${raw}"; it must be ${check.integer ? 'a whole number' : 'a number of seconds'} from ${check.min} to ${check.max}`);
         }
         return value;
     };
-    const requestTimeoutMs = number('request-timeout', 'MLFLOW_HTTP_REQUEST_TIMEOUT', DEFAULT_TRANSPORT.requestTimeoutMs / 1000, {
+    const requestTimeoutMs = number('request-timeout', 'MLFLOW_HTTP_REQUEST_TIMEOUT', transport/* DEFAULT_TRANSPORT */.We.requestTimeoutMs / 1000, {
         min: 0.1,
         max: 600,
     }) * 1000;
-    const maxRetries = number('retries', 'MLFLOW_HTTP_REQUEST_MAX_RETRIES', DEFAULT_TRANSPORT.maxRetries, {
+    const maxRetries = number('retries', 'MLFLOW_HTTP_REQUEST_MAX_RETRIES', transport/* DEFAULT_TRANSPORT */.We.maxRetries, {
         integer: true,
         min: 0,
         max: 20,
     });
-    const deadlineMs = number('retry-deadline', undefined, DEFAULT_TRANSPORT.deadlineMs / 1000, { min: 0.1, max: 3600 }) * 1000;
+    const deadlineMs = number('retry-deadline', undefined, transport/* DEFAULT_TRANSPORT */.We.deadlineMs / 1000, { min: 0.1, max: 3600 }) * 1000;
     if (deadlineMs < requestTimeoutMs) {
-        throw new InputError(`input "retry-deadline" (${deadlineMs / 1000} s) is shorter than request-timeout (${requestTimeoutMs / 1000} s): one attempt could never finish`);
+        throw new core_errors/* InputError */.dz(`input "retry-deadline" (${deadlineMs / 1000} s) is shorter than request-timeout (${requestTimeoutMs / 1000} s): one attempt could never finish`);
     }
     return {
-        ...DEFAULT_TRANSPORT,
-        connectTimeoutMs: Math.min(DEFAULT_TRANSPORT.connectTimeoutMs, requestTimeoutMs),
+        ...transport/* DEFAULT_TRANSPORT */.We,
+        connectTimeoutMs: Math.min(transport/* DEFAULT_TRANSPORT */.We.connectTimeoutMs, requestTimeoutMs),
         requestTimeoutMs,
         maxRetries,
         // Short timeouts (tests, a local server) get short waits between attempts too.
-        minRetryDelayMs: Math.min(DEFAULT_TRANSPORT.minRetryDelayMs, requestTimeoutMs / 4),
+        minRetryDelayMs: Math.min(transport/* DEFAULT_TRANSPORT */.We.minRetryDelayMs, requestTimeoutMs / 4),
         deadlineMs,
     };
 }
@@ -38104,13 +37603,13 @@ function trackingUri(fromInput, env, notes) {
     const source = fromInput ? 'input "tracking-uri"' : 'MLFLOW_TRACKING_URI';
     const raw = fromInput || (env['MLFLOW_TRACKING_URI'] ?? '').trim();
     if (!raw)
-        throw new InputError('input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI: give the URL of the MLflow tracking server, e.g. https://mlflow.example.com');
+        throw new core_errors/* InputError */.dz('input "tracking-uri" is not set and neither is MLFLOW_TRACKING_URI: give the URL of the MLflow tracking server, e.g. https://mlflow.example.com');
     return httpUrl(source, raw, notes);
 }
 /** An http(s) URL without credentials, query or fragment; `source` names the input or variable in errors. */
 function httpUrl(source, pasted, notes) {
     // An MLflow server's URI with the UI's page or the API's path pasted after it: cut off, and said so (notes).
-    const { uri: raw, note } = notes ? pastedServerUri(source.replace(/^input "(.*)"$/, '$1'), pasted) : { uri: pasted };
+    const { uri: raw, note } = notes ? (0,transport/* pastedServerUri */.rY)(source.replace(/^input "(.*)"$/, '$1'), pasted) : { uri: pasted };
     if (note)
         notes?.push(note);
     let url;
@@ -38118,19 +37617,19 @@ function httpUrl(source, pasted, notes) {
         url = new URL(raw);
     }
     catch {
-        throw new InputError(`${source} "${stripUserInfo(raw)}" is not a URL; write it with its scheme, e.g. https://${stripUserInfo(raw)}`);
+        throw new core_errors/* InputError */.dz(`${source} "${stripUserInfo(raw)}" is not a URL; write it with its scheme, e.g. https://${stripUserInfo(raw)}`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         const hint = url.protocol === 'databricks:' || url.protocol === 'databricks-uc:'
             ? ' (Databricks workspaces are configured with tracking-uri "databricks" and databricks-host, or with tracking-uri "databricks" and DATABRICKS_CONFIG_PROFILE naming a ~/.databrickscfg profile)'
             : '';
-        throw new InputError(`${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`);
+        throw new core_errors/* InputError */.dz(`${source} must be an http:// or https:// URL, not ${url.protocol.replace(/:$/, '')}:${hint}; write it with its scheme, e.g. https://${url.host || 'mlflow.example.com'}`);
     }
     if (url.username || url.password) {
-        throw new InputError(`${source} must not contain credentials; pass them as tracking-username and tracking-password (or tracking-token) from secrets`);
+        throw new core_errors/* InputError */.dz(`${source} must not contain credentials; pass them as tracking-username and tracking-password (or tracking-token) from secrets`);
     }
     if (url.search || url.hash)
-        throw new InputError(`${source} must not have a query string or fragment`);
+        throw new core_errors/* InputError */.dz(`${source} must not have a query string or fragment`);
     return url.toString().replace(/\/+$/, '');
 }
 /**
@@ -38144,7 +37643,7 @@ function httpUrl(source, pasted, notes) {
  */
 function databricksSettings(input, env, tracking) {
     if (tracking && tracking !== 'databricks') {
-        throw new InputError(`registry-uri "databricks-uc" needs tracking-uri "databricks" (Unity Catalog models are read with the workspace's tracking server), not "${stripUserInfo(tracking)}"`);
+        throw new core_errors/* InputError */.dz(`registry-uri "databricks-uc" needs tracking-uri "databricks" (Unity Catalog models are read with the workspace's tracking server), not "${stripUserInfo(tracking)}"`);
     }
     const value = (name, variable) => input(name) || (env[variable] ?? '').trim();
     const given = {
@@ -38165,7 +37664,7 @@ function databricksSettings(input, env, tracking) {
     const pick = (key) => given[key] || (profile?.[key] ?? '').trim();
     const hostRaw = pick('host');
     if (!hostRaw)
-        throw new InputError(`tracking-uri "databricks" needs the workspace URL: set databricks-host or DATABRICKS_HOST${profile ? ` (profile ${profile.name} in ${profile.file} has no host)` : ''}`);
+        throw new core_errors/* InputError */.dz(`tracking-uri "databricks" needs the workspace URL: set databricks-host or DATABRICKS_HOST${profile ? ` (profile ${profile.name} in ${profile.file} has no host)` : ''}`);
     const host = httpUrl(from('host', 'databricks-host', 'DATABRICKS_HOST'), /^https?:\/\//.test(hostRaw) ? hostRaw : `https://${hostRaw}`);
     const token = pick('token');
     const clientId = pick('client_id');
@@ -38178,7 +37677,7 @@ function databricksSettings(input, env, tracking) {
         ...(profile ? { profile: { name: profile.name, file: profile.file } } : {}),
     };
     if (authRaw && !AUTH_TYPES.includes(authRaw))
-        throw new InputError(`${from('auth_type', 'databricks-auth-type', 'DATABRICKS_AUTH_TYPE')} is "${authRaw}"; the gate signs in with ${AUTH_TYPES.join(', ')}`);
+        throw new core_errors/* InputError */.dz(`${from('auth_type', 'databricks-auth-type', 'DATABRICKS_AUTH_TYPE')} is "${authRaw}"; the gate signs in with ${AUTH_TYPES.join(', ')}`);
     const inJob = Boolean(env['ACTIONS_ID_TOKEN_REQUEST_URL'] && env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']);
     const authType = (authRaw ||
         (token
@@ -38190,22 +37689,22 @@ function databricksSettings(input, env, tracking) {
                     : ''));
     if (authType === 'pat') {
         if (!token)
-            throw new InputError('databricks-auth-type "pat" needs databricks-token (DATABRICKS_TOKEN)');
+            throw new core_errors/* InputError */.dz('databricks-auth-type "pat" needs databricks-token (DATABRICKS_TOKEN)');
         return { ...base, authType, token };
     }
     if (authType === 'oauth-m2m') {
         if (!clientId || !clientSecret)
-            throw new InputError('databricks-auth-type "oauth-m2m" needs databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET)');
+            throw new core_errors/* InputError */.dz('databricks-auth-type "oauth-m2m" needs databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET)');
         return { ...base, authType, clientId, clientSecret };
     }
     if (authType === 'github-oidc') {
         if (!clientId)
-            throw new InputError('databricks-auth-type "github-oidc" needs the service principal\'s client id: set databricks-client-id (DATABRICKS_CLIENT_ID)');
+            throw new core_errors/* InputError */.dz('databricks-auth-type "github-oidc" needs the service principal\'s client id: set databricks-client-id (DATABRICKS_CLIENT_ID)');
         return { ...base, authType, clientId };
     }
     if (clientId || clientSecret)
-        throw new InputError('databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) go together: set both or neither; with the client id alone, set databricks-auth-type github-oidc (GitHub OIDC workload identity federation)');
-    throw new InputError('tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine, or databricks-client-id with databricks-auth-type github-oidc, or name a ~/.databrickscfg profile with DATABRICKS_CONFIG_PROFILE');
+        throw new core_errors/* InputError */.dz('databricks-client-id and databricks-client-secret (DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET) go together: set both or neither; with the client id alone, set databricks-auth-type github-oidc (GitHub OIDC workload identity federation)');
+    throw new core_errors/* InputError */.dz('tracking-uri "databricks" needs credentials: set databricks-token (DATABRICKS_TOKEN), or databricks-client-id and databricks-client-secret for OAuth machine-to-machine, or databricks-client-id with databricks-auth-type github-oidc, or name a ~/.databrickscfg profile with DATABRICKS_CONFIG_PROFILE');
 }
 /**
  * The ~/.databrickscfg profile the SDK would load (core/databricks-auth.ts chooses it): the file is
@@ -38225,7 +37724,7 @@ function loadDatabricksProfile(env, read = (f) => (0,external_node_fs_namespaceO
         const code = err.code;
         if (code === 'ENOENT' && !requested)
             return undefined;
-        throw new InputError(`DATABRICKS_CONFIG_PROFILE "${requested ?? ''}": ${file}${configured ? ' (DATABRICKS_CONFIG_FILE)' : ''} cannot be read (${code ?? String(err)})`);
+        throw new core_errors/* InputError */.dz(`DATABRICKS_CONFIG_PROFILE "${requested ?? ''}": ${file}${configured ? ' (DATABRICKS_CONFIG_FILE)' : ''} cannot be read (${code ?? String(err)})`);
     }
     return chooseProfile(text, file, requested);
 }
@@ -38237,7 +37736,7 @@ function tlsSettings(input, env) {
     const insecure = parseBoolean(input('tracking-insecure-tls') ? 'tracking-insecure-tls' : 'MLFLOW_TRACKING_INSECURE_TLS', insecureRaw.toLowerCase() === 'true' ? 'true' : insecureRaw.toLowerCase() === 'false' ? 'false' : insecureRaw, false);
     if (insecure && caPath) {
         // As MLflow's own client: the two contradict each other.
-        throw new InputError('tracking-insecure-tls (MLFLOW_TRACKING_INSECURE_TLS) and tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH) cannot both be set');
+        throw new core_errors/* InputError */.dz('tracking-insecure-tls (MLFLOW_TRACKING_INSECURE_TLS) and tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH) cannot both be set');
     }
     return { ...(caPath ? { caPath } : {}), ...(clientCertPath ? { clientCertPath } : {}), insecure };
 }
@@ -38263,12 +37762,12 @@ function parseHeaders(raw) {
         const colon = text.indexOf(':');
         const name = colon > 0 ? text.slice(0, colon).trim() : '';
         if (!HEADER_NAME.test(name))
-            throw new InputError(`input "extra-headers" line ${i + 1} is not "Name: value"`);
+            throw new core_errors/* InputError */.dz(`input "extra-headers" line ${i + 1} is not "Name: value"`);
         if (FORBIDDEN_HEADERS.has(name.toLowerCase()))
-            throw new InputError(`input "extra-headers" line ${i + 1} sets ${name}, which the Action manages itself`);
+            throw new core_errors/* InputError */.dz(`input "extra-headers" line ${i + 1} sets ${name}, which the Action manages itself`);
         const value = text.slice(colon + 1).trim();
         if (/[\r\n\0]/.test(value))
-            throw new InputError(`input "extra-headers" line ${i + 1} has a control character in its value`);
+            throw new core_errors/* InputError */.dz(`input "extra-headers" line ${i + 1} has a control character in its value`);
         out[name] = value;
     });
     return out;
@@ -38290,12 +37789,12 @@ function authFrom(username, password, token, names, sources) {
     [username.trim(), password, token.trim()].forEach((value, i) => {
         // eslint-disable-next-line no-control-regex
         if (/[\u0000-\u001f\u007f]/.test(value))
-            throw new InputError(`${sources[i]} holds a line break or another control character; credentials go into a request header, so check how the secret was pasted (its value is not shown)`);
+            throw new core_errors/* InputError */.dz(`${sources[i]} holds a line break or another control character; credentials go into a request header, so check how the secret was pasted (its value is not shown)`);
     });
     const u = username.trim();
     if (u || password) {
         if (!u || !password)
-            throw new InputError(`${names} go together: set both or neither`);
+            throw new core_errors/* InputError */.dz(`${names} go together: set both or neither`);
         return { kind: 'basic', username: u, password };
     }
     if (token.trim())
@@ -38307,7 +37806,7 @@ function parseExpectedHolder(raw) {
         return raw;
     if (/^\d+$/.test(raw) && Number(raw) >= 1)
         return String(Number(raw));
-    throw new InputError(`input "expected-holder" is "${raw}"; it must be a version number or "none"`);
+    throw new core_errors/* InputError */.dz(`input "expected-holder" is "${raw}"; it must be a version number or "none"`);
 }
 function notifySettings(input) {
     const url = (name) => {
@@ -38319,10 +37818,10 @@ function notifySettings(input) {
             u = new URL(raw);
         }
         catch {
-            throw new InputError(`input "${name}" is not a URL`); // the value is a secret: not echoed
+            throw new core_errors/* InputError */.dz(`input "${name}" is not a URL`); // the value is a secret: not echoed
         }
         if (u.protocol !== 'https:' && u.protocol !== 'http:')
-            throw new InputError(`input "${name}" must be an http(s) URL`);
+            throw new core_errors/* InputError */.dz(`input "${name}" must be an http(s) URL`);
         return raw;
     };
     const slack = url('slack-webhook-url');
@@ -38334,7 +37833,7 @@ function notifySettings(input) {
         .filter(Boolean);
     const unknown = notifyOn.filter((d) => !DECISIONS.includes(d));
     if (unknown.length)
-        throw new InputError(`input "notify-on" names ${unknown.join(', ')}; the decisions are ${DECISIONS.join(', ')}`);
+        throw new core_errors/* InputError */.dz(`input "notify-on" names ${unknown.join(', ')}; the decisions are ${DECISIONS.join(', ')}`);
     return {
         ...(slack ? { slackWebhookUrl: slack } : {}),
         ...(hook ? { webhookUrl: hook } : {}),
@@ -38358,7 +37857,7 @@ function parseTarget(raw) {
         else if (kind === 'alias' && ALIAS_NAME.test(arg) && !out.alias)
             out.alias = arg;
         else
-            throw new InputError(`input "target" is "${raw}"; it must be stage:Production, stage:Staging, alias:<name>, or an alias and a stage joined by + (alias:champion+stage:Production)`);
+            throw new core_errors/* InputError */.dz(`input "target" is "${raw}"; it must be stage:Production, stage:Staging, alias:<name>, or an alias and a stage joined by + (alias:champion+stage:Production)`);
     }
     return out;
 }
@@ -38367,7 +37866,7 @@ function parseMode(raw, fallback) {
         return fallback;
     if (MODES.includes(raw))
         return raw;
-    throw new InputError(`input "mode" is "${raw}"; it must be one of ${MODES.join(', ')}`);
+    throw new core_errors/* InputError */.dz(`input "mode" is "${raw}"; it must be one of ${MODES.join(', ')}`);
 }
 /**
  * Every credential the inputs and the environment hold, in each form it may leak in (as is,
@@ -38442,7 +37941,7 @@ function parseBoolean(name, raw, fallback) {
         return true;
     if (['false', 'False', 'FALSE'].includes(raw))
         return false;
-    throw new InputError(`input "${name}" is "${raw}"; it must be true or false`);
+    throw new core_errors/* InputError */.dz(`input "${name}" is "${raw}"; it must be true or false`);
 }
 
 ;// CONCATENATED MODULE: ./src/cli.ts
@@ -38466,7 +37965,7 @@ function parseBoolean(name, raw, fallback) {
 
 
 
-const EXIT = EXIT_CODES;
+const EXIT = core_errors/* EXIT_CODES */.ai;
 /** Every input of action.yml but `mode` (the command), as a flag; test/unit/cli-flags.test.ts holds them equal. */
 const STRING_FLAGS = [
     'tracking-uri',
@@ -38607,11 +38106,11 @@ function jsonError(kind, message, extra = {}) {
     };
 }
 async function main(argv, out = (s) => process.stdout.write(s), err = (s) => process.stderr.write(s)) {
-    // Not a mode of the Action: its own flags (src/relay.ts), loaded only for these commands.
+    // Not a mode of the Action: its own flags (src/relay-commands.ts), loaded only for these commands.
     if (argv[0] === 'relay')
-        return (await Promise.all(/* import() */[__nccwpck_require__.e(561), __nccwpck_require__.e(479), __nccwpck_require__.e(597)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4597))).relayCommand(argv.slice(1), out, err);
+        return (await Promise.all(/* import() */[__nccwpck_require__.e(561), __nccwpck_require__.e(479), __nccwpck_require__.e(418)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7418))).relayCommand(argv.slice(1), out, err);
     if (argv[0] === 'webhook')
-        return (await Promise.all(/* import() */[__nccwpck_require__.e(561), __nccwpck_require__.e(479), __nccwpck_require__.e(597)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4597))).webhookCommand(argv.slice(1), out, err);
+        return (await Promise.all(/* import() */[__nccwpck_require__.e(561), __nccwpck_require__.e(479), __nccwpck_require__.e(418)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7418))).webhookCommand(argv.slice(1), out, err);
     let parsed;
     try {
         parsed = (0,external_node_util_.parseArgs)({
@@ -38690,15 +38189,15 @@ async function main(argv, out = (s) => process.stdout.write(s), err = (s) => pro
         return outcome.exitCode;
     }
     catch (e) {
-        const kind = e instanceof GateError ? e.kind : 'registry';
+        const kind = e instanceof core_errors/* GateError */.ue ? e.kind : 'registry';
         const message = redact(e.message);
         if (values.json) {
-            const problems = e instanceof PolicyError ? e.problems.map((p) => ({ ...p, message: redact(p.message) })) : undefined;
-            const wrote = e instanceof GateError && e.wrote;
+            const problems = e instanceof core_errors/* PolicyError */.pn ? e.problems.map((p) => ({ ...p, message: redact(p.message) })) : undefined;
+            const wrote = e instanceof core_errors/* GateError */.ue && e.wrote;
             out(`${redact(JSON.stringify(jsonError(kind, message, { wrote, ...(problems ? { problems } : {}) }), null, 2))}\n`);
         }
-        if (e instanceof PolicyError) {
-            err(`${e.problems.map((p) => redact(formatProblem(p))).join('\n')}\n`);
+        if (e instanceof core_errors/* PolicyError */.pn) {
+            err(`${e.problems.map((p) => redact((0,core_errors/* formatProblem */.Vw)(p))).join('\n')}\n`);
             return EXIT.policy;
         }
         err(`${kind} error: ${message}\n`);
@@ -38766,6 +38265,60 @@ function renderTerminal(report, shownLive = new Set()) {
 
 /***/ }),
 
+/***/ 4296:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Vw: () => (/* binding */ formatProblem),
+/* harmony export */   ai: () => (/* binding */ EXIT_CODES),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   pn: () => (/* binding */ PolicyError),
+/* harmony export */   ue: () => (/* binding */ GateError)
+/* harmony export */ });
+/**
+ * The exit codes of the Action's process and of the CLI: 0 done, 1 rejected by the policy
+ * (or not eligible), 2 bad input or policy, 3 registry unreachable or refusing, 4 the registry
+ * changed under the gate (a conflict, or a move another run overtook).
+ */
+const EXIT_CODES = { ok: 0, rejected: 1, input: 2, policy: 2, registry: 3, conflict: 4 };
+class GateError extends Error {
+    kind;
+    /** True when the registry was changed before the failure. */
+    wrote;
+    constructor(kind, message, opts = {}) {
+        super(message);
+        this.name = 'GateError';
+        this.kind = kind;
+        this.wrote = opts.wrote ?? false;
+    }
+}
+class InputError extends GateError {
+    constructor(message) {
+        super('input', message);
+        this.name = 'InputError';
+    }
+}
+/** Every problem of a policy file, reported at once. */
+class PolicyError extends GateError {
+    problems;
+    constructor(problems) {
+        const first = problems[0];
+        const head = problems.length === 1 && first
+            ? `Policy error: ${formatProblem(first)}`
+            : `Policy ${first?.file ?? ''} has ${problems.length} errors:\n` +
+                problems.map((p) => `  ${formatProblem(p)}`).join('\n');
+        super('policy', head);
+        this.name = 'PolicyError';
+        this.problems = problems;
+    }
+}
+function formatProblem(p) {
+    return `${p.file}:${p.line}:${p.column}: ${p.message}`;
+}
+
+
+/***/ }),
+
 /***/ 6085:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38786,6 +38339,496 @@ function globToRegExp(pattern) {
 }
 function matchesGlob(pattern, name) {
     return globToRegExp(pattern).test(name);
+}
+
+
+/***/ }),
+
+/***/ 3586:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   We: () => (/* binding */ DEFAULT_TRANSPORT),
+/* harmony export */   rY: () => (/* binding */ pastedServerUri),
+/* harmony export */   vG: () => (/* binding */ PROGRESS_INTERVAL_MS)
+/* harmony export */ });
+/**
+ * How the gate talks to a registry, as settings: the credentials and the timeouts and
+ * retries of every request. Read from the inputs (src/github/inputs.ts), used by the REST
+ * client (src/mlflow/rest-client.ts); plain data, so the inputs need not import the client.
+ */
+const DEFAULT_TRANSPORT = {
+    connectTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    maxRetries: 3,
+    minRetryDelayMs: 500,
+    maxRetryDelayMs: 10_000,
+    deadlineMs: 120_000,
+};
+/** How often a request still waiting for its answer says so (the REST client's `progressIntervalMs`). */
+const PROGRESS_INTERVAL_MS = 10_000;
+/**
+ * A server URI as people paste it, made the server's base URI: the MLflow UI's page (`/#/models/…`)
+ * and the REST API's path (`/api/2.0/mlflow`, or the UI's `/ajax-api/2.0/mlflow`, with or without an
+ * endpoint after it) are cut off, since the client appends `/api/2.0/mlflow/<endpoint>` itself.
+ * `label` names where the URI came from (`tracking-uri`, `MLFLOW_TRACKING_URI`, …) in the note,
+ * which says what was cut and what is used; no note when nothing was. A fragment that is not the
+ * UI's (`#top`) is left for the caller to refuse. Pure: no URL validation here.
+ */
+function pastedServerUri(label, raw) {
+    let uri = raw.trim();
+    let ui = false;
+    const hash = uri.indexOf('#');
+    if (hash >= 0 && /^#(\/|$)/.test(uri.slice(hash))) {
+        uri = uri.slice(0, hash);
+        ui = true;
+    }
+    uri = uri.replace(/\/+$/, '');
+    const api = /\/(?:ajax-)?api\/2\.0\/mlflow(?:\/[^?#]*)?$/.exec(uri);
+    if (api)
+        uri = uri.slice(0, api.index).replace(/\/+$/, '');
+    if (!ui && !api)
+        return { uri: raw };
+    // A UI page's own query (its filters) is not repeated.
+    const shown = raw.trim().replace(/(#[^?]*)\?.*$/, '$1?…');
+    const what = [
+        ...(ui ? ["is the MLflow UI's address"] : []),
+        ...(api ? [`ends with ${api[0].replace(/\/+$/, '')}`] : []),
+    ].join(' and ');
+    return { uri, note: `${label}: ${shown} ${what}: using ${uri}` };
+}
+
+
+/***/ }),
+
+/***/ 4251:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FI: () => (/* binding */ connection),
+/* harmony export */   J: () => (/* binding */ MlflowRestClient),
+/* harmony export */   Oq: () => (/* binding */ redirectMessage),
+/* harmony export */   We: () => (/* reexport safe */ _core_transport_js__WEBPACK_IMPORTED_MODULE_2__.We),
+/* harmony export */   gl: () => (/* binding */ RegistryError)
+/* harmony export */ });
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4371);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_transport_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3586);
+/**
+ * MLflow's REST API over undici: timeouts on connect, headers and body;
+ * retries of idempotent requests by undici's own retry interceptor; proxies from
+ * HTTPS_PROXY/NO_PROXY by EnvHttpProxyAgent. Shapes follow mlflow/protos.
+ * The token never appears in an error: messages name the method, URL and status.
+ * Signs of life go to the log it is given: one line a retry (what failed, attempt n of m, the
+ * wait), and a line every progressIntervalMs while a request still waits. Redirects are never
+ * followed (a POST would become a GET, and credentials must not travel): they are named.
+ */
+
+
+
+/** Defined in ../core/transport.ts; re-exported for the client's callers. */
+
+/** What undici's retry interceptor retries: these statuses, and these failures (undici's defaults plus timeouts). */
+const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
+const RETRY_ERRORS = [
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'ENETDOWN',
+    'ENETUNREACH',
+    'EHOSTDOWN',
+    'EHOSTUNREACH',
+    'EPIPE',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+];
+const READS = ['GET', 'HEAD', 'OPTIONS'];
+/** A write that lands the same however often it is sent (a tag, an alias, a stage) may be retried too. */
+const REPEATABLE = [...READS, 'POST', 'PATCH', 'DELETE'];
+/** A failure talking to the registry: names the URL (never the credentials) and the status. */
+class RegistryError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GateError */ .ue {
+    status;
+    errorCode;
+    constructor(message, status, errorCode) {
+        super('registry', message);
+        this.name = 'RegistryError';
+        this.status = status;
+        this.errorCode = errorCode;
+    }
+}
+/**
+ * undici's own retry decision (which failures, which methods, how many times, how long to wait),
+ * RetryHandler[kRetryHandlerDefaultRetry] in lib/handler/retry-handler.js: the symbol is not
+ * exported, so it is found by its description. The client only wraps it to log (loggedRetry).
+ */
+const defaultRetry = (() => {
+    const key = Object.getOwnPropertySymbols(undici__WEBPACK_IMPORTED_MODULE_0__.RetryHandler).find((s) => s.description === 'retry agent default retry');
+    const fn = key === undefined ? undefined : undici__WEBPACK_IMPORTED_MODULE_0__.RetryHandler[key];
+    if (typeof fn !== 'function')
+        throw new Error("undici's RetryHandler has no default retry decision (kRetryHandlerDefaultRetry): undici 6 is needed");
+    return fn;
+})();
+class MlflowRestClient {
+    baseUrl;
+    dispatcher;
+    headers;
+    deadlineMs;
+    minRetryDelayMs;
+    requestTimeoutMs;
+    log;
+    progressIntervalMs;
+    uriName;
+    /** The workspace id to send as x-databricks-org-id: given, or discovered once (see orgIdHeader). */
+    orgId;
+    databricksHost;
+    constructor(trackingUri, auth, opts = {}) {
+        this.baseUrl = trackingUri.replace(/\/+$/, '');
+        const t = { ..._core_transport_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_TRANSPORT */ .We, ...opts.transport };
+        this.dispatcher =
+            opts.dispatcher ??
+                connection(t, opts.tls).compose(undici__WEBPACK_IMPORTED_MODULE_0__.interceptors.retry({
+                    maxRetries: t.maxRetries,
+                    minTimeout: t.minRetryDelayMs,
+                    maxTimeout: t.maxRetryDelayMs,
+                    timeoutFactor: 2,
+                    retryAfter: true,
+                    statusCodes: RETRY_STATUSES,
+                    errorCodes: RETRY_ERRORS,
+                    // Writes only where the caller says a repeat is safe; after an ambiguous failure it reads back.
+                    methods: READS,
+                }));
+        this.deadlineMs = t.deadlineMs;
+        this.minRetryDelayMs = t.minRetryDelayMs;
+        this.requestTimeoutMs = t.requestTimeoutMs;
+        this.log = opts.log;
+        this.progressIntervalMs = opts.progressIntervalMs ?? _core_transport_js__WEBPACK_IMPORTED_MODULE_2__/* .PROGRESS_INTERVAL_MS */ .vG;
+        this.uriName = opts.uriName ?? 'tracking-uri';
+        this.databricksHost = opts.databricksHost?.replace(/\/+$/, '');
+        if (opts.orgId)
+            this.orgId = Promise.resolve(opts.orgId);
+        this.headers = { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate', ...(opts.extraHeaders ?? {}) };
+        if (auth.kind === 'bearer')
+            this.headers['authorization'] = `Bearer ${auth.token}`;
+        if (auth.kind === 'basic')
+            this.headers['authorization'] = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    }
+    get(endpoint, query) {
+        const qs = new URLSearchParams();
+        for (const [k, v] of Object.entries(query))
+            if (v !== undefined)
+                qs.append(k, String(v));
+        const q = qs.toString();
+        return this.call('GET', `${endpoint}${q ? `?${q}` : ''}`);
+    }
+    /** `repeatable`: the write lands the same however often it is sent, so it may be retried. */
+    post(endpoint, body, opts = {}) {
+        return this.call('POST', endpoint, body, opts.repeatable);
+    }
+    delete(endpoint, body, opts = {}) {
+        return this.call('DELETE', endpoint, body, opts.repeatable);
+    }
+    /** The x-databricks-org-id to send: given, discovered once for a Databricks host (shared by concurrent calls), or none. */
+    workspaceId() {
+        if (!this.orgId && this.databricksHost)
+            this.orgId = discoverWorkspaceId(this.databricksHost, this.dispatcher, this.deadlineMs, this.log);
+        return this.orgId ?? Promise.resolve(undefined);
+    }
+    /** One request to `/api/2.0/mlflow/<endpoint>`; the parsed JSON answer, or a RegistryError. */
+    async call(method, endpoint, body, repeatable = false) {
+        const url = `${this.baseUrl}/api/2.0/mlflow/${endpoint}`;
+        const where = `${method} ${withoutCredentials(url)}`;
+        const log = this.log;
+        // A request still waiting says so at a steady interval; cleared when it ends, however it ends.
+        let waited = 0;
+        const progress = log && this.progressIntervalMs > 0
+            ? setInterval(() => {
+                waited += this.progressIntervalMs;
+                log(`still waiting for ${where} (${seconds(waited)} so far)`);
+            }, this.progressIntervalMs)
+            : undefined;
+        progress?.unref();
+        try {
+            const orgId = await this.workspaceId();
+            return await this.exchange(method, url, where, body, repeatable, orgId);
+        }
+        finally {
+            clearInterval(progress);
+        }
+    }
+    async exchange(method, url, where, body, repeatable, orgId) {
+        let res;
+        try {
+            res = await (0,undici__WEBPACK_IMPORTED_MODULE_0__.request)(url, {
+                method,
+                dispatcher: this.dispatcher,
+                headers: {
+                    ...this.headers,
+                    ...(orgId ? { 'x-databricks-org-id': orgId } : {}),
+                    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+                },
+                ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+                // Bounds the request with all its retries and waits.
+                signal: AbortSignal.timeout(this.deadlineMs),
+                // Jitter: each request's backoff is scaled by a random factor in [0.5, 1.5), so runs that
+                // failed together do not retry together.
+                retryOptions: {
+                    minTimeout: Math.round(this.minRetryDelayMs * (0.5 + Math.random())),
+                    ...(repeatable ? { methods: REPEATABLE } : {}),
+                    ...(this.log ? { retry: loggedRetry(where, this.requestTimeoutMs, this.log) } : {}),
+                },
+            });
+        }
+        catch (err) {
+            throw transportError(where, err, this.deadlineMs);
+        }
+        let text;
+        try {
+            text = await res.body.text();
+        }
+        catch (err) {
+            throw transportError(where, err, this.deadlineMs);
+        }
+        if (res.statusCode >= 300 && res.statusCode < 400) {
+            throw new RegistryError(redirectMessage(where, url, res.statusCode, res.headers['location'], this.uriName), res.statusCode);
+        }
+        const type = String(res.headers['content-type'] ?? '');
+        const json = parseJson(text, type);
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+            if (json === undefined) {
+                throw new RegistryError(`${where} answered ${res.statusCode} but not with JSON (${describeBody(text, type)}); is the tracking URI an MLflow server, and not a login page or proxy?`, res.statusCode);
+            }
+            return json;
+        }
+        const mlflowError = json && typeof json === 'object' ? json : undefined;
+        const code = typeof mlflowError?.error_code === 'string' ? mlflowError.error_code : undefined;
+        const detail = code ? `${code}: ${String(mlflowError?.message ?? '')}` : describeBody(text, type);
+        throw new RegistryError(`${where} answered ${res.statusCode}${statusHint(res.statusCode)}: ${detail}`, res.statusCode, code);
+    }
+}
+/**
+ * What `GET <host>/.well-known/databricks-config` names as workspace_id (databricks-sdk's
+ * HostMetadata, oauth.py get_host_metadata): asked without credentials, answered once per client.
+ * Best effort, as in the SDK (config.py _resolve_host_metadata): a 404, an answer without a
+ * workspace_id, or any failure means no header; a failure other than a 404 says so in the log.
+ */
+async function discoverWorkspaceId(host, dispatcher, deadlineMs, log) {
+    const url = `${host}/.well-known/databricks-config`;
+    const skip = (why) => {
+        log?.(`GET ${withoutCredentials(url)} ${why}: requests go without x-databricks-org-id`);
+        return undefined;
+    };
+    try {
+        const res = await (0,undici__WEBPACK_IMPORTED_MODULE_0__.request)(url, {
+            method: 'GET',
+            dispatcher,
+            headers: { accept: 'application/json', 'user-agent': 'mlflow-promotion-gate' },
+            signal: AbortSignal.timeout(deadlineMs),
+            // One try: the header is a routing hint, and the calls after it retry on their own.
+            retryOptions: { maxRetries: 0 },
+        });
+        const text = await res.body.text();
+        if (res.statusCode === 404)
+            return undefined;
+        if (res.statusCode !== 200)
+            return skip(`answered ${res.statusCode}`);
+        const meta = parseJson(text, String(res.headers['content-type'] ?? ''));
+        const id = meta && typeof meta === 'object' ? meta.workspace_id : undefined;
+        return typeof id === 'string' || typeof id === 'number' ? String(id) || undefined : undefined;
+    }
+    catch (err) {
+        const e = err;
+        return skip(`failed (${e.code ?? e.cause?.code ?? e.name ?? 'error'})`);
+    }
+}
+/**
+ * undici's default retry decision, with one log line for each retry it makes: what failed, attempt
+ * n of m, and the wait before the next. The default answers at once when it gives up (then the
+ * error says it all) and only after the wait when it retries, so a callback not yet called means a
+ * retry; the wait is worked out as the default does (Retry-After, else the doubling backoff).
+ */
+function loggedRetry(where, requestTimeoutMs, log) {
+    return (err, context, cb) => {
+        let decided = false;
+        defaultRetry(err, context, (result) => {
+            decided = true;
+            cb(result);
+        });
+        if (decided)
+            return;
+        const o = context.opts.retryOptions ?? {};
+        const attempt = context.state.counter;
+        log(`${where}: attempt ${attempt} of ${(o.maxRetries ?? 5) + 1} ${attemptFailure(err, requestTimeoutMs)}; trying again in ${seconds(retryWait(err, attempt, o))}`);
+    };
+}
+/** The wait undici's default retry takes before attempt `counter` + 1 (lib/handler/retry-handler.js). */
+function retryWait(err, counter, o) {
+    const max = o.maxTimeout ?? 30_000;
+    const header = err.headers?.['retry-after'];
+    const raw = Array.isArray(header) ? header[0] : header;
+    const after = raw ? (Number.isNaN(Number(raw)) ? new Date(raw).getTime() - Date.now() : Number(raw) * 1000) : 0;
+    return after > 0
+        ? Math.min(after, max)
+        : Math.min((o.minTimeout ?? 500) * (o.timeoutFactor ?? 2) ** (counter - 1), max);
+}
+/** What one attempt ended with, in a few words (the final error, if any, says more). */
+function attemptFailure(err, requestTimeoutMs) {
+    if (err instanceof undici__WEBPACK_IMPORTED_MODULE_0__.errors.RequestRetryError)
+        return `answered ${err.statusCode}`;
+    const e = err;
+    const code = e.code ?? e.cause?.code;
+    const words = {
+        ECONNREFUSED: 'connection refused',
+        ECONNRESET: 'connection reset',
+        UND_ERR_SOCKET: 'connection closed before the answer',
+        ENOTFOUND: 'host not found',
+        UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
+        UND_ERR_HEADERS_TIMEOUT: `no answer within ${seconds(requestTimeoutMs)}`,
+        UND_ERR_BODY_TIMEOUT: `the answer stalled for ${seconds(requestTimeoutMs)}`,
+    };
+    const word = code ? words[code] : undefined;
+    return `failed: ${word ? `${word} (${code})` : (code ?? err.message)}`;
+}
+/** `0.25 s`, `1.5 s`, `20 s`. */
+function seconds(ms) {
+    const s = ms / 1000;
+    return `${s >= 10 ? Math.round(s) : Number(s.toFixed(2))} s`;
+}
+/** A URL as messages show it: no user or password in it. */
+function withoutCredentials(url) {
+    try {
+        const u = new URL(url);
+        if (!u.username && !u.password)
+            return url;
+        u.username = '';
+        u.password = '';
+        return u.href;
+    }
+    catch {
+        return url;
+    }
+}
+/**
+ * A redirect is never followed (undici does not by default): a POST would become a GET, and the
+ * credentials must not travel to another address. The message names where it points (without
+ * credentials or query) and what to set: the server's new base URI when the Location is MLflow's
+ * API elsewhere (http to https, another host or path), else it is a sign-in page or proxy. Also
+ * for Databricks' OAuth token endpoint (databricks.ts), with its own path.
+ */
+function redirectMessage(where, url, status, location, uriName, 
+/** The path that marks the same API elsewhere: what precedes it is the base URI to set. */
+api = { path: '/api/2.0/mlflow/', what: "MLflow's REST API" }) {
+    const notFollowed = 'redirects are not followed: a POST would become a GET, and credentials must not travel';
+    const raw = Array.isArray(location) ? location[0] : location;
+    let target;
+    try {
+        target = raw ? new URL(raw, url) : undefined;
+    }
+    catch {
+        target = undefined;
+    }
+    if (!target)
+        return `${where} answered ${status}, a redirect without a ${raw ? 'readable ' : ''}Location (${notFollowed})`;
+    const query = target.search ? '?…' : '';
+    target.username = '';
+    target.password = '';
+    target.search = '';
+    target.hash = '';
+    const shown = `${target.href}${query}`;
+    const at = target.pathname.indexOf(api.path);
+    if (at >= 0 && /^https?:$/.test(target.protocol)) {
+        const base = `${target.origin}${target.pathname.slice(0, at)}`;
+        return `${where} answered ${status}: the server redirects to ${shown}: set ${uriName} to ${base} (${notFollowed})`;
+    }
+    return `${where} answered ${status}: the server redirects to ${shown}, which is not ${api.what}: a sign-in page or a proxy in front of it? Set ${uriName} to the server's own address, or give the credentials that proxy accepts (tracking-token, extra-headers) (${notFollowed})`;
+}
+/**
+ * The connection to a server as the settings make it: TLS (a CA bundle, a client certificate, or
+ * no verification), time-outs, and the proxy of HTTPS_PROXY/NO_PROXY where one is set. The REST
+ * client adds undici's retry interceptor on top; the Databricks sign-in uses it as it is, so its
+ * requests go the same way as the calls it signs in for.
+ */
+function connection(t, given = {}) {
+    const tls = {
+        ...(given.ca ? { ca: given.ca } : {}),
+        ...(given.clientPem ? { cert: given.clientPem, key: given.clientPem } : {}),
+        ...(given.insecure ? { rejectUnauthorized: false } : {}),
+    };
+    const connect = { timeout: t.connectTimeoutMs, ...tls };
+    // `connect` serves direct connections; through a proxy, `requestTls` serves the tunnelled one.
+    // (EnvHttpProxyAgent hands requestTls to its ProxyAgent; its own options type does not name it.)
+    const proxied = { connect, requestTls: tls, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs };
+    return usesProxy(process.env)
+        ? new undici__WEBPACK_IMPORTED_MODULE_0__.EnvHttpProxyAgent(proxied)
+        : new undici__WEBPACK_IMPORTED_MODULE_0__.Agent({ connect, headersTimeout: t.requestTimeoutMs, bodyTimeout: t.requestTimeoutMs });
+}
+/** EnvHttpProxyAgent (still marked experimental, with a warning) only where a proxy is configured. */
+function usesProxy(env) {
+    return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => Boolean(env[k]));
+}
+function parseJson(text, type) {
+    if (!type.includes('json') && !/^\s*[{[]/.test(text))
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function describeBody(text, type) {
+    // MLflow's basic-auth app sends plain sentences as text/html: only markup is described as a page.
+    if (/^\s*</.test(text) && (type.includes('html') || /^\s*<(!doctype|html)/i.test(text))) {
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+        return `an HTML page${title ? ` titled "${title.slice(0, 100)}"` : ''}`;
+    }
+    const flat = text.replace(/\s+/g, ' ').trim();
+    if (!flat)
+        return 'an empty body';
+    return flat.length > 300 ? `${flat.slice(0, 300)}...` : flat;
+}
+function statusHint(status) {
+    if (status === 401)
+        return ' (unauthenticated: check tracking-token or tracking-username/password)';
+    if (status === 403)
+        return ' (permission denied: the credentials lack the permission)';
+    return '';
+}
+const TLS_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+function transportError(where, err, deadlineMs) {
+    if (err instanceof undici__WEBPACK_IMPORTED_MODULE_0__.errors.RequestRetryError) {
+        // Statuses worth a retry end here, retried (reads, repeatable writes) or not (a create).
+        const tries = err.data?.count ?? 1;
+        return new RegistryError(`${where} answered ${err.statusCode}${tries > 1 ? `, ${tries} times (out of retries)` : ''}`, err.statusCode);
+    }
+    const e = err;
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+        return new RegistryError(`${where} failed: no answer within ${deadlineMs / 1000} s, retries included (input retry-deadline)`);
+    }
+    const code = e.code ?? e.cause?.code;
+    const why = code === 'ECONNREFUSED'
+        ? 'connection refused (is the server running, and is the port right?)'
+        : code === 'ENOTFOUND'
+            ? 'host not found'
+            : code === 'UND_ERR_CONNECT_TIMEOUT'
+                ? 'timed out connecting'
+                : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+                    ? 'timed out waiting for the answer (input request-timeout)'
+                    : code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG'
+                        ? 'the server does not speak TLS here: is the URL http://, not https://?'
+                        : code && TLS_CODES.has(code)
+                            ? `the server's TLS certificate was not trusted (${code}); give its CA bundle as tracking-server-cert-path (MLFLOW_TRACKING_SERVER_CERT_PATH)`
+                            : `${code ?? 'error'}: ${e.message ?? e.cause?.message ?? String(err)}`;
+    return new RegistryError(`${where} failed: ${why}`);
 }
 
 

@@ -266,3 +266,6 @@ export class DeliveryIds {
     return { relayed: this.relayed.size, inFlight: this.inFlight.size };
   }
 }
+
+/** The relay's user agent towards GitHub. */
+export const RELAY_USER_AGENT = 'mlflow-promotion-gate-relay';

@@ -2,7 +2,8 @@
 // (src/core/webhook.ts's signDelivery is held to MLflow's own function in webhook.test.ts).
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { githubAppToken, startRelay, type Relay, type RelayOptions } from '../../src/relay.js';
+import { githubAppToken } from '../../src/github/app-token.js';
+import { startRelay, type Relay, type RelayOptions } from '../../src/relay.js';
 import { signDelivery } from '../../src/core/webhook.js';
 import { startGitHubDispatches } from '../support/github-dispatches.mjs';
 

@@ -1,8 +1,8 @@
-export const id = 597;
-export const ids = [597];
+export const id = 418;
+export const ids = [418];
 export const modules = {
 
-/***/ 4597:
+/***/ 7418:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -12,23 +12,14 @@ __webpack_require__.r(__webpack_exports__);
 __webpack_require__.d(__webpack_exports__, {
   RELAY_HELP: () => (/* binding */ RELAY_HELP),
   WEBHOOK_HELP: () => (/* binding */ WEBHOOK_HELP),
-  githubAppToken: () => (/* binding */ githubAppToken),
   relayCommand: () => (/* binding */ relayCommand),
-  startRelay: () => (/* binding */ startRelay),
   webhookCommand: () => (/* binding */ webhookCommand)
 });
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: ./node_modules/@octokit/auth-app/dist-node/index.js + 9 modules
-var dist_node = __webpack_require__(6479);
-// EXTERNAL MODULE: ./node_modules/@octokit/request/dist-bundle/index.js + 3 modules
-var dist_bundle = __webpack_require__(7561);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(7067);
-var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./src/core/glob.ts
@@ -255,7 +246,75 @@ class DeliveryIds {
         return { relayed: this.relayed.size, inFlight: this.inFlight.size };
     }
 }
+/** The relay's user agent towards GitHub. */
+const RELAY_USER_AGENT = 'mlflow-promotion-gate-relay';
 
+// EXTERNAL MODULE: ./node_modules/@octokit/auth-app/dist-node/index.js + 9 modules
+var dist_node = __webpack_require__(6479);
+// EXTERNAL MODULE: ./node_modules/@octokit/request/dist-bundle/index.js + 3 modules
+var dist_bundle = __webpack_require__(7561);
+;// CONCATENATED MODULE: ./src/github/app-token.ts
+/**
+ * GitHub App sign-in for the webhook relay: an installation token from @octokit/auth-app.
+ */
+
+
+
+/**
+ * A GitHub App's installation token, from @octokit/auth-app (the app's JWT, the installation token
+ * and its cache, which renews it before it expires); the installation found with
+ * `GET /repos/{owner}/{repo}/installation` when not given, once. Concurrent callers share one
+ * exchange. Errors name the URL and status only, never the key or a token.
+ */
+function githubAppToken({ appId, privateKey, repository, installationId, githubApiUrl = 'https://api.github.com', }) {
+    const request = dist_bundle/* request */.E.defaults({
+        baseUrl: githubApiUrl.replace(/\/+$/, ''),
+        headers: { 'user-agent': RELAY_USER_AGENT, 'x-github-api-version': '2022-11-28' },
+        request: { signal: AbortSignal.timeout(10_000) },
+    });
+    const auth = (0,dist_node/* createAppAuth */.K)({ appId, privateKey, request });
+    const [owner = '', repo = ''] = repository.split('/');
+    let installation = installationId ? Promise.resolve(Number(installationId)) : undefined;
+    const lookUp = async () => {
+        const { token: jwt } = await auth({ type: 'app' });
+        const { data } = await request('GET /repos/{owner}/{repo}/installation', {
+            owner,
+            repo,
+            headers: { authorization: `bearer ${jwt}` },
+        });
+        return data.id;
+    };
+    let pending;
+    const exchange = async () => {
+        try {
+            installation ??= lookUp().catch((e) => {
+                installation = undefined;
+                throw e;
+            });
+            const { token } = await auth({ type: 'installation', installationId: await installation });
+            return token;
+        }
+        catch (e) {
+            throw new Error(`GitHub App token: ${describeGitHubFailure(e)}`, { cause: e });
+        }
+    };
+    return () => (pending ??= exchange().finally(() => (pending = undefined)));
+}
+/** An Octokit failure as `METHOD URL answered STATUS` or `METHOD URL unreachable (CODE)`: no headers, no body. */
+function describeGitHubFailure(e) {
+    const err = e;
+    const where = err.request ? `${err.request.method ?? ''} ${err.request.url ?? ''}` : 'the GitHub API';
+    if (err.status && err.status !== 500)
+        return `${where} answered ${err.status}`;
+    const code = err.cause?.code ?? err.cause?.cause?.code;
+    return code ? `${where} unreachable (${code})` : `${where} answered ${err.status ?? 'nothing'}`;
+}
+
+// EXTERNAL MODULE: ./src/mlflow/rest-client.ts
+var rest_client = __webpack_require__(4251);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
 ;// CONCATENATED MODULE: ./src/relay.ts
 /**
  * The webhook relay: an HTTP server (Node's http) that takes MLflow's signed registry webhook
@@ -271,12 +330,6 @@ class DeliveryIds {
  */
 
 
-
-
-
-
-
-const USER_AGENT = 'mlflow-promotion-gate-relay';
 class Slots {
     max;
     busy = 0;
@@ -345,7 +398,7 @@ async function startRelay(options) {
                     accept: 'application/vnd.github+json',
                     authorization: `Bearer ${bearer}`,
                     'content-type': 'application/json',
-                    'user-agent': USER_AGENT,
+                    'user-agent': RELAY_USER_AGENT,
                     'x-github-api-version': '2022-11-28',
                 },
                 body: JSON.stringify({ event_type: eventType, client_payload: payload }),
@@ -513,55 +566,20 @@ async function startRelay(options) {
         })),
     };
 }
+
+;// CONCATENATED MODULE: ./src/relay-commands.ts
 /**
- * A GitHub App's installation token, from @octokit/auth-app (the app's JWT, the installation token
- * and its cache, which renews it before it expires); the installation found with
- * `GET /repos/{owner}/{repo}/installation` when not given, once. Concurrent callers share one
- * exchange. Errors name the URL and status only, never the key or a token.
+ * The command line's `relay` and `webhook create|list|test` commands (not modes of the Action: their
+ * own flags), loaded by src/cli.ts only for them. `relay` runs src/relay.ts until SIGTERM; `webhook`
+ * registers, lists and tests MLflow's registry webhook over MLflow's REST API (MlflowRestClient).
  */
-function githubAppToken({ appId, privateKey, repository, installationId, githubApiUrl = 'https://api.github.com', }) {
-    const request = dist_bundle/* request */.E.defaults({
-        baseUrl: githubApiUrl.replace(/\/+$/, ''),
-        headers: { 'user-agent': USER_AGENT, 'x-github-api-version': '2022-11-28' },
-        request: { signal: AbortSignal.timeout(10_000) },
-    });
-    const auth = (0,dist_node/* createAppAuth */.K)({ appId, privateKey, request });
-    const [owner = '', repo = ''] = repository.split('/');
-    let installation = installationId ? Promise.resolve(Number(installationId)) : undefined;
-    const lookUp = async () => {
-        const { token: jwt } = await auth({ type: 'app' });
-        const { data } = await request('GET /repos/{owner}/{repo}/installation', {
-            owner,
-            repo,
-            headers: { authorization: `bearer ${jwt}` },
-        });
-        return data.id;
-    };
-    let pending;
-    const exchange = async () => {
-        try {
-            installation ??= lookUp().catch((e) => {
-                installation = undefined;
-                throw e;
-            });
-            const { token } = await auth({ type: 'installation', installationId: await installation });
-            return token;
-        }
-        catch (e) {
-            throw new Error(`GitHub App token: ${describeGitHubFailure(e)}`, { cause: e });
-        }
-    };
-    return () => (pending ??= exchange().finally(() => (pending = undefined)));
-}
-/** An Octokit failure as `METHOD URL answered STATUS` or `METHOD URL unreachable (CODE)`: no headers, no body. */
-function describeGitHubFailure(e) {
-    const err = e;
-    const where = err.request ? `${err.request.method ?? ''} ${err.request.url ?? ''}` : 'the GitHub API';
-    if (err.status && err.status !== 500)
-        return `${where} answered ${err.status}`;
-    const code = err.cause?.code ?? err.cause?.cause?.code;
-    return code ? `${where} unreachable (${code})` : `${where} answered ${err.status ?? 'nothing'}`;
-}
+
+
+
+
+
+
+
 /** `relay`'s flags; the secrets also from the environment (a flag's value shows in `ps`). */
 const RELAY_HELP = `mlflow-promotion-gate relay [flags]
 
@@ -771,44 +789,30 @@ async function webhookCommand(argv, out, err, env = process.env) {
         err('webhook: --tracking-uri (or MLFLOW_TRACKING_URI) must be the http(s) URL of an MLflow server\n');
         return 2;
     }
-    const headers = { 'content-type': 'application/json' };
-    if (env['MLFLOW_TRACKING_TOKEN'])
-        headers['authorization'] = `Bearer ${env['MLFLOW_TRACKING_TOKEN']}`;
-    else if (env['MLFLOW_TRACKING_USERNAME'])
-        headers['authorization'] =
-            `Basic ${Buffer.from(`${env['MLFLOW_TRACKING_USERNAME']}:${env['MLFLOW_TRACKING_PASSWORD'] ?? ''}`).toString('base64')}`;
+    // MLflow's own credentials from the environment, as the gate reads them; the one REST client (its
+    // time-outs, retries of reads, redirects named, credentials kept out of messages).
+    const auth = env['MLFLOW_TRACKING_TOKEN']
+        ? { kind: 'bearer', token: env['MLFLOW_TRACKING_TOKEN'] }
+        : env['MLFLOW_TRACKING_USERNAME']
+            ? { kind: 'basic', username: env['MLFLOW_TRACKING_USERNAME'], password: env['MLFLOW_TRACKING_PASSWORD'] ?? '' }
+            : { kind: 'none' };
+    const rest = new rest_client/* MlflowRestClient */.J(base, auth, { log: (l) => err(`${l}\n`) });
     const call = async (method, path, body) => {
-        const url = `${base}/api/2.0/mlflow/webhooks${path}`;
-        let res;
         try {
-            res = await fetch(url, {
-                method,
-                headers,
-                ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-                signal: AbortSignal.timeout(30_000),
-            });
+            return method === 'GET'
+                ? await rest.get(`webhooks${path}`, {})
+                : await rest.post(`webhooks${path}`, body ?? {});
         }
         catch (e) {
-            const c = e.cause?.code ?? e.name;
-            throw new Error(`MLflow unreachable at ${url} (${c})`, { cause: e });
+            // MLflow 2.x (and a server without a database backend) has no such endpoint: a bare 404.
+            if (e instanceof rest_client/* RegistryError */.gl && e.status === 404 && !e.errorCode) {
+                const version = await fetch(`${base}/version`, { signal: AbortSignal.timeout(10_000) })
+                    .then((r) => (r.ok ? r.text() : ''))
+                    .catch(() => '');
+                throw new Error(`this MLflow server${version ? ` (${version.trim()})` : ''} has no webhooks (${method} ${base}/api/2.0/mlflow/webhooks${path} answered 404): registry webhooks came with MLflow 3.3, on a server with a database backend`, { cause: e });
+            }
+            throw e;
         }
-        const text = await res.text();
-        if (res.status === 404 && !text.includes('"error_code"')) {
-            const version = await fetch(`${base}/version`, { headers, signal: AbortSignal.timeout(10_000) })
-                .then((r) => (r.ok ? r.text() : ''))
-                .catch(() => '');
-            throw new Error(`this MLflow server${version ? ` (${version.trim()})` : ''} has no webhooks (${method} ${url} answered 404): registry webhooks came with MLflow 3.3, on a server with a database backend`);
-        }
-        let json = {};
-        try {
-            json = JSON.parse(text);
-        }
-        catch {
-            // not JSON: the status says enough
-        }
-        if (!res.ok)
-            throw new Error(`MLflow answered ${res.status} to ${method} ${url}${typeof json['message'] === 'string' ? `: ${json['message']}` : ''}`);
-        return json;
     };
     try {
         if (sub === 'list') {
