@@ -74,6 +74,18 @@ async function cliRun(flags: string[], env: Record<string, string> = {}) {
   );
 }
 
+/** OAuth M2M to the recorder, by flags. */
+const m2mFlags = () => [
+  '--tracking-uri',
+  'databricks',
+  '--databricks-host',
+  rec.url,
+  '--databricks-client-id',
+  'sp-id',
+  '--databricks-client-secret',
+  SECRET,
+];
+
 const tokenPost = (r: Recorded[]) => r.find((x) => x.method === 'POST' && x.path === '/oidc/v1/token')!;
 const firstApiCall = (r: Recorded[]) => r.find((x) => x.path.startsWith('/api/'))!;
 const form = (r: Recorded) => r.body as Record<string, string>;
@@ -83,16 +95,7 @@ describe('OAuth machine-to-machine: ours sends what databricks-sdk sends', () =>
     const sdk = await sdkSignIn({ host: rec.url, client_id: 'sp-id', client_secret: SECRET });
     expect(sdk).toEqual({ version: '0.162.0', scheme: 'Bearer', token: ACCESS });
     const theirs = rec.take();
-    const run = await cliRun([
-      '--tracking-uri',
-      'databricks',
-      '--databricks-host',
-      rec.url,
-      '--databricks-client-id',
-      'sp-id',
-      '--databricks-client-secret',
-      SECRET,
-    ]);
+    const run = await cliRun(m2mFlags());
     const ours = rec.take();
     expect(distinctRequests(ours, SIGN_IN)).toEqual(distinctRequests(theirs, SIGN_IN));
     expect(distinctRequests(theirs, SIGN_IN)).toEqual([
@@ -127,19 +130,7 @@ describe('OAuth machine-to-machine: ours sends what databricks-sdk sends', () =>
 describe('the sign-in goes the way the calls go', () => {
   it('with HTTP_PROXY set, no sign-in request bypasses the proxy (a proxy that is down: nothing reaches the workspace)', async () => {
     const down = await freeLoopbackPort();
-    const run = await cliRun(
-      [
-        '--tracking-uri',
-        'databricks',
-        '--databricks-host',
-        rec.url,
-        '--databricks-client-id',
-        'sp-id',
-        '--databricks-client-secret',
-        SECRET,
-      ],
-      { HTTP_PROXY: `http://127.0.0.1:${down}`, NO_PROXY: '' },
-    );
+    const run = await cliRun(m2mFlags(), { HTTP_PROXY: `http://127.0.0.1:${down}`, NO_PROXY: '' });
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('/oidc/.well-known/oauth-authorization-server');
     expect(rec.take()).toEqual([]);
