@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseEvents } from './core/webhook.js';
 import { githubAppToken } from './github/app-token.js';
+import { resolveAuth } from './github/inputs.js';
 import { MlflowRestClient, RegistryError, type Auth } from './mlflow/rest-client.js';
 import { startRelay, type Relay } from './relay.js';
 
@@ -240,13 +241,15 @@ export async function webhookCommand(
     err('webhook: --tracking-uri (or MLFLOW_TRACKING_URI) must be the http(s) URL of an MLflow server\n');
     return 2;
   }
-  // MLflow's own credentials from the environment, as the gate reads them; the one REST client (its
-  // time-outs, retries of reads, redirects named, credentials kept out of messages).
-  const auth: Auth = env['MLFLOW_TRACKING_TOKEN']
-    ? { kind: 'bearer', token: env['MLFLOW_TRACKING_TOKEN'] }
-    : env['MLFLOW_TRACKING_USERNAME']
-      ? { kind: 'basic', username: env['MLFLOW_TRACKING_USERNAME'], password: env['MLFLOW_TRACKING_PASSWORD'] ?? '' }
-      : { kind: 'none' };
+  // MLflow's own credentials from the environment, read as the gate reads them (resolveAuth); the one
+  // REST client (its time-outs, retries of reads, redirects named, credentials kept out of messages).
+  let auth: Auth;
+  try {
+    auth = resolveAuth(() => '', env);
+  } catch (e) {
+    err(`webhook: ${(e as Error).message}\n`);
+    return 2;
+  }
   const rest = new MlflowRestClient(base, auth, { log: (l) => err(`${l}\n`) });
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<Record<string, unknown>> => {
     try {

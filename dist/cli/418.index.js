@@ -310,6 +310,8 @@ function describeGitHubFailure(e) {
     return code ? `${where} unreachable (${code})` : `${where} answered ${err.status ?? 'nothing'}`;
 }
 
+// EXTERNAL MODULE: ./src/github/inputs.ts + 3 modules
+var inputs = __webpack_require__(1358);
 // EXTERNAL MODULE: ./src/mlflow/rest-client.ts
 var rest_client = __webpack_require__(4251);
 // EXTERNAL MODULE: external "node:http"
@@ -580,6 +582,7 @@ async function startRelay(options) {
 
 
 
+
 /** `relay`'s flags; the secrets also from the environment (a flag's value shows in `ps`). */
 const RELAY_HELP = `mlflow-promotion-gate relay [flags]
 
@@ -789,13 +792,16 @@ async function webhookCommand(argv, out, err, env = process.env) {
         err('webhook: --tracking-uri (or MLFLOW_TRACKING_URI) must be the http(s) URL of an MLflow server\n');
         return 2;
     }
-    // MLflow's own credentials from the environment, as the gate reads them; the one REST client (its
-    // time-outs, retries of reads, redirects named, credentials kept out of messages).
-    const auth = env['MLFLOW_TRACKING_TOKEN']
-        ? { kind: 'bearer', token: env['MLFLOW_TRACKING_TOKEN'] }
-        : env['MLFLOW_TRACKING_USERNAME']
-            ? { kind: 'basic', username: env['MLFLOW_TRACKING_USERNAME'], password: env['MLFLOW_TRACKING_PASSWORD'] ?? '' }
-            : { kind: 'none' };
+    // MLflow's own credentials from the environment, read as the gate reads them (resolveAuth); the one
+    // REST client (its time-outs, retries of reads, redirects named, credentials kept out of messages).
+    let auth;
+    try {
+        auth = (0,inputs/* resolveAuth */.hi)(() => '', env);
+    }
+    catch (e) {
+        err(`webhook: ${e.message}\n`);
+        return 2;
+    }
     const rest = new rest_client/* MlflowRestClient */.J(base, auth, { log: (l) => err(`${l}\n`) });
     const call = async (method, path, body) => {
         try {
