@@ -8,13 +8,12 @@ import { GateError } from './core/errors.js';
 import type { Mode } from './core/decide.js';
 import type { ModelResult } from './core/verdict.js';
 import type { LedgerContext } from './core/ledger.js';
-import { likePrefix, matchModels, pendingVersions } from './core/pending.js';
+import { modelSearch, pendingVersions, type ModelSearch } from './core/pending.js';
 import { loadPolicyFile, type Policy } from './core/policy.js';
 import { auditHolder } from './core/audit.js';
 import { allHolders } from './core/holders.js';
 import { ruleHash } from './core/ledger.js';
 import { describeTarget } from './core/target.js';
-import { isGlob } from './core/glob.js';
 import { readModel, type ModelVersion, type Registry } from './core/registry-model.js';
 import { runGate } from './gate.js';
 
@@ -38,21 +37,77 @@ export async function runScheduled(
   { registry, log }: { registry: Registry; log: (m: string) => void },
 ): Promise<ModelResult[]> {
   const file = loadPolicyFile(req.policyText, req.policyFile); // a bad policy stops everything, before any request
-  const prefixes = [...new Set(req.patterns.filter(isGlob).map(likePrefix))];
-  const names = (await Promise.all(prefixes.map((p) => registry.searchModelNames(p)))).flat();
-  const models = matchModels(req.patterns, names);
-  log(`Scheduled gate over ${models.length} model(s): ${models.join(', ') || '(none matched)'}`);
-
-  const results: ModelResult[] = new Array(models.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < models.length) {
-      const i = next++;
-      results[i] = await gateModel(models[i]!, req, file, registry, log);
+  const search = modelSearch(req.patterns);
+  // One name at a time from the searches, page by page: the workers hold only the models in flight
+  // (and the page being consumed), whatever the number of models; the results are all that grows.
+  const names = modelNames(search, registry);
+  const results: ModelResult[] = [];
+  let searchFailed: SearchStopped | undefined;
+  const next = async () => {
+    try {
+      return await names.next();
+    } catch (err) {
+      searchFailed ??= err instanceof SearchStopped ? err : new SearchStopped('', err);
+      return { done: true as const, value: undefined };
     }
   };
-  await Promise.all(Array.from({ length: Math.min(req.concurrency ?? 4, models.length) }, worker));
+  const worker = async () => {
+    for (let n = await next(); !n.done; n = await next())
+      results.push(await gateModel(n.value, req, file, registry, log));
+  };
+  await Promise.all(Array.from({ length: req.concurrency ?? SCHEDULED_CONCURRENCY }, worker));
+  results.sort((a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
+  if (searchFailed) {
+    // Nothing gated yet: the run fails as it always did. Otherwise the models gated stay reported
+    // (some may have been written), and the search that failed is one more row, an error.
+    if (results.length === 0) throw searchFailed.err;
+    const e = searchFailed.err;
+    results.push({
+      model: `${searchFailed.prefix}*`,
+      decision: 'error',
+      wrote: false,
+      errorKind: e instanceof GateError ? e.kind : 'registry',
+      reasons: [
+        `the search for models named ${searchFailed.prefix}* stopped: ${e instanceof Error ? e.message : String(e)}`,
+      ],
+    });
+  }
+  const shown = results.slice(0, SHOWN_NAMES).map((r) => r.model);
+  const more = results.length > SHOWN_NAMES ? ` and ${results.length - SHOWN_NAMES} more` : '';
+  log(`Scheduled gate over ${results.length} model(s): ${shown.join(', ') || '(none matched)'}${more}`);
   return results;
+}
+
+/** Models in flight at once in a scheduled run or an audit. */
+export const SCHEDULED_CONCURRENCY = 4;
+const SHOWN_NAMES = 20;
+
+/** A model search that failed part way: which prefix, and the registry's error. */
+class SearchStopped extends Error {
+  constructor(
+    readonly prefix: string,
+    readonly err: unknown,
+  ) {
+    super(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The models of a `models` input in turn: its exact names, then what each prefix search finds, a page asked for only when the last is used up. Async generators queue concurrent `next()` calls, so workers may share one. */
+async function* modelNames(search: ModelSearch, registry: Registry): AsyncGenerator<string> {
+  yield* search.names;
+  for (const prefix of search.prefixes) {
+    const pages = registry.searchModelNames(prefix)[Symbol.asyncIterator]();
+    for (;;) {
+      let page: IteratorResult<string[]>;
+      try {
+        page = await pages.next();
+      } catch (err) {
+        throw new SearchStopped(prefix, err); // caught by runScheduled's next()
+      }
+      if (page.done) break;
+      for (const name of page.value) if (search.wanted(name, prefix)) yield name;
+    }
+  }
 }
 
 async function gateModel(

@@ -35,12 +35,30 @@ export function likePrefix(pattern: string): string {
   return at < 0 ? pattern : pattern.slice(0, at);
 }
 
-/** The `models` input: names and globs, one a line; the names that match, sorted, each once. */
-export function matchModels(patterns: string[], names: string[]): string[] {
-  const out = new Set<string>();
-  for (const p of patterns) {
-    if (!isGlob(p)) out.add(p);
-    else for (const n of names) if (matchesGlob(p, n)) out.add(n);
-  }
-  return [...out].sort();
+/**
+ * The searches a `models` input needs: its exact names (each gated as itself, so a name that does not
+ * exist is reported, not dropped) and the prefixes of its globs, none a prefix of another, so that no
+ * name can come from two searches and the scheduled run never fetches a model twice.
+ */
+export interface ModelSearch {
+  /** The exact names, sorted, each once. */
+  names: string[];
+  /** The glob prefixes to search, sorted; none starts with another. */
+  prefixes: string[];
+  /** Whether a name the search for `prefix` found is a model to gate (matches a glob; not one of the exact names; really starts with the prefix, since LIKE's `_` and `%` are wildcards too). */
+  wanted(name: string, prefix: string): boolean;
+}
+
+export function modelSearch(patterns: string[]): ModelSearch {
+  const names = [...new Set(patterns.filter((p) => !isGlob(p)))].sort();
+  const globs = patterns.filter(isGlob);
+  const prefixes: string[] = [];
+  for (const p of [...new Set(globs.map(likePrefix))].sort())
+    if (!prefixes.some((kept) => p.startsWith(kept))) prefixes.push(p); // sorted: a prefix comes before what it covers
+  const exact = new Set(names);
+  return {
+    names,
+    prefixes,
+    wanted: (name, prefix) => name.startsWith(prefix) && !exact.has(name) && globs.some((g) => matchesGlob(g, name)),
+  };
 }

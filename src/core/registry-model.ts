@@ -116,8 +116,8 @@ export interface Registry {
   getRegisteredModel(name: string): Promise<RegisteredModel | null>;
   /** Optional: what to add to "model X does not exist" (the closest registered names); '' for none. */
   missingModelHint?(name: string): Promise<string>;
-  /** Names of the registered models whose name starts with `prefix` (all pages; LIKE is only a prefilter). */
-  searchModelNames(prefix: string): Promise<string[]>;
+  /** Names of the registered models whose name starts with `prefix` (LIKE is only a prefilter), page by page as the registry answers them: a page is asked for only when the one before has been consumed. */
+  searchModelNames(prefix: string): AsyncIterable<string[]>;
   /** Every version of the model, all pages. */
   searchModelVersions(name: string): Promise<ModelVersion[]>;
   /** null when the version does not exist (or was deleted). */

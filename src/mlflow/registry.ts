@@ -95,8 +95,7 @@ export class MlflowRegistry implements Registry {
    * `_require_arg_unspecified("filter_string", ...)`), so the pages are read whole and the prefix
    * is kept here; the caller matches the names exactly either way.
    */
-  async searchModelNames(prefix: string): Promise<string[]> {
-    const out: string[] = [];
+  async *searchModelNames(prefix: string): AsyncIterable<string[]> {
     const uc = !this.supportsStages;
     let pageToken: string | undefined;
     do {
@@ -110,10 +109,9 @@ export class MlflowRegistry implements Registry {
         },
       );
       const names = (res.registered_models ?? []).map((m) => m.name);
-      out.push(...(uc && prefix ? names.filter((n) => n.startsWith(prefix)) : names));
       pageToken = res.next_page_token || undefined;
+      yield uc && prefix ? names.filter((n) => n.startsWith(prefix)) : names;
     } while (pageToken);
-    return out;
   }
 
   /**

@@ -13,6 +13,7 @@ import { MlflowRegistry, type RegistryFlavor } from '../../src/mlflow/registry.j
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
 import { runAction } from '../../scripts/run-action.mjs';
 import { cli, policyFile } from '../support/cli-process.js';
+import { allNames } from '../support/pages.js';
 import { distinctRequests, startRecorder, type Recorded, type Recorder } from '../support/databricks-recorder.mjs';
 
 const PYTHON = path.resolve('.venv/mlflow3/bin/python');
@@ -156,7 +157,7 @@ describe('Unity Catalog (registry-uri databricks-uc): ours sends what MLflow 3.1
     expect(ref.answers[1]).toEqual({ ok: true });
     let names: string[] = [];
     const mine = await recordOurs('unity-catalog', async (r) => {
-      names = await r.searchModelNames('main.ml.ch');
+      names = await allNames(r.searchModelNames('main.ml.ch'));
     });
     expect(keys(mine)).toEqual(keys(ref.sent));
     expect(keys(mine)).toContain(call('GET', `${UC}/registered-models/search`, ''));
@@ -262,7 +263,7 @@ describe('the workspace registry (registry-uri databricks): ours sends what MLfl
     let names: string[] = [];
     const mine = await recordOurs('mlflow', async (r) => {
       await r.getRegisteredModel('churn');
-      names = await r.searchModelNames('ch');
+      names = await allNames(r.searchModelNames('ch'));
       await r.searchModelVersions('churn');
       await r.getModelVersion('churn', '2');
     });

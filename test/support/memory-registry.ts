@@ -85,8 +85,8 @@ export class MemoryRegistry implements Registry {
     return m ? { name, aliases: { ...m.aliases }, tags: { ...m.tags } } : null;
   }
 
-  async searchModelNames(prefix: string): Promise<string[]> {
-    return [...this.models.keys()].filter((n) => n.startsWith(prefix));
+  async *searchModelNames(prefix: string): AsyncIterable<string[]> {
+    yield [...this.models.keys()].filter((n) => n.startsWith(prefix)).sort();
   }
 
   async searchModelVersions(name: string): Promise<ModelVersion[]> {

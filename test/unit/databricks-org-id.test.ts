@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { useMockAgent } from '../support/mock-agent.js';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
+import { allNames } from '../support/pages.js';
 
 const HOST = 'https://adb-1.2.azuredatabricks.test';
 const WELL_KNOWN = '/.well-known/databricks-config';
@@ -138,7 +139,7 @@ describe('searchModelNames on Unity Catalog: no filter, the prefix kept here', (
       undefined,
       'unity-catalog',
     );
-    expect(await registry.searchModelNames('main.ml.')).toEqual(['main.ml.churn', 'main.ml.churn_v2']);
+    expect(await allNames(registry.searchModelNames('main.ml.'))).toEqual(['main.ml.churn', 'main.ml.churn_v2']);
     expect(seen).toHaveLength(2);
     for (const p of seen) expect(new URL(p, HOST).searchParams.has('filter')).toBe(false);
   });
@@ -153,7 +154,7 @@ describe('searchModelNames on Unity Catalog: no filter, the prefix kept here', (
         return { registered_models: [{ name: 'churn' }] };
       });
     const registry = new MlflowRegistry(new MlflowRestClient(HOST, { kind: 'none' }, { dispatcher: mock() }));
-    expect(await registry.searchModelNames('ch')).toEqual(['churn']);
+    expect(await allNames(registry.searchModelNames('ch'))).toEqual(['churn']);
     expect(filter).toBe("name LIKE 'ch%'");
   });
 });

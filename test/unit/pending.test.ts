@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LEGACY_LEDGER } from '../../src/core/tags.js';
-import { likePrefix, matchModels, pendingVersions } from '../../src/core/pending.js';
+import { likePrefix, modelSearch, pendingVersions } from '../../src/core/pending.js';
 import type { ModelVersion } from '../../src/core/registry-model.js';
 import { recordTags } from './builders.js';
 
@@ -84,10 +84,29 @@ describe('models input', () => {
   it('matches globs exactly after the LIKE prefilter (where _ and % are wildcards)', () => {
     expect(likePrefix('churn_*')).toBe('churn_');
     expect(likePrefix('fraud')).toBe('fraud');
-    expect(matchModels(['churn_*', 'fraud'], ['churn_a', 'churnXb', 'churn_b', 'other'])).toEqual([
+    const s = modelSearch(['churn_*', 'fraud']);
+    expect(s.names).toEqual(['fraud']);
+    expect(s.prefixes).toEqual(['churn_']);
+    expect(['churn_a', 'churnXb', 'churn_b', 'other'].filter((n) => s.wanted(n, 'churn_'))).toEqual([
       'churn_a',
       'churn_b',
-      'fraud',
     ]);
+  });
+
+  it('searches each prefix once, none inside another, so no model comes from two searches', () => {
+    const s = modelSearch(['ab*', 'a*x', 'b?', 'abc*', 'b*', 'c']);
+    expect(s.prefixes).toEqual(['a', 'b']);
+    expect(s.wanted('abz', 'a')).toBe(true); // ab*
+    expect(s.wanted('aqx', 'a')).toBe(true); // a*x
+    expect(s.wanted('aqy', 'a')).toBe(false); // LIKE found it; no glob matches
+    expect(s.wanted('bq', 'a')).toBe(false); // not the prefix searched
+    expect(modelSearch(['*', 'x*']).prefixes).toEqual(['']);
+  });
+
+  it('keeps exact names to themselves: gated as given (a missing one is reported), never again from a search', () => {
+    const s = modelSearch(['fraud', 'fr*', 'fraud']);
+    expect(s.names).toEqual(['fraud']);
+    expect(s.wanted('fraud', 'fr')).toBe(false);
+    expect(s.wanted('fraud2', 'fr')).toBe(true);
   });
 });
