@@ -148,7 +148,14 @@ describe('the workflows under .github/workflows', () => {
     expect(upload.with?.path).toBe('.test-results/vitest.json');
     const self = wf.jobs['self-test']!.steps!.filter((s) => s.uses === './');
     expect(self.map((s) => s.with?.mode)).toEqual(['evaluate', 'evaluate']);
-    for (const s of self) expect(existsSync(path.join(root, String(s.with?.policy)))).toBe(true);
+    const inputs = Object.keys((parse(read('action.yml')) as { inputs: Record<string, unknown> }).inputs);
+    for (const s of self) {
+      expect(existsSync(path.join(root, String(s.with?.policy)))).toBe(true);
+      for (const key of Object.keys(s.with ?? {})) expect(inputs, key).toContain(key);
+      // the server step's output, as scripts/mlflow-serve.mjs writes it
+      expect(s.with?.['tracking-uri']).toBe('${{ steps.mlflow.outputs.tracking-uri }}');
+    }
+    expect(read('scripts/mlflow-serve.mjs')).toContain('`tracking-uri=${uri}\\n`');
   });
 
   it('the venv locks are compiled for the Python version CI sets up', () => {
