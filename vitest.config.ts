@@ -56,6 +56,8 @@ export default defineConfig({
             // Databricks sign-in against the recorder and databricks-sdk: no MLflow server is involved.
             'test/e2e/databricks-auth.test.ts',
             'test/integration/databricks-differential.test.ts',
+            // No server is involved: a wrong policy or input must send no request (a loopback listener counts).
+            'test/e2e/validation-first.test.ts',
             // MLflow 2.x has no webhooks (the 2.x message: test/e2e/webhook-cli.test.ts).
             'test/integration/relay-webhooks.test.ts',
           ],

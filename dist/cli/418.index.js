@@ -310,8 +310,8 @@ function describeGitHubFailure(e) {
     return code ? `${where} unreachable (${code})` : `${where} answered ${err.status ?? 'nothing'}`;
 }
 
-// EXTERNAL MODULE: ./src/github/inputs.ts + 3 modules
-var inputs = __webpack_require__(1358);
+// EXTERNAL MODULE: ./src/github/inputs.ts + 1 modules
+var inputs = __webpack_require__(430);
 // EXTERNAL MODULE: ./src/mlflow/rest-client.ts
 var rest_client = __webpack_require__(4251);
 // EXTERNAL MODULE: external "node:http"

@@ -3,9 +3,7 @@
  * page of comments), edited in place, never piled up. A failure is a warning.
  */
 import * as core from '@actions/core';
-
-/** @actions/github (Octokit) loads only when a run comments: most runs never do, and it is most of the bundle. */
-export const loadGithub = () => import('@actions/github');
+import { loadGithub } from './octokit.js';
 
 export async function upsertComment(
   token: string,

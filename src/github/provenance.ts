@@ -2,7 +2,7 @@
  * Provenance on GitHub: is a commit reachable from the repository's default branch?
  * Compare default...commit: "behind" or "identical" means it is an ancestor.
  */
-import { loadGithub } from './pr-comment.js';
+import { loadGithub } from './octokit.js';
 
 export function defaultBranchChecker(
   token: string,

@@ -45,13 +45,13 @@ function gate(args: string[], env: Record<string, string> = {}): Promise<Ran> {
 
 describe('the CLI installed from the packed tarball', () => {
   it('the tarball holds what runs and nothing else; the package is publishable', async () => {
-    // The CLI's bundle (ncc names its lazily loaded chunks by number: whatever the folder holds), its licences, README.
+    // The CLI's bundle (ncc names its lazily loaded chunks by number: whatever the folder holds), its licences, README, LICENSE.
     const files = packed.map((f) => f.path).sort();
     const bundle = (await fs.readdir(path.join(root, 'dist/cli'))).map((f) => `dist/cli/${f}`);
     expect(bundle).toEqual(
       expect.arrayContaining(['dist/cli/index.js', 'dist/cli/package.json', 'dist/cli/licenses.txt']),
     );
-    expect(files).toEqual(['README.md', ...bundle, 'package.json'].sort());
+    expect(files).toEqual(['LICENSE', 'README.md', ...bundle, 'package.json'].sort());
     expect(files.filter((f) => /^(src|test|scripts|schema|dist\/index\.js)/.test(f))).toEqual([]);
     const pkg = JSON.parse(await fs.readFile(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(pkg['private']).toBeUndefined();
