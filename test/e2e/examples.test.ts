@@ -22,7 +22,7 @@ function withBlock(
   };
   const step = Object.values(wf.jobs)
     .flatMap((j) => j.steps)
-    .find((s) => s.uses?.startsWith('OWNER/mlflow-promotion-gate'))!;
+    .find((s) => s.uses?.startsWith('mlflow-promotion-gate/mlflow-promotion-gate'))!;
   return Object.fromEntries(
     Object.entries(step.with ?? {}).map(([k, v]) => [
       k,

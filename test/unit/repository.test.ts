@@ -264,6 +264,17 @@ describe("the README's repository name", () => {
     expect(readme).not.toMatch(/OWNER\/mlflow-promotion-gate/);
   });
 
+  it("the example workflows and the full policy's schema link name package.json's repository too", () => {
+    const dir = 'examples/workflows';
+    const texts = [...readdirSync(dir).map((f) => read(`${dir}/${f}`)), read('examples/full-policy.yml')];
+    const named = texts.flatMap((t) => [
+      ...[...t.matchAll(/uses:\s*([^@\s]+\/mlflow-promotion-gate)@/g)].map((m) => m[1]),
+      ...[...t.matchAll(/githubusercontent\.com\/([\w.-]+\/mlflow-promotion-gate)\//g)].map((m) => m[1]),
+    ]);
+    expect(named.length).toBeGreaterThanOrEqual(texts.length);
+    expect(new Set(named)).toEqual(new Set([repoName]));
+  });
+
   it('the README says how to pin and what versioning promises', () => {
     const readme = read('README.md');
     expect(readme).toMatch(/^## Versioning$/m);
