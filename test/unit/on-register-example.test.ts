@@ -24,7 +24,7 @@ describe('examples/workflows/on-register.yml', () => {
     });
   });
   it('feeds the gate the payload through with: only, and no run: script holds an expression', () => {
-    const gate = steps.find((s) => s.uses?.startsWith('OWNER/mlflow-promotion-gate'))!;
+    const gate = steps.find((s) => s.uses?.startsWith('mlflow-promotion-gate/mlflow-promotion-gate'))!;
     expect(gate.with).toMatchObject({
       model: '${{ github.event.client_payload.model }}',
       version: '${{ github.event.client_payload.version }}',
