@@ -230,7 +230,7 @@ describe.runIf(mlflowVersion.startsWith('3.'))(`relay with MLflow ${mlflowVersio
     };
     const step = Object.values(wf.jobs)
       .flatMap((j) => j.steps)
-      .find((s) => s.uses?.startsWith('OWNER/mlflow-promotion-gate'))!;
+      .find((s) => s.uses?.startsWith('mlflow-promotion-gate/mlflow-promotion-gate'))!;
     const policy = 'metrics:\n  accuracy: ">= 0.90"\n';
     for (const [suffix, accuracy, decision, code] of [
       ['good', 0.95, 'promoted', 0],
