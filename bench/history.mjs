@@ -71,6 +71,8 @@ export async function seedHistory(url, { model, steps }) {
  * @property {string} [entry]        the Action's dist/index.js
  * @property {string} [python]       a venv python with mlflow (the server and the script)
  * @property {string} [cacheDir]
+ * @property {string} [url]          seed into this running server instead (no snapshot; models named `<prefix>-<steps>`)
+ * @property {string} [prefix]       default `hist`
  * @property {(m: string) => void} [log]
  */
 
@@ -82,11 +84,13 @@ export async function runHistory(options = {}) {
     runs = 3,
     entry = actionEntry,
     cacheDir = defaultCacheDir,
+    prefix = 'hist',
     log = (/** @type {string} */ m) => console.error(m),
   } = options;
   const t0 = performance.now();
   const loadBefore = os.loadavg();
   const python = options.python ?? (await ensureMlflowVenv({ flavor: 'mlflow3', log }));
+  const { url } = options;
   const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'gate-bench-history-'));
   const script = path.join(benchDir, 'python', 'evaluate_mlflow.py');
   /** @type {any[]} */
@@ -97,18 +101,27 @@ export async function runHistory(options = {}) {
   const timing = {};
   try {
     for (const steps of sizes) {
-      const model = `hist-${steps}`;
-      const snap = await snapshot({
-        python,
-        cacheDir,
-        name: `history-${steps}`,
-        params: { kind: 'history', model, steps },
-        seed: (url) => seedHistory(url, { model, steps }),
-        log,
-      });
+      const model = `${prefix}-${steps}`;
+      const t = performance.now();
+      const snap = url
+        ? await seedHistory(url, { model, steps }).then(() => ({
+            dir: '',
+            seeded: true,
+            seedSeconds: (performance.now() - t) / 1000,
+          }))
+        : await snapshot({
+            python,
+            cacheDir,
+            name: `history-${steps}`,
+            params: { kind: 'history', model, steps },
+            seed: (u) => seedHistory(u, { model, steps }),
+            log,
+          });
       const policy = `model: ${model}\ntarget:\n  stage: Production\nmetrics:\n  accuracy: {min: 0.9, aggregate: mean}\n  f1: ">= 0.88"\n`;
       const tRuns = performance.now();
-      const server = await serverFromSnapshot(snap.dir, { python, log: () => {} });
+      const server = url
+        ? { url, stop: async () => {} }
+        : await serverFromSnapshot(snap.dir, { python, log: () => {} });
       try {
         for (const latencyMs of latencies) {
           const proxy = await startFaultProxy({ upstream: server.url, latencyMs });

@@ -198,9 +198,9 @@ export function requestFigures(requests) {
 
 /**
  * One measured run of the Action over a fresh copy of a snapshot, through a proxy with `latencyMs`.
- * @param {{ snapshotDir: string, python: string, inputs: Record<string, string>, policy: string, latencyMs: number, entry: string, log: (m: string) => void }} opts
+ * @param {{ snapshotDir: string, python: string, inputs: Record<string, string>, policy: string, latencyMs: number, entry: string }} opts
  */
-export async function measureAction({ snapshotDir, python, inputs, policy, latencyMs, entry, log }) {
+export async function measureAction({ snapshotDir, python, inputs, policy, latencyMs, entry }) {
   const server = await serverFromSnapshot(snapshotDir, { python, log: () => {} });
   const proxy = await startFaultProxy({ upstream: server.url, latencyMs });
   try {
@@ -295,7 +295,6 @@ export async function runScale(options = {}) {
             policy,
             latencyMs,
             entry,
-            log,
           });
           const results = JSON.parse(r.outputs.results ?? '[]');
           /** @type {Record<string, number>} */
