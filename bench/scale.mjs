@@ -176,11 +176,14 @@ export async function seedScale(url, { prefix, models, versions }) {
 export function requestFigures(requests) {
   /** @type {Record<string, number>} */
   const byEndpoint = {};
+  /** @type {Record<string, number>} the requests' time at the proxy (latency included), summed */
+  const msByEndpoint = {};
   /** @type {Map<string, number>} */
   const seen = new Map();
   for (const r of requests) {
     const endpoint = `${r.method} ${r.path.replace(/^\/api\/2\.0\/mlflow\//, '').replace(/\?.*$/, '')}`;
     byEndpoint[endpoint] = (byEndpoint[endpoint] ?? 0) + 1;
+    if (r.end !== undefined) msByEndpoint[endpoint] = (msByEndpoint[endpoint] ?? 0) + r.end - r.start;
     // runs/get is left out: the seed registers every version from one of three runs, shared by all models
     if (!isWrite(r) && !r.path.includes('/runs/get?')) seen.set(r.path, (seen.get(r.path) ?? 0) + 1);
   }
@@ -190,6 +193,7 @@ export function requestFigures(requests) {
     writes: requests.filter(isWrite).length,
     roundTrips: sequentialRoundTrips(requests),
     byEndpoint,
+    msByEndpoint: Object.fromEntries(Object.entries(msByEndpoint).map(([k, v]) => [k, Math.round(v)])),
     /** GETs of the same path and query more than once (something fetched twice), runs/get aside */
     repeatedReads: repeated.reduce((sum, [, n]) => sum + n - 1, 0),
     repeatedExamples: repeated.slice(0, 5).map(([p, n]) => `${n}× ${p}`),
@@ -342,6 +346,7 @@ export async function runScale(options = {}) {
           repeatedReads: Math.max(...list.map((r) => r.repeatedReads)),
           repeatedExamples: list[0].repeatedExamples,
           byEndpoint: list[0].byEndpoint,
+          msByEndpoint: list[0].msByEndpoint,
           decisions: list[0].decisions,
         });
       }
