@@ -76,7 +76,7 @@ export function median(xs) {
 }
 
 /** The node binary that runs the Action: Node 24 (this process, when run through npm scripts). */
-function nodeBinary() {
+export function nodeBinary() {
   if (Number(process.versions.node.split('.')[0]) >= 24) return process.execPath;
   const local = path.join(repoRoot, 'node_modules', '.bin', 'node');
   if (fs.existsSync(local)) return local;
@@ -85,10 +85,10 @@ function nodeBinary() {
   );
 }
 
-const hasTime = fs.existsSync(TIME_BIN);
+export const hasTime = fs.existsSync(TIME_BIN);
 
-/** @param {string} file */
-async function readRss(file) {
+/** Peak RSS in kB from a /usr/bin/time -f %M -o file, or null. @param {string} file */
+export async function readRss(file) {
   if (!hasTime) return null;
   const text = await fsp.readFile(file, 'utf8').catch(() => '');
   const last = text.trim().split('\n').at(-1) ?? '';
@@ -101,7 +101,7 @@ async function readRss(file) {
  * @param {string[]} args
  * @param {{ cwd: string, env: NodeJS.ProcessEnv }} opts
  */
-async function timedSpawn(cmd, args, { cwd, env }) {
+export async function timedSpawn(cmd, args, { cwd, env }) {
   const rssFile = path.join(cwd, `.rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const full = hasTime ? [TIME_BIN, '-f', '%M', '-o', rssFile, cmd, ...args] : [cmd, ...args];
   const { code, stdout, stderr, startedAt, endedAt } = await spawnCollected(
@@ -112,6 +112,62 @@ async function timedSpawn(cmd, args, { cwd, env }) {
   const rssKb = await readRss(rssFile);
   await fsp.rm(rssFile, { force: true });
   return { code: code ?? -1, startedAt, endedAt, rssKb, stdout, stderr };
+}
+
+/**
+ * The environment of a Python way's process: the runner's identity, the tracking URI, no telemetry.
+ * @param {string} trackingUri
+ * @param {string} pycache  bytecode of the bench scripts, outside the repository, cached across runs as an installed package's is
+ */
+export function pythonEnv(trackingUri, pycache) {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...RUNNER_IDENTITY,
+    MLFLOW_TRACKING_URI: trackingUri,
+    // No usage telemetry from a benchmark machine (MLflow 3 would try to send it)
+    MLFLOW_DISABLE_TELEMETRY: 'true',
+    DO_NOT_TRACK: 'true',
+    PYTHONPYCACHEPREFIX: pycache,
+  };
+}
+
+/**
+ * One run of the bundled Action (scripts/run-action.mjs, as a runner starts it) under /usr/bin/time
+ * when present: spawn to exit, peak RSS, its outputs; its temp workspace removed after.
+ * @param {{ inputs: Record<string, string>, files: Record<string, string>, node: string, entry?: string }} opts
+ */
+export async function timedAction({ inputs, files, node, entry }) {
+  const rssDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'gate-rss-'));
+  const rssFile = path.join(rssDir, 'rss');
+  try {
+    const run = await runAction({
+      inputs,
+      files,
+      node,
+      ...(entry ? { entry } : {}),
+      prefix: hasTime ? [TIME_BIN, '-f', '%M', '-o', rssFile] : [],
+    });
+    await fsp.rm(path.dirname(run.workspace), { recursive: true, force: true });
+    return {
+      code: run.code ?? -1,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+      rssKb: await readRss(rssFile),
+      outputs: run.outputs,
+      output: `${run.stdout}\n${run.stderr}`,
+    };
+  } finally {
+    await fsp.rm(rssDir, { recursive: true, force: true });
+  }
+}
+
+/** When the first of `requests` reached the proxy (performance.now()), or null. @param {Array<{ start: number }>} requests */
+export function firstStart(requests) {
+  return requests.reduce(
+    (/** @type {number | null} */ min, q) => (min === null || q.start < min ? q.start : min),
+    null,
+  );
 }
 
 /**
@@ -243,18 +299,6 @@ export async function runBench(options = {}) {
       },
     };
 
-    const pythonEnv = (/** @type {string} */ trackingUri) => ({
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      ...RUNNER_IDENTITY,
-      MLFLOW_TRACKING_URI: trackingUri,
-      // No usage telemetry from a benchmark machine (MLflow 3 would try to send it)
-      MLFLOW_DISABLE_TELEMETRY: 'true',
-      DO_NOT_TRACK: 'true',
-      // bytecode of the bench scripts outside the repository, cached across runs as an installed package's is
-      PYTHONPYCACHEPREFIX: pycache,
-    });
-
     /**
      * One run of one way of doing a job, through `proxy`.
      * @param {Way} way
@@ -268,8 +312,7 @@ export async function runBench(options = {}) {
       /** @type {{ code: number, startedAt: number, endedAt: number, rssKb: number | null, output: string }} */
       let r;
       if (way === 'action') {
-        const rssFile = path.join(root, `.rss-action`);
-        const run = await runAction({
+        r = await timedAction({
           inputs: {
             'tracking-uri': proxy.url,
             policy: POLICY_PATH,
@@ -280,30 +323,18 @@ export async function runBench(options = {}) {
           },
           files: { [POLICY_PATH]: policies[job] },
           node,
-          prefix: hasTime ? [TIME_BIN, '-f', '%M', '-o', rssFile] : [],
         });
-        r = {
-          code: run.code ?? -1,
-          startedAt: run.startedAt,
-          endedAt: run.endedAt,
-          rssKb: await readRss(rssFile),
-          output: `${run.stdout}\n${run.stderr}`,
-        };
-        await fsp.rm(path.dirname(run.workspace), { recursive: true, force: true });
       } else {
         const py = way === 'skinny' ? /** @type {string} */ (skinnyPython) : python;
         const script = path.join(benchDir, 'python', way === 'requests' ? 'gate_requests.py' : 'gate_mlflow.py');
         const run = await timedSpawn(py, [script, '--policy', POLICY_PATH, ...jobs[job].python], {
           cwd: workspace,
-          env: pythonEnv(proxy.url),
+          env: pythonEnv(proxy.url, pycache),
         });
         r = { ...run, output: `${run.stdout}\n${run.stderr}` };
       }
       const requests = proxy.requests.map((q) => ({ ...q, headers: {} }));
-      const first = requests.reduce(
-        (/** @type {number | null} */ min, q) => (min === null || q.start < min ? q.start : min),
-        null,
-      );
+      const first = firstStart(requests);
       if (r.code !== 0) throw new Error(`${WAY_LABEL[way]} (${job}) exited with ${r.code}:\n${r.output.slice(-3000)}`);
       return {
         ms: r.endedAt - r.startedAt,
@@ -494,8 +525,9 @@ async function timePipInstalls(root, log) {
   return out;
 }
 
-const fmtMs = (/** @type {number} */ ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
-const fmtMb = (/** @type {number | null} */ kb) => (kb === null ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
+export const fmtMs = (/** @type {number} */ ms) =>
+  ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+export const fmtMb = (/** @type {number | null} */ kb) => (kb === null ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
 
 /**
  * The figures as Markdown tables.
@@ -572,6 +604,181 @@ export function renderMarkdown(res) {
   return lines.join('\n');
 }
 
+/**
+ * The `evaluate` job (issue 18): one decision, nothing written, by the Action in `mode: evaluate`
+ * against bench/python/evaluate_mlflow.py (the seed articles' way: get_model_version, get_run,
+ * compare), both cold processes on the same server and state, alternated pair by pair (A B, B A, ...).
+ * @param {{ runs?: number, latencies?: number[], url?: string, python?: string, prefix?: string, entry?: string, log?: (m: string) => void }} [options]
+ */
+export async function runEvaluateBench(options = {}) {
+  const {
+    runs = 10,
+    latencies = [0, 50],
+    prefix = 'bench-eval',
+    entry = actionEntry,
+    log = (/** @type {string} */ m) => console.error(m),
+  } = options;
+  const node = nodeBinary();
+  const t0 = performance.now();
+  const loadBefore = os.loadavg();
+  const python = options.python ?? (await ensureMlflowVenv({ flavor: 'mlflow3', log }));
+  const server = options.url ? { url: options.url, stop: async () => {} } : await startMlflowServer({ python, log });
+  const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'gate-bench-eval-'));
+  try {
+    const model = `${prefix}-churn`;
+    const runsByKind = await seedRuns(server.url, `${prefix}-runs`);
+    await reseedModel(server.url, model, ['holder', 'pass', 'fail'], runsByKind);
+    const policy = `model: ${model}\ntarget:\n  stage: Production\n  archive_existing: true\nmetrics:\n  accuracy: ">= 0.9"\n  f1: ">= 0.88"\n`;
+    const pycache = path.join(root, 'pycache');
+    const script = path.join(benchDir, 'python', 'evaluate_mlflow.py');
+
+    /**
+     * @param {'action' | 'python'} way
+     * @param {string} version
+     * @param {Awaited<ReturnType<typeof startFaultProxy>>} proxy
+     */
+    const once = async (way, version, proxy) => {
+      proxy.reset();
+      const r =
+        way === 'action'
+          ? await timedAction({
+              inputs: {
+                'tracking-uri': proxy.url,
+                policy: POLICY_PATH,
+                mode: 'evaluate',
+                model,
+                version,
+                'fail-on-reject': 'false',
+                'github-token': '',
+              },
+              files: { [POLICY_PATH]: policy },
+              node,
+              entry,
+            })
+          : await timedSpawn(python, [script, '--model', model, '--version', version], {
+              cwd: root,
+              env: pythonEnv(proxy.url, pycache),
+            }).then((p) => ({ ...p, output: `${p.stdout}\n${p.stderr}`, outputs: {} }));
+      const decision =
+        way === 'action'
+          ? r.outputs.decision
+          : (() => {
+              try {
+                return JSON.parse(r.output.trim().split('\n')[0] ?? '').decision;
+              } catch {
+                return undefined;
+              }
+            })();
+      if (decision === undefined || (way === 'action' && r.code !== 0))
+        throw new Error(`evaluate ${way} v${version} exited with ${r.code}:\n${r.output.slice(-3000)}`);
+      const requests = proxy.requests.map((q) => ({ ...q, headers: {} }));
+      const first = firstStart(requests);
+      return {
+        decision,
+        ms: r.endedAt - r.startedAt,
+        rssKb: r.rssKb,
+        firstRequestMs: first === null ? null : first - r.startedAt,
+        path: criticalPath(requests),
+        log: requestLog(requests, r.startedAt),
+      };
+    };
+
+    /** @type {string[]} */
+    const problems = [];
+    /** @type {Record<string, any>} */
+    const byLatency = {};
+    for (const latencyMs of latencies) {
+      const proxy = await startFaultProxy({ upstream: server.url, latencyMs });
+      try {
+        // The decisions must agree on both outcomes: v2 passes, v3 fails (unmeasured; also the warm-up).
+        for (const version of ['2', '3']) {
+          const a = await once('action', version, proxy);
+          const p = await once('python', version, proxy);
+          if (a.decision !== p.decision)
+            problems.push(`${latencyMs} ms, v${version}: the Action decided ${a.decision}, the script ${p.decision}`);
+        }
+        /** @type {{ action: any[], python: any[] }} */
+        const list = { action: [], python: [] };
+        for (let i = 0; i < runs; i++) {
+          const order = /** @type {const} */ (i % 2 === 0 ? ['action', 'python'] : ['python', 'action']);
+          for (const way of order) {
+            const r = await once(way, '2', proxy);
+            if (r.decision !== 'passed') problems.push(`${latencyMs} ms run ${i + 1}: ${way} decided ${r.decision}`);
+            if (r.path.writes !== 0) problems.push(`${latencyMs} ms run ${i + 1}: ${way} wrote ${r.path.writes} times`);
+            list[way].push(r);
+            log(
+              `[bench] evaluate ${latencyMs} ms pair ${i + 1}/${runs} ${way}: ${r.ms.toFixed(0)} ms, ${r.path.requests} requests`,
+            );
+          }
+        }
+        const summary = (/** @type {any[]} */ xs) => {
+          const mid = xs.slice().sort((a, b) => a.ms - b.ms)[Math.floor((xs.length - 1) / 2)];
+          return {
+            runs: xs.length,
+            ms: median(xs.map((r) => r.ms)),
+            runsMs: xs.map((r) => Math.round(r.ms)),
+            firstRequestMs: median(xs.flatMap((r) => (r.firstRequestMs === null ? [] : [r.firstRequestMs]))),
+            requests: median(xs.map((r) => r.path.requests)),
+            roundTrips: median(xs.map((r) => r.path.roundTrips)),
+            rssKb: xs.every((r) => r.rssKb !== null) ? median(xs.map((r) => r.rssKb)) : null,
+            log: mid?.log ?? [],
+          };
+        };
+        byLatency[latencyMs] = {
+          action: summary(list.action),
+          python: summary(list.python),
+          /** The script's time over the Action's, pair by pair, median. */
+          pairRatio: median(list.action.map((a, i) => list.python[i].ms / a.ms)),
+        };
+      } finally {
+        await proxy.close();
+      }
+    }
+    return {
+      when: new Date().toISOString(),
+      machine: {
+        loadAverage: { before: loadBefore, after: os.loadavg() },
+        cpus: os.cpus().length,
+        node: process.versions.node,
+      },
+      options: { runs, latencies },
+      entry,
+      byLatency,
+      decisionsAgree: problems.length === 0,
+      problems,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    await server.stop();
+    await fsp.rm(root, { recursive: true, force: true });
+  }
+}
+
+/** @param {Awaited<ReturnType<typeof runEvaluateBench>>} res */
+export function renderEvaluateMarkdown(res) {
+  const lines = [
+    `| evaluate, one decision (median of ${res.options.runs} pairs, A/B alternated) | latency | Action (\`mode: evaluate\`) | evaluate_mlflow.py (MlflowClient) | script / Action, pair by pair |`,
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const [l, r] of Object.entries(res.byLatency)) {
+    const a = r.action;
+    const p = r.python;
+    lines.push(
+      `| wall, cold start to exit | ${l} ms | ${fmtMs(a.ms)} | ${fmtMs(p.ms)} | **${r.pairRatio.toFixed(1)}×** |`,
+      `| process start to first request | ${l} ms | ${fmtMs(a.firstRequestMs)} | ${fmtMs(p.firstRequestMs)} | |`,
+      `| requests (sequential round trips) | ${l} ms | ${a.requests} (${a.roundTrips}) | ${p.requests} (${p.roundTrips}) | |`,
+      `| peak memory (max RSS) | ${l} ms | ${fmtMb(a.rssKb)} | ${fmtMb(p.rssKb)} | |`,
+    );
+  }
+  const load = (/** @type {number[]} */ x) => x.map((v) => v.toFixed(1)).join(' ');
+  lines.push(
+    '',
+    `- decisions (v2 passed, v3 rejected, and v2 in every measured run): ${res.decisionsAgree ? 'the same every time' : `DIFFER: ${res.problems.join('; ')}`}`,
+    `- load average before: ${load(res.machine.loadAverage.before)}; after: ${load(res.machine.loadAverage.after)}; ${res.seconds.toFixed(0)} s in all`,
+  );
+  return lines.join('\n');
+}
+
 const HELP = `Usage: npm run bench -- [options]    (npm run bench:smoke for the quick check)
   --runs N               measured runs per figure, median reported (default 5)
   --latencies 0,50       injected latencies of the one-decision figures, ms (default 0,50)
@@ -584,7 +791,10 @@ const HELP = `Usage: npm run bench -- [options]    (npm run bench:smoke for the 
   --pip-install          also time pip install of mlflow / mlflow-skinny into fresh venvs (downloads)
   --url URL --python PY  use a running MLflow server / a venv python with mlflow
   --smoke                1 run, 2 models x 2 versions, 0 ms, no skinny, no warm-up
-  --json FILE            also write every figure and the request logs as JSON`;
+  --json FILE            also write every figure and the request logs as JSON
+  --job evaluate         instead: the evaluate job (issue 18), the Action in mode evaluate against
+                         bench/python/evaluate_mlflow.py, --runs pairs (default 10) at --latencies;
+                         --dist PATH runs another dist/index.js`;
 
 async function main() {
   const { values } = parseArgs({
@@ -603,6 +813,8 @@ async function main() {
       python: { type: 'string' },
       smoke: { type: 'boolean' },
       json: { type: 'string' },
+      job: { type: 'string' },
+      dist: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -611,6 +823,25 @@ async function main() {
     return;
   }
   const int = (/** @type {string | undefined} */ v) => (v === undefined ? undefined : Number.parseInt(v, 10));
+  if (values.job === 'evaluate') {
+    const res = await runEvaluateBench({
+      ...(values.smoke ? { runs: 1, latencies: [0] } : {}),
+      ...(values.runs ? { runs: int(values.runs) } : {}),
+      ...(values.latencies ? { latencies: values.latencies.split(',').map(Number) } : {}),
+      ...(values.url ? { url: values.url } : {}),
+      ...(values.python ? { python: values.python } : {}),
+      ...(values.dist ? { entry: path.resolve(values.dist) } : {}),
+    });
+    if (values.json) await fsp.writeFile(values.json, `${JSON.stringify(res, null, 2)}\n`);
+    console.log(renderEvaluateMarkdown(res));
+    for (const [l, r] of Object.entries(res.byLatency))
+      console.log(
+        `\nRequests of the median Action run at ${l} ms:\n${r.action.log.join('\n')}\n\nAnd of the script:\n${r.python.log.join('\n')}`,
+      );
+    if (!res.decisionsAgree) process.exitCode = 1;
+    return;
+  }
+  if (values.job !== undefined && values.job !== 'promote') throw new Error(`--job ${values.job}: promote or evaluate`);
   /** @type {BenchOptions} */
   const opts = values.smoke ? smokeOptions() : {};
   const set = (/** @type {keyof BenchOptions} */ k, /** @type {unknown} */ v) => {

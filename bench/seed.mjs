@@ -77,14 +77,16 @@ export async function seedRuns(url, experimentName) {
 /**
  * (Re)creates a registered model from scratch: deleted if it exists, then its versions in order
  * (version i from runs[kinds[i-1]]), then version 1 moved to `holderStage` (not archiving).
+ * `fresh`: the model is known not to exist (a new store): no delete first.
  * @param {string} url
  * @param {string} model
  * @param {Array<keyof typeof RUN_METRICS>} kinds  the run of each version, version 1 first
  * @param {Awaited<ReturnType<typeof seedRuns>>} runs
  * @param {string} holderStage
+ * @param {{ fresh?: boolean }} [opts]
  */
-export async function reseedModel(url, model, kinds, runs, holderStage = 'Production') {
-  await mlflowCall(url, 'DELETE', 'registered-models/delete', { name: model }, { missingOk: true });
+export async function reseedModel(url, model, kinds, runs, holderStage = 'Production', { fresh = false } = {}) {
+  if (!fresh) await mlflowCall(url, 'DELETE', 'registered-models/delete', { name: model }, { missingOk: true });
   await mlflowCall(url, 'POST', 'registered-models/create', { name: model });
   for (const kind of kinds) {
     const { runId, source } = runs[kind];

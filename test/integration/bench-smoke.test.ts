@@ -4,8 +4,13 @@
 // (and write each tag the same values on the way: the ledger record begun, then whole);
 // the figures themselves are not asserted (a loaded test machine measures nothing worth quoting).
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { renderMarkdown, runBench, smokeOptions } from '../../bench/run.mjs';
+import { renderEvaluateMarkdown, renderMarkdown, runBench, runEvaluateBench, smokeOptions } from '../../bench/run.mjs';
+import { renderScaleMarkdown, runScale, smokeScaleOptions } from '../../bench/scale.mjs';
+import { renderHistoryMarkdown, runHistory, smokeHistoryOptions } from '../../bench/history.mjs';
 
 describe('bench/run.mjs, smoke mode', () => {
   it('measures every way on one decision and a scheduled run, and the registry states agree', async () => {
@@ -51,4 +56,64 @@ describe('bench/run.mjs, smoke mode', () => {
     expect(res.pip).toBeNull();
     expect(renderMarkdown(res)).toContain('| one decision, cold start to exit, 0 ms latency |');
   }, 120_000);
+
+  it('the evaluate job: the Action in mode evaluate and evaluate_mlflow.py decide alike and write nothing', async () => {
+    const res = await runEvaluateBench({
+      runs: 1,
+      latencies: [0],
+      url: inject('mlflowUrl'),
+      python: inject('mlflowPython'),
+      prefix: `bench-smoke-eval-${randomBytes(4).toString('hex')}`,
+      log: () => {},
+    });
+    expect(res.problems).toEqual([]);
+    for (const way of ['action', 'python'] as const) {
+      const r = res.byLatency[0][way];
+      expect(r.ms, way).toBeGreaterThan(0);
+      expect(r.firstRequestMs, way).toBeGreaterThan(0);
+      expect(r.requests, way).toBeGreaterThan(0);
+    }
+    expect(renderEvaluateMarkdown(res)).toContain('| wall, cold start to exit | 0 ms |');
+  }, 60_000);
+
+  it('the scaling series: snapshots seeded once, a fresh copy per run, evaluate and audit over every model', async () => {
+    const cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-smoke-cache-'));
+    try {
+      const opts = { ...smokeScaleOptions(), python: inject('mlflowPython'), cacheDir, log: () => {} };
+      const res = await runScale(opts);
+      const row = (mode: string) => res.rows.find((r) => r.mode === mode)!;
+      // 2 models: v1 holds Production (model 0 with a ledger record, model 1 moved by hand), v2 passes, v3 fails
+      expect(row('evaluate').decisions).toEqual({ passed: 2 });
+      expect(row('audit').decisions).toEqual({ passed: 1, rejected: 1 });
+      for (const mode of ['evaluate', 'audit']) {
+        expect(row(mode).writes, mode).toBe(0);
+        expect(row(mode).repeatedReads, mode).toBe(0);
+        expect(row(mode).requests, mode).toBeGreaterThan(2);
+        expect(row(mode).ms, mode).toBeGreaterThan(0);
+      }
+      expect(res.timing[2]!.seeded).toBe(true);
+      expect(renderScaleMarkdown(res)).toContain('| evaluate | 2 × 3 | 0 ms |');
+      // the second time the snapshot is reused: no server is started to seed it
+      const again = await runScale({ ...opts, seedOnly: true });
+      expect(again.timing[2]).toMatchObject({ seeded: false, seedSeconds: res.timing[2]!.seedSeconds });
+    } finally {
+      await fs.rm(cacheDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('the metric-history series: aggregate mean, the Action and get_metric_history agree', async () => {
+    const res = await runHistory({
+      ...smokeHistoryOptions(),
+      url: inject('mlflowUrl'),
+      python: inject('mlflowPython'),
+      prefix: `bench-smoke-hist-${randomBytes(4).toString('hex')}`,
+      log: () => {},
+    });
+    expect(res.problems).toEqual([]);
+    const [r] = res.rows;
+    // the mean passes and the last step (0.85) would not: a pass proves the whole history was read
+    expect([r.action.decision, r.python.decision]).toEqual(['passed', 'passed']);
+    expect(r.action.byEndpoint['GET metrics/get-history']).toBeGreaterThan(0);
+    expect(renderHistoryMarkdown(res)).toContain('| 1,000 | 0 ms |');
+  }, 60_000);
 });
