@@ -14,9 +14,9 @@ import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { ensureMlflowVenv, repoRoot } from '../scripts/mlflow-local.mjs';
+import { commandLine, numbers, runIfMain, SERIES_OPTIONS, seriesOptions, writeJson } from './command-line.mjs';
 import { startFaultProxy } from '../scripts/fault-proxy.mjs';
 import { actionEntry } from '../scripts/run-action.mjs';
 import { fmtMb, fmtMs, median, nodeBinary, pythonEnv, timedAction, timedSpawn } from './run.mjs';
@@ -265,34 +265,13 @@ A rule with aggregate: mean over a metric's history, the Action against MlflowCl
   --json FILE            also write every figure as JSON`;
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      steps: { type: 'string' },
-      latencies: { type: 'string' },
-      runs: { type: 'string' },
-      dist: { type: 'string' },
-      cache: { type: 'string' },
-      python: { type: 'string' },
-      smoke: { type: 'boolean' },
-      json: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
-  const list = (/** @type {string | undefined} */ v) => v?.split(',').map(Number);
+  const values = commandLine({ ...SERIES_OPTIONS, steps: { type: 'string' } }, HELP);
+  if (!values) return;
   /** @type {HistoryOptions} */
-  const opts = values.smoke ? smokeHistoryOptions() : {};
-  if (values.steps) opts.steps = list(values.steps);
-  if (values.latencies) opts.latencies = list(values.latencies);
-  if (values.runs) opts.runs = Number(values.runs);
-  if (values.dist) opts.entry = path.resolve(values.dist);
-  if (values.cache) opts.cacheDir = path.resolve(values.cache);
-  if (values.python) opts.python = values.python;
+  const opts = seriesOptions(values, values.smoke ? smokeHistoryOptions() : {});
+  if (values.steps) opts.steps = numbers(values.steps);
   const res = await runHistory(opts);
-  if (values.json) await fsp.writeFile(values.json, `${JSON.stringify(res, null, 2)}\n`);
+  await writeJson(values.json, res);
   console.log(renderHistoryMarkdown(res));
   if (!res.decisionsAgree) process.exitCode = 1;
 }
@@ -302,9 +281,4 @@ export function smokeHistoryOptions() {
   return { steps: [1000], latencies: [0], runs: 1 };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

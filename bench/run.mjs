@@ -16,11 +16,11 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { ensureMlflowVenv, repoRoot, startMlflowServer } from '../scripts/mlflow-local.mjs';
 import { isWrite, sequentialRoundTrips, startFaultProxy } from '../scripts/fault-proxy.mjs';
 import { actionEntry, RUNNER_IDENTITY, runAction, spawnCollected } from '../scripts/run-action.mjs';
+import { commandLine, runIfMain, writeJson } from './command-line.mjs';
 import { eachLimited, registryState, reseedModel, seedRuns, tagWrites } from './seed.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -797,8 +797,8 @@ const HELP = `Usage: npm run bench -- [options]    (npm run bench:smoke for the 
                          --dist PATH runs another dist/index.js`;
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
+  const values = commandLine(
+    {
       runs: { type: 'string' },
       latencies: { type: 'string' },
       models: { type: 'string' },
@@ -817,11 +817,9 @@ async function main() {
       dist: { type: 'string' },
       help: { type: 'boolean' },
     },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
+    HELP,
+  );
+  if (!values) return;
   const int = (/** @type {string | undefined} */ v) => (v === undefined ? undefined : Number.parseInt(v, 10));
   if (values.job === 'evaluate') {
     const res = await runEvaluateBench({
@@ -832,7 +830,7 @@ async function main() {
       ...(values.python ? { python: values.python } : {}),
       ...(values.dist ? { entry: path.resolve(values.dist) } : {}),
     });
-    if (values.json) await fsp.writeFile(values.json, `${JSON.stringify(res, null, 2)}\n`);
+    await writeJson(values.json, res);
     console.log(renderEvaluateMarkdown(res));
     for (const [l, r] of Object.entries(res.byLatency))
       console.log(
@@ -860,7 +858,7 @@ async function main() {
   set('url', values.url);
   set('python', values.python);
   const res = await runBench(opts);
-  if (values.json) await fsp.writeFile(values.json, `${JSON.stringify(res, null, 2)}\n`);
+  await writeJson(values.json, res);
   console.log(renderMarkdown(res));
   for (const l of res.options.latencies) {
     console.log(
@@ -886,9 +884,4 @@ export function smokeOptions() {
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

@@ -17,9 +17,8 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ensureMlflowVenv, repoRoot, startMlflowServer } from '../scripts/mlflow-local.mjs';
+import { commandLine, numbers, runIfMain, SERIES_OPTIONS, seriesOptions, writeJson } from './command-line.mjs';
 import { isWrite, sequentialRoundTrips, startFaultProxy } from '../scripts/fault-proxy.mjs';
 import { actionEntry, RUNNER_IDENTITY } from '../scripts/run-action.mjs';
 import { fmtMb, fmtMs, median, nodeBinary, timedAction } from './run.mjs';
@@ -410,40 +409,25 @@ The Action's scheduled evaluate and audit over many models (issue 18; see bench/
   --json FILE            also write every figure as JSON`;
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
+  const values = commandLine(
+    {
+      ...SERIES_OPTIONS,
       sizes: { type: 'string' },
       versions: { type: 'string' },
-      latencies: { type: 'string' },
       modes: { type: 'string' },
-      runs: { type: 'string' },
-      dist: { type: 'string' },
-      cache: { type: 'string' },
-      python: { type: 'string' },
-      smoke: { type: 'boolean' },
       'seed-only': { type: 'boolean' },
-      json: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return;
-  }
-  const list = (/** @type {string | undefined} */ v) => v?.split(',').map(Number);
+    HELP,
+  );
+  if (!values) return;
   /** @type {ScaleOptions} */
-  const opts = values.smoke ? smokeScaleOptions() : {};
-  if (values.sizes) opts.sizes = list(values.sizes);
+  const opts = seriesOptions(values, values.smoke ? smokeScaleOptions() : {});
+  if (values.sizes) opts.sizes = numbers(values.sizes);
   if (values.versions) opts.versions = Number(values.versions);
-  if (values.latencies) opts.latencies = list(values.latencies);
   if (values.modes) opts.modes = /** @type {any} */ (values.modes.split(','));
-  if (values.runs) opts.runs = Number(values.runs);
-  if (values.dist) opts.entry = path.resolve(values.dist);
-  if (values.cache) opts.cacheDir = path.resolve(values.cache);
-  if (values.python) opts.python = values.python;
   if (values['seed-only']) opts.seedOnly = true;
   const res = await runScale(opts);
-  if (values.json) await fsp.writeFile(values.json, `${JSON.stringify(res, null, 2)}\n`);
+  await writeJson(values.json, res);
   console.log(renderScaleMarkdown(res));
 }
 
@@ -452,9 +436,4 @@ export function smokeScaleOptions() {
   return { sizes: [2], versions: 3, latencies: [0], runs: 1 };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);
