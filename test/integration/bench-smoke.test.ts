@@ -11,6 +11,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { renderEvaluateMarkdown, renderMarkdown, runBench, runEvaluateBench, smokeOptions } from '../../bench/run.mjs';
 import { renderScaleMarkdown, runScale, smokeScaleOptions } from '../../bench/scale.mjs';
 import { renderHistoryMarkdown, runHistory, smokeHistoryOptions } from '../../bench/history.mjs';
+import { renderExitWaitMarkdown, runExitWait } from '../../bench/exit-wait.mjs';
 
 describe('bench/run.mjs, smoke mode', () => {
   it('measures every way on one decision and a scheduled run, and the registry states agree', async () => {
@@ -116,4 +117,22 @@ describe('bench/run.mjs, smoke mode', () => {
     expect(r.action.byEndpoint['GET metrics/get-history']).toBeGreaterThan(0);
     expect(renderHistoryMarkdown(res)).toContain('| 1,000 | 0 ms |');
   }, 60_000);
+
+  it('the exit wait: the Action in mode evaluate, with and without the tier-up budget, beside node -e 0', async () => {
+    const res = await runExitWait({ runs: 1, url: inject('mlflowUrl'), python: inject('mlflowPython'), log: () => {} });
+    expect(res.rows.map((r) => r.name)).toEqual([
+      'Action',
+      'Action, --wasm-tiering-budget=1000000000 (diagnostic)',
+      'node -e 0',
+    ]);
+    for (const r of res.rows) {
+      // the exit event comes before the process is gone, and after the last answer
+      expect(r.exitEvent, r.name).toBeGreaterThan(0);
+      expect(r.ms, r.name).toBeGreaterThan(r.exitEvent);
+    }
+    // the Action read the registry (answers seen by the preload); bare node sent nothing
+    expect(res.samples['Action']![0]!.lastAnswer).toBeGreaterThan(0);
+    expect(res.rows[2]!.afterLastAnswer).toBeUndefined();
+    expect(renderExitWaitMarkdown(res)).toContain('| node -e 0 |');
+  }, 90_000);
 });
