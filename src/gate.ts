@@ -7,6 +7,7 @@
 import { copyOf, decide, type Decision, type GateDecision, type Mode } from './core/decide.js';
 import { GateError, InputError } from './core/errors.js';
 import { evaluateMetrics, type Baseline, type MetricInventory, type Observations } from './core/evaluate.js';
+import { summarizeHistory, type HistorySummary } from './core/history-summary.js';
 import { historiesNeeded, inventory, observe } from './core/observe.js';
 import { cachedHistory, rebuildHistory, type HistoryEntry } from './core/history.js';
 import type { LedgerContext } from './core/ledger.js';
@@ -27,7 +28,6 @@ import {
   readModel,
   type ModelState,
   modelUri,
-  type MetricPoint,
   type ModelVersion,
   type Registry,
   type RegistryOp,
@@ -435,10 +435,10 @@ async function readRun(
   const [run, loggedMetrics, ...histories] = await Promise.all([
     registry.getRun(runId),
     version.modelId ? registry.getLoggedModelMetrics(version.modelId) : null,
-    ...keys.map((k) => registry.getMetricHistory(runId, k)),
+    ...keys.map((k) => summarizeHistory(registry.metricHistoryPages(runId, k))),
   ]);
   if (!run) return { run: undefined, observed: new Map() };
-  const byKey = new Map<string, MetricPoint[]>(keys.map((k, i) => [k, histories[i] ?? []]));
+  const byKey = new Map<string, HistorySummary>(keys.map((k, i) => [k, histories[i]!]));
   const loggedModel =
     version.modelId && loggedMetrics ? { modelId: version.modelId, metrics: loggedMetrics } : undefined;
   return { run, observed: observe(policy.metrics, run, byKey, loggedModel), inventory: inventory(run, loggedModel) };

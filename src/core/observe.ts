@@ -4,6 +4,7 @@
  */
 import type { MetricInventory, MetricName, Observations, Observed } from './evaluate.js';
 import type { MetricRule } from './policy.js';
+import { RUN_DATASETS, type HistorySummary } from './history-summary.js';
 import type { MetricPoint, RunData } from './registry-model.js';
 
 /** Metrics whose rule needs the whole history (metrics/get-history), not only runs/get. */
@@ -12,13 +13,14 @@ export function historiesNeeded(rules: MetricRule[]): string[] {
 }
 
 /**
+ * @param histories per aggregated metric, its history folded (summarizeHistory).
  * @param loggedModel MLflow 3: the metrics of the logged model the version points at. Where it has a
  *   value for a rule's metric (on the rule's dataset, if it names one), that value is used; else the run's.
  */
 export function observe(
   rules: MetricRule[],
   run: RunData,
-  histories: ReadonlyMap<string, MetricPoint[]> = new Map(),
+  histories: ReadonlyMap<string, HistorySummary> = new Map(),
   loggedModel?: { modelId: string; metrics: MetricPoint[] },
 ): Observations {
   const out = new Map<string, Observed>();
@@ -54,20 +56,15 @@ export function observe(
         });
       continue;
     }
-    const points = (histories.get(rule.metric) ?? []).filter(onDataset);
-    if (points.length === 0) continue;
-    const values = points.map((p) => p.value);
-    const value =
-      rule.aggregate === 'min'
-        ? Math.min(...values)
-        : rule.aggregate === 'max'
-          ? Math.max(...values)
-          : values.reduce((a, b) => a + b, 0) / values.length;
+    const summary = histories.get(rule.metric);
+    const t = rule.dataset ? summary?.byDataset.get(rule.dataset) : summary?.all;
+    if (!t || t.count === 0) continue;
+    const value = rule.aggregate === 'min' ? t.min : rule.aggregate === 'max' ? t.max : t.sum / t.count;
     out.set(rule.metric, {
       value,
-      timestamp: Math.max(...points.map((p) => p.timestamp)),
-      datasets: [...new Set(points.flatMap(datasetsOf))],
-      source: `run ${run.runId} (${rule.aggregate} of ${points.length} steps)`,
+      timestamp: t.latestTimestamp,
+      datasets: [...new Set(t.datasets.flatMap((d) => (d === RUN_DATASETS ? run.datasetDigests : [d])))],
+      source: `run ${run.runId} (${rule.aggregate} of ${t.count} steps)`,
     });
   }
   return out;

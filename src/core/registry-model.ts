@@ -124,8 +124,8 @@ export interface Registry {
   getModelVersion(name: string, version: string): Promise<ModelVersion | null>;
   /** null when the run does not exist. */
   getRun(runId: string): Promise<RunData | null>;
-  /** Every logged point of one metric of a run, all pages. */
-  getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>;
+  /** Every logged point of one metric of a run, page by page as the registry answers them: a page is asked for only when the one before has been consumed. */
+  metricHistoryPages(runId: string, key: string): AsyncIterable<MetricPoint[]>;
   /** MLflow 3: the metrics of a logged model (several per key, by dataset); null when it does not exist. */
   getLoggedModelMetrics(modelId: string): Promise<MetricPoint[] | null>;
   /** Performs one write; a copy-version answers the number of the version it created. */

@@ -38,6 +38,8 @@ interface ApiRun {
 }
 
 const PAGE = 1000;
+/** metrics/get-history's max_results: points a page. */
+const HISTORY_PAGE_SIZE = 25000;
 /** A missing model's hint reads one page of names sharing its first characters, never more. */
 const HINT_PAGE = 100;
 const HINT_PREFIX = 3;
@@ -214,20 +216,18 @@ export class MlflowRegistry implements Registry {
     };
   }
 
-  async getMetricHistory(runId: string, key: string): Promise<MetricPoint[]> {
-    const out: MetricPoint[] = [];
+  async *metricHistoryPages(runId: string, key: string): AsyncIterable<MetricPoint[]> {
     let pageToken: string | undefined;
     do {
       const res = await this.tracking.get<{ metrics?: ApiMetric[]; next_page_token?: string }>('metrics/get-history', {
         run_id: runId,
         metric_key: key,
-        max_results: 25000,
+        max_results: HISTORY_PAGE_SIZE,
         page_token: pageToken,
       });
-      out.push(...(res.metrics ?? []).map(toPoint));
       pageToken = res.next_page_token || undefined;
+      yield (res.metrics ?? []).map(toPoint);
     } while (pageToken);
-    return out;
   }
 
   async getLoggedModelMetrics(modelId: string): Promise<MetricPoint[] | null> {

@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { summarizeHistory } from '../../src/core/history-summary.js';
 import { MlflowRegistry, type RegistryFlavor } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
 import { runAction } from '../../scripts/run-action.mjs';
@@ -175,7 +176,7 @@ describe('Unity Catalog (registry-uri databricks-uc): ours sends what MLflow 3.1
     const mine = await recordOurs('unity-catalog', async (r) => {
       const run = await r.getRun('run1');
       expect(run?.metrics.get('accuracy')?.value).toBe(0.9);
-      await r.getMetricHistory('run1', 'accuracy');
+      await summarizeHistory(r.metricHistoryPages('run1', 'accuracy'));
       await r.getLoggedModelMetrics('m-0a1b2c3d4e5f');
     });
     expect(keys(mine)).toEqual(keys(ref.sent));

@@ -106,9 +106,7 @@ export class MemoryRegistry implements Registry {
     return null;
   }
 
-  async getMetricHistory(_runId: string, _key: string): Promise<MetricPoint[]> {
-    return [];
-  }
+  async *metricHistoryPages(_runId: string, _key: string): AsyncIterable<MetricPoint[]> {}
 
   async getLoggedModelMetrics(_modelId: string): Promise<MetricPoint[] | null> {
     return null;

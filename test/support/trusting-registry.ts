@@ -23,7 +23,7 @@ export function trustingRegistry(inner: Registry): Registry {
     supportsAliases: inner.supportsAliases,
     searchModelNames: (p) => inner.searchModelNames(p),
     getRun: (id) => inner.getRun(id),
-    getMetricHistory: (id, key) => inner.getMetricHistory(id, key),
+    metricHistoryPages: (id, key) => inner.metricHistoryPages(id, key),
     getLoggedModelMetrics: (id) => inner.getLoggedModelMetrics(id),
     async getRegisteredModel(name) {
       const m = await inner.getRegisteredModel(name);

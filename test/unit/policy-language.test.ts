@@ -4,6 +4,7 @@ import { ineligibility, LATE_EVALUATION } from '../../src/core/eligibility.js';
 import { InputError, PolicyError } from '../../src/core/errors.js';
 import { evaluateMetrics } from '../../src/core/evaluate.js';
 import { matchesGlob } from '../../src/core/glob.js';
+import { summarizePoints } from '../../src/core/history-summary.js';
 import { historiesNeeded, observe } from '../../src/core/observe.js';
 import { loadPolicy, loadPolicyFile } from '../../src/core/policy.js';
 import type { ModelVersion } from '../../src/core/registry-model.js';
@@ -221,8 +222,8 @@ describe('aggregates over the metric history', () => {
       rules,
       run,
       new Map([
-        ['loss', points([0.9, 0.5, 0.1])],
-        ['acc', points([0.7, 0.8, 0.9])],
+        ['loss', summarizePoints(points([0.9, 0.5, 0.1]))],
+        ['acc', summarizePoints(points([0.7, 0.8, 0.9]))],
       ]),
     );
     expect(o.get('loss')).toMatchObject({ value: 0.9, timestamp: 102, source: 'run r (max of 3 steps)' });

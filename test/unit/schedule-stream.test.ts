@@ -55,7 +55,7 @@ function paged(inner: MemoryRegistry, failOnPage?: number) {
     },
     getModelVersion: (n, v) => inner.getModelVersion(n, v),
     getRun: (id) => inner.getRun(id),
-    getMetricHistory: (id, k) => inner.getMetricHistory(id, k),
+    metricHistoryPages: (id, k) => inner.metricHistoryPages(id, k),
     getLoggedModelMetrics: (id) => inner.getLoggedModelMetrics(id),
     apply: (op) => inner.apply(op),
   };
