@@ -210,6 +210,33 @@ export class MlflowRestClient {
     repeatable: boolean,
     orgId: string | undefined,
   ): Promise<T> {
+    // Bounds the request with all its retries and waits, body included. A timer cleared when the
+    // exchange ends, not AbortSignal.timeout: that one's timer (and the signal it holds) lives for the
+    // whole deadline whether the request ended or not, so a long run (a scheduled gate over 1,000
+    // models) kept one of each per request, and their survival through every scavenge grew V8's
+    // young generation (issue 18).
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+      this.deadlineMs,
+    );
+    timer.unref();
+    try {
+      return await this.exchangeWithin<T>(method, url, where, body, repeatable, orgId, deadline.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async exchangeWithin<T>(
+    method: Dispatcher.HttpMethod,
+    url: string,
+    where: string,
+    body: unknown,
+    repeatable: boolean,
+    orgId: string | undefined,
+    signal: AbortSignal,
+  ): Promise<T> {
     let res: Dispatcher.ResponseData;
     try {
       res = await request(url, {
@@ -221,8 +248,7 @@ export class MlflowRestClient {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        // Bounds the request with all its retries and waits.
-        signal: AbortSignal.timeout(this.deadlineMs),
+        signal,
         // Jitter: each request's backoff is scaled by a random factor in [0.5, 1.5), so runs that
         // failed together do not retry together.
         retryOptions: {
