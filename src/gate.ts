@@ -21,7 +21,7 @@ import {
   type PlanFile,
   type RegistryFingerprint,
 } from './core/plan-file.js';
-import { loadPolicyFile, type Policy } from './core/policy.js';
+import { loadPolicyFile, type Policy, type PolicyFile } from './core/policy.js';
 import { sourceCommitOf } from './core/tags.js';
 import { describeTarget, targetKey } from './core/target.js';
 import {
@@ -62,6 +62,8 @@ export interface GateRequest {
   mode: Mode;
   policyFile: string;
   policyText: string;
+  /** policyText as the caller has already loaded it (a scheduled run, once for every model): not parsed again. */
+  loadedPolicy?: PolicyFile;
 }
 
 export const DEFAULT_PENDING_TIMEOUT_MS = 120_000;
@@ -94,7 +96,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   if (!registry)
     throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
   // Every check on the inputs and the policy happens before the first request.
-  const file = loadPolicyFile(req.policyText, req.policyFile);
+  const file = req.loadedPolicy ?? loadPolicyFile(req.policyText, req.policyFile);
   const model = resolveModel(req.model, file.model, req.policyFile, file.modelPatterns.length > 0);
   const policy = file.resolve(model, req.gate);
   if (policy.target.model && !registry.supportsStages) {

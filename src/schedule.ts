@@ -140,6 +140,7 @@ async function gateModel(
           mode: req.mode,
           policyFile: req.policyFile,
           policyText: req.policyText,
+          loadedPolicy: file,
           ...(req.gate ? { gate: req.gate } : {}),
           ...(req.context ? { context: req.context } : {}),
           ...(req.allowDemotion ? { allowDemotion: true } : {}),
