@@ -12,7 +12,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // loaded, so a job's later gate steps skip compiling the bundle.
 
 (0,node_module__WEBPACK_IMPORTED_MODULE_0__.enableCompileCache)();
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(860), __nccwpck_require__.e(329)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4329));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(860), __nccwpck_require__.e(724)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1724));
 await run();
 
 __webpack_async_result__();

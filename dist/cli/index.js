@@ -13,7 +13,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // off) is on before the engine is loaded, so every run after the first skips compiling the bundle.
 
 (0,node_module__WEBPACK_IMPORTED_MODULE_0__.enableCompileCache)();
-const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(29), __nccwpck_require__.e(410)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4410));
+const { main } = await Promise.all(/* import() */[__nccwpck_require__.e(29), __nccwpck_require__.e(542)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2542));
 process.exitCode = await main(process.argv.slice(2));
 
 __webpack_async_result__();

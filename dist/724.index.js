@@ -1,8 +1,8 @@
-export const id = 329;
-export const ids = [329];
+export const id = 724;
+export const ids = [724];
 export const modules = {
 
-/***/ 4329:
+/***/ 1724:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3671,12 +3671,61 @@ function copyOf(destVersions, source) {
     return copy ? { copy } : {};
 }
 
+;// CONCATENATED MODULE: ./src/core/history-summary.ts
+/** The datasets of a point: its own digest, or where it has none, the run's dataset inputs. */
+const RUN_DATASETS = null;
+function emptyTally() {
+    return { count: 0, sum: 0, min: Infinity, max: -Infinity, latestTimestamp: -Infinity, datasets: [] };
+}
+function emptyHistorySummary() {
+    return { all: emptyTally(), byDataset: new Map() };
+}
+function addPoint(t, p) {
+    t.count++;
+    t.sum += p.value;
+    t.min = Math.min(t.min, p.value);
+    t.max = Math.max(t.max, p.value);
+    t.latestTimestamp = Math.max(t.latestTimestamp, p.timestamp);
+    const d = p.datasetDigest || RUN_DATASETS;
+    if (!t.datasets.includes(d))
+        t.datasets.push(d);
+}
+const copy = (t) => ({ ...t, datasets: [...t.datasets] });
+/** The summary with one more page of the history (in the order the registry answered it); `s` is left as it was. */
+function foldHistoryPage(s, page) {
+    const all = copy(s.all);
+    const byDataset = new Map([...s.byDataset].map(([name, t]) => [name, copy(t)]));
+    for (const p of page) {
+        addPoint(all, p);
+        if (p.datasetName === undefined)
+            continue;
+        let t = byDataset.get(p.datasetName);
+        if (!t)
+            byDataset.set(p.datasetName, (t = emptyTally()));
+        addPoint(t, p);
+    }
+    return { all, byDataset };
+}
+/** Folds the pages as they come: the next page is asked for only once the one before is folded. */
+async function summarizeHistory(pages) {
+    let s = emptyHistorySummary();
+    for await (const page of pages)
+        s = foldHistoryPage(s, page);
+    return s;
+}
+/** The summary of a whole history at hand (one page). */
+function summarizePoints(points) {
+    return foldHistoryPage(emptyHistorySummary(), points);
+}
+
 ;// CONCATENATED MODULE: ./src/core/observe.ts
+
 /** Metrics whose rule needs the whole history (metrics/get-history), not only runs/get. */
 function historiesNeeded(rules) {
     return rules.filter((r) => r.aggregate !== 'latest').map((r) => r.metric);
 }
 /**
+ * @param histories per aggregated metric, its history folded (summarizeHistory).
  * @param loggedModel MLflow 3: the metrics of the logged model the version points at. Where it has a
  *   value for a rule's metric (on the rule's dataset, if it names one), that value is used; else the run's.
  */
@@ -3710,20 +3759,16 @@ function observe(rules, run, histories = new Map(), loggedModel) {
                 });
             continue;
         }
-        const points = (histories.get(rule.metric) ?? []).filter(onDataset);
-        if (points.length === 0)
+        const summary = histories.get(rule.metric);
+        const t = rule.dataset ? summary?.byDataset.get(rule.dataset) : summary?.all;
+        if (!t || t.count === 0)
             continue;
-        const values = points.map((p) => p.value);
-        const value = rule.aggregate === 'min'
-            ? Math.min(...values)
-            : rule.aggregate === 'max'
-                ? Math.max(...values)
-                : values.reduce((a, b) => a + b, 0) / values.length;
+        const value = rule.aggregate === 'min' ? t.min : rule.aggregate === 'max' ? t.max : t.sum / t.count;
         out.set(rule.metric, {
             value,
-            timestamp: Math.max(...points.map((p) => p.timestamp)),
-            datasets: [...new Set(points.flatMap(datasetsOf))],
-            source: `run ${run.runId} (${rule.aggregate} of ${points.length} steps)`,
+            timestamp: t.latestTimestamp,
+            datasets: [...new Set(t.datasets.flatMap((d) => (d === RUN_DATASETS ? run.datasetDigests : [d])))],
+            source: `run ${run.runId} (${rule.aggregate} of ${t.count} steps)`,
         });
     }
     return out;
@@ -4691,6 +4736,7 @@ async function writeHistory(registry, op, log) {
 
 
 
+
 const DEFAULT_PENDING_TIMEOUT_MS = 120_000;
 const PENDING_POLL_MS = 2_000;
 async function runGate(req, deps) {
@@ -4706,7 +4752,7 @@ async function runGate(req, deps) {
     if (!registry)
         throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
     // Every check on the inputs and the policy happens before the first request.
-    const file = loadPolicyFile(req.policyText, req.policyFile);
+    const file = req.loadedPolicy ?? loadPolicyFile(req.policyText, req.policyFile);
     const model = resolveModel(req.model, file.model, req.policyFile, file.modelPatterns.length > 0);
     const policy = file.resolve(model, req.gate);
     if (policy.target.model && !registry.supportsStages) {
@@ -4994,11 +5040,11 @@ async function readRun(registry, policy, version) {
     const [run, loggedMetrics, ...histories] = await Promise.all([
         registry.getRun(runId),
         version.modelId ? registry.getLoggedModelMetrics(version.modelId) : null,
-        ...keys.map((k) => registry.getMetricHistory(runId, k)),
+        ...keys.map((k) => summarizeHistory(registry.metricHistoryPages(runId, k))),
     ]);
     if (!run)
         return { run: undefined, observed: new Map() };
-    const byKey = new Map(keys.map((k, i) => [k, histories[i] ?? []]));
+    const byKey = new Map(keys.map((k, i) => [k, histories[i]]));
     const loggedModel = version.modelId && loggedMetrics ? { modelId: version.modelId, metrics: loggedMetrics } : undefined;
     return { run, observed: observe(policy.metrics, run, byKey, loggedModel), inventory: inventory(run, loggedModel) };
 }
@@ -5354,6 +5400,7 @@ async function gateModel(model, req, file, registry, log) {
                 mode: req.mode,
                 policyFile: req.policyFile,
                 policyText: req.policyText,
+                loadedPolicy: file,
                 ...(req.gate ? { gate: req.gate } : {}),
                 ...(req.context ? { context: req.context } : {}),
                 ...(req.allowDemotion ? { allowDemotion: true } : {}),
@@ -5600,6 +5647,22 @@ class MlflowRestClient {
         }
     }
     async exchange(method, url, where, body, repeatable, orgId) {
+        // Bounds the request with all its retries and waits, body included. A timer cleared when the
+        // exchange ends, not AbortSignal.timeout: that one's timer (and the signal it holds) lives for the
+        // whole deadline whether the request ended or not, so a long run (a scheduled gate over 1,000
+        // models) kept one of each per request, and their survival through every scavenge grew V8's
+        // young generation (issue 18).
+        const deadline = new AbortController();
+        const timer = setTimeout(() => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), this.deadlineMs);
+        timer.unref();
+        try {
+            return await this.exchangeWithin(method, url, where, body, repeatable, orgId, deadline.signal);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    async exchangeWithin(method, url, where, body, repeatable, orgId, signal) {
         let res;
         try {
             res = await (0,undici.request)(url, {
@@ -5611,8 +5674,7 @@ class MlflowRestClient {
                     ...(body === undefined ? {} : { 'content-type': 'application/json' }),
                 },
                 ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-                // Bounds the request with all its retries and waits.
-                signal: AbortSignal.timeout(this.deadlineMs),
+                signal,
                 // Jitter: each request's backoff is scaled by a random factor in [0.5, 1.5), so runs that
                 // failed together do not retry together.
                 retryOptions: {
@@ -6102,6 +6164,8 @@ function safeUrl(raw) {
 
 
 const PAGE = 1000;
+/** metrics/get-history's max_results: points a page. */
+const HISTORY_PAGE_SIZE = 25000;
 /** A missing model's hint reads one page of names sharing its first characters, never more. */
 const HINT_PAGE = 100;
 const HINT_PREFIX = 3;
@@ -6255,20 +6319,18 @@ class MlflowRegistry {
             ],
         };
     }
-    async getMetricHistory(runId, key) {
-        const out = [];
+    async *metricHistoryPages(runId, key) {
         let pageToken;
         do {
             const res = await this.tracking.get('metrics/get-history', {
                 run_id: runId,
                 metric_key: key,
-                max_results: 25000,
+                max_results: HISTORY_PAGE_SIZE,
                 page_token: pageToken,
             });
-            out.push(...(res.metrics ?? []).map(toPoint));
             pageToken = res.next_page_token || undefined;
+            yield (res.metrics ?? []).map(toPoint);
         } while (pageToken);
-        return out;
     }
     async getLoggedModelMetrics(modelId) {
         try {
