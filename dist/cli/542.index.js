@@ -7599,17 +7599,8 @@ class MlflowRestClient {
             }, this.progressIntervalMs)
             : undefined;
         progress?.unref();
-        try {
-            const orgId = await this.workspaceId();
-            return await this.exchange(method, url, where, body, repeatable, orgId);
-        }
-        finally {
-            clearInterval(progress);
-        }
-    }
-    async exchange(method, url, where, body, repeatable, orgId) {
         // Bounds the request with all its retries and waits, body included. A timer cleared when the
-        // exchange ends, not AbortSignal.timeout: that one's timer (and the signal it holds) lives for the
+        // call ends, not AbortSignal.timeout: that one's timer (and the signal it holds) lives for the
         // whole deadline whether the request ended or not, so a long run (a scheduled gate over 1,000
         // models) kept one of each per request, and their survival through every scavenge grew V8's
         // young generation (issue 18).
@@ -7617,13 +7608,15 @@ class MlflowRestClient {
         const timer = setTimeout(() => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), this.deadlineMs);
         timer.unref();
         try {
-            return await this.exchangeWithin(method, url, where, body, repeatable, orgId, deadline.signal);
+            const orgId = await this.workspaceId();
+            return await this.exchange(method, url, where, body, repeatable, orgId, deadline.signal);
         }
         finally {
+            clearInterval(progress);
             clearTimeout(timer);
         }
     }
-    async exchangeWithin(method, url, where, body, repeatable, orgId, signal) {
+    async exchange(method, url, where, body, repeatable, orgId, signal) {
         let res;
         try {
             res = await (0,undici__WEBPACK_IMPORTED_MODULE_0__.request)(url, {

@@ -194,24 +194,8 @@ export class MlflowRestClient {
           }, this.progressIntervalMs)
         : undefined;
     progress?.unref();
-    try {
-      const orgId = await this.workspaceId();
-      return await this.exchange<T>(method, url, where, body, repeatable, orgId);
-    } finally {
-      clearInterval(progress);
-    }
-  }
-
-  private async exchange<T>(
-    method: Dispatcher.HttpMethod,
-    url: string,
-    where: string,
-    body: unknown,
-    repeatable: boolean,
-    orgId: string | undefined,
-  ): Promise<T> {
     // Bounds the request with all its retries and waits, body included. A timer cleared when the
-    // exchange ends, not AbortSignal.timeout: that one's timer (and the signal it holds) lives for the
+    // call ends, not AbortSignal.timeout: that one's timer (and the signal it holds) lives for the
     // whole deadline whether the request ended or not, so a long run (a scheduled gate over 1,000
     // models) kept one of each per request, and their survival through every scavenge grew V8's
     // young generation (issue 18).
@@ -222,13 +206,15 @@ export class MlflowRestClient {
     );
     timer.unref();
     try {
-      return await this.exchangeWithin<T>(method, url, where, body, repeatable, orgId, deadline.signal);
+      const orgId = await this.workspaceId();
+      return await this.exchange<T>(method, url, where, body, repeatable, orgId, deadline.signal);
     } finally {
+      clearInterval(progress);
       clearTimeout(timer);
     }
   }
 
-  private async exchangeWithin<T>(
+  private async exchange<T>(
     method: Dispatcher.HttpMethod,
     url: string,
     where: string,
