@@ -14,24 +14,15 @@ import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ensureMlflowVenv, repoRoot } from '../scripts/mlflow-local.mjs';
 import { commandLine, numbers, runIfMain, SERIES_OPTIONS, seriesOptions, writeJson } from './command-line.mjs';
 import { startFaultProxy } from '../scripts/fault-proxy.mjs';
 import { actionEntry } from '../scripts/run-action.mjs';
-import { fmtMb, fmtMs, median, nodeBinary, pythonEnv, timedAction, timedSpawn } from './run.mjs';
-import {
-  POLICY_PATH,
-  defaultCacheDir,
-  mlflowVersionOf,
-  requestFigures,
-  serverFromSnapshot,
-  snapshot,
-} from './scale.mjs';
+import { fmtMb, fmtMs, machineInfo, median, nodeBinary, timedEvaluate } from './run.mjs';
+import { defaultCacheDir, mlflowVersionOf, requestFigures, serverFromSnapshot, snapshot } from './scale.mjs';
 import { eachLimited, mlflowCall } from './seed.mjs';
 
 const BATCH = 1000; // MLflow's limit of metrics per runs/log-batch
-const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
 /**
  * A run with `accuracy` at `steps` steps (and f1 once), and model `<prefix>` v1 registered from it.
@@ -92,7 +83,6 @@ export async function runHistory(options = {}) {
   const python = options.python ?? (await ensureMlflowVenv({ flavor: 'mlflow3', log }));
   const { url } = options;
   const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'gate-bench-history-'));
-  const script = path.join(benchDir, 'python', 'evaluate_mlflow.py');
   /** @type {any[]} */
   const rows = [];
   /** @type {string[]} */
@@ -128,35 +118,20 @@ export async function runHistory(options = {}) {
           /** @param {'action' | 'python'} way */
           const once = async (way) => {
             proxy.reset();
-            const r =
-              way === 'action'
-                ? await timedAction({
-                    inputs: {
-                      'tracking-uri': proxy.url,
-                      policy: POLICY_PATH,
-                      mode: 'evaluate',
-                      version: '1',
-                      'fail-on-reject': 'false',
-                      'github-token': '',
-                    },
-                    files: { [POLICY_PATH]: policy },
-                    node: nodeBinary(),
-                    entry,
-                  })
-                : await timedSpawn(python, [script, '--model', model, '--version', '1', '--mean', 'accuracy'], {
-                    cwd: root,
-                    env: pythonEnv(proxy.url, path.join(root, 'pycache')),
-                  }).then((p) => ({
-                    ...p,
-                    outputs: /** @type {Record<string, string>} */ ({}),
-                    output: p.stdout + p.stderr,
-                  }));
-            let decision = r.outputs.decision;
-            if (way === 'python') decision = JSON.parse(r.output.trim().split('\n')[0] ?? '{}').decision;
-            if (decision === undefined || (way === 'action' && r.code !== 0))
-              throw new Error(`history ${way} ${steps} steps exited with ${r.code}:\n${r.output.slice(-3000)}`);
+            const r = await timedEvaluate(way, {
+              trackingUri: proxy.url,
+              model,
+              version: '1',
+              policy,
+              root,
+              python,
+              node: nodeBinary(),
+              entry,
+              scriptArgs: ['--mean', 'accuracy'],
+              what: `history ${steps} steps`,
+            });
             return {
-              decision,
+              decision: r.decision,
               ms: r.endedAt - r.startedAt,
               rssKb: r.rssKb,
               ...requestFigures(proxy.requests),
@@ -213,11 +188,7 @@ export async function runHistory(options = {}) {
   }
   return {
     when: new Date().toISOString(),
-    machine: {
-      loadAverage: { before: loadBefore, after: os.loadavg() },
-      cpus: os.cpus().length,
-      mlflow: mlflowVersionOf(python),
-    },
+    machine: { ...machineInfo(loadBefore), mlflow: mlflowVersionOf(python) },
     options: { steps: sizes, latencies, runs, entry },
     distSha256: createHash('sha256')
       .update(await fsp.readFile(entry))

@@ -25,7 +25,8 @@ import { eachLimited, registryState, reseedModel, seedRuns, tagWrites } from './
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const TIME_BIN = '/usr/bin/time';
-const POLICY_PATH = '.github/promotion-policy.yml';
+/** Where the bench's policy sits in the Action's workspace. */
+export const POLICY_PATH = '.github/promotion-policy.yml';
 /** The Action gates up to this many models at once (src/schedule.ts); the Python scripts loop, one at a time. */
 const ACTION_CONCURRENCY = 4;
 
@@ -130,6 +131,72 @@ export function pythonEnv(trackingUri, pycache) {
     DO_NOT_TRACK: 'true',
     PYTHONPYCACHEPREFIX: pycache,
   };
+}
+
+/**
+ * The machine a series ran on: load average before (given) and after, CPUs, Node.
+ * @param {number[]} loadBefore os.loadavg() when the series began
+ */
+export function machineInfo(loadBefore) {
+  return {
+    loadAverage: { before: loadBefore, after: os.loadavg() },
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? '',
+    node: process.versions.node,
+  };
+}
+
+/**
+ * One evaluate decision, timed: the Action in `mode: evaluate` or bench/python/evaluate_mlflow.py
+ * (the seed articles' way), through `trackingUri`, and the decision it gave. Throws when it gave none
+ * (or the Action failed). `scriptArgs` go to the script only (e.g. --mean accuracy).
+ * @param {'action' | 'python'} way
+ * @param {{ trackingUri: string, model: string, version: string, policy: string, root: string,
+ *   python: string, node: string, entry?: string, scriptArgs?: string[], what: string }} o
+ *   root: a scratch folder (the script's cwd, its bytecode cache); what: names the run in an error
+ */
+export async function timedEvaluate(
+  way,
+  { trackingUri, model, version, policy, root, python, node, entry, scriptArgs = [], what },
+) {
+  const r =
+    way === 'action'
+      ? await timedAction({
+          inputs: {
+            'tracking-uri': trackingUri,
+            policy: POLICY_PATH,
+            mode: 'evaluate',
+            model,
+            version,
+            'fail-on-reject': 'false',
+            'github-token': '',
+          },
+          files: { [POLICY_PATH]: policy },
+          node,
+          ...(entry ? { entry } : {}),
+        })
+      : await timedSpawn(
+          python,
+          [path.join(benchDir, 'python', 'evaluate_mlflow.py'), '--model', model, '--version', version, ...scriptArgs],
+          { cwd: root, env: pythonEnv(trackingUri, path.join(root, 'pycache')) },
+        ).then((p) => ({
+          ...p,
+          output: `${p.stdout}\n${p.stderr}`,
+          outputs: /** @type {Record<string, string>} */ ({}),
+        }));
+  const decision =
+    way === 'action'
+      ? r.outputs.decision
+      : (() => {
+          try {
+            return JSON.parse(r.output.trim().split('\n')[0] ?? '').decision;
+          } catch {
+            return undefined;
+          }
+        })();
+  if (decision === undefined || (way === 'action' && r.code !== 0))
+    throw new Error(`${what} ${way} exited with ${r.code}:\n${r.output.slice(-3000)}`);
+  return { ...r, decision };
 }
 
 /**
@@ -451,11 +518,8 @@ export async function runBench(options = {}) {
     return {
       when: new Date().toISOString(),
       machine: {
-        loadAverage: { before: loadBefore, after: os.loadavg() },
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model ?? '',
+        ...machineInfo(loadBefore),
         memGb: Math.round(os.totalmem() / 2 ** 30),
-        node: process.versions.node,
         mlflowServer: serverVersion,
       },
       options: {
@@ -629,8 +693,6 @@ export async function runEvaluateBench(options = {}) {
     const runsByKind = await seedRuns(server.url, `${prefix}-runs`);
     await reseedModel(server.url, model, ['holder', 'pass', 'fail'], runsByKind);
     const policy = `model: ${model}\ntarget:\n  stage: Production\n  archive_existing: true\nmetrics:\n  accuracy: ">= 0.9"\n  f1: ">= 0.88"\n`;
-    const pycache = path.join(root, 'pycache');
-    const script = path.join(benchDir, 'python', 'evaluate_mlflow.py');
 
     /**
      * @param {'action' | 'python'} way
@@ -639,42 +701,21 @@ export async function runEvaluateBench(options = {}) {
      */
     const once = async (way, version, proxy) => {
       proxy.reset();
-      const r =
-        way === 'action'
-          ? await timedAction({
-              inputs: {
-                'tracking-uri': proxy.url,
-                policy: POLICY_PATH,
-                mode: 'evaluate',
-                model,
-                version,
-                'fail-on-reject': 'false',
-                'github-token': '',
-              },
-              files: { [POLICY_PATH]: policy },
-              node,
-              entry,
-            })
-          : await timedSpawn(python, [script, '--model', model, '--version', version], {
-              cwd: root,
-              env: pythonEnv(proxy.url, pycache),
-            }).then((p) => ({ ...p, output: `${p.stdout}\n${p.stderr}`, outputs: {} }));
-      const decision =
-        way === 'action'
-          ? r.outputs.decision
-          : (() => {
-              try {
-                return JSON.parse(r.output.trim().split('\n')[0] ?? '').decision;
-              } catch {
-                return undefined;
-              }
-            })();
-      if (decision === undefined || (way === 'action' && r.code !== 0))
-        throw new Error(`evaluate ${way} v${version} exited with ${r.code}:\n${r.output.slice(-3000)}`);
+      const r = await timedEvaluate(way, {
+        trackingUri: proxy.url,
+        model,
+        version,
+        policy,
+        root,
+        python,
+        node,
+        ...(entry ? { entry } : {}),
+        what: `evaluate v${version}`,
+      });
       const requests = proxy.requests.map((q) => ({ ...q, headers: {} }));
       const first = firstStart(requests);
       return {
-        decision,
+        decision: r.decision,
         ms: r.endedAt - r.startedAt,
         rssKb: r.rssKb,
         firstRequestMs: first === null ? null : first - r.startedAt,
@@ -736,11 +777,7 @@ export async function runEvaluateBench(options = {}) {
     }
     return {
       when: new Date().toISOString(),
-      machine: {
-        loadAverage: { before: loadBefore, after: os.loadavg() },
-        cpus: os.cpus().length,
-        node: process.versions.node,
-      },
+      machine: machineInfo(loadBefore),
       options: { runs, latencies },
       entry,
       byLatency,

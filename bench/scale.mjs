@@ -21,7 +21,7 @@ import { ensureMlflowVenv, repoRoot, startMlflowServer } from '../scripts/mlflow
 import { commandLine, numbers, runIfMain, SERIES_OPTIONS, seriesOptions, writeJson } from './command-line.mjs';
 import { isWrite, sequentialRoundTrips, startFaultProxy } from '../scripts/fault-proxy.mjs';
 import { actionEntry, RUNNER_IDENTITY } from '../scripts/run-action.mjs';
-import { fmtMb, fmtMs, median, nodeBinary, timedAction } from './run.mjs';
+import { fmtMb, fmtMs, machineInfo, median, nodeBinary, POLICY_PATH, timedAction } from './run.mjs';
 import { eachLimited, mlflowCall, reseedModel, seedRuns } from './seed.mjs';
 
 /** The Action gates up to this many models at once (src/schedule.ts). */
@@ -30,7 +30,6 @@ export const ACTION_CONCURRENCY = 4;
 const SEED_CONCURRENCY = 8;
 /** Bump when what a snapshot holds changes: older snapshots are then seeded again. */
 const SEED_FORMAT = 1;
-export const POLICY_PATH = '.github/promotion-policy.yml';
 export const defaultCacheDir = path.join(repoRoot, '.bench-cache');
 const RULES = 'metrics:\n  accuracy: ">= 0.9"\n  f1: ">= 0.88"\n';
 
@@ -354,10 +353,7 @@ export async function runScale(options = {}) {
   return {
     when: new Date().toISOString(),
     machine: {
-      loadAverage: { before: loadBefore, after: os.loadavg() },
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? '',
-      node: process.versions.node,
+      ...machineInfo(loadBefore),
       mlflow: mlflowVersionOf(python),
     },
     options: { sizes, versions, latencies, modes, runs, entry },
