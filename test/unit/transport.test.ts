@@ -2,7 +2,7 @@
 // against a scripted HTTP server on 127.0.0.1 (MockAgent would bypass the interceptor).
 import http from 'node:http';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MlflowRestClient, RegistryError, type TransportOptions } from '../../src/mlflow/rest-client.js';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { rejectionOf } from '../support/errors.js';
@@ -118,6 +118,32 @@ describe('transport retries and timeouts (undici retry interceptor)', () => {
     expect(err.message).toBe(
       `GET ${s.url}/api/2.0/mlflow/x failed: no answer within 0.8 s, retries included (input retry-deadline)`,
     );
+  });
+
+  it('clears each call\'s deadline timer when the call ends, answered or refused', async () => {
+    // The deadline is a timer per call; one left pending would hold its signal for the whole
+    // deadline after the call ended (issue 18: a 1,000-model run kept thousands of them).
+    const deadlineMs = 987_654;
+    const set = vi.spyOn(globalThis, 'setTimeout');
+    const cleared = vi.spyOn(globalThis, 'clearTimeout');
+    try {
+      const s = await scripted([
+        { status: 200, body: { ok: 1 } },
+        { status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no' } },
+      ]);
+      const c = client(s.url, { ...fast, deadlineMs });
+      expect(await c.get('x', {})).toEqual({ ok: 1 });
+      await rejectionOf(c.get('y', {}), RegistryError);
+      const deadlines = set.mock.results
+        .filter((_, i) => set.mock.calls[i]![1] === deadlineMs)
+        .map((r) => r.value as NodeJS.Timeout);
+      expect(deadlines).toHaveLength(2);
+      const clearedHandles = new Set(cleared.mock.calls.map((c) => c[0]));
+      for (const t of deadlines) expect(clearedHandles.has(t)).toBe(true);
+    } finally {
+      set.mockRestore();
+      cleared.mockRestore();
+    }
   });
 
   it('does not retry a refusal (4xx other than 408 and 429)', async () => {
