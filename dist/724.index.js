@@ -756,14 +756,34 @@ function ruleHash(policy) {
         .digest('hex')
         .slice(0, 16)}`;
 }
+/**
+ * JSON with object keys sorted and undefined members left out: the text a rule hash is taken of.
+ * Built in one string, with no arrays of entries per object: a scheduled run hashes the rules of
+ * every candidate, and this was the run's largest allocation (issue 18). The text must not change:
+ * ledgers hold hashes of it (pinned in test/unit/ledger.test.ts).
+ */
 function canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonicalJson).join(',')}]`;
+    if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+            if (i > 0)
+                out += ',';
+            out += canonicalJson(value[i]) ?? ''; // like Array.prototype.join: undefined as nothing
+        }
+        return out + ']';
+    }
     if (value && typeof value === 'object') {
-        const entries = Object.entries(value)
-            .filter(([, v]) => v !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+        const obj = value;
+        let out = '{';
+        for (const key of Object.keys(obj).sort()) {
+            const v = obj[key];
+            if (v === undefined)
+                continue;
+            if (out.length > 1)
+                out += ',';
+            out += JSON.stringify(key) + ':' + canonicalJson(v);
+        }
+        return out + '}';
     }
     return JSON.stringify(value);
 }
@@ -2313,8 +2333,16 @@ function globToRegExp(pattern) {
         .join('');
     return new RegExp(`^${body}$`, 'su');
 }
+// Each pattern is compiled once: a scheduled run matches every model name it reads against the
+// same few patterns (the policy's and the input's), and compiled them again for every name
+// (issue 18). Patterns come from the policy file and the inputs, so the map stays small. No `g` or
+// `y` flag, so `test` keeps no state between names.
+const compiled = new Map();
 function matchesGlob(pattern, name) {
-    return globToRegExp(pattern).test(name);
+    let re = compiled.get(pattern);
+    if (!re)
+        compiled.set(pattern, (re = globToRegExp(pattern)));
+    return re.test(name);
 }
 
 ;// CONCATENATED MODULE: ./src/core/policy.ts

@@ -177,7 +177,7 @@ function routeDelivery(body, deliveryId, config, trackingHost) {
     const tags = d['tags'];
     if (typeof tags === 'object' && tags !== null && String(tags[IS_PROMPT_TAG]) === 'true')
         return { kind: 'ignore', reason: 'prompts are not relayed', event, model, version };
-    if (!config.models.some((p) => (0,glob/* matchesGlob */.kt)(p, model)))
+    if (!config.models.some((p) => (0,glob/* matchesGlob */.k)(p, model)))
         return { kind: 'ignore', reason: `model ${model} is not configured`, event, model, version };
     const payload = {
         model,

@@ -1751,8 +1751,8 @@ function likePrefix(pattern) {
     return at < 0 ? pattern : pattern.slice(0, at);
 }
 function modelSearch(patterns) {
-    const names = [...new Set(patterns.filter((p) => !(0,glob/* isGlob */.fg)(p)))].sort();
-    const globs = patterns.filter(glob/* isGlob */.fg);
+    const names = [...new Set(patterns.filter((p) => !(0,glob/* isGlob */.f)(p)))].sort();
+    const globs = patterns.filter(glob/* isGlob */.f);
     const prefixes = [];
     for (const p of [...new Set(globs.map(likePrefix))].sort())
         if (!prefixes.some((kept) => p.startsWith(kept)))
@@ -1761,7 +1761,7 @@ function modelSearch(patterns) {
     return {
         names,
         prefixes,
-        wanted: (name, prefix) => name.startsWith(prefix) && !exact.has(name) && globs.some((g) => (0,glob/* matchesGlob */.kt)(g, name)),
+        wanted: (name, prefix) => name.startsWith(prefix) && !exact.has(name) && globs.some((g) => (0,glob/* matchesGlob */.k)(g, name)),
     };
 }
 
@@ -3751,10 +3751,9 @@ function signed(n) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   fg: () => (/* binding */ isGlob),
-/* harmony export */   kt: () => (/* binding */ matchesGlob)
+/* harmony export */   f: () => (/* binding */ isGlob),
+/* harmony export */   k: () => (/* binding */ matchesGlob)
 /* harmony export */ });
-/* unused harmony export globToRegExp */
 /** Model-name patterns: `*` any run of characters, `?` one character; everything else literal. */
 function isGlob(pattern) {
     return /[*?]/.test(pattern);
@@ -3765,8 +3764,16 @@ function globToRegExp(pattern) {
         .join('');
     return new RegExp(`^${body}$`, 'su');
 }
+// Each pattern is compiled once: a scheduled run matches every model name it reads against the
+// same few patterns (the policy's and the input's), and compiled them again for every name
+// (issue 18). Patterns come from the policy file and the inputs, so the map stays small. No `g` or
+// `y` flag, so `test` keeps no state between names.
+const compiled = new Map();
 function matchesGlob(pattern, name) {
-    return globToRegExp(pattern).test(name);
+    let re = compiled.get(pattern);
+    if (!re)
+        compiled.set(pattern, (re = globToRegExp(pattern)));
+    return re.test(name);
 }
 
 
@@ -4224,14 +4231,34 @@ function ruleHash(policy) {
         .digest('hex')
         .slice(0, 16)}`;
 }
+/**
+ * JSON with object keys sorted and undefined members left out: the text a rule hash is taken of.
+ * Built in one string, with no arrays of entries per object: a scheduled run hashes the rules of
+ * every candidate, and this was the run's largest allocation (issue 18). The text must not change:
+ * ledgers hold hashes of it (pinned in test/unit/ledger.test.ts).
+ */
 function canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonicalJson).join(',')}]`;
+    if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+            if (i > 0)
+                out += ',';
+            out += canonicalJson(value[i]) ?? ''; // like Array.prototype.join: undefined as nothing
+        }
+        return out + ']';
+    }
     if (value && typeof value === 'object') {
-        const entries = Object.entries(value)
-            .filter(([, v]) => v !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+        const obj = value;
+        let out = '{';
+        for (const key of Object.keys(obj).sort()) {
+            const v = obj[key];
+            if (v === undefined)
+                continue;
+            if (out.length > 1)
+                out += ',';
+            out += JSON.stringify(key) + ':' + canonicalJson(v);
+        }
+        return out + '}';
     }
     return JSON.stringify(value);
 }
@@ -5842,7 +5869,7 @@ function loadPolicyFile(text, file) {
             }
             if (name !== undefined) {
                 const exact = models.get(name);
-                const pattern = exact ? undefined : [...models.keys()].find((p) => (0,glob/* isGlob */.fg)(p) && (0,glob/* matchesGlob */.kt)(p, name));
+                const pattern = exact ? undefined : [...models.keys()].find((p) => (0,glob/* isGlob */.f)(p) && (0,glob/* matchesGlob */.k)(p, name));
                 const m = exact ?? (pattern !== undefined ? models.get(pattern) : undefined);
                 if (m)
                     layers.push(m);

@@ -279,13 +279,31 @@ export function ruleHash(policy: Policy): string {
     .slice(0, 16)}`;
 }
 
+/**
+ * JSON with object keys sorted and undefined members left out: the text a rule hash is taken of.
+ * Built in one string, with no arrays of entries per object: a scheduled run hashes the rules of
+ * every candidate, and this was the run's largest allocation (issue 18). The text must not change:
+ * ledgers hold hashes of it (pinned in test/unit/ledger.test.ts).
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += canonicalJson(value[i]) ?? ''; // like Array.prototype.join: undefined as nothing
+    }
+    return out + ']';
+  }
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    const obj = value as Record<string, unknown>;
+    let out = '{';
+    for (const key of Object.keys(obj).sort()) {
+      const v = obj[key];
+      if (v === undefined) continue;
+      if (out.length > 1) out += ',';
+      out += JSON.stringify(key) + ':' + canonicalJson(v);
+    }
+    return out + '}';
   }
   return JSON.stringify(value);
 }

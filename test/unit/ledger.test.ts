@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decide, type GateState } from '../../src/core/decide.js';
 import type { HistoryEntry } from '../../src/core/history.js';
@@ -10,11 +11,12 @@ import {
   recordKey,
   recordsOf,
   ruleHash,
+  canonicalJson,
   type LedgerRecord,
 } from '../../src/core/ledger.js';
 import { LEDGER, LEGACY_LEDGER, MAX_RECORD_VALUE, RECORD_PREFIX } from '../../src/core/tags.js';
 import { targetKey } from '../../src/core/target.js';
-import { loadPolicy } from '../../src/core/policy.js';
+import { loadPolicy, loadPolicyFile } from '../../src/core/policy.js';
 import type { ModelVersion } from '../../src/core/registry-model.js';
 import { obs, recordsIn, recordTags, runData } from './builders.js';
 
@@ -61,6 +63,28 @@ describe('rule hash', () => {
     expect(a).toMatch(/^sha256:[0-9a-f]{16}$/);
     expect(b).toBe(a);
     expect(ruleHash(loadPolicy(POLICY.replace('0.90', '0.91'), 'a.yml'))).not.toBe(a);
+  });
+
+  it('is the same hash as ever: ledgers written by earlier releases hold these', () => {
+    // Pinned from 1.0.0 (computed before canonicalJson was rewritten to allocate less): a change
+    // here would make every audit report holders as promoted under other rules.
+    expect(ruleHash(loadPolicy(POLICY, 'p.yml'))).toBe('sha256:9e44743cae2ffb62');
+    const full = loadPolicyFile(readFileSync('examples/full-policy.yml', 'utf8'), 'examples/full-policy.yml');
+    expect(ruleHash(full.resolve(full.model))).toBe('sha256:1b9e60d3abc4b800');
+    const example = loadPolicyFile(
+      readFileSync('examples/promotion-policy.yml', 'utf8'),
+      'examples/promotion-policy.yml',
+    );
+    expect(ruleHash(example.resolve(example.model))).toBe('sha256:673ac27df0091026');
+  });
+
+  it('canonical JSON: keys sorted, undefined members dropped, array holes as Array.join leaves them', () => {
+    expect(canonicalJson({ b: [1, undefined, null, { z: undefined, a: 'x' }], a: undefined, c: 'é\u2028"' })).toBe(
+      '{"b":[1,,null,{"a":"x"}],"c":"é\u2028\\""}',
+    );
+    expect(canonicalJson([])).toBe('[]');
+    expect(canonicalJson({})).toBe('{}');
+    expect(canonicalJson({ only: undefined })).toBe('{}');
   });
 });
 
