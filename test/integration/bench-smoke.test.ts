@@ -12,6 +12,7 @@ import { renderEvaluateMarkdown, renderMarkdown, runBench, runEvaluateBench, smo
 import { renderScaleMarkdown, runScale, smokeScaleOptions } from '../../bench/scale.mjs';
 import { renderHistoryMarkdown, runHistory, smokeHistoryOptions } from '../../bench/history.mjs';
 import { renderExitWaitMarkdown, runExitWait } from '../../bench/exit-wait.mjs';
+import { PARTS, renderStartupAnatomyMarkdown, runStartupAnatomy } from '../../bench/startup-anatomy.mjs';
 
 describe('bench/run.mjs, smoke mode', () => {
   it('measures every way on one decision and a scheduled run, and the registry states agree', async () => {
@@ -135,4 +136,18 @@ describe('bench/run.mjs, smoke mode', () => {
     expect(res.rows[2]!.afterLastAnswer).toBeUndefined();
     expect(renderExitWaitMarkdown(res)).toContain('| node -e 0 |');
   }, 90_000);
+});
+
+describe('bench/startup-anatomy.mjs', () => {
+  it('profiles a cold Action run to its first request and puts every sample in a part', async () => {
+    const res = await runStartupAnatomy({ runs: 1 });
+    const [sample] = res.samples;
+    const parts = PARTS.map((p) => sample![p]!);
+    expect(parts.reduce((a, b) => a + b, 0)).toBeCloseTo(sample!.total, 6);
+    // the bundle is compiled and our code runs before the first request; the profile stops there
+    expect(sample!['compile the bundle']).toBeGreaterThan(0);
+    expect(sample!['run our code']).toBeGreaterThan(0);
+    expect(sample!.total).toBeLessThan(sample!.spawnToFirst);
+    expect(renderStartupAnatomyMarkdown(res)).toContain('| compile the bundle |');
+  }, 60_000);
 });
