@@ -10,7 +10,6 @@
 // The steps are 0.93 but the last, 0.85: the mean passes `min: 0.9` and the latest value would not,
 // so a decision that passes read the whole history.
 
-import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +17,7 @@ import { ensureMlflowVenv, repoRoot } from '../scripts/mlflow-local.mjs';
 import { commandLine, numbers, runIfMain, SERIES_OPTIONS, seriesOptions, writeJson } from './command-line.mjs';
 import { startFaultProxy } from '../scripts/fault-proxy.mjs';
 import { actionEntry } from '../scripts/run-action.mjs';
-import { fmtMb, fmtMs, machineInfo, median, nodeBinary, timedEvaluate } from './run.mjs';
+import { bundleSha256, fmtMb, fmtMs, machineInfo, median, nodeBinary, timedEvaluate } from './run.mjs';
 import { defaultCacheDir, mlflowVersionOf, requestFigures, serverFromSnapshot, snapshot } from './scale.mjs';
 import { eachLimited, mlflowCall } from './seed.mjs';
 
@@ -190,9 +189,7 @@ export async function runHistory(options = {}) {
     when: new Date().toISOString(),
     machine: { ...machineInfo(loadBefore), mlflow: mlflowVersionOf(python) },
     options: { steps: sizes, latencies, runs, entry },
-    distSha256: createHash('sha256')
-      .update(await fsp.readFile(entry))
-      .digest('hex'),
+    distSha256: await bundleSha256(entry),
     rows,
     timing,
     decisionsAgree: problems.length === 0,
@@ -219,7 +216,7 @@ export function renderHistoryMarkdown(res) {
         `- ${s} steps: snapshot ${t.seeded ? 'seeded' : 'reused, seeded'} in ${t.seedSeconds.toFixed(0)} s; measured runs ${t.runSeconds.toFixed(0)} s`,
     ),
     `- decisions: ${res.decisionsAgree ? 'both passed in every run' : `DIFFER: ${res.problems.join('; ')}`}`,
-    `- load average before: ${load(res.machine.loadAverage.before)}; after: ${load(res.machine.loadAverage.after)}; MLflow ${res.machine.mlflow}; \`${path.relative(repoRoot, res.options.entry)}\` sha256 ${res.distSha256.slice(0, 12)}; ${res.seconds.toFixed(0)} s in all`,
+    `- load average before: ${load(res.machine.loadAverage.before)}; after: ${load(res.machine.loadAverage.after)}; MLflow ${res.machine.mlflow}; \`${path.relative(repoRoot, res.options.entry)}\` bundle sha256 ${res.distSha256.slice(0, 12)}; ${res.seconds.toFixed(0)} s in all`,
   );
   return lines.join('\n');
 }

@@ -21,7 +21,7 @@ import { ensureMlflowVenv, repoRoot, startMlflowServer } from '../scripts/mlflow
 import { commandLine, numbers, runIfMain, SERIES_OPTIONS, seriesOptions, writeJson } from './command-line.mjs';
 import { isWrite, sequentialRoundTrips, startFaultProxy } from '../scripts/fault-proxy.mjs';
 import { actionEntry, RUNNER_IDENTITY } from '../scripts/run-action.mjs';
-import { fmtMb, fmtMs, machineInfo, median, nodeBinary, POLICY_PATH, timedAction } from './run.mjs';
+import { bundleSha256, fmtMb, fmtMs, machineInfo, median, nodeBinary, POLICY_PATH, timedAction } from './run.mjs';
 import { eachLimited, mlflowCall, reseedModel, seedRuns } from './seed.mjs';
 
 /** The Action gates up to this many models at once (src/schedule.ts). */
@@ -97,7 +97,7 @@ export async function snapshot({ python, cacheDir = defaultCacheDir, name, param
  * @param {string} snapshotDir
  * @param {{ python: string, log: (m: string) => void }} opts
  */
-export async function serverFromSnapshot(snapshotDir, { python, log }) {
+export async function serverFromSnapshot(snapshotDir, { python, log, workers = 1 }) {
   const copy = await fsp.mkdtemp(path.join(os.tmpdir(), 'gate-snapshot-'));
   await fsp.cp(path.join(snapshotDir, 'mlflow.db'), path.join(copy, 'mlflow.db'));
   await fsp.cp(path.join(snapshotDir, 'artifacts'), path.join(copy, 'artifacts'), { recursive: true });
@@ -107,6 +107,7 @@ export async function serverFromSnapshot(snapshotDir, { python, log }) {
       log,
       backendStoreUri: `sqlite:///${path.join(copy, 'mlflow.db')}`,
       extraArgs: ['--artifacts-destination', path.join(copy, 'artifacts')],
+      workers,
     });
     return {
       url: server.url,
@@ -200,10 +201,10 @@ export function requestFigures(requests) {
 
 /**
  * One measured run of the Action over a fresh copy of a snapshot, through a proxy with `latencyMs`.
- * @param {{ snapshotDir: string, python: string, inputs: Record<string, string>, policy: string, latencyMs: number, entry: string }} opts
+ * @param {{ snapshotDir: string, python: string, inputs: Record<string, string>, policy: string, latencyMs: number, entry: string, workers?: number }} opts
  */
-export async function measureAction({ snapshotDir, python, inputs, policy, latencyMs, entry }) {
-  const server = await serverFromSnapshot(snapshotDir, { python, log: () => {} });
+export async function measureAction({ snapshotDir, python, inputs, policy, latencyMs, entry, workers = 1 }) {
+  const server = await serverFromSnapshot(snapshotDir, { python, log: () => {}, workers });
   const proxy = await startFaultProxy({ upstream: server.url, latencyMs });
   try {
     const r = await timedAction({
@@ -244,6 +245,9 @@ export async function measureAction({ snapshotDir, python, inputs, policy, laten
  * @property {string} [python]       a venv python with mlflow (the server); default .venv/mlflow3
  * @property {string} [cacheDir]     where snapshots are kept; default .bench-cache/
  * @property {string} [prefix]       model names; default `scale`
+ * @property {number} [workers]      the MLflow server's worker processes (`--workers`); default 1, as
+ *   every figure before session 8 (MLflow's own default is 4: one worker makes the server the bound
+ *   on a slow machine, not the latency)
  * @property {boolean} [seedOnly]    only make the snapshots (no measured run)
  * @property {(m: string) => void} [log]
  */
@@ -259,6 +263,7 @@ export async function runScale(options = {}) {
     entry = actionEntry,
     prefix = 'scale',
     cacheDir = defaultCacheDir,
+    workers = 1,
     log = (/** @type {string} */ m) => console.error(m),
   } = options;
   const t0 = performance.now();
@@ -297,6 +302,7 @@ export async function runScale(options = {}) {
             policy,
             latencyMs,
             entry,
+            workers,
           });
           const results = JSON.parse(r.outputs.results ?? '[]');
           /** @type {Record<string, number>} */
@@ -356,10 +362,8 @@ export async function runScale(options = {}) {
       ...machineInfo(loadBefore),
       mlflow: mlflowVersionOf(python),
     },
-    options: { sizes, versions, latencies, modes, runs, entry },
-    distSha256: createHash('sha256')
-      .update(await fsp.readFile(entry))
-      .digest('hex'),
+    options: { sizes, versions, latencies, modes, runs, entry, workers },
+    distSha256: await bundleSha256(entry),
     rows,
     timing,
     seconds: (performance.now() - t0) / 1000,
@@ -385,7 +389,7 @@ export function renderScaleMarkdown(res) {
         `- ${m} models: snapshot ${t.seeded ? `seeded in ${t.seedSeconds.toFixed(0)} s` : `reused (seeded in ${t.seedSeconds.toFixed(0)} s)`}; measured runs ${t.runSeconds.toFixed(0)} s`,
     ),
     `- decisions: ${[...new Set(res.rows.map((r) => `${r.mode} ${r.models}: ${JSON.stringify(r.decisions)}`))].join('; ')}`,
-    `- load average before: ${load(res.machine.loadAverage.before)}; after: ${load(res.machine.loadAverage.after)}; ${res.machine.cpus} × ${res.machine.cpuModel}, Node ${res.machine.node}, MLflow ${res.machine.mlflow}; \`${path.relative(repoRoot, res.options.entry)}\` sha256 ${res.distSha256.slice(0, 12)}; ${res.seconds.toFixed(0)} s in all`,
+    `- load average before: ${load(res.machine.loadAverage.before)}; after: ${load(res.machine.loadAverage.after)}; ${res.machine.cpus} × ${res.machine.cpuModel}, Node ${res.machine.node}, MLflow ${res.machine.mlflow} (${res.options.workers ?? 1} server worker${(res.options.workers ?? 1) > 1 ? 's' : ''}); \`${path.relative(repoRoot, res.options.entry)}\` bundle sha256 ${res.distSha256.slice(0, 12)}; ${res.seconds.toFixed(0)} s in all`,
   );
   return lines.join('\n');
 }
@@ -411,6 +415,7 @@ async function main() {
       sizes: { type: 'string' },
       versions: { type: 'string' },
       modes: { type: 'string' },
+      workers: { type: 'string' },
       'seed-only': { type: 'boolean' },
     },
     HELP,
@@ -421,6 +426,7 @@ async function main() {
   if (values.sizes) opts.sizes = numbers(values.sizes);
   if (values.versions) opts.versions = Number(values.versions);
   if (values.modes) opts.modes = /** @type {any} */ (values.modes.split(','));
+  if (values.workers) opts.workers = Number(values.workers);
   if (values['seed-only']) opts.seedOnly = true;
   const res = await runScale(opts);
   await writeJson(values.json, res);
