@@ -7,7 +7,7 @@
  */
 import type { LedgerContext } from './core/ledger.js';
 import type { HistoryEntry } from './core/history.js';
-import { loadPolicyFile, type PolicyFile } from './core/policy.js';
+import { policySource } from './core/policy.js';
 import type { PlanFile } from './core/plan-file.js';
 import { InputError } from './core/errors.js';
 import type { Registry } from './core/registry-model.js';
@@ -47,16 +47,16 @@ export async function runMode(settings: Settings, door: FrontDoor): Promise<Outc
   // Every file is read and checked before the first request.
   const policyOptional =
     settings.mode === 'history' || (settings.mode === 'rollback' && settings.rollback.target !== undefined);
-  const policyText = policyOptional
-    ? await readPolicy(settings.policyPath).catch(() => '')
-    : await readPolicy(settings.policyPath);
+  const policy = policySource(
+    settings.policyPath,
+    policyOptional ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath),
+  );
   const planFile = settings.mode === 'apply' && settings.planPath ? await readPlanFile(settings.planPath) : undefined;
-  // Parsed here only where the dispatcher needs it (a scheduled run, the model's name), and once.
-  let parsed: PolicyFile | undefined;
-  const policy = () => (parsed ??= loadPolicyFile(policyText, settings.policyPath));
-  const policyModel = () => (policyText ? policy().model : undefined);
+  // One source for the whole run: parsed where first needed (here for a scheduled run or the model's
+  // name, else in runGate), and only once.
+  const policyModel = () => (policy.text ? policy.load().model : undefined);
   const many = manyModels(settings, policyModel);
-  if (many) policy(); // a bad policy stops everything, before any request
+  if (many) policy.load(); // a bad policy stops everything, before any request
 
   const connected = settings.trackingUri
     ? await connect(settings, settings.trackingUri, door.secrets, door.log)
@@ -78,8 +78,7 @@ export async function runMode(settings: Settings, door: FrontDoor): Promise<Outc
         patterns: many,
         mode,
         auditRules: settings.auditRules,
-        policyFile: settings.policyPath,
-        policyText,
+        policy,
         ...(settings.gate ? { gate: settings.gate } : {}),
         force: settings.force,
         ...(settings.allowDemotion ? { allowDemotion: true } : {}),
@@ -103,8 +102,7 @@ export async function runMode(settings: Settings, door: FrontDoor): Promise<Outc
       ...(settings.gate ? { gate: settings.gate } : {}),
       version: settings.version,
       mode: settings.mode,
-      policyFile: settings.policyPath,
-      policyText,
+      policy,
       context: door.context,
       rollback: { ...settings.rollback, force: settings.force },
       ...(settings.expectedHolder ? { expectedHolder: settings.expectedHolder } : {}),

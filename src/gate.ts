@@ -21,7 +21,7 @@ import {
   type PlanFile,
   type RegistryFingerprint,
 } from './core/plan-file.js';
-import { loadPolicyFile, type Policy, type PolicyFile } from './core/policy.js';
+import type { Policy, PolicyFile, PolicySource } from './core/policy.js';
 import { sourceCommitOf } from './core/tags.js';
 import { describeTarget, targetKey } from './core/target.js';
 import {
@@ -60,10 +60,8 @@ export interface GateRequest {
   /** Rollback: the target (else the policy's), why, and whether to skip the safety checks. */
   rollback?: { target?: RollbackTarget; reason: string; force: boolean };
   mode: Mode;
-  policyFile: string;
-  policyText: string;
-  /** policyText as the caller has already loaded it (a scheduled run, once for every model): not parsed again. */
-  loadedPolicy?: PolicyFile;
+  /** The policy, loaded once however many gates use it (a scheduled run hands every model the same one). */
+  policy: PolicySource;
 }
 
 export const DEFAULT_PENDING_TIMEOUT_MS = 120_000;
@@ -96,22 +94,22 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
   if (!registry)
     throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
   // Every check on the inputs and the policy happens before the first request.
-  const file = req.loadedPolicy ?? loadPolicyFile(req.policyText, req.policyFile);
-  const model = resolveModel(req.model, file.model, req.policyFile, file.modelPatterns.length > 0);
+  const file = req.policy.load();
+  const model = resolveModel(req.model, file.model, req.policy.file, file.modelPatterns.length > 0);
   const policy = file.resolve(model, req.gate);
   if (policy.target.model && !registry.supportsStages) {
     throw new InputError(
-      `promotion by copy (target.model in ${req.policyFile}) is not supported on a Unity Catalog registry yet: Unity Catalog copies need its storage credentials flow`,
+      `promotion by copy (target.model in ${req.policy.file}) is not supported on a Unity Catalog registry yet: Unity Catalog copies need its storage credentials flow`,
     );
   }
   if (policy.target.alias && !registry.supportsAliases) {
     throw new InputError(
-      `the registry at ${registry.url} (Databricks' workspace registry) has stages only, but the policy ${req.policyFile} moves alias @${policy.target.alias}: aliases need Unity Catalog (registry-uri databricks-uc), or set target.stage and no target.alias`,
+      `the registry at ${registry.url} (Databricks' workspace registry) has stages only, but the policy ${req.policy.file} moves alias @${policy.target.alias}: aliases need Unity Catalog (registry-uri databricks-uc), or set target.stage and no target.alias`,
     );
   }
   if (policy.target.stage && !registry.supportsStages) {
     throw new InputError(
-      `the registry at ${registry.url} (Unity Catalog) has aliases only, but the policy ${req.policyFile} promotes to stage ${policy.target.stage}${policy.target.alias ? ' as well' : ''}: set target.alias (e.g. champion) and no target.stage`,
+      `the registry at ${registry.url} (Unity Catalog) has aliases only, but the policy ${req.policy.file} promotes to stage ${policy.target.stage}${policy.target.alias ? ' as well' : ''}: set target.alias (e.g. champion) and no target.stage`,
     );
   }
 
@@ -227,7 +225,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<GateOut
     model,
     version: candidate.version,
     target: policy.target,
-    policyFile: req.policyFile,
+    policyFile: req.policy.file,
     result,
     decision,
     applied,
@@ -251,7 +249,7 @@ async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promi
   if (!registry)
     throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
   const rb = req.rollback ?? { reason: '', force: false };
-  const file = req.policyText ? loadPolicyFile(req.policyText, req.policyFile) : undefined;
+  const file = req.policy.text ? req.policy.load() : undefined;
   const model = req.model || file?.model;
   if (!model) throw new InputError('rollback needs the model: set the input "model"');
   const policy = rb.target ? undefined : file?.resolve(model, req.gate);
@@ -324,7 +322,7 @@ async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promi
     model,
     version: planned.restore.version,
     target,
-    policyFile: req.policyFile,
+    policyFile: req.policy.file,
     result,
     decision,
     applied,
@@ -338,12 +336,12 @@ async function runRollback(req: GateRequest, { registry, log }: GateDeps): Promi
  * request that changes the policy would change. Writes nothing.
  */
 async function runLint(req: GateRequest, { registry, log }: GateDeps): Promise<GateOutcome> {
-  const file = loadPolicyFile(req.policyText, req.policyFile);
+  const file = req.policy.load();
   const gates = req.gate ? [req.gate] : file.gates.length > 0 ? file.gates : [undefined];
   const model = req.model || file.model;
   const policy = file.resolve(model, gates[0]);
   for (const g of gates.slice(1)) file.resolve(model, g); // every gate must resolve
-  const summary = `policy ${req.policyFile} is valid: ${policy.metrics.length} metric rule(s) for ${model ? `"${model}"` : 'any model'}${file.gates.length ? `, gates ${file.gates.join(', ')}` : ''}`;
+  const summary = `policy ${req.policy.file} is valid: ${policy.metrics.length} metric rule(s) for ${model ? `"${model}"` : 'any model'}${file.gates.length ? `, gates ${file.gates.join(', ')}` : ''}`;
   log(summary);
   const empty: Decision = 'passed';
   const lintResult = (version: string, result: GateDecision) =>
@@ -353,7 +351,7 @@ async function runLint(req: GateRequest, { registry, log }: GateDeps): Promise<G
         model: model ?? '',
         version,
         target: policy.target,
-        policyFile: req.policyFile,
+        policyFile: req.policy.file,
         result,
         decision: result.decision,
         applied: [],
@@ -398,7 +396,7 @@ async function runLint(req: GateRequest, { registry, log }: GateDeps): Promise<G
 }
 
 /** The policy for `model`, or none when it does not resolve (rollback by target needs no policy). */
-function tryResolve(file: ReturnType<typeof loadPolicyFile>, model: string, gate?: string): Policy | undefined {
+function tryResolve(file: PolicyFile, model: string, gate?: string): Policy | undefined {
   try {
     return file.resolve(model, gate);
   } catch {

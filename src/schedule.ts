@@ -9,7 +9,7 @@ import type { Mode } from './core/decide.js';
 import type { ModelResult } from './core/verdict.js';
 import type { LedgerContext } from './core/ledger.js';
 import { modelSearch, pendingVersions, type ModelSearch } from './core/pending.js';
-import { loadPolicyFile, type Policy } from './core/policy.js';
+import type { Policy, PolicyFile, PolicySource } from './core/policy.js';
 import { auditHolder } from './core/audit.js';
 import { allHolders } from './core/holders.js';
 import { ruleHash } from './core/ledger.js';
@@ -22,8 +22,8 @@ export interface ScheduleRequest {
   mode: Extract<Mode, 'promote' | 'evaluate' | 'audit'>;
   /** Audit: also require the holder to have been passed by the current rules. */
   auditRules?: boolean;
-  policyFile: string;
-  policyText: string;
+  /** The policy, loaded once for the whole run: every model's runGate is handed this same source. */
+  policy: PolicySource;
   gate?: string;
   force: boolean;
   /** Let a stage target move a version down (the input allow-demotion). */
@@ -36,7 +36,7 @@ export async function runScheduled(
   req: ScheduleRequest,
   { registry, log }: { registry: Registry; log: (m: string) => void },
 ): Promise<ModelResult[]> {
-  const file = loadPolicyFile(req.policyText, req.policyFile); // a bad policy stops everything, before any request
+  const file = req.policy.load(); // a bad policy stops everything, before any request
   const search = modelSearch(req.patterns);
   // One name at a time from the searches, page by page: the workers hold only the models in flight
   // (and the page being consumed), whatever the number of models; the results are all that grows.
@@ -113,7 +113,7 @@ async function* modelNames(search: ModelSearch, registry: Registry): AsyncGenera
 async function gateModel(
   model: string,
   req: ScheduleRequest,
-  file: ReturnType<typeof loadPolicyFile>,
+  file: PolicyFile,
   registry: Registry,
   log: (m: string) => void,
 ): Promise<ModelResult> {
@@ -138,9 +138,7 @@ async function gateModel(
           model,
           version: { kind: 'number', version: v.version },
           mode: req.mode,
-          policyFile: req.policyFile,
-          policyText: req.policyText,
-          loadedPolicy: file,
+          policy: req.policy, // loaded above: not parsed again
           ...(req.gate ? { gate: req.gate } : {}),
           ...(req.context ? { context: req.context } : {}),
           ...(req.allowDemotion ? { allowDemotion: true } : {}),

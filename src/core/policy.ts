@@ -351,6 +351,43 @@ export function loadPolicyFile(text: string, file: string): PolicyFile {
   };
 }
 
+/**
+ * The policy as a run receives it: where it came from, its text, and the file parsed and validated
+ * once. The dispatcher makes one; the gate, the lint, the rollback and every model of a scheduled
+ * run load it through `load()`, so a run parses its policy at most once. `text` is '' where the
+ * policy is optional and absent (history; rollback with a target): callers check it before loading.
+ */
+export interface PolicySource {
+  /** The path as given (the input "policy"): what messages and reports name. */
+  readonly file: string;
+  readonly text: string;
+  /**
+   * The file, parsed and validated on the first call; the same PolicyFile on every later call.
+   * An invalid policy throws its PolicyError on the first call and the same error object on every later one.
+   */
+  load(): PolicyFile;
+}
+
+/** A PolicySource for `text` read from `file`; nothing is parsed until `load()` is called. */
+export function policySource(file: string, text: string): PolicySource {
+  let loaded: { file: PolicyFile } | { error: unknown } | undefined;
+  return {
+    file,
+    text,
+    load() {
+      if (!loaded) {
+        try {
+          loaded = { file: loadPolicyFile(text, file) };
+        } catch (error) {
+          loaded = { error };
+        }
+      }
+      if ('error' in loaded) throw loaded.error;
+      return loaded.file;
+    },
+  };
+}
+
 /** Loads a policy file and resolves it for its own (or the given) model: the simple, single-model form. */
 export function loadPolicy(text: string, file: string, opts: { model?: string; gate?: string } = {}): Policy {
   return loadPolicyFile(text, file).resolve(opts.model, opts.gate);

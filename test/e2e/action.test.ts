@@ -14,9 +14,9 @@ import {
   usePython,
   versionsOf,
 } from '../support/registry-fixture.js';
+import { POLICY_PATH } from '../support/policy-path.js';
 
 const { py, url } = usePython();
-const POLICY_PATH = '.github/promotion-policy.yml';
 const TOKEN = 'mlflow-s3cret-token-e2e';
 
 function gateRun(

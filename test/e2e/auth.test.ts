@@ -6,8 +6,8 @@ import { createAuthUser, MlflowPy, startMlflowServer } from '../../scripts/mlflo
 import { runAction } from '../../scripts/run-action.mjs';
 import { expectNeverPrinted } from '../support/secrets.js';
 import { policyFor, seed, uniqueModel, versionsOf } from '../support/registry-fixture.js';
+import { POLICY_PATH } from '../support/policy-path.js';
 
-const POLICY_PATH = '.github/promotion-policy.yml';
 const READER = { username: 'reader', password: 'reader-password-5678' };
 let server: Awaited<ReturnType<typeof startMlflowServer>>;
 let py: MlflowPy;

@@ -8,9 +8,9 @@ import { threeGates } from '../support/ledger-policies.js';
 import { runAction } from '../../scripts/run-action.mjs';
 import { parseRecord, recordKey } from '../../src/core/ledger.js';
 import { seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
+import { POLICY_PATH } from '../support/policy-path.js';
 
 const { py, url } = usePython();
-const POLICY_PATH = '.github/promotion-policy.yml';
 const POLICY = threeGates();
 
 const gate = (model: string, inputs: Record<string, string>) =>

@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { runAction } from '../../scripts/run-action.mjs';
 import { policyFor, seed, uniqueModel, usePython } from '../support/registry-fixture.js';
 import { expectNeverPrinted } from '../support/secrets.js';
+import { POLICY_PATH } from '../support/policy-path.js';
 
 const { py, url } = usePython();
-const POLICY_PATH = '.github/promotion-policy.yml';
 const SECRET = 'whsec-0123456789';
 const received: Array<{ path: string; headers: http.IncomingHttpHeaders; body: string; verified?: boolean }> = [];
 let server: http.Server;

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { runAction } from '../../scripts/run-action.mjs';
 import { policyFor, seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
+import { POLICY_PATH } from '../support/policy-path.js';
 
 const { py, url } = usePython();
-const POLICY_PATH = '.github/promotion-policy.yml';
 
 const step = (model: string, inputs: Record<string, string>, policy = policyFor(model)) =>
   runAction({

@@ -5,9 +5,9 @@ import { runAction } from '../../scripts/run-action.mjs';
 import { startGitHubApi } from '../support/github-api.mjs';
 import { openApiProblems } from '../support/github-openapi.js';
 import { policyFor, seed, uniqueModel, usePython } from '../support/registry-fixture.js';
+import { POLICY_PATH } from '../support/policy-path.js';
 
 const { py, url } = usePython();
-const POLICY_PATH = '.github/promotion-policy.yml';
 let api: Awaited<ReturnType<typeof startGitHubApi>> | undefined;
 afterEach(async () => {
   await api?.stop();

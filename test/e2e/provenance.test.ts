@@ -4,9 +4,9 @@ import { runAction } from '../../scripts/run-action.mjs';
 import { startGitHubApi } from '../support/github-api.mjs';
 import { openApiProblems } from '../support/github-openapi.js';
 import { seed, stagesOf, uniqueModel, usePython } from '../support/registry-fixture.js';
+import { POLICY_PATH } from '../support/policy-path.js';
 
 const { py, url } = usePython();
-const POLICY_PATH = '.github/promotion-policy.yml';
 const REVIEWED = 'a'.repeat(40);
 const BRANCH = 'b'.repeat(40);
 let api: Awaited<ReturnType<typeof startGitHubApi>>;

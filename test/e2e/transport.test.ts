@@ -7,9 +7,9 @@ import path from 'node:path';
 import { runAction } from '../../scripts/run-action.mjs';
 import { makeTlsMaterial, startForwardProxy, startTlsReverseProxy } from '../support/net-fixtures.mjs';
 import { policyFor, seed, stagesOf, uniqueModel, usePython } from '../support/registry-fixture.js';
+import { POLICY_PATH } from '../support/policy-path.js';
 
 const { py, url } = usePython();
-const POLICY_PATH = '.github/promotion-policy.yml';
 let tls: Awaited<ReturnType<typeof makeTlsMaterial>>;
 let https: Awaited<ReturnType<typeof startTlsReverseProxy>>;
 let mtls: Awaited<ReturnType<typeof startTlsReverseProxy>>;

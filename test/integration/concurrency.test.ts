@@ -31,9 +31,9 @@ import { startPostgres } from '../../scripts/postgres-local.mjs';
 import { isWrite, startFaultProxy, type ProxiedRequest } from '../../scripts/fault-proxy.mjs';
 import { runAction, type ActionRun } from '../../scripts/run-action.mjs';
 import { recordTag, type PyVersion, type SeedVersion } from '../support/registry-fixture.js';
+import { POLICY_PATH } from '../support/policy-path.js';
 
 const RACERS = 10;
-const POLICY_PATH = '.github/promotion-policy.yml';
 const GATE_RUN = 'x-gate-run';
 /** Latency the proxy adds to every request, standing in for a remote server (and widening the race). */
 const LATENCY_MS = 100;

@@ -9,12 +9,13 @@ import { parsed, type TestGateRequest } from '../support/gate-request.js';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
 import { uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
+import { policySource } from '../../src/core/policy.js';
 
 const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
 const gate = (model: string, policyText: string, over: TestGateRequest = {}) =>
   runGate(
-    { model, mode: 'evaluate', policyFile: 'policy.yml', policyText, ...parsed(over) },
+    { model, mode: 'evaluate', policy: policySource('policy.yml', policyText), ...parsed(over) },
     { registry, log: () => {} },
   );
 

@@ -8,6 +8,8 @@ import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
 import { rejectionOf } from '../support/errors.js';
 import { policyFor, seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
+import { policySource } from '../../src/core/policy.js';
+import { POLICY_PATH } from '../support/policy-path.js';
 
 const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
@@ -16,8 +18,7 @@ const gate = (model: string, over: TestGateRequest = {}) =>
   runGate(
     {
       mode: 'promote',
-      policyFile: '.github/promotion-policy.yml',
-      policyText: policyFor(model),
+      policy: policySource(POLICY_PATH, policyFor(model)),
       ...parsed(over),
     },
     { registry, log: (m) => log.push(m) },
@@ -132,7 +133,7 @@ describe('gate against a real MLflow server', () => {
     await seed(py(), model);
     await gate(model, { version: '3' });
     const lenient = policyFor(model).replace('>= 0.90', '>= 0.85');
-    const { report } = await gate(model, { version: '3', policyText: lenient });
+    const { report } = await gate(model, { version: '3', policy: policySource(POLICY_PATH, lenient) });
     expect(report.decision).toBe('promoted');
     const v3 = (await versionsOf(py(), model)).find((v) => v.version === '3')!;
     expect(v3.current_stage).toBe('Production');
@@ -157,9 +158,11 @@ describe('gate against a real MLflow server', () => {
     const model = uniqueModel();
     await seed(py(), model);
     const before = await versionsOf(py(), model);
-    const err = await gateError(gate(model, { policyText: 'model: x\nmetrics:\n  accuracy: "=> 0.9"\n' }));
+    const err = await gateError(
+      gate(model, { policy: policySource(POLICY_PATH, 'model: x\nmetrics:\n  accuracy: "=> 0.9"\n') }),
+    );
     expect(err.kind).toBe('policy');
-    expect(err.message).toContain('.github/promotion-policy.yml:3:13');
+    expect(err.message).toContain(`${POLICY_PATH}:3:13`);
     expect(await versionsOf(py(), model)).toEqual(before);
   });
 });

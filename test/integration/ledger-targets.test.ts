@@ -7,7 +7,7 @@ import { threeGates } from '../support/ledger-policies.js';
 import { isWrite, startFaultProxy } from '../../scripts/fault-proxy.mjs';
 import { GateError, InputError } from '../../src/core/errors.js';
 import { ruleHash } from '../../src/core/ledger.js';
-import { loadPolicyFile } from '../../src/core/policy.js';
+import { loadPolicyFile, policySource } from '../../src/core/policy.js';
 import type { LedgerContext } from '../../src/core/ledger.js';
 import type { ModelResult } from '../../src/core/verdict.js';
 import { readHistory, runGate } from '../../src/gate.js';
@@ -35,7 +35,7 @@ const ctx = (n: number): LedgerContext => ({ now: at(n), actor: 'octocat', runUr
 
 const gate = (model: string, policyText: string, over: TestGateRequest = {}) =>
   runGate(
-    { model, mode: 'promote', policyFile: 'policy.yml', policyText, ...parsed(over) },
+    { model, mode: 'promote', policy: policySource('policy.yml', policyText), ...parsed(over) },
     { registry, log: () => {} },
   );
 const rollback = (model: string, n: number, target: { stage?: string; alias?: string }, version?: string) =>
@@ -43,8 +43,7 @@ const rollback = (model: string, n: number, target: { stage?: string; alias?: st
     {
       model,
       mode: 'rollback',
-      policyFile: 'policy.yml',
-      policyText: '',
+      policy: policySource('policy.yml', ''),
       context: ctx(n),
       rollback: { target, reason: `rollback ${n}`, force: false },
       ...parsed(version ? { version } : {}),
@@ -58,7 +57,7 @@ const scheduled = async (
   over: { gate?: string; auditRules?: boolean; context?: LedgerContext } = {},
 ): Promise<ModelResult> => {
   const results = await runScheduled(
-    { patterns: [model], mode, policyFile: 'policy.yml', policyText, force: false, ...over },
+    { patterns: [model], mode, policy: policySource('policy.yml', policyText), force: false, ...over },
     { registry, log: () => {} },
   );
   expect(results).toHaveLength(1);

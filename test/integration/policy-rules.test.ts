@@ -6,12 +6,13 @@ import { parsed, type TestGateRequest } from '../support/gate-request.js';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
 import { seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
+import { policySource } from '../../src/core/policy.js';
 
 const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
 const gate = (model: string, policyText: string, over: TestGateRequest = {}) =>
   runGate(
-    { model, mode: 'promote', policyFile: 'policy.yml', policyText, ...parsed(over) },
+    { model, mode: 'promote', policy: policySource('policy.yml', policyText), ...parsed(over) },
     { registry, log: () => {} },
   );
 
@@ -177,8 +178,7 @@ describe('policy rules against a real MLflow server', () => {
         model,
         version: { kind: 'latest' },
         mode: 'lint',
-        policyFile: 'p.yml',
-        policyText: 'metrics:\n  accuracy: ">= 0.95"\n',
+        policy: policySource('p.yml', 'metrics:\n  accuracy: ">= 0.95"\n'),
       },
       { log: () => {} },
     );

@@ -15,6 +15,7 @@ import {
   usePython,
   versionsOf,
 } from '../support/registry-fixture.js';
+import { policySource } from '../../src/core/policy.js';
 
 const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
@@ -29,8 +30,7 @@ const gate = (model: string, over: TestGateRequest = {}) =>
     {
       model,
       mode: 'promote',
-      policyFile: 'policy.yml',
-      policyText: policyFor(model),
+      policy: policySource('policy.yml', policyFor(model)),
       context,
       ...parsed(over),
     },
@@ -41,7 +41,13 @@ const rollback = (
   reason: string,
   over: TestGateRequest = {},
   target: { stage?: string; alias?: string } = { stage: 'Production' },
-) => gate(model, { mode: 'rollback', policyText: '', rollback: { target, reason, force: false }, ...over });
+) =>
+  gate(model, {
+    mode: 'rollback',
+    policy: policySource('policy.yml', ''),
+    rollback: { target, reason, force: false },
+    ...over,
+  });
 /** The context of a run `minute` minutes after the first, so the history's order is the runs' order. */
 const later = (minute: number) => ({ ...context, now: `2026-11-26T12:0${minute}:00.000Z` });
 const tagsOf = async (model: string, v: string) => (await versionsOf(py(), model)).find((x) => x.version === v)!.tags;
@@ -175,9 +181,9 @@ describe('ledger and rollback against a real MLflow server', () => {
   it('alias rollback moves the alias back', async () => {
     const model = uniqueModel();
     await seed(py(), model, PASSING);
-    const policyText = `target:\n  alias: champion\nmetrics:\n  accuracy: ">= 0.9"\n`;
-    await gate(model, { version: '1', policyText });
-    await gate(model, { version: '2', policyText, context: later(1) });
+    const policy = policySource('policy.yml', `target:\n  alias: champion\nmetrics:\n  accuracy: ">= 0.9"\n`);
+    await gate(model, { version: '1', policy });
+    await gate(model, { version: '2', policy, context: later(1) });
     expect(recordTag(await tagsOf(model, '2'), CHAMPION)).toMatchObject({
       target: 'alias:champion',
       decision: 'promoted',

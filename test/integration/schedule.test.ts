@@ -6,6 +6,7 @@ import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
 import { runScheduled } from '../../src/schedule.js';
 import { overallDecision } from '../../src/core/verdict.js';
 import { recordTag, seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
+import { policySource } from '../../src/core/policy.js';
 
 const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
@@ -27,8 +28,7 @@ describe('scheduled promotion against a real MLflow server', () => {
         {
           patterns: [`${family}-*`, `${family}-missing`],
           mode: 'promote',
-          policyFile: 'p.yml',
-          policyText: policy,
+          policy: policySource('p.yml', policy),
           force: false,
         },
         { registry, log: () => {} },
@@ -86,7 +86,7 @@ describe('scheduled promotion against a real MLflow server', () => {
     const policy = 'metrics:\n  accuracy: ">= 0.9"\n';
     const gate = (mode: 'promote' | 'audit') =>
       runScheduled(
-        { patterns: [`${family}-*`], mode, policyFile: 'p.yml', policyText: policy, force: false },
+        { patterns: [`${family}-*`], mode, policy: policySource('p.yml', policy), force: false },
         { registry, log: () => {} },
       );
     await gate('promote');
@@ -104,7 +104,7 @@ describe('scheduled promotion against a real MLflow server', () => {
     // With audit-rules, a holder passed by other rules than today's is flagged too.
     const stricter = 'metrics:\n  accuracy: ">= 0.92"\n';
     const byRules = await runScheduled(
-      { patterns: [gated], mode: 'audit', auditRules: true, policyFile: 'p.yml', policyText: stricter, force: false },
+      { patterns: [gated], mode: 'audit', auditRules: true, policy: policySource('p.yml', stricter), force: false },
       { registry, log: () => {} },
     );
     expect(byRules[0]!.decision).toBe('rejected');

@@ -7,12 +7,13 @@ import { parsed, type TestGateRequest } from '../support/gate-request.js';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
 import { recordTag, seed, stagesOf, uniqueModel, usePython, versionsOf } from '../support/registry-fixture.js';
+import { policySource } from '../../src/core/policy.js';
 
 const { py, url } = usePython();
 const registry = new MlflowRegistry(new MlflowRestClient(url, { kind: 'none' }));
 const gate = (model: string, policyText: string, over: TestGateRequest = {}) =>
   runGate(
-    { model, mode: 'promote', policyFile: 'policy.yml', policyText, ...parsed(over) },
+    { model, mode: 'promote', policy: policySource('policy.yml', policyText), ...parsed(over) },
     { registry, log: () => {} },
   );
 const tagsOf = async (model: string, v: string) => (await versionsOf(py(), model)).find((x) => x.version === v)!.tags;
@@ -198,8 +199,7 @@ describe('writes are guarded against a registry that changed', () => {
         model,
         version: { kind: 'number', version: '2' },
         mode: 'promote',
-        policyFile: 'p.yml',
-        policyText: 'metrics:\n  accuracy: ">= 0.9"\n',
+        policy: policySource('p.yml', 'metrics:\n  accuracy: ">= 0.9"\n'),
       },
       { registry: racing, log: () => {} },
     ).catch((e: GateError) => e);
@@ -230,8 +230,7 @@ describe('writes are guarded against a registry that changed', () => {
         model,
         version: { kind: 'number', version: '2' },
         mode: 'promote',
-        policyFile: 'p.yml',
-        policyText: 'metrics:\n  accuracy: ">= 0.9"\n',
+        policy: policySource('p.yml', 'metrics:\n  accuracy: ">= 0.9"\n'),
         context: { now: '2026-11-26T07:00:00.000Z', actor: 'octocat' },
       },
       { registry: racing, log: () => {} },
@@ -279,8 +278,7 @@ describe('writes are guarded against a registry that changed', () => {
           model,
           version: { kind: 'number', version: mine },
           mode: 'promote',
-          policyFile: 'p.yml',
-          policyText: 'metrics:\n  accuracy: ">= 0.9"\n',
+          policy: policySource('p.yml', 'metrics:\n  accuracy: ">= 0.9"\n'),
           context: { now: '2026-11-26T07:00:00.000Z', actor: 'octocat' },
         },
         { registry: racing, log: () => {} },

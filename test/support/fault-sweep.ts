@@ -14,6 +14,7 @@ import { MlflowPy } from '../../scripts/mlflow-local.mjs';
 import { runAction } from '../../scripts/run-action.mjs';
 import { formatRecord, parseRecord, recordFor, recordKey } from '../../src/core/ledger.js';
 import { RECORD_PREFIX } from '../../src/core/tags.js';
+import { POLICY_PATH } from './policy-path.js';
 
 export const SWEEP_POLICY = `# the fault sweep's policy: a stage and an alias, so every kind of write is made
 target:
@@ -46,7 +47,6 @@ metrics:
 `;
 /** The target every scenario's decision is about, as the ledger keys it. */
 const SWEEP_TARGET = 'alias:champion+stage:Production';
-const POLICY_PATH = '.github/promotion-policy.yml';
 export const SWEEP_TOKEN = 'sweep-secret-token-0123456789';
 
 interface VersionState {

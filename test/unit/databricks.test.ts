@@ -10,6 +10,7 @@ import { readSettings } from '../../src/github/inputs.js';
 import { databricksToken } from '../../src/mlflow/databricks.js';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
+import { policySource } from '../../src/core/policy.js';
 
 const HOST = 'https://adb-123.4.azuredatabricks.net';
 const API = '/api/2.0/mlflow';
@@ -176,7 +177,7 @@ describe('Unity Catalog (aliases only)', () => {
 
     const token = await databricksToken({ host: HOST, clientId: 'id', clientSecret: 'secret' }, agent);
     const { report } = await runGate(
-      { version: { kind: 'number', version: '2' }, mode: 'promote', policyFile: 'p.yml', policyText: policy },
+      { version: { kind: 'number', version: '2' }, mode: 'promote', policy: policySource('p.yml', policy) },
       { registry: uc(token), log: () => {} },
     );
     expect(report).toMatchObject({ decision: 'promoted', previousVersions: ['1'], target: { alias: 'champion' } });
@@ -226,8 +227,7 @@ describe('Unity Catalog (aliases only)', () => {
       {
         version: { kind: 'number', version: '2' },
         mode: 'promote',
-        policyFile: 'p.yml',
-        policyText: 'model: main.ml.churn\nmetrics:\n  accuracy: ">= 0.9"\n',
+        policy: policySource('p.yml', 'model: main.ml.churn\nmetrics:\n  accuracy: ">= 0.9"\n'),
       },
       { registry: uc('t'), log: () => {} },
     ).catch((e: Error) => e);
@@ -258,8 +258,7 @@ describe('the Databricks workspace registry (stages)', () => {
       {
         version: { kind: 'number', version: '1' },
         mode: 'evaluate',
-        policyFile: 'p.yml',
-        policyText: 'model: churn\nmetrics:\n  accuracy: ">= 0.9"\n',
+        policy: policySource('p.yml', 'model: churn\nmetrics:\n  accuracy: ">= 0.9"\n'),
       },
       { registry, log: () => {} },
     );
@@ -280,8 +279,7 @@ describe('the Databricks workspace registry (stages)', () => {
         {
           version: { kind: 'number', version: '1' },
           mode,
-          policyFile: 'p.yml',
-          policyText: 'model: churn\ntarget:\n  alias: champion\nmetrics:\n  accuracy: ">= 0.9"\n',
+          policy: policySource('p.yml', 'model: churn\ntarget:\n  alias: champion\nmetrics:\n  accuracy: ">= 0.9"\n'),
           ...(mode === 'rollback' ? { rollback: { reason: 'bad', force: false } } : {}),
         },
         { registry: workspace, log: () => {} },

@@ -7,6 +7,7 @@ import { GateError } from '../../src/core/errors.js';
 import { runGate } from '../../src/gate.js';
 import { MlflowRegistry } from '../../src/mlflow/registry.js';
 import { MlflowRestClient } from '../../src/mlflow/rest-client.js';
+import { policySource } from '../../src/core/policy.js';
 
 const ORIGIN = 'http://mlflow.test';
 const API = '/api/2.0/mlflow';
@@ -50,8 +51,7 @@ const gate = (pendingTimeoutMs: number) =>
       model: 'm',
       version: { kind: 'number', version: '1' },
       mode: 'evaluate',
-      policyFile: 'p.yml',
-      policyText: 'metrics:\n  acc: ">= 0.9"\n',
+      policy: policySource('p.yml', 'metrics:\n  acc: ">= 0.9"\n'),
       pendingTimeoutMs,
     },
     {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runScheduled } from '../../src/schedule.js';
 import type { Registry } from '../../src/core/registry-model.js';
 import { MemoryRegistry, type MemoryState } from '../support/memory-registry.js';
+import { policySource } from '../../src/core/policy.js';
 
 const PAGE = 3;
 const policy = 'metrics:\n  accuracy: ">= 0.9"\ntarget:\n  stage: Production\n';
@@ -64,7 +65,7 @@ function paged(inner: MemoryRegistry, failOnPage?: number) {
 
 const audit = (registry: Registry, patterns: string[], concurrency = 2) =>
   runScheduled(
-    { patterns, mode: 'audit', policyFile: 'p.yml', policyText: policy, force: false, concurrency },
+    { patterns, mode: 'audit', policy: policySource('p.yml', policy), force: false, concurrency },
     { registry, log: () => {} },
   );
 

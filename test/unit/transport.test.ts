@@ -120,7 +120,7 @@ describe('transport retries and timeouts (undici retry interceptor)', () => {
     );
   });
 
-  it('clears each call\'s deadline timer when the call ends, answered or refused', async () => {
+  it("clears each call's deadline timer when the call ends, answered or refused", async () => {
     // The deadline is a timer per call; one left pending would hold its signal for the whole
     // deadline after the call ended (issue 18: a 1,000-model run kept thousands of them).
     const deadlineMs = 987_654;
