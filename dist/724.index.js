@@ -2536,6 +2536,27 @@ function loadPolicyFile(text, file) {
         },
     };
 }
+/** A PolicySource for `text` read from `file`; nothing is parsed until `load()` is called. */
+function policySource(file, text) {
+    let loaded;
+    return {
+        file,
+        text,
+        load() {
+            if (!loaded) {
+                try {
+                    loaded = { file: loadPolicyFile(text, file) };
+                }
+                catch (error) {
+                    loaded = { error };
+                }
+            }
+            if ('error' in loaded)
+                throw loaded.error;
+            return loaded.file;
+        },
+    };
+}
 /** Loads a policy file and resolves it for its own (or the given) model: the simple, single-model form. */
 function loadPolicy(text, file, opts = {}) {
     return loadPolicyFile(text, file).resolve(opts.model, opts.gate);
@@ -4764,7 +4785,6 @@ async function writeHistory(registry, op, log) {
 
 
 
-
 const DEFAULT_PENDING_TIMEOUT_MS = 120_000;
 const PENDING_POLL_MS = 2_000;
 async function runGate(req, deps) {
@@ -4780,17 +4800,17 @@ async function runGate(req, deps) {
     if (!registry)
         throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
     // Every check on the inputs and the policy happens before the first request.
-    const file = req.loadedPolicy ?? loadPolicyFile(req.policyText, req.policyFile);
-    const model = resolveModel(req.model, file.model, req.policyFile, file.modelPatterns.length > 0);
+    const file = req.policy.load();
+    const model = resolveModel(req.model, file.model, req.policy.file, file.modelPatterns.length > 0);
     const policy = file.resolve(model, req.gate);
     if (policy.target.model && !registry.supportsStages) {
-        throw new InputError(`promotion by copy (target.model in ${req.policyFile}) is not supported on a Unity Catalog registry yet: Unity Catalog copies need its storage credentials flow`);
+        throw new InputError(`promotion by copy (target.model in ${req.policy.file}) is not supported on a Unity Catalog registry yet: Unity Catalog copies need its storage credentials flow`);
     }
     if (policy.target.alias && !registry.supportsAliases) {
-        throw new InputError(`the registry at ${registry.url} (Databricks' workspace registry) has stages only, but the policy ${req.policyFile} moves alias @${policy.target.alias}: aliases need Unity Catalog (registry-uri databricks-uc), or set target.stage and no target.alias`);
+        throw new InputError(`the registry at ${registry.url} (Databricks' workspace registry) has stages only, but the policy ${req.policy.file} moves alias @${policy.target.alias}: aliases need Unity Catalog (registry-uri databricks-uc), or set target.stage and no target.alias`);
     }
     if (policy.target.stage && !registry.supportsStages) {
-        throw new InputError(`the registry at ${registry.url} (Unity Catalog) has aliases only, but the policy ${req.policyFile} promotes to stage ${policy.target.stage}${policy.target.alias ? ' as well' : ''}: set target.alias (e.g. champion) and no target.stage`);
+        throw new InputError(`the registry at ${registry.url} (Unity Catalog) has aliases only, but the policy ${req.policy.file} promotes to stage ${policy.target.stage}${policy.target.alias ? ' as well' : ''}: set target.alias (e.g. champion) and no target.stage`);
     }
     // Round trip 1: the model (with its aliases) and every version (stages are not searchable, so we
     // filter); for promotion by copy, the destination model and its versions as well.
@@ -4887,7 +4907,7 @@ async function runGate(req, deps) {
         model,
         version: candidate.version,
         target: policy.target,
-        policyFile: req.policyFile,
+        policyFile: req.policy.file,
         result,
         decision,
         applied,
@@ -4910,7 +4930,7 @@ async function runRollback(req, { registry, log }) {
     if (!registry)
         throw new InputError('a tracking server is needed: set the input "tracking-uri" or MLFLOW_TRACKING_URI');
     const rb = req.rollback ?? { reason: '', force: false };
-    const file = req.policyText ? loadPolicyFile(req.policyText, req.policyFile) : undefined;
+    const file = req.policy.text ? req.policy.load() : undefined;
     const model = req.model || file?.model;
     if (!model)
         throw new InputError('rollback needs the model: set the input "model"');
@@ -4973,7 +4993,7 @@ async function runRollback(req, { registry, log }) {
         model,
         version: planned.restore.version,
         target,
-        policyFile: req.policyFile,
+        policyFile: req.policy.file,
         result,
         decision,
         applied,
@@ -4986,13 +5006,13 @@ async function runRollback(req, { registry, log }) {
  * request that changes the policy would change. Writes nothing.
  */
 async function runLint(req, { registry, log }) {
-    const file = loadPolicyFile(req.policyText, req.policyFile);
+    const file = req.policy.load();
     const gates = req.gate ? [req.gate] : file.gates.length > 0 ? file.gates : [undefined];
     const model = req.model || file.model;
     const policy = file.resolve(model, gates[0]);
     for (const g of gates.slice(1))
         file.resolve(model, g); // every gate must resolve
-    const summary = `policy ${req.policyFile} is valid: ${policy.metrics.length} metric rule(s) for ${model ? `"${model}"` : 'any model'}${file.gates.length ? `, gates ${file.gates.join(', ')}` : ''}`;
+    const summary = `policy ${req.policy.file} is valid: ${policy.metrics.length} metric rule(s) for ${model ? `"${model}"` : 'any model'}${file.gates.length ? `, gates ${file.gates.join(', ')}` : ''}`;
     log(summary);
     const empty = 'passed';
     const lintResult = (version, result) => ({
@@ -5001,7 +5021,7 @@ async function runLint(req, { registry, log }) {
             model: model ?? '',
             version,
             target: policy.target,
-            policyFile: req.policyFile,
+            policyFile: req.policy.file,
             result,
             decision: result.decision,
             applied: [],
@@ -5325,9 +5345,8 @@ function auditHolder(target, holder, currentRuleHash) {
 
 
 
-
 async function runScheduled(req, { registry, log }) {
-    const file = loadPolicyFile(req.policyText, req.policyFile); // a bad policy stops everything, before any request
+    const file = req.policy.load(); // a bad policy stops everything, before any request
     const search = modelSearch(req.patterns);
     // One name at a time from the searches, page by page: the workers hold only the models in flight
     // (and the page being consumed), whatever the number of models; the results are all that grows.
@@ -5426,9 +5445,7 @@ async function gateModel(model, req, file, registry, log) {
                 model,
                 version: { kind: 'number', version: v.version },
                 mode: req.mode,
-                policyFile: req.policyFile,
-                policyText: req.policyText,
-                loadedPolicy: file,
+                policy: req.policy, // loaded above: not parsed again
                 ...(req.gate ? { gate: req.gate } : {}),
                 ...(req.context ? { context: req.context } : {}),
                 ...(req.allowDemotion ? { allowDemotion: true } : {}),
@@ -6637,17 +6654,14 @@ async function readPlanFile(planPath) {
 async function runMode(settings, door) {
     // Every file is read and checked before the first request.
     const policyOptional = settings.mode === 'history' || (settings.mode === 'rollback' && settings.rollback.target !== undefined);
-    const policyText = policyOptional
-        ? await readPolicy(settings.policyPath).catch(() => '')
-        : await readPolicy(settings.policyPath);
+    const policy = policySource(settings.policyPath, policyOptional ? await readPolicy(settings.policyPath).catch(() => '') : await readPolicy(settings.policyPath));
     const planFile = settings.mode === 'apply' && settings.planPath ? await readPlanFile(settings.planPath) : undefined;
-    // Parsed here only where the dispatcher needs it (a scheduled run, the model's name), and once.
-    let parsed;
-    const policy = () => (parsed ??= loadPolicyFile(policyText, settings.policyPath));
-    const policyModel = () => (policyText ? policy().model : undefined);
+    // One source for the whole run: parsed where first needed (here for a scheduled run or the model's
+    // name, else in runGate), and only once.
+    const policyModel = () => (policy.text ? policy.load().model : undefined);
     const many = manyModels(settings, policyModel);
     if (many)
-        policy(); // a bad policy stops everything, before any request
+        policy.load(); // a bad policy stops everything, before any request
     const connected = settings.trackingUri
         ? await connect(settings, settings.trackingUri, door.secrets, door.log)
         : undefined;
@@ -6668,8 +6682,7 @@ async function runMode(settings, door) {
             patterns: many,
             mode,
             auditRules: settings.auditRules,
-            policyFile: settings.policyPath,
-            policyText,
+            policy,
             ...(settings.gate ? { gate: settings.gate } : {}),
             force: settings.force,
             ...(settings.allowDemotion ? { allowDemotion: true } : {}),
@@ -6689,8 +6702,7 @@ async function runMode(settings, door) {
         ...(settings.gate ? { gate: settings.gate } : {}),
         version: settings.version,
         mode: settings.mode,
-        policyFile: settings.policyPath,
-        policyText,
+        policy,
         context: door.context,
         rollback: { ...settings.rollback, force: settings.force },
         ...(settings.expectedHolder ? { expectedHolder: settings.expectedHolder } : {}),
