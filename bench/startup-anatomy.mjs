@@ -15,10 +15,10 @@
 //   node bench/startup-anatomy.mjs [--runs 9] [--json out.json]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../scripts/mlflow-local.mjs';
+import { firstRequestSetup } from './first-request.mjs';
 import { commandLine, runIfMain, writeJson } from './command-line.mjs';
 import { median } from './run.mjs';
 
@@ -110,44 +110,15 @@ export async function runStartupAnatomy({
   entry = path.join(repoRoot, 'dist/index.js'),
   log = () => {},
 } = {}) {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-startup-anatomy-'));
-  const policy = path.join(work, 'policy.yml');
-  fs.writeFileSync(policy, 'version: 1\nmodel: churn\nmetrics:\n  accuracy: ">= 0.90"\n  f1: ">= 0.88"\n');
-  for (const f of ['out', 'summary']) fs.writeFileSync(path.join(work, f), '');
-  fs.writeFileSync(path.join(work, 'event.json'), JSON.stringify({ inputs: {}, ref: 'refs/heads/main' }));
-  /** @type {bigint | undefined} */
-  let first;
-  const server = net.createServer((socket) => {
-    first ??= process.hrtime.bigint();
-    socket.destroy();
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
-  const uri = `http://127.0.0.1:${/** @type {net.AddressInfo} */ (server.address()).port}`;
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_DISABLE_COMPILE_CACHE: '1',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: work,
-    GITHUB_OUTPUT: path.join(work, 'out'),
-    GITHUB_STEP_SUMMARY: path.join(work, 'summary'),
-    GITHUB_EVENT_PATH: path.join(work, 'event.json'),
-    GITHUB_EVENT_NAME: 'workflow_dispatch',
-    GITHUB_REPOSITORY: 'acme/models',
-    RUNNER_TEMP: work,
-    INPUT_MODE: 'evaluate',
-    INPUT_POLICY: policy,
-    INPUT_VERSION: '1',
-    'INPUT_TRACKING-URI': uri,
-    INPUT_RETRIES: '0',
-  };
+  const { work, actionEnv, firstConnection, reset, close } = await firstRequestSetup('gate-startup-anatomy-');
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_DISABLE_COMPILE_CACHE: '1', ...actionEnv };
   const chunkOf = chunkClassifier(entry);
   /** @type {Array<Record<string, number> & { total: number, spawnToFirst: number }>} */
   const samples = [];
   try {
     for (let i = 0; i < runs; i++) {
       const dir = fs.mkdtempSync(path.join(work, 'prof-'));
-      first = undefined;
+      reset();
       const spawned = process.hrtime.bigint();
       await new Promise((resolve, reject) => {
         const child = spawn(
@@ -162,6 +133,7 @@ export async function runStartupAnatomy({
         child.on('error', reject);
         child.on('exit', resolve);
       });
+      const first = firstConnection()?.ns;
       if (first === undefined) throw new Error('the Action sent no request');
       const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
       if (!file) throw new Error('no CPU profile written');
@@ -175,7 +147,7 @@ export async function runStartupAnatomy({
       log(`run ${i + 1}/${runs}: ${total.toFixed(0)} ms profiled to the first request`);
     }
   } finally {
-    server.close();
+    close();
     fs.rmSync(work, { recursive: true, force: true });
   }
   const rows = [...PARTS, 'total', 'spawnToFirst'].map((p) => ({

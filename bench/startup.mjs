@@ -8,11 +8,11 @@
 //   node bench/startup.mjs [--runs 15] [--json out.json]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../scripts/mlflow-local.mjs';
+import { firstRequestSetup } from './first-request.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '15' }, json: { type: 'string' }, help: { type: 'boolean' } },
@@ -23,35 +23,7 @@ if (values.help) {
 }
 const RUNS = Number(values.runs);
 const node = process.execPath;
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-startup-'));
-const policy = path.join(work, 'policy.yml');
-fs.writeFileSync(policy, 'version: 1\nmodel: churn\nmetrics:\n  accuracy: ">= 0.90"\n  f1: ">= 0.88"\n');
-for (const f of ['out', 'summary']) fs.writeFileSync(path.join(work, f), '');
-fs.writeFileSync(path.join(work, 'event.json'), JSON.stringify({ inputs: {}, ref: 'refs/heads/main' }));
-
-let firstConnection;
-const server = net.createServer((socket) => {
-  firstConnection ??= performance.now();
-  socket.destroy();
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const uri = `http://127.0.0.1:${server.address().port}`;
-
-const actionEnv = {
-  GITHUB_ACTIONS: 'true',
-  GITHUB_WORKSPACE: work,
-  GITHUB_OUTPUT: path.join(work, 'out'),
-  GITHUB_STEP_SUMMARY: path.join(work, 'summary'),
-  GITHUB_EVENT_PATH: path.join(work, 'event.json'),
-  GITHUB_EVENT_NAME: 'workflow_dispatch',
-  GITHUB_REPOSITORY: 'acme/models',
-  RUNNER_TEMP: work,
-  INPUT_MODE: 'evaluate',
-  INPUT_POLICY: policy,
-  INPUT_VERSION: '1',
-  'INPUT_TRACKING-URI': uri,
-  INPUT_RETRIES: '0',
-};
+const { work, policy, uri, actionEnv, firstConnection, reset, close } = await firstRequestSetup('gate-startup-');
 // The entries turn on Node's compile cache: "cold" is a job's first gate step (nothing cached, as on a
 // fresh runner), "cached" every later step of the job and every later run of the command line.
 const cache = { NODE_COMPILE_CACHE: path.join(work, 'compile-cache') };
@@ -78,7 +50,7 @@ const ways = {
 /** One run: spawn → first connection (none for node -e 0), spawn → exit, peak RSS (/usr/bin/time). */
 function once({ args, env }) {
   return new Promise((resolve, reject) => {
-    firstConnection = undefined;
+    reset();
     const stats = path.join(work, 'rss');
     const started = performance.now();
     const child = spawn('/usr/bin/time', ['-f', '%M', '-o', stats, node, ...args], {
@@ -90,7 +62,7 @@ function once({ args, env }) {
     child.on('exit', () => {
       const ended = performance.now();
       resolve({
-        first: firstConnection === undefined ? undefined : firstConnection - started,
+        first: firstConnection() === undefined ? undefined : firstConnection().ms - started,
         exit: ended - started,
         rssMiB: Number(fs.readFileSync(stats, 'utf8').trim().split('\n').at(-1)) / 1024,
       });
@@ -134,7 +106,7 @@ const median = (xs) => {
 const samples = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
 for (const way of Object.values(ways)) await once(way); // warm the page cache, unmeasured
 for (let i = 0; i < RUNS; i++) for (const [k, way] of Object.entries(ways)) samples[k].push(await once(way));
-server.close();
+close();
 
 const bare = median(samples['node -e 0'].map((s) => s.exit));
 const distBytes = (dir) =>
