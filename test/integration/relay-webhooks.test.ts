@@ -308,7 +308,11 @@ describe.runIf(mlflowVersion.startsWith('3.'))(`relay with MLflow ${mlflowVersio
   });
 
   it('a burst: 200 versions across 20 models → exactly 200 dispatches, none twice, at most 4 in flight at GitHub', async () => {
-    gh.setDelay(50);
+    // GitHub answers each dispatch after 250 ms: longer than MLflow takes to register a version here
+    // (~120 ms on a slow 2-core day, one seeding client), so deliveries overlap and the relay's bound
+    // of 4 in flight is exercised. At 50 ms they came one at a time on a slow day, and nothing showed
+    // the bound was ever reached.
+    gh.setDelay(250);
     const before = gh.accepted().length;
     const models = Array.from({ length: 20 }, (_, i) => `${prefix}-gated-burst-${i}`);
     await Promise.all(
