@@ -389,7 +389,7 @@ export function renderScaleMarkdown(res) {
         `- ${m} models: snapshot ${t.seeded ? `seeded in ${t.seedSeconds.toFixed(0)} s` : `reused (seeded in ${t.seedSeconds.toFixed(0)} s)`}; measured runs ${t.runSeconds.toFixed(0)} s`,
     ),
     `- decisions: ${[...new Set(res.rows.map((r) => `${r.mode} ${r.models}: ${JSON.stringify(r.decisions)}`))].join('; ')}`,
-    `- load average before: ${load(res.machine.loadAverage.before)}; after: ${load(res.machine.loadAverage.after)}; ${res.machine.cpus} × ${res.machine.cpuModel}, Node ${res.machine.node}, MLflow ${res.machine.mlflow} (${res.options.workers ?? 1} server worker${(res.options.workers ?? 1) > 1 ? 's' : ''}); \`${path.relative(repoRoot, res.options.entry)}\` bundle sha256 ${res.distSha256.slice(0, 12)}; ${res.seconds.toFixed(0)} s in all`,
+    `- load average before: ${load(res.machine.loadAverage.before)}; after: ${load(res.machine.loadAverage.after)}; ${res.machine.cpus} × ${res.machine.cpuModel}, Node ${res.machine.node}, MLflow ${res.machine.mlflow} (${res.options.workers} server worker${res.options.workers > 1 ? 's' : ''}); \`${path.relative(repoRoot, res.options.entry)}\` bundle sha256 ${res.distSha256.slice(0, 12)}; ${res.seconds.toFixed(0)} s in all`,
   );
   return lines.join('\n');
 }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../scripts/mlflow-local.mjs';
 import { firstRequestSetup } from './first-request.mjs';
+import { median } from './run.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '15' }, json: { type: 'string' }, help: { type: 'boolean' } },
@@ -97,11 +98,6 @@ registerHooks({ load(url, context, next) { appendFileSync(${JSON.stringify(path.
     bytes: files.reduce((n, f) => n + fs.statSync(f).size, 0),
   };
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 const samples = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
 for (const way of Object.values(ways)) await once(way); // warm the page cache, unmeasured
